@@ -1,0 +1,26 @@
+//! Tongxin's domain rules, shared by the widgets (compiled to WebAssembly) and
+//! the reference server. Everything here is pure: no clock, no I/O, no
+//! randomness. Callers pass the current time in as [`Millis`].
+//!
+//! * [`scope`] — the five-level scope tree (区-街道-社区-居民小组-楼栋).
+//! * [`poll`] — six poll kinds, ballot validation, incremental tallies, IRV.
+//! * [`convention`] — conventions, signatures, withdrawal rules, name masking.
+//! * [`proposal`] — "residents order the dish": the five-step state machine,
+//!   co-funding arithmetic in integer fen, evaluations.
+//! * [`eligibility`] — who may take part in an item.
+//! * [`text`] — input validation shared by all forms.
+
+pub mod convention;
+pub mod eligibility;
+pub mod mask;
+pub mod poll;
+pub mod proposal;
+pub mod scope;
+pub mod score;
+pub mod text;
+
+/// Identifier of a stored item (scope, poll, convention, proposal, …).
+pub type Id = i64;
+
+/// A point in time: milliseconds since the Unix epoch, UTC.
+pub type Millis = i64;

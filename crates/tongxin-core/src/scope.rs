@@ -1,0 +1,268 @@
+//! The five-level scope tree of Kunming's community governance:
+//! district → street → community → residents' group → building
+//! (区-街道-社区-居民小组-楼栋). Every poll, convention and proposal has a
+//! scope; eligibility and filters use "is X inside Y".
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Id;
+
+/// The level of a scope, from the widest (district) to the narrowest (building).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeLevel {
+    /// 区
+    District,
+    /// 街道
+    Street,
+    /// 社区
+    Community,
+    /// 居民小组
+    Group,
+    /// 楼栋
+    Building,
+}
+
+impl ScopeLevel {
+    /// Depth in the tree, 0 for a district.
+    pub fn depth(self) -> u8 {
+        self as u8
+    }
+
+    /// The level directly below, if any.
+    pub fn child(self) -> Option<ScopeLevel> {
+        use ScopeLevel::*;
+        match self {
+            District => Some(Street),
+            Street => Some(Community),
+            Community => Some(Group),
+            Group => Some(Building),
+            Building => None,
+        }
+    }
+
+    /// Parses the snake_case name used in the API.
+    pub fn parse(s: &str) -> Option<ScopeLevel> {
+        use ScopeLevel::*;
+        Some(match s {
+            "district" => District,
+            "street" => Street,
+            "community" => Community,
+            "group" => Group,
+            "building" => Building,
+            _ => return None,
+        })
+    }
+
+    /// The snake_case name used in the API.
+    pub fn as_str(self) -> &'static str {
+        use ScopeLevel::*;
+        match self {
+            District => "district",
+            Street => "street",
+            Community => "community",
+            Group => "group",
+            Building => "building",
+        }
+    }
+}
+
+/// One node of the scope tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Scope {
+    /// Identifier.
+    pub id: Id,
+    /// Parent scope; `None` only for districts.
+    pub parent_id: Option<Id>,
+    /// Level in the five-level tree.
+    pub level: ScopeLevel,
+    /// Name as residents know it, e.g. 碧鸡社区.
+    pub name: String,
+    /// Optional English name.
+    pub name_en: Option<String>,
+}
+
+/// Why a scope cannot be placed where it was asked to go.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScopeError {
+    /// The parent does not exist.
+    #[error("parent scope {0} does not exist")]
+    UnknownParent(Id),
+    /// Only districts may be roots; everything else needs a parent.
+    #[error("a {0:?} needs a parent scope")]
+    ParentRequired(ScopeLevel),
+    /// A district cannot have a parent.
+    #[error("a district has no parent scope")]
+    DistrictHasNoParent,
+    /// The child must be exactly one level below its parent.
+    #[error("a {child:?} cannot be placed under a {parent:?}")]
+    WrongLevel {
+        /// Parent's level.
+        parent: ScopeLevel,
+        /// Requested child level.
+        child: ScopeLevel,
+    },
+}
+
+/// The whole tree, indexed for "is X inside Y" questions.
+#[derive(Debug, Clone, Default)]
+pub struct ScopeTree {
+    nodes: HashMap<Id, Scope>,
+}
+
+impl ScopeTree {
+    /// Builds a tree from scopes in any order.
+    pub fn new(scopes: impl IntoIterator<Item = Scope>) -> Self {
+        Self {
+            nodes: scopes.into_iter().map(|s| (s.id, s)).collect(),
+        }
+    }
+
+    /// The scope with this id.
+    pub fn get(&self, id: Id) -> Option<&Scope> {
+        self.nodes.get(&id)
+    }
+
+    /// Checks that a new scope of `level` may hang under `parent`.
+    pub fn check_placement(&self, level: ScopeLevel, parent: Option<Id>) -> Result<(), ScopeError> {
+        match (level, parent) {
+            (ScopeLevel::District, None) => Ok(()),
+            (ScopeLevel::District, Some(_)) => Err(ScopeError::DistrictHasNoParent),
+            (level, None) => Err(ScopeError::ParentRequired(level)),
+            (level, Some(pid)) => {
+                let parent = self.get(pid).ok_or(ScopeError::UnknownParent(pid))?;
+                if parent.level.child() == Some(level) {
+                    Ok(())
+                } else {
+                    Err(ScopeError::WrongLevel {
+                        parent: parent.level,
+                        child: level,
+                    })
+                }
+            }
+        }
+    }
+
+    /// True when `inner` is `outer` or lies below it. Unknown ids are inside nothing.
+    pub fn is_within(&self, inner: Id, outer: Id) -> bool {
+        let mut cursor = Some(inner);
+        // The tree has at most five levels; the bound also protects against cycles.
+        for _ in 0..8 {
+            match cursor {
+                Some(id) if id == outer => return self.nodes.contains_key(&id),
+                Some(id) => cursor = self.nodes.get(&id).and_then(|s| s.parent_id),
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// The chain from the district down to `id` (inclusive).
+    pub fn path(&self, id: Id) -> Vec<&Scope> {
+        let mut out = Vec::new();
+        let mut cursor = self.get(id);
+        while let Some(s) = cursor {
+            out.push(s);
+            if out.len() > 8 {
+                break;
+            }
+            cursor = s.parent_id.and_then(|p| self.get(p));
+        }
+        out.reverse();
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(id: Id, parent: Option<Id>, level: ScopeLevel) -> Scope {
+        Scope {
+            id,
+            parent_id: parent,
+            level,
+            name: format!("s{id}"),
+            name_en: None,
+        }
+    }
+
+    fn tree() -> ScopeTree {
+        use ScopeLevel::*;
+        ScopeTree::new([
+            s(1, None, District),
+            s(2, Some(1), Street),
+            s(3, Some(2), Community),
+            s(4, Some(3), Group),
+            s(5, Some(4), Building),
+            s(6, Some(1), Street),
+        ])
+    }
+
+    #[test]
+    fn within_is_reflexive_and_transitive() {
+        let t = tree();
+        assert!(t.is_within(5, 5));
+        assert!(t.is_within(5, 4));
+        assert!(t.is_within(5, 1));
+        assert!(!t.is_within(1, 5));
+        assert!(!t.is_within(5, 6));
+        assert!(!t.is_within(99, 1));
+        assert!(!t.is_within(5, 99));
+    }
+
+    #[test]
+    fn placement_follows_the_five_levels() {
+        use ScopeLevel::*;
+        let t = tree();
+        assert_eq!(t.check_placement(District, None), Ok(()));
+        assert_eq!(
+            t.check_placement(District, Some(1)),
+            Err(ScopeError::DistrictHasNoParent)
+        );
+        assert_eq!(
+            t.check_placement(Street, None),
+            Err(ScopeError::ParentRequired(Street))
+        );
+        assert_eq!(t.check_placement(Building, Some(4)), Ok(()));
+        assert_eq!(
+            t.check_placement(Building, Some(3)),
+            Err(ScopeError::WrongLevel {
+                parent: Community,
+                child: Building
+            })
+        );
+        assert_eq!(
+            t.check_placement(Group, Some(42)),
+            Err(ScopeError::UnknownParent(42))
+        );
+    }
+
+    #[test]
+    fn path_runs_from_district_down() {
+        let t = tree();
+        let ids: Vec<Id> = t.path(5).iter().map(|s| s.id).collect();
+        assert_eq!(ids, vec![1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn cycles_do_not_hang() {
+        use ScopeLevel::*;
+        let t = ScopeTree::new([s(1, Some(2), Street), s(2, Some(1), Street)]);
+        assert!(!t.is_within(1, 3));
+        assert!(t.path(1).len() <= 9);
+    }
+
+    #[test]
+    fn levels_round_trip_through_their_names() {
+        use ScopeLevel::*;
+        for l in [District, Street, Community, Group, Building] {
+            assert_eq!(ScopeLevel::parse(l.as_str()), Some(l));
+        }
+        assert_eq!(ScopeLevel::parse("city"), None);
+    }
+}
