@@ -22,9 +22,10 @@ pub struct Tally {
     pub counts: Counts,
 }
 
-/// Kind-specific running counts.
+/// Kind-specific running counts. Externally tagged: serde's internally
+/// tagged enums cannot read JSON objects with numeric keys back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Counts {
     /// Single and multiple choice: ballots naming each option.
     Choices {

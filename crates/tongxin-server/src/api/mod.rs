@@ -1,0 +1,152 @@
+//! REST contract v1: the router, the shared state and the OpenAPI document.
+//! Each resource has its own module; paths and schemas are declared on the
+//! handlers, so `/openapi.json` is generated from the code and cannot drift.
+
+mod admin;
+mod conventions;
+mod polls;
+mod proposals;
+mod scopes;
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{any, get};
+use axum::Router;
+use tongxin_core::eligibility::Eligibility;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::extract::Ctx;
+use crate::identity;
+use crate::ratelimit::RateLimiter;
+use crate::storage::{Store, Voter};
+
+/// Largest request body accepted, in bytes.
+pub const BODY_LIMIT: usize = 64 * 1024;
+/// Default page size.
+pub const DEFAULT_LIMIT: u32 = 20;
+/// Largest page size.
+pub const MAX_LIMIT: u32 = 100;
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    /// Storage.
+    pub store: Arc<dyn Store>,
+    /// Settings.
+    pub config: Arc<Config>,
+    /// Write limits.
+    pub limiter: Arc<RateLimiter>,
+}
+
+impl AppState {
+    /// The voter for a write on an item with `policy`, after rate limits.
+    pub fn voter(&self, ctx: &Ctx, policy: Eligibility) -> Result<Voter, ApiError> {
+        let c = &self.config;
+        if let Some(ip) = ctx.ip {
+            self.limiter.check(&format!("ip:{ip}"), c.ip_writes_per_min, ctx.now).map_err(ApiError::rate_limited)?;
+        }
+        let voter = identity::require_voter(policy, &ctx.headers, &c.pepper, c.voter_secret.as_deref(), ctx.now)?;
+        if policy == Eligibility::Open {
+            self.limiter.check(&voter.key, c.device_writes_per_min, ctx.now).map_err(ApiError::rate_limited)?;
+        }
+        Ok(voter)
+    }
+
+    /// The viewer on a read, if identified (errors just mean "unknown").
+    pub fn viewer(&self, ctx: &Ctx, policy: Eligibility) -> Option<Voter> {
+        let c = &self.config;
+        identity::voter_for(policy, &ctx.headers, &c.pepper, c.voter_secret.as_deref(), ctx.now).ok().flatten()
+    }
+
+    /// The viewer on a read that needs one.
+    pub fn require_viewer(&self, ctx: &Ctx, policy: Eligibility) -> Result<Voter, ApiError> {
+        let c = &self.config;
+        identity::require_voter(policy, &ctx.headers, &c.pepper, c.voter_secret.as_deref(), ctx.now)
+    }
+
+    /// Whether the request carries the staff token.
+    pub fn is_staff(&self, ctx: &Ctx) -> bool {
+        let Some(expected) = &self.config.admin_token else { return false };
+        let given = ctx.headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+        given.is_some_and(|g| constant_time_eq(g.trim().as_bytes(), expected.as_bytes()))
+    }
+
+    /// Fails unless the request carries the staff token.
+    pub fn require_staff(&self, ctx: &Ctx) -> Result<(), ApiError> {
+        if self.config.admin_token.is_none() {
+            return Err(ApiError::new(StatusCode::FORBIDDEN, "admin-disabled", "the admin API is off: set TONGXIN_ADMIN_TOKEN"));
+        }
+        if self.is_staff(ctx) {
+            Ok(())
+        } else {
+            Err(ApiError::new(StatusCode::UNAUTHORIZED, "admin-token-required", "send the staff token as Authorization: Bearer <token>"))
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Page size from a query value: default 20, at most 100.
+pub fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
+    match limit {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid-query", format!("limit must be between 1 and {MAX_LIMIT}"))),
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Tongxin REST contract",
+        version = "1.0.0",
+        description = "Polls, convention signing and residents' proposals (百姓点菜). Times are milliseconds since the Unix epoch (UTC); money is integer fen. Errors are application/problem+json with a stable `type`. Writes accept an `Idempotency-Key` header. Residents identify with `X-Tongxin-Device`, `X-Tongxin-Code` or `X-Tongxin-Voter` according to the item's eligibility; staff with `Authorization: Bearer`."
+    ),
+    tags(
+        (name = "scopes", description = "The five-level scope tree"),
+        (name = "polls", description = "Polls, ballots and results"),
+        (name = "conventions", description = "Conventions and signatures"),
+        (name = "proposals", description = "Residents order the dish: proposals, supports, comments, funding, timeline, evaluations"),
+        (name = "admin", description = "Staff API")
+    )
+)]
+struct ApiDoc;
+
+/// The API routes and their OpenAPI document.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(scopes::routes())
+        .merge(polls::routes())
+        .merge(conventions::routes())
+        .merge(proposals::routes())
+        .merge(admin::routes())
+        .split_for_parts()
+}
+
+async fn unknown_api_path(ctx: Ctx) -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not-found", format!("no API endpoint at {}", ctx.path))
+}
+
+/// Every API route plus `/openapi.json`, `/healthz`, the body limit and
+/// problem+json for unknown API paths.
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api();
+    let doc = Arc::new(doc);
+    api.route("/openapi.json", get(move || async move { Json(doc.as_ref().clone()).into_response() }))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/api/{*rest}", any(unknown_api_path))
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "this endpoint does not accept that method")
+        })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state)
+}

@@ -1,0 +1,171 @@
+//! Poll endpoints: read a poll, cast / change / retract a ballot, my ballot,
+//! results (hidden as `null` where visibility says so) and a cheap count.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use tongxin_core::Id;
+use tongxin_core::poll::{Ballot, Poll, PollResults, PollStatus, ResultVisibility};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use crate::error::{ApiError, Problem};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Ctx, reply};
+use crate::storage::{BallotReceipt, MyBallot};
+
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_polls))
+        .routes(routes!(get_poll))
+        .routes(routes!(results))
+        .routes(routes!(count))
+        .routes(routes!(cast))
+        .routes(routes!(my_ballot, change, retract))
+}
+
+/// A poll with where it stands now.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PollView {
+    /// The poll.
+    #[serde(flatten)]
+    pub poll: Poll,
+    /// Scheduled, open or closed, now.
+    pub status: PollStatus,
+    /// Ballots counted (participation; always public).
+    pub ballots: u64,
+}
+
+/// Results, or `null` where they are hidden.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ResultsView {
+    /// Poll.
+    pub poll_id: Id,
+    /// Status now.
+    pub status: PollStatus,
+    /// Ballots counted (participation; always public).
+    pub ballots: u64,
+    /// Whether `results` is shown to this viewer.
+    pub visible: bool,
+    /// The poll's visibility rule.
+    pub visibility: ResultVisibility,
+    /// Per-option results; `null` when hidden.
+    pub results: Option<PollResults>,
+}
+
+/// A cheap counter for progress displays.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PollCount {
+    /// Poll.
+    pub poll_id: Id,
+    /// Ballots counted.
+    pub ballots: u64,
+    /// Status now.
+    pub status: PollStatus,
+}
+
+/// List filter.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PollListQuery {
+    /// Only polls inside this scope.
+    pub scope_id: Option<Id>,
+}
+
+/// Polls, optionally inside a scope.
+#[utoipa::path(get, path = "/api/v1/polls", tag = "polls", params(PollListQuery),
+    responses((status = 200, body = Vec<PollView>), (status = 400, body = Problem)))]
+async fn list_polls(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<PollListQuery>) -> Result<Json<Vec<PollView>>, ApiError> {
+    let mut out = Vec::new();
+    for p in s.store.list_polls(q.scope_id).await? {
+        let (poll, tally) = s.store.poll_with_tally(p.id).await?;
+        out.push(PollView { status: poll.status(ctx.now), ballots: tally.ballots, poll });
+    }
+    Ok(Json(out))
+}
+
+/// One poll.
+#[utoipa::path(get, path = "/api/v1/polls/{id}", tag = "polls", params(("id" = i64, Path, description = "Poll id")),
+    responses((status = 200, body = PollView), (status = 404, body = Problem)))]
+async fn get_poll(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>) -> Result<Json<PollView>, ApiError> {
+    let (poll, tally) = s.store.poll_with_tally(id).await?;
+    Ok(Json(PollView { status: poll.status(ctx.now), ballots: tally.ballots, poll }))
+}
+
+/// Results. Hidden results come back with `visible: false` and `results: null`;
+/// staff (bearer token) always see them.
+#[utoipa::path(get, path = "/api/v1/polls/{id}/results", tag = "polls", params(("id" = i64, Path, description = "Poll id")),
+    responses((status = 200, body = ResultsView), (status = 404, body = Problem)))]
+async fn results(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>) -> Result<Json<ResultsView>, ApiError> {
+    let (poll, tally) = s.store.poll_with_tally(id).await?;
+    let visible = s.is_staff(&ctx)
+        || match poll.visibility {
+            ResultVisibility::AfterVote if !poll.results_visible(ctx.now, false) => match s.viewer(&ctx, poll.eligibility) {
+                Some(v) => s.store.my_ballot(id, &v).await?.is_some(),
+                None => false,
+            },
+            _ => poll.results_visible(ctx.now, false),
+        };
+    Ok(Json(ResultsView {
+        poll_id: id,
+        status: poll.status(ctx.now),
+        ballots: tally.ballots,
+        visible,
+        visibility: poll.visibility,
+        results: visible.then(|| tally.results(&poll)),
+    }))
+}
+
+/// Ballots counted, for progress displays polled every few seconds.
+#[utoipa::path(get, path = "/api/v1/polls/{id}/count", tag = "polls", params(("id" = i64, Path, description = "Poll id")),
+    responses((status = 200, body = PollCount), (status = 404, body = Problem)))]
+async fn count(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>) -> Result<Json<PollCount>, ApiError> {
+    let (poll, tally) = s.store.poll_with_tally(id).await?;
+    Ok(Json(PollCount { poll_id: id, ballots: tally.ballots, status: poll.status(ctx.now) }))
+}
+
+/// Casts a first ballot. A second ballot from the same voter is refused
+/// with `already-voted` (change it with PUT where the poll allows).
+#[utoipa::path(post, path = "/api/v1/polls/{id}/ballots", tag = "polls", params(("id" = i64, Path, description = "Poll id")),
+    request_body = Ballot,
+    responses((status = 201, body = BallotReceipt), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
+async fn cast(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>, ApiJson(ballot): ApiJson<Ballot>) -> Result<Response, ApiError> {
+    let (poll, _) = s.store.poll_with_tally(id).await?;
+    let voter = s.voter(&ctx, poll.eligibility)?;
+    let meta = ctx.write_meta(&voter.key, &ballot)?;
+    Ok(reply(StatusCode::CREATED, s.store.cast_ballot(meta, id, voter, ballot).await?))
+}
+
+/// The voter's own ballot (`ballot: null` on anonymous polls).
+#[utoipa::path(get, path = "/api/v1/polls/{id}/ballots/mine", tag = "polls", params(("id" = i64, Path, description = "Poll id")),
+    responses((status = 200, body = MyBallot), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn my_ballot(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>) -> Result<Json<MyBallot>, ApiError> {
+    let (poll, _) = s.store.poll_with_tally(id).await?;
+    let voter = s.require_viewer(&ctx, poll.eligibility)?;
+    s.store.my_ballot(id, &voter).await?.map(Json).ok_or_else(|| ApiError::not_found("ballot"))
+}
+
+/// Replaces the voter's ballot while the poll is open, where allowed.
+#[utoipa::path(put, path = "/api/v1/polls/{id}/ballots/mine", tag = "polls", params(("id" = i64, Path, description = "Poll id")),
+    request_body = Ballot,
+    responses((status = 200, body = BallotReceipt), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn change(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>, ApiJson(ballot): ApiJson<Ballot>) -> Result<Response, ApiError> {
+    let (poll, _) = s.store.poll_with_tally(id).await?;
+    let voter = s.voter(&ctx, poll.eligibility)?;
+    let meta = ctx.write_meta(&voter.key, &ballot)?;
+    Ok(reply(StatusCode::OK, s.store.change_ballot(meta, id, voter, ballot).await?))
+}
+
+/// Retracts the voter's ballot while the poll is open, where allowed.
+#[utoipa::path(delete, path = "/api/v1/polls/{id}/ballots/mine", tag = "polls", params(("id" = i64, Path, description = "Poll id")),
+    responses((status = 200, body = BallotReceipt), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn retract(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>) -> Result<Response, ApiError> {
+    let (poll, _) = s.store.poll_with_tally(id).await?;
+    let voter = s.voter(&ctx, poll.eligibility)?;
+    let meta = ctx.write_meta(&voter.key, &())?;
+    Ok(reply(StatusCode::OK, s.store.retract_ballot(meta, id, voter).await?))
+}

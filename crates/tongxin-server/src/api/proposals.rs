@@ -1,0 +1,233 @@
+//! Proposal endpoints ("residents order the dish"): list, submit, detail,
+//! support, comments, pledges, ledger, timeline and evaluations. Proposer
+//! and commenter names are masked; a proposer's contact is never returned.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use tongxin_core::Id;
+use tongxin_core::eligibility::Eligibility;
+use tongxin_core::mask::mask_name;
+use tongxin_core::proposal::funding::{FundingSummary, LedgerEntry, Pledge, PledgeInput};
+use tongxin_core::proposal::{CommentInput, EvaluationInput, Proposal, ProposalDraft, Step, TransitionRecord};
+use tongxin_core::score::{ScoreDistribution, ScoreSummary};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{AppState, page_limit};
+use crate::error::{ApiError, Problem};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Ctx, reply};
+use crate::storage::{Page, ProposalFilter, ProposalSort, PublicComment, PublicEvaluation, SupportState};
+
+/// Residents act on proposals with their device token.
+const POLICY: Eligibility = Eligibility::Open;
+
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_proposals, submit))
+        .routes(routes!(get_proposal))
+        .routes(routes!(support))
+        .routes(routes!(unsupport))
+        .routes(routes!(list_comments, add_comment))
+        .routes(routes!(list_pledges, pledge))
+        .routes(routes!(ledger))
+        .routes(routes!(timeline))
+        .routes(routes!(list_evaluations, evaluate))
+}
+
+/// The public face of a proposal: the proposer's name is masked.
+pub fn public(mut p: Proposal) -> Proposal {
+    p.proposer_name = mask_name(&p.proposer_name);
+    p
+}
+
+/// List filters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalListQuery {
+    /// Only this step.
+    pub step: Option<Step>,
+    /// Only inside this scope.
+    pub scope_id: Option<Id>,
+    /// `newest` (default) or `supports`.
+    pub sort: Option<ProposalSort>,
+    /// Include withdrawn, rejected and merged proposals.
+    pub include_closed: Option<bool>,
+    /// Cursor from the previous page.
+    pub cursor: Option<String>,
+    /// Page size 1–100, default 20.
+    pub limit: Option<u32>,
+}
+
+/// A proposal with its funding and the viewer's support.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ProposalDetail {
+    /// The proposal (proposer masked).
+    pub proposal: Proposal,
+    /// Funding totals.
+    pub funding: FundingSummary,
+    /// Whether the viewer (by device token) supports it; `null` if unknown.
+    pub supported_by_me: Option<bool>,
+}
+
+/// Comment order.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CommentQuery {
+    /// `oldest` (default) or `newest`.
+    pub order: Option<String>,
+}
+
+/// The ledger with its totals.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct LedgerView {
+    /// Totals.
+    pub funding: FundingSummary,
+    /// Entries in order, each with the running balance.
+    pub entries: Vec<LedgerEntry>,
+}
+
+/// Evaluations with their summary.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct EvaluationsView {
+    /// Distribution, mean, satisfaction %.
+    pub summary: ScoreSummary,
+    /// Newest first.
+    pub items: Vec<PublicEvaluation>,
+}
+
+/// Proposals, filtered and sorted, with cursor pagination.
+#[utoipa::path(get, path = "/api/v1/proposals", tag = "proposals", params(ProposalListQuery),
+    responses((status = 200, body = Page<Proposal>), (status = 400, body = Problem)))]
+async fn list_proposals(State(s): State<AppState>, ApiQuery(q): ApiQuery<ProposalListQuery>) -> Result<Json<Page<Proposal>>, ApiError> {
+    let filter = ProposalFilter {
+        step: q.step,
+        scope_id: q.scope_id,
+        include_closed: q.include_closed.unwrap_or(false),
+        sort: q.sort.unwrap_or_default(),
+        cursor: q.cursor,
+        limit: page_limit(q.limit)?,
+    };
+    let page = s.store.list_proposals(filter).await?;
+    Ok(Json(Page { items: page.items.into_iter().map(public).collect(), next_cursor: page.next_cursor }))
+}
+
+/// Submits a proposal; it starts at the propose step (提议).
+#[utoipa::path(post, path = "/api/v1/proposals", tag = "proposals", request_body = ProposalDraft,
+    responses((status = 201, body = Proposal), (status = 401, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
+async fn submit(State(s): State<AppState>, ctx: Ctx, ApiJson(draft): ApiJson<ProposalDraft>) -> Result<Response, ApiError> {
+    let voter = s.voter(&ctx, POLICY)?;
+    let meta = ctx.write_meta(&voter.key, &draft)?;
+    let threshold = s.config.support_threshold;
+    Ok(reply(StatusCode::CREATED, s.store.submit_proposal(meta, voter, draft, threshold).await?))
+}
+
+/// One proposal with funding totals.
+#[utoipa::path(get, path = "/api/v1/proposals/{id}", tag = "proposals", params(("id" = i64, Path, description = "Proposal id")),
+    responses((status = 200, body = ProposalDetail), (status = 404, body = Problem)))]
+async fn get_proposal(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>) -> Result<Json<ProposalDetail>, ApiError> {
+    let proposal = public(s.store.get_proposal(id).await?);
+    let funding = s.store.funding(id).await?;
+    let supported_by_me = match s.viewer(&ctx, POLICY) {
+        Some(v) => Some(s.store.supports_it(id, &v).await?),
+        None => None,
+    };
+    Ok(Json(ProposalDetail { proposal, funding, supported_by_me }))
+}
+
+/// Supports a proposal in the propose step.
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/supports", tag = "proposals", params(("id" = i64, Path, description = "Proposal id")),
+    responses((status = 201, body = SupportState), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn support(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>) -> Result<Response, ApiError> {
+    let voter = s.voter(&ctx, POLICY)?;
+    let meta = ctx.write_meta(&voter.key, &())?;
+    Ok(reply(StatusCode::CREATED, s.store.support(meta, id, voter).await?))
+}
+
+/// Withdraws the caller's support.
+#[utoipa::path(delete, path = "/api/v1/proposals/{id}/supports/mine", tag = "proposals", params(("id" = i64, Path, description = "Proposal id")),
+    responses((status = 200, body = SupportState), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn unsupport(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>) -> Result<Response, ApiError> {
+    let voter = s.voter(&ctx, POLICY)?;
+    let meta = ctx.write_meta(&voter.key, &())?;
+    Ok(reply(StatusCode::OK, s.store.unsupport(meta, id, voter).await?))
+}
+
+/// Comments (authors masked), threaded one level by `parent_id`.
+#[utoipa::path(get, path = "/api/v1/proposals/{id}/comments", tag = "proposals",
+    params(("id" = i64, Path, description = "Proposal id"), CommentQuery),
+    responses((status = 200, body = Vec<PublicComment>), (status = 400, body = Problem), (status = 404, body = Problem)))]
+async fn list_comments(State(s): State<AppState>, ApiPath(id): ApiPath<Id>, ApiQuery(q): ApiQuery<CommentQuery>) -> Result<Json<Vec<PublicComment>>, ApiError> {
+    let newest = match q.order.as_deref() {
+        None | Some("oldest") => false,
+        Some("newest") => true,
+        Some(_) => return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid-query", "order must be oldest or newest")),
+    };
+    Ok(Json(s.store.list_comments(id, newest).await?))
+}
+
+/// Adds a comment or a reply to a top-level comment.
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/comments", tag = "proposals", params(("id" = i64, Path, description = "Proposal id")),
+    request_body = CommentInput,
+    responses((status = 201, body = PublicComment), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn add_comment(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>, ApiJson(input): ApiJson<CommentInput>) -> Result<Response, ApiError> {
+    let voter = s.voter(&ctx, POLICY)?;
+    let meta = ctx.write_meta(&voter.key, &input)?;
+    Ok(reply(StatusCode::CREATED, s.store.add_comment(meta, id, voter, input).await?))
+}
+
+/// Pledges, newest first.
+#[utoipa::path(get, path = "/api/v1/proposals/{id}/pledges", tag = "proposals", params(("id" = i64, Path, description = "Proposal id")),
+    responses((status = 200, body = Vec<Pledge>), (status = 404, body = Problem)))]
+async fn list_pledges(State(s): State<AppState>, ApiPath(id): ApiPath<Id>) -> Result<Json<Vec<Pledge>>, ApiError> {
+    Ok(Json(s.store.list_pledges(id).await?))
+}
+
+/// Pledges money (integer fen) to an active proposal with a funding goal.
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/pledges", tag = "proposals", params(("id" = i64, Path, description = "Proposal id")),
+    request_body = PledgeInput,
+    responses((status = 201, body = Pledge), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn pledge(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>, ApiJson(input): ApiJson<PledgeInput>) -> Result<Response, ApiError> {
+    let voter = s.voter(&ctx, POLICY)?;
+    let meta = ctx.write_meta(&voter.key, &input)?;
+    Ok(reply(StatusCode::CREATED, s.store.pledge(meta, id, voter, input).await?))
+}
+
+/// The public ledger: money received and spent, with running balance.
+#[utoipa::path(get, path = "/api/v1/proposals/{id}/ledger", tag = "proposals", params(("id" = i64, Path, description = "Proposal id")),
+    responses((status = 200, body = LedgerView), (status = 404, body = Problem)))]
+async fn ledger(State(s): State<AppState>, ApiPath(id): ApiPath<Id>) -> Result<Json<LedgerView>, ApiError> {
+    Ok(Json(LedgerView { funding: s.store.funding(id).await?, entries: s.store.ledger(id).await? }))
+}
+
+/// Every transition: who, when, note.
+#[utoipa::path(get, path = "/api/v1/proposals/{id}/timeline", tag = "proposals", params(("id" = i64, Path, description = "Proposal id")),
+    responses((status = 200, body = Vec<TransitionRecord>), (status = 404, body = Problem)))]
+async fn timeline(State(s): State<AppState>, ApiPath(id): ApiPath<Id>) -> Result<Json<Vec<TransitionRecord>>, ApiError> {
+    Ok(Json(s.store.timeline(id).await?))
+}
+
+/// Evaluations and satisfaction %.
+#[utoipa::path(get, path = "/api/v1/proposals/{id}/evaluations", tag = "proposals", params(("id" = i64, Path, description = "Proposal id")),
+    responses((status = 200, body = EvaluationsView), (status = 404, body = Problem)))]
+async fn list_evaluations(State(s): State<AppState>, ApiPath(id): ApiPath<Id>) -> Result<Json<EvaluationsView>, ApiError> {
+    let items = s.store.list_evaluations(id).await?;
+    let mut d = ScoreDistribution::default();
+    for e in &items {
+        d.add(e.score);
+    }
+    Ok(Json(EvaluationsView { summary: d.summary(), items }))
+}
+
+/// Rates the delivered project 1–5 (evaluate step only, once per voter).
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/evaluations", tag = "proposals", params(("id" = i64, Path, description = "Proposal id")),
+    request_body = EvaluationInput,
+    responses((status = 201, body = PublicEvaluation), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn evaluate(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>, ApiJson(input): ApiJson<EvaluationInput>) -> Result<Response, ApiError> {
+    let voter = s.voter(&ctx, POLICY)?;
+    let meta = ctx.write_meta(&voter.key, &input)?;
+    Ok(reply(StatusCode::CREATED, s.store.evaluate(meta, id, voter, input).await?))
+}

@@ -1,0 +1,104 @@
+//! Request extractors that turn every rejection into problem+json, and the
+//! per-request context (identity headers, idempotency key, client address).
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::storage::{IdemKey, Reply, WriteMeta};
+
+/// JSON body; rejections become problem+json.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+/// Path parameters; rejections become problem+json.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// Query string; rejections become problem+json.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+/// What every handler may need to know about the request.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// Request headers.
+    pub headers: HeaderMap,
+    /// Client address, when the server was started with connect info.
+    pub ip: Option<IpAddr>,
+    /// Method.
+    pub method: Method,
+    /// Path.
+    pub path: String,
+    /// Now, ms since the epoch.
+    pub now: i64,
+}
+
+/// Current time in ms.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Ctx {
+            headers: parts.headers.clone(),
+            ip: parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()),
+            method: parts.method.clone(),
+            path: parts.uri.path().to_string(),
+            now: now_ms(),
+        })
+    }
+}
+
+impl Ctx {
+    /// The write's metadata. `voter` and `body` enter the fingerprint, so a
+    /// key reused for another request is refused instead of replayed.
+    pub fn write_meta(&self, voter: &str, body: &impl serde::Serialize) -> Result<WriteMeta, ApiError> {
+        let idem = match self.headers.get("idempotency-key") {
+            None => None,
+            Some(v) => {
+                let key = v.to_str().ok().map(str::trim).filter(|k| (1..=200).contains(&k.len()));
+                let Some(key) = key else {
+                    return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid-idempotency-key", "Idempotency-Key must be 1–200 visible ASCII characters"));
+                };
+                let mut h = Sha256::new();
+                h.update(self.method.as_str());
+                h.update(b" ");
+                h.update(self.path.as_bytes());
+                h.update(b"\0");
+                h.update(voter.as_bytes());
+                h.update(b"\0");
+                h.update(serde_json::to_vec(body).unwrap_or_default());
+                let fp: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+                Some(IdemKey { key: key.to_string(), fingerprint: fp })
+            }
+        };
+        Ok(WriteMeta { now: self.now, idem })
+    }
+
+    /// A write without client identity (staff calls).
+    pub fn staff_meta(&self) -> WriteMeta {
+        WriteMeta { now: self.now, idem: None }
+    }
+}
+
+/// Turns a store [`Reply`] into a JSON response, flagging replays.
+pub fn reply(status: StatusCode, r: Reply) -> Response {
+    let mut res = (status, r.body).into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if r.replayed {
+        res.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    res
+}

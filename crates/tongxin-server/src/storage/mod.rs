@@ -1,0 +1,427 @@
+//! The storage interface the HTTP handlers use. Handlers see only the
+//! [`Store`] trait, so a PostgreSQL implementation for several server
+//! instances can be added beside [`sqlite`] without touching them.
+//!
+//! Writes carry a [`WriteMeta`] (time and optional idempotency key). A store
+//! must apply the write and remember its answer under the key in one
+//! transaction: a retried write with the same key replays the first answer
+//! and never writes twice.
+
+pub mod sqlite;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tongxin_core::convention::{Convention, ConventionDraft, ConventionEdit, PublicSignature, SignatureInput};
+use tongxin_core::poll::{Ballot, BallotError, Poll, Tally};
+use tongxin_core::poll::{PollDraft, PollEdit};
+use tongxin_core::proposal::funding::{FundingSummary, LedgerEntry, LedgerInput, Pledge, PledgeInput};
+use tongxin_core::proposal::{
+    ActionError, CommentInput, EvaluationInput, Proposal, ProposalDraft, ProposalEdit, Step, TransitionAction,
+    TransitionError, TransitionRecord,
+};
+use tongxin_core::scope::{Scope, ScopeError, ScopeLevel};
+use tongxin_core::text::FieldErrors;
+use tongxin_core::{Id, Millis};
+use utoipa::ToSchema;
+
+pub use tongxin_core::convention::ConventionError;
+pub use tongxin_core::proposal::funding::FundingError;
+
+/// Result of a store call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything a store can refuse, in domain terms. The HTTP layer maps each
+/// variant to a status and a problem type.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No such item.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// Field validation failed.
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    /// A ballot rule.
+    #[error(transparent)]
+    Ballot(#[from] BallotError),
+    /// A convention rule.
+    #[error(transparent)]
+    Convention(#[from] ConventionError),
+    /// A proposal action rule.
+    #[error(transparent)]
+    Action(#[from] ActionError),
+    /// A state machine guard.
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    /// A funding rule.
+    #[error(transparent)]
+    Funding(#[from] FundingError),
+    /// A scope tree rule.
+    #[error(transparent)]
+    Scope(#[from] ScopeError),
+    /// The voter already did this (voted, signed, supported, evaluated).
+    #[error("{detail}")]
+    Duplicate {
+        /// Stable problem code, e.g. `already-voted`.
+        code: &'static str,
+        /// Human explanation.
+        detail: String,
+    },
+    /// Something else conflicts with the current state.
+    #[error("{detail}")]
+    Conflict {
+        /// Stable problem code.
+        code: &'static str,
+        /// Human explanation.
+        detail: String,
+    },
+    /// The household code is unknown, or for another item.
+    #[error("the household code is not valid for this item")]
+    InvalidCode,
+    /// The idempotency key was used for a different request.
+    #[error("this Idempotency-Key was already used for a different request")]
+    IdempotencyMismatch,
+    /// Storage failure.
+    #[error("storage error: {0}")]
+    Internal(String),
+}
+
+impl StoreError {
+    /// Shorthand for [`StoreError::Conflict`].
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        StoreError::Conflict { code, detail: detail.into() }
+    }
+    /// Shorthand for [`StoreError::Duplicate`].
+    pub fn duplicate(code: &'static str, detail: impl Into<String>) -> Self {
+        StoreError::Duplicate { code, detail: detail.into() }
+    }
+}
+
+/// The idempotency key of a write and a fingerprint of what it asked for.
+#[derive(Debug, Clone)]
+pub struct IdemKey {
+    /// The client's key.
+    pub key: String,
+    /// Hash of method, path, voter and body: a reused key with other content is refused.
+    pub fingerprint: String,
+}
+
+/// Facts every write carries.
+#[derive(Debug, Clone)]
+pub struct WriteMeta {
+    /// Now, in ms.
+    pub now: Millis,
+    /// Idempotency key, if the client sent one.
+    pub idem: Option<IdemKey>,
+}
+
+/// The stored answer of a write, serialised JSON.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// JSON body.
+    pub body: String,
+    /// True when this is a replay of an earlier write with the same key.
+    pub replayed: bool,
+}
+
+/// Who is acting, as established by the identity layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Voter {
+    /// Stable, non-reversible key: `device:…`, `code:…` or `user:…`.
+    pub key: String,
+    /// Hash of the household code when the voter came with one.
+    pub code_hash: Option<String>,
+}
+
+/// What an item's household codes are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CodeTarget {
+    /// A poll.
+    Poll,
+    /// A convention.
+    Convention,
+    /// A proposal (supports, pledges, evaluations).
+    Proposal,
+}
+
+impl CodeTarget {
+    /// snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CodeTarget::Poll => "poll",
+            CodeTarget::Convention => "convention",
+            CodeTarget::Proposal => "proposal",
+        }
+    }
+}
+
+/// A new scope.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewScope {
+    /// Parent (none for a district).
+    #[serde(default)]
+    pub parent_id: Option<Id>,
+    /// Level.
+    pub level: ScopeLevel,
+    /// Name.
+    pub name: String,
+    /// English name.
+    #[serde(default)]
+    pub name_en: Option<String>,
+}
+
+/// Renaming a scope.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeEdit {
+    /// New name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// New English name.
+    #[serde(default)]
+    pub name_en: Option<String>,
+}
+
+/// A voter's own ballot.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MyBallot {
+    /// Poll.
+    pub poll_id: Id,
+    /// The choices; `null` for anonymous polls, which keep no link.
+    pub ballot: Option<Ballot>,
+    /// First cast.
+    pub cast_at: Option<Millis>,
+    /// Last change.
+    pub updated_at: Option<Millis>,
+}
+
+/// The answer to a cast, change or retraction.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BallotReceipt {
+    /// Poll.
+    pub poll_id: Id,
+    /// What was counted (`null` for anonymous polls and retractions).
+    pub ballot: Option<Ballot>,
+    /// Ballots counted now.
+    pub ballots: u64,
+    /// When.
+    pub at: Millis,
+}
+
+/// A signer's own signature, unmasked (only ever returned to that signer).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SignatureReceipt {
+    /// Receipt number.
+    pub id: Id,
+    /// Convention.
+    pub convention_id: Id,
+    /// Version signed.
+    pub version: u32,
+    /// Name as typed.
+    pub display_name: String,
+    /// Unit.
+    pub unit_id: Id,
+    /// Team.
+    pub team: Option<String>,
+    /// When.
+    pub signed_at: Millis,
+    /// When withdrawn, if so.
+    pub withdrawn_at: Option<Millis>,
+}
+
+/// A page of items with the cursor for the next one.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Page<T> {
+    /// Items.
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; `null` at the end.
+    pub next_cursor: Option<String>,
+}
+
+/// Signature counts for the progress bar and the unit chart.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SignatureCounts {
+    /// Convention.
+    pub convention_id: Id,
+    /// Current version.
+    pub version: u32,
+    /// Active signatures of the current version.
+    pub count: u64,
+    /// Active signatures of earlier versions.
+    pub earlier_versions: u64,
+    /// Goal.
+    pub goal: u32,
+    /// Active current-version signatures per unit.
+    pub by_unit: Vec<UnitCount>,
+}
+
+/// Signatures in one unit.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct UnitCount {
+    /// Unit.
+    pub unit_id: Id,
+    /// Unit name.
+    pub name: String,
+    /// Signatures.
+    pub count: u64,
+}
+
+/// Sort order of the proposal list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalSort {
+    /// Newest first.
+    #[default]
+    Newest,
+    /// Most supports first.
+    Supports,
+}
+
+/// Filters of the proposal list.
+#[derive(Debug, Clone, Default)]
+pub struct ProposalFilter {
+    /// Only this step.
+    pub step: Option<Step>,
+    /// Only inside this scope.
+    pub scope_id: Option<Id>,
+    /// Include withdrawn / rejected / merged.
+    pub include_closed: bool,
+    /// Order.
+    pub sort: ProposalSort,
+    /// Cursor from the previous page.
+    pub cursor: Option<String>,
+    /// Page size.
+    pub limit: u32,
+}
+
+/// A voter's support of a proposal, after a support or its withdrawal.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SupportState {
+    /// Proposal.
+    pub proposal_id: Id,
+    /// Whether this voter now supports it.
+    pub supported: bool,
+    /// Supports now.
+    pub supports: u32,
+    /// Supports needed to leave the propose step.
+    pub threshold: u32,
+}
+
+/// A comment as the public sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PublicComment {
+    /// Id.
+    pub id: Id,
+    /// Top-level comment replied to.
+    pub parent_id: Option<Id>,
+    /// Masked author.
+    pub author: String,
+    /// Text.
+    pub body: String,
+    /// When.
+    pub created_at: Millis,
+}
+
+/// A public evaluation.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PublicEvaluation {
+    /// 1–5.
+    pub score: u8,
+    /// Comment.
+    pub comment: Option<String>,
+    /// When.
+    pub created_at: Millis,
+}
+
+/// The storage interface.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    // --- scopes
+    /// Every scope.
+    async fn list_scopes(&self) -> StoreResult<Vec<Scope>>;
+    /// Adds a scope.
+    async fn create_scope(&self, meta: WriteMeta, input: NewScope) -> StoreResult<Scope>;
+    /// Renames a scope.
+    async fn update_scope(&self, meta: WriteMeta, id: Id, edit: ScopeEdit) -> StoreResult<Scope>;
+
+    // --- polls
+    /// Polls, optionally inside a scope.
+    async fn list_polls(&self, scope_id: Option<Id>) -> StoreResult<Vec<Poll>>;
+    /// One poll with its tally.
+    async fn poll_with_tally(&self, id: Id) -> StoreResult<(Poll, Tally)>;
+    /// The voter's ballot, if any.
+    async fn my_ballot(&self, poll_id: Id, voter: &Voter) -> StoreResult<Option<MyBallot>>;
+    /// Casts a first ballot ([`BallotReceipt`]).
+    async fn cast_ballot(&self, meta: WriteMeta, poll_id: Id, voter: Voter, ballot: Ballot) -> StoreResult<Reply>;
+    /// Replaces the voter's ballot where the poll allows it.
+    async fn change_ballot(&self, meta: WriteMeta, poll_id: Id, voter: Voter, ballot: Ballot) -> StoreResult<Reply>;
+    /// Retracts the voter's ballot where the poll allows it.
+    async fn retract_ballot(&self, meta: WriteMeta, poll_id: Id, voter: Voter) -> StoreResult<Reply>;
+    /// Creates a poll.
+    async fn create_poll(&self, meta: WriteMeta, draft: PollDraft) -> StoreResult<Poll>;
+    /// Edits a poll.
+    async fn update_poll(&self, meta: WriteMeta, id: Id, edit: PollEdit) -> StoreResult<Poll>;
+
+    // --- household codes
+    /// Stores hashes of freshly issued codes for an item.
+    async fn issue_codes(&self, meta: WriteMeta, target: CodeTarget, target_id: Id, hashes: Vec<String>) -> StoreResult<()>;
+
+    // --- conventions
+    /// Conventions, optionally inside a scope.
+    async fn list_conventions(&self, scope_id: Option<Id>) -> StoreResult<Vec<Convention>>;
+    /// One convention.
+    async fn get_convention(&self, id: Id) -> StoreResult<Convention>;
+    /// Signs ([`SignatureReceipt`]).
+    async fn sign(&self, meta: WriteMeta, id: Id, voter: Voter, input: SignatureInput) -> StoreResult<Reply>;
+    /// Withdraws the voter's current signature ([`SignatureReceipt`]).
+    async fn withdraw_signature(&self, meta: WriteMeta, id: Id, voter: Voter) -> StoreResult<Reply>;
+    /// The voter's signatures on this convention, newest first.
+    async fn my_signatures(&self, id: Id, voter: &Voter) -> StoreResult<Vec<SignatureReceipt>>;
+    /// Public, masked, newest first.
+    async fn list_signatures(&self, id: Id, cursor: Option<String>, limit: u32) -> StoreResult<Page<PublicSignature>>;
+    /// Counts for progress bars.
+    async fn signature_counts(&self, id: Id) -> StoreResult<SignatureCounts>;
+    /// Creates a convention.
+    async fn create_convention(&self, meta: WriteMeta, draft: ConventionDraft) -> StoreResult<Convention>;
+    /// Edits a convention (text edits publish a new version).
+    async fn update_convention(&self, meta: WriteMeta, id: Id, edit: ConventionEdit) -> StoreResult<Convention>;
+
+    // --- proposals
+    /// Filtered, sorted, paginated list.
+    async fn list_proposals(&self, filter: ProposalFilter) -> StoreResult<Page<Proposal>>;
+    /// One proposal.
+    async fn get_proposal(&self, id: Id) -> StoreResult<Proposal>;
+    /// Submits a proposal ([`Proposal`]).
+    async fn submit_proposal(&self, meta: WriteMeta, voter: Voter, draft: ProposalDraft, threshold: u32) -> StoreResult<Reply>;
+    /// Supports ([`SupportState`]).
+    async fn support(&self, meta: WriteMeta, id: Id, voter: Voter) -> StoreResult<Reply>;
+    /// Withdraws support ([`SupportState`]).
+    async fn unsupport(&self, meta: WriteMeta, id: Id, voter: Voter) -> StoreResult<Reply>;
+    /// Whether the voter supports the proposal.
+    async fn supports_it(&self, id: Id, voter: &Voter) -> StoreResult<bool>;
+    /// Comments, oldest or newest first.
+    async fn list_comments(&self, id: Id, newest_first: bool) -> StoreResult<Vec<PublicComment>>;
+    /// Adds a comment ([`PublicComment`]).
+    async fn add_comment(&self, meta: WriteMeta, id: Id, voter: Voter, input: CommentInput) -> StoreResult<Reply>;
+    /// Pledges, newest first.
+    async fn list_pledges(&self, id: Id) -> StoreResult<Vec<Pledge>>;
+    /// Adds a pledge ([`Pledge`]).
+    async fn pledge(&self, meta: WriteMeta, id: Id, voter: Voter, input: PledgeInput) -> StoreResult<Reply>;
+    /// The ledger in order with running balance.
+    async fn ledger(&self, id: Id) -> StoreResult<Vec<LedgerEntry>>;
+    /// Funding totals.
+    async fn funding(&self, id: Id) -> StoreResult<FundingSummary>;
+    /// Records a ledger entry ([`LedgerEntry`]).
+    async fn add_ledger_entry(&self, meta: WriteMeta, id: Id, input: LedgerInput) -> StoreResult<Reply>;
+    /// The timeline.
+    async fn timeline(&self, id: Id) -> StoreResult<Vec<TransitionRecord>>;
+    /// Applies a transition ([`TransitionRecord`]).
+    async fn transition(&self, meta: WriteMeta, id: Id, actor: String, action: TransitionAction) -> StoreResult<Reply>;
+    /// Evaluations, newest first.
+    async fn list_evaluations(&self, id: Id) -> StoreResult<Vec<PublicEvaluation>>;
+    /// Adds an evaluation ([`PublicEvaluation`]).
+    async fn evaluate(&self, meta: WriteMeta, id: Id, voter: Voter, input: EvaluationInput) -> StoreResult<Reply>;
+    /// Staff edits.
+    async fn update_proposal(&self, meta: WriteMeta, id: Id, edit: ProposalEdit) -> StoreResult<Proposal>;
+}

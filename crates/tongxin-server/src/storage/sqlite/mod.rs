@@ -1,0 +1,246 @@
+//! The embedded SQLite store: one file in WAL mode, migrations at start.
+//!
+//! * **Writes** go to one writer thread. It takes every write waiting in its
+//!   queue (up to [`MAX_BATCH`]), runs each in its own savepoint inside one
+//!   transaction, commits with `synchronous=FULL`, and only then answers the
+//!   callers: a write is durable when acknowledged, and concurrent writers
+//!   share one fsync (group commit).
+//! * **Reads** use a small pool of read-only connections; WAL lets them run
+//!   beside the writer.
+
+mod conventions;
+mod polls;
+mod proposals;
+mod scopes;
+mod store_impl;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, mpsc};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tokio::sync::oneshot;
+
+use super::{IdemKey, Reply, StoreError, StoreResult, WriteMeta};
+
+/// Most writes committed together.
+pub const MAX_BATCH: usize = 512;
+const READERS: usize = 4;
+const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+
+type Job = Box<dyn FnOnce(&Connection) -> (bool, Box<dyn FnOnce(Result<(), String>) + Send>) + Send>;
+
+/// The SQLite implementation of [`super::Store`].
+#[derive(Clone)]
+pub struct SqliteStore {
+    path: Arc<PathBuf>,
+    readers: Arc<Mutex<Vec<Connection>>>,
+    writer: mpsc::Sender<Job>,
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Internal(e.to_string())
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        StoreError::Internal(format!("stored JSON: {e}"))
+    }
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(())
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file, runs migrations and
+    /// starts the writer thread.
+    pub fn open(path: impl AsRef<Path>) -> StoreResult<Self> {
+        let path = path.as_ref().to_path_buf();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Internal(format!("{}: {e}", dir.display())))?;
+        }
+        let conn = Connection::open(&path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        configure(&conn)?;
+        migrate(&conn)?;
+        let (tx, rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("tongxin-sqlite-writer".into())
+            .spawn(move || writer_loop(conn, rx))
+            .map_err(|e| StoreError::Internal(e.to_string()))?;
+        Ok(SqliteStore { path: Arc::new(path), readers: Arc::new(Mutex::new(Vec::new())), writer: tx })
+    }
+
+    /// Runs `f` on a pooled read-only connection. Reads are short, indexed
+    /// lookups, so they run on the calling task.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+        let pooled = self.readers.lock().expect("reader pool").pop();
+        let conn = match pooled {
+            Some(c) => c,
+            None => {
+                let c = Connection::open_with_flags(
+                    self.path.as_path(),
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                configure(&c)?;
+                c
+            }
+        };
+        let out = f(&conn);
+        let mut pool = self.readers.lock().expect("reader pool");
+        if pool.len() < READERS {
+            pool.push(conn);
+        }
+        out
+    }
+
+    /// Runs `f` in the writer's transaction. With an idempotency key, a
+    /// repeated key replays the stored answer instead of running `f`.
+    pub(crate) async fn write<T, F>(&self, meta: WriteMeta, f: F) -> StoreResult<Reply>
+    where
+        T: Serialize,
+        F: FnOnce(&Connection, &WriteMeta) -> StoreResult<T> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel::<StoreResult<Reply>>();
+        let job: Job = Box::new(move |conn| {
+            let result = run_idempotent(conn, &meta, f);
+            let ok = result.is_ok();
+            let deliver = Box::new(move |commit: Result<(), String>| {
+                let _ = tx.send(commit.map_err(StoreError::Internal).and(result));
+            });
+            (ok, deliver)
+        });
+        self.writer.send(job).map_err(|_| StoreError::Internal("writer stopped".into()))?;
+        rx.await.map_err(|_| StoreError::Internal("writer dropped the request".into()))?
+    }
+
+    /// Like [`Self::write`] but returns the typed value (for staff calls
+    /// without idempotency keys).
+    pub(crate) async fn write_typed<T, F>(&self, meta: WriteMeta, f: F) -> StoreResult<T>
+    where
+        T: Serialize + DeserializeOwned,
+        F: FnOnce(&Connection, &WriteMeta) -> StoreResult<T> + Send + 'static,
+    {
+        let reply = self.write(meta, f).await?;
+        Ok(serde_json::from_str(&reply.body)?)
+    }
+}
+
+fn run_idempotent<T: Serialize>(
+    conn: &Connection,
+    meta: &WriteMeta,
+    f: impl FnOnce(&Connection, &WriteMeta) -> StoreResult<T>,
+) -> StoreResult<Reply> {
+    if let Some(IdemKey { key, fingerprint }) = &meta.idem {
+        let seen: Option<(String, String)> = conn
+            .prepare_cached("SELECT fingerprint, body FROM idempotency WHERE key = ?1")?
+            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((fp, body)) = seen {
+            return if &fp == fingerprint { Ok(Reply { body, replayed: true }) } else { Err(StoreError::IdempotencyMismatch) };
+        }
+    }
+    let value = f(conn, meta)?;
+    let body = serde_json::to_string(&value)?;
+    if let Some(IdemKey { key, fingerprint }) = &meta.idem {
+        conn.prepare_cached("INSERT INTO idempotency (key, fingerprint, body, created_at) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![key, fingerprint, body, meta.now])?;
+    }
+    Ok(Reply { body, replayed: false })
+}
+
+fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let mut deliveries = Vec::with_capacity(batch.len());
+        let begun = conn.execute_batch("BEGIN IMMEDIATE");
+        for job in batch {
+            if let Err(e) = &begun {
+                let msg = e.to_string();
+                let (_, deliver) = job(&conn);
+                deliver(Err(msg));
+                continue;
+            }
+            let _ = conn.execute_batch("SAVEPOINT job");
+            let (ok, deliver) = job(&conn);
+            if !ok {
+                let _ = conn.execute_batch("ROLLBACK TO job");
+            }
+            let _ = conn.execute_batch("RELEASE job");
+            deliveries.push(deliver);
+        }
+        if begun.is_err() {
+            continue;
+        }
+        let committed = conn.execute_batch("COMMIT").map_err(|e| e.to_string());
+        if committed.is_err() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        for d in deliveries {
+            d(committed.clone());
+        }
+    }
+}
+
+fn migrate(conn: &Connection) -> StoreResult<()> {
+    conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
+    let current: i64 = conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_version", [], |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [i as i64 + 1])?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Reads a JSON column into a domain type.
+pub(crate) fn from_json<T: DeserializeOwned>(s: &str) -> StoreResult<T> {
+    Ok(serde_json::from_str(s)?)
+}
+
+/// Serialises a domain type for a JSON column.
+pub(crate) fn to_json<T: Serialize>(v: &T) -> StoreResult<String> {
+    Ok(serde_json::to_string(v)?)
+}
+
+/// Checks a household code for an item inside the write transaction and
+/// marks its first use.
+pub(crate) fn check_code(conn: &Connection, voter: &super::Voter, kind: &str, id: i64, now: i64) -> StoreResult<()> {
+    let Some(hash) = &voter.code_hash else { return Ok(()) };
+    let n = conn
+        .prepare_cached("UPDATE codes SET first_used_at = COALESCE(first_used_at, ?1) WHERE hash = ?2 AND target_kind = ?3 AND target_id = ?4")?
+        .execute(params![now, hash, kind, id])?;
+    if n == 1 { Ok(()) } else { Err(StoreError::InvalidCode) }
+}
+
+/// Encodes a pagination cursor (opaque to clients).
+pub(crate) fn encode_cursor(parts: &[i64]) -> String {
+    parts.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(".")
+}
+
+/// Decodes a cursor made by [`encode_cursor`] with `n` parts.
+pub(crate) fn decode_cursor(s: &str, n: usize) -> StoreResult<Vec<i64>> {
+    let parts: Result<Vec<i64>, _> = s.split('.').map(str::parse).collect();
+    match parts {
+        Ok(p) if p.len() == n => Ok(p),
+        _ => {
+            let mut e = tongxin_core::text::FieldErrors::new();
+            e.add("cursor", "is not a cursor this server made");
+            Err(StoreError::Invalid(e))
+        }
+    }
+}
