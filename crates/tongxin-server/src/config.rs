@@ -41,7 +41,10 @@ impl Default for Config {
             admin_token: None,
             voter_secret: None,
             pepper: "tongxin-default-pepper".into(),
-            cors_origins: vec!["http://127.0.0.1:8080".into(), "http://localhost:8080".into()],
+            cors_origins: vec![
+                "http://127.0.0.1:8080".into(),
+                "http://localhost:8080".into(),
+            ],
             www_dir: PathBuf::from("www"),
             bundle_dir: PathBuf::from("target/tongxin-bundle"),
             device_writes_per_min: 30,
@@ -53,7 +56,8 @@ impl Default for Config {
 }
 
 /// Usage text for `--help`.
-pub const USAGE: &str = "tongxin-server [--listen ADDR] [--db FILE] [--www DIR] [--bundle DIR] [--demo]
+pub const USAGE: &str =
+    "tongxin-server [--listen ADDR] [--db FILE] [--www DIR] [--bundle DIR] [--demo]
 
 Environment: TONGXIN_ADMIN_TOKEN, TONGXIN_VOTER_SECRET, TONGXIN_PEPPER,
 TONGXIN_CORS_ORIGINS, TONGXIN_DEVICE_WRITES_PER_MIN, TONGXIN_IP_WRITES_PER_MIN,
@@ -61,11 +65,19 @@ TONGXIN_SUPPORT_THRESHOLD, TONGXIN_LISTEN, TONGXIN_DB, TONGXIN_WWW, TONGXIN_BUND
 
 impl Config {
     /// Reads flags from `args` (without the program name) and the environment.
-    pub fn from_args(args: impl IntoIterator<Item = String>, env: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+    pub fn from_args(
+        args: impl IntoIterator<Item = String>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, String> {
         let mut c = Config::default();
-        let parse_u32 = |name: &str, v: String| v.parse::<u32>().map_err(|_| format!("{name}: not a number: {v}"));
+        let parse_u32 = |name: &str, v: String| {
+            v.parse::<u32>()
+                .map_err(|_| format!("{name}: not a number: {v}"))
+        };
         if let Some(v) = env("TONGXIN_LISTEN") {
-            c.listen = v.parse().map_err(|_| format!("TONGXIN_LISTEN: not an address: {v}"))?;
+            c.listen = v
+                .parse()
+                .map_err(|_| format!("TONGXIN_LISTEN: not an address: {v}"))?;
         }
         if let Some(v) = env("TONGXIN_DB") {
             c.db = v.into();
@@ -82,7 +94,11 @@ impl Config {
             c.pepper = v;
         }
         if let Some(v) = env("TONGXIN_CORS_ORIGINS") {
-            c.cors_origins = v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            c.cors_origins = v
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
         }
         if let Some(v) = env("TONGXIN_DEVICE_WRITES_PER_MIN") {
             c.device_writes_per_min = parse_u32("TONGXIN_DEVICE_WRITES_PER_MIN", v)?;
@@ -97,7 +113,11 @@ impl Config {
         while let Some(flag) = it.next() {
             let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
             match flag.as_str() {
-                "--listen" => c.listen = value("--listen")?.parse().map_err(|_| "--listen: not an address".to_string())?,
+                "--listen" => {
+                    c.listen = value("--listen")?
+                        .parse()
+                        .map_err(|_| "--listen: not an address".to_string())?
+                }
                 "--db" => c.db = value("--db")?.into(),
                 "--www" => c.www_dir = value("--www")?.into(),
                 "--bundle" => c.bundle_dir = value("--bundle")?.into(),
@@ -121,10 +141,17 @@ mod tests {
             "TONGXIN_CORS_ORIGINS" => Some("https://a.example, https://b.example".to_string()),
             _ => None,
         };
-        let c = Config::from_args(["--db".into(), "/tmp/b.sqlite".into(), "--demo".into()], env).unwrap();
+        let c = Config::from_args(
+            ["--db".into(), "/tmp/b.sqlite".into(), "--demo".into()],
+            env,
+        )
+        .unwrap();
         assert_eq!(c.db, PathBuf::from("/tmp/b.sqlite"));
         assert!(c.demo);
-        assert_eq!(c.cors_origins, vec!["https://a.example", "https://b.example"]);
+        assert_eq!(
+            c.cors_origins,
+            vec!["https://a.example", "https://b.example"]
+        );
         assert!(Config::from_args(["--nope".into()], |_| None).is_err());
         assert!(Config::from_args(["--db".into()], |_| None).is_err());
     }

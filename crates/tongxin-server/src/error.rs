@@ -51,19 +51,36 @@ pub struct ApiError {
 impl ApiError {
     /// A new error.
     pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
-        ApiError { status, code, detail: detail.into(), errors: None, retry_after: None }
+        ApiError {
+            status,
+            code,
+            detail: detail.into(),
+            errors: None,
+            retry_after: None,
+        }
     }
 
     /// 404.
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not-found", format!("{what} not found"))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            format!("{what} not found"),
+        )
     }
 
     /// 422 with field errors.
     pub fn invalid(errors: FieldErrors) -> Self {
         let fields: Vec<&str> = errors.0.keys().map(String::as_str).collect();
         let detail = format!("some fields are not valid: {}", fields.join(", "));
-        ApiError { errors: Some(errors), ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation-failed", detail) }
+        ApiError {
+            errors: Some(errors),
+            ..Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation-failed",
+                detail,
+            )
+        }
     }
 
     /// 422 naming one field.
@@ -71,14 +88,21 @@ impl ApiError {
         let message = message.into();
         let mut e = FieldErrors::new();
         e.add(field, message.clone());
-        ApiError { errors: Some(e), ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message) }
+        ApiError {
+            errors: Some(e),
+            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+        }
     }
 
     /// 429 with Retry-After.
     pub fn rate_limited(retry_after: u64) -> Self {
         ApiError {
             retry_after: Some(retry_after),
-            ..Self::new(StatusCode::TOO_MANY_REQUESTS, "rate-limited", format!("too many requests; try again in {retry_after} s"))
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate-limited",
+                format!("too many requests; try again in {retry_after} s"),
+            )
         }
     }
 
@@ -109,9 +133,13 @@ impl IntoResponse for ApiError {
             errors: self.errors.clone(),
         };
         let mut res = (self.status, Json(body)).into_response();
-        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         if let Some(s) = self.retry_after {
-            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(s));
         }
         res
     }
@@ -125,22 +153,36 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound(what) => ApiError::not_found(what),
             StoreError::Invalid(fields) => ApiError::invalid(fields),
             StoreError::Ballot(b) => match b {
-                BallotError::NotOpenYet | BallotError::Closed => ApiError::new(S::CONFLICT, b.code(), detail),
+                BallotError::NotOpenYet | BallotError::Closed => {
+                    ApiError::new(S::CONFLICT, b.code(), detail)
+                }
                 other => ApiError::field(other.code(), "ballot", other.to_string()),
             },
             StoreError::Convention(c) => ApiError::new(S::CONFLICT, c.code(), detail),
             StoreError::Action(a) => ApiError::new(S::CONFLICT, a.code(), detail),
-            StoreError::Transition(t @ TransitionError::BadNote(_)) => ApiError::field(t.code(), "note", detail),
+            StoreError::Transition(t @ TransitionError::BadNote(_)) => {
+                ApiError::field(t.code(), "note", detail)
+            }
             StoreError::Transition(t) => ApiError::new(S::CONFLICT, t.code(), detail),
-            StoreError::Funding(f @ FundingError::Overflow) => ApiError::field(f.code(), "amount_fen", detail),
+            StoreError::Funding(f @ FundingError::Overflow) => {
+                ApiError::field(f.code(), "amount_fen", detail)
+            }
             StoreError::Funding(f) => ApiError::new(S::CONFLICT, f.code(), detail),
             StoreError::Scope(_) => ApiError::field("invalid-scope", "parent_id", detail),
-            StoreError::Duplicate { code, .. } | StoreError::Conflict { code, .. } => ApiError::new(S::CONFLICT, code, detail),
+            StoreError::Duplicate { code, .. } | StoreError::Conflict { code, .. } => {
+                ApiError::new(S::CONFLICT, code, detail)
+            }
             StoreError::InvalidCode => ApiError::new(S::FORBIDDEN, "invalid-code", detail),
-            StoreError::IdempotencyMismatch => ApiError::new(S::UNPROCESSABLE_ENTITY, "idempotency-key-reused", detail),
+            StoreError::IdempotencyMismatch => {
+                ApiError::new(S::UNPROCESSABLE_ENTITY, "idempotency-key-reused", detail)
+            }
             StoreError::Internal(msg) => {
                 tracing::error!("internal error: {msg}");
-                ApiError::new(S::INTERNAL_SERVER_ERROR, "internal", "the server could not complete the request")
+                ApiError::new(
+                    S::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the server could not complete the request",
+                )
             }
         }
     }
@@ -150,13 +192,25 @@ impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
         use StatusCode as S;
         match r {
-            JsonRejection::MissingJsonContentType(_) => {
-                ApiError::new(S::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "send the body as Content-Type: application/json")
+            JsonRejection::MissingJsonContentType(_) => ApiError::new(
+                S::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "send the body as Content-Type: application/json",
+            ),
+            JsonRejection::JsonSyntaxError(e) => ApiError::new(
+                S::BAD_REQUEST,
+                "malformed-json",
+                format!("the body is not valid JSON: {}", e.body_text()),
+            ),
+            JsonRejection::JsonDataError(e) => {
+                ApiError::new(S::UNPROCESSABLE_ENTITY, "invalid-body", e.body_text())
             }
-            JsonRejection::JsonSyntaxError(e) => ApiError::new(S::BAD_REQUEST, "malformed-json", format!("the body is not valid JSON: {}", e.body_text())),
-            JsonRejection::JsonDataError(e) => ApiError::new(S::UNPROCESSABLE_ENTITY, "invalid-body", e.body_text()),
             JsonRejection::BytesRejection(e) if e.status() == S::PAYLOAD_TOO_LARGE => {
-                ApiError::new(S::PAYLOAD_TOO_LARGE, "body-too-large", format!("the body is larger than {} bytes", crate::api::BODY_LIMIT))
+                ApiError::new(
+                    S::PAYLOAD_TOO_LARGE,
+                    "body-too-large",
+                    format!("the body is larger than {} bytes", crate::api::BODY_LIMIT),
+                )
             }
             other => ApiError::new(S::BAD_REQUEST, "bad-request", other.body_text()),
         }
@@ -165,7 +219,11 @@ impl From<JsonRejection> for ApiError {
 
 impl From<PathRejection> for ApiError {
     fn from(r: PathRejection) -> Self {
-        ApiError::new(StatusCode::NOT_FOUND, "not-found", format!("no such item: {}", r.body_text()))
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            format!("no such item: {}", r.body_text()),
+        )
     }
 }
 

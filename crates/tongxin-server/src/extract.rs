@@ -44,7 +44,10 @@ pub struct Ctx {
 
 /// Current time in ms.
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
@@ -53,7 +56,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(Ctx {
             headers: parts.headers.clone(),
-            ip: parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()),
+            ip: parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip()),
             method: parts.method.clone(),
             path: parts.uri.path().to_string(),
             now: now_ms(),
@@ -64,13 +70,25 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
 impl Ctx {
     /// The write's metadata. `voter` and `body` enter the fingerprint, so a
     /// key reused for another request is refused instead of replayed.
-    pub fn write_meta(&self, voter: &str, body: &impl serde::Serialize) -> Result<WriteMeta, ApiError> {
+    pub fn write_meta(
+        &self,
+        voter: &str,
+        body: &impl serde::Serialize,
+    ) -> Result<WriteMeta, ApiError> {
         let idem = match self.headers.get("idempotency-key") {
             None => None,
             Some(v) => {
-                let key = v.to_str().ok().map(str::trim).filter(|k| (1..=200).contains(&k.len()));
+                let key = v
+                    .to_str()
+                    .ok()
+                    .map(str::trim)
+                    .filter(|k| (1..=200).contains(&k.len()));
                 let Some(key) = key else {
-                    return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid-idempotency-key", "Idempotency-Key must be 1–200 visible ASCII characters"));
+                    return Err(ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "invalid-idempotency-key",
+                        "Idempotency-Key must be 1–200 visible ASCII characters",
+                    ));
                 };
                 let mut h = Sha256::new();
                 h.update(self.method.as_str());
@@ -81,24 +99,37 @@ impl Ctx {
                 h.update(b"\0");
                 h.update(serde_json::to_vec(body).unwrap_or_default());
                 let fp: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-                Some(IdemKey { key: key.to_string(), fingerprint: fp })
+                Some(IdemKey {
+                    key: key.to_string(),
+                    fingerprint: fp,
+                })
             }
         };
-        Ok(WriteMeta { now: self.now, idem })
+        Ok(WriteMeta {
+            now: self.now,
+            idem,
+        })
     }
 
     /// A write without client identity (staff calls).
     pub fn staff_meta(&self) -> WriteMeta {
-        WriteMeta { now: self.now, idem: None }
+        WriteMeta {
+            now: self.now,
+            idem: None,
+        }
     }
 }
 
 /// Turns a store [`Reply`] into a JSON response, flagging replays.
 pub fn reply(status: StatusCode, r: Reply) -> Response {
     let mut res = (status, r.body).into_response();
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     if r.replayed {
-        res.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+        res.headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     res
 }

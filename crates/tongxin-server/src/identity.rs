@@ -45,7 +45,10 @@ fn keyed(pepper: &str, domain: &str, value: &str) -> String {
 
 /// Normalises a household code as typed: upper case, no spaces or dashes.
 pub fn normalise_code(raw: &str) -> String {
-    raw.chars().filter(|c| !c.is_whitespace() && *c != '-').flat_map(char::to_uppercase).collect()
+    raw.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 /// The stored hash of a household code.
@@ -56,49 +59,93 @@ pub fn code_hash(pepper: &str, raw: &str) -> String {
 /// A fresh household code, `XXXX-XXXX-XX` (10 symbols, ~49 bits).
 pub fn new_code() -> Result<String, ApiError> {
     let mut bytes = [0u8; 10];
-    getrandom::fill(&mut bytes).map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "no randomness available"))?;
-    let s: String = bytes.iter().map(|b| CODE_ALPHABET[*b as usize % CODE_ALPHABET.len()] as char).collect();
+    getrandom::fill(&mut bytes).map_err(|_| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "no randomness available",
+        )
+    })?;
+    let s: String = bytes
+        .iter()
+        .map(|b| CODE_ALPHABET[*b as usize % CODE_ALPHABET.len()] as char)
+        .collect();
     Ok(format!("{}-{}-{}", &s[0..4], &s[4..8], &s[8..10]))
 }
 
 fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    h.get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
+    h.get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
 }
 
 /// The device token's voter, if a well-formed token was sent.
 pub fn device_voter(pepper: &str, h: &HeaderMap) -> Result<Option<Voter>, ApiError> {
-    let Some(t) = header(h, DEVICE_HEADER) else { return Ok(None) };
-    let ok = (16..=128).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    let Some(t) = header(h, DEVICE_HEADER) else {
+        return Ok(None);
+    };
+    let ok = (16..=128).contains(&t.len())
+        && t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
     if !ok {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid-device-token", "X-Tongxin-Device must be 16–128 characters of A–Z, a–z, 0–9, _ and -"));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid-device-token",
+            "X-Tongxin-Device must be 16–128 characters of A–Z, a–z, 0–9, _ and -",
+        ));
     }
-    Ok(Some(Voter { key: format!("device:{}", keyed(pepper, "device", t)), code_hash: None }))
+    Ok(Some(Voter {
+        key: format!("device:{}", keyed(pepper, "device", t)),
+        code_hash: None,
+    }))
 }
 
 /// Verifies a host-signed voter token and returns its subject.
-pub fn verify_voter_token(secret: &str, token: &str, now_secs: i64) -> Result<String, &'static str> {
+pub fn verify_voter_token(
+    secret: &str,
+    token: &str,
+    now_secs: i64,
+) -> Result<String, &'static str> {
     let mut parts = token.split('.');
-    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(h), Some(p), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return Err("not a compact JWT");
     };
-    let header: serde_json::Value = URL_SAFE_NO_PAD.decode(h).ok().and_then(|b| serde_json::from_slice(&b).ok()).ok_or("bad header")?;
+    let header: serde_json::Value = URL_SAFE_NO_PAD
+        .decode(h)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or("bad header")?;
     if header.get("alg").and_then(|a| a.as_str()) != Some("HS256") {
         return Err("alg must be HS256");
     }
-    let sig = URL_SAFE_NO_PAD.decode(s).map_err(|_| "bad signature encoding")?;
+    let sig = URL_SAFE_NO_PAD
+        .decode(s)
+        .map_err(|_| "bad signature encoding")?;
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("hmac takes any key");
     mac.update(h.as_bytes());
     mac.update(b".");
     mac.update(p.as_bytes());
-    mac.verify_slice(&sig).map_err(|_| "signature does not match")?;
-    let claims: serde_json::Value = URL_SAFE_NO_PAD.decode(p).ok().and_then(|b| serde_json::from_slice(&b).ok()).ok_or("bad claims")?;
+    mac.verify_slice(&sig)
+        .map_err(|_| "signature does not match")?;
+    let claims: serde_json::Value = URL_SAFE_NO_PAD
+        .decode(p)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or("bad claims")?;
     if let Some(exp) = claims.get("exp") {
         let exp = exp.as_i64().ok_or("exp must be a number")?;
         if exp <= now_secs {
             return Err("token expired");
         }
     }
-    let sub = claims.get("sub").and_then(|s| s.as_str()).filter(|s| !s.is_empty() && s.len() <= 256).ok_or("sub missing")?;
+    let sub = claims
+        .get("sub")
+        .and_then(|s| s.as_str())
+        .filter(|s| !s.is_empty() && s.len() <= 256)
+        .ok_or("sub missing")?;
     Ok(sub.to_string())
 }
 
@@ -114,7 +161,10 @@ pub fn sign_voter_token(secret: &str, sub: &str, exp: Option<i64>) -> String {
     mac.update(header.as_bytes());
     mac.update(b".");
     mac.update(payload.as_bytes());
-    format!("{header}.{payload}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+    format!(
+        "{header}.{payload}.{}",
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    )
 }
 
 /// Establishes the voter for an item with `policy`. `required` is false for
@@ -130,27 +180,62 @@ pub fn voter_for(
         Eligibility::Open => device_voter(pepper, h),
         Eligibility::Code => Ok(header(h, CODE_HEADER).map(|raw| {
             let hash = code_hash(pepper, raw);
-            Voter { key: format!("code:{hash}"), code_hash: Some(hash) }
+            Voter {
+                key: format!("code:{hash}"),
+                code_hash: Some(hash),
+            }
         })),
         Eligibility::Token => {
-            let Some(token) = header(h, VOTER_HEADER) else { return Ok(None) };
-            let Some(secret) = voter_secret else {
-                return Err(ApiError::new(StatusCode::FORBIDDEN, "token-not-configured", "this server has no voter secret configured"));
+            let Some(token) = header(h, VOTER_HEADER) else {
+                return Ok(None);
             };
-            let sub = verify_voter_token(secret, token, now_ms / 1000)
-                .map_err(|why| ApiError::new(StatusCode::UNAUTHORIZED, "invalid-voter-token", format!("the voter token is not valid: {why}")))?;
+            let Some(secret) = voter_secret else {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "token-not-configured",
+                    "this server has no voter secret configured",
+                ));
+            };
+            let sub = verify_voter_token(secret, token, now_ms / 1000).map_err(|why| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid-voter-token",
+                    format!("the voter token is not valid: {why}"),
+                )
+            })?;
             let digest = Sha256::digest(sub.as_bytes());
-            Ok(Some(Voter { key: format!("user:{}", hex(&digest[..16])), code_hash: None }))
+            Ok(Some(Voter {
+                key: format!("user:{}", hex(&digest[..16])),
+                code_hash: None,
+            }))
         }
     }
 }
 
 /// Like [`voter_for`] but a missing credential is an error that says what to send.
-pub fn require_voter(policy: Eligibility, h: &HeaderMap, pepper: &str, voter_secret: Option<&str>, now_ms: i64) -> Result<Voter, ApiError> {
+pub fn require_voter(
+    policy: Eligibility,
+    h: &HeaderMap,
+    pepper: &str,
+    voter_secret: Option<&str>,
+    now_ms: i64,
+) -> Result<Voter, ApiError> {
     voter_for(policy, h, pepper, voter_secret, now_ms)?.ok_or_else(|| match policy {
-        Eligibility::Open => ApiError::new(StatusCode::UNAUTHORIZED, "device-token-required", "send a device token in the X-Tongxin-Device header"),
-        Eligibility::Code => ApiError::new(StatusCode::UNAUTHORIZED, "code-required", "this item needs a household code (X-Tongxin-Code)"),
-        Eligibility::Token => ApiError::new(StatusCode::UNAUTHORIZED, "voter-token-required", "this item is for signed-in residents of the host site (X-Tongxin-Voter)"),
+        Eligibility::Open => ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "device-token-required",
+            "send a device token in the X-Tongxin-Device header",
+        ),
+        Eligibility::Code => ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "code-required",
+            "this item needs a household code (X-Tongxin-Code)",
+        ),
+        Eligibility::Token => ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "voter-token-required",
+            "this item is for signed-in residents of the host site (X-Tongxin-Voter)",
+        ),
     })
 }
 
@@ -161,13 +246,29 @@ mod tests {
     #[test]
     fn tokens_verify_and_expire() {
         let t = sign_voter_token("s3cret", "resident-42", Some(2_000));
-        assert_eq!(verify_voter_token("s3cret", &t, 1_000), Ok("resident-42".into()));
-        assert_eq!(verify_voter_token("s3cret", &t, 2_000), Err("token expired"));
-        assert_eq!(verify_voter_token("other", &t, 1_000), Err("signature does not match"));
+        assert_eq!(
+            verify_voter_token("s3cret", &t, 1_000),
+            Ok("resident-42".into())
+        );
+        assert_eq!(
+            verify_voter_token("s3cret", &t, 2_000),
+            Err("token expired")
+        );
+        assert_eq!(
+            verify_voter_token("other", &t, 1_000),
+            Err("signature does not match")
+        );
         assert!(verify_voter_token("s3cret", "a.b", 0).is_err());
         assert!(verify_voter_token("s3cret", "", 0).is_err());
-        let none_alg = format!("{}.{}.", URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#), URL_SAFE_NO_PAD.encode(br#"{"sub":"x"}"#));
-        assert_eq!(verify_voter_token("s3cret", &none_alg, 0), Err("alg must be HS256"));
+        let none_alg = format!(
+            "{}.{}.",
+            URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#),
+            URL_SAFE_NO_PAD.encode(br#"{"sub":"x"}"#)
+        );
+        assert_eq!(
+            verify_voter_token("s3cret", &none_alg, 0),
+            Err("alg must be HS256")
+        );
     }
 
     #[test]

@@ -33,11 +33,22 @@ fn cors(config: &Config) -> CorsLayer {
     let origins = if config.cors_origins.iter().any(|o| o == "*") {
         AllowOrigin::any()
     } else {
-        AllowOrigin::list(config.cors_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
+        AllowOrigin::list(
+            config
+                .cors_origins
+                .iter()
+                .filter_map(|o| HeaderValue::from_str(o).ok()),
+        )
     };
     CorsLayer::new()
         .allow_origin(origins)
-        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
         .allow_headers([
             header::CONTENT_TYPE,
             header::AUTHORIZATION,
@@ -46,14 +57,21 @@ fn cors(config: &Config) -> CorsLayer {
             HeaderName::from_static(identity::CODE_HEADER),
             HeaderName::from_static(identity::VOTER_HEADER),
         ])
-        .expose_headers([header::RETRY_AFTER, HeaderName::from_static("idempotent-replayed")])
+        .expose_headers([
+            header::RETRY_AFTER,
+            HeaderName::from_static("idempotent-replayed"),
+        ])
         .max_age(std::time::Duration::from_secs(3600))
 }
 
 /// The whole site for a store and settings.
 pub fn app(store: Arc<dyn Store>, config: Config) -> Router {
     let config = Arc::new(config);
-    let state = AppState { store, config: config.clone(), limiter: Arc::new(RateLimiter::default()) };
+    let state = AppState {
+        store,
+        config: config.clone(),
+        limiter: Arc::new(RateLimiter::default()),
+    };
     api::router(state)
         .nest_service("/tongxin", ServeDir::new(&config.bundle_dir))
         .fallback_service(ServeDir::new(&config.www_dir).append_index_html_on_directories(true))
@@ -62,9 +80,13 @@ pub fn app(store: Arc<dyn Store>, config: Config) -> Router {
 
 /// Opens the SQLite store named in `config`, seeding the demo data when asked.
 pub async fn open_store(config: &Config) -> Result<Arc<SqliteStore>, String> {
-    let store = Arc::new(SqliteStore::open(&config.db).map_err(|e| format!("{}: {e}", config.db.display()))?);
+    let store = Arc::new(
+        SqliteStore::open(&config.db).map_err(|e| format!("{}: {e}", config.db.display()))?,
+    );
     if config.demo {
-        seed::seed_demo(store.clone()).await.map_err(|e| format!("demo seed: {e}"))?;
+        seed::seed_demo(store.clone())
+            .await
+            .map_err(|e| format!("demo seed: {e}"))?;
     }
     Ok(store)
 }
@@ -95,29 +117,43 @@ impl Running {
 /// Binds `config.listen` (port 0 picks a free port) and serves in the background.
 pub async fn spawn(config: Config) -> Result<Running, String> {
     let store = open_store(&config).await?;
-    let listener = TcpListener::bind(config.listen).await.map_err(|e| format!("{}: {e}", config.listen))?;
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("{}: {e}", config.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let router = app(store, config);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await;
+        let _ = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = rx.await;
+        })
+        .await;
     });
-    Ok(Running { addr, shutdown: Some(tx), task })
+    Ok(Running {
+        addr,
+        shutdown: Some(tx),
+        task,
+    })
 }
 
 /// Serves until Ctrl-C.
 pub async fn serve(config: Config) -> Result<(), String> {
     let store = open_store(&config).await?;
-    let listener = TcpListener::bind(config.listen).await.map_err(|e| format!("{}: {e}", config.listen))?;
-    let router = app(store, config);
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+    let listener = TcpListener::bind(config.listen)
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| format!("{}: {e}", config.listen))?;
+    let router = app(store, config);
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| e.to_string())
 }

@@ -12,18 +12,26 @@ use tongxin_core::convention::{ConventionDraft, SignatureInput, SignerRole, With
 use tongxin_core::eligibility::Eligibility;
 use tongxin_core::poll::{Ballot, PollDraft, PollEdit, PollKind, ResultVisibility, Stance};
 use tongxin_core::proposal::funding::{LedgerInput, LedgerKind, PledgeInput, PledgeSource};
-use tongxin_core::proposal::{CommentInput, EvaluationInput, ProposalDraft, ProposalEdit, ResponsiblePerson, TransitionAction};
+use tongxin_core::proposal::{
+    CommentInput, EvaluationInput, ProposalDraft, ProposalEdit, ResponsiblePerson, TransitionAction,
+};
 use tongxin_core::scope::ScopeLevel;
 
 use crate::extract::now_ms;
 use crate::storage::{NewScope, Store, StoreError, Voter, WriteMeta};
 
 fn meta() -> WriteMeta {
-    WriteMeta { now: now_ms(), idem: None }
+    WriteMeta {
+        now: now_ms(),
+        idem: None,
+    }
 }
 
 fn seeder(i: usize) -> Voter {
-    Voter { key: format!("seed:{i}"), code_hash: None }
+    Voter {
+        key: format!("seed:{i}"),
+        code_hash: None,
+    }
 }
 
 /// Well-known ids of the demo items (the database is seeded in this order).
@@ -39,11 +47,17 @@ pub mod ids {
 }
 
 /// Casts many ballots at once so the writer commits them in batches.
-async fn cast_many(store: &Arc<dyn Store>, poll: Id, ballots: Vec<Ballot>) -> Result<(), StoreError> {
+async fn cast_many(
+    store: &Arc<dyn Store>,
+    poll: Id,
+    ballots: Vec<Ballot>,
+) -> Result<(), StoreError> {
     let mut tasks = Vec::new();
     for (i, b) in ballots.into_iter().enumerate() {
         let s = store.clone();
-        tasks.push(tokio::spawn(async move { s.cast_ballot(meta(), poll, seeder(i), b).await }));
+        tasks.push(tokio::spawn(async move {
+            s.cast_ballot(meta(), poll, seeder(i), b).await
+        }));
     }
     for t in tasks {
         t.await.map_err(|e| StoreError::Internal(e.to_string()))??;
@@ -80,20 +94,96 @@ pub async fn seed_demo(store: Arc<dyn Store>) -> Result<(), StoreError> {
         name_en: Some(en.into()),
     };
     use ScopeLevel::*;
-    let xishan = s.create_scope(meta(), scope(None, District, "西山区", "Xishan District")).await?.id;
-    let bijie_st = s.create_scope(meta(), scope(Some(xishan), Street, "碧鸡街道", "Bijie Street")).await?.id;
-    let bijie = s.create_scope(meta(), scope(Some(bijie_st), Community, "碧鸡社区", "Bijie Community")).await?.id;
-    let g1 = s.create_scope(meta(), scope(Some(bijie), Group, "第一居民小组", "Residents' group 1")).await?.id;
-    let g2 = s.create_scope(meta(), scope(Some(bijie), Group, "第二居民小组", "Residents' group 2")).await?.id;
+    let xishan = s
+        .create_scope(meta(), scope(None, District, "西山区", "Xishan District"))
+        .await?
+        .id;
+    let bijie_st = s
+        .create_scope(
+            meta(),
+            scope(Some(xishan), Street, "碧鸡街道", "Bijie Street"),
+        )
+        .await?
+        .id;
+    let bijie = s
+        .create_scope(
+            meta(),
+            scope(Some(bijie_st), Community, "碧鸡社区", "Bijie Community"),
+        )
+        .await?
+        .id;
+    let g1 = s
+        .create_scope(
+            meta(),
+            scope(Some(bijie), Group, "第一居民小组", "Residents' group 1"),
+        )
+        .await?
+        .id;
+    let g2 = s
+        .create_scope(
+            meta(),
+            scope(Some(bijie), Group, "第二居民小组", "Residents' group 2"),
+        )
+        .await?
+        .id;
     let mut buildings = Vec::new();
     for (g, n) in [(g1, 1), (g1, 2), (g2, 3), (g2, 4)] {
-        buildings.push(s.create_scope(meta(), scope(Some(g), Building, &format!("{n}栋"), &format!("Building {n}"))).await?.id);
+        buildings.push(
+            s.create_scope(
+                meta(),
+                scope(
+                    Some(g),
+                    Building,
+                    &format!("{n}栋"),
+                    &format!("Building {n}"),
+                ),
+            )
+            .await?
+            .id,
+        );
     }
-    let wuhua = s.create_scope(meta(), scope(None, District, "五华区", "Wuhua District")).await?.id;
-    let nanqiang = s.create_scope(meta(), scope(Some(wuhua), Street, "南强街道", "Nanqiang Street")).await?.id;
-    let mingtong = s.create_scope(meta(), scope(Some(nanqiang), Community, "明通社区", "Mingtong Community")).await?.id;
-    let lane = s.create_scope(meta(), scope(Some(mingtong), Group, "明通巷居民小组", "Mingtong Lane group")).await?.id;
-    let yard47 = s.create_scope(meta(), scope(Some(lane), Building, "明通巷47号院", "Mingtong Lane No. 47 courtyard")).await?.id;
+    let wuhua = s
+        .create_scope(meta(), scope(None, District, "五华区", "Wuhua District"))
+        .await?
+        .id;
+    let nanqiang = s
+        .create_scope(
+            meta(),
+            scope(Some(wuhua), Street, "南强街道", "Nanqiang Street"),
+        )
+        .await?
+        .id;
+    let mingtong = s
+        .create_scope(
+            meta(),
+            scope(Some(nanqiang), Community, "明通社区", "Mingtong Community"),
+        )
+        .await?
+        .id;
+    let lane = s
+        .create_scope(
+            meta(),
+            scope(
+                Some(mingtong),
+                Group,
+                "明通巷居民小组",
+                "Mingtong Lane group",
+            ),
+        )
+        .await?
+        .id;
+    let yard47 = s
+        .create_scope(
+            meta(),
+            scope(
+                Some(lane),
+                Building,
+                "明通巷47号院",
+                "Mingtong Lane No. 47 courtyard",
+            ),
+        )
+        .await?
+        .id;
 
     // 1. The approval poll that started the convention: 526 answers, over 80 % agree.
     let p = s
@@ -110,8 +200,16 @@ pub async fn seed_demo(store: Arc<dyn Store>) -> Result<(), StoreError> {
         .await?;
     let stances: Vec<Ballot> = (0..526)
         .map(|i| {
-            let st = if i < 441 { Stance::Agree } else if i < 487 { Stance::Abstain } else { Stance::Disagree };
-            Ballot::Approval { stances: [(1, st)].into() }
+            let st = if i < 441 {
+                Stance::Agree
+            } else if i < 487 {
+                Stance::Abstain
+            } else {
+                Stance::Disagree
+            };
+            Ballot::Approval {
+                stances: [(1, st)].into(),
+            }
         })
         .collect();
     cast_many(s, p.id, stances).await?;
@@ -123,14 +221,57 @@ pub async fn seed_demo(store: Arc<dyn Store>) -> Result<(), StoreError> {
             ..draft(bijie, "您对公约实施后广场秩序的满意度 / How satisfied are you with order on the square since the convention?", "", PollKind::Score, &["广场秩序 / Order on the square"])
         })
         .await?;
-    let ratings = (0..120).map(|i| Ballot::Score { scores: [(1, [5, 5, 4, 5, 4, 3, 5, 4, 2, 5][i % 10])].into() }).collect();
+    let ratings = (0..120)
+        .map(|i| Ballot::Score {
+            scores: [(1, [5, 5, 4, 5, 4, 3, 5, 4, 2, 5][i % 10])].into(),
+        })
+        .collect();
     cast_many(s, p.id, ratings).await?;
 
     // 3–6. One poll of each remaining kind.
-    s.create_poll(meta(), draft(bijie, "广场音响每晚几点停止？ When should loudspeakers stop each evening?", "", PollKind::Single, &["21:00", "21:30", "22:00"])).await?;
-    s.create_poll(meta(), draft(bijie, "哪些时段需要安静？（最多选2项） Which times need quiet? (up to 2)", "", PollKind::Multiple { max_choices: 2 }, &["清晨 6–8点 / Early morning", "午休 12–14点 / Midday rest", "晚间 21点后 / After 21:00"])).await?;
+    s.create_poll(
+        meta(),
+        draft(
+            bijie,
+            "广场音响每晚几点停止？ When should loudspeakers stop each evening?",
+            "",
+            PollKind::Single,
+            &["21:00", "21:30", "22:00"],
+        ),
+    )
+    .await?;
+    s.create_poll(
+        meta(),
+        draft(
+            bijie,
+            "哪些时段需要安静？（最多选2项） Which times need quiet? (up to 2)",
+            "",
+            PollKind::Multiple { max_choices: 2 },
+            &[
+                "清晨 6–8点 / Early morning",
+                "午休 12–14点 / Midday rest",
+                "晚间 21点后 / After 21:00",
+            ],
+        ),
+    )
+    .await?;
     s.create_poll(meta(), draft(nanqiang, "南强街巷夜市下一步改进什么？请排序 / Rank the next improvements for the Nanqiang night market", "", PollKind::Ranked, &["增加垃圾分类点 / More sorting bins", "夜间照明 / Night lighting", "公共座椅 / Public seating", "无障碍通道 / Step-free access"])).await?;
-    s.create_poll(meta(), draft(bijie, "社区微更新预算怎么分？(10点) / Spread 10 points over micro-renewal projects", "", PollKind::Dot { points: 10 }, &["健身器材 / Fitness equipment", "儿童游乐 / Children's play", "绿化 / Greenery", "停车棚 / Bike shed"])).await?;
+    s.create_poll(
+        meta(),
+        draft(
+            bijie,
+            "社区微更新预算怎么分？(10点) / Spread 10 points over micro-renewal projects",
+            "",
+            PollKind::Dot { points: 10 },
+            &[
+                "健身器材 / Fitness equipment",
+                "儿童游乐 / Children's play",
+                "绿化 / Greenery",
+                "停车棚 / Bike shed",
+            ],
+        ),
+    )
+    .await?;
 
     // 7. The convention itself.
     let c = s
@@ -151,22 +292,54 @@ pub async fn seed_demo(store: Arc<dyn Store>) -> Result<(), StoreError> {
             eligibility: Eligibility::Open,
         })
         .await?;
-    let names = ["孙雨萌", "李建国", "王秀英", "张伟", "欧阳娜娜", "陈静", "刘洋", "赵敏", "周杰", "吴芳", "Alice Smith", "杨光"];
-    let teams = [Some("夕阳红舞蹈队"), None, Some("碧鸡太极队"), None, Some("广场排舞队"), None];
+    let names = [
+        "孙雨萌",
+        "李建国",
+        "王秀英",
+        "张伟",
+        "欧阳娜娜",
+        "陈静",
+        "刘洋",
+        "赵敏",
+        "周杰",
+        "吴芳",
+        "Alice Smith",
+        "杨光",
+    ];
+    let teams = [
+        Some("夕阳红舞蹈队"),
+        None,
+        Some("碧鸡太极队"),
+        None,
+        Some("广场排舞队"),
+        None,
+    ];
     for i in 0..48 {
-        s.sign(meta(), c.id, seeder(10_000 + i), SignatureInput {
-            display_name: names[i % names.len()].into(),
-            unit_id: buildings[i % buildings.len()],
-            team: teams[i % teams.len()].map(String::from),
-            role: if i % 6 == 0 { SignerRole::TeamLeader } else { SignerRole::Resident },
-            version: Some(1),
-            agreed: true,
-        })
+        s.sign(
+            meta(),
+            c.id,
+            seeder(10_000 + i),
+            SignatureInput {
+                display_name: names[i % names.len()].into(),
+                unit_id: buildings[i % buildings.len()],
+                team: teams[i % teams.len()].map(String::from),
+                role: if i % 6 == 0 {
+                    SignerRole::TeamLeader
+                } else {
+                    SignerRole::Resident
+                },
+                version: Some(1),
+                agreed: true,
+            },
+        )
         .await?;
     }
 
     // 8. Mingtong Lane No. 47: the whole five-step story, delivered and rated.
-    let staff = Voter { key: "staff".into(), code_hash: None };
+    let staff = Voter {
+        key: "staff".into(),
+        code_hash: None,
+    };
     let reply = s
         .submit_proposal(meta(), staff.clone(), ProposalDraft {
             scope_id: yard47,
@@ -178,84 +351,319 @@ pub async fn seed_demo(store: Arc<dyn Store>) -> Result<(), StoreError> {
             contact: Some("院落议事会".into()),
         }, 20)
         .await?;
-    let toilet: Id = serde_json::from_str::<serde_json::Value>(&reply.body)?["id"].as_i64().unwrap_or(1);
+    let toilet: Id = serde_json::from_str::<serde_json::Value>(&reply.body)?["id"]
+        .as_i64()
+        .unwrap_or(1);
     for i in 0..26 {
         s.support(meta(), toilet, seeder(20_000 + i)).await?;
     }
     let resolution = s
-        .create_poll(meta(), draft(yard47, "明通巷47号院公厕改造方案表决 / Binding vote: the Mingtong Lane No. 47 toilet plan", "", PollKind::Approval { threshold_percent: 80 }, &["同意改造方案 / Approve the plan"]))
+        .create_poll(
+            meta(),
+            draft(
+                yard47,
+                "明通巷47号院公厕改造方案表决 / Binding vote: the Mingtong Lane No. 47 toilet plan",
+                "",
+                PollKind::Approval {
+                    threshold_percent: 80,
+                },
+                &["同意改造方案 / Approve the plan"],
+            ),
+        )
         .await?;
-    let votes = (0..110).map(|i| Ballot::Approval { stances: [(1, if i < 96 { Stance::Agree } else if i < 102 { Stance::Abstain } else { Stance::Disagree })].into() }).collect();
+    let votes = (0..110)
+        .map(|i| Ballot::Approval {
+            stances: [(
+                1,
+                if i < 96 {
+                    Stance::Agree
+                } else if i < 102 {
+                    Stance::Abstain
+                } else {
+                    Stance::Disagree
+                },
+            )]
+            .into(),
+        })
+        .collect();
     cast_many(s, resolution.id, votes).await?;
-    s.update_poll(meta(), resolution.id, PollEdit { close_now: true, ..Default::default() }).await?;
-    s.update_proposal(meta(), toilet, ProposalEdit {
-        funding_goal_fen: Some(1_860_000),
-        resolution_poll_id: Some(resolution.id),
-        responsible: Some(vec![
-            ResponsiblePerson { name: "李建国".into(), role: "院落自管会主任 / Chair, courtyard committee".into() },
-            ResponsiblePerson { name: "王秀英".into(), role: "财务监督 / Treasurer".into() },
-        ]),
-        ..Default::default()
-    })
+    s.update_poll(
+        meta(),
+        resolution.id,
+        PollEdit {
+            close_now: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+    s.update_proposal(
+        meta(),
+        toilet,
+        ProposalEdit {
+            funding_goal_fen: Some(1_860_000),
+            resolution_poll_id: Some(resolution.id),
+            responsible: Some(vec![
+                ResponsiblePerson {
+                    name: "李建国".into(),
+                    role: "院落自管会主任 / Chair, courtyard committee".into(),
+                },
+                ResponsiblePerson {
+                    name: "王秀英".into(),
+                    role: "财务监督 / Treasurer".into(),
+                },
+            ]),
+            ..Default::default()
+        },
+    )
     .await?;
     let step = |action: TransitionAction| {
         let s = s.clone();
-        async move { s.transition(meta(), toilet, "明通社区居委会 / Mingtong community committee".into(), action).await }
+        async move {
+            s.transition(
+                meta(),
+                toilet,
+                "明通社区居委会 / Mingtong community committee".into(),
+                action,
+            )
+            .await
+        }
     };
-    step(TransitionAction::Advance { note: Some("26位居民附议，进入合议 / 26 supports, on to joint deliberation".into()), override_threshold: false }).await?;
+    step(TransitionAction::Advance {
+        note: Some("26位居民附议，进入合议 / 26 supports, on to joint deliberation".into()),
+        override_threshold: false,
+    })
+    .await?;
     step(TransitionAction::Advance { note: Some("居民议事会合议意见：同意改造，建议居民自筹与驻区单位支持相结合。 Council opinion: approve; combine residents' own funds with support from public units.".into()), override_threshold: false }).await?;
-    s.add_comment(meta(), toilet, seeder(30_000), CommentInput { author_name: "张伟".into(), body: "支持！希望加装扶手。 Support — please add grab bars.".into(), parent_id: None }).await?;
-    s.add_comment(meta(), toilet, seeder(30_001), CommentInput { author_name: "陈静".into(), body: "保洁轮值表要公示。 Publish the cleaning rota.".into(), parent_id: None }).await?;
-    step(TransitionAction::Advance { note: Some("群议结束，提交表决 / Consultation closed, put to the vote".into()), override_threshold: false }).await?;
+    s.add_comment(
+        meta(),
+        toilet,
+        seeder(30_000),
+        CommentInput {
+            author_name: "张伟".into(),
+            body: "支持！希望加装扶手。 Support — please add grab bars.".into(),
+            parent_id: None,
+        },
+    )
+    .await?;
+    s.add_comment(
+        meta(),
+        toilet,
+        seeder(30_001),
+        CommentInput {
+            author_name: "陈静".into(),
+            body: "保洁轮值表要公示。 Publish the cleaning rota.".into(),
+            parent_id: None,
+        },
+    )
+    .await?;
+    step(TransitionAction::Advance {
+        note: Some("群议结束，提交表决 / Consultation closed, put to the vote".into()),
+        override_threshold: false,
+    })
+    .await?;
     step(TransitionAction::Decide { note: None }).await?;
     let pledges: [(PledgeSource, i64, Option<&str>); 5] = [
-        (PledgeSource::Resident, 300_000, Some("47号院居民（第一批）")),
-        (PledgeSource::Resident, 360_000, Some("47号院居民（第二批）")),
+        (
+            PledgeSource::Resident,
+            300_000,
+            Some("47号院居民（第一批）"),
+        ),
+        (
+            PledgeSource::Resident,
+            360_000,
+            Some("47号院居民（第二批）"),
+        ),
         (PledgeSource::Resident, 200_000, None),
-        (PledgeSource::Organisation, 600_000, Some("驻区单位A / Public unit A")),
-        (PledgeSource::Organisation, 400_000, Some("驻区单位B / Public unit B")),
+        (
+            PledgeSource::Organisation,
+            600_000,
+            Some("驻区单位A / Public unit A"),
+        ),
+        (
+            PledgeSource::Organisation,
+            400_000,
+            Some("驻区单位B / Public unit B"),
+        ),
     ];
     for (i, (source, amount_fen, name)) in pledges.into_iter().enumerate() {
-        s.pledge(meta(), toilet, seeder(40_000 + i), PledgeInput { source, amount_fen, public_name: name.map(String::from) }).await?;
+        s.pledge(
+            meta(),
+            toilet,
+            seeder(40_000 + i),
+            PledgeInput {
+                source,
+                amount_fen,
+                public_name: name.map(String::from),
+            },
+        )
+        .await?;
     }
     for (kind, amount_fen, memo) in [
-        (LedgerKind::Received, 860_000, "居民自筹 8,600元 / Residents' contributions"),
-        (LedgerKind::Received, 1_000_000, "驻区单位支持 10,000元 / Public units' support"),
-        (LedgerKind::Spent, 1_120_000, "土建及防水 / Building work and waterproofing"),
-        (LedgerKind::Spent, 480_000, "照明、扶手、无障碍设施 / Lights, grab bars, step-free access"),
+        (
+            LedgerKind::Received,
+            860_000,
+            "居民自筹 8,600元 / Residents' contributions",
+        ),
+        (
+            LedgerKind::Received,
+            1_000_000,
+            "驻区单位支持 10,000元 / Public units' support",
+        ),
+        (
+            LedgerKind::Spent,
+            1_120_000,
+            "土建及防水 / Building work and waterproofing",
+        ),
+        (
+            LedgerKind::Spent,
+            480_000,
+            "照明、扶手、无障碍设施 / Lights, grab bars, step-free access",
+        ),
     ] {
-        s.add_ledger_entry(meta(), toilet, LedgerInput { kind, amount_fen, memo: memo.into() }).await?;
+        s.add_ledger_entry(
+            meta(),
+            toilet,
+            LedgerInput {
+                kind,
+                amount_fen,
+                memo: memo.into(),
+            },
+        )
+        .await?;
     }
-    step(TransitionAction::RecordDelivery { note: Some("公厕改造完工并投入使用 / Rebuilt toilet in use".into()) }).await?;
-    step(TransitionAction::Advance { note: Some("进入评议 / Open for evaluation".into()), override_threshold: false }).await?;
+    step(TransitionAction::RecordDelivery {
+        note: Some("公厕改造完工并投入使用 / Rebuilt toilet in use".into()),
+    })
+    .await?;
+    step(TransitionAction::Advance {
+        note: Some("进入评议 / Open for evaluation".into()),
+        override_threshold: false,
+    })
+    .await?;
     for (i, score) in [5u8, 5, 4, 5, 4, 5, 3, 5, 4, 5].into_iter().enumerate() {
-        let comment = (i == 0).then(|| "干净了，老人方便多了。 Clean now, much easier for the elderly.".to_string());
-        s.evaluate(meta(), toilet, seeder(50_000 + i), EvaluationInput { score, comment }).await?;
+        let comment = (i == 0)
+            .then(|| "干净了，老人方便多了。 Clean now, much easier for the elderly.".to_string());
+        s.evaluate(
+            meta(),
+            toilet,
+            seeder(50_000 + i),
+            EvaluationInput { score, comment },
+        )
+        .await?;
     }
 
     // 9. Proposals waiting in the earlier steps.
     let submit = |title: &str, problem: &str, plan: &str, cost: i64, who: &str, scope: Id| {
         let s = s.clone();
-        let d = ProposalDraft { scope_id: scope, title: title.into(), problem: problem.into(), plan: plan.into(), estimated_cost_fen: cost, proposer_name: who.into(), contact: None };
+        let d = ProposalDraft {
+            scope_id: scope,
+            title: title.into(),
+            problem: problem.into(),
+            plan: plan.into(),
+            estimated_cost_fen: cost,
+            proposer_name: who.into(),
+            contact: None,
+        };
         async move {
-            let r = s.submit_proposal(meta(), Voter { key: "staff".into(), code_hash: None }, d, 20).await?;
-            Ok::<Id, StoreError>(serde_json::from_str::<serde_json::Value>(&r.body)?["id"].as_i64().unwrap_or(0))
+            let r = s
+                .submit_proposal(
+                    meta(),
+                    Voter {
+                        key: "staff".into(),
+                        code_hash: None,
+                    },
+                    d,
+                    20,
+                )
+                .await?;
+            Ok::<Id, StoreError>(
+                serde_json::from_str::<serde_json::Value>(&r.body)?["id"]
+                    .as_i64()
+                    .unwrap_or(0),
+            )
         }
     };
-    let lights = submit("南强街巷背街路灯 / Lights for the back lanes of Nanqiang", "夜市散场后背街很黑。 The back lanes are dark after the night market closes.", "安装8盏太阳能路灯。 Install 8 solar lamps.", 960_000, "刘洋", nanqiang).await?;
+    let lights = submit(
+        "南强街巷背街路灯 / Lights for the back lanes of Nanqiang",
+        "夜市散场后背街很黑。 The back lanes are dark after the night market closes.",
+        "安装8盏太阳能路灯。 Install 8 solar lamps.",
+        960_000,
+        "刘洋",
+        nanqiang,
+    )
+    .await?;
     for i in 0..12 {
         s.support(meta(), lights, seeder(60_000 + i)).await?;
     }
-    let shed = submit("碧鸡社区电动车充电棚 / E-bike charging shed in Bijie", "楼道充电有火灾隐患。 Charging in stairwells is a fire risk.", "在3栋旁建充电棚。 Build a charging shed next to building 3.", 2_400_000, "赵敏", bijie).await?;
-    s.transition(meta(), shed, "碧鸡社区居委会".into(), TransitionAction::Advance { note: Some("街道已列入年度民生实事 / Already in the street's yearly plan".into()), override_threshold: true }).await?;
-    let seats = submit("广场增设休息座椅 / More benches on Bijie Square", "跳舞的老人没有地方休息。 Older dancers have nowhere to rest.", "增设12张座椅。 Add 12 benches.", 360_000, "周杰", bijie).await?;
+    let shed = submit(
+        "碧鸡社区电动车充电棚 / E-bike charging shed in Bijie",
+        "楼道充电有火灾隐患。 Charging in stairwells is a fire risk.",
+        "在3栋旁建充电棚。 Build a charging shed next to building 3.",
+        2_400_000,
+        "赵敏",
+        bijie,
+    )
+    .await?;
+    s.transition(
+        meta(),
+        shed,
+        "碧鸡社区居委会".into(),
+        TransitionAction::Advance {
+            note: Some("街道已列入年度民生实事 / Already in the street's yearly plan".into()),
+            override_threshold: true,
+        },
+    )
+    .await?;
+    let seats = submit(
+        "广场增设休息座椅 / More benches on Bijie Square",
+        "跳舞的老人没有地方休息。 Older dancers have nowhere to rest.",
+        "增设12张座椅。 Add 12 benches.",
+        360_000,
+        "周杰",
+        bijie,
+    )
+    .await?;
     for i in 0..21 {
         s.support(meta(), seats, seeder(70_000 + i)).await?;
     }
-    let consult = s.create_poll(meta(), draft(bijie, "座椅放在哪里？ Where should the benches go?", "", PollKind::Single, &["东侧树荫下 / East side, in the shade", "舞台两侧 / Beside the stage"])).await?;
-    s.update_proposal(meta(), seats, ProposalEdit { consultation_poll_id: Some(consult.id), ..Default::default() }).await?;
-    for note in ["21位居民附议 / 21 supports", "合议意见：同意，位置请群议。 Opinion: approve; let residents choose the place."] {
-        s.transition(meta(), seats, "碧鸡社区居委会".into(), TransitionAction::Advance { note: Some(note.into()), override_threshold: false }).await?;
+    let consult = s
+        .create_poll(
+            meta(),
+            draft(
+                bijie,
+                "座椅放在哪里？ Where should the benches go?",
+                "",
+                PollKind::Single,
+                &[
+                    "东侧树荫下 / East side, in the shade",
+                    "舞台两侧 / Beside the stage",
+                ],
+            ),
+        )
+        .await?;
+    s.update_proposal(
+        meta(),
+        seats,
+        ProposalEdit {
+            consultation_poll_id: Some(consult.id),
+            ..Default::default()
+        },
+    )
+    .await?;
+    for note in [
+        "21位居民附议 / 21 supports",
+        "合议意见：同意，位置请群议。 Opinion: approve; let residents choose the place.",
+    ] {
+        s.transition(
+            meta(),
+            seats,
+            "碧鸡社区居委会".into(),
+            TransitionAction::Advance {
+                note: Some(note.into()),
+                override_threshold: false,
+            },
+        )
+        .await?;
     }
     Ok(())
 }

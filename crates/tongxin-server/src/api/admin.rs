@@ -12,7 +12,9 @@ use tongxin_core::Id;
 use tongxin_core::convention::{Convention, ConventionDraft, ConventionEdit};
 use tongxin_core::poll::{Poll, PollDraft, PollEdit};
 use tongxin_core::proposal::funding::{LedgerEntry, LedgerInput};
-use tongxin_core::proposal::{Proposal, ProposalDraft, ProposalEdit, TransitionAction, TransitionRecord};
+use tongxin_core::proposal::{
+    Proposal, ProposalDraft, ProposalEdit, TransitionAction, TransitionRecord,
+};
 use tongxin_core::scope::Scope;
 use tongxin_core::text::{self, FieldErrors};
 use utoipa::ToSchema;
@@ -47,23 +49,40 @@ fn created<T: Serialize>(v: T) -> Response {
 /// Creates a scope one level below its parent.
 #[utoipa::path(post, path = "/api/v1/admin/scopes", tag = "admin", request_body = NewScope, security(("staff" = [])),
     responses((status = 201, body = Scope), (status = 401, body = Problem), (status = 422, body = Problem)))]
-async fn create_scope(State(s): State<AppState>, ctx: Ctx, ApiJson(input): ApiJson<NewScope>) -> Result<Response, ApiError> {
+async fn create_scope(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(input): ApiJson<NewScope>,
+) -> Result<Response, ApiError> {
     s.require_staff(&ctx)?;
-    Ok(created(s.store.create_scope(ctx.staff_meta(), input).await?))
+    Ok(created(
+        s.store.create_scope(ctx.staff_meta(), input).await?,
+    ))
 }
 
 /// Renames a scope.
 #[utoipa::path(patch, path = "/api/v1/admin/scopes/{id}", tag = "admin", request_body = ScopeEdit, params(("id" = i64, Path, description = "Scope id")),
     responses((status = 200, body = Scope), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn update_scope(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>, ApiJson(edit): ApiJson<ScopeEdit>) -> Result<Json<Scope>, ApiError> {
+async fn update_scope(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+    ApiJson(edit): ApiJson<ScopeEdit>,
+) -> Result<Json<Scope>, ApiError> {
     s.require_staff(&ctx)?;
-    Ok(Json(s.store.update_scope(ctx.staff_meta(), id, edit).await?))
+    Ok(Json(
+        s.store.update_scope(ctx.staff_meta(), id, edit).await?,
+    ))
 }
 
 /// Creates a poll.
 #[utoipa::path(post, path = "/api/v1/admin/polls", tag = "admin", request_body = PollDraft,
     responses((status = 201, body = Poll), (status = 401, body = Problem), (status = 422, body = Problem)))]
-async fn create_poll(State(s): State<AppState>, ctx: Ctx, ApiJson(draft): ApiJson<PollDraft>) -> Result<Response, ApiError> {
+async fn create_poll(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(draft): ApiJson<PollDraft>,
+) -> Result<Response, ApiError> {
     s.require_staff(&ctx)?;
     Ok(created(s.store.create_poll(ctx.staff_meta(), draft).await?))
 }
@@ -71,7 +90,12 @@ async fn create_poll(State(s): State<AppState>, ctx: Ctx, ApiJson(draft): ApiJso
 /// Edits a poll's texts, window or visibility (`close_now` closes it).
 #[utoipa::path(patch, path = "/api/v1/admin/polls/{id}", tag = "admin", request_body = PollEdit, params(("id" = i64, Path, description = "Poll id")),
     responses((status = 200, body = Poll), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn update_poll(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>, ApiJson(edit): ApiJson<PollEdit>) -> Result<Json<Poll>, ApiError> {
+async fn update_poll(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+    ApiJson(edit): ApiJson<PollEdit>,
+) -> Result<Json<Poll>, ApiError> {
     s.require_staff(&ctx)?;
     Ok(Json(s.store.update_poll(ctx.staff_meta(), id, edit).await?))
 }
@@ -79,34 +103,68 @@ async fn update_poll(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<I
 /// Creates a convention at version 1.
 #[utoipa::path(post, path = "/api/v1/admin/conventions", tag = "admin", request_body = ConventionDraft,
     responses((status = 201, body = Convention), (status = 401, body = Problem), (status = 422, body = Problem)))]
-async fn create_convention(State(s): State<AppState>, ctx: Ctx, ApiJson(draft): ApiJson<ConventionDraft>) -> Result<Response, ApiError> {
+async fn create_convention(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(draft): ApiJson<ConventionDraft>,
+) -> Result<Response, ApiError> {
     s.require_staff(&ctx)?;
-    Ok(created(s.store.create_convention(ctx.staff_meta(), draft).await?))
+    Ok(created(
+        s.store.create_convention(ctx.staff_meta(), draft).await?,
+    ))
 }
 
 /// Edits a convention; changing its text publishes a new version.
 #[utoipa::path(patch, path = "/api/v1/admin/conventions/{id}", tag = "admin", request_body = ConventionEdit, params(("id" = i64, Path, description = "Convention id")),
     responses((status = 200, body = Convention), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn update_convention(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>, ApiJson(edit): ApiJson<ConventionEdit>) -> Result<Json<Convention>, ApiError> {
+async fn update_convention(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+    ApiJson(edit): ApiJson<ConventionEdit>,
+) -> Result<Json<Convention>, ApiError> {
     s.require_staff(&ctx)?;
-    Ok(Json(s.store.update_convention(ctx.staff_meta(), id, edit).await?))
+    Ok(Json(
+        s.store
+            .update_convention(ctx.staff_meta(), id, edit)
+            .await?,
+    ))
 }
 
 /// Submits a proposal on residents' behalf (e.g. from a paper form).
 #[utoipa::path(post, path = "/api/v1/admin/proposals", tag = "admin", request_body = ProposalDraft,
     responses((status = 201, body = Proposal), (status = 401, body = Problem), (status = 422, body = Problem)))]
-async fn create_proposal(State(s): State<AppState>, ctx: Ctx, ApiJson(draft): ApiJson<ProposalDraft>) -> Result<Response, ApiError> {
+async fn create_proposal(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(draft): ApiJson<ProposalDraft>,
+) -> Result<Response, ApiError> {
     s.require_staff(&ctx)?;
-    let staff = Voter { key: "staff".into(), code_hash: None };
-    Ok(reply(StatusCode::CREATED, s.store.submit_proposal(ctx.staff_meta(), staff, draft, s.config.support_threshold).await?))
+    let staff = Voter {
+        key: "staff".into(),
+        code_hash: None,
+    };
+    Ok(reply(
+        StatusCode::CREATED,
+        s.store
+            .submit_proposal(ctx.staff_meta(), staff, draft, s.config.support_threshold)
+            .await?,
+    ))
 }
 
 /// Edits settings: threshold, funding goal, polls, responsible persons.
 #[utoipa::path(patch, path = "/api/v1/admin/proposals/{id}", tag = "admin", request_body = ProposalEdit, params(("id" = i64, Path, description = "Proposal id")),
     responses((status = 200, body = Proposal), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn update_proposal(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>, ApiJson(edit): ApiJson<ProposalEdit>) -> Result<Json<Proposal>, ApiError> {
+async fn update_proposal(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+    ApiJson(edit): ApiJson<ProposalEdit>,
+) -> Result<Json<Proposal>, ApiError> {
     s.require_staff(&ctx)?;
-    Ok(Json(s.store.update_proposal(ctx.staff_meta(), id, edit).await?))
+    Ok(Json(
+        s.store.update_proposal(ctx.staff_meta(), id, edit).await?,
+    ))
 }
 
 /// A transition request: who acts and what they do.
@@ -122,22 +180,40 @@ pub struct TransitionRequest {
 /// Moves a proposal through the five steps, or out of them.
 #[utoipa::path(post, path = "/api/v1/admin/proposals/{id}/transitions", tag = "admin", request_body = TransitionRequest, params(("id" = i64, Path, description = "Proposal id")),
     responses((status = 201, body = TransitionRecord), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn transition(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>, ApiJson(req): ApiJson<TransitionRequest>) -> Result<Response, ApiError> {
+async fn transition(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+    ApiJson(req): ApiJson<TransitionRequest>,
+) -> Result<Response, ApiError> {
     s.require_staff(&ctx)?;
     if let Err(m) = text::check_text(&req.actor, text::NAME) {
         return Err(ApiError::field("validation-failed", "actor", m));
     }
     let meta = ctx.write_meta("staff", &req)?;
-    Ok(reply(StatusCode::CREATED, s.store.transition(meta, id, req.actor.trim().to_string(), req.action).await?))
+    Ok(reply(
+        StatusCode::CREATED,
+        s.store
+            .transition(meta, id, req.actor.trim().to_string(), req.action)
+            .await?,
+    ))
 }
 
 /// Records money received or spent.
 #[utoipa::path(post, path = "/api/v1/admin/proposals/{id}/ledger", tag = "admin", request_body = LedgerInput, params(("id" = i64, Path, description = "Proposal id")),
     responses((status = 201, body = LedgerEntry), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn add_ledger(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>, ApiJson(input): ApiJson<LedgerInput>) -> Result<Response, ApiError> {
+async fn add_ledger(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+    ApiJson(input): ApiJson<LedgerInput>,
+) -> Result<Response, ApiError> {
     s.require_staff(&ctx)?;
     let meta = ctx.write_meta("staff", &input)?;
-    Ok(reply(StatusCode::CREATED, s.store.add_ledger_entry(meta, id, input).await?))
+    Ok(reply(
+        StatusCode::CREATED,
+        s.store.add_ledger_entry(meta, id, input).await?,
+    ))
 }
 
 /// Household codes to issue.
@@ -166,15 +242,30 @@ pub struct IssuedCodes {
 /// Issues one-time household codes for an item.
 #[utoipa::path(post, path = "/api/v1/admin/codes", tag = "admin", request_body = CodeRequest,
     responses((status = 201, body = IssuedCodes), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn issue_codes(State(s): State<AppState>, ctx: Ctx, ApiJson(req): ApiJson<CodeRequest>) -> Result<Response, ApiError> {
+async fn issue_codes(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(req): ApiJson<CodeRequest>,
+) -> Result<Response, ApiError> {
     s.require_staff(&ctx)?;
     if !(1..=2000).contains(&req.count) {
         let mut e = FieldErrors::new();
         e.add("count", "must be between 1 and 2,000");
         return Err(ApiError::invalid(e));
     }
-    let codes = (0..req.count).map(|_| identity::new_code()).collect::<Result<Vec<_>, _>>()?;
-    let hashes = codes.iter().map(|c| identity::code_hash(&s.config.pepper, c)).collect();
-    s.store.issue_codes(ctx.staff_meta(), req.target, req.target_id, hashes).await?;
-    Ok(created(IssuedCodes { target: req.target, target_id: req.target_id, codes }))
+    let codes = (0..req.count)
+        .map(|_| identity::new_code())
+        .collect::<Result<Vec<_>, _>>()?;
+    let hashes = codes
+        .iter()
+        .map(|c| identity::code_hash(&s.config.pepper, c))
+        .collect();
+    s.store
+        .issue_codes(ctx.staff_meta(), req.target, req.target_id, hashes)
+        .await?;
+    Ok(created(IssuedCodes {
+        target: req.target,
+        target_id: req.target_id,
+        codes,
+    }))
 }

@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
-use tongxin_core::convention::{Convention, PublicSignature, SignatureInput};
 use tongxin_core::Id;
+use tongxin_core::convention::{Convention, PublicSignature, SignatureInput};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -39,7 +39,11 @@ pub struct ConventionView {
 }
 
 fn view(c: Convention, now: i64) -> ConventionView {
-    ConventionView { open: c.is_open(now), withdrawal_open: c.check_withdraw(now).is_ok(), convention: c }
+    ConventionView {
+        open: c.is_open(now),
+        withdrawal_open: c.check_withdraw(now).is_ok(),
+        convention: c,
+    }
 }
 
 /// List filter.
@@ -63,14 +67,29 @@ pub struct PageQuery {
 /// Conventions, optionally inside a scope.
 #[utoipa::path(get, path = "/api/v1/conventions", tag = "conventions", params(ConventionListQuery),
     responses((status = 200, body = Vec<ConventionView>)))]
-async fn list_conventions(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<ConventionListQuery>) -> Result<Json<Vec<ConventionView>>, ApiError> {
-    Ok(Json(s.store.list_conventions(q.scope_id).await?.into_iter().map(|c| view(c, ctx.now)).collect()))
+async fn list_conventions(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<ConventionListQuery>,
+) -> Result<Json<Vec<ConventionView>>, ApiError> {
+    Ok(Json(
+        s.store
+            .list_conventions(q.scope_id)
+            .await?
+            .into_iter()
+            .map(|c| view(c, ctx.now))
+            .collect(),
+    ))
 }
 
 /// One convention with its articles.
 #[utoipa::path(get, path = "/api/v1/conventions/{id}", tag = "conventions", params(("id" = i64, Path, description = "Convention id")),
     responses((status = 200, body = ConventionView), (status = 404, body = Problem)))]
-async fn get_convention(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>) -> Result<Json<ConventionView>, ApiError> {
+async fn get_convention(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+) -> Result<Json<ConventionView>, ApiError> {
     Ok(Json(view(s.store.get_convention(id).await?, ctx.now)))
 }
 
@@ -79,18 +98,30 @@ async fn get_convention(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPat
     request_body = SignatureInput,
     responses((status = 201, body = SignatureReceipt), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
-async fn sign(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>, ApiJson(input): ApiJson<SignatureInput>) -> Result<Response, ApiError> {
+async fn sign(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+    ApiJson(input): ApiJson<SignatureInput>,
+) -> Result<Response, ApiError> {
     let c = s.store.get_convention(id).await?;
     let voter = s.voter(&ctx, c.eligibility)?;
     let meta = ctx.write_meta(&voter.key, &input)?;
-    Ok(reply(StatusCode::CREATED, s.store.sign(meta, id, voter, input).await?))
+    Ok(reply(
+        StatusCode::CREATED,
+        s.store.sign(meta, id, voter, input).await?,
+    ))
 }
 
 /// Public signatories, names masked, newest first.
 #[utoipa::path(get, path = "/api/v1/conventions/{id}/signatures", tag = "conventions",
     params(("id" = i64, Path, description = "Convention id"), PageQuery),
     responses((status = 200, body = Page<PublicSignature>), (status = 400, body = Problem), (status = 404, body = Problem)))]
-async fn list_signatures(State(s): State<AppState>, ApiPath(id): ApiPath<Id>, ApiQuery(q): ApiQuery<PageQuery>) -> Result<Json<Page<PublicSignature>>, ApiError> {
+async fn list_signatures(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<Id>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Result<Json<Page<PublicSignature>>, ApiError> {
     let limit = page_limit(q.limit)?;
     Ok(Json(s.store.list_signatures(id, q.cursor, limit).await?))
 }
@@ -98,7 +129,11 @@ async fn list_signatures(State(s): State<AppState>, ApiPath(id): ApiPath<Id>, Ap
 /// The caller's own signatures on this convention, newest first.
 #[utoipa::path(get, path = "/api/v1/conventions/{id}/signatures/mine", tag = "conventions", params(("id" = i64, Path, description = "Convention id")),
     responses((status = 200, body = Vec<SignatureReceipt>), (status = 401, body = Problem), (status = 404, body = Problem)))]
-async fn my_signatures(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>) -> Result<Json<Vec<SignatureReceipt>>, ApiError> {
+async fn my_signatures(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+) -> Result<Json<Vec<SignatureReceipt>>, ApiError> {
     let c = s.store.get_convention(id).await?;
     let voter = s.require_viewer(&ctx, c.eligibility)?;
     Ok(Json(s.store.my_signatures(id, &voter).await?))
@@ -107,16 +142,26 @@ async fn my_signatures(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath
 /// Withdraws the caller's active signature while withdrawal is allowed.
 #[utoipa::path(delete, path = "/api/v1/conventions/{id}/signatures/mine", tag = "conventions", params(("id" = i64, Path, description = "Convention id")),
     responses((status = 200, body = SignatureReceipt), (status = 404, body = Problem), (status = 409, body = Problem)))]
-async fn withdraw(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>) -> Result<Response, ApiError> {
+async fn withdraw(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+) -> Result<Response, ApiError> {
     let c = s.store.get_convention(id).await?;
     let voter = s.voter(&ctx, c.eligibility)?;
     let meta = ctx.write_meta(&voter.key, &())?;
-    Ok(reply(StatusCode::OK, s.store.withdraw_signature(meta, id, voter).await?))
+    Ok(reply(
+        StatusCode::OK,
+        s.store.withdraw_signature(meta, id, voter).await?,
+    ))
 }
 
 /// Count, goal and counts by unit; cheap enough to poll every few seconds.
 #[utoipa::path(get, path = "/api/v1/conventions/{id}/count", tag = "conventions", params(("id" = i64, Path, description = "Convention id")),
     responses((status = 200, body = SignatureCounts), (status = 404, body = Problem)))]
-async fn counts(State(s): State<AppState>, ApiPath(id): ApiPath<Id>) -> Result<Json<SignatureCounts>, ApiError> {
+async fn counts(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<Id>,
+) -> Result<Json<SignatureCounts>, ApiError> {
     Ok(Json(s.store.signature_counts(id).await?))
 }

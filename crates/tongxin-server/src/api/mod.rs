@@ -11,11 +11,11 @@ mod scopes;
 use std::sync::Arc;
 
 use axum::Json;
+use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{any, get};
-use axum::Router;
 use tongxin_core::eligibility::Eligibility;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -50,11 +50,21 @@ impl AppState {
     pub fn voter(&self, ctx: &Ctx, policy: Eligibility) -> Result<Voter, ApiError> {
         let c = &self.config;
         if let Some(ip) = ctx.ip {
-            self.limiter.check(&format!("ip:{ip}"), c.ip_writes_per_min, ctx.now).map_err(ApiError::rate_limited)?;
+            self.limiter
+                .check(&format!("ip:{ip}"), c.ip_writes_per_min, ctx.now)
+                .map_err(ApiError::rate_limited)?;
         }
-        let voter = identity::require_voter(policy, &ctx.headers, &c.pepper, c.voter_secret.as_deref(), ctx.now)?;
+        let voter = identity::require_voter(
+            policy,
+            &ctx.headers,
+            &c.pepper,
+            c.voter_secret.as_deref(),
+            ctx.now,
+        )?;
         if policy == Eligibility::Open {
-            self.limiter.check(&voter.key, c.device_writes_per_min, ctx.now).map_err(ApiError::rate_limited)?;
+            self.limiter
+                .check(&voter.key, c.device_writes_per_min, ctx.now)
+                .map_err(ApiError::rate_limited)?;
         }
         Ok(voter)
     }
@@ -62,31 +72,59 @@ impl AppState {
     /// The viewer on a read, if identified (errors just mean "unknown").
     pub fn viewer(&self, ctx: &Ctx, policy: Eligibility) -> Option<Voter> {
         let c = &self.config;
-        identity::voter_for(policy, &ctx.headers, &c.pepper, c.voter_secret.as_deref(), ctx.now).ok().flatten()
+        identity::voter_for(
+            policy,
+            &ctx.headers,
+            &c.pepper,
+            c.voter_secret.as_deref(),
+            ctx.now,
+        )
+        .ok()
+        .flatten()
     }
 
     /// The viewer on a read that needs one.
     pub fn require_viewer(&self, ctx: &Ctx, policy: Eligibility) -> Result<Voter, ApiError> {
         let c = &self.config;
-        identity::require_voter(policy, &ctx.headers, &c.pepper, c.voter_secret.as_deref(), ctx.now)
+        identity::require_voter(
+            policy,
+            &ctx.headers,
+            &c.pepper,
+            c.voter_secret.as_deref(),
+            ctx.now,
+        )
     }
 
     /// Whether the request carries the staff token.
     pub fn is_staff(&self, ctx: &Ctx) -> bool {
-        let Some(expected) = &self.config.admin_token else { return false };
-        let given = ctx.headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+        let Some(expected) = &self.config.admin_token else {
+            return false;
+        };
+        let given = ctx
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
         given.is_some_and(|g| constant_time_eq(g.trim().as_bytes(), expected.as_bytes()))
     }
 
     /// Fails unless the request carries the staff token.
     pub fn require_staff(&self, ctx: &Ctx) -> Result<(), ApiError> {
         if self.config.admin_token.is_none() {
-            return Err(ApiError::new(StatusCode::FORBIDDEN, "admin-disabled", "the admin API is off: set TONGXIN_ADMIN_TOKEN"));
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "admin-disabled",
+                "the admin API is off: set TONGXIN_ADMIN_TOKEN",
+            ));
         }
         if self.is_staff(ctx) {
             Ok(())
         } else {
-            Err(ApiError::new(StatusCode::UNAUTHORIZED, "admin-token-required", "send the staff token as Authorization: Bearer <token>"))
+            Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "admin-token-required",
+                "send the staff token as Authorization: Bearer <token>",
+            ))
         }
     }
 }
@@ -100,7 +138,11 @@ pub fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
     match limit {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid-query", format!("limit must be between 1 and {MAX_LIMIT}"))),
+        Some(_) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid-query",
+            format!("limit must be between 1 and {MAX_LIMIT}"),
+        )),
     }
 }
 
@@ -133,7 +175,11 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 }
 
 async fn unknown_api_path(ctx: Ctx) -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not-found", format!("no API endpoint at {}", ctx.path))
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not-found",
+        format!("no API endpoint at {}", ctx.path),
+    )
 }
 
 /// Every API route plus `/openapi.json`, `/healthz`, the body limit and
@@ -141,12 +187,19 @@ async fn unknown_api_path(ctx: Ctx) -> ApiError {
 pub fn router(state: AppState) -> Router {
     let (api, doc) = api();
     let doc = Arc::new(doc);
-    api.route("/openapi.json", get(move || async move { Json(doc.as_ref().clone()).into_response() }))
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/api/{*rest}", any(unknown_api_path))
-        .method_not_allowed_fallback(|| async {
-            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "this endpoint does not accept that method")
-        })
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(state)
+    api.route(
+        "/openapi.json",
+        get(move || async move { Json(doc.as_ref().clone()).into_response() }),
+    )
+    .route("/healthz", get(|| async { "ok" }))
+    .route("/api/{*rest}", any(unknown_api_path))
+    .method_not_allowed_fallback(|| async {
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            "this endpoint does not accept that method",
+        )
+    })
+    .layer(DefaultBodyLimit::max(BODY_LIMIT))
+    .with_state(state)
 }

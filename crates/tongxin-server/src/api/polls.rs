@@ -78,11 +78,19 @@ pub struct PollListQuery {
 /// Polls, optionally inside a scope.
 #[utoipa::path(get, path = "/api/v1/polls", tag = "polls", params(PollListQuery),
     responses((status = 200, body = Vec<PollView>), (status = 400, body = Problem)))]
-async fn list_polls(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<PollListQuery>) -> Result<Json<Vec<PollView>>, ApiError> {
+async fn list_polls(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<PollListQuery>,
+) -> Result<Json<Vec<PollView>>, ApiError> {
     let mut out = Vec::new();
     for p in s.store.list_polls(q.scope_id).await? {
         let (poll, tally) = s.store.poll_with_tally(p.id).await?;
-        out.push(PollView { status: poll.status(ctx.now), ballots: tally.ballots, poll });
+        out.push(PollView {
+            status: poll.status(ctx.now),
+            ballots: tally.ballots,
+            poll,
+        });
     }
     Ok(Json(out))
 }
@@ -90,23 +98,37 @@ async fn list_polls(State(s): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<P
 /// One poll.
 #[utoipa::path(get, path = "/api/v1/polls/{id}", tag = "polls", params(("id" = i64, Path, description = "Poll id")),
     responses((status = 200, body = PollView), (status = 404, body = Problem)))]
-async fn get_poll(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>) -> Result<Json<PollView>, ApiError> {
+async fn get_poll(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+) -> Result<Json<PollView>, ApiError> {
     let (poll, tally) = s.store.poll_with_tally(id).await?;
-    Ok(Json(PollView { status: poll.status(ctx.now), ballots: tally.ballots, poll }))
+    Ok(Json(PollView {
+        status: poll.status(ctx.now),
+        ballots: tally.ballots,
+        poll,
+    }))
 }
 
 /// Results. Hidden results come back with `visible: false` and `results: null`;
 /// staff (bearer token) always see them.
 #[utoipa::path(get, path = "/api/v1/polls/{id}/results", tag = "polls", params(("id" = i64, Path, description = "Poll id")),
     responses((status = 200, body = ResultsView), (status = 404, body = Problem)))]
-async fn results(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>) -> Result<Json<ResultsView>, ApiError> {
+async fn results(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+) -> Result<Json<ResultsView>, ApiError> {
     let (poll, tally) = s.store.poll_with_tally(id).await?;
     let visible = s.is_staff(&ctx)
         || match poll.visibility {
-            ResultVisibility::AfterVote if !poll.results_visible(ctx.now, false) => match s.viewer(&ctx, poll.eligibility) {
-                Some(v) => s.store.my_ballot(id, &v).await?.is_some(),
-                None => false,
-            },
+            ResultVisibility::AfterVote if !poll.results_visible(ctx.now, false) => {
+                match s.viewer(&ctx, poll.eligibility) {
+                    Some(v) => s.store.my_ballot(id, &v).await?.is_some(),
+                    None => false,
+                }
+            }
             _ => poll.results_visible(ctx.now, false),
         };
     Ok(Json(ResultsView {
@@ -122,9 +144,17 @@ async fn results(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>) 
 /// Ballots counted, for progress displays polled every few seconds.
 #[utoipa::path(get, path = "/api/v1/polls/{id}/count", tag = "polls", params(("id" = i64, Path, description = "Poll id")),
     responses((status = 200, body = PollCount), (status = 404, body = Problem)))]
-async fn count(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>) -> Result<Json<PollCount>, ApiError> {
+async fn count(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+) -> Result<Json<PollCount>, ApiError> {
     let (poll, tally) = s.store.poll_with_tally(id).await?;
-    Ok(Json(PollCount { poll_id: id, ballots: tally.ballots, status: poll.status(ctx.now) }))
+    Ok(Json(PollCount {
+        poll_id: id,
+        ballots: tally.ballots,
+        status: poll.status(ctx.now),
+    }))
 }
 
 /// Casts a first ballot. A second ballot from the same voter is refused
@@ -133,39 +163,70 @@ async fn count(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>) ->
     request_body = Ballot,
     responses((status = 201, body = BallotReceipt), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
-async fn cast(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>, ApiJson(ballot): ApiJson<Ballot>) -> Result<Response, ApiError> {
+async fn cast(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+    ApiJson(ballot): ApiJson<Ballot>,
+) -> Result<Response, ApiError> {
     let (poll, _) = s.store.poll_with_tally(id).await?;
     let voter = s.voter(&ctx, poll.eligibility)?;
     let meta = ctx.write_meta(&voter.key, &ballot)?;
-    Ok(reply(StatusCode::CREATED, s.store.cast_ballot(meta, id, voter, ballot).await?))
+    Ok(reply(
+        StatusCode::CREATED,
+        s.store.cast_ballot(meta, id, voter, ballot).await?,
+    ))
 }
 
 /// The voter's own ballot (`ballot: null` on anonymous polls).
 #[utoipa::path(get, path = "/api/v1/polls/{id}/ballots/mine", tag = "polls", params(("id" = i64, Path, description = "Poll id")),
     responses((status = 200, body = MyBallot), (status = 401, body = Problem), (status = 404, body = Problem)))]
-async fn my_ballot(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>) -> Result<Json<MyBallot>, ApiError> {
+async fn my_ballot(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+) -> Result<Json<MyBallot>, ApiError> {
     let (poll, _) = s.store.poll_with_tally(id).await?;
     let voter = s.require_viewer(&ctx, poll.eligibility)?;
-    s.store.my_ballot(id, &voter).await?.map(Json).ok_or_else(|| ApiError::not_found("ballot"))
+    s.store
+        .my_ballot(id, &voter)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found("ballot"))
 }
 
 /// Replaces the voter's ballot while the poll is open, where allowed.
 #[utoipa::path(put, path = "/api/v1/polls/{id}/ballots/mine", tag = "polls", params(("id" = i64, Path, description = "Poll id")),
     request_body = Ballot,
     responses((status = 200, body = BallotReceipt), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn change(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>, ApiJson(ballot): ApiJson<Ballot>) -> Result<Response, ApiError> {
+async fn change(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+    ApiJson(ballot): ApiJson<Ballot>,
+) -> Result<Response, ApiError> {
     let (poll, _) = s.store.poll_with_tally(id).await?;
     let voter = s.voter(&ctx, poll.eligibility)?;
     let meta = ctx.write_meta(&voter.key, &ballot)?;
-    Ok(reply(StatusCode::OK, s.store.change_ballot(meta, id, voter, ballot).await?))
+    Ok(reply(
+        StatusCode::OK,
+        s.store.change_ballot(meta, id, voter, ballot).await?,
+    ))
 }
 
 /// Retracts the voter's ballot while the poll is open, where allowed.
 #[utoipa::path(delete, path = "/api/v1/polls/{id}/ballots/mine", tag = "polls", params(("id" = i64, Path, description = "Poll id")),
     responses((status = 200, body = BallotReceipt), (status = 404, body = Problem), (status = 409, body = Problem)))]
-async fn retract(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>) -> Result<Response, ApiError> {
+async fn retract(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+) -> Result<Response, ApiError> {
     let (poll, _) = s.store.poll_with_tally(id).await?;
     let voter = s.voter(&ctx, poll.eligibility)?;
     let meta = ctx.write_meta(&voter.key, &())?;
-    Ok(reply(StatusCode::OK, s.store.retract_ballot(meta, id, voter).await?))
+    Ok(reply(
+        StatusCode::OK,
+        s.store.retract_ballot(meta, id, voter).await?,
+    ))
 }

@@ -11,7 +11,9 @@ use tongxin_core::Id;
 use tongxin_core::eligibility::Eligibility;
 use tongxin_core::mask::mask_name;
 use tongxin_core::proposal::funding::{FundingSummary, LedgerEntry, Pledge, PledgeInput};
-use tongxin_core::proposal::{CommentInput, EvaluationInput, Proposal, ProposalDraft, Step, TransitionRecord};
+use tongxin_core::proposal::{
+    CommentInput, EvaluationInput, Proposal, ProposalDraft, Step, TransitionRecord,
+};
 use tongxin_core::score::{ScoreDistribution, ScoreSummary};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -20,7 +22,9 @@ use utoipa_axum::routes;
 use super::{AppState, page_limit};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Ctx, reply};
-use crate::storage::{Page, ProposalFilter, ProposalSort, PublicComment, PublicEvaluation, SupportState};
+use crate::storage::{
+    Page, ProposalFilter, ProposalSort, PublicComment, PublicEvaluation, SupportState,
+};
 
 /// Residents act on proposals with their device token.
 const POLICY: Eligibility = Eligibility::Open;
@@ -102,7 +106,10 @@ pub struct EvaluationsView {
 /// Proposals, filtered and sorted, with cursor pagination.
 #[utoipa::path(get, path = "/api/v1/proposals", tag = "proposals", params(ProposalListQuery),
     responses((status = 200, body = Page<Proposal>), (status = 400, body = Problem)))]
-async fn list_proposals(State(s): State<AppState>, ApiQuery(q): ApiQuery<ProposalListQuery>) -> Result<Json<Page<Proposal>>, ApiError> {
+async fn list_proposals(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<ProposalListQuery>,
+) -> Result<Json<Page<Proposal>>, ApiError> {
     let filter = ProposalFilter {
         step: q.step,
         scope_id: q.scope_id,
@@ -112,59 +119,103 @@ async fn list_proposals(State(s): State<AppState>, ApiQuery(q): ApiQuery<Proposa
         limit: page_limit(q.limit)?,
     };
     let page = s.store.list_proposals(filter).await?;
-    Ok(Json(Page { items: page.items.into_iter().map(public).collect(), next_cursor: page.next_cursor }))
+    Ok(Json(Page {
+        items: page.items.into_iter().map(public).collect(),
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// Submits a proposal; it starts at the propose step (提议).
 #[utoipa::path(post, path = "/api/v1/proposals", tag = "proposals", request_body = ProposalDraft,
     responses((status = 201, body = Proposal), (status = 401, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
-async fn submit(State(s): State<AppState>, ctx: Ctx, ApiJson(draft): ApiJson<ProposalDraft>) -> Result<Response, ApiError> {
+async fn submit(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(draft): ApiJson<ProposalDraft>,
+) -> Result<Response, ApiError> {
     let voter = s.voter(&ctx, POLICY)?;
     let meta = ctx.write_meta(&voter.key, &draft)?;
     let threshold = s.config.support_threshold;
-    Ok(reply(StatusCode::CREATED, s.store.submit_proposal(meta, voter, draft, threshold).await?))
+    Ok(reply(
+        StatusCode::CREATED,
+        s.store
+            .submit_proposal(meta, voter, draft, threshold)
+            .await?,
+    ))
 }
 
 /// One proposal with funding totals.
 #[utoipa::path(get, path = "/api/v1/proposals/{id}", tag = "proposals", params(("id" = i64, Path, description = "Proposal id")),
     responses((status = 200, body = ProposalDetail), (status = 404, body = Problem)))]
-async fn get_proposal(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>) -> Result<Json<ProposalDetail>, ApiError> {
+async fn get_proposal(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+) -> Result<Json<ProposalDetail>, ApiError> {
     let proposal = public(s.store.get_proposal(id).await?);
     let funding = s.store.funding(id).await?;
     let supported_by_me = match s.viewer(&ctx, POLICY) {
         Some(v) => Some(s.store.supports_it(id, &v).await?),
         None => None,
     };
-    Ok(Json(ProposalDetail { proposal, funding, supported_by_me }))
+    Ok(Json(ProposalDetail {
+        proposal,
+        funding,
+        supported_by_me,
+    }))
 }
 
 /// Supports a proposal in the propose step.
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/supports", tag = "proposals", params(("id" = i64, Path, description = "Proposal id")),
     responses((status = 201, body = SupportState), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-async fn support(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>) -> Result<Response, ApiError> {
+async fn support(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+) -> Result<Response, ApiError> {
     let voter = s.voter(&ctx, POLICY)?;
     let meta = ctx.write_meta(&voter.key, &())?;
-    Ok(reply(StatusCode::CREATED, s.store.support(meta, id, voter).await?))
+    Ok(reply(
+        StatusCode::CREATED,
+        s.store.support(meta, id, voter).await?,
+    ))
 }
 
 /// Withdraws the caller's support.
 #[utoipa::path(delete, path = "/api/v1/proposals/{id}/supports/mine", tag = "proposals", params(("id" = i64, Path, description = "Proposal id")),
     responses((status = 200, body = SupportState), (status = 404, body = Problem), (status = 409, body = Problem)))]
-async fn unsupport(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>) -> Result<Response, ApiError> {
+async fn unsupport(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+) -> Result<Response, ApiError> {
     let voter = s.voter(&ctx, POLICY)?;
     let meta = ctx.write_meta(&voter.key, &())?;
-    Ok(reply(StatusCode::OK, s.store.unsupport(meta, id, voter).await?))
+    Ok(reply(
+        StatusCode::OK,
+        s.store.unsupport(meta, id, voter).await?,
+    ))
 }
 
 /// Comments (authors masked), threaded one level by `parent_id`.
 #[utoipa::path(get, path = "/api/v1/proposals/{id}/comments", tag = "proposals",
     params(("id" = i64, Path, description = "Proposal id"), CommentQuery),
     responses((status = 200, body = Vec<PublicComment>), (status = 400, body = Problem), (status = 404, body = Problem)))]
-async fn list_comments(State(s): State<AppState>, ApiPath(id): ApiPath<Id>, ApiQuery(q): ApiQuery<CommentQuery>) -> Result<Json<Vec<PublicComment>>, ApiError> {
+async fn list_comments(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<Id>,
+    ApiQuery(q): ApiQuery<CommentQuery>,
+) -> Result<Json<Vec<PublicComment>>, ApiError> {
     let newest = match q.order.as_deref() {
         None | Some("oldest") => false,
         Some("newest") => true,
-        Some(_) => return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid-query", "order must be oldest or newest")),
+        Some(_) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid-query",
+                "order must be oldest or newest",
+            ));
+        }
     };
     Ok(Json(s.store.list_comments(id, newest).await?))
 }
@@ -173,16 +224,27 @@ async fn list_comments(State(s): State<AppState>, ApiPath(id): ApiPath<Id>, ApiQ
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/comments", tag = "proposals", params(("id" = i64, Path, description = "Proposal id")),
     request_body = CommentInput,
     responses((status = 201, body = PublicComment), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn add_comment(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>, ApiJson(input): ApiJson<CommentInput>) -> Result<Response, ApiError> {
+async fn add_comment(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+    ApiJson(input): ApiJson<CommentInput>,
+) -> Result<Response, ApiError> {
     let voter = s.voter(&ctx, POLICY)?;
     let meta = ctx.write_meta(&voter.key, &input)?;
-    Ok(reply(StatusCode::CREATED, s.store.add_comment(meta, id, voter, input).await?))
+    Ok(reply(
+        StatusCode::CREATED,
+        s.store.add_comment(meta, id, voter, input).await?,
+    ))
 }
 
 /// Pledges, newest first.
 #[utoipa::path(get, path = "/api/v1/proposals/{id}/pledges", tag = "proposals", params(("id" = i64, Path, description = "Proposal id")),
     responses((status = 200, body = Vec<Pledge>), (status = 404, body = Problem)))]
-async fn list_pledges(State(s): State<AppState>, ApiPath(id): ApiPath<Id>) -> Result<Json<Vec<Pledge>>, ApiError> {
+async fn list_pledges(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<Id>,
+) -> Result<Json<Vec<Pledge>>, ApiError> {
     Ok(Json(s.store.list_pledges(id).await?))
 }
 
@@ -190,44 +252,75 @@ async fn list_pledges(State(s): State<AppState>, ApiPath(id): ApiPath<Id>) -> Re
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/pledges", tag = "proposals", params(("id" = i64, Path, description = "Proposal id")),
     request_body = PledgeInput,
     responses((status = 201, body = Pledge), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn pledge(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>, ApiJson(input): ApiJson<PledgeInput>) -> Result<Response, ApiError> {
+async fn pledge(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+    ApiJson(input): ApiJson<PledgeInput>,
+) -> Result<Response, ApiError> {
     let voter = s.voter(&ctx, POLICY)?;
     let meta = ctx.write_meta(&voter.key, &input)?;
-    Ok(reply(StatusCode::CREATED, s.store.pledge(meta, id, voter, input).await?))
+    Ok(reply(
+        StatusCode::CREATED,
+        s.store.pledge(meta, id, voter, input).await?,
+    ))
 }
 
 /// The public ledger: money received and spent, with running balance.
 #[utoipa::path(get, path = "/api/v1/proposals/{id}/ledger", tag = "proposals", params(("id" = i64, Path, description = "Proposal id")),
     responses((status = 200, body = LedgerView), (status = 404, body = Problem)))]
-async fn ledger(State(s): State<AppState>, ApiPath(id): ApiPath<Id>) -> Result<Json<LedgerView>, ApiError> {
-    Ok(Json(LedgerView { funding: s.store.funding(id).await?, entries: s.store.ledger(id).await? }))
+async fn ledger(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<Id>,
+) -> Result<Json<LedgerView>, ApiError> {
+    Ok(Json(LedgerView {
+        funding: s.store.funding(id).await?,
+        entries: s.store.ledger(id).await?,
+    }))
 }
 
 /// Every transition: who, when, note.
 #[utoipa::path(get, path = "/api/v1/proposals/{id}/timeline", tag = "proposals", params(("id" = i64, Path, description = "Proposal id")),
     responses((status = 200, body = Vec<TransitionRecord>), (status = 404, body = Problem)))]
-async fn timeline(State(s): State<AppState>, ApiPath(id): ApiPath<Id>) -> Result<Json<Vec<TransitionRecord>>, ApiError> {
+async fn timeline(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<Id>,
+) -> Result<Json<Vec<TransitionRecord>>, ApiError> {
     Ok(Json(s.store.timeline(id).await?))
 }
 
 /// Evaluations and satisfaction %.
 #[utoipa::path(get, path = "/api/v1/proposals/{id}/evaluations", tag = "proposals", params(("id" = i64, Path, description = "Proposal id")),
     responses((status = 200, body = EvaluationsView), (status = 404, body = Problem)))]
-async fn list_evaluations(State(s): State<AppState>, ApiPath(id): ApiPath<Id>) -> Result<Json<EvaluationsView>, ApiError> {
+async fn list_evaluations(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<Id>,
+) -> Result<Json<EvaluationsView>, ApiError> {
     let items = s.store.list_evaluations(id).await?;
     let mut d = ScoreDistribution::default();
     for e in &items {
         d.add(e.score);
     }
-    Ok(Json(EvaluationsView { summary: d.summary(), items }))
+    Ok(Json(EvaluationsView {
+        summary: d.summary(),
+        items,
+    }))
 }
 
 /// Rates the delivered project 1–5 (evaluate step only, once per voter).
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/evaluations", tag = "proposals", params(("id" = i64, Path, description = "Proposal id")),
     request_body = EvaluationInput,
     responses((status = 201, body = PublicEvaluation), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn evaluate(State(s): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Id>, ApiJson(input): ApiJson<EvaluationInput>) -> Result<Response, ApiError> {
+async fn evaluate(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+    ApiJson(input): ApiJson<EvaluationInput>,
+) -> Result<Response, ApiError> {
     let voter = s.voter(&ctx, POLICY)?;
     let meta = ctx.write_meta(&voter.key, &input)?;
-    Ok(reply(StatusCode::CREATED, s.store.evaluate(meta, id, voter, input).await?))
+    Ok(reply(
+        StatusCode::CREATED,
+        s.store.evaluate(meta, id, voter, input).await?,
+    ))
 }

@@ -11,13 +11,17 @@ pub mod sqlite;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tongxin_core::convention::{Convention, ConventionDraft, ConventionEdit, PublicSignature, SignatureInput};
+use tongxin_core::convention::{
+    Convention, ConventionDraft, ConventionEdit, PublicSignature, SignatureInput,
+};
 use tongxin_core::poll::{Ballot, BallotError, Poll, Tally};
 use tongxin_core::poll::{PollDraft, PollEdit};
-use tongxin_core::proposal::funding::{FundingSummary, LedgerEntry, LedgerInput, Pledge, PledgeInput};
+use tongxin_core::proposal::funding::{
+    FundingSummary, LedgerEntry, LedgerInput, Pledge, PledgeInput,
+};
 use tongxin_core::proposal::{
-    ActionError, CommentInput, EvaluationInput, Proposal, ProposalDraft, ProposalEdit, Step, TransitionAction,
-    TransitionError, TransitionRecord,
+    ActionError, CommentInput, EvaluationInput, Proposal, ProposalDraft, ProposalEdit, Step,
+    TransitionAction, TransitionError, TransitionRecord,
 };
 use tongxin_core::scope::{Scope, ScopeError, ScopeLevel};
 use tongxin_core::text::FieldErrors;
@@ -88,11 +92,17 @@ pub enum StoreError {
 impl StoreError {
     /// Shorthand for [`StoreError::Conflict`].
     pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
-        StoreError::Conflict { code, detail: detail.into() }
+        StoreError::Conflict {
+            code,
+            detail: detail.into(),
+        }
     }
     /// Shorthand for [`StoreError::Duplicate`].
     pub fn duplicate(code: &'static str, detail: impl Into<String>) -> Self {
-        StoreError::Duplicate { code, detail: detail.into() }
+        StoreError::Duplicate {
+            code,
+            detail: detail.into(),
+        }
     }
 }
 
@@ -353,11 +363,28 @@ pub trait Store: Send + Sync + 'static {
     /// The voter's ballot, if any.
     async fn my_ballot(&self, poll_id: Id, voter: &Voter) -> StoreResult<Option<MyBallot>>;
     /// Casts a first ballot ([`BallotReceipt`]).
-    async fn cast_ballot(&self, meta: WriteMeta, poll_id: Id, voter: Voter, ballot: Ballot) -> StoreResult<Reply>;
+    async fn cast_ballot(
+        &self,
+        meta: WriteMeta,
+        poll_id: Id,
+        voter: Voter,
+        ballot: Ballot,
+    ) -> StoreResult<Reply>;
     /// Replaces the voter's ballot where the poll allows it.
-    async fn change_ballot(&self, meta: WriteMeta, poll_id: Id, voter: Voter, ballot: Ballot) -> StoreResult<Reply>;
+    async fn change_ballot(
+        &self,
+        meta: WriteMeta,
+        poll_id: Id,
+        voter: Voter,
+        ballot: Ballot,
+    ) -> StoreResult<Reply>;
     /// Retracts the voter's ballot where the poll allows it.
-    async fn retract_ballot(&self, meta: WriteMeta, poll_id: Id, voter: Voter) -> StoreResult<Reply>;
+    async fn retract_ballot(
+        &self,
+        meta: WriteMeta,
+        poll_id: Id,
+        voter: Voter,
+    ) -> StoreResult<Reply>;
     /// Creates a poll.
     async fn create_poll(&self, meta: WriteMeta, draft: PollDraft) -> StoreResult<Poll>;
     /// Edits a poll.
@@ -365,7 +392,13 @@ pub trait Store: Send + Sync + 'static {
 
     // --- household codes
     /// Stores hashes of freshly issued codes for an item.
-    async fn issue_codes(&self, meta: WriteMeta, target: CodeTarget, target_id: Id, hashes: Vec<String>) -> StoreResult<()>;
+    async fn issue_codes(
+        &self,
+        meta: WriteMeta,
+        target: CodeTarget,
+        target_id: Id,
+        hashes: Vec<String>,
+    ) -> StoreResult<()>;
 
     // --- conventions
     /// Conventions, optionally inside a scope.
@@ -373,19 +406,40 @@ pub trait Store: Send + Sync + 'static {
     /// One convention.
     async fn get_convention(&self, id: Id) -> StoreResult<Convention>;
     /// Signs ([`SignatureReceipt`]).
-    async fn sign(&self, meta: WriteMeta, id: Id, voter: Voter, input: SignatureInput) -> StoreResult<Reply>;
+    async fn sign(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        voter: Voter,
+        input: SignatureInput,
+    ) -> StoreResult<Reply>;
     /// Withdraws the voter's current signature ([`SignatureReceipt`]).
-    async fn withdraw_signature(&self, meta: WriteMeta, id: Id, voter: Voter) -> StoreResult<Reply>;
+    async fn withdraw_signature(&self, meta: WriteMeta, id: Id, voter: Voter)
+    -> StoreResult<Reply>;
     /// The voter's signatures on this convention, newest first.
     async fn my_signatures(&self, id: Id, voter: &Voter) -> StoreResult<Vec<SignatureReceipt>>;
     /// Public, masked, newest first.
-    async fn list_signatures(&self, id: Id, cursor: Option<String>, limit: u32) -> StoreResult<Page<PublicSignature>>;
+    async fn list_signatures(
+        &self,
+        id: Id,
+        cursor: Option<String>,
+        limit: u32,
+    ) -> StoreResult<Page<PublicSignature>>;
     /// Counts for progress bars.
     async fn signature_counts(&self, id: Id) -> StoreResult<SignatureCounts>;
     /// Creates a convention.
-    async fn create_convention(&self, meta: WriteMeta, draft: ConventionDraft) -> StoreResult<Convention>;
+    async fn create_convention(
+        &self,
+        meta: WriteMeta,
+        draft: ConventionDraft,
+    ) -> StoreResult<Convention>;
     /// Edits a convention (text edits publish a new version).
-    async fn update_convention(&self, meta: WriteMeta, id: Id, edit: ConventionEdit) -> StoreResult<Convention>;
+    async fn update_convention(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        edit: ConventionEdit,
+    ) -> StoreResult<Convention>;
 
     // --- proposals
     /// Filtered, sorted, paginated list.
@@ -393,7 +447,13 @@ pub trait Store: Send + Sync + 'static {
     /// One proposal.
     async fn get_proposal(&self, id: Id) -> StoreResult<Proposal>;
     /// Submits a proposal ([`Proposal`]).
-    async fn submit_proposal(&self, meta: WriteMeta, voter: Voter, draft: ProposalDraft, threshold: u32) -> StoreResult<Reply>;
+    async fn submit_proposal(
+        &self,
+        meta: WriteMeta,
+        voter: Voter,
+        draft: ProposalDraft,
+        threshold: u32,
+    ) -> StoreResult<Reply>;
     /// Supports ([`SupportState`]).
     async fn support(&self, meta: WriteMeta, id: Id, voter: Voter) -> StoreResult<Reply>;
     /// Withdraws support ([`SupportState`]).
@@ -403,25 +463,59 @@ pub trait Store: Send + Sync + 'static {
     /// Comments, oldest or newest first.
     async fn list_comments(&self, id: Id, newest_first: bool) -> StoreResult<Vec<PublicComment>>;
     /// Adds a comment ([`PublicComment`]).
-    async fn add_comment(&self, meta: WriteMeta, id: Id, voter: Voter, input: CommentInput) -> StoreResult<Reply>;
+    async fn add_comment(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        voter: Voter,
+        input: CommentInput,
+    ) -> StoreResult<Reply>;
     /// Pledges, newest first.
     async fn list_pledges(&self, id: Id) -> StoreResult<Vec<Pledge>>;
     /// Adds a pledge ([`Pledge`]).
-    async fn pledge(&self, meta: WriteMeta, id: Id, voter: Voter, input: PledgeInput) -> StoreResult<Reply>;
+    async fn pledge(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        voter: Voter,
+        input: PledgeInput,
+    ) -> StoreResult<Reply>;
     /// The ledger in order with running balance.
     async fn ledger(&self, id: Id) -> StoreResult<Vec<LedgerEntry>>;
     /// Funding totals.
     async fn funding(&self, id: Id) -> StoreResult<FundingSummary>;
     /// Records a ledger entry ([`LedgerEntry`]).
-    async fn add_ledger_entry(&self, meta: WriteMeta, id: Id, input: LedgerInput) -> StoreResult<Reply>;
+    async fn add_ledger_entry(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        input: LedgerInput,
+    ) -> StoreResult<Reply>;
     /// The timeline.
     async fn timeline(&self, id: Id) -> StoreResult<Vec<TransitionRecord>>;
     /// Applies a transition ([`TransitionRecord`]).
-    async fn transition(&self, meta: WriteMeta, id: Id, actor: String, action: TransitionAction) -> StoreResult<Reply>;
+    async fn transition(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        actor: String,
+        action: TransitionAction,
+    ) -> StoreResult<Reply>;
     /// Evaluations, newest first.
     async fn list_evaluations(&self, id: Id) -> StoreResult<Vec<PublicEvaluation>>;
     /// Adds an evaluation ([`PublicEvaluation`]).
-    async fn evaluate(&self, meta: WriteMeta, id: Id, voter: Voter, input: EvaluationInput) -> StoreResult<Reply>;
+    async fn evaluate(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        voter: Voter,
+        input: EvaluationInput,
+    ) -> StoreResult<Reply>;
     /// Staff edits.
-    async fn update_proposal(&self, meta: WriteMeta, id: Id, edit: ProposalEdit) -> StoreResult<Proposal>;
+    async fn update_proposal(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        edit: ProposalEdit,
+    ) -> StoreResult<Proposal>;
 }

@@ -2,12 +2,16 @@
 //! edge of storage, so no public path can hand out a raw name.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use tongxin_core::convention::{Convention, ConventionDraft, ConventionEdit, PublicSignature, SignatureInput, SignerRole};
+use tongxin_core::convention::{
+    Convention, ConventionDraft, ConventionEdit, PublicSignature, SignatureInput, SignerRole,
+};
 use tongxin_core::text::FieldErrors;
 use tongxin_core::{Id, Millis};
 
 use super::{check_code, decode_cursor, encode_cursor, from_json, scopes, to_json};
-use crate::storage::{Page, SignatureCounts, SignatureReceipt, StoreError, StoreResult, UnitCount, Voter, WriteMeta};
+use crate::storage::{
+    Page, SignatureCounts, SignatureReceipt, StoreError, StoreResult, UnitCount, Voter, WriteMeta,
+};
 
 pub(crate) fn get(conn: &Connection, id: Id) -> StoreResult<Convention> {
     let data: String = conn
@@ -47,7 +51,8 @@ fn role_parse(s: &str) -> SignerRole {
     }
 }
 
-const RECEIPT_COLS: &str = "id, convention_id, version, display_name, unit_id, team, signed_at, withdrawn_at";
+const RECEIPT_COLS: &str =
+    "id, convention_id, version, display_name, unit_id, team, signed_at, withdrawn_at";
 
 fn receipt_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SignatureReceipt> {
     Ok(SignatureReceipt {
@@ -62,14 +67,23 @@ fn receipt_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SignatureReceipt> {
     })
 }
 
-pub(crate) fn sign(conn: &Connection, meta: &WriteMeta, id: Id, voter: &Voter, input: &SignatureInput) -> StoreResult<SignatureReceipt> {
+pub(crate) fn sign(
+    conn: &Connection,
+    meta: &WriteMeta,
+    id: Id,
+    voter: &Voter,
+    input: &SignatureInput,
+) -> StoreResult<SignatureReceipt> {
     input.validate().map_err(StoreError::Invalid)?;
     let c = get(conn, id)?;
     c.check_sign(input.version, meta.now)?;
     let tree = scopes::tree(conn)?;
     if !tree.is_within(input.unit_id, c.scope_id) {
         let mut e = FieldErrors::new();
-        e.add("unit_id", "choose a building or group inside this convention's area");
+        e.add(
+            "unit_id",
+            "choose a building or group inside this convention's area",
+        );
         return Err(StoreError::Invalid(e));
     }
     check_code(conn, voter, "convention", id, meta.now)?;
@@ -77,20 +91,37 @@ pub(crate) fn sign(conn: &Connection, meta: &WriteMeta, id: Id, voter: &Voter, i
         .prepare_cached("SELECT 1 FROM signatures WHERE convention_id = ?1 AND voter = ?2 AND version = ?3 AND withdrawn_at IS NULL")?
         .exists(params![id, voter.key, c.version])?;
     if already {
-        return Err(StoreError::duplicate("already-signed", format!("you have already signed version {} of this convention", c.version)));
+        return Err(StoreError::duplicate(
+            "already-signed",
+            format!(
+                "you have already signed version {} of this convention",
+                c.version
+            ),
+        ));
     }
-    let team = input.team.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let team = input
+        .team
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
     conn.prepare_cached(
         "INSERT INTO signatures (convention_id, voter, version, display_name, unit_id, team, role, signed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![id, voter.key, c.version, input.display_name.trim(), input.unit_id, team, role_str(input.role), meta.now])?;
     let sig_id = conn.last_insert_rowid();
     Ok(conn
-        .prepare_cached(&format!("SELECT {RECEIPT_COLS} FROM signatures WHERE id = ?1"))?
+        .prepare_cached(&format!(
+            "SELECT {RECEIPT_COLS} FROM signatures WHERE id = ?1"
+        ))?
         .query_row([sig_id], receipt_row)?)
 }
 
-pub(crate) fn withdraw(conn: &Connection, meta: &WriteMeta, id: Id, voter: &Voter) -> StoreResult<SignatureReceipt> {
+pub(crate) fn withdraw(
+    conn: &Connection,
+    meta: &WriteMeta,
+    id: Id,
+    voter: &Voter,
+) -> StoreResult<SignatureReceipt> {
     let c = get(conn, id)?;
     let sig: Option<SignatureReceipt> = conn
         .prepare_cached(&format!(
@@ -98,9 +129,12 @@ pub(crate) fn withdraw(conn: &Connection, meta: &WriteMeta, id: Id, voter: &Vote
         ))?
         .query_row(params![id, voter.key], receipt_row)
         .optional()?;
-    let Some(mut sig) = sig else { return Err(StoreError::NotFound("signature")) };
+    let Some(mut sig) = sig else {
+        return Err(StoreError::NotFound("signature"));
+    };
     c.check_withdraw(meta.now)?;
-    conn.prepare_cached("UPDATE signatures SET withdrawn_at = ?1 WHERE id = ?2")?.execute(params![meta.now, sig.id])?;
+    conn.prepare_cached("UPDATE signatures SET withdrawn_at = ?1 WHERE id = ?2")?
+        .execute(params![meta.now, sig.id])?;
     sig.withdrawn_at = Some(meta.now);
     Ok(sig)
 }
@@ -110,12 +144,19 @@ pub(crate) fn mine(conn: &Connection, id: Id, voter: &Voter) -> StoreResult<Vec<
     let mut st = conn.prepare_cached(&format!(
         "SELECT {RECEIPT_COLS} FROM signatures WHERE convention_id = ?1 AND voter = ?2 ORDER BY id DESC LIMIT 50"
     ))?;
-    Ok(st.query_map(params![id, voter.key], receipt_row)?.collect::<Result<Vec<_>, _>>()?)
+    Ok(st
+        .query_map(params![id, voter.key], receipt_row)?
+        .collect::<Result<Vec<_>, _>>()?)
 }
 
 /// Newest first; the cursor is the last id seen, so signatures arriving
 /// while a resident pages never shift or repeat the list.
-pub(crate) fn signatures(conn: &Connection, id: Id, cursor: Option<String>, limit: u32) -> StoreResult<Page<PublicSignature>> {
+pub(crate) fn signatures(
+    conn: &Connection,
+    id: Id,
+    cursor: Option<String>,
+    limit: u32,
+) -> StoreResult<Page<PublicSignature>> {
     get(conn, id)?;
     let before = match cursor {
         Some(c) => decode_cursor(&c, 1)?[0],
@@ -129,7 +170,15 @@ pub(crate) fn signatures(conn: &Connection, id: Id, cursor: Option<String>, limi
         .query_map(params![id, before, i64::from(limit) + 1], |r| {
             let role: String = r.get(4)?;
             let name: String = r.get(1)?;
-            Ok(PublicSignature::new(r.get(0)?, &name, r.get(2)?, r.get(3)?, role_parse(&role), r.get(5)?, r.get::<_, Millis>(6)?))
+            Ok(PublicSignature::new(
+                r.get(0)?,
+                &name,
+                r.get(2)?,
+                r.get(3)?,
+                role_parse(&role),
+                r.get(5)?,
+                r.get::<_, Millis>(6)?,
+            ))
         })?
         .collect::<Result<_, _>>()?;
     Ok(page(items, limit, |s| encode_cursor(&[s.id])))
@@ -139,7 +188,11 @@ pub(crate) fn signatures(conn: &Connection, id: Id, cursor: Option<String>, limi
 pub(crate) fn page<T>(mut items: Vec<T>, limit: u32, cursor_of: impl Fn(&T) -> String) -> Page<T> {
     let more = items.len() > limit as usize;
     items.truncate(limit as usize);
-    let next_cursor = if more { items.last().map(cursor_of) } else { None };
+    let next_cursor = if more {
+        items.last().map(cursor_of)
+    } else {
+        None
+    };
     Page { items, next_cursor }
 }
 
@@ -156,7 +209,13 @@ pub(crate) fn counts(conn: &Connection, id: Id) -> StoreResult<SignatureCounts> 
          WHERE s.convention_id = ?1 AND s.version = ?2 AND s.withdrawn_at IS NULL GROUP BY s.unit_id ORDER BY COUNT(*) DESC, s.unit_id",
     )?;
     let by_unit = st
-        .query_map(params![id, c.version], |r| Ok(UnitCount { unit_id: r.get(0)?, name: r.get(1)?, count: r.get::<_, i64>(2)? as u64 }))?
+        .query_map(params![id, c.version], |r| {
+            Ok(UnitCount {
+                unit_id: r.get(0)?,
+                name: r.get(1)?,
+                count: r.get::<_, i64>(2)? as u64,
+            })
+        })?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(SignatureCounts {
         convention_id: id,
@@ -168,18 +227,36 @@ pub(crate) fn counts(conn: &Connection, id: Id) -> StoreResult<SignatureCounts> 
     })
 }
 
-pub(crate) fn create(conn: &Connection, meta: &WriteMeta, draft: ConventionDraft) -> StoreResult<Convention> {
+pub(crate) fn create(
+    conn: &Connection,
+    meta: &WriteMeta,
+    draft: ConventionDraft,
+) -> StoreResult<Convention> {
     draft.validate().map_err(StoreError::Invalid)?;
     scopes::require(conn, "scope_id", draft.scope_id)?;
-    conn.execute("INSERT INTO conventions (scope_id, data) VALUES (?1, '{}')", [draft.scope_id])?;
+    conn.execute(
+        "INSERT INTO conventions (scope_id, data) VALUES (?1, '{}')",
+        [draft.scope_id],
+    )?;
     let c = draft.into_convention(conn.last_insert_rowid(), meta.now);
-    conn.execute("UPDATE conventions SET data = ?1 WHERE id = ?2", params![to_json(&c)?, c.id])?;
+    conn.execute(
+        "UPDATE conventions SET data = ?1 WHERE id = ?2",
+        params![to_json(&c)?, c.id],
+    )?;
     Ok(c)
 }
 
-pub(crate) fn update(conn: &Connection, meta: &WriteMeta, id: Id, edit: &ConventionEdit) -> StoreResult<Convention> {
+pub(crate) fn update(
+    conn: &Connection,
+    meta: &WriteMeta,
+    id: Id,
+    edit: &ConventionEdit,
+) -> StoreResult<Convention> {
     let mut c = get(conn, id)?;
     edit.apply(&mut c, meta.now).map_err(StoreError::Invalid)?;
-    conn.execute("UPDATE conventions SET data = ?1 WHERE id = ?2", params![to_json(&c)?, id])?;
+    conn.execute(
+        "UPDATE conventions SET data = ?1 WHERE id = ?2",
+        params![to_json(&c)?, id],
+    )?;
     Ok(c)
 }

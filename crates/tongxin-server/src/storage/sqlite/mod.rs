@@ -29,7 +29,8 @@ pub const MAX_BATCH: usize = 512;
 const READERS: usize = 4;
 const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
 
-type Job = Box<dyn FnOnce(&Connection) -> (bool, Box<dyn FnOnce(Result<(), String>) + Send>) + Send>;
+type Job =
+    Box<dyn FnOnce(&Connection) -> (bool, Box<dyn FnOnce(Result<(), String>) + Send>) + Send>;
 
 /// The SQLite implementation of [`super::Store`].
 #[derive(Clone)]
@@ -64,7 +65,8 @@ impl SqliteStore {
     pub fn open(path: impl AsRef<Path>) -> StoreResult<Self> {
         let path = path.as_ref().to_path_buf();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Internal(format!("{}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::Internal(format!("{}: {e}", dir.display())))?;
         }
         let conn = Connection::open(&path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -75,7 +77,11 @@ impl SqliteStore {
             .name("tongxin-sqlite-writer".into())
             .spawn(move || writer_loop(conn, rx))
             .map_err(|e| StoreError::Internal(e.to_string()))?;
-        Ok(SqliteStore { path: Arc::new(path), readers: Arc::new(Mutex::new(Vec::new())), writer: tx })
+        Ok(SqliteStore {
+            path: Arc::new(path),
+            readers: Arc::new(Mutex::new(Vec::new())),
+            writer: tx,
+        })
     }
 
     /// Runs `f` on a pooled read-only connection. Reads are short, indexed
@@ -117,8 +123,11 @@ impl SqliteStore {
             });
             (ok, deliver)
         });
-        self.writer.send(job).map_err(|_| StoreError::Internal("writer stopped".into()))?;
-        rx.await.map_err(|_| StoreError::Internal("writer dropped the request".into()))?
+        self.writer
+            .send(job)
+            .map_err(|_| StoreError::Internal("writer stopped".into()))?;
+        rx.await
+            .map_err(|_| StoreError::Internal("writer dropped the request".into()))?
     }
 
     /// Like [`Self::write`] but returns the typed value (for staff calls
@@ -144,16 +153,28 @@ fn run_idempotent<T: Serialize>(
             .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         if let Some((fp, body)) = seen {
-            return if &fp == fingerprint { Ok(Reply { body, replayed: true }) } else { Err(StoreError::IdempotencyMismatch) };
+            return if &fp == fingerprint {
+                Ok(Reply {
+                    body,
+                    replayed: true,
+                })
+            } else {
+                Err(StoreError::IdempotencyMismatch)
+            };
         }
     }
     let value = f(conn, meta)?;
     let body = serde_json::to_string(&value)?;
     if let Some(IdemKey { key, fingerprint }) = &meta.idem {
-        conn.prepare_cached("INSERT INTO idempotency (key, fingerprint, body, created_at) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![key, fingerprint, body, meta.now])?;
+        conn.prepare_cached(
+            "INSERT INTO idempotency (key, fingerprint, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![key, fingerprint, body, meta.now])?;
     }
-    Ok(Reply { body, replayed: false })
+    Ok(Reply {
+        body,
+        replayed: false,
+    })
 }
 
 fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
@@ -197,11 +218,18 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
 
 fn migrate(conn: &Connection) -> StoreResult<()> {
     conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
-    let current: i64 = conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_version", [], |r| r.get(0))?;
+    let current: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_version",
+        [],
+        |r| r.get(0),
+    )?;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = conn.unchecked_transaction()?;
         tx.execute_batch(sql)?;
-        tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [i as i64 + 1])?;
+        tx.execute(
+            "INSERT INTO schema_version (version) VALUES (?1)",
+            [i as i64 + 1],
+        )?;
         tx.commit()?;
     }
     Ok(())
@@ -219,17 +247,33 @@ pub(crate) fn to_json<T: Serialize>(v: &T) -> StoreResult<String> {
 
 /// Checks a household code for an item inside the write transaction and
 /// marks its first use.
-pub(crate) fn check_code(conn: &Connection, voter: &super::Voter, kind: &str, id: i64, now: i64) -> StoreResult<()> {
-    let Some(hash) = &voter.code_hash else { return Ok(()) };
+pub(crate) fn check_code(
+    conn: &Connection,
+    voter: &super::Voter,
+    kind: &str,
+    id: i64,
+    now: i64,
+) -> StoreResult<()> {
+    let Some(hash) = &voter.code_hash else {
+        return Ok(());
+    };
     let n = conn
         .prepare_cached("UPDATE codes SET first_used_at = COALESCE(first_used_at, ?1) WHERE hash = ?2 AND target_kind = ?3 AND target_id = ?4")?
         .execute(params![now, hash, kind, id])?;
-    if n == 1 { Ok(()) } else { Err(StoreError::InvalidCode) }
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::InvalidCode)
+    }
 }
 
 /// Encodes a pagination cursor (opaque to clients).
 pub(crate) fn encode_cursor(parts: &[i64]) -> String {
-    parts.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(".")
+    parts
+        .iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// Decodes a cursor made by [`encode_cursor`] with `n` parts.

@@ -41,59 +41,113 @@ pub(crate) fn with_tally(conn: &Connection, id: Id) -> StoreResult<(Poll, Tally)
 }
 
 fn save_tally(conn: &Connection, id: Id, tally: &Tally) -> StoreResult<()> {
-    conn.prepare_cached("UPDATE polls SET tally = ?1 WHERE id = ?2")?.execute(params![to_json(tally)?, id])?;
+    conn.prepare_cached("UPDATE polls SET tally = ?1 WHERE id = ?2")?
+        .execute(params![to_json(tally)?, id])?;
     Ok(())
 }
 
-pub(crate) fn my_ballot(conn: &Connection, poll: &Poll, voter: &Voter) -> StoreResult<Option<MyBallot>> {
+pub(crate) fn my_ballot(
+    conn: &Connection,
+    poll: &Poll,
+    voter: &Voter,
+) -> StoreResult<Option<MyBallot>> {
     if poll.anonymous {
         let took_part = conn
             .prepare_cached("SELECT 1 FROM participations WHERE poll_id = ?1 AND voter = ?2")?
             .exists(params![poll.id, voter.key])?;
-        return Ok(took_part.then_some(MyBallot { poll_id: poll.id, ballot: None, cast_at: None, updated_at: None }));
+        return Ok(took_part.then_some(MyBallot {
+            poll_id: poll.id,
+            ballot: None,
+            cast_at: None,
+            updated_at: None,
+        }));
     }
     let row: Option<(String, Millis, Millis)> = conn
-        .prepare_cached("SELECT ballot, cast_at, updated_at FROM ballots WHERE poll_id = ?1 AND voter = ?2")?
-        .query_row(params![poll.id, voter.key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .prepare_cached(
+            "SELECT ballot, cast_at, updated_at FROM ballots WHERE poll_id = ?1 AND voter = ?2",
+        )?
+        .query_row(params![poll.id, voter.key], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .optional()?;
     row.map(|(b, c, u)| {
-        Ok(MyBallot { poll_id: poll.id, ballot: Some(from_json(&b)?), cast_at: Some(c), updated_at: Some(u) })
+        Ok(MyBallot {
+            poll_id: poll.id,
+            ballot: Some(from_json(&b)?),
+            cast_at: Some(c),
+            updated_at: Some(u),
+        })
     })
     .transpose()
 }
 
 fn receipt(poll: &Poll, ballot: Option<Ballot>, tally: &Tally, at: Millis) -> BallotReceipt {
-    BallotReceipt { poll_id: poll.id, ballot: if poll.anonymous { None } else { ballot }, ballots: tally.ballots, at }
+    BallotReceipt {
+        poll_id: poll.id,
+        ballot: if poll.anonymous { None } else { ballot },
+        ballots: tally.ballots,
+        at,
+    }
 }
 
-pub(crate) fn cast(conn: &Connection, meta: &WriteMeta, id: Id, voter: &Voter, ballot: &Ballot) -> StoreResult<BallotReceipt> {
+pub(crate) fn cast(
+    conn: &Connection,
+    meta: &WriteMeta,
+    id: Id,
+    voter: &Voter,
+    ballot: &Ballot,
+) -> StoreResult<BallotReceipt> {
     let (poll, mut tally) = with_tally(conn, id)?;
     poll.check_open(meta.now)?;
     let ballot = ballot.validate(&poll)?;
     check_code(conn, voter, "poll", id, meta.now)?;
-    let table = if poll.anonymous { "participations" } else { "ballots" };
+    let table = if poll.anonymous {
+        "participations"
+    } else {
+        "ballots"
+    };
     let exists = conn
-        .prepare_cached(&format!("SELECT 1 FROM {table} WHERE poll_id = ?1 AND voter = ?2"))?
+        .prepare_cached(&format!(
+            "SELECT 1 FROM {table} WHERE poll_id = ?1 AND voter = ?2"
+        ))?
         .exists(params![id, voter.key])?;
     if exists {
-        let how = if poll.allow_change { " Change it instead." } else { "" };
-        return Err(StoreError::duplicate("already-voted", format!("you have already voted in this poll.{how}")));
+        let how = if poll.allow_change {
+            " Change it instead."
+        } else {
+            ""
+        };
+        return Err(StoreError::duplicate(
+            "already-voted",
+            format!("you have already voted in this poll.{how}"),
+        ));
     }
     if poll.anonymous {
-        conn.prepare_cached("INSERT INTO participations (poll_id, voter) VALUES (?1, ?2)")?.execute(params![id, voter.key])?;
+        conn.prepare_cached("INSERT INTO participations (poll_id, voter) VALUES (?1, ?2)")?
+            .execute(params![id, voter.key])?;
     } else {
         conn.prepare_cached("INSERT INTO ballots (poll_id, voter, ballot, cast_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)")?
             .execute(params![id, voter.key, to_json(&ballot)?, meta.now])?;
     }
-    tally.add(&ballot).map_err(|e| StoreError::Internal(e.to_string()))?;
+    tally
+        .add(&ballot)
+        .map_err(|e| StoreError::Internal(e.to_string()))?;
     save_tally(conn, id, &tally)?;
     Ok(receipt(&poll, Some(ballot), &tally, meta.now))
 }
 
-fn existing_for_change(conn: &Connection, poll: &Poll, voter: &Voter, now: Millis) -> StoreResult<Ballot> {
+fn existing_for_change(
+    conn: &Connection,
+    poll: &Poll,
+    voter: &Voter,
+    now: Millis,
+) -> StoreResult<Ballot> {
     poll.check_open(now)?;
     if !poll.allow_change {
-        return Err(StoreError::conflict("change-not-allowed", "this poll does not allow changing or retracting a ballot"));
+        return Err(StoreError::conflict(
+            "change-not-allowed",
+            "this poll does not allow changing or retracting a ballot",
+        ));
     }
     let stored: Option<String> = conn
         .prepare_cached("SELECT ballot FROM ballots WHERE poll_id = ?1 AND voter = ?2")?
@@ -105,23 +159,43 @@ fn existing_for_change(conn: &Connection, poll: &Poll, voter: &Voter, now: Milli
     }
 }
 
-pub(crate) fn change(conn: &Connection, meta: &WriteMeta, id: Id, voter: &Voter, ballot: &Ballot) -> StoreResult<BallotReceipt> {
+pub(crate) fn change(
+    conn: &Connection,
+    meta: &WriteMeta,
+    id: Id,
+    voter: &Voter,
+    ballot: &Ballot,
+) -> StoreResult<BallotReceipt> {
     let (poll, mut tally) = with_tally(conn, id)?;
     let old = existing_for_change(conn, &poll, voter, meta.now)?;
     let ballot = ballot.validate(&poll)?;
-    tally.remove(&old).map_err(|e| StoreError::Internal(e.to_string()))?;
-    tally.add(&ballot).map_err(|e| StoreError::Internal(e.to_string()))?;
-    conn.prepare_cached("UPDATE ballots SET ballot = ?1, updated_at = ?2 WHERE poll_id = ?3 AND voter = ?4")?
-        .execute(params![to_json(&ballot)?, meta.now, id, voter.key])?;
+    tally
+        .remove(&old)
+        .map_err(|e| StoreError::Internal(e.to_string()))?;
+    tally
+        .add(&ballot)
+        .map_err(|e| StoreError::Internal(e.to_string()))?;
+    conn.prepare_cached(
+        "UPDATE ballots SET ballot = ?1, updated_at = ?2 WHERE poll_id = ?3 AND voter = ?4",
+    )?
+    .execute(params![to_json(&ballot)?, meta.now, id, voter.key])?;
     save_tally(conn, id, &tally)?;
     Ok(receipt(&poll, Some(ballot), &tally, meta.now))
 }
 
-pub(crate) fn retract(conn: &Connection, meta: &WriteMeta, id: Id, voter: &Voter) -> StoreResult<BallotReceipt> {
+pub(crate) fn retract(
+    conn: &Connection,
+    meta: &WriteMeta,
+    id: Id,
+    voter: &Voter,
+) -> StoreResult<BallotReceipt> {
     let (poll, mut tally) = with_tally(conn, id)?;
     let old = existing_for_change(conn, &poll, voter, meta.now)?;
-    tally.remove(&old).map_err(|e| StoreError::Internal(e.to_string()))?;
-    conn.prepare_cached("DELETE FROM ballots WHERE poll_id = ?1 AND voter = ?2")?.execute(params![id, voter.key])?;
+    tally
+        .remove(&old)
+        .map_err(|e| StoreError::Internal(e.to_string()))?;
+    conn.prepare_cached("DELETE FROM ballots WHERE poll_id = ?1 AND voter = ?2")?
+        .execute(params![id, voter.key])?;
     save_tally(conn, id, &tally)?;
     Ok(receipt(&poll, None, &tally, meta.now))
 }
@@ -129,7 +203,10 @@ pub(crate) fn retract(conn: &Connection, meta: &WriteMeta, id: Id, voter: &Voter
 pub(crate) fn create(conn: &Connection, meta: &WriteMeta, draft: PollDraft) -> StoreResult<Poll> {
     draft.validate().map_err(StoreError::Invalid)?;
     scopes::require(conn, "scope_id", draft.scope_id)?;
-    conn.execute("INSERT INTO polls (scope_id, data, tally) VALUES (?1, '{}', '{}')", [draft.scope_id])?;
+    conn.execute(
+        "INSERT INTO polls (scope_id, data, tally) VALUES (?1, '{}', '{}')",
+        [draft.scope_id],
+    )?;
     let poll = draft.into_poll(conn.last_insert_rowid(), meta.now);
     conn.execute(
         "UPDATE polls SET data = ?1, tally = ?2 WHERE id = ?3",
@@ -138,9 +215,18 @@ pub(crate) fn create(conn: &Connection, meta: &WriteMeta, draft: PollDraft) -> S
     Ok(poll)
 }
 
-pub(crate) fn update(conn: &Connection, meta: &WriteMeta, id: Id, edit: &PollEdit) -> StoreResult<Poll> {
+pub(crate) fn update(
+    conn: &Connection,
+    meta: &WriteMeta,
+    id: Id,
+    edit: &PollEdit,
+) -> StoreResult<Poll> {
     let (mut poll, _) = with_tally(conn, id)?;
-    edit.apply(&mut poll, meta.now).map_err(StoreError::Invalid)?;
-    conn.execute("UPDATE polls SET data = ?1 WHERE id = ?2", params![to_json(&poll)?, id])?;
+    edit.apply(&mut poll, meta.now)
+        .map_err(StoreError::Invalid)?;
+    conn.execute(
+        "UPDATE polls SET data = ?1 WHERE id = ?2",
+        params![to_json(&poll)?, id],
+    )?;
     Ok(poll)
 }

@@ -9,7 +9,8 @@ use tongxin_core::proposal::funding::{
 };
 use tongxin_core::proposal::machine::{ResolutionOutcome, TransitionContext};
 use tongxin_core::proposal::{
-    CommentInput, EvaluationInput, Proposal, ProposalDraft, ProposalEdit, TransitionAction, TransitionRecord,
+    CommentInput, EvaluationInput, Proposal, ProposalDraft, ProposalEdit, TransitionAction,
+    TransitionRecord,
 };
 use tongxin_core::text::FieldErrors;
 use tongxin_core::{Id, Millis};
@@ -17,8 +18,8 @@ use tongxin_core::{Id, Millis};
 use super::conventions::page;
 use super::{check_code, decode_cursor, encode_cursor, from_json, polls, scopes, to_json};
 use crate::storage::{
-    Page, ProposalFilter, ProposalSort, PublicComment, PublicEvaluation, StoreError, StoreResult, SupportState, Voter,
-    WriteMeta,
+    Page, ProposalFilter, ProposalSort, PublicComment, PublicEvaluation, StoreError, StoreResult,
+    SupportState, Voter, WriteMeta,
 };
 
 pub(crate) fn get(conn: &Connection, id: Id) -> StoreResult<Proposal> {
@@ -31,14 +32,26 @@ pub(crate) fn get(conn: &Connection, id: Id) -> StoreResult<Proposal> {
 }
 
 fn save(conn: &Connection, p: &Proposal) -> StoreResult<()> {
-    conn.prepare_cached("UPDATE proposals SET step = ?1, status = ?2, supports = ?3, data = ?4 WHERE id = ?5")?
-        .execute(params![p.step.as_str(), p.status.as_str(), p.supports, to_json(p)?, p.id])?;
+    conn.prepare_cached(
+        "UPDATE proposals SET step = ?1, status = ?2, supports = ?3, data = ?4 WHERE id = ?5",
+    )?
+    .execute(params![
+        p.step.as_str(),
+        p.status.as_str(),
+        p.supports,
+        to_json(p)?,
+        p.id
+    ])?;
     Ok(())
 }
 
 pub(crate) fn list(conn: &Connection, f: &ProposalFilter) -> StoreResult<Page<Proposal>> {
     let tree = scopes::tree(conn)?;
-    let cursor = f.cursor.as_deref().map(|c| decode_cursor(c, 2)).transpose()?;
+    let cursor = f
+        .cursor
+        .as_deref()
+        .map(|c| decode_cursor(c, 2))
+        .transpose()?;
     let (a, b) = cursor.map(|c| (c[0], c[1])).unwrap_or((i64::MAX, i64::MAX));
     let order = match f.sort {
         ProposalSort::Newest => "(created_at, id) < (?3, ?4) ORDER BY created_at DESC, id DESC",
@@ -66,7 +79,13 @@ pub(crate) fn list(conn: &Connection, f: &ProposalFilter) -> StoreResult<Page<Pr
     }))
 }
 
-pub(crate) fn submit(conn: &Connection, meta: &WriteMeta, voter: &Voter, draft: ProposalDraft, threshold: u32) -> StoreResult<Proposal> {
+pub(crate) fn submit(
+    conn: &Connection,
+    meta: &WriteMeta,
+    voter: &Voter,
+    draft: ProposalDraft,
+    threshold: u32,
+) -> StoreResult<Proposal> {
     draft.validate().map_err(StoreError::Invalid)?;
     scopes::require(conn, "scope_id", draft.scope_id)?;
     let contact = draft.contact.clone().filter(|c| !c.trim().is_empty());
@@ -81,34 +100,58 @@ pub(crate) fn submit(conn: &Connection, meta: &WriteMeta, voter: &Voter, draft: 
 }
 
 fn recount_supports(conn: &Connection, p: &mut Proposal, now: Millis) -> StoreResult<()> {
-    let n: i64 = conn.prepare_cached("SELECT COUNT(*) FROM supports WHERE proposal_id = ?1")?.query_row([p.id], |r| r.get(0))?;
+    let n: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM supports WHERE proposal_id = ?1")?
+        .query_row([p.id], |r| r.get(0))?;
     p.supports = n as u32;
     p.updated_at = now;
     save(conn, p)
 }
 
 fn support_state(p: &Proposal, supported: bool) -> SupportState {
-    SupportState { proposal_id: p.id, supported, supports: p.supports, threshold: p.support_threshold }
+    SupportState {
+        proposal_id: p.id,
+        supported,
+        supports: p.supports,
+        threshold: p.support_threshold,
+    }
 }
 
-pub(crate) fn support(conn: &Connection, meta: &WriteMeta, id: Id, voter: &Voter) -> StoreResult<SupportState> {
+pub(crate) fn support(
+    conn: &Connection,
+    meta: &WriteMeta,
+    id: Id,
+    voter: &Voter,
+) -> StoreResult<SupportState> {
     let mut p = get(conn, id)?;
     p.check_support()?;
     check_code(conn, voter, "proposal", id, meta.now)?;
     let n = conn
-        .prepare_cached("INSERT OR IGNORE INTO supports (proposal_id, voter, at) VALUES (?1, ?2, ?3)")?
+        .prepare_cached(
+            "INSERT OR IGNORE INTO supports (proposal_id, voter, at) VALUES (?1, ?2, ?3)",
+        )?
         .execute(params![id, voter.key, meta.now])?;
     if n == 0 {
-        return Err(StoreError::duplicate("already-supported", "you already support this proposal"));
+        return Err(StoreError::duplicate(
+            "already-supported",
+            "you already support this proposal",
+        ));
     }
     recount_supports(conn, &mut p, meta.now)?;
     Ok(support_state(&p, true))
 }
 
-pub(crate) fn unsupport(conn: &Connection, meta: &WriteMeta, id: Id, voter: &Voter) -> StoreResult<SupportState> {
+pub(crate) fn unsupport(
+    conn: &Connection,
+    meta: &WriteMeta,
+    id: Id,
+    voter: &Voter,
+) -> StoreResult<SupportState> {
     let mut p = get(conn, id)?;
     p.check_support()?;
-    let n = conn.prepare_cached("DELETE FROM supports WHERE proposal_id = ?1 AND voter = ?2")?.execute(params![id, voter.key])?;
+    let n = conn
+        .prepare_cached("DELETE FROM supports WHERE proposal_id = ?1 AND voter = ?2")?
+        .execute(params![id, voter.key])?;
     if n == 0 {
         return Err(StoreError::NotFound("support"));
     }
@@ -118,24 +161,44 @@ pub(crate) fn unsupport(conn: &Connection, meta: &WriteMeta, id: Id, voter: &Vot
 
 pub(crate) fn supports_it(conn: &Connection, id: Id, voter: &Voter) -> StoreResult<bool> {
     get(conn, id)?;
-    Ok(conn.prepare_cached("SELECT 1 FROM supports WHERE proposal_id = ?1 AND voter = ?2")?.exists(params![id, voter.key])?)
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM supports WHERE proposal_id = ?1 AND voter = ?2")?
+        .exists(params![id, voter.key])?)
 }
 
 fn comment_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PublicComment> {
     let name: String = r.get(2)?;
-    Ok(PublicComment { id: r.get(0)?, parent_id: r.get(1)?, author: mask_name(&name), body: r.get(3)?, created_at: r.get(4)? })
+    Ok(PublicComment {
+        id: r.get(0)?,
+        parent_id: r.get(1)?,
+        author: mask_name(&name),
+        body: r.get(3)?,
+        created_at: r.get(4)?,
+    })
 }
 
-pub(crate) fn comments(conn: &Connection, id: Id, newest_first: bool) -> StoreResult<Vec<PublicComment>> {
+pub(crate) fn comments(
+    conn: &Connection,
+    id: Id,
+    newest_first: bool,
+) -> StoreResult<Vec<PublicComment>> {
     get(conn, id)?;
     let dir = if newest_first { "DESC" } else { "ASC" };
     let mut st = conn.prepare_cached(&format!(
         "SELECT id, parent_id, author_name, body, created_at FROM comments WHERE proposal_id = ?1 ORDER BY id {dir} LIMIT 1000"
     ))?;
-    Ok(st.query_map([id], comment_row)?.collect::<Result<Vec<_>, _>>()?)
+    Ok(st
+        .query_map([id], comment_row)?
+        .collect::<Result<Vec<_>, _>>()?)
 }
 
-pub(crate) fn add_comment(conn: &Connection, meta: &WriteMeta, id: Id, voter: &Voter, input: &CommentInput) -> StoreResult<PublicComment> {
+pub(crate) fn add_comment(
+    conn: &Connection,
+    meta: &WriteMeta,
+    id: Id,
+    voter: &Voter,
+    input: &CommentInput,
+) -> StoreResult<PublicComment> {
     input.validate().map_err(StoreError::Invalid)?;
     let p = get(conn, id)?;
     p.check_comment()?;
@@ -146,7 +209,10 @@ pub(crate) fn add_comment(conn: &Connection, meta: &WriteMeta, id: Id, voter: &V
             .optional()?;
         if top_level != Some(None) {
             let mut e = FieldErrors::new();
-            e.add("parent_id", "replies go to a top-level comment of this proposal");
+            e.add(
+                "parent_id",
+                "replies go to a top-level comment of this proposal",
+            );
             return Err(StoreError::Invalid(e));
         }
     }
@@ -155,7 +221,9 @@ pub(crate) fn add_comment(conn: &Connection, meta: &WriteMeta, id: Id, voter: &V
     )?
     .execute(params![id, input.parent_id, voter.key, input.author_name.trim(), input.body, meta.now])?;
     Ok(conn
-        .prepare_cached("SELECT id, parent_id, author_name, body, created_at FROM comments WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT id, parent_id, author_name, body, created_at FROM comments WHERE id = ?1",
+        )?
         .query_row([conn.last_insert_rowid()], comment_row)?)
 }
 
@@ -170,7 +238,11 @@ fn pledge_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pledge> {
     let source: String = r.get(1)?;
     Ok(Pledge {
         id: r.get(0)?,
-        source: if source == "organisation" { PledgeSource::Organisation } else { PledgeSource::Resident },
+        source: if source == "organisation" {
+            PledgeSource::Organisation
+        } else {
+            PledgeSource::Resident
+        },
         amount_fen: r.get(2)?,
         public_name: r.get(3)?,
         pledged_at: r.get(4)?,
@@ -182,10 +254,18 @@ pub(crate) fn pledges(conn: &Connection, id: Id) -> StoreResult<Vec<Pledge>> {
     let mut st = conn.prepare_cached(
         "SELECT id, source, amount_fen, public_name, pledged_at FROM pledges WHERE proposal_id = ?1 ORDER BY id DESC",
     )?;
-    Ok(st.query_map([id], pledge_row)?.collect::<Result<Vec<_>, _>>()?)
+    Ok(st
+        .query_map([id], pledge_row)?
+        .collect::<Result<Vec<_>, _>>()?)
 }
 
-pub(crate) fn pledge(conn: &Connection, meta: &WriteMeta, id: Id, voter: &Voter, input: &PledgeInput) -> StoreResult<Pledge> {
+pub(crate) fn pledge(
+    conn: &Connection,
+    meta: &WriteMeta,
+    id: Id,
+    voter: &Voter,
+    input: &PledgeInput,
+) -> StoreResult<Pledge> {
     input.validate().map_err(StoreError::Invalid)?;
     let p = get(conn, id)?;
     p.check_pledge()?;
@@ -193,13 +273,19 @@ pub(crate) fn pledge(conn: &Connection, meta: &WriteMeta, id: Id, voter: &Voter,
     // The totals must stay representable.
     let mut summary = funding(conn, &p)?;
     summary.add_pledge(input.source, input.amount_fen)?;
-    let name = input.public_name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let name = input
+        .public_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
     conn.prepare_cached(
         "INSERT INTO pledges (proposal_id, voter, source, amount_fen, public_name, pledged_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![id, voter.key, source_str(input.source), input.amount_fen, name, meta.now])?;
     Ok(conn
-        .prepare_cached("SELECT id, source, amount_fen, public_name, pledged_at FROM pledges WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT id, source, amount_fen, public_name, pledged_at FROM pledges WHERE id = ?1",
+        )?
         .query_row([conn.last_insert_rowid()], pledge_row)?)
 }
 
@@ -211,33 +297,69 @@ pub(crate) fn ledger(conn: &Connection, id: Id) -> StoreResult<Vec<LedgerEntry>>
     let mut balance = 0i64;
     let mut out = Vec::new();
     for row in st.query_map([id], |r| {
-        Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?, r.get::<_, Millis>(4)?))
+        Ok((
+            r.get::<_, Id>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, Millis>(4)?,
+        ))
     })? {
         let (id, kind, amount_fen, memo, recorded_at) = row?;
-        let kind = if kind == "spent" { LedgerKind::Spent } else { LedgerKind::Received };
+        let kind = if kind == "spent" {
+            LedgerKind::Spent
+        } else {
+            LedgerKind::Received
+        };
         balance = match kind {
             LedgerKind::Received => balance.checked_add(amount_fen),
             LedgerKind::Spent => balance.checked_sub(amount_fen),
         }
         .ok_or(StoreError::Internal("ledger overflow".into()))?;
-        out.push(LedgerEntry { id, kind, amount_fen, memo, recorded_at, balance_fen: balance });
+        out.push(LedgerEntry {
+            id,
+            kind,
+            amount_fen,
+            memo,
+            recorded_at,
+            balance_fen: balance,
+        });
     }
     Ok(out)
 }
 
 pub(crate) fn funding(conn: &Connection, p: &Proposal) -> StoreResult<FundingSummary> {
-    let mut st = conn.prepare_cached("SELECT source, amount_fen FROM pledges WHERE proposal_id = ?1")?;
+    let mut st =
+        conn.prepare_cached("SELECT source, amount_fen FROM pledges WHERE proposal_id = ?1")?;
     let pledges = st
         .query_map([p.id], |r| {
             let s: String = r.get(0)?;
-            Ok((if s == "organisation" { PledgeSource::Organisation } else { PledgeSource::Resident }, r.get::<_, i64>(1)?))
+            Ok((
+                if s == "organisation" {
+                    PledgeSource::Organisation
+                } else {
+                    PledgeSource::Resident
+                },
+                r.get::<_, i64>(1)?,
+            ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    let ledger = ledger(conn, p.id)?.into_iter().map(|e| (e.kind, e.amount_fen));
-    Ok(FundingSummary::compute(p.funding_goal_fen, pledges, ledger)?)
+    let ledger = ledger(conn, p.id)?
+        .into_iter()
+        .map(|e| (e.kind, e.amount_fen));
+    Ok(FundingSummary::compute(
+        p.funding_goal_fen,
+        pledges,
+        ledger,
+    )?)
 }
 
-pub(crate) fn add_ledger(conn: &Connection, meta: &WriteMeta, id: Id, input: &LedgerInput) -> StoreResult<LedgerEntry> {
+pub(crate) fn add_ledger(
+    conn: &Connection,
+    meta: &WriteMeta,
+    id: Id,
+    input: &LedgerInput,
+) -> StoreResult<LedgerEntry> {
     input.validate().map_err(StoreError::Invalid)?;
     let p = get(conn, id)?;
     let mut summary = funding(conn, &p)?;
@@ -249,29 +371,47 @@ pub(crate) fn add_ledger(conn: &Connection, meta: &WriteMeta, id: Id, input: &Le
     conn.prepare_cached("INSERT INTO ledger (proposal_id, kind, amount_fen, memo, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
         .execute(params![id, kind, input.amount_fen, input.memo.trim(), meta.now])?;
     let new_id = conn.last_insert_rowid();
-    ledger(conn, id)?.into_iter().find(|e| e.id == new_id).ok_or(StoreError::Internal("ledger entry vanished".into()))
+    ledger(conn, id)?
+        .into_iter()
+        .find(|e| e.id == new_id)
+        .ok_or(StoreError::Internal("ledger entry vanished".into()))
 }
 
 pub(crate) fn timeline(conn: &Connection, id: Id) -> StoreResult<Vec<TransitionRecord>> {
     get(conn, id)?;
-    let mut st = conn.prepare_cached("SELECT data FROM transitions WHERE proposal_id = ?1 ORDER BY id")?;
-    let rows = st.query_map([id], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+    let mut st =
+        conn.prepare_cached("SELECT data FROM transitions WHERE proposal_id = ?1 ORDER BY id")?;
+    let rows = st
+        .query_map([id], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
     rows.iter().map(|d| from_json(d)).collect()
 }
 
 pub(crate) fn record(conn: &Connection, id: Id, rec: &TransitionRecord) -> StoreResult<()> {
-    conn.prepare_cached("INSERT INTO transitions (proposal_id, data) VALUES (?1, ?2)")?.execute(params![id, to_json(rec)?])?;
+    conn.prepare_cached("INSERT INTO transitions (proposal_id, data) VALUES (?1, ?2)")?
+        .execute(params![id, to_json(rec)?])?;
     Ok(())
 }
 
-fn resolution(conn: &Connection, p: &Proposal, now: Millis) -> StoreResult<Option<ResolutionOutcome>> {
-    let Some(poll_id) = p.resolution_poll_id else { return Ok(None) };
+fn resolution(
+    conn: &Connection,
+    p: &Proposal,
+    now: Millis,
+) -> StoreResult<Option<ResolutionOutcome>> {
+    let Some(poll_id) = p.resolution_poll_id else {
+        return Ok(None);
+    };
     let (poll, tally) = polls::with_tally(conn, poll_id)?;
     let PollKind::Approval { threshold_percent } = poll.kind else {
-        return Err(StoreError::conflict("resolution-poll-kind", "the resolution poll must be an approval poll"));
+        return Err(StoreError::conflict(
+            "resolution-poll-kind",
+            "the resolution poll must be an approval poll",
+        ));
     };
     let PollResults::Approval { options, .. } = tally.results(&poll) else {
-        return Err(StoreError::Internal("approval poll without approval results".into()));
+        return Err(StoreError::Internal(
+            "approval poll without approval results".into(),
+        ));
     };
     let first = options.first();
     Ok(Some(ResolutionOutcome {
@@ -282,14 +422,29 @@ fn resolution(conn: &Connection, p: &Proposal, now: Millis) -> StoreResult<Optio
     }))
 }
 
-pub(crate) fn transition(conn: &Connection, meta: &WriteMeta, id: Id, actor: String, action: &TransitionAction) -> StoreResult<TransitionRecord> {
+pub(crate) fn transition(
+    conn: &Connection,
+    meta: &WriteMeta,
+    id: Id,
+    actor: String,
+    action: &TransitionAction,
+) -> StoreResult<TransitionRecord> {
     let mut p = get(conn, id)?;
     if let TransitionAction::Merge { into, .. } = action {
         if *into != id {
-            get(conn, *into).map_err(|_| StoreError::conflict("unknown-merge-target", format!("proposal {into} does not exist")))?;
+            get(conn, *into).map_err(|_| {
+                StoreError::conflict(
+                    "unknown-merge-target",
+                    format!("proposal {into} does not exist"),
+                )
+            })?;
         }
     }
-    let ctx = TransitionContext { actor, now: meta.now, resolution: resolution(conn, &p, meta.now)? };
+    let ctx = TransitionContext {
+        actor,
+        now: meta.now,
+        resolution: resolution(conn, &p, meta.now)?,
+    };
     let rec = p.transition(action, &ctx)?;
     save(conn, &p)?;
     record(conn, id, &rec)?;
@@ -302,38 +457,78 @@ pub(crate) fn evaluations(conn: &Connection, id: Id) -> StoreResult<Vec<PublicEv
         "SELECT score, comment, created_at FROM evaluations WHERE proposal_id = ?1 ORDER BY created_at DESC LIMIT 1000",
     )?;
     Ok(st
-        .query_map([id], |r| Ok(PublicEvaluation { score: r.get(0)?, comment: r.get(1)?, created_at: r.get(2)? }))?
+        .query_map([id], |r| {
+            Ok(PublicEvaluation {
+                score: r.get(0)?,
+                comment: r.get(1)?,
+                created_at: r.get(2)?,
+            })
+        })?
         .collect::<Result<Vec<_>, _>>()?)
 }
 
-pub(crate) fn evaluate(conn: &Connection, meta: &WriteMeta, id: Id, voter: &Voter, input: &EvaluationInput) -> StoreResult<PublicEvaluation> {
+pub(crate) fn evaluate(
+    conn: &Connection,
+    meta: &WriteMeta,
+    id: Id,
+    voter: &Voter,
+    input: &EvaluationInput,
+) -> StoreResult<PublicEvaluation> {
     input.validate().map_err(StoreError::Invalid)?;
     let p = get(conn, id)?;
     p.check_evaluate()?;
     check_code(conn, voter, "proposal", id, meta.now)?;
-    let comment = input.comment.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    let comment = input
+        .comment
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
     let n = conn
         .prepare_cached("INSERT OR IGNORE INTO evaluations (proposal_id, voter, score, comment, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
         .execute(params![id, voter.key, input.score, comment, meta.now])?;
     if n == 0 {
-        return Err(StoreError::duplicate("already-evaluated", "you have already rated this project"));
+        return Err(StoreError::duplicate(
+            "already-evaluated",
+            "you have already rated this project",
+        ));
     }
-    Ok(PublicEvaluation { score: input.score, comment: comment.map(String::from), created_at: meta.now })
+    Ok(PublicEvaluation {
+        score: input.score,
+        comment: comment.map(String::from),
+        created_at: meta.now,
+    })
 }
 
-pub(crate) fn update(conn: &Connection, meta: &WriteMeta, id: Id, edit: &ProposalEdit) -> StoreResult<Proposal> {
+pub(crate) fn update(
+    conn: &Connection,
+    meta: &WriteMeta,
+    id: Id,
+    edit: &ProposalEdit,
+) -> StoreResult<Proposal> {
     let mut p = get(conn, id)?;
-    for (field, poll) in [("consultation_poll_id", edit.consultation_poll_id), ("resolution_poll_id", edit.resolution_poll_id)] {
+    for (field, poll) in [
+        ("consultation_poll_id", edit.consultation_poll_id),
+        ("resolution_poll_id", edit.resolution_poll_id),
+    ] {
         if let Some(pid) = poll {
             let found = polls::with_tally(conn, pid);
             let ok = match (&found, field) {
-                (Ok((poll, _)), "resolution_poll_id") => matches!(poll.kind, PollKind::Approval { .. }),
+                (Ok((poll, _)), "resolution_poll_id") => {
+                    matches!(poll.kind, PollKind::Approval { .. })
+                }
                 (Ok(_), _) => true,
                 (Err(_), _) => false,
             };
             if !ok {
                 let mut e = FieldErrors::new();
-                e.add(field, if found.is_ok() { "must be an approval poll".to_string() } else { format!("poll {pid} does not exist") });
+                e.add(
+                    field,
+                    if found.is_ok() {
+                        "must be an approval poll".to_string()
+                    } else {
+                        format!("poll {pid} does not exist")
+                    },
+                );
                 return Err(StoreError::Invalid(e));
             }
         }

@@ -19,7 +19,8 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Scope> {
 }
 
 pub(crate) fn all(conn: &Connection) -> StoreResult<Vec<Scope>> {
-    let mut st = conn.prepare_cached("SELECT id, parent_id, level, name, name_en FROM scopes ORDER BY id")?;
+    let mut st =
+        conn.prepare_cached("SELECT id, parent_id, level, name, name_en FROM scopes ORDER BY id")?;
     let rows = st.query_map([], row)?.collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
@@ -61,9 +62,15 @@ fn check_names(name: Option<&str>, name_en: Option<&str>) -> StoreResult<()> {
 pub(crate) fn create(conn: &Connection, input: &NewScope) -> StoreResult<Scope> {
     check_names(Some(&input.name), input.name_en.as_deref())?;
     tree(conn)?.check_placement(input.level, input.parent_id)?;
-    conn.prepare_cached("INSERT INTO scopes (parent_id, level, name, name_en) VALUES (?1, ?2, ?3, ?4)")?.execute(
-        params![input.parent_id, input.level.as_str(), input.name.trim(), input.name_en.as_deref().map(str::trim)],
-    )?;
+    conn.prepare_cached(
+        "INSERT INTO scopes (parent_id, level, name, name_en) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        input.parent_id,
+        input.level.as_str(),
+        input.name.trim(),
+        input.name_en.as_deref().map(str::trim)
+    ])?;
     get(conn, conn.last_insert_rowid())
 }
 
@@ -76,6 +83,9 @@ pub(crate) fn update(conn: &Connection, id: Id, edit: &ScopeEdit) -> StoreResult
     if let Some(n) = &edit.name_en {
         s.name_en = Some(n.trim().to_string());
     }
-    conn.execute("UPDATE scopes SET name = ?1, name_en = ?2 WHERE id = ?3", params![s.name, s.name_en, id])?;
+    conn.execute(
+        "UPDATE scopes SET name = ?1, name_en = ?2 WHERE id = ?3",
+        params![s.name, s.name_en, id],
+    )?;
     Ok(s)
 }

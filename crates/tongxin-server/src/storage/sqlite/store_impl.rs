@@ -4,11 +4,16 @@
 use async_trait::async_trait;
 use rusqlite::params;
 use tongxin_core::Id;
-use tongxin_core::convention::{Convention, ConventionDraft, ConventionEdit, PublicSignature, SignatureInput};
+use tongxin_core::convention::{
+    Convention, ConventionDraft, ConventionEdit, PublicSignature, SignatureInput,
+};
 use tongxin_core::poll::{Ballot, Poll, PollDraft, PollEdit, Tally};
-use tongxin_core::proposal::funding::{FundingSummary, LedgerEntry, LedgerInput, Pledge, PledgeInput};
+use tongxin_core::proposal::funding::{
+    FundingSummary, LedgerEntry, LedgerInput, Pledge, PledgeInput,
+};
 use tongxin_core::proposal::{
-    CommentInput, EvaluationInput, Proposal, ProposalDraft, ProposalEdit, TransitionAction, TransitionRecord,
+    CommentInput, EvaluationInput, Proposal, ProposalDraft, ProposalEdit, TransitionAction,
+    TransitionRecord,
 };
 use tongxin_core::scope::Scope;
 
@@ -21,10 +26,12 @@ impl Store for SqliteStore {
         self.read(scopes::all)
     }
     async fn create_scope(&self, meta: WriteMeta, input: NewScope) -> StoreResult<Scope> {
-        self.write_typed(meta, move |c, _| scopes::create(c, &input)).await
+        self.write_typed(meta, move |c, _| scopes::create(c, &input))
+            .await
     }
     async fn update_scope(&self, meta: WriteMeta, id: Id, edit: ScopeEdit) -> StoreResult<Scope> {
-        self.write_typed(meta, move |c, _| scopes::update(c, id, &edit)).await
+        self.write_typed(meta, move |c, _| scopes::update(c, id, &edit))
+            .await
     }
 
     async fn list_polls(&self, scope_id: Option<Id>) -> StoreResult<Vec<Poll>> {
@@ -39,23 +46,55 @@ impl Store for SqliteStore {
             polls::my_ballot(c, &poll, voter)
         })
     }
-    async fn cast_ballot(&self, meta: WriteMeta, poll_id: Id, voter: Voter, ballot: Ballot) -> StoreResult<Reply> {
-        self.write(meta, move |c, m| polls::cast(c, m, poll_id, &voter, &ballot)).await
+    async fn cast_ballot(
+        &self,
+        meta: WriteMeta,
+        poll_id: Id,
+        voter: Voter,
+        ballot: Ballot,
+    ) -> StoreResult<Reply> {
+        self.write(meta, move |c, m| {
+            polls::cast(c, m, poll_id, &voter, &ballot)
+        })
+        .await
     }
-    async fn change_ballot(&self, meta: WriteMeta, poll_id: Id, voter: Voter, ballot: Ballot) -> StoreResult<Reply> {
-        self.write(meta, move |c, m| polls::change(c, m, poll_id, &voter, &ballot)).await
+    async fn change_ballot(
+        &self,
+        meta: WriteMeta,
+        poll_id: Id,
+        voter: Voter,
+        ballot: Ballot,
+    ) -> StoreResult<Reply> {
+        self.write(meta, move |c, m| {
+            polls::change(c, m, poll_id, &voter, &ballot)
+        })
+        .await
     }
-    async fn retract_ballot(&self, meta: WriteMeta, poll_id: Id, voter: Voter) -> StoreResult<Reply> {
-        self.write(meta, move |c, m| polls::retract(c, m, poll_id, &voter)).await
+    async fn retract_ballot(
+        &self,
+        meta: WriteMeta,
+        poll_id: Id,
+        voter: Voter,
+    ) -> StoreResult<Reply> {
+        self.write(meta, move |c, m| polls::retract(c, m, poll_id, &voter))
+            .await
     }
     async fn create_poll(&self, meta: WriteMeta, draft: PollDraft) -> StoreResult<Poll> {
-        self.write_typed(meta, move |c, m| polls::create(c, m, draft)).await
+        self.write_typed(meta, move |c, m| polls::create(c, m, draft))
+            .await
     }
     async fn update_poll(&self, meta: WriteMeta, id: Id, edit: PollEdit) -> StoreResult<Poll> {
-        self.write_typed(meta, move |c, m| polls::update(c, m, id, &edit)).await
+        self.write_typed(meta, move |c, m| polls::update(c, m, id, &edit))
+            .await
     }
 
-    async fn issue_codes(&self, meta: WriteMeta, target: CodeTarget, target_id: Id, hashes: Vec<String>) -> StoreResult<()> {
+    async fn issue_codes(
+        &self,
+        meta: WriteMeta,
+        target: CodeTarget,
+        target_id: Id,
+        hashes: Vec<String>,
+    ) -> StoreResult<()> {
         self.write_typed(meta, move |c, m| {
             match target {
                 CodeTarget::Poll => polls::with_tally(c, target_id).map(|_| ())?,
@@ -77,26 +116,57 @@ impl Store for SqliteStore {
     async fn get_convention(&self, id: Id) -> StoreResult<Convention> {
         self.read(|c| conventions::get(c, id))
     }
-    async fn sign(&self, meta: WriteMeta, id: Id, voter: Voter, input: SignatureInput) -> StoreResult<Reply> {
-        self.write(meta, move |c, m| conventions::sign(c, m, id, &voter, &input)).await
+    async fn sign(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        voter: Voter,
+        input: SignatureInput,
+    ) -> StoreResult<Reply> {
+        self.write(meta, move |c, m| {
+            conventions::sign(c, m, id, &voter, &input)
+        })
+        .await
     }
-    async fn withdraw_signature(&self, meta: WriteMeta, id: Id, voter: Voter) -> StoreResult<Reply> {
-        self.write(meta, move |c, m| conventions::withdraw(c, m, id, &voter)).await
+    async fn withdraw_signature(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        voter: Voter,
+    ) -> StoreResult<Reply> {
+        self.write(meta, move |c, m| conventions::withdraw(c, m, id, &voter))
+            .await
     }
     async fn my_signatures(&self, id: Id, voter: &Voter) -> StoreResult<Vec<SignatureReceipt>> {
         self.read(|c| conventions::mine(c, id, voter))
     }
-    async fn list_signatures(&self, id: Id, cursor: Option<String>, limit: u32) -> StoreResult<Page<PublicSignature>> {
+    async fn list_signatures(
+        &self,
+        id: Id,
+        cursor: Option<String>,
+        limit: u32,
+    ) -> StoreResult<Page<PublicSignature>> {
         self.read(|c| conventions::signatures(c, id, cursor, limit))
     }
     async fn signature_counts(&self, id: Id) -> StoreResult<SignatureCounts> {
         self.read(|c| conventions::counts(c, id))
     }
-    async fn create_convention(&self, meta: WriteMeta, draft: ConventionDraft) -> StoreResult<Convention> {
-        self.write_typed(meta, move |c, m| conventions::create(c, m, draft)).await
+    async fn create_convention(
+        &self,
+        meta: WriteMeta,
+        draft: ConventionDraft,
+    ) -> StoreResult<Convention> {
+        self.write_typed(meta, move |c, m| conventions::create(c, m, draft))
+            .await
     }
-    async fn update_convention(&self, meta: WriteMeta, id: Id, edit: ConventionEdit) -> StoreResult<Convention> {
-        self.write_typed(meta, move |c, m| conventions::update(c, m, id, &edit)).await
+    async fn update_convention(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        edit: ConventionEdit,
+    ) -> StoreResult<Convention> {
+        self.write_typed(meta, move |c, m| conventions::update(c, m, id, &edit))
+            .await
     }
 
     async fn list_proposals(&self, filter: ProposalFilter) -> StoreResult<Page<Proposal>> {
@@ -105,14 +175,25 @@ impl Store for SqliteStore {
     async fn get_proposal(&self, id: Id) -> StoreResult<Proposal> {
         self.read(|c| proposals::get(c, id))
     }
-    async fn submit_proposal(&self, meta: WriteMeta, voter: Voter, draft: ProposalDraft, threshold: u32) -> StoreResult<Reply> {
-        self.write(meta, move |c, m| proposals::submit(c, m, &voter, draft, threshold)).await
+    async fn submit_proposal(
+        &self,
+        meta: WriteMeta,
+        voter: Voter,
+        draft: ProposalDraft,
+        threshold: u32,
+    ) -> StoreResult<Reply> {
+        self.write(meta, move |c, m| {
+            proposals::submit(c, m, &voter, draft, threshold)
+        })
+        .await
     }
     async fn support(&self, meta: WriteMeta, id: Id, voter: Voter) -> StoreResult<Reply> {
-        self.write(meta, move |c, m| proposals::support(c, m, id, &voter)).await
+        self.write(meta, move |c, m| proposals::support(c, m, id, &voter))
+            .await
     }
     async fn unsupport(&self, meta: WriteMeta, id: Id, voter: Voter) -> StoreResult<Reply> {
-        self.write(meta, move |c, m| proposals::unsupport(c, m, id, &voter)).await
+        self.write(meta, move |c, m| proposals::unsupport(c, m, id, &voter))
+            .await
     }
     async fn supports_it(&self, id: Id, voter: &Voter) -> StoreResult<bool> {
         self.read(|c| proposals::supports_it(c, id, voter))
@@ -120,14 +201,32 @@ impl Store for SqliteStore {
     async fn list_comments(&self, id: Id, newest_first: bool) -> StoreResult<Vec<PublicComment>> {
         self.read(|c| proposals::comments(c, id, newest_first))
     }
-    async fn add_comment(&self, meta: WriteMeta, id: Id, voter: Voter, input: CommentInput) -> StoreResult<Reply> {
-        self.write(meta, move |c, m| proposals::add_comment(c, m, id, &voter, &input)).await
+    async fn add_comment(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        voter: Voter,
+        input: CommentInput,
+    ) -> StoreResult<Reply> {
+        self.write(meta, move |c, m| {
+            proposals::add_comment(c, m, id, &voter, &input)
+        })
+        .await
     }
     async fn list_pledges(&self, id: Id) -> StoreResult<Vec<Pledge>> {
         self.read(|c| proposals::pledges(c, id))
     }
-    async fn pledge(&self, meta: WriteMeta, id: Id, voter: Voter, input: PledgeInput) -> StoreResult<Reply> {
-        self.write(meta, move |c, m| proposals::pledge(c, m, id, &voter, &input)).await
+    async fn pledge(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        voter: Voter,
+        input: PledgeInput,
+    ) -> StoreResult<Reply> {
+        self.write(meta, move |c, m| {
+            proposals::pledge(c, m, id, &voter, &input)
+        })
+        .await
     }
     async fn ledger(&self, id: Id) -> StoreResult<Vec<LedgerEntry>> {
         self.read(|c| proposals::ledger(c, id))
@@ -135,22 +234,52 @@ impl Store for SqliteStore {
     async fn funding(&self, id: Id) -> StoreResult<FundingSummary> {
         self.read(|c| proposals::funding(c, &proposals::get(c, id)?))
     }
-    async fn add_ledger_entry(&self, meta: WriteMeta, id: Id, input: LedgerInput) -> StoreResult<Reply> {
-        self.write(meta, move |c, m| proposals::add_ledger(c, m, id, &input)).await
+    async fn add_ledger_entry(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        input: LedgerInput,
+    ) -> StoreResult<Reply> {
+        self.write(meta, move |c, m| proposals::add_ledger(c, m, id, &input))
+            .await
     }
     async fn timeline(&self, id: Id) -> StoreResult<Vec<TransitionRecord>> {
         self.read(|c| proposals::timeline(c, id))
     }
-    async fn transition(&self, meta: WriteMeta, id: Id, actor: String, action: TransitionAction) -> StoreResult<Reply> {
-        self.write(meta, move |c, m| proposals::transition(c, m, id, actor, &action)).await
+    async fn transition(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        actor: String,
+        action: TransitionAction,
+    ) -> StoreResult<Reply> {
+        self.write(meta, move |c, m| {
+            proposals::transition(c, m, id, actor, &action)
+        })
+        .await
     }
     async fn list_evaluations(&self, id: Id) -> StoreResult<Vec<PublicEvaluation>> {
         self.read(|c| proposals::evaluations(c, id))
     }
-    async fn evaluate(&self, meta: WriteMeta, id: Id, voter: Voter, input: EvaluationInput) -> StoreResult<Reply> {
-        self.write(meta, move |c, m| proposals::evaluate(c, m, id, &voter, &input)).await
+    async fn evaluate(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        voter: Voter,
+        input: EvaluationInput,
+    ) -> StoreResult<Reply> {
+        self.write(meta, move |c, m| {
+            proposals::evaluate(c, m, id, &voter, &input)
+        })
+        .await
     }
-    async fn update_proposal(&self, meta: WriteMeta, id: Id, edit: ProposalEdit) -> StoreResult<Proposal> {
-        self.write_typed(meta, move |c, m| proposals::update(c, m, id, &edit)).await
+    async fn update_proposal(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        edit: ProposalEdit,
+    ) -> StoreResult<Proposal> {
+        self.write_typed(meta, move |c, m| proposals::update(c, m, id, &edit))
+            .await
     }
 }

@@ -1,0 +1,205 @@
+//! Test harness: a real server on a loopback port over a temporary SQLite
+//! file, a reqwest client, and a snapshot of every table to prove that
+//! refused requests wrote nothing.
+#![allow(dead_code, missing_docs)]
+
+use std::path::PathBuf;
+
+use reqwest::{Client, Method, RequestBuilder, Response};
+use serde_json::{Value, json};
+use tongxin_server::config::Config;
+use tongxin_server::{Running, spawn};
+
+pub const ADMIN: &str = "test-admin-token";
+pub const VOTER_SECRET: &str = "test-voter-secret";
+
+pub struct TestServer {
+    pub running: Option<Running>,
+    pub url: String,
+    pub db: PathBuf,
+    pub dir: tempfile::TempDir,
+    pub http: Client,
+    pub config: Config,
+}
+
+pub fn config(db: PathBuf) -> Config {
+    Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        db,
+        admin_token: Some(ADMIN.into()),
+        voter_secret: Some(VOTER_SECRET.into()),
+        ip_writes_per_min: 0,
+        device_writes_per_min: 0,
+        support_threshold: 3,
+        www_dir: PathBuf::from("/nonexistent-www"),
+        bundle_dir: PathBuf::from("/nonexistent-bundle"),
+        ..Config::default()
+    }
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("test.sqlite");
+        let mut config = config(db.clone());
+        tweak(&mut config);
+        let running = spawn(config.clone()).await.unwrap();
+        TestServer {
+            url: running.url(),
+            running: Some(running),
+            db,
+            dir,
+            http: Client::new(),
+            config,
+        }
+    }
+
+    /// Stops and starts again on the same file (and a new port).
+    pub async fn restart(&mut self) {
+        self.running.take().unwrap().stop().await;
+        let mut config = self.config.clone();
+        config.listen = "127.0.0.1:0".parse().unwrap();
+        let running = spawn(config).await.unwrap();
+        self.url = running.url();
+        self.running = Some(running);
+    }
+
+    pub fn req(&self, method: Method, path: &str) -> RequestBuilder {
+        self.http.request(method, format!("{}{}", self.url, path))
+    }
+
+    pub fn admin(&self, method: Method, path: &str) -> RequestBuilder {
+        self.req(method, path).bearer_auth(ADMIN)
+    }
+
+    pub async fn get(&self, path: &str) -> Value {
+        let r = self.req(Method::GET, path).send().await.unwrap();
+        assert!(r.status().is_success(), "GET {path}: {}", r.status());
+        r.json().await.unwrap()
+    }
+
+    pub async fn admin_post(&self, path: &str, body: Value) -> Value {
+        let r = self
+            .admin(Method::POST, path)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        let v: Value = r.json().await.unwrap();
+        assert!(status.is_success(), "POST {path}: {status} {v}");
+        v
+    }
+
+    /// A district → street → community → group → two buildings; returns
+    /// `[district, street, community, group, building_a, building_b]`.
+    pub async fn scopes(&self) -> Vec<i64> {
+        let mut ids = Vec::new();
+        let mut parent: Option<i64> = None;
+        for (level, name) in [
+            ("district", "西山区"),
+            ("street", "碧鸡街道"),
+            ("community", "碧鸡社区"),
+            ("group", "第一居民小组"),
+            ("building", "1栋"),
+        ] {
+            let s = self
+                .admin_post(
+                    "/api/v1/admin/scopes",
+                    json!({"parent_id": parent, "level": level, "name": name}),
+                )
+                .await;
+            parent = s["id"].as_i64();
+            ids.push(parent.unwrap());
+        }
+        let b = self
+            .admin_post(
+                "/api/v1/admin/scopes",
+                json!({"parent_id": ids[3], "level": "building", "name": "2栋"}),
+            )
+            .await;
+        ids.push(b["id"].as_i64().unwrap());
+        ids
+    }
+
+    pub async fn poll(&self, scope: i64, kind: Value, options: &[&str], extra: Value) -> i64 {
+        let mut body =
+            json!({"scope_id": scope, "title": "测试 poll", "kind": kind, "options": options});
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            for (k, v) in e {
+                b.insert(k.clone(), v.clone());
+            }
+        }
+        self.admin_post("/api/v1/admin/polls", body).await["id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    /// Every row of every table, as text: equal snapshots mean nothing was written.
+    pub fn snapshot(&self) -> String {
+        let conn = rusqlite::Connection::open(&self.db).unwrap();
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut out = String::new();
+        for t in tables {
+            let mut st = conn.prepare(&format!("SELECT * FROM {t}")).unwrap();
+            let n = st.column_count();
+            let mut rows: Vec<String> = st
+                .query_map([], |r| {
+                    let mut line = String::new();
+                    for i in 0..n {
+                        line.push_str(&format!("{:?}|", r.get_ref(i)?));
+                    }
+                    Ok(line)
+                })
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            rows.sort();
+            out.push_str(&format!("## {t}\n{}\n", rows.join("\n")));
+        }
+        out
+    }
+}
+
+/// A device token header value, unique per `n`.
+pub fn device(n: usize) -> String {
+    format!("test-device-{n:08}")
+}
+
+/// Sends `req` with a device token and returns status and JSON body.
+pub async fn send(req: RequestBuilder) -> (u16, Value) {
+    let r: Response = req.send().await.unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+/// Asserts a problem+json response with the given status and type code.
+pub async fn expect_problem(req: RequestBuilder, status: u16, code: &str) -> Value {
+    let r = req.send().await.unwrap();
+    assert_eq!(r.status().as_u16(), status, "expected {status} {code}");
+    let ct = r
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    assert_eq!(ct, "application/problem+json");
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["type"], format!("/problems/{code}"), "{v}");
+    assert_eq!(v["status"], status);
+    assert!(v["detail"].as_str().is_some_and(|d| !d.is_empty()));
+    v
+}
