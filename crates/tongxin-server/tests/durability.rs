@@ -212,3 +212,31 @@ async fn serves_www_and_tolerates_a_missing_bundle() {
         200
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readme_curl_examples_work() {
+    let t = TestServer::start_with(|c| {
+        c.demo = true;
+        c.admin_token = Some("demo-admin-token".into());
+    })
+    .await;
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let lines: Vec<&str> = readme.lines().filter(|l| l.starts_with("curl ")).collect();
+    assert!(lines.len() >= 8, "the README shows curl examples");
+    for line in lines {
+        let cmd = line
+            .replacen("curl ", "curl -sS --fail-with-body -o /dev/null ", 1)
+            .replace("http://127.0.0.1:8080", &t.url);
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&cmd)
+            .output()
+            .expect("sh and curl");
+        assert!(
+            out.status.success(),
+            "{line}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -8,6 +8,7 @@
 //! * **Reads** use a small pool of read-only connections; WAL lets them run
 //!   beside the writer.
 
+mod cache;
 mod conventions;
 mod polls;
 mod proposals;
@@ -38,6 +39,7 @@ pub struct SqliteStore {
     path: Arc<PathBuf>,
     readers: Arc<Mutex<Vec<Connection>>>,
     writer: mpsc::Sender<Job>,
+    polls: cache::PollCache,
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -81,6 +83,7 @@ impl SqliteStore {
             path: Arc::new(path),
             readers: Arc::new(Mutex::new(Vec::new())),
             writer: tx,
+            polls: Default::default(),
         })
     }
 
@@ -139,6 +142,36 @@ impl SqliteStore {
     {
         let reply = self.write(meta, f).await?;
         Ok(serde_json::from_str(&reply.body)?)
+    }
+}
+
+impl SqliteStore {
+    /// A poll and its tally, from the cache when possible.
+    pub(crate) fn cached_poll(&self, id: i64) -> StoreResult<cache::Entry> {
+        match self.polls.get(id) {
+            Ok(e) => Ok(e),
+            Err(generation) => {
+                let entry = Arc::new(self.read(|c| polls::with_tally(c, id))?);
+                self.polls.insert(id, generation, entry.clone());
+                Ok(entry)
+            }
+        }
+    }
+
+    /// Runs a write that touches poll `id`, then forgets the cached copy.
+    pub(crate) async fn write_poll<T, F>(
+        &self,
+        id: i64,
+        meta: WriteMeta,
+        f: F,
+    ) -> StoreResult<Reply>
+    where
+        T: Serialize,
+        F: FnOnce(&Connection, &WriteMeta) -> StoreResult<T> + Send + 'static,
+    {
+        let out = self.write(meta, f).await;
+        self.polls.invalidate(id);
+        out
     }
 }
 

@@ -38,13 +38,11 @@ impl Store for SqliteStore {
         self.read(|c| polls::list(c, scope_id))
     }
     async fn poll_with_tally(&self, id: Id) -> StoreResult<(Poll, Tally)> {
-        self.read(|c| polls::with_tally(c, id))
+        Ok(self.cached_poll(id)?.as_ref().clone())
     }
     async fn my_ballot(&self, poll_id: Id, voter: &Voter) -> StoreResult<Option<MyBallot>> {
-        self.read(|c| {
-            let (poll, _) = polls::with_tally(c, poll_id)?;
-            polls::my_ballot(c, &poll, voter)
-        })
+        let entry = self.cached_poll(poll_id)?;
+        self.read(|c| polls::my_ballot(c, &entry.0, voter))
     }
     async fn cast_ballot(
         &self,
@@ -53,7 +51,7 @@ impl Store for SqliteStore {
         voter: Voter,
         ballot: Ballot,
     ) -> StoreResult<Reply> {
-        self.write(meta, move |c, m| {
+        self.write_poll(poll_id, meta, move |c, m| {
             polls::cast(c, m, poll_id, &voter, &ballot)
         })
         .await
@@ -65,7 +63,7 @@ impl Store for SqliteStore {
         voter: Voter,
         ballot: Ballot,
     ) -> StoreResult<Reply> {
-        self.write(meta, move |c, m| {
+        self.write_poll(poll_id, meta, move |c, m| {
             polls::change(c, m, poll_id, &voter, &ballot)
         })
         .await
@@ -76,16 +74,21 @@ impl Store for SqliteStore {
         poll_id: Id,
         voter: Voter,
     ) -> StoreResult<Reply> {
-        self.write(meta, move |c, m| polls::retract(c, m, poll_id, &voter))
-            .await
+        self.write_poll(poll_id, meta, move |c, m| {
+            polls::retract(c, m, poll_id, &voter)
+        })
+        .await
     }
     async fn create_poll(&self, meta: WriteMeta, draft: PollDraft) -> StoreResult<Poll> {
         self.write_typed(meta, move |c, m| polls::create(c, m, draft))
             .await
     }
     async fn update_poll(&self, meta: WriteMeta, id: Id, edit: PollEdit) -> StoreResult<Poll> {
-        self.write_typed(meta, move |c, m| polls::update(c, m, id, &edit))
-            .await
+        let out = self
+            .write_typed(meta, move |c, m| polls::update(c, m, id, &edit))
+            .await;
+        self.polls.invalidate(id);
+        out
     }
 
     async fn issue_codes(

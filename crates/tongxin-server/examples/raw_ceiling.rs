@@ -1,0 +1,82 @@
+//! The raw write ceiling for `cargo xtask bench`: the same ballots as the
+//! HTTP benchmark, cast straight through the storage layer by 100
+//! concurrent writers (no HTTP, no JSON parsing of requests).
+//!
+//! Usage: `raw_ceiling <db-file>`; prints `raw_ballots_per_sec N`.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use tongxin_core::poll::{Ballot, PollDraft, PollKind, ResultVisibility};
+use tongxin_core::scope::ScopeLevel;
+use tongxin_server::storage::sqlite::SqliteStore;
+use tongxin_server::storage::{NewScope, Store, Voter, WriteMeta};
+
+const WRITERS: usize = 100;
+const PER_WRITER: usize = 400;
+
+fn meta() -> WriteMeta {
+    WriteMeta {
+        now: tongxin_server::extract::now_ms(),
+        idem: None,
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let path = std::env::args()
+        .nth(1)
+        .expect("usage: raw_ceiling <db-file>");
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).expect("open"));
+    let scope = NewScope {
+        parent_id: None,
+        level: ScopeLevel::District,
+        name: "bench".into(),
+        name_en: None,
+    };
+    store.create_scope(meta(), scope).await.expect("scope");
+    for i in 0..100 {
+        let draft = PollDraft {
+            scope_id: 1,
+            title: format!("bench {i}"),
+            description: String::new(),
+            kind: PollKind::Single,
+            options: vec!["a".into(), "b".into(), "c".into()],
+            opens_at: None,
+            closes_at: None,
+            visibility: ResultVisibility::Always,
+            anonymous: false,
+            allow_change: false,
+            eligibility: Default::default(),
+        };
+        store.create_poll(meta(), draft).await.expect("poll");
+    }
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for w in 0..WRITERS {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            for b in 0..PER_WRITER {
+                let n = w * PER_WRITER + b;
+                let voter = Voter {
+                    key: format!("device:{n:016x}"),
+                    code_hash: None,
+                };
+                let ballot = Ballot::Single {
+                    option: (n % 3) as u32 + 1,
+                };
+                s.cast_ballot(meta(), (n % 100) as i64 + 1, voter, ballot)
+                    .await
+                    .expect("cast");
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.expect("writer");
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let total = WRITERS * PER_WRITER;
+    println!("raw_ballots_total {total}");
+    println!("raw_seconds {secs:.3}");
+    println!("raw_ballots_per_sec {:.1}", total as f64 / secs);
+}

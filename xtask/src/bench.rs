@@ -1,0 +1,207 @@
+//! `cargo xtask bench`: the release server on loopback under wrk.
+//!
+//! 1. the raw ceiling: the same ballots straight through the storage layer
+//!    (`examples/raw_ceiling.rs`), 100 concurrent writers;
+//! 2. 100 connections casting ballots on 100 polls with distinct device
+//!    tokens (wrk + `xtask/bench/ballots.lua`);
+//! 3. 100 connections reading results (`xtask/bench/results.lua`);
+//! 4. the server's peak RSS (VmHWM).
+//!
+//! A benchmark, not a test: it prints figures and never fails on them.
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::tools;
+
+const PORT: u16 = 18_181;
+const POLLS: usize = 100;
+const SECONDS: &str = "10s";
+
+fn curl(args: &[&str]) -> Result<String, String> {
+    let out = Command::new("curl")
+        .args(["-sS", "--fail-with-body"])
+        .args(args)
+        .output()
+        .map_err(|e| format!("curl: {e}"))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(format!(
+            "curl {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout)
+        ))
+    }
+}
+
+fn wrk(script: &str, url: &str) -> Result<String, String> {
+    let out = Command::new("wrk")
+        .args([
+            "-t2",
+            "-c100",
+            "-d",
+            SECONDS,
+            "--latency",
+            "-s",
+            script,
+            url,
+        ])
+        .output()
+        .map_err(|e| format!("wrk: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    if !out.status.success() {
+        return Err(format!(
+            "wrk failed: {text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(text)
+}
+
+/// Pulls `key value` lines printed by the Lua `done()` hooks.
+fn figure(out: &str, key: &str) -> f64 {
+    out.lines()
+        .find_map(|l| l.strip_prefix(key))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(f64::NAN)
+}
+
+fn peak_rss_mb(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+pub fn run() -> Result<(), String> {
+    tools::ensure_apt("wrk", "wrk")?;
+    tools::ensure_apt("curl", "curl")?;
+    tools::step("building the release server and the raw-ceiling driver");
+    tools::cargo(&[
+        "build",
+        "--release",
+        "-p",
+        "tongxin-server",
+        "--bin",
+        "tongxin-server",
+        "--example",
+        "raw_ceiling",
+    ])?;
+    let target = tools::target_dir().join("release");
+    let dir = std::env::temp_dir().join(format!("tongxin-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+
+    tools::step("raw SQLite ceiling through the storage layer");
+    let raw = Command::new(target.join("examples/raw_ceiling"))
+        .arg(dir.join("raw.sqlite"))
+        .output()
+        .map_err(|e| e.to_string())?;
+    let raw_out = String::from_utf8_lossy(&raw.stdout).into_owned();
+    print!("{raw_out}");
+    let raw_rate = figure(&raw_out, "raw_ballots_per_sec");
+
+    tools::step(&format!("server on 127.0.0.1:{PORT}, {POLLS} polls"));
+    let mut server = Command::new(target.join("tongxin-server"))
+        .args([
+            "--db",
+            &dir.join("bench.sqlite").to_string_lossy(),
+            "--listen",
+            &format!("127.0.0.1:{PORT}"),
+        ])
+        .env("TONGXIN_ADMIN_TOKEN", "bench")
+        .env("TONGXIN_IP_WRITES_PER_MIN", "0")
+        .env("TONGXIN_DEVICE_WRITES_PER_MIN", "0")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("server: {e}"))?;
+    let base = format!("http://127.0.0.1:{PORT}");
+    let result = (|| {
+        for _ in 0..100 {
+            if curl(&[&format!("{base}/healthz")]).is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let auth = "Authorization: Bearer bench";
+        curl(&[
+            "-H",
+            auth,
+            "-H",
+            "content-type: application/json",
+            "-d",
+            r#"{"level":"district","name":"bench"}"#,
+            &format!("{base}/api/v1/admin/scopes"),
+        ])?;
+        for i in 0..POLLS {
+            let body = format!(
+                r#"{{"scope_id":1,"title":"bench {i}","kind":{{"type":"single"}},"options":["a","b","c"]}}"#
+            );
+            curl(&[
+                "-H",
+                auth,
+                "-H",
+                "content-type: application/json",
+                "-d",
+                &body,
+                &format!("{base}/api/v1/admin/polls"),
+            ])?;
+        }
+        tools::step(&format!("casting ballots: wrk -t2 -c100 -d{SECONDS}"));
+        let w = wrk("xtask/bench/ballots.lua", &base)?;
+        print!("{w}");
+        tools::step(&format!("reading results: wrk -t2 -c100 -d{SECONDS}"));
+        let r = wrk("xtask/bench/results.lua", &base)?;
+        print!("{r}");
+        let rss = peak_rss_mb(server.id());
+        let counted: u64 = (1..=POLLS)
+            .map(|i| {
+                curl(&[&format!("{base}/api/v1/polls/{i}/count")])
+                    .ok()
+                    .and_then(|b| {
+                        b.split("\"ballots\":")
+                            .nth(1)
+                            .and_then(|s| s.split(',').next())
+                            .and_then(|n| n.parse().ok())
+                    })
+                    .unwrap_or(0)
+            })
+            .sum();
+        let ballots = figure(&w, "ok_per_sec");
+        println!(
+            "\n==== Tongxin bench ({} cores) ====",
+            std::thread::available_parallelism().map_or(0, |n| n.get())
+        );
+        println!(
+            "ballots/s (201 only) : {ballots:.0}  (p50 {:.2} ms, p99 {:.2} ms, non-201: {})",
+            figure(&w, "p50_ms"),
+            figure(&w, "p99_ms"),
+            figure(&w, "errors")
+        );
+        let answered = figure(&w, "ok_total") as u64;
+        println!(
+            "ballots counted      : {counted} ({answered} answered 201; {} more were in flight when wrk stopped)",
+            counted.saturating_sub(answered)
+        );
+        println!(
+            "result reads/s       : {:.0}  (p50 {:.2} ms, p99 {:.2} ms)",
+            figure(&r, "ok_per_sec"),
+            figure(&r, "p50_ms"),
+            figure(&r, "p99_ms")
+        );
+        println!("server peak RSS      : {rss:.1} MB");
+        println!(
+            "raw storage ceiling  : {raw_rate:.0} ballots/s; HTTP reaches {:.0} % of it",
+            100.0 * ballots / raw_rate
+        );
+        Ok(())
+    })();
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
