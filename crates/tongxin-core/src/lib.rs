@@ -10,6 +10,7 @@
 //! * [`eligibility`] — who may take part in an item.
 //! * [`text`] — input validation shared by all forms.
 
+pub mod contract;
 pub mod convention;
 pub mod eligibility;
 pub mod mask;

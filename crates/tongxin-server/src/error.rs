@@ -7,31 +7,13 @@ use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+pub use tongxin_core::contract::Problem;
 use tongxin_core::poll::BallotError;
 use tongxin_core::proposal::TransitionError;
 use tongxin_core::proposal::funding::FundingError;
 use tongxin_core::text::FieldErrors;
-use utoipa::ToSchema;
 
 use crate::storage::StoreError;
-
-/// A problem+json body.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct Problem {
-    /// Stable identifier, `/problems/<code>`.
-    #[serde(rename = "type")]
-    pub type_: String,
-    /// Short summary of the problem type.
-    pub title: String,
-    /// HTTP status.
-    pub status: u16,
-    /// What went wrong this time.
-    pub detail: String,
-    /// Per-field messages.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub errors: Option<FieldErrors>,
-}
 
 /// An HTTP error on its way out.
 #[derive(Debug, Clone)]

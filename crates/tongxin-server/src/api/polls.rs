@@ -5,10 +5,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tongxin_core::Id;
-use tongxin_core::poll::{Ballot, Poll, PollResults, PollStatus, ResultVisibility};
-use utoipa::{IntoParams, ToSchema};
+use tongxin_core::poll::{Ballot, ResultVisibility};
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -16,6 +16,7 @@ use super::AppState;
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Ctx, reply};
 use crate::storage::{BallotReceipt, MyBallot};
+use tongxin_core::contract::{PollCount, PollView, ResultsView};
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -25,46 +26,6 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(count))
         .routes(routes!(cast))
         .routes(routes!(my_ballot, change, retract))
-}
-
-/// A poll with where it stands now.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct PollView {
-    /// The poll.
-    #[serde(flatten)]
-    pub poll: Poll,
-    /// Scheduled, open or closed, now.
-    pub status: PollStatus,
-    /// Ballots counted (participation; always public).
-    pub ballots: u64,
-}
-
-/// Results, or `null` where they are hidden.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct ResultsView {
-    /// Poll.
-    pub poll_id: Id,
-    /// Status now.
-    pub status: PollStatus,
-    /// Ballots counted (participation; always public).
-    pub ballots: u64,
-    /// Whether `results` is shown to this viewer.
-    pub visible: bool,
-    /// The poll's visibility rule.
-    pub visibility: ResultVisibility,
-    /// Per-option results; `null` when hidden.
-    pub results: Option<PollResults>,
-}
-
-/// A cheap counter for progress displays.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct PollCount {
-    /// Poll.
-    pub poll_id: Id,
-    /// Ballots counted.
-    pub ballots: u64,
-    /// Status now.
-    pub status: PollStatus,
 }
 
 /// List filter.

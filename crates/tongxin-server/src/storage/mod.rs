@@ -28,6 +28,7 @@ use tongxin_core::text::FieldErrors;
 use tongxin_core::{Id, Millis};
 use utoipa::ToSchema;
 
+pub use tongxin_core::contract::{BallotReceipt, MyBallot};
 pub use tongxin_core::convention::ConventionError;
 pub use tongxin_core::proposal::funding::FundingError;
 
@@ -191,32 +192,6 @@ pub struct ScopeEdit {
     /// New English name.
     #[serde(default)]
     pub name_en: Option<String>,
-}
-
-/// A voter's own ballot.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct MyBallot {
-    /// Poll.
-    pub poll_id: Id,
-    /// The choices; `null` for anonymous polls, which keep no link.
-    pub ballot: Option<Ballot>,
-    /// First cast.
-    pub cast_at: Option<Millis>,
-    /// Last change.
-    pub updated_at: Option<Millis>,
-}
-
-/// The answer to a cast, change or retraction.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct BallotReceipt {
-    /// Poll.
-    pub poll_id: Id,
-    /// What was counted (`null` for anonymous polls and retractions).
-    pub ballot: Option<Ballot>,
-    /// Ballots counted now.
-    pub ballots: u64,
-    /// When.
-    pub at: Millis,
 }
 
 /// A signer's own signature, unmasked (only ever returned to that signer).

@@ -1,0 +1,167 @@
+//! REST contract v1 over `gloo-net` (the browser's fetch).
+//!
+//! Every request carries the device token (and a household code or host
+//! voter token when there is one), aborts after a time limit, and is aborted
+//! when the widget unmounts. Writes carry the action's idempotency key.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use async_trait::async_trait;
+use gloo_net::http::{Method, RequestBuilder, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tongxin_core::Id;
+use tongxin_core::contract::{BallotReceipt, MyBallot, PollView, Problem, ResultsView};
+use tongxin_core::poll::Ballot;
+use web_sys::AbortController;
+
+use crate::identity::{IdemKey, device_token};
+use crate::{Backend, ClientError, ClientResult};
+
+/// Settings of a [`RestBackend`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestOptions {
+    /// API base, e.g. `https://example.org/api` (requests go to `{base}/v1/…`).
+    pub base: String,
+    /// A voter token signed by the host site, for `token` items. Default none.
+    pub voter_token: Option<String>,
+    /// Time limit per request in ms. Default 15,000.
+    pub timeout_ms: u32,
+}
+
+impl RestOptions {
+    /// Options for `base` with the defaults.
+    pub fn new(base: impl Into<String>) -> Self {
+        RestOptions { base: base.into().trim_end_matches('/').to_string(), voter_token: None, timeout_ms: 15_000 }
+    }
+}
+
+/// The default backend.
+pub struct RestBackend {
+    opts: RestOptions,
+    device: String,
+    code: RefCell<Option<String>>,
+    in_flight: Rc<RefCell<Vec<AbortController>>>,
+    cancelled: Rc<Cell<bool>>,
+}
+
+impl RestBackend {
+    /// A backend for `opts`, with this device's token.
+    pub fn new(opts: RestOptions) -> Self {
+        RestBackend {
+            opts,
+            device: device_token(),
+            code: RefCell::new(None),
+            in_flight: Rc::default(),
+            cancelled: Rc::default(),
+        }
+    }
+
+    async fn send(&self, method: Method, path: &str, body: Option<String>, key: Option<&IdemKey>) -> ClientResult<Response> {
+        if self.cancelled.get() {
+            return Err(ClientError::Cancelled);
+        }
+        let ctrl = AbortController::new().map_err(|_| ClientError::Network("AbortController unavailable".into()))?;
+        let timed_out = Rc::new(Cell::new(false));
+        let timer = {
+            let (ctrl, timed_out) = (ctrl.clone(), timed_out.clone());
+            gloo_timers::callback::Timeout::new(self.opts.timeout_ms, move || {
+                timed_out.set(true);
+                ctrl.abort();
+            })
+        };
+        self.in_flight.borrow_mut().push(ctrl.clone());
+        let url = format!("{}/v1{}", self.opts.base, path);
+        let mut rb = RequestBuilder::new(&url).method(method).abort_signal(Some(&ctrl.signal())).header("x-tongxin-device", &self.device);
+        if let Some(code) = self.code.borrow().as_deref() {
+            rb = rb.header("x-tongxin-code", code);
+        }
+        if let Some(t) = &self.opts.voter_token {
+            rb = rb.header("x-tongxin-voter", t);
+        }
+        if let Some(k) = key {
+            rb = rb.header("idempotency-key", &k.0);
+        }
+        let request = match body {
+            Some(b) => rb.header("content-type", "application/json").body(b),
+            None => rb.build(),
+        }
+        .map_err(|e| ClientError::Network(e.to_string()))?;
+        let result = request.send().await;
+        drop(timer);
+        self.in_flight.borrow_mut().retain(|c| c != &ctrl);
+        let response = match result {
+            Ok(r) => r,
+            Err(_) if timed_out.get() => return Err(ClientError::Timeout),
+            Err(_) if self.cancelled.get() => return Err(ClientError::Cancelled),
+            Err(e) => return Err(ClientError::Network(e.to_string())),
+        };
+        match response.status() {
+            200..=299 => Ok(response),
+            429 => {
+                let secs = response.headers().get("retry-after").and_then(|v| v.trim().parse().ok()).unwrap_or(30);
+                Err(ClientError::RateLimited { retry_after_secs: secs })
+            }
+            status => {
+                let text = response.text().await.unwrap_or_default();
+                let problem = serde_json::from_str::<Problem>(&text).unwrap_or_else(|_| Problem {
+                    type_: "about:blank".into(),
+                    title: format!("HTTP {status}"),
+                    status,
+                    detail: format!("the server answered {status}"),
+                    errors: None,
+                });
+                Err(ClientError::Problem(problem))
+            }
+        }
+    }
+
+    async fn json<T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<String>, key: Option<&IdemKey>) -> ClientResult<T> {
+        let r = self.send(method, path, body, key).await?;
+        let text = r.text().await.map_err(|e| ClientError::Network(e.to_string()))?;
+        serde_json::from_str(&text).map_err(|e| ClientError::Decode(e.to_string()))
+    }
+}
+
+fn body<T: Serialize>(v: &T) -> ClientResult<Option<String>> {
+    serde_json::to_string(v).map(Some).map_err(|e| ClientError::Decode(e.to_string()))
+}
+
+#[async_trait(?Send)]
+impl Backend for RestBackend {
+    async fn poll(&self, id: Id) -> ClientResult<PollView> {
+        self.json(Method::GET, &format!("/polls/{id}"), None, None).await
+    }
+
+    async fn results(&self, id: Id) -> ClientResult<ResultsView> {
+        self.json(Method::GET, &format!("/polls/{id}/results"), None, None).await
+    }
+
+    async fn my_ballot(&self, id: Id) -> ClientResult<Option<MyBallot>> {
+        match self.json(Method::GET, &format!("/polls/{id}/ballots/mine"), None, None).await {
+            Ok(b) => Ok(Some(b)),
+            Err(ClientError::Problem(p)) if p.status == 404 || p.status == 401 => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn cast(&self, id: Id, ballot: &Ballot, key: &IdemKey) -> ClientResult<BallotReceipt> {
+        self.json(Method::POST, &format!("/polls/{id}/ballots"), body(ballot)?, Some(key)).await
+    }
+
+    async fn change(&self, id: Id, ballot: &Ballot, key: &IdemKey) -> ClientResult<BallotReceipt> {
+        self.json(Method::PUT, &format!("/polls/{id}/ballots/mine"), body(ballot)?, Some(key)).await
+    }
+
+    fn set_household_code(&self, code: Option<String>) {
+        *self.code.borrow_mut() = code.filter(|c| !c.trim().is_empty());
+    }
+
+    fn cancel_all(&self) {
+        self.cancelled.set(true);
+        for c in self.in_flight.borrow_mut().drain(..) {
+            c.abort();
+        }
+    }
+}

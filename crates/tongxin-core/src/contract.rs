@@ -1,0 +1,104 @@
+//! Shapes of REST contract v1 that the widgets read, shared by the server
+//! (which writes them) and the client (which reads them), so the two cannot
+//! disagree. Field meanings are documented in `/openapi.json`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::poll::{Ballot, Poll, PollResults, PollStatus, ResultVisibility};
+use crate::{Id, Millis};
+
+/// A poll with where it stands now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PollView {
+    /// The poll.
+    #[serde(flatten)]
+    pub poll: Poll,
+    /// Scheduled, open or closed, now.
+    pub status: PollStatus,
+    /// Ballots counted (participation; always public).
+    pub ballots: u64,
+}
+
+/// Results, or `null` where they are hidden.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResultsView {
+    /// Poll.
+    pub poll_id: Id,
+    /// Status now.
+    pub status: PollStatus,
+    /// Ballots counted (participation; always public).
+    pub ballots: u64,
+    /// Whether `results` is shown to this viewer.
+    pub visible: bool,
+    /// The poll's visibility rule.
+    pub visibility: ResultVisibility,
+    /// Per-option results; `null` when hidden.
+    pub results: Option<PollResults>,
+}
+
+/// A cheap counter for progress displays.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PollCount {
+    /// Poll.
+    pub poll_id: Id,
+    /// Ballots counted.
+    pub ballots: u64,
+    /// Status now.
+    pub status: PollStatus,
+}
+
+/// A voter's own ballot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MyBallot {
+    /// Poll.
+    pub poll_id: Id,
+    /// The choices; `null` for anonymous polls, which keep no link.
+    pub ballot: Option<Ballot>,
+    /// First cast.
+    pub cast_at: Option<Millis>,
+    /// Last change.
+    pub updated_at: Option<Millis>,
+}
+
+/// The answer to a cast, change or retraction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BallotReceipt {
+    /// Poll.
+    pub poll_id: Id,
+    /// What was counted (`null` for anonymous polls and retractions).
+    pub ballot: Option<Ballot>,
+    /// Ballots counted now.
+    pub ballots: u64,
+    /// When.
+    pub at: Millis,
+}
+
+/// A problem+json body (RFC 9457), as every error is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Problem {
+    /// Stable identifier, `/problems/<code>`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Short summary of the problem type.
+    pub title: String,
+    /// HTTP status.
+    pub status: u16,
+    /// What went wrong this time.
+    pub detail: String,
+    /// Per-field messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<crate::text::FieldErrors>,
+}
+
+impl Problem {
+    /// The stable code: the last segment of `type`.
+    pub fn code(&self) -> &str {
+        self.type_.rsplit('/').next().unwrap_or(&self.type_)
+    }
+}

@@ -1,0 +1,42 @@
+//! Events a widget announces to its host page (`tongxin:ready`,
+//! `tongxin:voted`, `tongxin:error`, …). The embed layer turns them into DOM
+//! `CustomEvent`s on the host element.
+
+use std::rc::Rc;
+
+use serde_json::json;
+use tongxin_client::ClientError;
+use tongxin_core::Id;
+use tongxin_core::poll::Ballot;
+
+/// One event: its name (without the `tongxin:` prefix) and a JSON detail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WidgetEvent {
+    /// `ready`, `voted`, `error`.
+    pub name: &'static str,
+    /// The event's `detail`, as JSON text.
+    pub detail: String,
+}
+
+/// Where a widget sends its events.
+pub type Emit = Rc<dyn Fn(WidgetEvent)>;
+
+impl WidgetEvent {
+    /// The widget has loaded its item.
+    pub fn ready(id: Id) -> Self {
+        WidgetEvent { name: "ready", detail: json!({ "id": id }).to_string() }
+    }
+
+    /// A ballot was accepted: poll id and the choices.
+    pub fn voted(poll_id: Id, ballot: &Ballot) -> Self {
+        WidgetEvent {
+            name: "voted",
+            detail: json!({ "pollId": poll_id, "choices": ballot.options(), "ballot": ballot }).to_string(),
+        }
+    }
+
+    /// Something failed.
+    pub fn error(id: Id, e: &ClientError) -> Self {
+        WidgetEvent { name: "error", detail: json!({ "id": id, "code": e.code(), "message": e.to_string() }).to_string() }
+    }
+}

@@ -1,0 +1,60 @@
+//! Status notices (info, success, error with an optional retry button) and
+//! the loading skeleton.
+
+use leptos::prelude::*;
+
+/// What a notice is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// Neutral information.
+    Info,
+    /// Something worked.
+    Success,
+    /// Something failed.
+    Error,
+}
+
+/// A message box; errors are announced to screen readers (`role="alert"`).
+#[component]
+pub fn Notice(
+    /// Kind.
+    kind: NoticeKind,
+    /// Text.
+    #[prop(into)]
+    text: String,
+    /// A retry action and its label.
+    #[prop(optional)]
+    retry: Option<(String, Callback<()>)>,
+) -> impl IntoView {
+    let (class, role) = match kind {
+        NoticeKind::Info => ("tx-notice tx-info", "status"),
+        NoticeKind::Success => ("tx-notice tx-success", "status"),
+        NoticeKind::Error => ("tx-notice tx-error", "alert"),
+    };
+    view! {
+        <div class=class role=role>
+            <span>{text}</span>
+            {retry.map(|(label, cb)| view! {
+                <button type="button" class="tx-button tx-secondary" on:click=move |_| cb.run(())>{label}</button>
+            })}
+        </div>
+    }
+}
+
+/// Grey blocks in the shape of a poll while it loads.
+#[component]
+pub fn Skeleton(
+    /// Text for screen readers ("Loading…").
+    #[prop(into)]
+    label: String,
+) -> impl IntoView {
+    view! {
+        <div class="tx-skeleton" role="status" aria-busy="true">
+            <span class="tx-sr-only">{label}</span>
+            <div class="tx-skel tx-skel-title"></div>
+            <div class="tx-skel"></div>
+            <div class="tx-skel"></div>
+            <div class="tx-skel tx-skel-short"></div>
+        </div>
+    }
+}

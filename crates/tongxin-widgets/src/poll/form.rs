@@ -1,0 +1,304 @@
+//! The inputs of each poll kind. Native radio buttons and checkboxes where
+//! they fit (keyboard and screen readers work out of the box), buttons for
+//! ranking and dot points. Every target is at least 44 px high (CSS).
+
+use leptos::prelude::*;
+use tongxin_core::poll::{Poll, PollKind, Stance};
+use wasm_bindgen::JsCast;
+
+use super::draft::Draft;
+use crate::i18n::I18n;
+
+/// The inputs for `poll`, bound to `draft`.
+#[component]
+pub fn BallotForm(
+    /// The poll being answered.
+    poll: Poll,
+    /// The resident's choice in progress.
+    draft: RwSignal<Draft>,
+    /// Strings.
+    i18n: I18n,
+) -> impl IntoView {
+    let name = format!("tx-poll-{}", poll.id);
+    match poll.kind {
+        PollKind::Single => single(&poll, draft, &i18n, name).into_any(),
+        PollKind::Multiple { max_choices } => multiple(&poll, draft, &i18n, max_choices).into_any(),
+        PollKind::Approval { .. } => stances(&poll, draft, &i18n, name).into_any(),
+        PollKind::Score => scores(&poll, draft, &i18n, name).into_any(),
+        PollKind::Ranked => ranked(&poll, draft, &i18n).into_any(),
+        PollKind::Dot { points } => dots(&poll, draft, &i18n, points).into_any(),
+    }
+}
+
+fn single(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n, name: String) -> impl IntoView {
+    view! {
+        <fieldset class="tx-fieldset">
+            <legend class="tx-hint">{i18n.t("choose_one")}</legend>
+            {poll
+                .options
+                .iter()
+                .map(|o| {
+                    let id = o.id;
+                    view! {
+                        <label class="tx-option">
+                            <input
+                                type="radio"
+                                name=name.clone()
+                                value=id.to_string()
+                                prop:checked=move || draft.with(|d| d.single == Some(id))
+                                on:change=move |_| draft.update(|d| d.single = Some(id))
+                            />
+                            <span>{o.label.clone()}</span>
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+    }
+}
+
+fn multiple(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n, max: u32) -> impl IntoView {
+    let i = i18n.clone();
+    view! {
+        <fieldset class="tx-fieldset">
+            <legend class="tx-hint">
+                {i18n.n("choose_up_to", max)} " · "
+                <span aria-live="polite">{move || i.n("chosen_of", draft.with(|d| d.multiple.len()))}</span>
+            </legend>
+            {poll
+                .options
+                .iter()
+                .map(|o| {
+                    let id = o.id;
+                    let checked = move || draft.with(|d| d.multiple.contains(&id));
+                    view! {
+                        <label class="tx-option">
+                            <input
+                                type="checkbox"
+                                value=id.to_string()
+                                prop:checked=checked
+                                prop:disabled=move || !checked() && draft.with(|d| d.multiple.len() as u32 >= max)
+                                on:change=move |_| draft.update(|d| d.toggle(id, max))
+                            />
+                            <span>{o.label.clone()}</span>
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+    }
+}
+
+fn stances(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n, name: String) -> impl IntoView {
+    let choices = [(Stance::Agree, i18n.t("agree")), (Stance::Abstain, i18n.t("abstain")), (Stance::Disagree, i18n.t("disagree"))];
+    poll.options
+        .iter()
+        .map(|o| {
+            let id = o.id;
+            let group = format!("{name}-{id}");
+            view! {
+                <fieldset class="tx-fieldset">
+                    <legend class="tx-item-label">{o.label.clone()}</legend>
+                    <div class="tx-segmented">
+                        {choices
+                            .iter()
+                            .map(|(stance, label)| {
+                                let stance = *stance;
+                                view! {
+                                    <label class="tx-segment">
+                                        <input
+                                            type="radio"
+                                            name=group.clone()
+                                            prop:checked=move || draft.with(|d| d.approval.get(&id) == Some(&stance))
+                                            on:change=move |_| draft.update(|d| {
+                                                d.approval.insert(id, stance);
+                                            })
+                                        />
+                                        <span>{label.clone()}</span>
+                                    </label>
+                                }
+                            })
+                            .collect_view()}
+                    </div>
+                </fieldset>
+            }
+        })
+        .collect_view()
+}
+
+fn scores(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n, name: String) -> impl IntoView {
+    let hint = i18n.t("rate_each");
+    let items = poll
+        .options
+        .iter()
+        .map(|o| {
+            let id = o.id;
+            let group = format!("{name}-{id}");
+            view! {
+                <fieldset class="tx-fieldset">
+                    <legend class="tx-item-label">{o.label.clone()}</legend>
+                    <div class="tx-segmented tx-stars">
+                        {(1u8..=5)
+                            .map(|s| {
+                                view! {
+                                    <label class="tx-segment">
+                                        <input
+                                            type="radio"
+                                            name=group.clone()
+                                            value=s.to_string()
+                                            prop:checked=move || draft.with(|d| d.score.get(&id) == Some(&s))
+                                            on:change=move |_| draft.update(|d| {
+                                                d.score.insert(id, s);
+                                            })
+                                        />
+                                        <span>{i18n.n("score_n", s)}</span>
+                                    </label>
+                                }
+                            })
+                            .collect_view()}
+                    </div>
+                </fieldset>
+            }
+        })
+        .collect_view();
+    view! {
+        <p class="tx-hint">{hint}</p>
+        {items}
+    }
+}
+
+/// Focuses the element with `id` in the same shadow root (or document) as `from`.
+fn refocus(from: &web_sys::EventTarget, id: String) {
+    let Some(el) = from.dyn_ref::<web_sys::Node>() else { return };
+    let root = el.get_root_node();
+    set_timeout(
+        move || {
+            let found = if let Some(sr) = root.dyn_ref::<web_sys::ShadowRoot>() {
+                sr.get_element_by_id(&id)
+            } else if let Some(doc) = root.dyn_ref::<web_sys::Document>() {
+                doc.get_element_by_id(&id)
+            } else {
+                None
+            };
+            if let Some(h) = found.and_then(|f| f.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = h.focus();
+            }
+        },
+        std::time::Duration::from_millis(0),
+    );
+}
+
+fn ranked(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n) -> impl IntoView {
+    let labels: Vec<(u32, String)> = poll.options.iter().map(|o| (o.id, o.label.clone())).collect();
+    let pid = poll.id;
+    let i = i18n.clone();
+    let rows = move || {
+        let ranking = draft.with(|d| d.ranking.clone());
+        let n = ranking.len();
+        ranking
+            .into_iter()
+            .enumerate()
+            .map(|(idx, option)| {
+                let label = labels.iter().find(|(id, _)| *id == option).map(|(_, l)| l.clone()).unwrap_or_default();
+                let mv = move |ev: &web_sys::Event, delta: isize, which: &str| {
+                    let to = draft.try_update(|d| d.move_rank(idx, delta)).unwrap_or(idx);
+                    if let Some(t) = ev.current_target() {
+                        let target = if to == 0 && which == "up" || to + 1 == n && which == "down" {
+                            format!("tx-rank-{pid}-{option}")
+                        } else {
+                            format!("tx-rank-{pid}-{option}-{which}")
+                        };
+                        refocus(&t, target);
+                    }
+                };
+                let on_key = move |ev: web_sys::KeyboardEvent| {
+                    let delta = match ev.key().as_str() {
+                        "ArrowUp" => -1,
+                        "ArrowDown" => 1,
+                        _ => return,
+                    };
+                    ev.prevent_default();
+                    let to = draft.try_update(|d| d.move_rank(idx, delta)).unwrap_or(idx);
+                    let _ = to;
+                    if let Some(t) = ev.current_target() {
+                        refocus(&t, format!("tx-rank-{pid}-{option}"));
+                    }
+                };
+                view! {
+                    <li class="tx-rank-row" id=format!("tx-rank-{pid}-{option}") tabindex="0" on:keydown=on_key>
+                        <span class="tx-rank-no">{i.n("rank_n", idx + 1)}</span>
+                        <span class="tx-rank-label">{label.clone()}</span>
+                        <button
+                            type="button"
+                            class="tx-icon-button"
+                            id=format!("tx-rank-{pid}-{option}-up")
+                            aria-label=i.x("move_up", &label)
+                            disabled=idx == 0
+                            on:click=move |ev| mv(&ev, -1, "up")
+                        >
+                            "↑"
+                        </button>
+                        <button
+                            type="button"
+                            class="tx-icon-button"
+                            id=format!("tx-rank-{pid}-{option}-down")
+                            aria-label=i.x("move_down", &label)
+                            disabled=idx + 1 == n
+                            on:click=move |ev| mv(&ev, 1, "down")
+                        >
+                            "↓"
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <p class="tx-hint">{i18n.t("rank_hint")}</p>
+        <ol class="tx-rank-list">{rows}</ol>
+    }
+}
+
+fn dots(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n, budget: u32) -> impl IntoView {
+    let i = i18n.clone();
+    let rows = poll
+        .options
+        .iter()
+        .map(|o| {
+            let id = o.id;
+            let label = o.label.clone();
+            let value = move || draft.with(|d| d.dots.get(&id).copied().unwrap_or(0));
+            let i2 = i18n.clone();
+            view! {
+                <div class="tx-dot-row">
+                    <span class="tx-dot-label">{label.clone()}</span>
+                    <button
+                        type="button"
+                        class="tx-icon-button"
+                        aria-label=i18n.x("remove_point", &label)
+                        disabled=move || value() == 0
+                        on:click=move |_| draft.update(|d| d.bump_dot(id, -1, budget))
+                    >
+                        "−"
+                    </button>
+                    <output class="tx-dot-value" aria-live="polite">{move || i2.n("points_n", value())}</output>
+                    <button
+                        type="button"
+                        class="tx-icon-button"
+                        aria-label=i18n.x("add_point", &label)
+                        disabled=move || draft.with(|d| d.dots_used() >= budget)
+                        on:click=move |_| draft.update(|d| d.bump_dot(id, 1, budget))
+                    >
+                        "+"
+                    </button>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <p class="tx-hint tx-remaining" aria-live="polite">
+            {move || i.n("points_left", budget - draft.with(|d| d.dots_used()).min(budget))}
+        </p>
+        {rows}
+    }
+}

@@ -1,0 +1,173 @@
+//! Results of every poll kind, drawn with the shared [`ResultBars`].
+
+use leptos::prelude::*;
+use tongxin_core::poll::{Ballot, Poll, PollResults};
+
+use crate::i18n::I18n;
+use crate::parts::{BarRow, ResultBars};
+
+fn fmt1(x: f64) -> String {
+    if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x:.1}") }
+}
+
+fn bars(i18n: &I18n, rows: Vec<BarRow>, threshold: Option<(f64, String)>, figure: &str) -> AnyView {
+    let (t, tl) = threshold.map_or((None, String::new()), |(t, l)| (Some(t), l));
+    let headings = (i18n.t("option"), i18n.t(figure));
+    match t {
+        Some(t) => view! { <ResultBars rows threshold=t threshold_label=tl caption=i18n.t("results_table") headings /> }.into_any(),
+        None => view! { <ResultBars rows caption=i18n.t("results_table") headings /> }.into_any(),
+    }
+}
+
+/// The results block.
+#[component]
+pub fn PollResultsView(
+    /// The poll (for labels).
+    poll: Poll,
+    /// Per-kind results.
+    results: PollResults,
+    /// The viewer's ballot, to highlight their choice.
+    mine: Option<Ballot>,
+    /// Strings.
+    i18n: I18n,
+) -> impl IntoView {
+    let label = |id: u32| poll.option_label(id).unwrap_or_default().to_string();
+    let chose = |id: u32| mine.as_ref().is_some_and(|b| b.options().contains(&id));
+    let body = match results {
+        PollResults::Choices { options } => {
+            let rows = options
+                .iter()
+                .map(|o| BarRow {
+                    label: o.label.clone(),
+                    value: format!("{} · {}%", i18n.n("votes_n", o.count), fmt1(o.percent)),
+                    percent: o.percent,
+                    highlight: chose(o.option),
+                })
+                .collect();
+            bars(&i18n, rows, None, "count")
+        }
+        PollResults::Approval { threshold_percent, options } => {
+            let rows = options
+                .iter()
+                .map(|o| BarRow {
+                    label: format!("{} — {}", o.label, if o.adopted { i18n.t("adopted") } else { i18n.t("not_adopted") }),
+                    value: format!(
+                        "{} · {} {} · {} {} · {} {}",
+                        i18n.x("agree_share", fmt1(o.agree_percent)),
+                        i18n.t("agree"),
+                        o.agree,
+                        i18n.t("abstain"),
+                        o.abstain,
+                        i18n.t("disagree"),
+                        o.disagree
+                    ),
+                    percent: o.agree_percent,
+                    highlight: o.adopted,
+                })
+                .collect();
+            bars(&i18n, rows, Some((f64::from(threshold_percent), i18n.n("threshold", threshold_percent))), "percent")
+        }
+        PollResults::Score { options } => options
+            .iter()
+            .map(|o| {
+                let s = &o.summary;
+                let total = s.count.max(1) as f64;
+                let rows = (1..=5)
+                    .rev()
+                    .map(|score| {
+                        let c = s.distribution.0[score - 1];
+                        BarRow { label: i18n.n("score_n", score), value: c.to_string(), percent: c as f64 * 100.0 / total, highlight: score >= 4 }
+                    })
+                    .collect();
+                let head = format!(
+                    "{} · {} · {}",
+                    o.label,
+                    i18n.x("mean", s.mean.map_or("–".into(), fmt1)),
+                    i18n.x("satisfaction", s.satisfaction_percent.map_or("–".into(), fmt1))
+                );
+                view! {
+                    <h4 class="tx-subhead">{head}</h4>
+                    {bars(&i18n, rows, None, "count")}
+                }
+                .into_any()
+            })
+            .collect_view()
+            .into_any(),
+        PollResults::Ranked { options, runoff } => {
+            let rows = options
+                .iter()
+                .map(|o| BarRow {
+                    label: o.label.clone(),
+                    value: format!("{} · {}%", i18n.n("votes_n", o.count), fmt1(o.percent)),
+                    percent: o.percent,
+                    highlight: runoff.winner == Some(o.option),
+                })
+                .collect();
+            let rounds = runoff
+                .rounds
+                .iter()
+                .enumerate()
+                .map(|(n, r)| {
+                    let counts = r.counts.iter().map(|(o, c)| format!("{} {}", label(*o), c)).collect::<Vec<_>>().join(" · ");
+                    let mut line = format!("{}: {counts}", i18n.n("round_n", n + 1));
+                    if r.exhausted > 0 {
+                        line.push_str(&format!(" · {}", i18n.n("exhausted", r.exhausted)));
+                    }
+                    if let Some(e) = r.eliminated {
+                        line.push_str(&format!(" → {}", i18n.x("eliminated", label(e))));
+                    }
+                    view! { <li>{line}</li> }
+                })
+                .collect_view();
+            view! {
+                <h4 class="tx-subhead">{i18n.t("first_choices")}</h4>
+                {bars(&i18n, rows, None, "count")}
+                <ol class="tx-rounds">{rounds}</ol>
+                {runoff.winner.map(|w| view! { <p class="tx-winner">{i18n.x("winner", label(w))}</p> })}
+            }
+            .into_any()
+        }
+        PollResults::Dot { options, .. } => {
+            let rows = options
+                .iter()
+                .map(|o| BarRow {
+                    label: o.label.clone(),
+                    value: format!("{} · {}%", i18n.n("points_n", o.points), fmt1(o.percent)),
+                    percent: o.percent,
+                    highlight: chose(o.option),
+                })
+                .collect();
+            bars(&i18n, rows, None, "count")
+        }
+    };
+    view! {
+        <section class="tx-results" aria-label=i18n.t("results")>
+            <h3 class="tx-section-title">{i18n.t("results")}</h3>
+            {body}
+        </section>
+    }
+}
+
+/// A one-line summary of a ballot ("Your choice: …").
+pub fn ballot_summary(poll: &Poll, ballot: &Ballot, i18n: &I18n) -> String {
+    let label = |id: &u32| poll.option_label(*id).unwrap_or_default().to_string();
+    match ballot {
+        Ballot::Single { option } => label(option),
+        Ballot::Multiple { options } => options.iter().map(label).collect::<Vec<_>>().join("、"),
+        Ballot::Approval { stances } => stances
+            .iter()
+            .map(|(o, s)| {
+                let s = match s {
+                    tongxin_core::poll::Stance::Agree => i18n.t("agree"),
+                    tongxin_core::poll::Stance::Abstain => i18n.t("abstain"),
+                    tongxin_core::poll::Stance::Disagree => i18n.t("disagree"),
+                };
+                format!("{}: {s}", label(o))
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        Ballot::Score { scores } => scores.iter().map(|(o, s)| format!("{}: {}", label(o), i18n.n("score_n", s))).collect::<Vec<_>>().join("; "),
+        Ballot::Ranked { ranking } => ranking.iter().map(label).collect::<Vec<_>>().join(" > "),
+        Ballot::Dot { points } => points.iter().map(|(o, p)| format!("{}: {}", label(o), i18n.n("points_n", p))).collect::<Vec<_>>().join("; "),
+    }
+}
