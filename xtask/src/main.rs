@@ -9,6 +9,7 @@
 //! message saying so, instead of failing obscurely.
 
 mod bench;
+mod bundle;
 mod tools;
 
 use std::process::ExitCode;
@@ -19,9 +20,12 @@ fn main() -> ExitCode {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(),
         Some("bench") => bench::run(),
+        Some("bundle") => bundle::build().map(|_| ()),
+        Some("size") => bundle::size(true, None),
+        Some("e2e") => e2e().map(|_| ()),
         _ => {
             eprintln!(
-                "usage: cargo xtask demo|test|bench\n\n  demo   start the demo site on http://127.0.0.1:8080\n  test   run everything CI runs\n  bench  measure the server on loopback"
+                "usage: cargo xtask demo|test|bench|bundle|size\n\n  demo   start the demo site on http://127.0.0.1:8080\n  test   run everything CI runs\n  bench  measure the server on loopback"
             );
             return ExitCode::from(2);
         }
@@ -36,6 +40,7 @@ fn main() -> ExitCode {
 }
 
 fn demo(extra: &[String]) -> Result<(), String> {
+    let bundle = bundle::build()?;
     tools::step("building the reference server (release)");
     tools::cargo(&["build", "--release", "-p", "tongxin-server"])?;
     std::fs::create_dir_all("data").map_err(|e| format!("data/: {e}"))?;
@@ -46,6 +51,8 @@ fn demo(extra: &[String]) -> Result<(), String> {
         "data/demo.sqlite".into(),
         "--listen".into(),
         "127.0.0.1:8080".into(),
+        "--bundle".into(),
+        bundle.to_string_lossy().into_owned(),
     ];
     args.extend(extra.iter().cloned());
     tools::run(
@@ -80,6 +87,61 @@ fn test() -> Result<(), String> {
     ])?;
     tools::step("unit, property and HTTP tests (cargo test --workspace)");
     tools::cargo(&["test", "--workspace"])?;
+    components()?;
+    let built = e2e()?;
+    tools::step("bundle size report (cargo xtask size enforces the budget)");
+    bundle::size(false, Some(built))?;
     tools::step("all tests passed");
     Ok(())
+}
+
+/// Component tests of the widgets in headless Chromium (wasm-bindgen-test).
+fn components() -> Result<(), String> {
+    tools::ensure_chromium()?;
+    tools::ensure_wasm_toolchain()?;
+    tools::step("widget component tests in headless Chromium (wasm-pack test --headless --chrome)");
+    let status = std::process::Command::new("wasm-pack")
+        .args([
+            "test",
+            "--headless",
+            "--chrome",
+            "--mode",
+            "no-install",
+            "crates/tongxin-widgets",
+        ])
+        .env("PATH", tools::tool_path())
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .status()
+        .map_err(|e| format!("wasm-pack: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("widget component tests failed".into())
+    }
+}
+
+/// Browser end-to-end tests: Playwright (playwright-core) driving Debian's
+/// Chromium against the real server with a fresh SQLite file.
+fn e2e() -> Result<std::path::PathBuf, String> {
+    tools::ensure_chromium()?;
+    let bundle = bundle::build()?;
+    tools::step("building the server for the browser tests");
+    tools::cargo(&["build", "-p", "tongxin-server"])?;
+    tools::step("browser end-to-end tests (node --test tests/e2e, screenshots in test-output/e2e)");
+    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    let server = cwd.join(tools::target_dir()).join("debug/tongxin-server");
+    let status = std::process::Command::new("node")
+        .args(["--test", "--test-concurrency=1", "tests/e2e/"])
+        .env("TONGXIN_SERVER_BIN", server)
+        .env("TONGXIN_WWW", cwd.join("www"))
+        .env("TONGXIN_BUNDLE", &bundle)
+        .env("TONGXIN_EXAMPLES", cwd.join("examples"))
+        .status()
+        .map_err(|e| format!("node: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("browser end-to-end tests failed".into())
+    }
 }

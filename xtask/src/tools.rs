@@ -70,3 +70,91 @@ pub fn ensure_apt(program: &str, package: &str) -> Result<(), String> {
     run("apt-get", &["update", "-qq"])?;
     run("apt-get", &["install", "-y", "-qq", package])
 }
+
+/// Pinned wasm-bindgen version: must equal the `wasm-bindgen` crate in Cargo.lock.
+pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
+
+/// PATH with `node_modules/.bin` (binaryen's wasm-opt) and `~/.cargo/bin` first.
+pub fn tool_path() -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let home = std::env::var("HOME").unwrap_or_default();
+    format!(
+        "{}:{home}/.cargo/bin:{}",
+        cwd.join("node_modules/.bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+fn output_of(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program)
+        .args(args)
+        .env("PATH", tool_path())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Installs the npm packages (binaryen's wasm-opt, playwright-core) when missing.
+pub fn ensure_npm() -> Result<(), String> {
+    if std::path::Path::new("node_modules/.bin/wasm-opt").exists()
+        && std::path::Path::new("node_modules/playwright-core").exists()
+    {
+        return Ok(());
+    }
+    if !have("npm") {
+        ensure_apt("npm", "npm")?;
+    }
+    step("installing npm packages (binaryen for wasm-opt, playwright-core): npm ci");
+    run("npm", &["ci", "--no-audit", "--no-fund"])
+}
+
+/// Installs the wasm toolchain pieces that are missing: the wasm32 target,
+/// wasm-bindgen-cli at the pinned version, wasm-pack, binaryen (npm).
+pub fn ensure_wasm_toolchain() -> Result<(), String> {
+    ensure_wasm_target()?;
+    let have_bindgen =
+        output_of("wasm-bindgen", &["--version"]).is_some_and(|v| v.contains(WASM_BINDGEN_VERSION));
+    if !have_bindgen {
+        step(&format!(
+            "installing wasm-bindgen-cli {WASM_BINDGEN_VERSION} (cargo install, a few minutes, once)"
+        ));
+        run(
+            "cargo",
+            &[
+                "install",
+                "wasm-bindgen-cli",
+                "--version",
+                WASM_BINDGEN_VERSION,
+                "--force",
+            ],
+        )?;
+    }
+    if output_of("wasm-pack", &["--version"]).is_none() {
+        step("installing wasm-pack (cargo install --locked, a few minutes, once)");
+        run("cargo", &["install", "wasm-pack", "--locked"])?;
+    }
+    ensure_npm()
+}
+
+/// Installs Debian's chromium and chromium-driver when missing.
+pub fn ensure_chromium() -> Result<(), String> {
+    let fonts = std::path::Path::new("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc").exists();
+    if have("chromium") && have("chromedriver") && fonts {
+        return Ok(());
+    }
+    step("installing chromium, chromium-driver and a CJK font from Debian (browser tests)");
+    run("apt-get", &["update", "-qq"])?;
+    run(
+        "apt-get",
+        &[
+            "install",
+            "-y",
+            "-qq",
+            "chromium",
+            "chromium-driver",
+            "fonts-wqy-zenhei",
+        ],
+    )
+}

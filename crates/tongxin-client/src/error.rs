@@ -38,7 +38,9 @@ impl ClientError {
     /// Whether retrying the same request later may succeed.
     pub fn is_transient(&self) -> bool {
         match self {
-            ClientError::Network(_) | ClientError::Timeout | ClientError::RateLimited { .. } => true,
+            ClientError::Network(_) | ClientError::Timeout | ClientError::RateLimited { .. } => {
+                true
+            }
             ClientError::Problem(p) => p.status >= 500,
             _ => false,
         }
@@ -49,7 +51,9 @@ impl fmt::Display for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ClientError::Problem(p) => write!(f, "{}", p.detail),
-            ClientError::RateLimited { retry_after_secs } => write!(f, "too many requests; retry in {retry_after_secs} s"),
+            ClientError::RateLimited { retry_after_secs } => {
+                write!(f, "too many requests; retry in {retry_after_secs} s")
+            }
             ClientError::Network(m) => write!(f, "network error: {m}"),
             ClientError::Timeout => write!(f, "the server did not answer in time"),
             ClientError::Cancelled => write!(f, "cancelled"),

@@ -32,10 +32,10 @@ pub fn device_token() -> String {
         static FALLBACK: String = format!("tx-{}", random_token(16));
     }
     if let Some(s) = storage() {
-        if let Ok(Some(t)) = s.get_item(DEVICE_KEY) {
-            if t.len() >= 16 {
-                return t;
-            }
+        if let Ok(Some(t)) = s.get_item(DEVICE_KEY)
+            && t.len() >= 16
+        {
+            return t;
         }
         let t = format!("tx-{}", random_token(16));
         if s.set_item(DEVICE_KEY, &t).is_ok() {
@@ -47,7 +47,10 @@ pub fn device_token() -> String {
 
 /// Reads a small JSON value kept for a widget on this device.
 pub fn load(key: &str) -> Option<String> {
-    storage()?.get_item(&format!("tongxin:{key}")).ok().flatten()
+    storage()?
+        .get_item(&format!("tongxin:{key}"))
+        .ok()
+        .flatten()
 }
 
 /// Keeps a small value for a widget on this device.

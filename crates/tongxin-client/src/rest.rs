@@ -33,7 +33,11 @@ pub struct RestOptions {
 impl RestOptions {
     /// Options for `base` with the defaults.
     pub fn new(base: impl Into<String>) -> Self {
-        RestOptions { base: base.into().trim_end_matches('/').to_string(), voter_token: None, timeout_ms: 15_000 }
+        RestOptions {
+            base: base.into().trim_end_matches('/').to_string(),
+            voter_token: None,
+            timeout_ms: 15_000,
+        }
     }
 }
 
@@ -58,11 +62,18 @@ impl RestBackend {
         }
     }
 
-    async fn send(&self, method: Method, path: &str, body: Option<String>, key: Option<&IdemKey>) -> ClientResult<Response> {
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+        key: Option<&IdemKey>,
+    ) -> ClientResult<Response> {
         if self.cancelled.get() {
             return Err(ClientError::Cancelled);
         }
-        let ctrl = AbortController::new().map_err(|_| ClientError::Network("AbortController unavailable".into()))?;
+        let ctrl = AbortController::new()
+            .map_err(|_| ClientError::Network("AbortController unavailable".into()))?;
         let timed_out = Rc::new(Cell::new(false));
         let timer = {
             let (ctrl, timed_out) = (ctrl.clone(), timed_out.clone());
@@ -73,7 +84,10 @@ impl RestBackend {
         };
         self.in_flight.borrow_mut().push(ctrl.clone());
         let url = format!("{}/v1{}", self.opts.base, path);
-        let mut rb = RequestBuilder::new(&url).method(method).abort_signal(Some(&ctrl.signal())).header("x-tongxin-device", &self.device);
+        let mut rb = RequestBuilder::new(&url)
+            .method(method)
+            .abort_signal(Some(&ctrl.signal()))
+            .header("x-tongxin-device", &self.device);
         if let Some(code) = self.code.borrow().as_deref() {
             rb = rb.header("x-tongxin-code", code);
         }
@@ -100,8 +114,14 @@ impl RestBackend {
         match response.status() {
             200..=299 => Ok(response),
             429 => {
-                let secs = response.headers().get("retry-after").and_then(|v| v.trim().parse().ok()).unwrap_or(30);
-                Err(ClientError::RateLimited { retry_after_secs: secs })
+                let secs = response
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(30);
+                Err(ClientError::RateLimited {
+                    retry_after_secs: secs,
+                })
             }
             status => {
                 let text = response.text().await.unwrap_or_default();
@@ -117,41 +137,84 @@ impl RestBackend {
         }
     }
 
-    async fn json<T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<String>, key: Option<&IdemKey>) -> ClientResult<T> {
+    async fn json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+        key: Option<&IdemKey>,
+    ) -> ClientResult<T> {
         let r = self.send(method, path, body, key).await?;
-        let text = r.text().await.map_err(|e| ClientError::Network(e.to_string()))?;
+        let text = r
+            .text()
+            .await
+            .map_err(|e| ClientError::Network(e.to_string()))?;
         serde_json::from_str(&text).map_err(|e| ClientError::Decode(e.to_string()))
     }
 }
 
 fn body<T: Serialize>(v: &T) -> ClientResult<Option<String>> {
-    serde_json::to_string(v).map(Some).map_err(|e| ClientError::Decode(e.to_string()))
+    serde_json::to_string(v)
+        .map(Some)
+        .map_err(|e| ClientError::Decode(e.to_string()))
 }
 
 #[async_trait(?Send)]
 impl Backend for RestBackend {
     async fn poll(&self, id: Id) -> ClientResult<PollView> {
-        self.json(Method::GET, &format!("/polls/{id}"), None, None).await
+        self.json(Method::GET, &format!("/polls/{id}"), None, None)
+            .await
     }
 
     async fn results(&self, id: Id) -> ClientResult<ResultsView> {
-        self.json(Method::GET, &format!("/polls/{id}/results"), None, None).await
+        self.json(Method::GET, &format!("/polls/{id}/results"), None, None)
+            .await
     }
 
     async fn my_ballot(&self, id: Id) -> ClientResult<Option<MyBallot>> {
-        match self.json(Method::GET, &format!("/polls/{id}/ballots/mine"), None, None).await {
-            Ok(b) => Ok(Some(b)),
-            Err(ClientError::Problem(p)) if p.status == 404 || p.status == 401 => Ok(None),
-            Err(e) => Err(e),
+        let r = match self
+            .send(
+                Method::GET,
+                &format!("/polls/{id}/ballots/mine"),
+                None,
+                None,
+            )
+            .await
+        {
+            Ok(r) => r,
+            Err(ClientError::Problem(p)) if p.status == 404 || p.status == 401 => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        if r.status() == 204 {
+            return Ok(None);
         }
+        let text = r
+            .text()
+            .await
+            .map_err(|e| ClientError::Network(e.to_string()))?;
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| ClientError::Decode(e.to_string()))
     }
 
     async fn cast(&self, id: Id, ballot: &Ballot, key: &IdemKey) -> ClientResult<BallotReceipt> {
-        self.json(Method::POST, &format!("/polls/{id}/ballots"), body(ballot)?, Some(key)).await
+        self.json(
+            Method::POST,
+            &format!("/polls/{id}/ballots"),
+            body(ballot)?,
+            Some(key),
+        )
+        .await
     }
 
     async fn change(&self, id: Id, ballot: &Ballot, key: &IdemKey) -> ClientResult<BallotReceipt> {
-        self.json(Method::PUT, &format!("/polls/{id}/ballots/mine"), body(ballot)?, Some(key)).await
+        self.json(
+            Method::PUT,
+            &format!("/polls/{id}/ballots/mine"),
+            body(ballot)?,
+            Some(key),
+        )
+        .await
     }
 
     fn set_household_code(&self, code: Option<String>) {

@@ -23,6 +23,8 @@ pub struct Config {
     pub www_dir: PathBuf,
     /// Widget bundle directory served at `/tongxin/` (`--bundle`, `TONGXIN_BUNDLE`), default `target/tongxin-bundle`.
     pub bundle_dir: PathBuf,
+    /// Embedding recipes served at `/examples/` (`--examples`, `TONGXIN_EXAMPLES`), default `examples`.
+    pub examples_dir: PathBuf,
     /// Writes per minute per device on `open` items (`TONGXIN_DEVICE_WRITES_PER_MIN`), default 30; 0 = unlimited.
     pub device_writes_per_min: u32,
     /// Writes per minute per client IP (`TONGXIN_IP_WRITES_PER_MIN`), default 600; 0 = unlimited.
@@ -47,6 +49,7 @@ impl Default for Config {
             ],
             www_dir: PathBuf::from("www"),
             bundle_dir: PathBuf::from("target/tongxin-bundle"),
+            examples_dir: PathBuf::from("examples"),
             device_writes_per_min: 30,
             ip_writes_per_min: 600,
             support_threshold: 20,
@@ -57,11 +60,11 @@ impl Default for Config {
 
 /// Usage text for `--help`.
 pub const USAGE: &str =
-    "tongxin-server [--listen ADDR] [--db FILE] [--www DIR] [--bundle DIR] [--demo]
+    "tongxin-server [--listen ADDR] [--db FILE] [--www DIR] [--bundle DIR] [--examples DIR] [--demo]
 
 Environment: TONGXIN_ADMIN_TOKEN, TONGXIN_VOTER_SECRET, TONGXIN_PEPPER,
 TONGXIN_CORS_ORIGINS, TONGXIN_DEVICE_WRITES_PER_MIN, TONGXIN_IP_WRITES_PER_MIN,
-TONGXIN_SUPPORT_THRESHOLD, TONGXIN_LISTEN, TONGXIN_DB, TONGXIN_WWW, TONGXIN_BUNDLE.";
+TONGXIN_SUPPORT_THRESHOLD, TONGXIN_LISTEN, TONGXIN_DB, TONGXIN_WWW, TONGXIN_BUNDLE, TONGXIN_EXAMPLES.";
 
 impl Config {
     /// Reads flags from `args` (without the program name) and the environment.
@@ -84,6 +87,9 @@ impl Config {
         }
         if let Some(v) = env("TONGXIN_WWW") {
             c.www_dir = v.into();
+        }
+        if let Some(v) = env("TONGXIN_EXAMPLES") {
+            c.examples_dir = v.into();
         }
         if let Some(v) = env("TONGXIN_BUNDLE") {
             c.bundle_dir = v.into();
@@ -121,6 +127,7 @@ impl Config {
                 "--db" => c.db = value("--db")?.into(),
                 "--www" => c.www_dir = value("--www")?.into(),
                 "--bundle" => c.bundle_dir = value("--bundle")?.into(),
+                "--examples" => c.examples_dir = value("--examples")?.into(),
                 "--demo" => c.demo = true,
                 "--help" | "-h" => return Err(USAGE.to_string()),
                 other => return Err(format!("unknown argument {other}\n\n{USAGE}")),

@@ -74,6 +74,10 @@ pub fn app(store: Arc<dyn Store>, config: Config) -> Router {
     };
     api::router(state)
         .nest_service("/tongxin", ServeDir::new(&config.bundle_dir))
+        .nest_service(
+            "/examples",
+            ServeDir::new(&config.examples_dir).append_index_html_on_directories(true),
+        )
         .fallback_service(ServeDir::new(&config.www_dir).append_index_html_on_directories(true))
         .layer(cors(&config))
 }

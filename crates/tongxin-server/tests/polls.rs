@@ -149,13 +149,17 @@ async fn change_and_retract_where_allowed() {
     )
     .await;
     assert_eq!((status, r["ballots"].as_i64()), (200, Some(0)));
-    expect_problem(
-        t.req(Method::GET, &mine)
-            .header("x-tongxin-device", device(1)),
-        404,
-        "not-found",
-    )
-    .await;
+    let none = t
+        .req(Method::GET, &mine)
+        .header("x-tongxin-device", device(1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        none.status().as_u16(),
+        204,
+        "no ballot any more: 204 No Content"
+    );
     // After retracting, a fresh ballot is accepted.
     assert_eq!(
         send(

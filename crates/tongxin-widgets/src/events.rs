@@ -24,19 +24,26 @@ pub type Emit = Rc<dyn Fn(WidgetEvent)>;
 impl WidgetEvent {
     /// The widget has loaded its item.
     pub fn ready(id: Id) -> Self {
-        WidgetEvent { name: "ready", detail: json!({ "id": id }).to_string() }
+        WidgetEvent {
+            name: "ready",
+            detail: json!({ "id": id }).to_string(),
+        }
     }
 
     /// A ballot was accepted: poll id and the choices.
     pub fn voted(poll_id: Id, ballot: &Ballot) -> Self {
         WidgetEvent {
             name: "voted",
-            detail: json!({ "pollId": poll_id, "choices": ballot.options(), "ballot": ballot }).to_string(),
+            detail: json!({ "pollId": poll_id, "choices": ballot.options(), "ballot": ballot })
+                .to_string(),
         }
     }
 
     /// Something failed.
     pub fn error(id: Id, e: &ClientError) -> Self {
-        WidgetEvent { name: "error", detail: json!({ "id": id, "code": e.code(), "message": e.to_string() }).to_string() }
+        WidgetEvent {
+            name: "error",
+            detail: json!({ "id": id, "code": e.code(), "message": e.to_string() }).to_string(),
+        }
     }
 }

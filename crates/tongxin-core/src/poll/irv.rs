@@ -20,12 +20,28 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IrvRound {
-    /// Votes per option still in the race.
+    /// Votes per option still in the race (a JSON object keyed by option id).
+    #[serde(deserialize_with = "string_keys")]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, u64>))]
     pub counts: BTreeMap<u32, u64>,
     /// Ballots with no remaining preference.
     pub exhausted: u64,
     /// The option eliminated at the end of this round, if any.
     pub eliminated: Option<u32>,
+}
+
+/// Reads an object keyed by option id whether its keys arrive as numbers or
+/// as strings: inside an internally tagged enum (as in `PollResults`) serde
+/// hands over JSON object keys as strings.
+fn string_keys<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<u32, u64>, D::Error> {
+    let raw: BTreeMap<String, u64> = Deserialize::deserialize(d)?;
+    raw.into_iter()
+        .map(|(k, v)| {
+            k.parse::<u32>()
+                .map(|k| (k, v))
+                .map_err(|_| serde::de::Error::custom(format!("option id `{k}` is not a number")))
+        })
+        .collect()
 }
 
 /// The full count.

@@ -358,10 +358,10 @@ impl PollEdit {
 }
 
 fn check_window(e: &mut FieldErrors, opens: Option<Millis>, closes: Option<Millis>) {
-    if let (Some(o), Some(c)) = (opens, closes) {
-        if c <= o {
-            e.add("closes_at", "must be after opens_at");
-        }
+    if let (Some(o), Some(c)) = (opens, closes)
+        && c <= o
+    {
+        e.add("closes_at", "must be after opens_at");
     }
     for (field, t) in [("opens_at", opens), ("closes_at", closes)] {
         if t.is_some_and(|t| t < 0) {

@@ -539,6 +539,43 @@ mod tests {
     }
 
     #[test]
+    fn results_of_every_kind_round_trip_through_json() {
+        for kind in [
+            PollKind::Single,
+            PollKind::Ranked,
+            PollKind::Approval {
+                threshold_percent: 80,
+            },
+            PollKind::Score,
+            PollKind::Dot { points: 5 },
+        ] {
+            let p = poll(kind, 3);
+            let ballot = match kind {
+                PollKind::Ranked => Ballot::Ranked {
+                    ranking: vec![2, 1],
+                },
+                PollKind::Single => Ballot::Single { option: 1 },
+                PollKind::Approval { .. } => Ballot::Approval {
+                    stances: (1..=3).map(|o| (o, Stance::Agree)).collect(),
+                },
+                PollKind::Score => Ballot::Score {
+                    scores: (1..=3).map(|o| (o, 4)).collect(),
+                },
+                _ => Ballot::Dot {
+                    points: [(1, 5)].into(),
+                },
+            };
+            let r = Tally::from_ballots(&p, &[ballot]).unwrap().results(&p);
+            let json = serde_json::to_string(&r).unwrap();
+            assert_eq!(
+                serde_json::from_str::<PollResults>(&json).unwrap(),
+                r,
+                "{json}"
+            );
+        }
+    }
+
+    #[test]
     fn tally_round_trips_through_json() {
         let p = poll(PollKind::Ranked, 3);
         let t = Tally::from_ballots(

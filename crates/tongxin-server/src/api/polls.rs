@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tongxin_core::Id;
 use tongxin_core::poll::{Ballot, ResultVisibility};
@@ -139,21 +139,21 @@ async fn cast(
     ))
 }
 
-/// The voter's own ballot (`ballot: null` on anonymous polls).
+/// The voter's own ballot (`ballot: null` on anonymous polls); 204 No
+/// Content when they have not voted (not an error: browsers would log a 404).
 #[utoipa::path(get, path = "/api/v1/polls/{id}/ballots/mine", tag = "polls", params(("id" = i64, Path, description = "Poll id")),
-    responses((status = 200, body = MyBallot), (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = MyBallot), (status = 204, description = "Not voted yet"), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn my_ballot(
     State(s): State<AppState>,
     ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
-) -> Result<Json<MyBallot>, ApiError> {
+) -> Result<Response, ApiError> {
     let (poll, _) = s.store.poll_with_tally(id).await?;
     let voter = s.require_viewer(&ctx, poll.eligibility)?;
-    s.store
-        .my_ballot(id, &voter)
-        .await?
-        .map(Json)
-        .ok_or_else(|| ApiError::not_found("ballot"))
+    Ok(match s.store.my_ballot(id, &voter).await? {
+        Some(b) => Json(b).into_response(),
+        None => StatusCode::NO_CONTENT.into_response(),
+    })
 }
 
 /// Replaces the voter's ballot while the poll is open, where allowed.

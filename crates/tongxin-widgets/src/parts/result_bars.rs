@@ -34,7 +34,11 @@ pub fn ResultBars(
     /// Column headings of the hidden table: option, figure.
     headings: (String, String),
 ) -> impl IntoView {
-    let alt = rows.iter().map(|r| format!("{}: {}", r.label, r.value)).collect::<Vec<_>>().join("; ");
+    let alt = rows
+        .iter()
+        .map(|r| format!("{}: {}", r.label, r.value))
+        .collect::<Vec<_>>()
+        .join("; ");
     let alt = match threshold {
         Some(_) => format!("{alt}. {threshold_label}"),
         None => alt,

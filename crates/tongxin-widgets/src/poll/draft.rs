@@ -26,7 +26,10 @@ pub struct Draft {
 impl Draft {
     /// An empty draft for `poll`.
     pub fn new(poll: &Poll) -> Self {
-        Draft { ranking: poll.options.iter().map(|o| o.id).collect(), ..Default::default() }
+        Draft {
+            ranking: poll.options.iter().map(|o| o.id).collect(),
+            ..Default::default()
+        }
     }
 
     /// A draft pre-filled from an earlier ballot (when changing a vote).
@@ -51,12 +54,24 @@ impl Draft {
     /// [`Ballot::validate`], the same rule the server applies).
     pub fn to_ballot(&self, kind: &PollKind) -> Ballot {
         match kind {
-            PollKind::Single => Ballot::Single { option: self.single.unwrap_or(0) },
-            PollKind::Multiple { .. } => Ballot::Multiple { options: self.multiple.iter().copied().collect() },
-            PollKind::Approval { .. } => Ballot::Approval { stances: self.approval.clone() },
-            PollKind::Score => Ballot::Score { scores: self.score.clone() },
-            PollKind::Ranked => Ballot::Ranked { ranking: self.ranking.clone() },
-            PollKind::Dot { .. } => Ballot::Dot { points: self.dots.clone() },
+            PollKind::Single => Ballot::Single {
+                option: self.single.unwrap_or(0),
+            },
+            PollKind::Multiple { .. } => Ballot::Multiple {
+                options: self.multiple.iter().copied().collect(),
+            },
+            PollKind::Approval { .. } => Ballot::Approval {
+                stances: self.approval.clone(),
+            },
+            PollKind::Score => Ballot::Score {
+                scores: self.score.clone(),
+            },
+            PollKind::Ranked => Ballot::Ranked {
+                ranking: self.ranking.clone(),
+            },
+            PollKind::Dot { .. } => Ballot::Dot {
+                points: self.dots.clone(),
+            },
         }
     }
 
@@ -80,7 +95,13 @@ impl Draft {
     pub fn bump_dot(&mut self, option: u32, delta: i32, budget: u32) {
         let used = self.dots_used();
         let cur = self.dots.get(&option).copied().unwrap_or(0);
-        let next = if delta > 0 && used < budget { cur + 1 } else if delta < 0 { cur.saturating_sub(1) } else { cur };
+        let next = if delta > 0 && used < budget {
+            cur + 1
+        } else if delta < 0 {
+            cur.saturating_sub(1)
+        } else {
+            cur
+        };
         if next == 0 {
             self.dots.remove(&option);
         } else {
@@ -124,7 +145,12 @@ mod tests {
         let p = poll(PollKind::Ranked);
         let mut d = Draft::new(&p);
         assert_eq!(d.move_rank(2, -1), 1);
-        assert_eq!(d.to_ballot(&p.kind), Ballot::Ranked { ranking: vec![1, 3, 2] });
+        assert_eq!(
+            d.to_ballot(&p.kind),
+            Ballot::Ranked {
+                ranking: vec![1, 3, 2]
+            }
+        );
         assert!(d.to_ballot(&p.kind).validate(&p).is_ok());
         assert_eq!(d.move_rank(0, -1), 0, "the first cannot move up");
     }

@@ -90,7 +90,11 @@ fn multiple(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n, max: u32) -> impl 
 }
 
 fn stances(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n, name: String) -> impl IntoView {
-    let choices = [(Stance::Agree, i18n.t("agree")), (Stance::Abstain, i18n.t("abstain")), (Stance::Disagree, i18n.t("disagree"))];
+    let choices = [
+        (Stance::Agree, i18n.t("agree")),
+        (Stance::Abstain, i18n.t("abstain")),
+        (Stance::Disagree, i18n.t("disagree")),
+    ];
     poll.options
         .iter()
         .map(|o| {
@@ -169,7 +173,9 @@ fn scores(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n, name: String) -> imp
 
 /// Focuses the element with `id` in the same shadow root (or document) as `from`.
 fn refocus(from: &web_sys::EventTarget, id: String) {
-    let Some(el) = from.dyn_ref::<web_sys::Node>() else { return };
+    let Some(el) = from.dyn_ref::<web_sys::Node>() else {
+        return;
+    };
     let root = el.get_root_node();
     set_timeout(
         move || {
@@ -189,7 +195,11 @@ fn refocus(from: &web_sys::EventTarget, id: String) {
 }
 
 fn ranked(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n) -> impl IntoView {
-    let labels: Vec<(u32, String)> = poll.options.iter().map(|o| (o.id, o.label.clone())).collect();
+    let labels: Vec<(u32, String)> = poll
+        .options
+        .iter()
+        .map(|o| (o.id, o.label.clone()))
+        .collect();
     let pid = poll.id;
     let i = i18n.clone();
     let rows = move || {

@@ -55,7 +55,8 @@ fn ballot_error_text(e: &BallotError, i18n: &I18n) -> String {
 /// Formats a time for the resident.
 pub fn format_time(ms: Millis, i18n: &I18n) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    d.to_locale_string(i18n.lang().tag(), &wasm_bindgen::JsValue::UNDEFINED).into()
+    d.to_locale_string(i18n.lang().tag(), &wasm_bindgen::JsValue::UNDEFINED)
+        .into()
 }
 
 /// The poll widget.
@@ -88,7 +89,13 @@ pub fn PollWidget(
     let extra = RwSignal::new(0u64);
     let pending_key: StoredValue<Option<IdemKey>> = StoredValue::new(None);
     let i18n = StoredValue::new_local(i18n);
-    let fire = move |e: WidgetEvent| emit.with_value(|f| if let Some(f) = f { f(e) });
+    let fire = move |e: WidgetEvent| {
+        emit.with_value(|f| {
+            if let Some(f) = f {
+                f(e)
+            }
+        })
+    };
 
     let refresh_results = move || {
         spawn_local(async move {
@@ -130,7 +137,9 @@ pub fn PollWidget(
     load();
 
     let submit = move || {
-        let Some(pv) = view_state.get_untracked() else { return };
+        let Some(pv) = view_state.get_untracked() else {
+            return;
+        };
         let poll = pv.poll;
         let ballot = draft.with_untracked(|d| d.to_ballot(&poll.kind));
         if let Err(e) = ballot.validate(&poll) {
@@ -154,7 +163,11 @@ pub fn PollWidget(
             if poll.eligibility == Eligibility::Code {
                 b.set_household_code(Some(code.get_untracked()));
             }
-            let result = if changing { b.change(poll_id, &ballot, &key).await } else { b.cast(poll_id, &ballot, &key).await };
+            let result = if changing {
+                b.change(poll_id, &ballot, &key).await
+            } else {
+                b.cast(poll_id, &ballot, &key).await
+            };
             submitting.set(false);
             match result {
                 Ok(receipt) => {
@@ -164,7 +177,11 @@ pub fn PollWidget(
                     }
                     mine.set(Some(MyBallot {
                         poll_id,
-                        ballot: if poll.anonymous { None } else { Some(ballot.clone()) },
+                        ballot: if poll.anonymous {
+                            None
+                        } else {
+                            Some(ballot.clone())
+                        },
                         cast_at: Some(receipt.at),
                         updated_at: Some(receipt.at),
                     }));
@@ -199,11 +216,17 @@ pub fn PollWidget(
             .into_any();
         }
         let Some(pv) = view_state.get() else {
-            return view! { <div class="tx-card"><Skeleton label=i.t("loading") /></div> }.into_any();
+            return view! { <div class="tx-card"><Skeleton label=i.t("loading") /></div> }
+                .into_any();
         };
         let poll = pv.poll.clone();
-        let status = results.with(|r| r.as_ref().map(|r| r.status)).unwrap_or(pv.status);
-        let ballots = results.with(|r| r.as_ref().map(|r| r.ballots)).unwrap_or(pv.ballots) + extra.get();
+        let status = results
+            .with(|r| r.as_ref().map(|r| r.status))
+            .unwrap_or(pv.status);
+        let ballots = results
+            .with(|r| r.as_ref().map(|r| r.ballots))
+            .unwrap_or(pv.ballots)
+            + extra.get();
         let my = mine.get();
         let voted = my.is_some();
         let badge = match status {

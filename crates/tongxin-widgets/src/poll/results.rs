@@ -7,7 +7,11 @@ use crate::i18n::I18n;
 use crate::parts::{BarRow, ResultBars};
 
 fn fmt1(x: f64) -> String {
-    if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x:.1}") }
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
 }
 
 fn bars(i18n: &I18n, rows: Vec<BarRow>, threshold: Option<(f64, String)>, figure: &str) -> AnyView {
@@ -46,11 +50,22 @@ pub fn PollResultsView(
                 .collect();
             bars(&i18n, rows, None, "count")
         }
-        PollResults::Approval { threshold_percent, options } => {
+        PollResults::Approval {
+            threshold_percent,
+            options,
+        } => {
             let rows = options
                 .iter()
                 .map(|o| BarRow {
-                    label: format!("{} — {}", o.label, if o.adopted { i18n.t("adopted") } else { i18n.t("not_adopted") }),
+                    label: format!(
+                        "{} — {}",
+                        o.label,
+                        if o.adopted {
+                            i18n.t("adopted")
+                        } else {
+                            i18n.t("not_adopted")
+                        }
+                    ),
                     value: format!(
                         "{} · {} {} · {} {} · {} {}",
                         i18n.x("agree_share", fmt1(o.agree_percent)),
@@ -65,7 +80,15 @@ pub fn PollResultsView(
                     highlight: o.adopted,
                 })
                 .collect();
-            bars(&i18n, rows, Some((f64::from(threshold_percent), i18n.n("threshold", threshold_percent))), "percent")
+            bars(
+                &i18n,
+                rows,
+                Some((
+                    f64::from(threshold_percent),
+                    i18n.n("threshold", threshold_percent),
+                )),
+                "percent",
+            )
         }
         PollResults::Score { options } => options
             .iter()
@@ -76,14 +99,22 @@ pub fn PollResultsView(
                     .rev()
                     .map(|score| {
                         let c = s.distribution.0[score - 1];
-                        BarRow { label: i18n.n("score_n", score), value: c.to_string(), percent: c as f64 * 100.0 / total, highlight: score >= 4 }
+                        BarRow {
+                            label: i18n.n("score_n", score),
+                            value: c.to_string(),
+                            percent: c as f64 * 100.0 / total,
+                            highlight: score >= 4,
+                        }
                     })
                     .collect();
                 let head = format!(
                     "{} · {} · {}",
                     o.label,
                     i18n.x("mean", s.mean.map_or("–".into(), fmt1)),
-                    i18n.x("satisfaction", s.satisfaction_percent.map_or("–".into(), fmt1))
+                    i18n.x(
+                        "satisfaction",
+                        s.satisfaction_percent.map_or("–".into(), fmt1)
+                    )
                 );
                 view! {
                     <h4 class="tx-subhead">{head}</h4>
@@ -108,7 +139,12 @@ pub fn PollResultsView(
                 .iter()
                 .enumerate()
                 .map(|(n, r)| {
-                    let counts = r.counts.iter().map(|(o, c)| format!("{} {}", label(*o), c)).collect::<Vec<_>>().join(" · ");
+                    let counts = r
+                        .counts
+                        .iter()
+                        .map(|(o, c)| format!("{} {}", label(*o), c))
+                        .collect::<Vec<_>>()
+                        .join(" · ");
                     let mut line = format!("{}: {counts}", i18n.n("round_n", n + 1));
                     if r.exhausted > 0 {
                         line.push_str(&format!(" · {}", i18n.n("exhausted", r.exhausted)));
@@ -166,8 +202,16 @@ pub fn ballot_summary(poll: &Poll, ballot: &Ballot, i18n: &I18n) -> String {
             })
             .collect::<Vec<_>>()
             .join("; "),
-        Ballot::Score { scores } => scores.iter().map(|(o, s)| format!("{}: {}", label(o), i18n.n("score_n", s))).collect::<Vec<_>>().join("; "),
+        Ballot::Score { scores } => scores
+            .iter()
+            .map(|(o, s)| format!("{}: {}", label(o), i18n.n("score_n", s)))
+            .collect::<Vec<_>>()
+            .join("; "),
         Ballot::Ranked { ranking } => ranking.iter().map(label).collect::<Vec<_>>().join(" > "),
-        Ballot::Dot { points } => points.iter().map(|(o, p)| format!("{}: {}", label(o), i18n.n("points_n", p))).collect::<Vec<_>>().join("; "),
+        Ballot::Dot { points } => points
+            .iter()
+            .map(|(o, p)| format!("{}: {}", label(o), i18n.n("points_n", p)))
+            .collect::<Vec<_>>()
+            .join("; "),
     }
 }

@@ -430,15 +430,15 @@ pub(crate) fn transition(
     action: &TransitionAction,
 ) -> StoreResult<TransitionRecord> {
     let mut p = get(conn, id)?;
-    if let TransitionAction::Merge { into, .. } = action {
-        if *into != id {
-            get(conn, *into).map_err(|_| {
-                StoreError::conflict(
-                    "unknown-merge-target",
-                    format!("proposal {into} does not exist"),
-                )
-            })?;
-        }
+    if let TransitionAction::Merge { into, .. } = action
+        && *into != id
+    {
+        get(conn, *into).map_err(|_| {
+            StoreError::conflict(
+                "unknown-merge-target",
+                format!("proposal {into} does not exist"),
+            )
+        })?;
     }
     let ctx = TransitionContext {
         actor,

@@ -1,0 +1,54 @@
+
+// ---- Tongxin bootstrap (appended to the wasm-bindgen module by `cargo xtask bundle`) ----
+// One module for the whole page: every widget shares this instance and one wasm download.
+const __tongxinReady = __wbg_init({ module_or_path: new URL('tongxin_bg.wasm', import.meta.url) })
+  .then(() => setup(new URL('tongxin.css', import.meta.url).href));
+
+/** Resolves once the widgets can be mounted. */
+export const ready = __tongxinReady;
+
+/**
+ * Mounts a widget on `element`.
+ * config: { widget: "poll", id, api?, lang?, theme?, strings?, voterToken? }
+ * Returns a handle; `handle.unmount()` removes the widget and its listeners.
+ */
+export async function mount(element, config) {
+  await __tongxinReady;
+  return mountRaw(element, config);
+}
+
+class TongxinElement extends HTMLElement {
+  connectedCallback() {
+    if (this.__tongxin) return;
+    __tongxinReady.then(() => {
+      if (!this.isConnected || this.__tongxin) return;
+      const kind = this.constructor.widget;
+      try {
+        this.__tongxin = mountRaw(this, {
+          widget: kind,
+          id: this.getAttribute(`${kind}-id`) ?? this.getAttribute('item-id'),
+          api: this.getAttribute('api'),
+          lang: this.getAttribute('lang'),
+          theme: this.getAttribute('theme'),
+          voterToken: this.getAttribute('voter-token'),
+        });
+      } catch (e) {
+        console.error(e);
+      }
+    });
+  }
+  disconnectedCallback() {
+    if (this.__tongxin) {
+      this.__tongxin.unmount();
+      this.__tongxin = null;
+    }
+  }
+}
+
+if (typeof customElements !== 'undefined' && !customElements.get('tongxin-poll')) {
+  customElements.define('tongxin-poll', class extends TongxinElement { static widget = 'poll'; });
+}
+
+if (typeof window !== 'undefined') {
+  window.Tongxin = Object.assign(window.Tongxin || {}, { mount, ready });
+}

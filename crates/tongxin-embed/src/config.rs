@@ -1,0 +1,123 @@
+//! A widget's configuration, from `data-*` attributes, custom-element
+//! attributes or the `mount()` config object, checked before anything is
+//! drawn so a mistake gives one clear message instead of a blank box.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use tongxin_core::Id;
+
+/// What the host asked for.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MountConfig {
+    /// Which widget: `poll` (conventions and proposals come next).
+    pub widget: String,
+    /// The item's id (number or numeric string).
+    pub id: serde_json::Value,
+    /// API base, e.g. `https://example.org/api`; default: this page's origin + `/api`.
+    #[serde(default)]
+    pub api: Option<String>,
+    /// `zh-CN` or `en`; default: the browser's language.
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// `light` or `dark`; default: the system setting.
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// Replacement strings by catalogue key.
+    #[serde(default)]
+    pub strings: Option<HashMap<String, String>>,
+    /// A voter token signed by the host site, for `token` items.
+    #[serde(default)]
+    pub voter_token: Option<String>,
+}
+
+/// Widgets this bundle can draw.
+pub const WIDGETS: &[&str] = &["poll"];
+
+impl MountConfig {
+    /// Reads the `data-*` attributes of an auto-mounted element.
+    pub fn from_dataset(get: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let strings = match get("strings") {
+            Some(s) => Some(
+                serde_json::from_str(&s)
+                    .map_err(|e| format!("data-strings is not a JSON object of strings: {e}"))?,
+            ),
+            None => None,
+        };
+        Ok(MountConfig {
+            widget: get("tongxin").unwrap_or_default(),
+            id: get("id")
+                .map(serde_json::Value::String)
+                .unwrap_or(serde_json::Value::Null),
+            api: get("api"),
+            lang: get("lang"),
+            theme: get("theme"),
+            strings,
+            voter_token: get("voterToken"),
+        })
+    }
+
+    /// Checks the widget name and the id; returns the numeric id.
+    pub fn validate(&self) -> Result<Id, String> {
+        if !WIDGETS.contains(&self.widget.as_str()) {
+            return Err(format!(
+                "unknown widget \"{}\" (this bundle has: {})",
+                self.widget,
+                WIDGETS.join(", ")
+            ));
+        }
+        let id = match &self.id {
+            serde_json::Value::Number(n) => n.as_i64(),
+            serde_json::Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        };
+        match id {
+            Some(id) if id > 0 => Ok(id),
+            _ => Err(format!(
+                "the {} widget needs a positive numeric id (data-id), got {}",
+                self.widget, self.id
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(pairs: &[(&str, &str)]) -> Result<MountConfig, String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        MountConfig::from_dataset(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn dataset_configs_are_checked() {
+        let c = cfg(&[("tongxin", "poll"), ("id", "42"), ("lang", "en")]).unwrap();
+        assert_eq!(c.validate(), Ok(42));
+        assert!(
+            cfg(&[("tongxin", "petition"), ("id", "1")])
+                .unwrap()
+                .validate()
+                .unwrap_err()
+                .contains("unknown widget")
+        );
+        assert!(
+            cfg(&[("tongxin", "poll")])
+                .unwrap()
+                .validate()
+                .unwrap_err()
+                .contains("numeric id")
+        );
+        assert!(
+            cfg(&[("tongxin", "poll"), ("id", "-3")])
+                .unwrap()
+                .validate()
+                .is_err()
+        );
+        assert!(cfg(&[("tongxin", "poll"), ("id", "1"), ("strings", "[1]")]).is_err());
+    }
+}

@@ -1,0 +1,186 @@
+//! The Tongxin bundle: what a web page loads as `tongxin.js` +
+//! `tongxin_bg.wasm` + `tongxin.css`.
+//!
+//! * [`mount_raw`] — `Tongxin.mount(element, config)` (the bootstrap in
+//!   `js/bootstrap.js` waits for the wasm and calls this); returns a
+//!   [`Handle`] whose `unmount()` removes the widget, aborts its requests and
+//!   leaves no listeners;
+//! * [`setup`] — called once: remembers the CSS URL, mounts every
+//!   `[data-tongxin]` element and watches for new ones (MutationObserver);
+//! * each widget renders inside a shadow root on its host element and
+//!   announces `tongxin:*` DOM events there.
+
+mod config;
+mod registry;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use tongxin_client::Backend;
+use tongxin_client::rest::{RestBackend, RestOptions};
+use tongxin_widgets::events::{Emit, WidgetEvent};
+use tongxin_widgets::i18n::{I18n, Lang};
+use tongxin_widgets::poll::PollWidget;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
+
+pub use config::MountConfig;
+
+thread_local! {
+    static CSS_URL: RefCell<String> = RefCell::new("tongxin.css".into());
+}
+
+/// A mounted widget, as returned to JavaScript.
+#[wasm_bindgen]
+pub struct Handle {
+    key: u32,
+}
+
+#[wasm_bindgen]
+impl Handle {
+    /// Removes the widget: unmounts the view, aborts requests in flight,
+    /// empties the shadow root. Safe to call twice.
+    pub fn unmount(&self) {
+        registry::unmount(self.key);
+    }
+}
+
+fn dispatch(host: &HtmlElement, name: &str, detail_json: &str) {
+    let init = web_sys::CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_detail(&js_sys::JSON::parse(detail_json).unwrap_or(JsValue::NULL));
+    if let Ok(ev) =
+        web_sys::CustomEvent::new_with_event_init_dict(&format!("tongxin:{name}"), &init)
+    {
+        let _ = host.dispatch_event(&ev);
+    }
+}
+
+fn default_api() -> String {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    format!("{origin}/api")
+}
+
+/// Shows a visible "misconfigured" message in the host's shadow root and
+/// logs one console error.
+fn show_misconfigured(host: &HtmlElement, message: &str) {
+    web_sys::console::error_1(&JsValue::from_str(&format!("Tongxin: {message}")));
+    if let Ok(shadow) = shadow_of(host) {
+        shadow.set_inner_html("");
+        if let Some(doc) = web_sys::window().and_then(|w| w.document())
+            && let Ok(p) = doc.create_element("p")
+        {
+            p.set_attribute("role", "alert").ok();
+            p.set_attribute("style", "font:14px system-ui,sans-serif;color:#b42318;border:1px solid #b42318;padding:8px;border-radius:8px").ok();
+            p.set_text_content(Some(&format!("Tongxin widget misconfigured: {message}")));
+            let _ = shadow.append_child(&p);
+        }
+    }
+    dispatch(
+        host,
+        "error",
+        &serde_json::json!({ "code": "misconfigured", "message": message }).to_string(),
+    );
+}
+
+fn shadow_of(host: &HtmlElement) -> Result<web_sys::ShadowRoot, String> {
+    match host.shadow_root() {
+        Some(s) => Ok(s),
+        None => host
+            .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+            .map_err(|_| "this element cannot host a shadow root (use a <div>)".to_string()),
+    }
+}
+
+/// Mounts a widget on `host`; `auto` marks auto-mounted ones (unmounted when removed from the page).
+pub fn mount_on(host: HtmlElement, cfg: MountConfig, auto: bool) -> Result<u32, String> {
+    if host.has_attribute("data-tongxin-mounted") {
+        return Err("a widget is already mounted on this element; unmount it first".into());
+    }
+    let id = match cfg.validate() {
+        Ok(id) => id,
+        Err(m) => {
+            show_misconfigured(&host, &m);
+            return Err(m);
+        }
+    };
+    let shadow = shadow_of(&host)?;
+    shadow.set_inner_html("");
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let link = doc.create_element("link").map_err(|_| "link")?;
+    link.set_attribute("rel", "stylesheet").ok();
+    link.set_attribute("href", &CSS_URL.with(|c| c.borrow().clone()))
+        .ok();
+    let root: HtmlElement = doc
+        .create_element("div")
+        .map_err(|_| "div")?
+        .unchecked_into();
+    root.set_class_name("tx-root");
+    shadow.append_child(&link).map_err(|_| "append")?;
+    shadow.append_child(&root).map_err(|_| "append")?;
+    if let Some(t) = cfg
+        .theme
+        .as_deref()
+        .filter(|t| matches!(*t, "light" | "dark"))
+    {
+        host.set_attribute("data-theme", t).ok();
+    }
+    host.set_attribute("data-tongxin-mounted", "").ok();
+
+    let mut opts = RestOptions::new(
+        cfg.api
+            .clone()
+            .filter(|a| !a.trim().is_empty())
+            .unwrap_or_else(default_api),
+    );
+    opts.voter_token = cfg.voter_token.clone().filter(|t| !t.is_empty());
+    let has_voter_token = opts.voter_token.is_some();
+    let backend: Rc<dyn Backend> = Rc::new(RestBackend::new(opts));
+    let i18n = I18n::new(
+        Lang::pick(cfg.lang.as_deref()),
+        cfg.strings.clone().unwrap_or_default(),
+    );
+    let emit_host = host.clone();
+    let emit: Emit = Rc::new(move |e: WidgetEvent| dispatch(&emit_host, e.name, &e.detail));
+    let widget_backend = backend.clone();
+    let handle = leptos::mount::mount_to(root, move || {
+        view! { <PollWidget poll_id=id backend=widget_backend i18n=i18n has_voter_token=has_voter_token emit=emit /> }
+    });
+    Ok(registry::insert(registry::Mounted {
+        host,
+        backend,
+        view: Box::new(handle),
+        auto,
+    }))
+}
+
+/// `mount(element, config)` from JavaScript, after the wasm is ready.
+#[wasm_bindgen(js_name = mountRaw)]
+pub fn mount_raw(element: HtmlElement, config: JsValue) -> Result<Handle, JsValue> {
+    let json = js_sys::JSON::stringify(&config)
+        .map(String::from)
+        .unwrap_or_default();
+    let cfg: MountConfig = serde_json::from_str(&json).map_err(|e| {
+        let m = format!("mount(element, config): config must be an object with widget and id: {e}");
+        show_misconfigured(&element, &m);
+        JsValue::from_str(&m)
+    })?;
+    mount_on(element, cfg, false)
+        .map(|key| Handle { key })
+        .map_err(|m| JsValue::from_str(&m))
+}
+
+/// One-time start: the stylesheet URL, auto-mount and the observer.
+#[wasm_bindgen]
+pub fn setup(css_url: String) {
+    CSS_URL.with(|c| *c.borrow_mut() = css_url);
+    registry::auto_mount_all();
+    registry::observe();
+}

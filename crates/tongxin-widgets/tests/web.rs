@@ -1,0 +1,263 @@
+//! Component tests in headless Chromium: mount the poll's inputs and
+//! results, click, and check what the resident sees and what would be sent.
+
+use leptos::prelude::*;
+use tongxin_core::eligibility::Eligibility;
+use tongxin_core::poll::{Ballot, Poll, PollDraft, PollKind, ResultVisibility, Stance, Tally};
+use tongxin_widgets::i18n::{I18n, Lang};
+use tongxin_widgets::parts::{BarRow, ResultBars};
+use tongxin_widgets::poll::draft::Draft;
+use tongxin_widgets::poll::form::BallotForm;
+use tongxin_widgets::poll::results::PollResultsView;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn poll(kind: PollKind, n: usize) -> Poll {
+    PollDraft {
+        scope_id: 1,
+        title: "测试".into(),
+        description: String::new(),
+        kind,
+        options: (1..=n).map(|i| format!("option {i}")).collect(),
+        opens_at: None,
+        closes_at: None,
+        visibility: ResultVisibility::Always,
+        anonymous: false,
+        allow_change: true,
+        eligibility: Eligibility::Open,
+    }
+    .into_poll(9, 0)
+}
+
+fn en() -> I18n {
+    I18n::new(Lang::En, Default::default())
+}
+
+fn root() -> HtmlElement {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let el: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    doc.body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+async fn tick() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
+fn inputs(root: &HtmlElement, selector: &str) -> Vec<HtmlInputElement> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().unchecked_into())
+        .collect()
+}
+
+fn buttons(root: &HtmlElement, selector: &str) -> Vec<HtmlElement> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().unchecked_into())
+        .collect()
+}
+
+fn mount_form(p: Poll) -> (HtmlElement, RwSignal<Draft>, impl Drop) {
+    let r = root();
+    let draft = RwSignal::new(Draft::new(&p));
+    let handle = leptos::mount::mount_to(
+        r.clone(),
+        move || view! { <BallotForm poll=p draft=draft i18n=en() /> },
+    );
+    (r, draft, handle)
+}
+
+#[wasm_bindgen_test]
+async fn single_choice_sets_the_option() {
+    let p = poll(PollKind::Single, 3);
+    let (r, draft, _h) = mount_form(p.clone());
+    let radios = inputs(&r, "input[type=radio]");
+    assert_eq!(radios.len(), 3);
+    radios[1].click();
+    tick().await;
+    assert_eq!(
+        draft.get_untracked().to_ballot(&p.kind),
+        Ballot::Single { option: 2 }
+    );
+    assert!(
+        draft
+            .get_untracked()
+            .to_ballot(&p.kind)
+            .validate(&p)
+            .is_ok()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn multiple_choice_shows_and_enforces_the_maximum() {
+    let p = poll(PollKind::Multiple { max_choices: 2 }, 3);
+    let (r, draft, _h) = mount_form(p.clone());
+    assert!(r.text_content().unwrap().contains("Choose up to 2"));
+    let boxes = inputs(&r, "input[type=checkbox]");
+    boxes[0].click();
+    boxes[2].click();
+    tick().await;
+    assert!(boxes[1].disabled(), "a third choice is disabled");
+    boxes[1].click();
+    tick().await;
+    assert_eq!(draft.get_untracked().multiple.len(), 2);
+    assert!(r.text_content().unwrap().contains("2 chosen"));
+}
+
+#[wasm_bindgen_test]
+async fn approval_and_score_need_every_answer() {
+    let p = poll(
+        PollKind::Approval {
+            threshold_percent: 80,
+        },
+        2,
+    );
+    let (r, draft, _h) = mount_form(p.clone());
+    let radios = inputs(&r, "input[type=radio]");
+    assert_eq!(
+        radios.len(),
+        6,
+        "agree / abstain / disagree for each motion"
+    );
+    radios[0].click();
+    tick().await;
+    assert!(
+        draft
+            .get_untracked()
+            .to_ballot(&p.kind)
+            .validate(&p)
+            .is_err(),
+        "the second motion is unanswered"
+    );
+    radios[5].click();
+    tick().await;
+    assert_eq!(
+        draft.get_untracked().to_ballot(&p.kind),
+        Ballot::Approval {
+            stances: [(1, Stance::Agree), (2, Stance::Disagree)].into()
+        }
+    );
+    let s = poll(PollKind::Score, 1);
+    let (r, draft, _h2) = mount_form(s.clone());
+    let stars = inputs(&r, "input[type=radio]");
+    assert_eq!(stars.len(), 5);
+    stars[3].click();
+    tick().await;
+    assert_eq!(
+        draft.get_untracked().to_ballot(&s.kind),
+        Ballot::Score {
+            scores: [(1, 4)].into()
+        }
+    );
+}
+
+#[wasm_bindgen_test]
+async fn ranking_moves_with_buttons() {
+    let p = poll(PollKind::Ranked, 3);
+    let (r, draft, _h) = mount_form(p.clone());
+    let downs = buttons(&r, "button[aria-label^='Move option 1 down']");
+    assert_eq!(downs.len(), 1);
+    downs[0].click();
+    tick().await;
+    assert_eq!(draft.get_untracked().ranking, vec![2, 1, 3]);
+    let labels: Vec<String> = buttons(&r, ".tx-rank-label")
+        .iter()
+        .map(|e| e.text_content().unwrap())
+        .collect();
+    assert_eq!(labels, vec!["option 2", "option 1", "option 3"]);
+    let first_up = buttons(&r, "button[aria-label^='Move option 2 up']");
+    assert!(
+        first_up[0]
+            .unchecked_ref::<web_sys::HtmlButtonElement>()
+            .disabled(),
+        "the first cannot move up"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn dot_vote_shows_points_left_and_stops_at_the_budget() {
+    let p = poll(PollKind::Dot { points: 3 }, 2);
+    let (r, draft, _h) = mount_form(p.clone());
+    assert!(r.text_content().unwrap().contains("3 points left"));
+    let plus = buttons(&r, "button[aria-label^='Add a point to option 1']");
+    for _ in 0..5 {
+        plus[0].click();
+        tick().await;
+    }
+    assert_eq!(draft.get_untracked().dots_used(), 3);
+    assert!(r.text_content().unwrap().contains("0 points left"));
+}
+
+#[wasm_bindgen_test]
+async fn result_bars_are_accessible() {
+    let r = root();
+    let rows = vec![
+        BarRow {
+            label: "21:30".into(),
+            value: "3 votes · 75%".into(),
+            percent: 75.0,
+            highlight: true,
+        },
+        BarRow {
+            label: "<b>22:00</b>".into(),
+            value: "1 votes · 25%".into(),
+            percent: 25.0,
+            highlight: false,
+        },
+    ];
+    let _h = leptos::mount::mount_to(r.clone(), move || {
+        view! { <ResultBars rows threshold=80.0 threshold_label="Threshold 80 %" caption="Results in detail" headings=("Option".to_string(), "Count".to_string()) /> }
+    });
+    tick().await;
+    let img = r.query_selector("[role=img]").unwrap().unwrap();
+    let alt = img.get_attribute("aria-label").unwrap();
+    assert!(
+        alt.contains("21:30: 3 votes · 75%") && alt.contains("Threshold 80 %"),
+        "{alt}"
+    );
+    assert_eq!(r.query_selector_all("table tbody tr").unwrap().length(), 2);
+    assert_eq!(
+        r.query_selector_all("line.tx-threshold").unwrap().length(),
+        2,
+        "a threshold line on each bar"
+    );
+    assert_eq!(
+        r.query_selector("b").unwrap(),
+        None,
+        "labels are text, not markup"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn ranked_results_show_rounds_and_winner() {
+    let p = poll(PollKind::Ranked, 3);
+    let ballots = [
+        Ballot::Ranked { ranking: vec![1] },
+        Ballot::Ranked { ranking: vec![1] },
+        Ballot::Ranked { ranking: vec![2] },
+        Ballot::Ranked { ranking: vec![2] },
+        Ballot::Ranked {
+            ranking: vec![3, 2],
+        },
+    ];
+    let results = Tally::from_ballots(&p, &ballots).unwrap().results(&p);
+    let r = root();
+    let pp = p.clone();
+    let _h = leptos::mount::mount_to(
+        r.clone(),
+        move || view! { <PollResultsView poll=pp results=results mine=None i18n=en() /> },
+    );
+    tick().await;
+    let text = r.text_content().unwrap();
+    // Option 3 goes first; its ballot moves to option 2, which then has 3 of 5.
+    assert!(
+        text.contains("Round 1") && text.contains("Eliminated: option 3"),
+        "{text}"
+    );
+    assert!(text.contains("Round 2: option 1 2 · option 2 3"), "{text}");
+    assert!(text.contains("Winner: option 2"), "{text}");
+}

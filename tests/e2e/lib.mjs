@@ -1,0 +1,92 @@
+// Shared harness of the browser tests: a real tongxin-server with a fresh
+// SQLite file and the demo data, and Debian's Chromium driven by
+// playwright-core. `cargo xtask e2e` sets TONGXIN_SERVER_BIN, TONGXIN_WWW and
+// TONGXIN_BUNDLE.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+
+export const ADMIN = 'e2e-admin-token';
+export const OUT = process.env.TONGXIN_TEST_OUTPUT || 'test-output/e2e';
+mkdirSync(OUT, { recursive: true });
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** Starts the server on a free port with a fresh database and the demo data. */
+export async function startServer() {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'tongxin-e2e-'));
+  const base = `http://127.0.0.1:${port}`;
+  const proc = spawn(process.env.TONGXIN_SERVER_BIN, ['--demo', '--db', join(dir, 'e2e.sqlite'), '--listen', `127.0.0.1:${port}`,
+    '--www', process.env.TONGXIN_WWW, '--bundle', process.env.TONGXIN_BUNDLE], {
+    env: { ...process.env, TONGXIN_ADMIN_TOKEN: ADMIN, TONGXIN_CORS_ORIGINS: base, RUST_LOG: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  for (let i = 0; i < 200; i++) {
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) break;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { base, stop: () => proc.kill('SIGTERM') };
+}
+
+/** Debian's chromium, headless, no downloads. */
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A phone-sized page (360×740) that fails the test on page errors. */
+export async function phone(browser, errors = []) {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  return { context, page };
+}
+
+/** Staff API call. */
+export async function admin(base, method, path, body) {
+  const r = await fetch(`${base}/api/v1/admin${path}`, {
+    method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+  return r.json();
+}
+
+/** Public API GET. */
+export async function api(base, path) {
+  const r = await fetch(`${base}/api/v1${path}`);
+  return r.json();
+}
+
+/** The widget host for poll `id` (inside its shadow root, Playwright's locators pierce shadow DOM). */
+export function widget(page, id) {
+  return page.locator(`[data-tongxin="poll"][data-id="${id}"]`);
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+}
+
+/** Fails if the page scrolls horizontally. */
+export async function noHorizontalScroll(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+}
