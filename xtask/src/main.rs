@@ -140,7 +140,7 @@ fn e2e() -> Result<std::path::PathBuf, String> {
         .status()
         .map_err(|e| format!("node: {e}"))?;
     if status.success() {
-        Ok(())
+        Ok(bundle)
     } else {
         Err("browser end-to-end tests failed".into())
     }
