@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use tongxin_core::poll::{Ballot, PollDraft, PollKind, ResultVisibility};
+use tongxin_core::poll::{Ballot, PollDraft, PollKind};
 use tongxin_core::scope::ScopeLevel;
 use tongxin_server::storage::sqlite::SqliteStore;
 use tongxin_server::storage::{NewScope, Store, Voter, WriteMeta};
@@ -36,19 +36,7 @@ async fn main() {
     };
     store.create_scope(meta(), scope).await.expect("scope");
     for i in 0..100 {
-        let draft = PollDraft {
-            scope_id: 1,
-            title: format!("bench {i}"),
-            description: String::new(),
-            kind: PollKind::Single,
-            options: vec!["a".into(), "b".into(), "c".into()],
-            opens_at: None,
-            closes_at: None,
-            visibility: ResultVisibility::Always,
-            anonymous: false,
-            allow_change: false,
-            eligibility: Default::default(),
-        };
+        let draft = PollDraft::new(1, format!("bench {i}"), PollKind::Single, ["a", "b", "c"]);
         store.create_poll(meta(), draft).await.expect("poll");
     }
     let start = Instant::now();

@@ -67,17 +67,9 @@ async fn cast_many(
 
 fn draft(scope: Id, title: &str, description: &str, kind: PollKind, options: &[&str]) -> PollDraft {
     PollDraft {
-        scope_id: scope,
-        title: title.into(),
         description: description.into(),
-        kind,
-        options: options.iter().map(|s| s.to_string()).collect(),
-        opens_at: None,
-        closes_at: None,
-        visibility: ResultVisibility::Always,
-        anonymous: false,
         allow_change: true,
-        eligibility: Eligibility::Open,
+        ..PollDraft::new(scope, title, kind, options.iter().copied())
     }
 }
 

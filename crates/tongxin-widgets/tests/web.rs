@@ -2,8 +2,7 @@
 //! results, click, and check what the resident sees and what would be sent.
 
 use leptos::prelude::*;
-use tongxin_core::eligibility::Eligibility;
-use tongxin_core::poll::{Ballot, Poll, PollDraft, PollKind, ResultVisibility, Stance, Tally};
+use tongxin_core::poll::{Ballot, Poll, PollDraft, PollKind, Stance, Tally};
 use tongxin_widgets::i18n::{I18n, Lang};
 use tongxin_widgets::parts::{BarRow, ResultBars};
 use tongxin_widgets::poll::draft::Draft;
@@ -16,20 +15,7 @@ use web_sys::{HtmlElement, HtmlInputElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn poll(kind: PollKind, n: usize) -> Poll {
-    PollDraft {
-        scope_id: 1,
-        title: "测试".into(),
-        description: String::new(),
-        kind,
-        options: (1..=n).map(|i| format!("option {i}")).collect(),
-        opens_at: None,
-        closes_at: None,
-        visibility: ResultVisibility::Always,
-        anonymous: false,
-        allow_change: true,
-        eligibility: Eligibility::Open,
-    }
-    .into_poll(9, 0)
+    PollDraft::new(1, "测试", kind, (1..=n).map(|i| format!("option {i}"))).into_poll(9, 0)
 }
 
 fn en() -> I18n {

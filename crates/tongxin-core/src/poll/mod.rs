@@ -221,6 +221,29 @@ pub struct PollDraft {
 }
 
 impl PollDraft {
+    /// A draft with the defaults: no description, open now until closed by
+    /// staff, results always visible, not anonymous, no changes, `open` eligibility.
+    pub fn new(
+        scope_id: Id,
+        title: impl Into<String>,
+        kind: PollKind,
+        options: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        PollDraft {
+            scope_id,
+            title: title.into(),
+            description: String::new(),
+            kind,
+            options: options.into_iter().map(Into::into).collect(),
+            opens_at: None,
+            closes_at: None,
+            visibility: ResultVisibility::Always,
+            anonymous: false,
+            allow_change: false,
+            eligibility: Eligibility::Open,
+        }
+    }
+
     /// Validates every field; returns all problems at once.
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut e = FieldErrors::new();

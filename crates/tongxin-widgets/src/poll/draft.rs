@@ -120,24 +120,10 @@ impl Draft {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tongxin_core::eligibility::Eligibility;
-    use tongxin_core::poll::{PollDraft, ResultVisibility};
+    use tongxin_core::poll::PollDraft;
 
     fn poll(kind: PollKind) -> Poll {
-        PollDraft {
-            scope_id: 1,
-            title: "t".into(),
-            description: String::new(),
-            kind,
-            options: vec!["a".into(), "b".into(), "c".into()],
-            opens_at: None,
-            closes_at: None,
-            visibility: ResultVisibility::Always,
-            anonymous: false,
-            allow_change: true,
-            eligibility: Eligibility::Open,
-        }
-        .into_poll(1, 0)
+        PollDraft::new(1, "t", kind, ["a", "b", "c"]).into_poll(1, 0)
     }
 
     #[test]

@@ -61,23 +61,10 @@ impl PollCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tongxin_core::poll::{PollDraft, PollKind, ResultVisibility};
+    use tongxin_core::poll::{PollDraft, PollKind};
 
     fn entry() -> Entry {
-        let p = PollDraft {
-            scope_id: 1,
-            title: "t".into(),
-            description: String::new(),
-            kind: PollKind::Single,
-            options: vec!["a".into(), "b".into()],
-            opens_at: None,
-            closes_at: None,
-            visibility: ResultVisibility::Always,
-            anonymous: false,
-            allow_change: false,
-            eligibility: Default::default(),
-        }
-        .into_poll(1, 0);
+        let p = PollDraft::new(1, "t", PollKind::Single, ["a", "b"]).into_poll(1, 0);
         let t = Tally::new(&p);
         Arc::new((p, t))
     }
