@@ -23,7 +23,7 @@ pub const MAX_DOT_POINTS: u32 = 1000;
 /// What kind of question a poll asks, with the kind's parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "RawKind")]
 pub enum PollKind {
     /// Pick exactly one option.
     Single,
@@ -50,6 +50,56 @@ pub enum PollKind {
         /// Points each voter may spend.
         points: u32,
     },
+}
+
+/// The wire form of a [`PollKind`], read as one flat object: serde's
+/// internally tagged enums buffer their input, which costs the widget bundle
+/// kilobytes of code and refuses nothing more.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKind {
+    #[serde(rename = "type")]
+    kind: String,
+    max_choices: Option<u32>,
+    threshold_percent: Option<u8>,
+    points: Option<u32>,
+}
+
+impl TryFrom<RawKind> for PollKind {
+    type Error = String;
+
+    fn try_from(r: RawKind) -> Result<Self, String> {
+        let need = |v: Option<u32>, field: &str| {
+            v.ok_or_else(|| format!("a {} poll needs `{field}`", r.kind))
+        };
+        let kind = match r.kind.as_str() {
+            "single" => PollKind::Single,
+            "multiple" => PollKind::Multiple {
+                max_choices: need(r.max_choices, "max_choices")?,
+            },
+            "approval" => PollKind::Approval {
+                threshold_percent: r
+                    .threshold_percent
+                    .ok_or("an approval poll needs `threshold_percent`")?,
+            },
+            "score" => PollKind::Score,
+            "ranked" => PollKind::Ranked,
+            "dot" => PollKind::Dot {
+                points: need(r.points, "points")?,
+            },
+            other => return Err(format!("unknown poll kind `{other}`")),
+        };
+        let extra = match kind {
+            PollKind::Multiple { .. } => r.threshold_percent.is_some() || r.points.is_some(),
+            PollKind::Approval { .. } => r.max_choices.is_some() || r.points.is_some(),
+            PollKind::Dot { .. } => r.max_choices.is_some() || r.threshold_percent.is_some(),
+            _ => r.max_choices.is_some() || r.threshold_percent.is_some() || r.points.is_some(),
+        };
+        if extra {
+            return Err(format!("a {} poll takes only its own parameters", r.kind));
+        }
+        Ok(kind)
+    }
 }
 
 impl PollKind {
@@ -502,6 +552,37 @@ pub(crate) mod tests {
         let mut d = draft(PollKind::Single, 2);
         d.title = "<b>x</b>".repeat(100);
         assert!(d.validate().unwrap_err().0.contains_key("title"));
+    }
+
+    #[test]
+    fn kinds_read_from_their_json() {
+        let k: PollKind = serde_json::from_str(r#"{"type":"dot","points":10}"#).unwrap();
+        assert_eq!(k, PollKind::Dot { points: 10 });
+        for kind in [
+            PollKind::Single,
+            PollKind::Multiple { max_choices: 2 },
+            PollKind::Approval {
+                threshold_percent: 80,
+            },
+            PollKind::Score,
+            PollKind::Ranked,
+            PollKind::Dot { points: 3 },
+        ] {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(
+                serde_json::from_str::<PollKind>(&json).unwrap(),
+                kind,
+                "{json}"
+            );
+        }
+        for bad in [
+            r#"{"type":"dot"}"#,
+            r#"{"type":"veto"}"#,
+            r#"{"type":"single","points":3}"#,
+            r#"{"type":"single","x":1}"#,
+        ] {
+            assert!(serde_json::from_str::<PollKind>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -318,7 +318,7 @@ impl Tally {
 /// Per-option results, shaped by poll kind. Percentages are rounded to 0.1.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "RawResults")]
 pub enum PollResults {
     /// Single or multiple choice; percent of ballots (multiple may sum past 100).
     Choices {
@@ -351,6 +351,122 @@ pub enum PollResults {
         /// One row per option; percent of all points.
         options: Vec<DotResult>,
     },
+}
+
+/// The wire form of [`PollResults`], read flat (see `RawKind` in the poll
+/// module for why): one row type carries the fields of every kind's rows.
+#[derive(Deserialize)]
+struct RawResults {
+    kind: String,
+    options: Vec<RawRow>,
+    threshold_percent: Option<u8>,
+    total_points: Option<u64>,
+    runoff: Option<IrvOutcome>,
+}
+
+#[derive(Deserialize)]
+struct RawRow {
+    option: u32,
+    label: String,
+    count: Option<u64>,
+    percent: Option<f64>,
+    agree: Option<u64>,
+    abstain: Option<u64>,
+    disagree: Option<u64>,
+    agree_percent: Option<f64>,
+    adopted: Option<bool>,
+    summary: Option<ScoreSummary>,
+    points: Option<u64>,
+    voters: Option<u64>,
+}
+
+impl RawRow {
+    fn choice(self) -> Result<ChoiceResult, String> {
+        Ok(ChoiceResult {
+            option: self.option,
+            label: self.label,
+            count: self.count.ok_or("a result row needs `count`")?,
+            percent: self.percent.ok_or("a result row needs `percent`")?,
+        })
+    }
+}
+
+impl TryFrom<RawResults> for PollResults {
+    type Error = String;
+
+    fn try_from(r: RawResults) -> Result<Self, String> {
+        let missing = |f: &str| format!("{} results need `{f}`", r.kind);
+        Ok(match r.kind.as_str() {
+            "choices" => PollResults::Choices {
+                options: r
+                    .options
+                    .into_iter()
+                    .map(RawRow::choice)
+                    .collect::<Result<_, _>>()?,
+            },
+            "ranked" => PollResults::Ranked {
+                runoff: r.runoff.ok_or_else(|| missing("runoff"))?,
+                options: r
+                    .options
+                    .into_iter()
+                    .map(RawRow::choice)
+                    .collect::<Result<_, _>>()?,
+            },
+            "approval" => PollResults::Approval {
+                threshold_percent: r
+                    .threshold_percent
+                    .ok_or_else(|| missing("threshold_percent"))?,
+                options: r
+                    .options
+                    .into_iter()
+                    .map(|o| {
+                        Ok(ApprovalResult {
+                            option: o.option,
+                            label: o.label,
+                            agree: o.agree.ok_or("agree")?,
+                            abstain: o.abstain.ok_or("abstain")?,
+                            disagree: o.disagree.ok_or("disagree")?,
+                            agree_percent: o.agree_percent.ok_or("agree_percent")?,
+                            adopted: o.adopted.ok_or("adopted")?,
+                        })
+                    })
+                    .collect::<Result<_, &str>>()
+                    .map_err(&missing)?,
+            },
+            "score" => PollResults::Score {
+                options: r
+                    .options
+                    .into_iter()
+                    .map(|o| {
+                        Ok(ScoreResult {
+                            option: o.option,
+                            label: o.label,
+                            summary: o.summary.ok_or("summary")?,
+                        })
+                    })
+                    .collect::<Result<_, &str>>()
+                    .map_err(&missing)?,
+            },
+            "dot" => PollResults::Dot {
+                total_points: r.total_points.ok_or_else(|| missing("total_points"))?,
+                options: r
+                    .options
+                    .into_iter()
+                    .map(|o| {
+                        Ok(DotResult {
+                            option: o.option,
+                            label: o.label,
+                            points: o.points.ok_or("points")?,
+                            voters: o.voters.ok_or("voters")?,
+                            percent: o.percent.ok_or("percent")?,
+                        })
+                    })
+                    .collect::<Result<_, &str>>()
+                    .map_err(missing)?,
+            },
+            other => return Err(format!("unknown results kind `{other}`")),
+        })
+    }
 }
 
 /// A count for one option.
