@@ -250,6 +250,14 @@ async fn refused_actions_write_nothing() {
             .header("x-tongxin-device", device(1))
             .json(&json!({"source": "resident", "amount_fen": amount}))
     };
+    let funding = t.get(&format!("/api/v1/proposals/{id}")).await["funding"].clone();
+    assert_eq!(
+        (
+            funding["remaining_fen"].as_i64(),
+            funding["pledged_total_fen"].as_i64()
+        ),
+        (Some(100_000), Some(0))
+    );
     let before = t.snapshot();
     expect_problem(pledge(json!(-100)), 422, "validation-failed").await;
     expect_problem(pledge(json!(0)), 422, "validation-failed").await;

@@ -183,16 +183,22 @@ fn add(a: i64, b: i64) -> Result<i64, FundingError> {
 }
 
 impl FundingSummary {
+    /// Totals before any pledge or ledger entry: the whole goal remains.
+    pub fn new(goal_fen: i64) -> Self {
+        FundingSummary {
+            goal_fen,
+            remaining_fen: goal_fen.max(0),
+            ..Default::default()
+        }
+    }
+
     /// Totals from pledges `(source, amount)` and ledger entries `(kind, amount)`.
     pub fn compute(
         goal_fen: i64,
         pledges: impl IntoIterator<Item = (PledgeSource, i64)>,
         ledger: impl IntoIterator<Item = (LedgerKind, i64)>,
     ) -> Result<Self, FundingError> {
-        let mut s = FundingSummary {
-            goal_fen,
-            ..Default::default()
-        };
+        let mut s = FundingSummary::new(goal_fen);
         for (source, amount) in pledges {
             s.add_pledge(source, amount)?;
         }
@@ -282,6 +288,15 @@ mod tests {
         assert_eq!(s.remaining_fen, 0);
         assert_eq!(s.balance_fen, 660_000);
         assert_eq!(s.pledges, 3);
+    }
+
+    #[test]
+    fn without_pledges_the_whole_goal_remains() {
+        let s = FundingSummary::compute(1_860_000, [], []).unwrap();
+        assert_eq!(
+            (s.remaining_fen, s.pledged_total_fen, s.balance_fen),
+            (1_860_000, 0, 0)
+        );
     }
 
     #[test]

@@ -234,15 +234,34 @@ fn source_str(s: PledgeSource) -> &'static str {
     }
 }
 
+fn source_parse(s: &str) -> PledgeSource {
+    if s == "organisation" {
+        PledgeSource::Organisation
+    } else {
+        PledgeSource::Resident
+    }
+}
+
+fn kind_str(k: LedgerKind) -> &'static str {
+    match k {
+        LedgerKind::Received => "received",
+        LedgerKind::Spent => "spent",
+    }
+}
+
+fn kind_parse(s: &str) -> LedgerKind {
+    if s == "spent" {
+        LedgerKind::Spent
+    } else {
+        LedgerKind::Received
+    }
+}
+
 fn pledge_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pledge> {
     let source: String = r.get(1)?;
     Ok(Pledge {
         id: r.get(0)?,
-        source: if source == "organisation" {
-            PledgeSource::Organisation
-        } else {
-            PledgeSource::Resident
-        },
+        source: source_parse(&source),
         amount_fen: r.get(2)?,
         public_name: r.get(3)?,
         pledged_at: r.get(4)?,
@@ -290,13 +309,34 @@ pub(crate) fn pledge(
 }
 
 pub(crate) fn ledger(conn: &Connection, id: Id) -> StoreResult<Vec<LedgerEntry>> {
-    get(conn, id)?;
+    let p = get(conn, id)?;
+    Ok(funding_and_ledger(conn, &p)?.1)
+}
+
+pub(crate) fn funding(conn: &Connection, p: &Proposal) -> StoreResult<FundingSummary> {
+    Ok(funding_and_ledger(conn, p)?.0)
+}
+
+/// Pledges and ledger totals, and the ledger with its running balance, both
+/// computed by [`FundingSummary`] so the arithmetic lives in one place.
+fn funding_and_ledger(
+    conn: &Connection,
+    p: &Proposal,
+) -> StoreResult<(FundingSummary, Vec<LedgerEntry>)> {
+    let mut summary = FundingSummary::new(p.funding_goal_fen);
+    let mut st =
+        conn.prepare_cached("SELECT source, amount_fen FROM pledges WHERE proposal_id = ?1")?;
+    for row in st.query_map([p.id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+    })? {
+        let (source, amount) = row?;
+        summary.add_pledge(source_parse(&source), amount)?;
+    }
     let mut st = conn.prepare_cached(
         "SELECT id, kind, amount_fen, memo, recorded_at FROM ledger WHERE proposal_id = ?1 ORDER BY id",
     )?;
-    let mut balance = 0i64;
-    let mut out = Vec::new();
-    for row in st.query_map([id], |r| {
+    let mut entries = Vec::new();
+    for row in st.query_map([p.id], |r| {
         Ok((
             r.get::<_, Id>(0)?,
             r.get::<_, String>(1)?,
@@ -306,52 +346,18 @@ pub(crate) fn ledger(conn: &Connection, id: Id) -> StoreResult<Vec<LedgerEntry>>
         ))
     })? {
         let (id, kind, amount_fen, memo, recorded_at) = row?;
-        let kind = if kind == "spent" {
-            LedgerKind::Spent
-        } else {
-            LedgerKind::Received
-        };
-        balance = match kind {
-            LedgerKind::Received => balance.checked_add(amount_fen),
-            LedgerKind::Spent => balance.checked_sub(amount_fen),
-        }
-        .ok_or(StoreError::Internal("ledger overflow".into()))?;
-        out.push(LedgerEntry {
+        let kind = kind_parse(&kind);
+        summary.add_ledger(kind, amount_fen)?;
+        entries.push(LedgerEntry {
             id,
             kind,
             amount_fen,
             memo,
             recorded_at,
-            balance_fen: balance,
+            balance_fen: summary.balance_fen,
         });
     }
-    Ok(out)
-}
-
-pub(crate) fn funding(conn: &Connection, p: &Proposal) -> StoreResult<FundingSummary> {
-    let mut st =
-        conn.prepare_cached("SELECT source, amount_fen FROM pledges WHERE proposal_id = ?1")?;
-    let pledges = st
-        .query_map([p.id], |r| {
-            let s: String = r.get(0)?;
-            Ok((
-                if s == "organisation" {
-                    PledgeSource::Organisation
-                } else {
-                    PledgeSource::Resident
-                },
-                r.get::<_, i64>(1)?,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    let ledger = ledger(conn, p.id)?
-        .into_iter()
-        .map(|e| (e.kind, e.amount_fen));
-    Ok(FundingSummary::compute(
-        p.funding_goal_fen,
-        pledges,
-        ledger,
-    )?)
+    Ok((summary, entries))
 }
 
 pub(crate) fn add_ledger(
@@ -364,17 +370,17 @@ pub(crate) fn add_ledger(
     let p = get(conn, id)?;
     let mut summary = funding(conn, &p)?;
     summary.add_ledger(input.kind, input.amount_fen)?;
-    let kind = match input.kind {
-        LedgerKind::Received => "received",
-        LedgerKind::Spent => "spent",
-    };
+    let memo = input.memo.trim();
     conn.prepare_cached("INSERT INTO ledger (proposal_id, kind, amount_fen, memo, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![id, kind, input.amount_fen, input.memo.trim(), meta.now])?;
-    let new_id = conn.last_insert_rowid();
-    ledger(conn, id)?
-        .into_iter()
-        .find(|e| e.id == new_id)
-        .ok_or(StoreError::Internal("ledger entry vanished".into()))
+        .execute(params![id, kind_str(input.kind), input.amount_fen, memo, meta.now])?;
+    Ok(LedgerEntry {
+        id: conn.last_insert_rowid(),
+        kind: input.kind,
+        amount_fen: input.amount_fen,
+        memo: memo.to_string(),
+        recorded_at: meta.now,
+        balance_fen: summary.balance_fen,
+    })
 }
 
 pub(crate) fn timeline(conn: &Connection, id: Id) -> StoreResult<Vec<TransitionRecord>> {
