@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 use super::AppState;
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Ctx, reply};
-use crate::storage::{BallotReceipt, MyBallot};
+use crate::storage::{BallotReceipt, MyBallot, Voter, WriteMeta};
 use tongxin_core::contract::{PollCount, PollView, ResultsView};
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
@@ -26,6 +26,19 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(count))
         .routes(routes!(cast))
         .routes(routes!(my_ballot, change, retract))
+}
+
+/// The voter and write metadata for a write on poll `id`, per its eligibility.
+async fn poll_writer(
+    s: &AppState,
+    ctx: &Ctx,
+    id: Id,
+    body: &impl serde::Serialize,
+) -> Result<(Voter, WriteMeta), ApiError> {
+    let (poll, _) = s.store.poll_with_tally(id).await?;
+    let voter = s.voter(ctx, poll.eligibility)?;
+    let meta = ctx.write_meta(&voter.key, body)?;
+    Ok((voter, meta))
 }
 
 /// List filter.
@@ -130,9 +143,7 @@ async fn cast(
     ApiPath(id): ApiPath<Id>,
     ApiJson(ballot): ApiJson<Ballot>,
 ) -> Result<Response, ApiError> {
-    let (poll, _) = s.store.poll_with_tally(id).await?;
-    let voter = s.voter(&ctx, poll.eligibility)?;
-    let meta = ctx.write_meta(&voter.key, &ballot)?;
+    let (voter, meta) = poll_writer(&s, &ctx, id, &ballot).await?;
     Ok(reply(
         StatusCode::CREATED,
         s.store.cast_ballot(meta, id, voter, ballot).await?,
@@ -166,9 +177,7 @@ async fn change(
     ApiPath(id): ApiPath<Id>,
     ApiJson(ballot): ApiJson<Ballot>,
 ) -> Result<Response, ApiError> {
-    let (poll, _) = s.store.poll_with_tally(id).await?;
-    let voter = s.voter(&ctx, poll.eligibility)?;
-    let meta = ctx.write_meta(&voter.key, &ballot)?;
+    let (voter, meta) = poll_writer(&s, &ctx, id, &ballot).await?;
     Ok(reply(
         StatusCode::OK,
         s.store.change_ballot(meta, id, voter, ballot).await?,
@@ -183,9 +192,7 @@ async fn retract(
     ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Response, ApiError> {
-    let (poll, _) = s.store.poll_with_tally(id).await?;
-    let voter = s.voter(&ctx, poll.eligibility)?;
-    let meta = ctx.write_meta(&voter.key, &())?;
+    let (voter, meta) = poll_writer(&s, &ctx, id, &()).await?;
     Ok(reply(
         StatusCode::OK,
         s.store.retract_ballot(meta, id, voter).await?,
