@@ -5,7 +5,10 @@
 //! 2. 100 connections casting ballots on 100 polls with distinct device
 //!    tokens (wrk + `xtask/bench/ballots.lua`);
 //! 3. 100 connections reading results (`xtask/bench/results.lua`);
-//! 4. the server's peak RSS (VmHWM).
+//! 4. 100 connections signing one convention (`xtask/bench/signs.lua`), then
+//!    polling its count over every signature made (`xtask/bench/counts.lua`),
+//!    as open progress bars do;
+//! 5. the server's peak RSS (VmHWM).
 //!
 //! A benchmark, not a test: it prints figures and never fails on them.
 
@@ -157,6 +160,23 @@ pub fn run() -> Result<(), String> {
         tools::step(&format!("reading results: wrk -t2 -c100 -d{SECONDS}"));
         let r = wrk("xtask/bench/results.lua", &base)?;
         print!("{r}");
+        curl(&[
+            "-H",
+            auth,
+            "-H",
+            "content-type: application/json",
+            "-d",
+            r#"{"scope_id":1,"title":"bench convention","articles":["a"],"goal":100000}"#,
+            &format!("{base}/api/v1/admin/conventions"),
+        ])?;
+        tools::step(&format!(
+            "signing one convention: wrk -t2 -c100 -d{SECONDS}"
+        ));
+        let sg = wrk("xtask/bench/signs.lua", &base)?;
+        print!("{sg}");
+        tools::step(&format!("polling its count: wrk -t2 -c100 -d{SECONDS}"));
+        let ct = wrk("xtask/bench/counts.lua", &base)?;
+        print!("{ct}");
         let rss = peak_rss_mb(server.id());
         let counted: u64 = (1..=POLLS)
             .map(|i| {
@@ -192,6 +212,20 @@ pub fn run() -> Result<(), String> {
             figure(&r, "ok_per_sec"),
             figure(&r, "p50_ms"),
             figure(&r, "p99_ms")
+        );
+        println!(
+            "signatures/s         : {:.0}  (p50 {:.2} ms, p99 {:.2} ms, non-201: {})",
+            figure(&sg, "ok_per_sec"),
+            figure(&sg, "p50_ms"),
+            figure(&sg, "p99_ms"),
+            figure(&sg, "errors")
+        );
+        println!(
+            "count reads/s        : {:.0}  over {:.0} signatures (p50 {:.2} ms, p99 {:.2} ms)",
+            figure(&ct, "ok_per_sec"),
+            figure(&sg, "ok_total"),
+            figure(&ct, "p50_ms"),
+            figure(&ct, "p99_ms")
         );
         println!("server peak RSS      : {rss:.1} MB");
         println!(

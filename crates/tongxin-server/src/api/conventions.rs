@@ -5,10 +5,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tongxin_core::Id;
-use tongxin_core::convention::{Convention, PublicSignature, SignatureInput};
-use utoipa::{IntoParams, ToSchema};
+use tongxin_core::contract::ConventionView;
+use tongxin_core::convention::{PublicSignature, SignatureInput};
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -24,26 +25,6 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(sign, list_signatures))
         .routes(routes!(my_signatures, withdraw))
         .routes(routes!(counts))
-}
-
-/// A convention with whether it is open now.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct ConventionView {
-    /// The convention.
-    #[serde(flatten)]
-    pub convention: Convention,
-    /// Open for signing now.
-    pub open: bool,
-    /// Withdrawal possible now.
-    pub withdrawal_open: bool,
-}
-
-fn view(c: Convention, now: i64) -> ConventionView {
-    ConventionView {
-        open: c.is_open(now),
-        withdrawal_open: c.check_withdraw(now).is_ok(),
-        convention: c,
-    }
 }
 
 /// List filter.
@@ -77,7 +58,7 @@ async fn list_conventions(
             .list_conventions(q.scope_id)
             .await?
             .into_iter()
-            .map(|c| view(c, ctx.now))
+            .map(|c| ConventionView::at(c, ctx.now))
             .collect(),
     ))
 }
@@ -90,7 +71,10 @@ async fn get_convention(
     ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Json<ConventionView>, ApiError> {
-    Ok(Json(view(s.store.get_convention(id).await?, ctx.now)))
+    Ok(Json(ConventionView::at(
+        s.store.get_convention(id).await?,
+        ctx.now,
+    )))
 }
 
 /// Signs the current version. Returns the receipt (only to the signer).

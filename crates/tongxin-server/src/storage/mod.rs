@@ -194,63 +194,7 @@ pub struct ScopeEdit {
     pub name_en: Option<String>,
 }
 
-/// A signer's own signature, unmasked (only ever returned to that signer).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct SignatureReceipt {
-    /// Receipt number.
-    pub id: Id,
-    /// Convention.
-    pub convention_id: Id,
-    /// Version signed.
-    pub version: u32,
-    /// Name as typed.
-    pub display_name: String,
-    /// Unit.
-    pub unit_id: Id,
-    /// Team.
-    pub team: Option<String>,
-    /// When.
-    pub signed_at: Millis,
-    /// When withdrawn, if so.
-    pub withdrawn_at: Option<Millis>,
-}
-
-/// A page of items with the cursor for the next one.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct Page<T> {
-    /// Items.
-    pub items: Vec<T>,
-    /// Pass as `cursor` to get the next page; `null` at the end.
-    pub next_cursor: Option<String>,
-}
-
-/// Signature counts for the progress bar and the unit chart.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct SignatureCounts {
-    /// Convention.
-    pub convention_id: Id,
-    /// Current version.
-    pub version: u32,
-    /// Active signatures of the current version.
-    pub count: u64,
-    /// Active signatures of earlier versions.
-    pub earlier_versions: u64,
-    /// Goal.
-    pub goal: u32,
-    /// Active current-version signatures per unit.
-    pub by_unit: Vec<UnitCount>,
-}
-
-/// Signatures in one unit.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct UnitCount {
-    /// Unit.
-    pub unit_id: Id,
-    /// Unit name.
-    pub name: String,
-    /// Signatures.
-    pub count: u64,
-}
+pub use tongxin_core::contract::{Page, SignatureCounts, SignatureReceipt, UnitCount};
 
 /// Sort order of the proposal list.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

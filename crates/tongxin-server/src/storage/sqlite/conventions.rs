@@ -109,6 +109,7 @@ pub(crate) fn sign(
     )?
     .execute(params![id, voter.key, c.version, input.display_name.trim(), input.unit_id, team, role_str(input.role), meta.now])?;
     let sig_id = conn.last_insert_rowid();
+    bump_count(conn, id, c.version, input.unit_id, 1)?;
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {RECEIPT_COLS} FROM signatures WHERE id = ?1"
@@ -135,6 +136,7 @@ pub(crate) fn withdraw(
     c.check_withdraw(meta.now)?;
     conn.prepare_cached("UPDATE signatures SET withdrawn_at = ?1 WHERE id = ?2")?
         .execute(params![meta.now, sig.id])?;
+    bump_count(conn, id, sig.version, sig.unit_id, -1)?;
     sig.withdrawn_at = Some(meta.now);
     Ok(sig)
 }
@@ -196,17 +198,32 @@ pub(crate) fn page<T>(mut items: Vec<T>, limit: u32, cursor_of: impl Fn(&T) -> S
     Page { items, next_cursor }
 }
 
+/// Keeps `signature_counts` in step with a signature (`+1`) or a
+/// withdrawal (`-1`), inside the same transaction.
+fn bump_count(conn: &Connection, id: Id, version: u32, unit: Id, by: i64) -> StoreResult<()> {
+    let sql = if by > 0 {
+        "INSERT INTO signature_counts (convention_id, version, unit_id, count) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (convention_id, version, unit_id) DO UPDATE SET count = count + excluded.count"
+    } else {
+        "UPDATE signature_counts SET count = count + ?4 WHERE convention_id = ?1 AND version = ?2 AND unit_id = ?3"
+    };
+    conn.prepare_cached(sql)?
+        .execute(params![id, version, unit, by])?;
+    Ok(())
+}
+
+/// The progress-bar figures, read from the kept counts (one row per unit).
 pub(crate) fn counts(conn: &Connection, id: Id) -> StoreResult<SignatureCounts> {
     let c = get(conn, id)?;
     let (count, earlier): (i64, i64) = conn
         .prepare_cached(
-            "SELECT COALESCE(SUM(version = ?2), 0), COALESCE(SUM(version <> ?2), 0) FROM signatures
-             WHERE convention_id = ?1 AND withdrawn_at IS NULL",
+            "SELECT COALESCE(SUM(CASE WHEN version = ?2 THEN count END), 0), COALESCE(SUM(CASE WHEN version <> ?2 THEN count END), 0)
+             FROM signature_counts WHERE convention_id = ?1",
         )?
         .query_row(params![id, c.version], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let mut st = conn.prepare_cached(
-        "SELECT s.unit_id, sc.name, COUNT(*) FROM signatures s JOIN scopes sc ON sc.id = s.unit_id
-         WHERE s.convention_id = ?1 AND s.version = ?2 AND s.withdrawn_at IS NULL GROUP BY s.unit_id ORDER BY COUNT(*) DESC, s.unit_id",
+        "SELECT k.unit_id, sc.name, k.count FROM signature_counts k JOIN scopes sc ON sc.id = k.unit_id
+         WHERE k.convention_id = ?1 AND k.version = ?2 AND k.count > 0 ORDER BY k.count DESC, k.unit_id",
     )?;
     let by_unit = st
         .query_map(params![id, c.version], |r| {

@@ -28,7 +28,11 @@ use super::{IdemKey, Reply, StoreError, StoreResult, WriteMeta};
 /// Most writes committed together.
 pub const MAX_BATCH: usize = 512;
 const READERS: usize = 4;
-const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+/// Schema migrations in order; a database records how many it has run.
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_schema.sql"),
+    include_str!("migrations/0002_signature_counts.sql"),
+];
 
 type Job =
     Box<dyn FnOnce(&Connection) -> (bool, Box<dyn FnOnce(Result<(), String>) + Send>) + Send>;

@@ -2,7 +2,11 @@
 //! (which writes them) and the client (which reads them), so the two cannot
 //! disagree. Field meanings are documented in `/openapi.json`.
 
+mod convention;
+
 use serde::{Deserialize, Serialize};
+
+pub use convention::{ConventionView, SignatureCounts, SignatureReceipt, UnitCount};
 
 use crate::poll::{Ballot, Poll, PollResults, PollStatus, ResultVisibility};
 use crate::{Id, Millis};
@@ -101,4 +105,14 @@ impl Problem {
     pub fn code(&self) -> &str {
         self.type_.rsplit('/').next().unwrap_or(&self.type_)
     }
+}
+
+/// A page of items with the cursor for the next one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Page<T> {
+    /// Items.
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; `null` at the end.
+    pub next_cursor: Option<String>,
 }

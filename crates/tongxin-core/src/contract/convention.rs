@@ -1,0 +1,83 @@
+//! Convention shapes of REST contract v1: the convention as served, the
+//! signer's own receipt, and the counts behind the progress bar.
+
+use serde::{Deserialize, Serialize};
+
+use crate::convention::Convention;
+use crate::{Id, Millis};
+
+/// A convention with whether it is open now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConventionView {
+    /// The convention.
+    #[serde(flatten)]
+    pub convention: Convention,
+    /// Open for signing now.
+    pub open: bool,
+    /// Withdrawal possible now.
+    pub withdrawal_open: bool,
+}
+
+impl ConventionView {
+    /// The view of `c` at `now`.
+    pub fn at(c: Convention, now: Millis) -> Self {
+        ConventionView {
+            open: c.is_open(now),
+            withdrawal_open: c.check_withdraw(now).is_ok(),
+            convention: c,
+        }
+    }
+}
+
+/// A signer's own signature, unmasked (only ever returned to that signer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignatureReceipt {
+    /// Receipt number.
+    pub id: Id,
+    /// Convention.
+    pub convention_id: Id,
+    /// Version signed.
+    pub version: u32,
+    /// Name as typed.
+    pub display_name: String,
+    /// Unit.
+    pub unit_id: Id,
+    /// Team.
+    pub team: Option<String>,
+    /// When.
+    pub signed_at: Millis,
+    /// When withdrawn, if so.
+    pub withdrawn_at: Option<Millis>,
+}
+
+/// Signature counts for the progress bar and the unit chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignatureCounts {
+    /// Convention.
+    pub convention_id: Id,
+    /// Current version.
+    pub version: u32,
+    /// Active signatures of the current version.
+    pub count: u64,
+    /// Active signatures of earlier versions.
+    pub earlier_versions: u64,
+    /// Goal.
+    pub goal: u32,
+    /// Active current-version signatures per unit.
+    pub by_unit: Vec<UnitCount>,
+}
+
+/// Signatures in one unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitCount {
+    /// Unit.
+    pub unit_id: Id,
+    /// Unit name.
+    pub name: String,
+    /// Signatures.
+    pub count: u64,
+}
