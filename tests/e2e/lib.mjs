@@ -77,9 +77,24 @@ export async function api(base, path) {
   return r.json();
 }
 
-/** The widget host for poll `id` (inside its shadow root, Playwright's locators pierce shadow DOM). */
-export function widget(page, id) {
-  return page.locator(`[data-tongxin="poll"][data-id="${id}"]`);
+/** The host of widget `kind` for item `id` (Playwright's locators pierce its shadow root). */
+export function widget(page, id, kind = 'poll') {
+  return page.locator(`[data-tongxin="${kind}"][data-id="${id}"]`);
+}
+
+/**
+ * A bare page that embeds `html` the way a third-party site would, with the
+ * bundle from `base`. It is served by Playwright at a URL of its own, so
+ * `page.reload()` opens it again.
+ */
+let pages = 0;
+export async function embedPage(page, base, html) {
+  const url = `${base}/__e2e/page-${++pages}.html`;
+  const body = `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+    <link rel="icon" href="data:,"></head><body>${html}
+    <script type="module" src="${base}/tongxin/tongxin.js"></script></body></html>`;
+  await page.route(url, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body }));
+  await page.goto(url);
 }
 
 export async function shot(page, name) {

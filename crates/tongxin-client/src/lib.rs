@@ -16,8 +16,13 @@ pub mod rest;
 
 use async_trait::async_trait;
 use tongxin_core::Id;
-use tongxin_core::contract::{BallotReceipt, MyBallot, PollView, ResultsView};
+use tongxin_core::contract::{
+    BallotReceipt, ConventionView, MyBallot, Page, PollView, ResultsView, SignatureCounts,
+    SignatureReceipt,
+};
+use tongxin_core::convention::{PublicSignature, SignatureInput};
 use tongxin_core::poll::Ballot;
+use tongxin_core::scope::Scope;
 
 pub use error::ClientError;
 pub use identity::IdemKey;
@@ -38,6 +43,31 @@ pub trait Backend {
     async fn cast(&self, id: Id, ballot: &Ballot, key: &IdemKey) -> ClientResult<BallotReceipt>;
     /// Replaces the viewer's ballot.
     async fn change(&self, id: Id, ballot: &Ballot, key: &IdemKey) -> ClientResult<BallotReceipt>;
+    /// Every scope (for unit pickers and unit names), parents first.
+    async fn scopes(&self) -> ClientResult<Vec<Scope>>;
+    /// One convention with its articles.
+    async fn convention(&self, id: Id) -> ClientResult<ConventionView>;
+    /// Count, goal and counts by unit; cheap, polled for the progress bar.
+    async fn signature_counts(&self, id: Id) -> ClientResult<SignatureCounts>;
+    /// A page of public signatures (names masked), newest first.
+    async fn signatures(
+        &self,
+        id: Id,
+        cursor: Option<String>,
+        limit: u32,
+    ) -> ClientResult<Page<PublicSignature>>;
+    /// The viewer's own signatures on this convention, newest first (empty
+    /// when the backend does not know the viewer yet).
+    async fn my_signatures(&self, id: Id) -> ClientResult<Vec<SignatureReceipt>>;
+    /// Signs the current version.
+    async fn sign(
+        &self,
+        id: Id,
+        input: &SignatureInput,
+        key: &IdemKey,
+    ) -> ClientResult<SignatureReceipt>;
+    /// Withdraws the viewer's active signature.
+    async fn withdraw(&self, id: Id, key: &IdemKey) -> ClientResult<SignatureReceipt>;
     /// Sets the household code used for `code` items.
     fn set_household_code(&self, code: Option<String>);
     /// Cancels every request in flight (the widget is going away).

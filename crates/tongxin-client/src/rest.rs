@@ -12,8 +12,13 @@ use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tongxin_core::Id;
-use tongxin_core::contract::{BallotReceipt, MyBallot, PollView, Problem, ResultsView};
+use tongxin_core::contract::{
+    BallotReceipt, ConventionView, MyBallot, Page, PollView, Problem, ResultsView, SignatureCounts,
+    SignatureReceipt,
+};
+use tongxin_core::convention::{PublicSignature, SignatureInput};
 use tongxin_core::poll::Ballot;
+use tongxin_core::scope::Scope;
 use web_sys::AbortController;
 
 use crate::identity::{IdemKey, device_token};
@@ -212,6 +217,74 @@ impl Backend for RestBackend {
             Method::PUT,
             &format!("/polls/{id}/ballots/mine"),
             body(ballot)?,
+            Some(key),
+        )
+        .await
+    }
+
+    async fn scopes(&self) -> ClientResult<Vec<Scope>> {
+        self.json(Method::GET, "/scopes", None, None).await
+    }
+
+    async fn convention(&self, id: Id) -> ClientResult<ConventionView> {
+        self.json(Method::GET, &format!("/conventions/{id}"), None, None)
+            .await
+    }
+
+    async fn signature_counts(&self, id: Id) -> ClientResult<SignatureCounts> {
+        self.json(Method::GET, &format!("/conventions/{id}/count"), None, None)
+            .await
+    }
+
+    async fn signatures(
+        &self,
+        id: Id,
+        cursor: Option<String>,
+        limit: u32,
+    ) -> ClientResult<Page<PublicSignature>> {
+        let mut path = format!("/conventions/{id}/signatures?limit={limit}");
+        if let Some(c) = cursor {
+            path.push_str("&cursor=");
+            path.push_str(&String::from(js_sys::encode_uri_component(&c)));
+        }
+        self.json(Method::GET, &path, None, None).await
+    }
+
+    async fn my_signatures(&self, id: Id) -> ClientResult<Vec<SignatureReceipt>> {
+        match self
+            .json(
+                Method::GET,
+                &format!("/conventions/{id}/signatures/mine"),
+                None,
+                None,
+            )
+            .await
+        {
+            Err(ClientError::Problem(p)) if p.status == 401 => Ok(Vec::new()),
+            other => other,
+        }
+    }
+
+    async fn sign(
+        &self,
+        id: Id,
+        input: &SignatureInput,
+        key: &IdemKey,
+    ) -> ClientResult<SignatureReceipt> {
+        self.json(
+            Method::POST,
+            &format!("/conventions/{id}/signatures"),
+            body(input)?,
+            Some(key),
+        )
+        .await
+    }
+
+    async fn withdraw(&self, id: Id, key: &IdemKey) -> ClientResult<SignatureReceipt> {
+        self.json(
+            Method::DELETE,
+            &format!("/conventions/{id}/signatures/mine"),
+            None,
             Some(key),
         )
         .await

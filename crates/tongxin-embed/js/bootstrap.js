@@ -9,7 +9,7 @@ export const ready = __tongxinReady;
 
 /**
  * Mounts a widget on `element`.
- * config: { widget: "poll", id, api?, lang?, theme?, strings?, voterToken? }
+ * config: { widget: "poll" | "convention", id, api?, lang?, theme?, strings?, voterToken? }
  * Returns a handle; `handle.unmount()` removes the widget and its listeners.
  */
 export async function mount(element, config) {
@@ -45,8 +45,12 @@ class TongxinElement extends HTMLElement {
   }
 }
 
-if (typeof customElements !== 'undefined' && !customElements.get('tongxin-poll')) {
-  customElements.define('tongxin-poll', class extends TongxinElement { static widget = 'poll'; });
+if (typeof customElements !== 'undefined') {
+  for (const widget of ['poll', 'convention']) {
+    if (!customElements.get(`tongxin-${widget}`)) {
+      customElements.define(`tongxin-${widget}`, class extends TongxinElement { static widget = widget; });
+    }
+  }
 }
 
 if (typeof window !== 'undefined') {

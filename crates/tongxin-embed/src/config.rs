@@ -11,7 +11,7 @@ use tongxin_core::Id;
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MountConfig {
-    /// Which widget: `poll` (conventions and proposals come next).
+    /// Which widget: `poll` or `convention`.
     pub widget: String,
     /// The item's id (number or numeric string).
     pub id: serde_json::Value,
@@ -33,7 +33,7 @@ pub struct MountConfig {
 }
 
 /// Widgets this bundle can draw.
-pub const WIDGETS: &[&str] = &["poll"];
+pub const WIDGETS: &[&str] = &["poll", "convention"];
 
 impl MountConfig {
     /// Reads the `data-*` attributes of an auto-mounted element.

@@ -19,6 +19,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use tongxin_client::Backend;
 use tongxin_client::rest::{RestBackend, RestOptions};
+use tongxin_widgets::convention::ConventionWidget;
 use tongxin_widgets::events::{Emit, WidgetEvent};
 use tongxin_widgets::i18n::{I18n, Lang};
 use tongxin_widgets::poll::PollWidget;
@@ -150,13 +151,18 @@ pub fn mount_on(host: HtmlElement, cfg: MountConfig, auto: bool) -> Result<u32, 
     let emit_host = host.clone();
     let emit: Emit = Rc::new(move |e: WidgetEvent| dispatch(&emit_host, e.name, &e.detail));
     let widget_backend = backend.clone();
-    let handle = leptos::mount::mount_to(root, move || {
-        view! { <PollWidget poll_id=id backend=widget_backend i18n=i18n has_voter_token=has_voter_token emit=emit /> }
-    });
+    let view: Box<dyn std::any::Any> = match cfg.widget.as_str() {
+        "convention" => Box::new(leptos::mount::mount_to(root, move || {
+            view! { <ConventionWidget convention_id=id backend=widget_backend i18n=i18n has_voter_token=has_voter_token emit=emit /> }
+        })),
+        _ => Box::new(leptos::mount::mount_to(root, move || {
+            view! { <PollWidget poll_id=id backend=widget_backend i18n=i18n has_voter_token=has_voter_token emit=emit /> }
+        })),
+    };
     Ok(registry::insert(registry::Mounted {
         host,
         backend,
-        view: Box::new(handle),
+        view,
         auto,
     }))
 }

@@ -1,5 +1,5 @@
 //! Events a widget announces to its host page (`tongxin:ready`,
-//! `tongxin:voted`, `tongxin:error`, …). The embed layer turns them into DOM
+//! `tongxin:voted`, `tongxin:signed`, `tongxin:withdrawn`, `tongxin:error`). The embed layer turns them into DOM
 //! `CustomEvent`s on the host element.
 
 use std::rc::Rc;
@@ -36,6 +36,24 @@ impl WidgetEvent {
             name: "voted",
             detail: json!({ "pollId": poll_id, "choices": ballot.options(), "ballot": ballot })
                 .to_string(),
+        }
+    }
+
+    /// A signature was accepted: convention id, version signed and receipt number.
+    pub fn signed(convention_id: Id, version: u32, receipt: Id) -> Self {
+        WidgetEvent {
+            name: "signed",
+            detail:
+                json!({ "conventionId": convention_id, "version": version, "receipt": receipt })
+                    .to_string(),
+        }
+    }
+
+    /// A signature was withdrawn.
+    pub fn withdrawn(convention_id: Id, receipt: Id) -> Self {
+        WidgetEvent {
+            name: "withdrawn",
+            detail: json!({ "conventionId": convention_id, "receipt": receipt }).to_string(),
         }
     }
 

@@ -1,11 +1,15 @@
 //! Tongxin's Leptos components (client-side rendering).
 //!
 //! * [`poll::PollWidget`] — the poll widget for all six kinds;
-//! * [`parts`] — parts every widget shares (result bars, notices, skeleton);
+//! * [`convention::ConventionWidget`] — read and sign a neighbourhood convention;
+//! * [`parts`] — parts every widget shares (result bars, progress bar, form fields, notices, skeleton);
 //! * [`i18n`] — the zh-CN / en message catalogue with host overrides;
 //! * [`events`] — what a widget tells its host page;
+//! * [`errors`] — problem codes as the resident reads them;
 //! * [`STYLES`] — the theme CSS, shipped as `tongxin.css` in the bundle.
 
+pub mod convention;
+pub mod errors;
 pub mod events;
 pub mod i18n;
 pub mod parts;

@@ -3,48 +3,21 @@
 
 use leptos::prelude::*;
 use tongxin_core::poll::{Ballot, Poll, PollDraft, PollKind, Stance, Tally};
-use tongxin_widgets::i18n::{I18n, Lang};
 use tongxin_widgets::parts::{BarRow, ResultBars};
 use tongxin_widgets::poll::draft::Draft;
 use tongxin_widgets::poll::form::BallotForm;
 use tongxin_widgets::poll::results::PollResultsView;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{HtmlElement, HtmlInputElement};
+use web_sys::HtmlElement;
+
+mod common;
+use common::{buttons, en, inputs, root, tick};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn poll(kind: PollKind, n: usize) -> Poll {
     PollDraft::new(1, "测试", kind, (1..=n).map(|i| format!("option {i}"))).into_poll(9, 0)
-}
-
-fn en() -> I18n {
-    I18n::new(Lang::En, Default::default())
-}
-
-fn root() -> HtmlElement {
-    let doc = web_sys::window().unwrap().document().unwrap();
-    let el: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
-    doc.body().unwrap().append_child(&el).unwrap();
-    el
-}
-
-async fn tick() {
-    gloo_timers::future::TimeoutFuture::new(0).await;
-}
-
-fn inputs(root: &HtmlElement, selector: &str) -> Vec<HtmlInputElement> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .map(|i| list.item(i).unwrap().unchecked_into())
-        .collect()
-}
-
-fn buttons(root: &HtmlElement, selector: &str) -> Vec<HtmlElement> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .map(|i| list.item(i).unwrap().unchecked_into())
-        .collect()
 }
 
 fn mount_form(p: Poll) -> (HtmlElement, RwSignal<Draft>, impl Drop) {

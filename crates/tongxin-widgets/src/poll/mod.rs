@@ -12,35 +12,21 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tongxin_client::{Backend, ClientError, IdemKey, identity};
+use tongxin_core::Id;
 use tongxin_core::contract::{MyBallot, PollView, ResultsView};
 use tongxin_core::eligibility::Eligibility;
 use tongxin_core::poll::{BallotError, PollStatus, ResultVisibility};
-use tongxin_core::{Id, Millis};
 
 use crate::events::{Emit, WidgetEvent};
 use crate::i18n::I18n;
-use crate::parts::{Notice, NoticeKind, Skeleton};
+use crate::parts::{HouseholdCodeField, Notice, NoticeKind, Skeleton};
 use draft::Draft;
 use form::BallotForm;
 use results::{PollResultsView, ballot_summary};
 
 /// What the resident sees for an error, in their language.
 pub fn error_text(e: &ClientError, i18n: &I18n) -> String {
-    match e {
-        ClientError::Network(_) => i18n.t("network_error"),
-        ClientError::Timeout => i18n.t("timeout"),
-        ClientError::RateLimited { retry_after_secs } => i18n.n("rate_limited", retry_after_secs),
-        ClientError::Problem(p) => match p.code() {
-            "already-voted" => i18n.t("already_voted"),
-            "poll-closed" => i18n.t("poll_closed"),
-            "poll-not-open" => i18n.t("poll_not_open"),
-            "invalid-code" => i18n.t("code_invalid"),
-            "code-required" => i18n.t("code_required"),
-            "voter-token-required" | "invalid-voter-token" => i18n.t("not_eligible_token"),
-            _ => i18n.x("invalid_ballot", &p.detail),
-        },
-        ClientError::Cancelled | ClientError::Decode(_) => i18n.x("invalid_ballot", e),
-    }
+    crate::errors::error_text(e, i18n, "invalid_ballot")
 }
 
 fn ballot_error_text(e: &BallotError, i18n: &I18n) -> String {
@@ -50,13 +36,6 @@ fn ballot_error_text(e: &BallotError, i18n: &I18n) -> String {
         BallotError::TooManyChoices { max, .. } => i18n.n("choose_up_to", max),
         other => i18n.x("invalid_ballot", other),
     }
-}
-
-/// Formats a time for the resident.
-pub fn format_time(ms: Millis, i18n: &I18n) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    d.to_locale_string(i18n.lang().tag(), &wasm_bindgen::JsValue::UNDEFINED)
-        .into()
 }
 
 /// The poll widget.
@@ -235,8 +214,8 @@ pub fn PollWidget(
             PollStatus::Scheduled => ("tx-badge", i.t("status_scheduled")),
         };
         let times = match (status, poll.opens_at, poll.closes_at) {
-            (PollStatus::Scheduled, Some(o), _) => Some(i.x("opens_at", format_time(o, &i))),
-            (PollStatus::Open, _, Some(c)) => Some(i.x("closes_at", format_time(c, &i))),
+            (PollStatus::Scheduled, Some(o), _) => Some(i.x("opens_at", i.time(o))),
+            (PollStatus::Open, _, Some(c)) => Some(i.x("closes_at", i.time(c))),
             _ => None,
         };
         let can_vote = status == PollStatus::Open && (!voted || editing.get());
@@ -245,25 +224,8 @@ pub fn PollWidget(
         let form = (can_vote && !token_missing).then(|| {
             let p = poll.clone();
             let i2 = i.clone();
-            let code_field = (poll.eligibility == Eligibility::Code && !editing.get()).then(|| {
-                let i3 = i2.clone();
-                view! {
-                    <label class="tx-field">
-                        <span class="tx-field-label">{i3.t("code_label")}</span>
-                        <input
-                            class="tx-input"
-                            type="text"
-                            autocomplete="off"
-                            autocapitalize="characters"
-                            inputmode="text"
-                            maxlength="32"
-                            prop:value=move || code.get()
-                            on:input=move |ev| code.set(event_target_value(&ev))
-                        />
-                        <span class="tx-hint">{i3.t("code_hint")}</span>
-                    </label>
-                }
-            });
+            let code_field = (poll.eligibility == Eligibility::Code && !editing.get())
+                .then(|| view! { <HouseholdCodeField code=code i18n=i2.clone() /> });
             let label = if editing.get() { i2.t("submit_change") } else { i2.t("vote") };
             let busy_label = i2.t("submitting");
             view! {

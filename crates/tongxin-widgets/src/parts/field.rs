@@ -1,0 +1,38 @@
+//! A form field: label, the input (given as children), a hint and the
+//! field's error right under it. The input should carry `id` and
+//! `aria-describedby=described_by(id)` so screen readers read hint and error.
+
+use leptos::prelude::*;
+
+/// The ids of a field's hint and error, for the input's `aria-describedby`.
+pub fn described_by(id: &str) -> String {
+    format!("{id}-hint {id}-error")
+}
+
+/// A labelled field with its error.
+#[component]
+pub fn Field(
+    /// The id of the input inside.
+    #[prop(into)]
+    id: String,
+    /// The label.
+    #[prop(into)]
+    label: String,
+    /// Help under the input (may change as the resident types).
+    #[prop(optional, into)]
+    hint: MaybeProp<String>,
+    /// The field's error, shown in red under the input.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+    /// The input.
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="tx-field" class:tx-invalid=move || error.with(Option::is_some)>
+            <label class="tx-field-label" for=id.clone()>{label}</label>
+            {children()}
+            <p class="tx-hint" id=format!("{id}-hint")>{move || hint.get()}</p>
+            <p class="tx-field-error" id=format!("{id}-error") aria-live="polite">{move || error.get()}</p>
+        </div>
+    }
+}
