@@ -119,7 +119,7 @@ async fn demo_seed_tells_the_kunming_story() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p["step"].as_str().unwrap().to_string())
+        .map(|c| c["proposal"]["step"].as_str().unwrap().to_string())
         .collect();
     for step in ["propose", "deliberate", "consult", "evaluate"] {
         assert!(steps.contains(step), "{step} missing from {steps:?}");

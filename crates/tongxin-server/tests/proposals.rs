@@ -405,7 +405,7 @@ async fn list_filters_sorts_and_pages() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|p| p["id"].as_i64().unwrap())
+            .map(|c| c["proposal"]["id"].as_i64().unwrap())
             .collect::<Vec<_>>()
     };
     assert_eq!(ids(&t.get("/api/v1/proposals").await), vec![c, b, a]);
@@ -470,4 +470,118 @@ async fn supports_are_exact_under_100_concurrent_supporters_with_retries() {
         t.get(&format!("/api/v1/proposals/{id}")).await["proposal"]["supports"],
         100
     );
+}
+
+#[tokio::test]
+async fn the_board_sorts_by_funding_progress_and_cards_carry_totals() {
+    let t = TestServer::start().await;
+    let s = t.scopes().await;
+    let (a, b, c) = (
+        submit(&t, s[4], 1).await,
+        submit(&t, s[4], 2).await,
+        submit(&t, s[4], 3).await,
+    );
+    for (id, goal) in [(a, 100_000), (b, 200_000)] {
+        let (st, _) = send(
+            t.admin(Method::PATCH, &format!("/api/v1/admin/proposals/{id}"))
+                .json(&json!({"funding_goal_fen": goal})),
+        )
+        .await;
+        assert_eq!(st, 200);
+    }
+    // a: 30 % funded, b: 75 % funded, c: no goal.
+    for (id, fen, n) in [(a, 30_000, 10), (b, 100_000, 11), (b, 50_000, 12)] {
+        let (st, v) = send(
+            t.req(Method::POST, &format!("/api/v1/proposals/{id}/pledges"))
+                .header("x-tongxin-device", device(n))
+                .json(&json!({"source": "resident", "amount_fen": fen})),
+        )
+        .await;
+        assert_eq!(st, 201, "{v}");
+    }
+    let ids = |v: &Value| {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["proposal"]["id"].as_i64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    let all = t.get("/api/v1/proposals?sort=funding").await;
+    assert_eq!(ids(&all), vec![b, a, c]);
+    assert_eq!(all["items"][0]["funding"]["pledged_total_fen"], 150_000);
+    assert_eq!(all["items"][0]["funding"]["goal_fen"], 200_000);
+    let p1 = t.get("/api/v1/proposals?sort=funding&limit=1").await;
+    assert_eq!(ids(&p1), vec![b]);
+    let p2 = t
+        .get(&format!(
+            "/api/v1/proposals?sort=funding&limit=5&cursor={}",
+            p1["next_cursor"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(ids(&p2), vec![a, c]);
+    assert!(
+        !all.to_string().contains("13800000000"),
+        "contacts never appear on the board"
+    );
+}
+
+#[tokio::test]
+async fn comments_reported_by_three_residents_are_hidden() {
+    let t = TestServer::start().await;
+    let s = t.scopes().await;
+    let id = submit(&t, s[4], 1).await;
+    let (st, c) = send(
+        t.req(Method::POST, &format!("/api/v1/proposals/{id}/comments"))
+            .header("x-tongxin-device", device(1))
+            .json(&json!({"author_name": "刘洋", "body": "广告：低价装修请联系"})),
+    )
+    .await;
+    assert_eq!(st, 201, "{c}");
+    let cid = c["id"].as_i64().unwrap();
+    let path = format!("/api/v1/proposals/{id}/comments/{cid}/reports");
+    let report = |n: usize| {
+        t.req(Method::POST, &path)
+            .header("x-tongxin-device", device(n))
+            .json(&json!({"reason": "广告"}))
+    };
+    for n in [2, 2, 3] {
+        let (st, v) = send(report(n)).await;
+        assert_eq!((st, v["hidden"].as_bool()), (200, Some(false)), "{v}");
+    }
+    let comments = format!("/api/v1/proposals/{id}/comments");
+    assert_eq!(t.get(&comments).await.as_array().unwrap().len(), 1);
+    let (st, v) = send(report(4)).await;
+    assert_eq!((st, v["hidden"].as_bool()), (200, Some(true)));
+    assert_eq!(t.get(&comments).await.as_array().unwrap().len(), 0);
+    // Unknown comments, other proposals' comments and oversized reasons are refused.
+    let before = t.snapshot();
+    expect_problem(
+        t.req(
+            Method::POST,
+            &format!("/api/v1/proposals/{id}/comments/999/reports"),
+        )
+        .header("x-tongxin-device", device(5))
+        .json(&json!({})),
+        404,
+        "not-found",
+    )
+    .await;
+    expect_problem(
+        t.req(Method::POST, &path)
+            .header("x-tongxin-device", device(5))
+            .json(&json!({"reason": "长".repeat(201)})),
+        422,
+        "validation-failed",
+    )
+    .await;
+    expect_problem(
+        t.req(Method::POST, &path)
+            .header("x-tongxin-device", device(5))
+            .json(&json!({"reason": 5})),
+        422,
+        "invalid-body",
+    )
+    .await;
+    assert_eq!(t.snapshot(), before);
 }

@@ -3,10 +3,15 @@
 //! disagree. Field meanings are documented in `/openapi.json`.
 
 mod convention;
+mod proposal;
 
 use serde::{Deserialize, Serialize};
 
 pub use convention::{ConventionView, SignatureCounts, SignatureReceipt, UnitCount};
+pub use proposal::{
+    EvaluationsView, LedgerView, ProposalCard, ProposalDetail, ProposalSort, PublicComment,
+    PublicEvaluation, ReportReceipt, SupportState,
+};
 
 use crate::poll::{Ballot, Poll, PollResults, PollStatus, ResultVisibility};
 use crate::{Id, Millis};

@@ -6,15 +6,19 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tongxin_core::Id;
+use tongxin_core::contract::{
+    EvaluationsView, LedgerView, ProposalCard, ProposalDetail, ReportReceipt,
+};
 use tongxin_core::eligibility::Eligibility;
 use tongxin_core::mask::mask_name;
-use tongxin_core::proposal::funding::{FundingSummary, LedgerEntry, Pledge, PledgeInput};
+use tongxin_core::proposal::funding::{Pledge, PledgeInput};
 use tongxin_core::proposal::{
     CommentInput, EvaluationInput, Proposal, ProposalDraft, Step, TransitionRecord,
 };
-use tongxin_core::score::{ScoreDistribution, ScoreSummary};
+use tongxin_core::score::ScoreDistribution;
+use tongxin_core::text::{FieldErrors, TextLimits};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -36,6 +40,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(support))
         .routes(routes!(unsupport))
         .routes(routes!(list_comments, add_comment))
+        .routes(routes!(report_comment))
         .routes(routes!(list_pledges, pledge))
         .routes(routes!(ledger))
         .routes(routes!(timeline))
@@ -66,17 +71,6 @@ pub struct ProposalListQuery {
     pub limit: Option<u32>,
 }
 
-/// A proposal with its funding and the viewer's support.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct ProposalDetail {
-    /// The proposal (proposer masked).
-    pub proposal: Proposal,
-    /// Funding totals.
-    pub funding: FundingSummary,
-    /// Whether the viewer (by device token) supports it; `null` if unknown.
-    pub supported_by_me: Option<bool>,
-}
-
 /// Comment order.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -85,31 +79,13 @@ pub struct CommentQuery {
     pub order: Option<String>,
 }
 
-/// The ledger with its totals.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct LedgerView {
-    /// Totals.
-    pub funding: FundingSummary,
-    /// Entries in order, each with the running balance.
-    pub entries: Vec<LedgerEntry>,
-}
-
-/// Evaluations with their summary.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct EvaluationsView {
-    /// Distribution, mean, satisfaction %.
-    pub summary: ScoreSummary,
-    /// Newest first.
-    pub items: Vec<PublicEvaluation>,
-}
-
 /// Proposals, filtered and sorted, with cursor pagination.
 #[utoipa::path(get, path = "/api/v1/proposals", tag = "proposals", params(ProposalListQuery),
-    responses((status = 200, body = Page<Proposal>), (status = 400, body = Problem)))]
+    responses((status = 200, body = Page<ProposalCard>), (status = 400, body = Problem)))]
 async fn list_proposals(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<ProposalListQuery>,
-) -> Result<Json<Page<Proposal>>, ApiError> {
+) -> Result<Json<Page<ProposalCard>>, ApiError> {
     let filter = ProposalFilter {
         step: q.step,
         scope_id: q.scope_id,
@@ -120,7 +96,14 @@ async fn list_proposals(
     };
     let page = s.store.list_proposals(filter).await?;
     Ok(Json(Page {
-        items: page.items.into_iter().map(public).collect(),
+        items: page
+            .items
+            .into_iter()
+            .map(|c| ProposalCard {
+                proposal: public(c.proposal),
+                funding: c.funding,
+            })
+            .collect(),
         next_cursor: page.next_cursor,
     }))
 }
@@ -235,6 +218,45 @@ async fn add_comment(
     Ok(reply(
         StatusCode::CREATED,
         s.store.add_comment(meta, id, voter, input).await?,
+    ))
+}
+
+/// A moderation report.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportInput {
+    /// Why, optional, up to 200 characters.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Reports a comment for moderation; hidden from the public list after
+/// three reports from different residents. Reporting again is a no-op.
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/comments/{comment_id}/reports", tag = "proposals",
+    params(("id" = i64, Path, description = "Proposal id"), ("comment_id" = i64, Path, description = "Comment id")),
+    request_body = ReportInput,
+    responses((status = 200, body = ReportReceipt), (status = 404, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
+async fn report_comment(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath((id, comment_id)): ApiPath<(Id, Id)>,
+    ApiJson(input): ApiJson<ReportInput>,
+) -> Result<Json<ReportReceipt>, ApiError> {
+    let reason = input
+        .reason
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty());
+    if let Some(r) = &reason {
+        let mut e = FieldErrors::new();
+        e.text("reason", r, TextLimits::line(1, 200));
+        e.into_result().map_err(ApiError::invalid)?;
+    }
+    let voter = s.voter(&ctx, POLICY)?;
+    let meta = ctx.write_meta(&voter.key, &reason)?;
+    Ok(Json(
+        s.store
+            .report_comment(meta, id, comment_id, voter, reason)
+            .await?,
     ))
 }
 

@@ -194,18 +194,10 @@ pub struct ScopeEdit {
     pub name_en: Option<String>,
 }
 
-pub use tongxin_core::contract::{Page, SignatureCounts, SignatureReceipt, UnitCount};
-
-/// Sort order of the proposal list.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ProposalSort {
-    /// Newest first.
-    #[default]
-    Newest,
-    /// Most supports first.
-    Supports,
-}
+pub use tongxin_core::contract::{
+    Page, ProposalCard, ProposalSort, PublicComment, PublicEvaluation, ReportReceipt,
+    SignatureCounts, SignatureReceipt, SupportState, UnitCount,
+};
 
 /// Filters of the proposal list.
 #[derive(Debug, Clone, Default)]
@@ -222,45 +214,6 @@ pub struct ProposalFilter {
     pub cursor: Option<String>,
     /// Page size.
     pub limit: u32,
-}
-
-/// A voter's support of a proposal, after a support or its withdrawal.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct SupportState {
-    /// Proposal.
-    pub proposal_id: Id,
-    /// Whether this voter now supports it.
-    pub supported: bool,
-    /// Supports now.
-    pub supports: u32,
-    /// Supports needed to leave the propose step.
-    pub threshold: u32,
-}
-
-/// A comment as the public sees it.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct PublicComment {
-    /// Id.
-    pub id: Id,
-    /// Top-level comment replied to.
-    pub parent_id: Option<Id>,
-    /// Masked author.
-    pub author: String,
-    /// Text.
-    pub body: String,
-    /// When.
-    pub created_at: Millis,
-}
-
-/// A public evaluation.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct PublicEvaluation {
-    /// 1–5.
-    pub score: u8,
-    /// Comment.
-    pub comment: Option<String>,
-    /// When.
-    pub created_at: Millis,
 }
 
 /// The storage interface.
@@ -362,7 +315,7 @@ pub trait Store: Send + Sync + 'static {
 
     // --- proposals
     /// Filtered, sorted, paginated list.
-    async fn list_proposals(&self, filter: ProposalFilter) -> StoreResult<Page<Proposal>>;
+    async fn list_proposals(&self, filter: ProposalFilter) -> StoreResult<Page<ProposalCard>>;
     /// One proposal.
     async fn get_proposal(&self, id: Id) -> StoreResult<Proposal>;
     /// Submits a proposal ([`Proposal`]).
@@ -389,6 +342,15 @@ pub trait Store: Send + Sync + 'static {
         voter: Voter,
         input: CommentInput,
     ) -> StoreResult<Reply>;
+    /// Records a moderation report of a comment by this voter.
+    async fn report_comment(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        comment_id: Id,
+        voter: Voter,
+        reason: Option<String>,
+    ) -> StoreResult<ReportReceipt>;
     /// Pledges, newest first.
     async fn list_pledges(&self, id: Id) -> StoreResult<Vec<Pledge>>;
     /// Adds a pledge ([`Pledge`]).

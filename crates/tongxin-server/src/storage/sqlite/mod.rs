@@ -32,6 +32,7 @@ const READERS: usize = 4;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_schema.sql"),
     include_str!("migrations/0002_signature_counts.sql"),
+    include_str!("migrations/0003_funding_rank_and_reports.sql"),
 ];
 
 type Job =

@@ -18,8 +18,8 @@ use tongxin_core::{Id, Millis};
 use super::conventions::page;
 use super::{check_code, decode_cursor, encode_cursor, from_json, polls, scopes, to_json};
 use crate::storage::{
-    Page, ProposalFilter, ProposalSort, PublicComment, PublicEvaluation, StoreError, StoreResult,
-    SupportState, Voter, WriteMeta,
+    Page, ProposalCard, ProposalFilter, ProposalSort, PublicComment, PublicEvaluation,
+    ReportReceipt, StoreError, StoreResult, SupportState, Voter, WriteMeta,
 };
 
 pub(crate) fn get(conn: &Connection, id: Id) -> StoreResult<Proposal> {
@@ -42,10 +42,24 @@ fn save(conn: &Connection, p: &Proposal) -> StoreResult<()> {
         to_json(p)?,
         p.id
     ])?;
+    rank_funding(conn, p.id)
+}
+
+/// Recomputes the funding progress the board sorts by (permille of the goal).
+fn rank_funding(conn: &Connection, id: Id) -> StoreResult<()> {
+    conn.prepare_cached(
+        "UPDATE proposals SET funding_permille = CASE
+            WHEN json_extract(data, '$.funding_goal_fen') > 0 THEN
+              COALESCE((SELECT SUM(amount_fen) FROM pledges WHERE pledges.proposal_id = proposals.id), 0) * 1000
+                / json_extract(data, '$.funding_goal_fen')
+            ELSE 0 END
+         WHERE id = ?1",
+    )?
+    .execute([id])?;
     Ok(())
 }
 
-pub(crate) fn list(conn: &Connection, f: &ProposalFilter) -> StoreResult<Page<Proposal>> {
+pub(crate) fn list(conn: &Connection, f: &ProposalFilter) -> StoreResult<Page<ProposalCard>> {
     let tree = scopes::tree(conn)?;
     let cursor = f
         .cursor
@@ -56,9 +70,12 @@ pub(crate) fn list(conn: &Connection, f: &ProposalFilter) -> StoreResult<Page<Pr
     let order = match f.sort {
         ProposalSort::Newest => "(created_at, id) < (?3, ?4) ORDER BY created_at DESC, id DESC",
         ProposalSort::Supports => "(supports, id) < (?3, ?4) ORDER BY supports DESC, id DESC",
+        ProposalSort::Funding => {
+            "(funding_permille, id) < (?3, ?4) ORDER BY funding_permille DESC, id DESC"
+        }
     };
     let sql = format!(
-        "SELECT data FROM proposals WHERE (?1 OR status = 'active') AND (?2 IS NULL OR step = ?2) AND {order}"
+        "SELECT data, funding_permille FROM proposals WHERE (?1 OR status = 'active') AND (?2 IS NULL OR step = ?2) AND {order}"
     );
     let mut st = conn.prepare_cached(&sql)?;
     let mut rows = st.query(params![f.include_closed, f.step.map(|s| s.as_str()), a, b])?;
@@ -66,17 +83,29 @@ pub(crate) fn list(conn: &Connection, f: &ProposalFilter) -> StoreResult<Page<Pr
     while let Some(r) = rows.next()? {
         let p: Proposal = from_json(&r.get::<_, String>(0)?)?;
         if f.scope_id.is_none_or(|s| tree.is_within(p.scope_id, s)) {
-            items.push(p);
+            items.push((p, r.get::<_, i64>(1)?));
             if items.len() > f.limit as usize {
                 break;
             }
         }
     }
     let sort = f.sort;
-    Ok(page(items, f.limit, move |p| match sort {
+    let page = page(items, f.limit, move |(p, rank)| match sort {
         ProposalSort::Newest => encode_cursor(&[p.created_at, p.id]),
         ProposalSort::Supports => encode_cursor(&[i64::from(p.supports), p.id]),
-    }))
+        ProposalSort::Funding => encode_cursor(&[*rank, p.id]),
+    });
+    let mut cards = Vec::with_capacity(page.items.len());
+    for (proposal, _) in page.items {
+        cards.push(ProposalCard {
+            funding: funding(conn, &proposal)?,
+            proposal,
+        });
+    }
+    Ok(Page {
+        items: cards,
+        next_cursor: page.next_cursor,
+    })
 }
 
 pub(crate) fn submit(
@@ -166,6 +195,44 @@ pub(crate) fn supports_it(conn: &Connection, id: Id, voter: &Voter) -> StoreResu
         .exists(params![id, voter.key])?)
 }
 
+/// A comment with this many reports is hidden until staff review it.
+pub const HIDE_AFTER_REPORTS: i64 = 3;
+
+/// Records one voter's moderation report of a comment (again is a no-op)
+/// and hides the comment once it has [`HIDE_AFTER_REPORTS`] reports.
+pub(crate) fn report_comment(
+    conn: &Connection,
+    meta: &WriteMeta,
+    id: Id,
+    comment_id: Id,
+    voter: &Voter,
+    reason: Option<&str>,
+) -> StoreResult<ReportReceipt> {
+    get(conn, id)?;
+    let exists = conn
+        .prepare_cached("SELECT 1 FROM comments WHERE id = ?1 AND proposal_id = ?2")?
+        .exists(params![comment_id, id])?;
+    if !exists {
+        return Err(StoreError::NotFound("comment"));
+    }
+    let added = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO comment_reports (comment_id, voter, reason, reported_at) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![comment_id, voter.key, reason, meta.now])?;
+    if added == 1 {
+        conn.prepare_cached("UPDATE comments SET reports = reports + 1 WHERE id = ?1")?
+            .execute([comment_id])?;
+    }
+    let reports: i64 = conn
+        .prepare_cached("SELECT reports FROM comments WHERE id = ?1")?
+        .query_row([comment_id], |r| r.get(0))?;
+    Ok(ReportReceipt {
+        comment_id,
+        hidden: reports >= HIDE_AFTER_REPORTS,
+    })
+}
+
 fn comment_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PublicComment> {
     let name: String = r.get(2)?;
     Ok(PublicComment {
@@ -185,7 +252,7 @@ pub(crate) fn comments(
     get(conn, id)?;
     let dir = if newest_first { "DESC" } else { "ASC" };
     let mut st = conn.prepare_cached(&format!(
-        "SELECT id, parent_id, author_name, body, created_at FROM comments WHERE proposal_id = ?1 ORDER BY id {dir} LIMIT 1000"
+        "SELECT id, parent_id, author_name, body, created_at FROM comments WHERE proposal_id = ?1 AND reports < {HIDE_AFTER_REPORTS} ORDER BY id {dir} LIMIT 1000"
     ))?;
     Ok(st
         .query_map([id], comment_row)?
@@ -301,11 +368,13 @@ pub(crate) fn pledge(
         "INSERT INTO pledges (proposal_id, voter, source, amount_fen, public_name, pledged_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![id, voter.key, source_str(input.source), input.amount_fen, name, meta.now])?;
+    let pledge_id = conn.last_insert_rowid();
+    rank_funding(conn, id)?;
     Ok(conn
         .prepare_cached(
             "SELECT id, source, amount_fen, public_name, pledged_at FROM pledges WHERE id = ?1",
         )?
-        .query_row([conn.last_insert_rowid()], pledge_row)?)
+        .query_row([pledge_id], pledge_row)?)
 }
 
 pub(crate) fn ledger(conn: &Connection, id: Id) -> StoreResult<Vec<LedgerEntry>> {

@@ -172,7 +172,7 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn list_proposals(&self, filter: ProposalFilter) -> StoreResult<Page<Proposal>> {
+    async fn list_proposals(&self, filter: ProposalFilter) -> StoreResult<Page<ProposalCard>> {
         self.read(|c| proposals::list(c, &filter))
     }
     async fn get_proposal(&self, id: Id) -> StoreResult<Proposal> {
@@ -213,6 +213,19 @@ impl Store for SqliteStore {
     ) -> StoreResult<Reply> {
         self.write(meta, move |c, m| {
             proposals::add_comment(c, m, id, &voter, &input)
+        })
+        .await
+    }
+    async fn report_comment(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        comment_id: Id,
+        voter: Voter,
+        reason: Option<String>,
+    ) -> StoreResult<ReportReceipt> {
+        self.write_typed(meta, move |c, m| {
+            proposals::report_comment(c, m, id, comment_id, &voter, reason.as_deref())
         })
         .await
     }

@@ -1,0 +1,128 @@
+//! Proposal shapes of REST contract v1: list cards, the detail with funding
+//! and the viewer's support, comments, the ledger and evaluations.
+
+use serde::{Deserialize, Serialize};
+
+use crate::proposal::Proposal;
+use crate::proposal::funding::{FundingSummary, LedgerEntry};
+use crate::score::ScoreSummary;
+use crate::{Id, Millis};
+
+/// Sort order of the proposal list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalSort {
+    /// Newest first.
+    #[default]
+    Newest,
+    /// Most supports first.
+    Supports,
+    /// Closest to (or furthest past) the funding goal first.
+    Funding,
+}
+
+impl ProposalSort {
+    /// The query value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProposalSort::Newest => "newest",
+            ProposalSort::Supports => "supports",
+            ProposalSort::Funding => "funding",
+        }
+    }
+}
+
+/// One proposal in a list, with its funding totals for the card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProposalCard {
+    /// The proposal (proposer masked).
+    pub proposal: Proposal,
+    /// Funding totals.
+    pub funding: FundingSummary,
+}
+
+/// A proposal with its funding and the viewer's support.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProposalDetail {
+    /// The proposal (proposer masked).
+    pub proposal: Proposal,
+    /// Funding totals.
+    pub funding: FundingSummary,
+    /// Whether the viewer (by device token) supports it; `null` if unknown.
+    pub supported_by_me: Option<bool>,
+}
+
+/// A voter's support of a proposal, after a support or its withdrawal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SupportState {
+    /// Proposal.
+    pub proposal_id: Id,
+    /// Whether this voter now supports it.
+    pub supported: bool,
+    /// Supports now.
+    pub supports: u32,
+    /// Supports needed to leave the propose step.
+    pub threshold: u32,
+}
+
+/// A comment as the public sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicComment {
+    /// Id.
+    pub id: Id,
+    /// Top-level comment replied to.
+    pub parent_id: Option<Id>,
+    /// Masked author.
+    pub author: String,
+    /// Text.
+    pub body: String,
+    /// When.
+    pub created_at: Millis,
+}
+
+/// A public evaluation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicEvaluation {
+    /// 1–5.
+    pub score: u8,
+    /// Comment.
+    pub comment: Option<String>,
+    /// When.
+    pub created_at: Millis,
+}
+
+/// The ledger with its totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LedgerView {
+    /// Totals.
+    pub funding: FundingSummary,
+    /// Entries in order, each with the running balance.
+    pub entries: Vec<LedgerEntry>,
+}
+
+/// Evaluations with their summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EvaluationsView {
+    /// Distribution, mean, satisfaction %.
+    pub summary: ScoreSummary,
+    /// Newest first.
+    pub items: Vec<PublicEvaluation>,
+}
+
+/// The answer to a moderation report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportReceipt {
+    /// The comment reported.
+    pub comment_id: Id,
+    /// Whether it is now hidden pending moderation.
+    pub hidden: bool,
+}
