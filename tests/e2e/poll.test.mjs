@@ -151,12 +151,14 @@ test('mount → unmount → mount leaves one widget and no duplicate listeners',
   });
   const toggle = page.locator('#toggle');
   await toggle.click();
-  await page.locator('#slot .tx-card').waitFor();
+  // The title appears once the poll has loaded (after `tongxin:ready`); the
+  // skeleton card would be there before.
+  await page.locator('#slot .tx-title').waitFor();
   await toggle.click(); // unmount
   await page.waitForFunction(() => document.getElementById('slot').shadowRoot.childNodes.length === 0);
   assert.equal(await page.locator('#slot').getAttribute('data-tongxin-mounted'), null);
   await toggle.click(); // mount again
-  await page.locator('#slot .tx-card').waitFor();
+  await page.locator('#slot .tx-title').waitFor();
   assert.equal(await page.locator('#slot .tx-card').count(), 1, 'exactly one widget');
   assert.equal(await page.locator('#slot .tx-root').count(), 1, 'exactly one root');
   await page.locator('#slot').getByRole('radio', { name: '22:00' }).check();

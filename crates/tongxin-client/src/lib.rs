@@ -17,8 +17,13 @@ pub mod rest;
 use async_trait::async_trait;
 use tongxin_core::Id;
 use tongxin_core::contract::{
-    BallotReceipt, ConventionView, MyBallot, Page, PollView, ResultsView, SignatureCounts,
-    SignatureReceipt,
+    BallotReceipt, ConventionView, EvaluationsView, LedgerView, MyBallot, Page, PollView,
+    ProposalCard, ProposalDetail, ProposalSort, PublicComment, PublicEvaluation, ReportReceipt,
+    ResultsView, SignatureCounts, SignatureReceipt, SupportState,
+};
+use tongxin_core::proposal::funding::{Pledge, PledgeInput};
+use tongxin_core::proposal::{
+    CommentInput, EvaluationInput, Proposal, ProposalDraft, Step, TransitionRecord,
 };
 use tongxin_core::convention::{PublicSignature, SignatureInput};
 use tongxin_core::poll::Ballot;
@@ -68,8 +73,62 @@ pub trait Backend {
     ) -> ClientResult<SignatureReceipt>;
     /// Withdraws the viewer's active signature.
     async fn withdraw(&self, id: Id, key: &IdemKey) -> ClientResult<SignatureReceipt>;
+    /// A page of proposal cards, filtered and sorted.
+    async fn proposals(&self, query: &ProposalQuery) -> ClientResult<Page<ProposalCard>>;
+    /// One proposal with its funding and the viewer's support.
+    async fn proposal(&self, id: Id) -> ClientResult<ProposalDetail>;
+    /// Submits a new proposal (it starts at 提议).
+    async fn submit_proposal(&self, draft: &ProposalDraft, key: &IdemKey)
+    -> ClientResult<Proposal>;
+    /// Supports a proposal in the propose step.
+    async fn support(&self, id: Id, key: &IdemKey) -> ClientResult<SupportState>;
+    /// Withdraws the viewer's support.
+    async fn unsupport(&self, id: Id, key: &IdemKey) -> ClientResult<SupportState>;
+    /// Every transition, oldest first.
+    async fn timeline(&self, id: Id) -> ClientResult<Vec<TransitionRecord>>;
+    /// Comments, threaded one level by `parent_id`.
+    async fn comments(&self, id: Id, newest_first: bool) -> ClientResult<Vec<PublicComment>>;
+    /// Adds a comment or a reply.
+    async fn add_comment(
+        &self,
+        id: Id,
+        input: &CommentInput,
+        key: &IdemKey,
+    ) -> ClientResult<PublicComment>;
+    /// Reports a comment for moderation.
+    async fn report_comment(&self, id: Id, comment_id: Id) -> ClientResult<ReportReceipt>;
+    /// Pledges, newest first.
+    async fn pledges(&self, id: Id) -> ClientResult<Vec<Pledge>>;
+    /// Pledges money toward the funding goal.
+    async fn pledge(&self, id: Id, input: &PledgeInput, key: &IdemKey) -> ClientResult<Pledge>;
+    /// The public ledger with its totals.
+    async fn ledger(&self, id: Id) -> ClientResult<LedgerView>;
+    /// Evaluations with their summary.
+    async fn evaluations(&self, id: Id) -> ClientResult<EvaluationsView>;
+    /// Rates the delivered result.
+    async fn evaluate(
+        &self,
+        id: Id,
+        input: &EvaluationInput,
+        key: &IdemKey,
+    ) -> ClientResult<PublicEvaluation>;
     /// Sets the household code used for `code` items.
     fn set_household_code(&self, code: Option<String>);
     /// Cancels every request in flight (the widget is going away).
     fn cancel_all(&self);
+}
+
+/// What the proposal board asks for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProposalQuery {
+    /// Only inside this scope. Default: everywhere.
+    pub scope_id: Option<Id>,
+    /// Only this step. Default: every step.
+    pub step: Option<Step>,
+    /// Order. Default newest first.
+    pub sort: ProposalSort,
+    /// Cursor of the next page.
+    pub cursor: Option<String>,
+    /// Page size. Default 20 (sent as the server's default when 0).
+    pub limit: u32,
 }

@@ -13,8 +13,13 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tongxin_core::Id;
 use tongxin_core::contract::{
-    BallotReceipt, ConventionView, MyBallot, Page, PollView, Problem, ResultsView, SignatureCounts,
-    SignatureReceipt,
+    BallotReceipt, ConventionView, EvaluationsView, LedgerView, MyBallot, Page, PollView,
+    Problem, ProposalCard, ProposalDetail, PublicComment, PublicEvaluation, ReportReceipt,
+    ResultsView, SignatureCounts, SignatureReceipt, SupportState,
+};
+use tongxin_core::proposal::funding::{Pledge, PledgeInput};
+use tongxin_core::proposal::{
+    CommentInput, EvaluationInput, Proposal, ProposalDraft, TransitionRecord,
 };
 use tongxin_core::convention::{PublicSignature, SignatureInput};
 use tongxin_core::poll::Ballot;
@@ -22,7 +27,7 @@ use tongxin_core::scope::Scope;
 use web_sys::AbortController;
 
 use crate::identity::{IdemKey, device_token};
-use crate::{Backend, ClientError, ClientResult};
+use crate::{Backend, ClientError, ClientResult, ProposalQuery};
 
 /// Settings of a [`RestBackend`].
 #[derive(Debug, Clone, PartialEq)]
@@ -285,6 +290,144 @@ impl Backend for RestBackend {
             Method::DELETE,
             &format!("/conventions/{id}/signatures/mine"),
             None,
+            Some(key),
+        )
+        .await
+    }
+
+    async fn proposals(&self, q: &ProposalQuery) -> ClientResult<Page<ProposalCard>> {
+        let mut path = format!("/proposals?sort={}", q.sort.as_str());
+        if q.limit > 0 {
+            path.push_str(&format!("&limit={}", q.limit));
+        }
+        if let Some(s) = q.scope_id {
+            path.push_str(&format!("&scope_id={s}"));
+        }
+        if let Some(step) = q.step {
+            path.push_str(&format!("&step={}", step.as_str()));
+        }
+        if let Some(c) = &q.cursor {
+            path.push_str("&cursor=");
+            path.push_str(&String::from(js_sys::encode_uri_component(c)));
+        }
+        self.json(Method::GET, &path, None, None).await
+    }
+
+    async fn proposal(&self, id: Id) -> ClientResult<ProposalDetail> {
+        self.json(Method::GET, &format!("/proposals/{id}"), None, None)
+            .await
+    }
+
+    async fn submit_proposal(
+        &self,
+        draft: &ProposalDraft,
+        key: &IdemKey,
+    ) -> ClientResult<Proposal> {
+        self.json(Method::POST, "/proposals", body(draft)?, Some(key))
+            .await
+    }
+
+    async fn support(&self, id: Id, key: &IdemKey) -> ClientResult<SupportState> {
+        self.json(
+            Method::POST,
+            &format!("/proposals/{id}/supports"),
+            None,
+            Some(key),
+        )
+        .await
+    }
+
+    async fn unsupport(&self, id: Id, key: &IdemKey) -> ClientResult<SupportState> {
+        self.json(
+            Method::DELETE,
+            &format!("/proposals/{id}/supports/mine"),
+            None,
+            Some(key),
+        )
+        .await
+    }
+
+    async fn timeline(&self, id: Id) -> ClientResult<Vec<TransitionRecord>> {
+        self.json(Method::GET, &format!("/proposals/{id}/timeline"), None, None)
+            .await
+    }
+
+    async fn comments(&self, id: Id, newest_first: bool) -> ClientResult<Vec<PublicComment>> {
+        let order = if newest_first { "newest" } else { "oldest" };
+        self.json(
+            Method::GET,
+            &format!("/proposals/{id}/comments?order={order}"),
+            None,
+            None,
+        )
+        .await
+    }
+
+    async fn add_comment(
+        &self,
+        id: Id,
+        input: &CommentInput,
+        key: &IdemKey,
+    ) -> ClientResult<PublicComment> {
+        self.json(
+            Method::POST,
+            &format!("/proposals/{id}/comments"),
+            body(input)?,
+            Some(key),
+        )
+        .await
+    }
+
+    async fn report_comment(&self, id: Id, comment_id: Id) -> ClientResult<ReportReceipt> {
+        self.json(
+            Method::POST,
+            &format!("/proposals/{id}/comments/{comment_id}/reports"),
+            Some("{}".into()),
+            None,
+        )
+        .await
+    }
+
+    async fn pledges(&self, id: Id) -> ClientResult<Vec<Pledge>> {
+        self.json(Method::GET, &format!("/proposals/{id}/pledges"), None, None)
+            .await
+    }
+
+    async fn pledge(&self, id: Id, input: &PledgeInput, key: &IdemKey) -> ClientResult<Pledge> {
+        self.json(
+            Method::POST,
+            &format!("/proposals/{id}/pledges"),
+            body(input)?,
+            Some(key),
+        )
+        .await
+    }
+
+    async fn ledger(&self, id: Id) -> ClientResult<LedgerView> {
+        self.json(Method::GET, &format!("/proposals/{id}/ledger"), None, None)
+            .await
+    }
+
+    async fn evaluations(&self, id: Id) -> ClientResult<EvaluationsView> {
+        self.json(
+            Method::GET,
+            &format!("/proposals/{id}/evaluations"),
+            None,
+            None,
+        )
+        .await
+    }
+
+    async fn evaluate(
+        &self,
+        id: Id,
+        input: &EvaluationInput,
+        key: &IdemKey,
+    ) -> ClientResult<PublicEvaluation> {
+        self.json(
+            Method::POST,
+            &format!("/proposals/{id}/evaluations"),
+            body(input)?,
             Some(key),
         )
         .await

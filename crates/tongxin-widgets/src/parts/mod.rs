@@ -1,14 +1,23 @@
 //! Parts shared by every widget: result bars, progress bar, form fields,
-//! the household-code input, status notices, the skeleton.
+//! the household-code input, the 1–5 rating, the five-step stepper, the
+//! timeline, status notices, the skeleton.
 
 pub mod code_field;
 pub mod field;
 pub mod notice;
 pub mod progress;
+pub mod rating;
 pub mod result_bars;
+pub mod score_summary;
+pub mod stepper;
+pub mod timeline;
 
 pub use code_field::HouseholdCodeField;
 pub use field::{Field, described_by};
 pub use notice::{Notice, NoticeKind, Skeleton};
 pub use progress::ProgressBar;
+pub use rating::RatingInput;
 pub use result_bars::{BarRow, ResultBars};
+pub use score_summary::{ScoreSummaryView, fmt1};
+pub use stepper::{Stepper, step_key};
+pub use timeline::{Timeline, TimelineEntry};

@@ -16,7 +16,15 @@ pub fn ProgressBar(
     /// What the figures mean, e.g. "412 of 500 signatures" (shown and read out).
     #[prop(into)]
     text: Signal<String>,
+    /// Of `value`, this much is drawn first in a second colour (e.g. residents'
+    /// pledges before organisations'). Default: one colour.
+    #[prop(optional, into)]
+    first_part: Option<Signal<u64>>,
 ) -> impl IntoView {
+    let share = move |v: u64| {
+        let m = max.get();
+        if m == 0 { 0.0 } else { (v as f64 * 100.0 / m as f64).min(100.0) }
+    };
     let percent = move || {
         let (v, m) = (value.get(), max.get());
         if m == 0 {
@@ -35,7 +43,13 @@ pub fn ProgressBar(
                 aria-valuenow=move || value.get().min(max.get()).to_string()
                 aria-valuetext=move || text.get()
             >
-                <div class="tx-progress-fill" style:width=move || format!("{:.1}%", percent())></div>
+                {first_part.map(|p| view! {
+                    <div class="tx-progress-fill tx-progress-first" style:width=move || format!("{:.1}%", share(p.get().min(value.get())))></div>
+                })}
+                <div class="tx-progress-fill" style:width=move || {
+                    let first = first_part.map(|p| p.get().min(value.get())).unwrap_or(0);
+                    format!("{:.1}%", (percent() - share(first)).max(0.0))
+                }></div>
             </div>
             <p class="tx-progress-text" aria-hidden="true">{move || text.get()}</p>
         </div>

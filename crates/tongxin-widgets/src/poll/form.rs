@@ -7,6 +7,7 @@ use tongxin_core::poll::{Poll, PollKind, Stance};
 use wasm_bindgen::JsCast;
 
 use super::draft::Draft;
+use crate::parts::RatingInput;
 use crate::i18n::I18n;
 
 /// The inputs for `poll`, bound to `draft`.
@@ -137,31 +138,16 @@ fn scores(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n, name: String) -> imp
         .iter()
         .map(|o| {
             let id = o.id;
-            let group = format!("{name}-{id}");
             view! {
-                <fieldset class="tx-fieldset">
-                    <legend class="tx-item-label">{o.label.clone()}</legend>
-                    <div class="tx-segmented tx-stars">
-                        {(1u8..=5)
-                            .map(|s| {
-                                view! {
-                                    <label class="tx-segment">
-                                        <input
-                                            type="radio"
-                                            name=group.clone()
-                                            value=s.to_string()
-                                            prop:checked=move || draft.with(|d| d.score.get(&id) == Some(&s))
-                                            on:change=move |_| draft.update(|d| {
-                                                d.score.insert(id, s);
-                                            })
-                                        />
-                                        <span>{i18n.n("score_n", s)}</span>
-                                    </label>
-                                }
-                            })
-                            .collect_view()}
-                    </div>
-                </fieldset>
+                <RatingInput
+                    legend=o.label.clone()
+                    name=format!("{name}-{id}")
+                    value=Signal::derive(move || draft.with(|d| d.score.get(&id).copied()))
+                    on_change=Callback::new(move |s| draft.update(|d| {
+                        d.score.insert(id, s);
+                    }))
+                    i18n=i18n.clone()
+                />
             }
         })
         .collect_view();

@@ -4,15 +4,7 @@ use leptos::prelude::*;
 use tongxin_core::poll::{Ballot, Poll, PollResults};
 
 use crate::i18n::I18n;
-use crate::parts::{BarRow, ResultBars};
-
-fn fmt1(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.1}")
-    }
-}
+use crate::parts::{BarRow, ResultBars, ScoreSummaryView, fmt1};
 
 fn bars(i18n: &I18n, rows: Vec<BarRow>, threshold: Option<(f64, String)>, figure: &str) -> AnyView {
     let (t, tl) = threshold.map_or((None, String::new()), |(t, l)| (Some(t), l));
@@ -93,34 +85,8 @@ pub fn PollResultsView(
         PollResults::Score { options } => options
             .iter()
             .map(|o| {
-                let s = &o.summary;
-                let total = s.count.max(1) as f64;
-                let rows = (1..=5)
-                    .rev()
-                    .map(|score| {
-                        let c = s.distribution.0[score - 1];
-                        BarRow {
-                            label: i18n.n("score_n", score),
-                            value: c.to_string(),
-                            percent: c as f64 * 100.0 / total,
-                            highlight: score >= 4,
-                        }
-                    })
-                    .collect();
-                let head = format!(
-                    "{} · {} · {}",
-                    o.label,
-                    i18n.x("mean", s.mean.map_or("–".into(), fmt1)),
-                    i18n.x(
-                        "satisfaction",
-                        s.satisfaction_percent.map_or("–".into(), fmt1)
-                    )
-                );
-                view! {
-                    <h4 class="tx-subhead">{head}</h4>
-                    {bars(&i18n, rows, None, "count")}
-                }
-                .into_any()
+                view! { <ScoreSummaryView title=o.label.clone() summary=o.summary.clone() i18n=i18n.clone() /> }
+                    .into_any()
             })
             .collect_view()
             .into_any(),
