@@ -24,14 +24,14 @@ function freePort() {
   });
 }
 
-/** Starts the server on a free port with a fresh database and the demo data. */
-export async function startServer() {
+/** Starts the server on a free port with a fresh database and the demo data; `env` adds settings. */
+export async function startServer(env = {}) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'tongxin-e2e-'));
   const base = `http://127.0.0.1:${port}`;
   const proc = spawn(process.env.TONGXIN_SERVER_BIN, ['--demo', '--db', join(dir, 'e2e.sqlite'), '--listen', `127.0.0.1:${port}`,
     '--www', process.env.TONGXIN_WWW, '--bundle', process.env.TONGXIN_BUNDLE], {
-    env: { ...process.env, TONGXIN_ADMIN_TOKEN: ADMIN, TONGXIN_CORS_ORIGINS: base, RUST_LOG: 'warn' },
+    env: { ...process.env, TONGXIN_ADMIN_TOKEN: ADMIN, TONGXIN_CORS_ORIGINS: base, RUST_LOG: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   for (let i = 0; i < 200; i++) {

@@ -21,12 +21,12 @@ use tongxin_core::contract::{
     ProposalCard, ProposalDetail, ProposalSort, PublicComment, PublicEvaluation, ReportReceipt,
     ResultsView, SignatureCounts, SignatureReceipt, SupportState,
 };
+use tongxin_core::convention::{PublicSignature, SignatureInput};
+use tongxin_core::poll::Ballot;
 use tongxin_core::proposal::funding::{Pledge, PledgeInput};
 use tongxin_core::proposal::{
     CommentInput, EvaluationInput, Proposal, ProposalDraft, Step, TransitionRecord,
 };
-use tongxin_core::convention::{PublicSignature, SignatureInput};
-use tongxin_core::poll::Ballot;
 use tongxin_core::scope::Scope;
 
 pub use error::ClientError;

@@ -13,16 +13,16 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tongxin_core::Id;
 use tongxin_core::contract::{
-    BallotReceipt, ConventionView, EvaluationsView, LedgerView, MyBallot, Page, PollView,
-    Problem, ProposalCard, ProposalDetail, PublicComment, PublicEvaluation, ReportReceipt,
-    ResultsView, SignatureCounts, SignatureReceipt, SupportState,
+    BallotReceipt, ConventionView, EvaluationsView, LedgerView, MyBallot, Page, PollView, Problem,
+    ProposalCard, ProposalDetail, PublicComment, PublicEvaluation, ReportReceipt, ResultsView,
+    SignatureCounts, SignatureReceipt, SupportState,
 };
+use tongxin_core::convention::{PublicSignature, SignatureInput};
+use tongxin_core::poll::Ballot;
 use tongxin_core::proposal::funding::{Pledge, PledgeInput};
 use tongxin_core::proposal::{
     CommentInput, EvaluationInput, Proposal, ProposalDraft, TransitionRecord,
 };
-use tongxin_core::convention::{PublicSignature, SignatureInput};
-use tongxin_core::poll::Ballot;
 use tongxin_core::scope::Scope;
 use web_sys::AbortController;
 
@@ -348,8 +348,13 @@ impl Backend for RestBackend {
     }
 
     async fn timeline(&self, id: Id) -> ClientResult<Vec<TransitionRecord>> {
-        self.json(Method::GET, &format!("/proposals/{id}/timeline"), None, None)
-            .await
+        self.json(
+            Method::GET,
+            &format!("/proposals/{id}/timeline"),
+            None,
+            None,
+        )
+        .await
     }
 
     async fn comments(&self, id: Id, newest_first: bool) -> ClientResult<Vec<PublicComment>> {

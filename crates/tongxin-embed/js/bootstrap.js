@@ -9,7 +9,7 @@ export const ready = __tongxinReady;
 
 /**
  * Mounts a widget on `element`.
- * config: { widget: "poll" | "convention", id, api?, lang?, theme?, strings?, voterToken? }
+ * config: { widget: "poll" | "convention" | "proposals" | "proposal", id, scope?, api?, lang?, theme?, strings?, voterToken? }
  * Returns a handle; `handle.unmount()` removes the widget and its listeners.
  */
 export async function mount(element, config) {
@@ -27,6 +27,7 @@ class TongxinElement extends HTMLElement {
         this.__tongxin = mountRaw(this, {
           widget: kind,
           id: this.getAttribute(`${kind}-id`) ?? this.getAttribute('item-id'),
+          scope: this.getAttribute('scope'),
           api: this.getAttribute('api'),
           lang: this.getAttribute('lang'),
           theme: this.getAttribute('theme'),
@@ -46,7 +47,7 @@ class TongxinElement extends HTMLElement {
 }
 
 if (typeof customElements !== 'undefined') {
-  for (const widget of ['poll', 'convention']) {
+  for (const widget of ['poll', 'convention', 'proposals', 'proposal']) {
     if (!customElements.get(`tongxin-${widget}`)) {
       customElements.define(`tongxin-${widget}`, class extends TongxinElement { static widget = widget; });
     }

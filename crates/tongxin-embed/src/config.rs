@@ -11,10 +11,15 @@ use tongxin_core::Id;
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MountConfig {
-    /// Which widget: `poll` or `convention`.
+    /// Which widget: `poll`, `convention`, `proposals` (the board) or `proposal`.
     pub widget: String,
-    /// The item's id (number or numeric string).
+    /// The item's id (number or numeric string); for the `proposals` board
+    /// the optional scope id instead.
+    #[serde(default)]
     pub id: serde_json::Value,
+    /// The board's scope (`proposals` only; `data-scope`).
+    #[serde(default)]
+    pub scope: Option<serde_json::Value>,
     /// API base, e.g. `https://example.org/api`; default: this page's origin + `/api`.
     #[serde(default)]
     pub api: Option<String>,
@@ -33,7 +38,7 @@ pub struct MountConfig {
 }
 
 /// Widgets this bundle can draw.
-pub const WIDGETS: &[&str] = &["poll", "convention"];
+pub const WIDGETS: &[&str] = &["poll", "convention", "proposals", "proposal"];
 
 impl MountConfig {
     /// Reads the `data-*` attributes of an auto-mounted element.
@@ -50,6 +55,7 @@ impl MountConfig {
             id: get("id")
                 .map(serde_json::Value::String)
                 .unwrap_or(serde_json::Value::Null),
+            scope: get("scope").map(serde_json::Value::String),
             api: get("api"),
             lang: get("lang"),
             theme: get("theme"),
@@ -58,7 +64,8 @@ impl MountConfig {
         })
     }
 
-    /// Checks the widget name and the id; returns the numeric id.
+    /// Checks the widget name and the id; returns the numeric id (for the
+    /// `proposals` board: the scope id, 0 for everywhere).
     pub fn validate(&self) -> Result<Id, String> {
         if !WIDGETS.contains(&self.widget.as_str()) {
             return Err(format!(
@@ -67,11 +74,22 @@ impl MountConfig {
                 WIDGETS.join(", ")
             ));
         }
-        let id = match &self.id {
+        let number = |v: &serde_json::Value| match v {
             serde_json::Value::Number(n) => n.as_i64(),
             serde_json::Value::String(s) => s.trim().parse().ok(),
             _ => None,
         };
+        if self.widget == "proposals" {
+            return match self.scope.as_ref().filter(|s| !s.is_null()) {
+                None => Ok(0),
+                Some(s) => number(s).filter(|s| *s > 0).ok_or_else(|| {
+                    format!(
+                        "the proposals board needs a positive numeric scope (data-scope), got {s}"
+                    )
+                }),
+            };
+        }
+        let id = number(&self.id);
         match id {
             Some(id) if id > 0 => Ok(id),
             _ => Err(format!(
@@ -119,5 +137,20 @@ mod tests {
                 .is_err()
         );
         assert!(cfg(&[("tongxin", "poll"), ("id", "1"), ("strings", "[1]")]).is_err());
+        assert_eq!(cfg(&[("tongxin", "proposals")]).unwrap().validate(), Ok(0));
+        assert_eq!(
+            cfg(&[("tongxin", "proposals"), ("scope", "12")])
+                .unwrap()
+                .validate(),
+            Ok(12)
+        );
+        assert!(
+            cfg(&[("tongxin", "proposals"), ("scope", "x")])
+                .unwrap()
+                .validate()
+                .unwrap_err()
+                .contains("scope")
+        );
+        assert!(cfg(&[("tongxin", "proposal")]).unwrap().validate().is_err());
     }
 }

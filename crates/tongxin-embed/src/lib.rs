@@ -23,6 +23,7 @@ use tongxin_widgets::convention::ConventionWidget;
 use tongxin_widgets::events::{Emit, WidgetEvent};
 use tongxin_widgets::i18n::{I18n, Lang};
 use tongxin_widgets::poll::PollWidget;
+use tongxin_widgets::proposal::{ProposalBoard, ProposalWidget};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
@@ -154,6 +155,13 @@ pub fn mount_on(host: HtmlElement, cfg: MountConfig, auto: bool) -> Result<u32, 
     let view: Box<dyn std::any::Any> = match cfg.widget.as_str() {
         "convention" => Box::new(leptos::mount::mount_to(root, move || {
             view! { <ConventionWidget convention_id=id backend=widget_backend i18n=i18n has_voter_token=has_voter_token emit=emit /> }
+        })),
+        "proposals" => Box::new(leptos::mount::mount_to(root, move || {
+            let scope = (id > 0).then_some(id);
+            view! { <ProposalBoard scope_id=scope backend=widget_backend i18n=i18n emit=emit /> }
+        })),
+        "proposal" => Box::new(leptos::mount::mount_to(root, move || {
+            view! { <ProposalWidget proposal_id=id backend=widget_backend i18n=i18n emit=emit /> }
         })),
         _ => Box::new(leptos::mount::mount_to(root, move || {
             view! { <PollWidget poll_id=id backend=widget_backend i18n=i18n has_voter_token=has_voter_token emit=emit /> }

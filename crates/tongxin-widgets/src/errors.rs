@@ -20,6 +20,13 @@ const PROBLEMS: &[(&str, &str)] = &[
     ("voter-token-required", "not_eligible_token"),
     ("invalid-voter-token", "not_eligible_token"),
     ("validation-failed", "check_fields"),
+    ("proposal-not-active", "not_active"),
+    ("support-closed", "support_closed"),
+    ("comments-closed", "comments_closed"),
+    ("evaluation-not-open", "being_delivered"),
+    ("no-funding", "no_funding"),
+    ("already-supported", "already_supported"),
+    ("already-evaluated", "already_evaluated"),
 ];
 
 /// The resident's text for `e`; problems without a catalogue entry use

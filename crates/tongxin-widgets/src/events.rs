@@ -1,5 +1,6 @@
 //! Events a widget announces to its host page (`tongxin:ready`,
-//! `tongxin:voted`, `tongxin:signed`, `tongxin:withdrawn`, `tongxin:error`). The embed layer turns them into DOM
+//! `tongxin:voted`, `tongxin:signed`, `tongxin:withdrawn`, `tongxin:supported`, `tongxin:pledged`,
+//! `tongxin:proposal-submitted`, `tongxin:evaluated`, `tongxin:error`). The embed layer turns them into DOM
 //! `CustomEvent`s on the host element.
 
 use std::rc::Rc;
@@ -54,6 +55,40 @@ impl WidgetEvent {
         WidgetEvent {
             name: "withdrawn",
             detail: json!({ "conventionId": convention_id, "receipt": receipt }).to_string(),
+        }
+    }
+
+    /// The viewer supported a proposal (or withdrew their support).
+    pub fn supported(proposal_id: Id, supported: bool, supports: u32) -> Self {
+        WidgetEvent {
+            name: "supported",
+            detail:
+                json!({ "proposalId": proposal_id, "supported": supported, "supports": supports })
+                    .to_string(),
+        }
+    }
+
+    /// A pledge was recorded.
+    pub fn pledged(proposal_id: Id, amount_fen: i64) -> Self {
+        WidgetEvent {
+            name: "pledged",
+            detail: json!({ "proposalId": proposal_id, "amountFen": amount_fen }).to_string(),
+        }
+    }
+
+    /// A new proposal was submitted.
+    pub fn proposal_submitted(proposal_id: Id) -> Self {
+        WidgetEvent {
+            name: "proposal-submitted",
+            detail: json!({ "proposalId": proposal_id }).to_string(),
+        }
+    }
+
+    /// The viewer rated a delivered project.
+    pub fn evaluated(proposal_id: Id, score: u8) -> Self {
+        WidgetEvent {
+            name: "evaluated",
+            detail: json!({ "proposalId": proposal_id, "score": score }).to_string(),
         }
     }
 

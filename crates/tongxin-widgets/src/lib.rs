@@ -2,18 +2,23 @@
 //!
 //! * [`poll::PollWidget`] — the poll widget for all six kinds;
 //! * [`convention::ConventionWidget`] — read and sign a neighbourhood convention;
+//! * [`proposal::ProposalBoard`], [`proposal::ProposalWidget`] — residents'
+//!   project proposals through the five steps, with co-funding;
+//! * [`action`] — one resident action in flight (key, busy, error);
 //! * [`parts`] — parts every widget shares (result bars, progress bar, form fields, notices, skeleton);
 //! * [`i18n`] — the zh-CN / en message catalogue with host overrides;
 //! * [`events`] — what a widget tells its host page;
 //! * [`errors`] — problem codes as the resident reads them;
 //! * [`STYLES`] — the theme CSS, shipped as `tongxin.css` in the bundle.
 
+pub mod action;
 pub mod convention;
 pub mod errors;
 pub mod events;
 pub mod i18n;
 pub mod parts;
 pub mod poll;
+pub mod proposal;
 
 /// The widgets' stylesheet (theme through `--tongxin-*` custom properties).
 pub const STYLES: &str = include_str!("../styles/tongxin.css");

@@ -244,6 +244,37 @@ impl FundingSummary {
     }
 }
 
+/// Reads an amount typed in yuan ("8600", "8,600.5", "¥ 0.01") as fen,
+/// without floats; `None` for anything else (negative, more than two
+/// decimals, letters, beyond [`MAX_AMOUNT_FEN`](super::MAX_AMOUNT_FEN)).
+pub fn parse_yuan(text: &str) -> Option<i64> {
+    let t: String = text
+        .trim()
+        .trim_start_matches(['¥', '￥'])
+        .chars()
+        .filter(|c| *c != ',' && *c != '，' && !c.is_whitespace())
+        .collect();
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    if whole.is_empty() && frac.is_empty()
+        || whole.len() > 12
+        || frac.len() > 2
+        || !whole
+            .chars()
+            .chain(frac.chars())
+            .all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let yuan: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let cents: i64 = format!("{frac:0<2}").parse().ok()?;
+    let fen = yuan.checked_mul(100)?.checked_add(cents)?;
+    (fen <= super::MAX_AMOUNT_FEN).then_some(fen)
+}
+
 /// Formats fen as yuan with thousands separators: 860000 → "8,600.00".
 pub fn format_yuan(fen: i64) -> String {
     let neg = fen < 0;

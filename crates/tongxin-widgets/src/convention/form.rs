@@ -10,10 +10,9 @@ use wasm_bindgen::JsCast;
 
 use super::draft::SignDraft;
 use super::signatories::role_key;
-use super::unit_picker::UnitPicker;
-use super::units::Unit;
 use crate::i18n::I18n;
 use crate::parts::{Field, HouseholdCodeField, described_by};
+use crate::parts::{Unit, UnitPicker};
 
 const ROLES: [(SignerRole, &str); 3] = [
     (SignerRole::Resident, "resident"),

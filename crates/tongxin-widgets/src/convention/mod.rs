@@ -8,8 +8,6 @@ pub mod form;
 pub mod receipt;
 pub mod signatories;
 pub mod text;
-pub mod unit_picker;
-pub mod units;
 
 use std::rc::Rc;
 use std::time::Duration;
@@ -28,12 +26,12 @@ use crate::errors::error_text;
 use crate::events::{Emit, WidgetEvent};
 use crate::i18n::I18n;
 use crate::parts::{BarRow, Notice, NoticeKind, ProgressBar, ResultBars, Skeleton};
+use crate::parts::{Unit, units_within};
 use draft::SignDraft;
 use form::SignForm;
 use receipt::SignedReceipt;
 use signatories::Signatories;
 use text::ConventionText;
-use units::{Unit, units_within};
 
 /// Signatures fetched per page of the public list.
 const PAGE: u32 = 20;
@@ -93,7 +91,7 @@ pub fn ConventionWidget(
     let code = RwSignal::new(identity::load(&format!("code:convention:{id}")).unwrap_or_default());
     let pending_key: StoredValue<Option<IdemKey>> = StoredValue::new(None);
     let fire = move |e: WidgetEvent| {
-        emit.with_value(|f| {
+        emit.try_with_value(|f| {
             if let Some(f) = f {
                 f(e)
             }
@@ -108,7 +106,10 @@ pub fn ConventionWidget(
 
     let refresh_counts = move || {
         spawn_local(async move {
-            if let Ok(c) = backend.get_value().signature_counts(id).await {
+            let Some(b) = backend.try_get_value() else {
+                return;
+            };
+            if let Ok(c) = b.signature_counts(id).await {
                 counts.set(Some(c));
                 extra.set(0);
             }
@@ -118,7 +119,10 @@ pub fn ConventionWidget(
         list_loading.set(true);
         spawn_local(async move {
             let after = if first { None } else { cursor.get_untracked() };
-            if let Ok(page) = backend.get_value().signatures(id, after, PAGE).await {
+            let Some(b) = backend.try_get_value() else {
+                return;
+            };
+            if let Ok(page) = b.signatures(id, after, PAGE).await {
                 cursor.set(page.next_cursor);
                 if first {
                     list.set(page.items);
@@ -135,7 +139,10 @@ pub fn ConventionWidget(
             let server = if code_unknown {
                 None
             } else {
-                backend.get_value().my_signatures(id).await.ok()
+                let Some(b) = backend.try_get_value() else {
+                    return;
+                };
+                b.my_signatures(id).await.ok()
             };
             mine.set(match server {
                 Some(list) => list.into_iter().next(),
@@ -150,7 +157,10 @@ pub fn ConventionWidget(
             b.set_household_code(Some(code.get_untracked()));
         }
         spawn_local(async move {
-            match backend.get_value().scopes().await {
+            let Some(b) = backend.try_get_value() else {
+                return;
+            };
+            match b.scopes().await {
                 Ok(s) => scopes.set(s),
                 Err(e) => load_error.set(Some(e)),
             }
@@ -158,7 +168,10 @@ pub fn ConventionWidget(
         refresh_counts();
         load_page(true);
         spawn_local(async move {
-            match backend.get_value().convention(id).await {
+            let Some(b) = backend.try_get_value() else {
+                return;
+            };
+            match b.convention(id).await {
                 Ok(c) => {
                     load_mine(c.convention.eligibility);
                     conv.set(Some(c));
@@ -218,7 +231,9 @@ pub fn ConventionWidget(
         action_error.set(None);
         extra.set(1);
         spawn_local(async move {
-            let b = backend.get_value();
+            let Some(b) = backend.try_get_value() else {
+                return;
+            };
             if eligibility == Eligibility::Code {
                 b.set_household_code(Some(code.get_untracked().trim().to_string()));
             }
@@ -276,7 +291,10 @@ pub fn ConventionWidget(
         busy.set(true);
         action_error.set(None);
         spawn_local(async move {
-            let result = backend.get_value().withdraw(id, &key).await;
+            let Some(b) = backend.try_get_value() else {
+                return;
+            };
+            let result = b.withdraw(id, &key).await;
             busy.set(false);
             match result {
                 Ok(r) => {

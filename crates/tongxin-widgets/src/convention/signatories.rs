@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use tongxin_core::Id;
 use tongxin_core::convention::{PublicSignature, SignerRole};
 
-use super::units::Unit;
 use crate::i18n::I18n;
+use crate::parts::Unit;
 
 /// The catalogue key of a role's name.
 pub fn role_key(r: SignerRole) -> &'static str {

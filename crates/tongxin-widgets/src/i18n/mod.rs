@@ -57,10 +57,15 @@ impl Lang {
 mod common;
 mod convention;
 mod poll;
+mod proposal;
 
 /// Every table of (key, zh-CN, en); `{n}`, `{x}` are placeholders.
-pub const CATALOGUES: &[&[(&str, &str, &str)]] =
-    &[common::COMMON, poll::POLL, convention::CONVENTION];
+pub const CATALOGUES: &[&[(&str, &str, &str)]] = &[
+    common::COMMON,
+    poll::POLL,
+    convention::CONVENTION,
+    proposal::PROPOSAL,
+];
 
 fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     CATALOGUES.iter().flat_map(|t| t.iter())

@@ -9,6 +9,21 @@ pub fn described_by(id: &str) -> String {
     format!("{id}-hint {id}-error")
 }
 
+/// The error of `field` as the resident reads it: the catalogue's
+/// `err_<field>` message when the field has any error.
+pub fn field_error(
+    errors: Signal<tongxin_core::text::FieldErrors>,
+    field: &'static str,
+    i18n: StoredValue<crate::i18n::I18n>,
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        errors.with(|e| {
+            e.0.contains_key(field)
+                .then(|| i18n.with_value(|i| i.t(&format!("err_{field}"))))
+        })
+    })
+}
+
 /// A labelled field with its error.
 #[component]
 pub fn Field(

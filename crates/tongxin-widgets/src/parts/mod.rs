@@ -11,9 +11,11 @@ pub mod result_bars;
 pub mod score_summary;
 pub mod stepper;
 pub mod timeline;
+pub mod unit_picker;
+pub mod units;
 
 pub use code_field::HouseholdCodeField;
-pub use field::{Field, described_by};
+pub use field::{Field, described_by, field_error};
 pub use notice::{Notice, NoticeKind, Skeleton};
 pub use progress::ProgressBar;
 pub use rating::RatingInput;
@@ -21,3 +23,5 @@ pub use result_bars::{BarRow, ResultBars};
 pub use score_summary::{ScoreSummaryView, fmt1};
 pub use stepper::{Stepper, step_key};
 pub use timeline::{Timeline, TimelineEntry};
+pub use unit_picker::UnitPicker;
+pub use units::{Unit, places_within, units_within};

@@ -23,7 +23,11 @@ pub fn ProgressBar(
 ) -> impl IntoView {
     let share = move |v: u64| {
         let m = max.get();
-        if m == 0 { 0.0 } else { (v as f64 * 100.0 / m as f64).min(100.0) }
+        if m == 0 {
+            0.0
+        } else {
+            (v as f64 * 100.0 / m as f64).min(100.0)
+        }
     };
     let percent = move || {
         let (v, m) = (value.get(), max.get());

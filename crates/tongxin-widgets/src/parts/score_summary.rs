@@ -45,7 +45,10 @@ pub fn ScoreSummaryView(
     let head = format!(
         "{title} · {} · {}",
         i18n.x("mean", s.mean.map_or("–".into(), fmt1)),
-        i18n.x("satisfaction", s.satisfaction_percent.map_or("–".into(), fmt1))
+        i18n.x(
+            "satisfaction",
+            s.satisfaction_percent.map_or("–".into(), fmt1)
+        )
     );
     view! {
         <h4 class="tx-subhead">{head}</h4>

@@ -7,8 +7,8 @@ use tongxin_core::poll::{Poll, PollKind, Stance};
 use wasm_bindgen::JsCast;
 
 use super::draft::Draft;
-use crate::parts::RatingInput;
 use crate::i18n::I18n;
+use crate::parts::RatingInput;
 
 /// The inputs for `poll`, bound to `draft`.
 #[component]

@@ -69,7 +69,7 @@ pub fn PollWidget(
     let pending_key: StoredValue<Option<IdemKey>> = StoredValue::new(None);
     let i18n = StoredValue::new_local(i18n);
     let fire = move |e: WidgetEvent| {
-        emit.with_value(|f| {
+        emit.try_with_value(|f| {
             if let Some(f) = f {
                 f(e)
             }
@@ -78,7 +78,9 @@ pub fn PollWidget(
 
     let refresh_results = move || {
         spawn_local(async move {
-            let b = backend.get_value();
+            let Some(b) = backend.try_get_value() else {
+                return;
+            };
             if let Ok(r) = b.results(poll_id).await {
                 results.set(Some(r));
             }
@@ -89,7 +91,9 @@ pub fn PollWidget(
     let load = move || {
         load_error.set(None);
         spawn_local(async move {
-            let b = backend.get_value();
+            let Some(b) = backend.try_get_value() else {
+                return;
+            };
             if !code.get_untracked().is_empty() {
                 b.set_household_code(Some(code.get_untracked()));
             }
@@ -138,7 +142,9 @@ pub fn PollWidget(
             extra.set(1);
         }
         spawn_local(async move {
-            let b = backend.get_value();
+            let Some(b) = backend.try_get_value() else {
+                return;
+            };
             if poll.eligibility == Eligibility::Code {
                 b.set_household_code(Some(code.get_untracked()));
             }

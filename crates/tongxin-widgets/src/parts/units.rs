@@ -1,6 +1,7 @@
-//! The units a signer can choose: every building and residents' group inside
-//! the convention's scope, labelled by their path below it
-//! ("第一居民小组 · 1栋"), and the search that filters them.
+//! Places residents choose from, labelled by their path below an area
+//! ("第一居民小组 · 1栋"): the units a signer lives in (groups and
+//! buildings) and the places a project can be for (the area and everything
+//! inside it), and the search that filters them.
 
 use tongxin_core::Id;
 use tongxin_core::scope::{Scope, ScopeLevel, ScopeTree};
@@ -25,30 +26,43 @@ fn name(s: &Scope, lang: Lang) -> &str {
 
 /// Groups and buildings inside `root`, in tree order (parents first, then by id).
 pub fn units_within(scopes: Vec<Scope>, root: Id, lang: Lang) -> Vec<Unit> {
+    labelled(&scopes, Some(root), lang, |s| {
+        s.id != root && matches!(s.level, ScopeLevel::Group | ScopeLevel::Building)
+    })
+}
+
+/// `root` itself and every place inside it (everything when `root` is
+/// `None`), in tree order; `root` is labelled by its own name.
+pub fn places_within(scopes: Vec<Scope>, root: Option<Id>, lang: Lang) -> Vec<Unit> {
+    labelled(&scopes, root, lang, |_| true)
+}
+
+fn labelled(
+    scopes: &[Scope],
+    root: Option<Id>,
+    lang: Lang,
+    keep: impl Fn(&Scope) -> bool,
+) -> Vec<Unit> {
     let tree = ScopeTree::new(scopes.iter().cloned());
     let mut units: Vec<(Vec<Id>, Unit)> = scopes
         .iter()
-        .filter(|s| {
-            s.id != root
-                && matches!(s.level, ScopeLevel::Group | ScopeLevel::Building)
-                && tree.is_within(s.id, root)
-        })
+        .filter(|s| root.is_none_or(|r| tree.is_within(s.id, r)) && keep(s))
         .map(|s| {
-            let below: Vec<&Scope> = tree
-                .path(s.id)
-                .into_iter()
-                .skip_while(|p| p.id != root)
-                .skip(1)
-                .collect();
-            let label = below
+            let path = tree.path(s.id);
+            let order = path.iter().map(|p| p.id).collect();
+            let shown: Vec<&Scope> = match root {
+                Some(r) if s.id != r => {
+                    path.into_iter().skip_while(|p| p.id != r).skip(1).collect()
+                }
+                Some(_) => vec![s],
+                None => path,
+            };
+            let label = shown
                 .iter()
                 .map(|p| name(p, lang))
                 .collect::<Vec<_>>()
                 .join(" · ");
-            (
-                below.iter().map(|p| p.id).collect(),
-                Unit { id: s.id, label },
-            )
+            (order, Unit { id: s.id, label })
         })
         .collect();
     units.sort_by(|a, b| a.0.cmp(&b.0));
@@ -114,6 +128,19 @@ mod tests {
         let en = units_within(scopes(), 3, Lang::En);
         assert_eq!(en[1].label, "Group 1 · Building 1");
         assert!(units_within(scopes(), 6, Lang::En).is_empty());
+    }
+
+    #[test]
+    fn places_include_the_area_itself_and_everything_inside() {
+        let p = places_within(scopes(), Some(3), Lang::ZhCn);
+        let labels: Vec<&str> = p.iter().map(|u| u.label.as_str()).collect();
+        assert_eq!(labels[0], "碧鸡社区");
+        assert_eq!(labels[1], "第一居民小组");
+        assert_eq!(p.len(), 6);
+        let all = places_within(scopes(), None, Lang::En);
+        assert_eq!(all.len(), 10);
+        assert_eq!(all[0].label, "Xishan");
+        assert_eq!(all[2].label, "Xishan · Bijie Street · Bijie Community");
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub fn UnitPicker(
     /// An error about the choice.
     #[prop(into)]
     error: Signal<Option<String>>,
+    /// The legend. Default: "your building or residents' group".
+    #[prop(optional, into)]
+    legend: Option<String>,
     /// Strings.
     i18n: I18n,
 ) -> impl IntoView {
@@ -42,7 +45,7 @@ pub fn UnitPicker(
     };
     view! {
         <fieldset class="tx-fieldset tx-field" class:tx-invalid=move || error.with(Option::is_some) id="tx-unit_id">
-            <legend class="tx-field-label">{i18n.t("unit_label")}</legend>
+            <legend class="tx-field-label">{legend.unwrap_or_else(|| i18n.t("unit_label"))}</legend>
             {move || (units.with(Vec::len) > SEARCH_FROM).then(|| view! {
                 <input
                     class="tx-input"

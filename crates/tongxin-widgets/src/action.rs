@@ -1,0 +1,75 @@
+//! One resident action in flight (support, comment, pledge, rating,
+//! submission): its idempotency key, kept across retries of the same action
+//! and dropped once the server has answered for good; whether it is busy;
+//! and the error to show, with whether a retry may help.
+
+use leptos::prelude::*;
+use tongxin_client::{ClientError, ClientResult, IdemKey};
+
+use crate::errors::error_text;
+use crate::i18n::I18n;
+
+/// The state of one kind of action.
+#[derive(Clone, Copy)]
+pub struct Action {
+    /// A request is in flight.
+    pub busy: RwSignal<bool>,
+    /// The last failure: text and whether retrying may help.
+    pub error: RwSignal<Option<(String, bool)>>,
+    key: StoredValue<Option<IdemKey>>,
+}
+
+impl Default for Action {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Action {
+    /// Idle, no error.
+    pub fn new() -> Self {
+        Action {
+            busy: RwSignal::new(false),
+            error: RwSignal::new(None),
+            key: StoredValue::new(None),
+        }
+    }
+
+    /// Starts (or retries) the action: the key to send with it.
+    pub fn start(&self) -> IdemKey {
+        let key = self.key.get_value().unwrap_or_default();
+        self.key.set_value(Some(key.clone()));
+        self.busy.set(true);
+        self.error.set(None);
+        key
+    }
+
+    /// Records the answer. A transient failure keeps the key so a retry is
+    /// the same action; anything else ends it.
+    pub fn finish<T>(&self, result: &ClientResult<T>, i18n: &I18n, fallback: &str) {
+        self.busy.set(false);
+        match result {
+            Ok(_) => self.key.set_value(None),
+            Err(e) => {
+                if !e.is_transient() {
+                    self.key.set_value(None);
+                }
+                self.error
+                    .set(Some((error_text(e, i18n, fallback), e.is_transient())));
+            }
+        }
+    }
+
+    /// Shows a local validation message (nothing was sent).
+    pub fn refuse(&self, text: String) {
+        self.error.set(Some((text, false)));
+    }
+
+    /// The problem's field errors, if the server sent any.
+    pub fn field_errors(e: &ClientError) -> Option<tongxin_core::text::FieldErrors> {
+        match e {
+            ClientError::Problem(p) => p.errors.clone(),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! One proposal: problem, plan, cost, proposer (masked) and responsible
+//! persons; the action of its current step (support, the committee's
+//! opinion, the consultation and resolution votes, evaluation); co-funding
+//! with the public ledger; the discussion; and the timeline of every
+//! transition. On phones the step's main action sits in a bar stuck to the
+//! bottom of the screen, so it is never buried under long text.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tongxin_client::ClientError;
+use tongxin_core::Id;
+use tongxin_core::contract::ProposalDetail;
+use tongxin_core::proposal::funding::format_yuan;
+use tongxin_core::proposal::{ProposalStatus, Step, TransitionRecord};
+
+use super::card::status_badge;
+use super::comments::Comments;
+use super::env::Env;
+use super::funding::FundingSection;
+use super::steps::{StepAction, primary_action};
+use crate::action::Action;
+use crate::errors::error_text;
+use crate::events::WidgetEvent;
+use crate::parts::{Notice, NoticeKind, Skeleton, Stepper, Timeline, TimelineEntry, step_key};
+
+/// Scrolls the section with `id` inside `root` into view and focuses it.
+fn go_to(root: &web_sys::HtmlElement, id: &str) {
+    if let Ok(Some(el)) = root.query_selector(&format!("#{id}")) {
+        el.scroll_into_view();
+        if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+            let _ = el.focus();
+        }
+    }
+}
+
+fn timeline_entries(records: &[TransitionRecord], env: Env) -> Vec<TimelineEntry> {
+    let i = env.i18n();
+    records
+        .iter()
+        .map(|r| TimelineEntry {
+            title: if r.from_step == r.to_step {
+                format!("{} · {}", i.t(step_key(r.to_step)), r.action)
+            } else {
+                format!(
+                    "{} → {}",
+                    i.t(step_key(r.from_step)),
+                    i.t(step_key(r.to_step))
+                )
+            },
+            actor: r.actor.clone(),
+            when: i.time(r.at),
+            note: r.note.clone(),
+        })
+        .collect()
+}
+
+/// The proposal page.
+#[component]
+pub fn ProposalDetailView(
+    /// Proposal id.
+    proposal_id: Id,
+    /// Backend, strings, events.
+    env: Env,
+    /// Back to the board, when opened from it.
+    #[prop(optional)]
+    on_back: Option<Callback<()>>,
+) -> impl IntoView {
+    let id = proposal_id;
+    let detail: RwSignal<Option<ProposalDetail>> = RwSignal::new(None);
+    let timeline: RwSignal<Vec<TransitionRecord>> = RwSignal::new(Vec::new());
+    let load_error: RwSignal<Option<ClientError>> = RwSignal::new(None);
+    // Supports change on their own (the viewer's and everyone's), without
+    // redrawing the page and the widgets nested in it.
+    let backing: RwSignal<(u32, Option<bool>)> = RwSignal::new((0, None));
+    let support = Action::new();
+    let root = NodeRef::<leptos::html::Article>::new();
+
+    let load = move || {
+        load_error.set(None);
+        spawn_local(async move {
+            let Some(b) = env.backend() else { return };
+            match b.proposal(id).await {
+                Ok(d) => {
+                    backing.set((d.proposal.supports, d.supported_by_me));
+                    detail.set(Some(d));
+                    env.fire(WidgetEvent::ready(id));
+                }
+                Err(e) => {
+                    env.fire(WidgetEvent::error(id, &e));
+                    load_error.set(Some(e));
+                }
+            }
+            if let Ok(t) = b.timeline(id).await {
+                timeline.set(t);
+            }
+        });
+    };
+    load();
+
+    let toggle_support = move || {
+        let supported = backing.get_untracked().1 == Some(true);
+        let key = support.start();
+        spawn_local(async move {
+            let Some(b) = env.backend() else { return };
+            let result = if supported {
+                b.unsupport(id, &key).await
+            } else {
+                b.support(id, &key).await
+            };
+            support.finish(&result, &env.i18n(), "action_failed");
+            match result {
+                Ok(state) => {
+                    backing.set((state.supports, Some(state.supported)));
+                    env.fire(WidgetEvent::supported(id, state.supported, state.supports));
+                }
+                Err(e) => {
+                    env.fire(WidgetEvent::error(id, &e));
+                    if e.code() == Some("already-supported") {
+                        load();
+                    }
+                }
+            }
+        });
+    };
+
+    move || {
+        let i = env.i18n();
+        let back = on_back.map(|cb| view! {
+            <button type="button" class="tx-link-button" on:click=move |_| cb.run(())>{i.t("back_to_list")}</button>
+        });
+        if let Some(e) = load_error.get() {
+            let retry = (i.t("retry"), Callback::new(move |_| load()));
+            let text = format!(
+                "{} {}",
+                i.t("proposal_load_failed"),
+                error_text(&e, &i, "action_failed")
+            );
+            return view! { <div class="tx-card">{back}<Notice kind=NoticeKind::Error text=text retry=retry /></div> }.into_any();
+        }
+        let Some(d) = detail.get() else {
+            return view! { <div class="tx-card">{back}<Skeleton label=i.t("loading") /></div> }
+                .into_any();
+        };
+        let p = d.proposal.clone();
+        let active = p.status == ProposalStatus::Active;
+        let badge = status_badge(&p, &i);
+        let rejected = p
+            .rejection_reason
+            .clone()
+            .filter(|_| p.status == ProposalStatus::Rejected);
+        let responsible = (!p.responsible.is_empty()).then(|| {
+            let people = p
+                .responsible
+                .iter()
+                .map(|r| format!("{}（{}）", r.name, r.role))
+                .collect::<Vec<_>>()
+                .join("、");
+            view! { <p class="tx-hint"><strong>{i.t("responsible")}</strong>" "{people}</p> }
+        });
+        let action = primary_action(&d);
+        let sticky = action.map(|a| {
+            let (label, target) = match a {
+                StepAction::Support => (String::new(), None),
+                StepAction::Comment => (i.t("go_comment"), Some("tx-comments")),
+                StepAction::Vote => (i.t("go_vote"), Some("tx-step")),
+                StepAction::Evaluate => (i.t("go_evaluate"), Some("tx-step")),
+                StepAction::Pledge => (i.t("go_pledge"), Some("tx-funding")),
+            };
+            let threshold = p.support_threshold;
+            let figure = (a == StepAction::Support)
+                .then_some(move || env.i18n().nx("supports_of", backing.get().0, threshold));
+            let label = move || match a {
+                StepAction::Support if backing.get().1 == Some(true) => env.t("unsupport"),
+                StepAction::Support => env.t("support"),
+                _ => label.clone(),
+            };
+            view! {
+                <div class="tx-sticky-bar">
+                    {figure.map(|f| view! { <span class="tx-sticky-figure" aria-live="polite">{f}</span> })}
+                    <button type="button" class="tx-button" prop:disabled=move || support.busy.get()
+                        on:click=move |_| match target {
+                            None => toggle_support(),
+                            Some(t) => if let Some(r) = root.get() { go_to(&r, t) },
+                        }>
+                        {label}
+                    </button>
+                </div>
+            }
+        });
+        view! {
+            <article class="tx-card tx-proposal" lang=i.lang().tag() node_ref=root>
+                {back}
+                <header class="tx-header">
+                    <h2 class="tx-title">{p.title.clone()}</h2>
+                    <Stepper current=p.step i18n=i.clone() />
+                    <div class="tx-meta">
+                        {badge.map(|(class, text)| view! { <span class=class>{text}</span> })}
+                        <span>{i.x("proposer", &p.proposer_name)}</span>
+                        <span>{i.x("estimated_cost", format_yuan(p.estimated_cost_fen))}</span>
+                    </div>
+                </header>
+                {rejected.map(|r| view! { <Notice kind=NoticeKind::Info text=i.x("rejected_reason", r) /> })}
+                <section class="tx-text">
+                    <h3 class="tx-subhead">{i.t("problem")}</h3>
+                    <p class="tx-description">{p.problem.clone()}</p>
+                    <h3 class="tx-subhead">{i.t("plan")}</h3>
+                    <p class="tx-description">{p.plan.clone()}</p>
+                    {responsible}
+                </section>
+                <section id="tx-step" class="tx-step-section" tabindex="-1">
+                    <StepSection detail=d.clone() timeline=timeline backing=backing env=env support=support on_support=Callback::new(move |_| toggle_support()) />
+                </section>
+                {(p.funding_goal_fen > 0).then(|| view! {
+                    <FundingSection proposal_id=id funding=d.funding can_pledge=active env=env />
+                })}
+                <Comments proposal_id=id open=active && p.step != Step::Evaluate env=env />
+                {move || view! { <Timeline entries=timeline_entries(&timeline.get(), env) title=env.t("timeline") /> }}
+                {sticky}
+            </article>
+        }
+        .into_any()
+    }
+}
+
+use super::steps::StepSection;

@@ -1,0 +1,193 @@
+//! Co-funding (钱由民筹, 钱由民管): the goal, pledges split by source, the
+//! pledge form (amount in yuan, resident or organisation, public name or
+//! anonymous) and the public ledger with its running balance. It keeps its
+//! own totals fresh (from the ledger answer), so a pledge does not redraw the
+//! page around it. Amounts are integer fen end to end; only the display is
+//! in yuan.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tongxin_core::Id;
+use tongxin_core::contract::LedgerView;
+use tongxin_core::proposal::funding::{
+    FundingSummary, LedgerKind, PledgeInput, PledgeSource, format_yuan, parse_yuan,
+};
+use tongxin_core::text::FieldErrors;
+
+use super::card::FundingBar;
+use super::env::Env;
+use crate::action::Action;
+use crate::events::WidgetEvent;
+use crate::parts::{Field, Notice, NoticeKind, described_by, field_error};
+
+/// Goal, pledges, pledge form and ledger.
+#[component]
+pub fn FundingSection(
+    /// Proposal id.
+    proposal_id: Id,
+    /// Totals as loaded with the proposal.
+    funding: FundingSummary,
+    /// Whether pledges are taken.
+    can_pledge: bool,
+    /// Backend, strings, events.
+    env: Env,
+) -> impl IntoView {
+    let id = proposal_id;
+    let ledger: RwSignal<Option<LedgerView>> = RwSignal::new(None);
+    let amount = RwSignal::new(String::new());
+    let source = RwSignal::new(PledgeSource::Resident);
+    let public_name = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::new());
+    let done = RwSignal::new(false);
+    let pledge = Action::new();
+    let load = move || {
+        spawn_local(async move {
+            let Some(b) = env.backend() else { return };
+            if let Ok(l) = b.ledger(id).await {
+                ledger.set(Some(l));
+            }
+        });
+    };
+    load();
+
+    let submit = move || {
+        done.set(false);
+        let name = public_name.get_untracked().trim().to_string();
+        let mut e = FieldErrors::new();
+        let fen = parse_yuan(&amount.get_untracked()).filter(|f| *f > 0);
+        if fen.is_none() {
+            e.add("amount_fen", "invalid");
+        }
+        let input = PledgeInput {
+            source: source.get_untracked(),
+            amount_fen: fen.unwrap_or(0),
+            public_name: (!name.is_empty()).then_some(name),
+        };
+        if let Err(v) = input.validate() {
+            e.0.extend(v.0);
+        }
+        if !e.is_empty() {
+            errors.set(e);
+            pledge.refuse(env.t("check_fields"));
+            return;
+        }
+        errors.set(FieldErrors::new());
+        let key = pledge.start();
+        spawn_local(async move {
+            let Some(b) = env.backend() else { return };
+            let result = b.pledge(id, &input, &key).await;
+            pledge.finish(&result, &env.i18n(), "action_failed");
+            match result {
+                Ok(p) => {
+                    amount.set(String::new());
+                    done.set(true);
+                    env.fire(WidgetEvent::pledged(id, p.amount_fen));
+                    load();
+                }
+                Err(e) => {
+                    if let Some(fe) = Action::field_errors(&e) {
+                        errors.set(fe);
+                    }
+                }
+            }
+        });
+    };
+
+    let i = env.i18n();
+    let i18n = env.i18n_stored();
+    let (by_resident, by_organisation) = (i.t("source_resident"), i.t("source_organisation"));
+    let totals = move || {
+        ledger
+            .with(|l| l.as_ref().map(|l| l.funding))
+            .unwrap_or(funding)
+    };
+    view! {
+        <section id="tx-funding" class="tx-funding" tabindex="-1">
+            <h3 class="tx-subhead">{i.t("funding")}</h3>
+            {move || {
+                let f = totals();
+                let i = env.i18n();
+                view! {
+                    <FundingBar funding=f i18n=i.clone() />
+                    <p class="tx-hint tx-legend">
+                        <span class="tx-key tx-key-first"></span>{i.x("from_residents", format_yuan(f.pledged_residents_fen))}
+                        " "<span class="tx-key"></span>{i.x("from_organisations", format_yuan(f.pledged_organisations_fen))}
+                        " · "{i.x("funding_goal", format_yuan(f.goal_fen))}
+                    </p>
+                }
+            }}
+            {can_pledge.then(|| view! {
+                <form class="tx-form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                    <Field id="tx-amount_fen" label=i.t("pledge_amount") error=field_error(errors.into(), "amount_fen", i18n)>
+                        <input id="tx-amount_fen" class="tx-input" type="text" inputmode="decimal" maxlength="16"
+                            aria-describedby=described_by("tx-amount_fen")
+                            prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev)) />
+                    </Field>
+                    <Field id="tx-source" label=i.t("pledge_source") error=Signal::derive(|| None::<String>)>
+                        <select id="tx-source" class="tx-input" aria-describedby=described_by("tx-source")
+                            on:change=move |ev| source.set(if event_target_value(&ev) == "organisation" { PledgeSource::Organisation } else { PledgeSource::Resident })>
+                            <option value="resident">{by_resident}</option>
+                            <option value="organisation">{by_organisation}</option>
+                        </select>
+                    </Field>
+                    <Field id="tx-public_name" label=i.t("public_name") error=field_error(errors.into(), "public_name", i18n)>
+                        <input id="tx-public_name" class="tx-input" type="text" maxlength="200"
+                            aria-describedby=described_by("tx-public_name")
+                            prop:value=move || public_name.get() on:input=move |ev| public_name.set(event_target_value(&ev)) />
+                    </Field>
+                    <div class="tx-actions">
+                        <button type="submit" class="tx-button" prop:disabled=move || pledge.busy.get()>{i.t("pledge")}</button>
+                    </div>
+                    {move || done.get().then(|| view! { <Notice kind=NoticeKind::Success text=env.t("pledged_ok") /> })}
+                    {move || pledge.error.get().map(|(text, transient)| if transient {
+                        let retry = (env.t("retry"), Callback::new(move |_| submit()));
+                        view! { <Notice kind=NoticeKind::Error text=text retry=retry /> }.into_any()
+                    } else {
+                        view! { <Notice kind=NoticeKind::Error text=text /> }.into_any()
+                    })}
+                </form>
+            })}
+            <h4 class="tx-subhead">{i.t("ledger")}</h4>
+            {move || {
+                let i = env.i18n();
+                let entries = ledger.with(|l| l.as_ref().map(|l| l.entries.clone())).unwrap_or_default();
+                if entries.is_empty() {
+                    return view! { <p class="tx-hint">{i.t("ledger_empty")}</p> }.into_any();
+                }
+                let f = totals();
+                view! {
+                    <p class="tx-hint">{i.nx("balance_now", format_yuan(f.spent_fen), format_yuan(f.received_fen))}</p>
+                    <div class="tx-table-wrap">
+                        <table class="tx-ledger">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{i.t("ledger_date")}</th>
+                                    <th scope="col">{i.t("ledger_memo")}</th>
+                                    <th scope="col" class="tx-num">{i.t("ledger_amount")}</th>
+                                    <th scope="col" class="tx-num">{i.t("ledger_balance")}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {entries.into_iter().map(|e| {
+                                    let (sign, class, kind) = match e.kind {
+                                        LedgerKind::Received => ("+", "tx-in", i.t("received")),
+                                        LedgerKind::Spent => ("−", "tx-out", i.t("spent")),
+                                    };
+                                    view! {
+                                        <tr>
+                                            <td>{i.date(e.recorded_at)}</td>
+                                            <td>{e.memo}<span class="tx-sr-only">{format!(" ({kind})")}</span></td>
+                                            <td class=format!("tx-num {class}")>{format!("{sign}{}", format_yuan(e.amount_fen))}</td>
+                                            <td class="tx-num">{format_yuan(e.balance_fen)}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
