@@ -657,5 +657,92 @@ pub async fn seed_demo(store: Arc<dyn Store>) -> Result<(), StoreError> {
         )
         .await?;
     }
+
+    // 10. One at the binding vote (决议), co-funding already open.
+    let room = submit(
+        "明通巷老年活动室添置桌椅 / Tables and chairs for the Mingtong Lane seniors' room",
+        "活动室只有两张旧桌子。 The seniors' room has two old tables.",
+        "添置6张桌子、30把椅子。 Buy 6 tables and 30 chairs.",
+        540_000,
+        "陈静",
+        lane,
+    )
+    .await?;
+    for i in 0..20 {
+        s.support(meta(), room, seeder(80_000 + i)).await?;
+    }
+    let vote = s
+        .create_poll(
+            meta(),
+            draft(
+                lane,
+                "老年活动室添置桌椅表决 / Binding vote: seniors' room furniture",
+                "",
+                PollKind::Approval {
+                    threshold_percent: 67,
+                },
+                &["同意添置 / Approve the purchase"],
+            ),
+        )
+        .await?;
+    let votes = (0..31)
+        .map(|i| Ballot::Approval {
+            stances: [(
+                1,
+                if i < 27 {
+                    Stance::Agree
+                } else {
+                    Stance::Abstain
+                },
+            )]
+            .into(),
+        })
+        .collect();
+    cast_many(s, vote.id, votes).await?;
+    s.update_proposal(
+        meta(),
+        room,
+        ProposalEdit {
+            resolution_poll_id: Some(vote.id),
+            funding_goal_fen: Some(540_000),
+            ..Default::default()
+        },
+    )
+    .await?;
+    for note in [
+        "20位居民附议 / 20 supports",
+        "合议意见：同意，费用由居民与共建单位共担。 Opinion: approve; residents and partner units share the cost.",
+        "群议结束，无反对意见 / Consultation closed without objections",
+    ] {
+        s.transition(
+            meta(),
+            room,
+            "明通社区居委会".into(),
+            TransitionAction::Advance {
+                note: Some(note.into()),
+                override_threshold: false,
+            },
+        )
+        .await?;
+    }
+    for (i, (source, fen)) in [
+        (PledgeSource::Resident, 120_000),
+        (PledgeSource::Organisation, 200_000),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        s.pledge(
+            meta(),
+            room,
+            seeder(90_000 + i),
+            PledgeInput {
+                source,
+                amount_fen: fen,
+                public_name: None,
+            },
+        )
+        .await?;
+    }
     Ok(())
 }

@@ -121,7 +121,7 @@ async fn demo_seed_tells_the_kunming_story() {
         .iter()
         .map(|c| c["proposal"]["step"].as_str().unwrap().to_string())
         .collect();
-    for step in ["propose", "deliberate", "consult", "evaluate"] {
+    for step in ["propose", "deliberate", "consult", "resolve", "evaluate"] {
         assert!(steps.contains(step), "{step} missing from {steps:?}");
     }
     let kinds: BTreeSet<String> = t
