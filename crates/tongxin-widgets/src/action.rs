@@ -8,6 +8,7 @@ use tongxin_client::{ClientError, ClientResult, IdemKey};
 
 use crate::errors::error_text;
 use crate::i18n::I18n;
+use crate::parts::{Notice, NoticeKind};
 
 /// The state of one kind of action.
 #[derive(Clone, Copy)]
@@ -71,5 +72,28 @@ impl Action {
             ClientError::Problem(p) => p.errors.clone(),
             _ => None,
         }
+    }
+}
+
+/// The action's error, if any, with a retry button when retrying may help.
+#[component]
+pub fn ActionError(
+    /// The action.
+    action: Action,
+    /// Runs the action again.
+    on_retry: Callback<()>,
+    /// The retry button's label.
+    #[prop(into)]
+    retry_label: String,
+) -> impl IntoView {
+    move || {
+        action.error.get().map(|(text, transient)| {
+            if transient {
+                let retry = (retry_label.clone(), on_retry);
+                view! { <Notice kind=NoticeKind::Error text=text retry=retry /> }.into_any()
+            } else {
+                view! { <Notice kind=NoticeKind::Error text=text /> }.into_any()
+            }
+        })
     }
 }

@@ -12,8 +12,8 @@ use tongxin_core::proposal::CommentInput;
 use tongxin_core::text::FieldErrors;
 
 use super::env::Env;
-use crate::action::Action;
-use crate::parts::{Field, Notice, NoticeKind, described_by, field_error};
+use crate::action::{Action, ActionError};
+use crate::parts::{Field, described_by, field_error};
 
 /// The discussion of one proposal.
 #[component]
@@ -178,12 +178,7 @@ pub fn Comments(
                         <div class="tx-actions">
                             <button type="submit" class="tx-button" prop:disabled=move || send.busy.get()>{i.t("send_comment")}</button>
                         </div>
-                        {move || send.error.get().map(|(text, transient)| if transient {
-                            let retry = (env.t("retry"), Callback::new(move |_| submit()));
-                            view! { <Notice kind=NoticeKind::Error text=text retry=retry /> }.into_any()
-                        } else {
-                            view! { <Notice kind=NoticeKind::Error text=text /> }.into_any()
-                        })}
+                        <ActionError action=send on_retry=Callback::new(move |_| submit()) retry_label=env.t("retry") />
                     </form>
                 }
                 .into_any()

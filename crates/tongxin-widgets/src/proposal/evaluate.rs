@@ -10,7 +10,7 @@ use tongxin_core::proposal::EvaluationInput;
 use tongxin_core::text::FieldErrors;
 
 use super::env::Env;
-use crate::action::Action;
+use crate::action::{Action, ActionError};
 use crate::events::WidgetEvent;
 use crate::parts::{
     Field, Notice, NoticeKind, RatingInput, ScoreSummaryView, described_by, field_error,
@@ -107,7 +107,7 @@ pub fn EvaluateSection(
                 <div class="tx-actions">
                     <button type="submit" class="tx-button" prop:disabled=move || send.busy.get()>{i.t("evaluate_send")}</button>
                 </div>
-                {move || send.error.get().map(|(text, _)| view! { <Notice kind=NoticeKind::Error text=text /> })}
+                <ActionError action=send on_retry=Callback::new(move |_| submit()) retry_label=env.t("retry") />
             </form>
         }
         .into_any()

@@ -16,7 +16,7 @@ use tongxin_core::text::FieldErrors;
 
 use super::card::FundingBar;
 use super::env::Env;
-use crate::action::Action;
+use crate::action::{Action, ActionError};
 use crate::events::WidgetEvent;
 use crate::parts::{Field, Notice, NoticeKind, described_by, field_error};
 
@@ -139,12 +139,7 @@ pub fn FundingSection(
                         <button type="submit" class="tx-button" prop:disabled=move || pledge.busy.get()>{i.t("pledge")}</button>
                     </div>
                     {move || done.get().then(|| view! { <Notice kind=NoticeKind::Success text=env.t("pledged_ok") /> })}
-                    {move || pledge.error.get().map(|(text, transient)| if transient {
-                        let retry = (env.t("retry"), Callback::new(move |_| submit()));
-                        view! { <Notice kind=NoticeKind::Error text=text retry=retry /> }.into_any()
-                    } else {
-                        view! { <Notice kind=NoticeKind::Error text=text /> }.into_any()
-                    })}
+                    <ActionError action=pledge on_retry=Callback::new(move |_| submit()) retry_label=env.t("retry") />
                 </form>
             })}
             <h4 class="tx-subhead">{i.t("ledger")}</h4>

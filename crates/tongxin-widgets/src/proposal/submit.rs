@@ -12,11 +12,9 @@ use tongxin_core::proposal::funding::{format_yuan, parse_yuan};
 use tongxin_core::text::FieldErrors;
 
 use super::env::Env;
-use crate::action::Action;
+use crate::action::{Action, ActionError};
 use crate::events::WidgetEvent;
-use crate::parts::{
-    Field, Notice, NoticeKind, Unit, UnitPicker, described_by, field_error, places_within,
-};
+use crate::parts::{Field, Unit, UnitPicker, described_by, field_error, places_within};
 
 /// What the resident has typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -206,12 +204,7 @@ pub fn SubmitProposal(
                         view! { <button type="submit" class="tx-button">{env.t("preview")}</button> }.into_any()
                     }}
                 </div>
-                {move || send.error.get().map(|(text, transient)| if transient {
-                    let retry = (env.t("retry"), Callback::new(move |_| submit()));
-                    view! { <Notice kind=NoticeKind::Error text=text retry=retry /> }.into_any()
-                } else {
-                    view! { <Notice kind=NoticeKind::Error text=text /> }.into_any()
-                })}
+                <ActionError action=send on_retry=Callback::new(move |_| submit()) retry_label=env.t("retry") />
             </form>
         </article>
     }
