@@ -83,6 +83,7 @@ test('a proposal from submission to evaluation, with discussion, votes, funding 
   const detail = b.locator('.tx-proposal');
   await detail.locator('.tx-title', { hasText: TITLE }).waitFor();
   await detail.getByText('当前环节：提议').first().waitFor();
+  await detail.getByText('范围：西山区 · 碧鸡街道 · 碧鸡社区').waitFor();
   const submitted = (await events()).find((e) => e[0] === 'proposal-submitted');
   assert.ok(submitted, 'tongxin:proposal-submitted fired');
   const id = submitted[1].proposalId;
@@ -158,6 +159,10 @@ test('a proposal from submission to evaluation, with discussion, votes, funding 
   assert.equal(await ledger.locator('tbody tr').count(), 2);
   assert.equal(await ledger.locator('tbody tr').nth(1).locator('td').nth(3).textContent(), '340.00', 'running balance');
   await d.getByText('已筹 ¥1,200.00，完成 100%').first().waitFor();
+  const pledgeList = d.locator('.tx-pledges');
+  await pledgeList.getByText('碧鸡物业').waitFor();
+  await pledgeList.getByText('匿名').waitFor();
+  assert.equal(await pledgeList.locator('li').count(), 2);
   await shot(page, 'p07-funding-ledger');
 
   // Delivery, then 评议.

@@ -21,7 +21,9 @@ use super::steps::{StepAction, primary_action};
 use crate::action::Action;
 use crate::errors::error_text;
 use crate::events::WidgetEvent;
-use crate::parts::{Notice, NoticeKind, Skeleton, Stepper, Timeline, TimelineEntry, step_key};
+use crate::parts::{
+    Notice, NoticeKind, Skeleton, Stepper, Timeline, TimelineEntry, places_within, step_key,
+};
 
 /// Scrolls the section with `id` inside `root` into view and focuses it.
 fn go_to(root: &web_sys::HtmlElement, id: &str) {
@@ -72,6 +74,7 @@ pub fn ProposalDetailView(
     // Supports change on their own (the viewer's and everyone's), without
     // redrawing the page and the widgets nested in it.
     let backing: RwSignal<(u32, Option<bool>)> = RwSignal::new((0, None));
+    let place: RwSignal<Option<String>> = RwSignal::new(None);
     let support = Action::new();
     let root = NodeRef::<leptos::html::Article>::new();
 
@@ -92,6 +95,14 @@ pub fn ProposalDetailView(
             }
             if let Ok(t) = b.timeline(id).await {
                 timeline.set(t);
+            }
+            let scope = detail.with_untracked(|d| d.as_ref().map(|d| d.proposal.scope_id));
+            if let (Some(scope), Ok(all)) = (scope, b.scopes().await) {
+                let lang = env.i18n().lang();
+                let name = places_within(all, None, lang)
+                    .into_iter()
+                    .find(|u| u.id == scope);
+                place.set(name.map(|u| u.label));
             }
         });
     };
@@ -195,6 +206,7 @@ pub fn ProposalDetailView(
                     <Stepper current=p.step i18n=i.clone() />
                     <div class="tx-meta">
                         {badge.map(|(class, text)| view! { <span class=class>{text}</span> })}
+                        {move || place.get().map(|p| view! { <span>{env.i18n().x("place", p)}</span> })}
                         <span>{i.x("proposer", &p.proposer_name)}</span>
                         <span>{i.x("estimated_cost", format_yuan(p.estimated_cost_fen))}</span>
                     </div>

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use tongxin_core::Id;
 use tongxin_core::contract::LedgerView;
 use tongxin_core::proposal::funding::{
-    FundingSummary, LedgerKind, PledgeInput, PledgeSource, format_yuan, parse_yuan,
+    FundingSummary, LedgerKind, Pledge, PledgeInput, PledgeSource, format_yuan, parse_yuan,
 };
 use tongxin_core::text::FieldErrors;
 
@@ -19,6 +19,9 @@ use super::env::Env;
 use crate::action::{Action, ActionError};
 use crate::events::WidgetEvent;
 use crate::parts::{Field, Notice, NoticeKind, described_by, field_error};
+
+/// Newest pledges listed under the bar.
+const SHOWN_PLEDGES: usize = 20;
 
 /// Goal, pledges, pledge form and ledger.
 #[component]
@@ -34,6 +37,7 @@ pub fn FundingSection(
 ) -> impl IntoView {
     let id = proposal_id;
     let ledger: RwSignal<Option<LedgerView>> = RwSignal::new(None);
+    let pledges: RwSignal<Vec<Pledge>> = RwSignal::new(Vec::new());
     let amount = RwSignal::new(String::new());
     let source = RwSignal::new(PledgeSource::Resident);
     let public_name = RwSignal::new(String::new());
@@ -45,6 +49,9 @@ pub fn FundingSection(
             let Some(b) = env.backend() else { return };
             if let Ok(l) = b.ledger(id).await {
                 ledger.set(Some(l));
+            }
+            if let Ok(p) = b.pledges(id).await {
+                pledges.set(p);
             }
         });
     };
@@ -141,6 +148,28 @@ pub fn FundingSection(
                     {move || done.get().then(|| view! { <Notice kind=NoticeKind::Success text=env.t("pledged_ok") /> })}
                     <ActionError action=pledge on_retry=Callback::new(move |_| submit()) retry_label=env.t("retry") />
                 </form>
+            })}
+            {move || (!pledges.with(Vec::is_empty)).then(|| {
+                let i = env.i18n();
+                view! {
+                    <h4 class="tx-subhead">{i.t("pledges")}</h4>
+                    <ul class="tx-pledges">
+                        {pledges.get().into_iter().take(SHOWN_PLEDGES).map(|p| {
+                            let who = p.public_name.unwrap_or_else(|| i.t("anonymous"));
+                            let source = match p.source {
+                                PledgeSource::Resident => i.t("source_resident"),
+                                PledgeSource::Organisation => i.t("source_organisation"),
+                            };
+                            view! {
+                                <li class="tx-sig">
+                                    <span class="tx-sig-name">{who}</span>
+                                    <span class="tx-sig-unit">{source}</span>
+                                    <span class="tx-sig-time tx-num">{format!("¥{}", format_yuan(p.amount_fen))}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
             })}
             <h4 class="tx-subhead">{i.t("ledger")}</h4>
             {move || {
