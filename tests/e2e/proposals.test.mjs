@@ -146,6 +146,7 @@ test('a proposal from submission to evaluation, with discussion, votes, funding 
   // Co-funding and the public ledger.
   d = await openProposal(page, '楼道声控灯');
   await d.getByText('已通过决议').first().waitFor();
+  await d.locator('.tx-sticky-bar').getByRole('button', { name: '我要认捐' }).waitFor();
   await d.getByLabel('认捐金额（元）').fill('600');
   await d.getByRole('button', { name: '认捐', exact: true }).click();
   await d.getByText('认捐成功，谢谢！').waitFor();

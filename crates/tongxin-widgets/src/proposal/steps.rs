@@ -37,7 +37,9 @@ pub fn primary_action(d: &ProposalDetail) -> Option<StepAction> {
     match p.step {
         Step::Propose => Some(StepAction::Support),
         Step::Consult => Some(StepAction::Comment),
-        Step::Resolve if p.resolution_poll_id.is_some() => Some(StepAction::Vote),
+        Step::Resolve if p.resolution_poll_id.is_some() && p.adopted_at.is_none() => {
+            Some(StepAction::Vote)
+        }
         Step::Evaluate if p.delivered_at.is_some() => Some(StepAction::Evaluate),
         _ if p.funding_goal_fen > 0 => Some(StepAction::Pledge),
         _ => None,
