@@ -234,3 +234,65 @@ test('XSS in poll text renders as text', async () => {
   assert.equal(await w.locator('img').count(), 0);
   await context.close();
 });
+
+test('offline: a ballot is kept on the phone and counted exactly once back online, also after a reload', async () => {
+  const errors = [];
+  const { context, page } = await phone(browser, errors);
+  await page.goto(`${server.base}/polls.html`);
+  const count = async (id) => (await api(server.base, `/polls/${id}/count`)).ballots;
+  const outbox = () => page.evaluate(() => JSON.parse(localStorage.getItem('tongxin:outbox') || '[]').length);
+
+  // Back online while the page is open: the `online` event sends it.
+  const w3 = widget(page, 3);
+  await w3.locator('.tx-title').waitFor();
+  const before3 = await count(3);
+  await context.setOffline(true);
+  await w3.getByRole('radio', { name: '21:30' }).check();
+  await w3.getByRole('button', { name: '投票', exact: true }).click();
+  await w3.getByText('已保存在本机，联网后会自动提交。').waitFor();
+  assert.equal(await outbox(), 1, 'kept in the outbox');
+  assert.equal(await count(3), before3, 'not counted while offline');
+  await shot(page, '12-offline-saved');
+  await context.setOffline(false);
+  await w3.getByText(voted).waitFor();
+  assert.equal(await count(3), before3 + 1, 'counted once');
+  assert.equal(await outbox(), 0);
+
+  // Kept across a reload: the next load sends it.
+  const w4 = widget(page, 4);
+  const before4 = await count(4);
+  await context.setOffline(true);
+  const boxes = w4.getByRole('checkbox');
+  await boxes.nth(0).check();
+  await w4.getByRole('button', { name: '投票', exact: true }).click();
+  await w4.getByText('已保存在本机，联网后会自动提交。').waitFor();
+  await page.close();
+  await context.setOffline(false);
+  const again = await context.newPage();
+  await again.goto(`${server.base}/polls.html`);
+  await widget(again, 4).getByText(voted).waitFor();
+  assert.equal(await count(4), before4 + 1, 'counted once after the reload');
+  await again.reload();
+  await widget(again, 4).getByText(voted).waitFor();
+  assert.equal(await count(4), before4 + 1, 'still once');
+  assert.equal(await count(3), before3 + 1, 'still once');
+  await shot(again, '13-offline-delivered');
+
+  // Closed while the ballot waited: the resident is told, nothing counted.
+  const { admin: staff, embedPage } = await import('./lib.mjs');
+  const scope = (await api(server.base, '/scopes'))[0].id;
+  const p = await staff(server.base, 'POST', '/polls', { scope_id: scope, title: '临时投票', kind: { type: 'single' }, options: ['甲', '乙'] });
+  await embedPage(again, server.base, `<div data-tongxin="poll" data-id="${p.id}" data-api="${server.base}/api" data-lang="zh-CN"></div>`);
+  const w = widget(again, p.id);
+  await w.locator('.tx-title').waitFor();
+  await context.setOffline(true);
+  await w.getByRole('radio', { name: '甲' }).check();
+  await w.getByRole('button', { name: '投票', exact: true }).click();
+  await w.getByText('已保存在本机，联网后会自动提交。').waitFor();
+  await staff(server.base, 'PATCH', `/polls/${p.id}`, { close_now: true });
+  await context.setOffline(false);
+  await w.getByText('您离线时保存的内容未能提交：投票已结束。').waitFor();
+  assert.equal((await api(server.base, `/polls/${p.id}/count`)).ballots, 0);
+  await shot(again, '14-offline-refused');
+  await context.close();
+});

@@ -24,6 +24,9 @@ pub enum ClientError {
     Cancelled,
     /// The answer did not have the expected shape.
     Decode(String),
+    /// No network: the write is kept in the offline outbox and will be
+    /// sent when the device is back online.
+    Queued,
 }
 
 impl ClientError {
@@ -58,6 +61,7 @@ impl fmt::Display for ClientError {
             ClientError::Timeout => write!(f, "the server did not answer in time"),
             ClientError::Cancelled => write!(f, "cancelled"),
             ClientError::Decode(m) => write!(f, "unexpected answer: {m}"),
+            ClientError::Queued => write!(f, "saved on this device; will be sent when online"),
         }
     }
 }

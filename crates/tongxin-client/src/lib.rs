@@ -7,11 +7,15 @@
 //!   cookies: embeds must work with third-party cookies blocked) and
 //!   idempotency keys, one per user action, reused on retry.
 //!
-//! Later backends (a declarative mapping, a JavaScript adapter, the offline
-//! outbox) implement the same trait.
+//! * [`outbox`] — writes that failed for lack of network, kept on the device
+//!   and sent again later with the same idempotency key.
+//!
+//! Later backends (a declarative mapping, a JavaScript adapter) implement the
+//! same trait.
 
 pub mod error;
 pub mod identity;
+pub mod outbox;
 pub mod rest;
 
 use async_trait::async_trait;
@@ -44,9 +48,10 @@ pub trait Backend {
     async fn results(&self, id: Id) -> ClientResult<ResultsView>;
     /// The viewer's ballot, `None` if they have not voted.
     async fn my_ballot(&self, id: Id) -> ClientResult<Option<MyBallot>>;
-    /// Casts a first ballot.
+    /// Casts a first ballot. Without network it is kept in the offline
+    /// outbox and [`ClientError::Queued`] is returned.
     async fn cast(&self, id: Id, ballot: &Ballot, key: &IdemKey) -> ClientResult<BallotReceipt>;
-    /// Replaces the viewer's ballot.
+    /// Replaces the viewer's ballot (kept offline like [`Backend::cast`]).
     async fn change(&self, id: Id, ballot: &Ballot, key: &IdemKey) -> ClientResult<BallotReceipt>;
     /// Every scope (for unit pickers and unit names), parents first.
     async fn scopes(&self) -> ClientResult<Vec<Scope>>;
@@ -112,6 +117,13 @@ pub trait Backend {
         input: &EvaluationInput,
         key: &IdemKey,
     ) -> ClientResult<PublicEvaluation>;
+    /// Sends the writes kept offline whose path starts with `prefix` (e.g.
+    /// `/polls/3/`). Returns how many were delivered and the answers that
+    /// refused one for good (e.g. the poll closed meanwhile); writes that
+    /// still find no network stay for later.
+    async fn flush_outbox(&self, prefix: &str) -> (usize, Vec<ClientError>);
+    /// Whether writes under `prefix` are waiting in the outbox.
+    fn has_pending(&self, prefix: &str) -> bool;
     /// Sets the household code used for `code` items.
     fn set_household_code(&self, code: Option<String>);
     /// Cancels every request in flight (the widget is going away).

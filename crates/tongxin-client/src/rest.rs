@@ -27,6 +27,7 @@ use tongxin_core::scope::Scope;
 use web_sys::AbortController;
 
 use crate::identity::{IdemKey, device_token};
+use crate::outbox::{self, Pending};
 use crate::{Backend, ClientError, ClientResult, ProposalQuery};
 
 /// Settings of a [`RestBackend`].
@@ -79,6 +80,56 @@ impl RestBackend {
         body: Option<String>,
         key: Option<&IdemKey>,
     ) -> ClientResult<Response> {
+        let code = self.code.borrow().clone();
+        self.send_once(method, path, body, key, code.as_deref())
+            .await
+    }
+
+    /// Like [`send`](Self::send) for a write whose widget flushes the
+    /// outbox: without network it is kept there and `Queued` is returned.
+    async fn send_or_queue(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+        key: &IdemKey,
+    ) -> ClientResult<Response> {
+        let code = self.code.borrow().clone();
+        let result = self
+            .send_once(
+                method.clone(),
+                path,
+                body.clone(),
+                Some(key),
+                code.as_deref(),
+            )
+            .await;
+        match result {
+            // No network: the write waits in the outbox with its key.
+            Err(ClientError::Network(_)) => {
+                outbox::push(Pending {
+                    base: self.opts.base.clone(),
+                    method: method.to_string(),
+                    path: path.to_string(),
+                    body,
+                    key: key.0.clone(),
+                    code,
+                    attempts: 0,
+                });
+                Err(ClientError::Queued)
+            }
+            other => other,
+        }
+    }
+
+    async fn send_once(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+        key: Option<&IdemKey>,
+        code: Option<&str>,
+    ) -> ClientResult<Response> {
         if self.cancelled.get() {
             return Err(ClientError::Cancelled);
         }
@@ -98,7 +149,7 @@ impl RestBackend {
             .method(method)
             .abort_signal(Some(&ctrl.signal()))
             .header("x-tongxin-device", &self.device);
-        if let Some(code) = self.code.borrow().as_deref() {
+        if let Some(code) = code {
             rb = rb.header("x-tongxin-code", code);
         }
         if let Some(t) = &self.opts.voter_token {
@@ -155,12 +206,16 @@ impl RestBackend {
         key: Option<&IdemKey>,
     ) -> ClientResult<T> {
         let r = self.send(method, path, body, key).await?;
-        let text = r
-            .text()
-            .await
-            .map_err(|e| ClientError::Network(e.to_string()))?;
-        serde_json::from_str(&text).map_err(|e| ClientError::Decode(e.to_string()))
+        read_json(r).await
     }
+}
+
+async fn read_json<T: DeserializeOwned>(r: Response) -> ClientResult<T> {
+    let text = r
+        .text()
+        .await
+        .map_err(|e| ClientError::Network(e.to_string()))?;
+    serde_json::from_str(&text).map_err(|e| ClientError::Decode(e.to_string()))
 }
 
 fn body<T: Serialize>(v: &T) -> ClientResult<Option<String>> {
@@ -208,21 +263,19 @@ impl Backend for RestBackend {
     }
 
     async fn cast(&self, id: Id, ballot: &Ballot, key: &IdemKey) -> ClientResult<BallotReceipt> {
-        self.json(
-            Method::POST,
-            &format!("/polls/{id}/ballots"),
-            body(ballot)?,
-            Some(key),
+        let path = format!("/polls/{id}/ballots");
+        read_json(
+            self.send_or_queue(Method::POST, &path, body(ballot)?, key)
+                .await?,
         )
         .await
     }
 
     async fn change(&self, id: Id, ballot: &Ballot, key: &IdemKey) -> ClientResult<BallotReceipt> {
-        self.json(
-            Method::PUT,
-            &format!("/polls/{id}/ballots/mine"),
-            body(ballot)?,
-            Some(key),
+        let path = format!("/polls/{id}/ballots/mine");
+        read_json(
+            self.send_or_queue(Method::PUT, &path, body(ballot)?, key)
+                .await?,
         )
         .await
     }
@@ -436,6 +489,47 @@ impl Backend for RestBackend {
             Some(key),
         )
         .await
+    }
+
+    async fn flush_outbox(&self, prefix: &str) -> (usize, Vec<ClientError>) {
+        let mut delivered = 0;
+        let mut refused = Vec::new();
+        for p in outbox::pending_for(&self.opts.base, prefix) {
+            let method = match p.method.as_str() {
+                "PUT" => Method::PUT,
+                "DELETE" => Method::DELETE,
+                _ => Method::POST,
+            };
+            let key = IdemKey(p.key.clone());
+            match self
+                .send_once(
+                    method,
+                    &p.path,
+                    p.body.clone(),
+                    Some(&key),
+                    p.code.as_deref(),
+                )
+                .await
+            {
+                Ok(_) => {
+                    outbox::remove(&p.key);
+                    delivered += 1;
+                }
+                // Refused for good (4xx): tell the resident. A server error
+                // or a rate limit is worth another try later.
+                Err(ClientError::Problem(problem)) if problem.status < 500 => {
+                    outbox::remove(&p.key);
+                    refused.push(ClientError::Problem(problem));
+                }
+                Err(ClientError::Cancelled) => break,
+                Err(_) => outbox::attempted(&p.key),
+            }
+        }
+        (delivered, refused)
+    }
+
+    fn has_pending(&self, prefix: &str) -> bool {
+        !outbox::pending_for(&self.opts.base, prefix).is_empty()
     }
 
     fn set_household_code(&self, code: Option<String>) {

@@ -41,6 +41,7 @@ pub fn error_text(e: &ClientError, i18n: &I18n, fallback: &str) -> String {
             .find(|(code, _)| *code == p.code())
             .map(|(_, key)| i18n.t(key))
             .unwrap_or_else(|| i18n.x(fallback, &p.detail)),
+        ClientError::Queued => i18n.t("queued_offline"),
         ClientError::Cancelled | ClientError::Decode(_) => i18n.x(fallback, e),
     }
 }

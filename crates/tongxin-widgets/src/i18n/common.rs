@@ -44,4 +44,14 @@ pub const COMMON: &[(&str, &str, &str)] = &[
         "组件配置有误：{x}",
         "Widget misconfigured: {x}",
     ),
+    (
+        "queued_offline",
+        "已保存在本机，联网后会自动提交。",
+        "Saved on this phone; it will be sent when you are back online.",
+    ),
+    (
+        "outbox_refused",
+        "您离线时保存的内容未能提交：{x}",
+        "What you saved offline could not be sent: {x}",
+    ),
 ];
