@@ -5,6 +5,7 @@
 //! * [`proposal::ProposalBoard`], [`proposal::ProposalWidget`] — residents'
 //!   project proposals through the five steps, with co-funding;
 //! * [`action`] — one resident action in flight (key, busy, error);
+//! * [`offline`] — sends the writes kept offline when the network is back;
 //! * [`parts`] — parts every widget shares (result bars, progress bar, form fields, notices, skeleton);
 //! * [`i18n`] — the zh-CN / en message catalogue with host overrides;
 //! * [`events`] — what a widget tells its host page;
@@ -16,6 +17,7 @@ pub mod convention;
 pub mod errors;
 pub mod events;
 pub mod i18n;
+pub mod offline;
 pub mod parts;
 pub mod poll;
 pub mod proposal;

@@ -8,11 +8,10 @@ pub mod form;
 pub mod results;
 
 use std::rc::Rc;
-use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tongxin_client::{Backend, ClientError, IdemKey, identity, outbox};
+use tongxin_client::{Backend, ClientError, IdemKey, identity};
 use tongxin_core::Id;
 use tongxin_core::contract::{MyBallot, PollView, ResultsView};
 use tongxin_core::eligibility::Eligibility;
@@ -20,6 +19,7 @@ use tongxin_core::poll::{BallotError, PollStatus, ResultVisibility};
 
 use crate::events::{Emit, WidgetEvent};
 use crate::i18n::I18n;
+use crate::offline::{Offline, OfflineNotices};
 use crate::parts::{HouseholdCodeField, Notice, NoticeKind, Skeleton};
 use draft::Draft;
 use form::BallotForm;
@@ -37,49 +37,6 @@ fn ballot_error_text(e: &BallotError, i18n: &I18n) -> String {
         BallotError::TooManyChoices { max, .. } => i18n.n("choose_up_to", max),
         other => i18n.x("invalid_ballot", other),
     }
-}
-
-/// Sends the ballot kept offline for `poll_id`; while it still finds no
-/// network, tries again after a growing delay. Once it is delivered (or
-/// refused), `reloads` is bumped so the widget shows the server's view.
-fn flush_outbox(
-    backend: StoredValue<Rc<dyn Backend>, LocalStorage>,
-    poll_id: Id,
-    (queued, reloads, notice): (RwSignal<bool>, RwSignal<u32>, RwSignal<Option<String>>),
-    i18n: StoredValue<I18n, LocalStorage>,
-    attempt: u32,
-) {
-    spawn_local(async move {
-        let Some(b) = backend.try_get_value() else {
-            return;
-        };
-        let prefix = format!("/polls/{poll_id}/");
-        if !b.has_pending(&prefix) {
-            return;
-        }
-        let (delivered, refused) = b.flush_outbox(&prefix).await;
-        if b.has_pending(&prefix) {
-            let wait = outbox::backoff_secs(attempt);
-            set_timeout(
-                move || {
-                    flush_outbox(
-                        backend,
-                        poll_id,
-                        (queued, reloads, notice),
-                        i18n,
-                        attempt + 1,
-                    )
-                },
-                Duration::from_secs(wait.into()),
-            );
-        } else if delivered > 0 || !refused.is_empty() {
-            queued.try_set(false);
-            if let Some(e) = refused.first() {
-                notice.try_set(i18n.try_with_value(|i| i.x("outbox_refused", error_text(e, i))));
-            }
-            reloads.try_update(|n| *n += 1);
-        }
-    });
 }
 
 /// The poll widget.
@@ -111,21 +68,8 @@ pub fn PollWidget(
     let code = RwSignal::new(identity::load(&format!("code:poll:{poll_id}")).unwrap_or_default());
     let extra = RwSignal::new(0u64);
     let pending_key: StoredValue<Option<IdemKey>> = StoredValue::new(None);
-    let queued = RwSignal::new(false);
     let i18n = StoredValue::new_local(i18n);
-    let reloads = RwSignal::new(0u32);
-    let retry_later = move |attempt: u32| {
-        flush_outbox(
-            backend,
-            poll_id,
-            (queued, reloads, submit_error),
-            i18n,
-            attempt,
-        )
-    };
-    // Back online: send what was kept at once.
-    let online = window_event_listener(leptos::ev::online, move |_| retry_later(0));
-    on_cleanup(move || online.remove());
+    let offline = Offline::new(backend, format!("/polls/{poll_id}/"));
     let fire = move |e: WidgetEvent| {
         emit.try_with_value(|f| {
             if let Some(f) = f {
@@ -156,15 +100,7 @@ pub fn PollWidget(
                 b.set_household_code(Some(code.get_untracked()));
             }
             // A ballot kept offline goes out before the poll is shown.
-            let prefix = format!("/polls/{poll_id}/");
-            if b.has_pending(&prefix) {
-                let (_, refused) = b.flush_outbox(&prefix).await;
-                queued.set(b.has_pending(&prefix));
-                if let Some(e) = refused.first() {
-                    let text = i18n.try_with_value(|i| i.x("outbox_refused", error_text(e, i)));
-                    submit_error.set(text);
-                }
-            }
+            offline.send_now().await;
             match b.poll(poll_id).await {
                 Ok(p) => {
                     let my = b.my_ballot(poll_id).await.unwrap_or(None);
@@ -187,13 +123,13 @@ pub fn PollWidget(
     };
     load();
     Effect::new(move |first: Option<()>| {
-        reloads.track();
+        offline.reloads.track();
         if first.is_some() {
             load();
         }
     });
-    if queued.get_untracked() {
-        retry_later(0);
+    if offline.queued.get_untracked() {
+        offline.retry(0);
     }
 
     let submit = move || {
@@ -256,8 +192,7 @@ pub fn PollWidget(
                     pending_key.set_value(None);
                     extra.set(0);
                     editing.set(false);
-                    queued.set(true);
-                    retry_later(0);
+                    offline.kept();
                 }
                 Err(e) => {
                     extra.set(0);
@@ -381,7 +316,7 @@ pub fn PollWidget(
                 </header>
                 {(!poll.description.is_empty()).then(|| view! { <p class="tx-description">{poll.description.clone()}</p> })}
                 {token_missing.then(|| view! { <Notice kind=NoticeKind::Info text=i.t("not_eligible_token") /> })}
-                {move || queued.get().then(|| view! { <Notice kind=NoticeKind::Info text=i18n.with_value(|i| i.t("queued_offline")) /> })}
+                <OfflineNotices offline=offline i18n=i.clone() />
                 {voted_block}
                 {form}
                 {move || submit_error.get().map(|e| {
