@@ -100,7 +100,7 @@ test('read, sign, see the count and the masked name, reload, withdraw', async ()
   await context.close();
 });
 
-test('errors next to fields; network down keeps what was typed; retry signs once', async () => {
+test('errors next to fields; network down keeps what was typed and signs once back online', async () => {
   const { context, page } = await openSquare();
   const w = bijie(page);
   const start = await count(1);
@@ -116,12 +116,13 @@ test('errors next to fields; network down keeps what was typed; retry signs once
   await fillForm(w, { name: '离线测试', team: '碧鸡太极队' });
   await context.setOffline(true);
   await signButton(w).click();
-  await w.getByText('网络不通，您填写的内容已保留，请稍后重试。').waitFor();
-  assert.equal(await w.getByLabel('姓名').inputValue(), '离线测试');
+  await w.getByText('已保存在本机，联网后会自动提交。').waitFor();
+  assert.equal(await w.getByLabel('姓名').inputValue(), '离线测试', 'the form keeps what was typed');
   assert.equal(await w.getByLabel('所在团队/单位（选填）').inputValue(), '碧鸡太极队');
+  assert.ok(await w.locator('.tx-sign-form button[type=submit]').isDisabled(), 'no second signature while one waits');
+  assert.equal(await count(1), start, 'nothing counted while offline');
   await shot(page, 'c07-offline-kept');
   await context.setOffline(false);
-  await w.getByRole('button', { name: '重试' }).click();
   await w.getByText('您已签署，谢谢！').waitFor();
   assert.equal(await count(1), start + 1, 'counted exactly once');
   // A second device signing twice is refused readably by the server.

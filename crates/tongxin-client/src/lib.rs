@@ -69,14 +69,14 @@ pub trait Backend {
     /// The viewer's own signatures on this convention, newest first (empty
     /// when the backend does not know the viewer yet).
     async fn my_signatures(&self, id: Id) -> ClientResult<Vec<SignatureReceipt>>;
-    /// Signs the current version.
+    /// Signs the current version (kept offline like [`Backend::cast`]).
     async fn sign(
         &self,
         id: Id,
         input: &SignatureInput,
         key: &IdemKey,
     ) -> ClientResult<SignatureReceipt>;
-    /// Withdraws the viewer's active signature.
+    /// Withdraws the viewer's active signature (kept offline like [`Backend::cast`]).
     async fn withdraw(&self, id: Id, key: &IdemKey) -> ClientResult<SignatureReceipt>;
     /// A page of proposal cards, filtered and sorted.
     async fn proposals(&self, query: &ProposalQuery) -> ClientResult<Page<ProposalCard>>;

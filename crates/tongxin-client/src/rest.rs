@@ -329,23 +329,17 @@ impl Backend for RestBackend {
         input: &SignatureInput,
         key: &IdemKey,
     ) -> ClientResult<SignatureReceipt> {
-        self.json(
-            Method::POST,
-            &format!("/conventions/{id}/signatures"),
-            body(input)?,
-            Some(key),
+        let path = format!("/conventions/{id}/signatures");
+        read_json(
+            self.send_or_queue(Method::POST, &path, body(input)?, key)
+                .await?,
         )
         .await
     }
 
     async fn withdraw(&self, id: Id, key: &IdemKey) -> ClientResult<SignatureReceipt> {
-        self.json(
-            Method::DELETE,
-            &format!("/conventions/{id}/signatures/mine"),
-            None,
-            Some(key),
-        )
-        .await
+        let path = format!("/conventions/{id}/signatures/mine");
+        read_json(self.send_or_queue(Method::DELETE, &path, None, key).await?).await
     }
 
     async fn proposals(&self, q: &ProposalQuery) -> ClientResult<Page<ProposalCard>> {

@@ -25,6 +25,7 @@ use tongxin_core::text::FieldErrors;
 use crate::errors::error_text;
 use crate::events::{Emit, WidgetEvent};
 use crate::i18n::I18n;
+use crate::offline::{Offline, OfflineNotices};
 use crate::parts::{BarRow, Notice, NoticeKind, ProgressBar, ResultBars, Skeleton};
 use crate::parts::{Unit, units_within};
 use draft::SignDraft;
@@ -90,6 +91,7 @@ pub fn ConventionWidget(
     let extra = RwSignal::new(0u64);
     let code = RwSignal::new(identity::load(&format!("code:convention:{id}")).unwrap_or_default());
     let pending_key: StoredValue<Option<IdemKey>> = StoredValue::new(None);
+    let offline = Offline::new(backend, format!("/conventions/{id}/"));
     let fire = move |e: WidgetEvent| {
         emit.try_with_value(|f| {
             if let Some(f) = f {
@@ -171,6 +173,8 @@ pub fn ConventionWidget(
             let Some(b) = backend.try_get_value() else {
                 return;
             };
+            // A signature kept offline goes out before the convention is shown.
+            offline.send_now().await;
             match b.convention(id).await {
                 Ok(c) => {
                     load_mine(c.convention.eligibility);
@@ -185,6 +189,15 @@ pub fn ConventionWidget(
         });
     };
     load();
+    Effect::new(move |first: Option<()>| {
+        offline.reloads.track();
+        if first.is_some() {
+            load();
+        }
+    });
+    if offline.queued.get_untracked() {
+        offline.retry(0);
+    }
 
     let every = Duration::from_secs(refresh_secs.unwrap_or(15).max(2) as u64);
     if let Ok(h) = set_interval_with_handle(
@@ -255,6 +268,12 @@ pub fn ConventionWidget(
                     refresh_counts();
                     load_page(true);
                 }
+                Err(ClientError::Queued) => {
+                    // Kept on the device; the form keeps what was typed.
+                    pending_key.set_value(None);
+                    extra.set(0);
+                    offline.kept();
+                }
                 Err(e) => {
                     extra.set(0);
                     match e.code() {
@@ -304,6 +323,10 @@ pub fn ConventionWidget(
                     mine.set(Some(r));
                     refresh_counts();
                     load_page(true);
+                }
+                Err(ClientError::Queued) => {
+                    pending_key.set_value(None);
+                    offline.kept();
                 }
                 Err(e) => {
                     if !e.is_transient() {
@@ -392,7 +415,7 @@ pub fn ConventionWidget(
                         open=cv.open
                         withdrawal_open=cv.withdrawal_open
                         withdrawal=c.withdrawal
-                        busy=busy
+                        busy=Signal::derive(move || busy.get() || offline.queued.get())
                         on_withdraw=Callback::new(move |_| withdraw())
                         on_sign_new=Callback::new(move |_| {
                             if let Some(r) = mine.get_untracked() {
@@ -410,11 +433,12 @@ pub fn ConventionWidget(
                         units=units
                         articles=c.articles.len()
                         code=(c.eligibility == Eligibility::Code).then_some(code)
-                        submitting=busy
+                        submitting=Signal::derive(move || busy.get() || offline.queued.get())
                         on_submit=Callback::new(move |_| submit())
                         i18n=i.clone()
                     />
                 })}
+                <OfflineNotices offline=offline i18n=i.clone() />
                 {move || action_error.get().map(|(text, transient)| {
                     if !transient {
                         return view! { <Notice kind=NoticeKind::Error text=text /> }.into_any();
