@@ -244,3 +244,18 @@ test('one proposal embedded alone, and the board as a custom element in English'
   await shot(page, 'p12-board-english');
   await context.close();
 });
+
+test('offline: a support is kept on the phone and counted once back online', async () => {
+  const { context, page } = await phone(browser);
+  const d = await openProposal(page, '南强街巷背街路灯');
+  const lights = (await api(server.base, '/proposals?step=propose&limit=100')).items.find((c) => c.proposal.title.includes('南强街巷背街路灯')).proposal;
+  await context.setOffline(true);
+  await d.locator('.tx-sticky-bar button').click();
+  await d.getByText('已保存在本机，联网后会自动提交。').waitFor();
+  assert.equal((await api(server.base, `/proposals/${lights.id}`)).proposal.supports, lights.supports);
+  await shot(page, 'p13-offline-support');
+  await context.setOffline(false);
+  await d.locator('.tx-sticky-figure', { hasText: `${lights.supports + 1} / ${lights.support_threshold} 人支持` }).waitFor();
+  assert.equal((await api(server.base, `/proposals/${lights.id}`)).proposal.supports, lights.supports + 1, 'counted once');
+  await context.close();
+});

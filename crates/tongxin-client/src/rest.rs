@@ -375,23 +375,13 @@ impl Backend for RestBackend {
     }
 
     async fn support(&self, id: Id, key: &IdemKey) -> ClientResult<SupportState> {
-        self.json(
-            Method::POST,
-            &format!("/proposals/{id}/supports"),
-            None,
-            Some(key),
-        )
-        .await
+        let path = format!("/proposals/{id}/supports");
+        read_json(self.send_or_queue(Method::POST, &path, None, key).await?).await
     }
 
     async fn unsupport(&self, id: Id, key: &IdemKey) -> ClientResult<SupportState> {
-        self.json(
-            Method::DELETE,
-            &format!("/proposals/{id}/supports/mine"),
-            None,
-            Some(key),
-        )
-        .await
+        let path = format!("/proposals/{id}/supports/mine");
+        read_json(self.send_or_queue(Method::DELETE, &path, None, key).await?).await
     }
 
     async fn timeline(&self, id: Id) -> ClientResult<Vec<TransitionRecord>> {
@@ -421,11 +411,10 @@ impl Backend for RestBackend {
         input: &CommentInput,
         key: &IdemKey,
     ) -> ClientResult<PublicComment> {
-        self.json(
-            Method::POST,
-            &format!("/proposals/{id}/comments"),
-            body(input)?,
-            Some(key),
+        let path = format!("/proposals/{id}/comments");
+        read_json(
+            self.send_or_queue(Method::POST, &path, body(input)?, key)
+                .await?,
         )
         .await
     }
@@ -446,11 +435,10 @@ impl Backend for RestBackend {
     }
 
     async fn pledge(&self, id: Id, input: &PledgeInput, key: &IdemKey) -> ClientResult<Pledge> {
-        self.json(
-            Method::POST,
-            &format!("/proposals/{id}/pledges"),
-            body(input)?,
-            Some(key),
+        let path = format!("/proposals/{id}/pledges");
+        read_json(
+            self.send_or_queue(Method::POST, &path, body(input)?, key)
+                .await?,
         )
         .await
     }
@@ -476,11 +464,10 @@ impl Backend for RestBackend {
         input: &EvaluationInput,
         key: &IdemKey,
     ) -> ClientResult<PublicEvaluation> {
-        self.json(
-            Method::POST,
-            &format!("/proposals/{id}/evaluations"),
-            body(input)?,
-            Some(key),
+        let path = format!("/proposals/{id}/evaluations");
+        read_json(
+            self.send_or_queue(Method::POST, &path, body(input)?, key)
+                .await?,
         )
         .await
     }

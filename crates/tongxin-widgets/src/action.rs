@@ -8,6 +8,7 @@ use tongxin_client::{ClientError, ClientResult, IdemKey};
 
 use crate::errors::error_text;
 use crate::i18n::I18n;
+use crate::offline::Offline;
 use crate::parts::{Notice, NoticeKind};
 
 /// The state of one kind of action.
@@ -46,11 +47,22 @@ impl Action {
     }
 
     /// Records the answer. A transient failure keeps the key so a retry is
-    /// the same action; anything else ends it.
-    pub fn finish<T>(&self, result: &ClientResult<T>, i18n: &I18n, fallback: &str) {
+    /// the same action; anything else ends it. A write kept offline is not
+    /// an error: `offline` shows it and sends it later.
+    pub fn finish<T>(
+        &self,
+        result: &ClientResult<T>,
+        i18n: &I18n,
+        fallback: &str,
+        offline: Offline,
+    ) {
         self.busy.set(false);
         match result {
             Ok(_) => self.key.set_value(None),
+            Err(ClientError::Queued) => {
+                self.key.set_value(None);
+                offline.kept();
+            }
             Err(e) => {
                 if !e.is_transient() {
                     self.key.set_value(None);

@@ -65,7 +65,7 @@ pub fn Comments(
         spawn_local(async move {
             let Some(b) = env.backend() else { return };
             let result = b.add_comment(id, &input, &key).await;
-            send.finish(&result, &env.i18n(), "action_failed");
+            send.finish(&result, &env.i18n(), "action_failed", env.offline);
             match result {
                 Ok(_) => {
                     body.set(String::new());

@@ -21,6 +21,7 @@ use super::steps::{StepAction, primary_action};
 use crate::action::Action;
 use crate::errors::error_text;
 use crate::events::WidgetEvent;
+use crate::offline::OfflineNotices;
 use crate::parts::{
     Notice, NoticeKind, Skeleton, Stepper, Timeline, TimelineEntry, places_within, step_key,
 };
@@ -107,6 +108,16 @@ pub fn ProposalDetailView(
         });
     };
     load();
+    // What was kept offline went through: show the server's view.
+    Effect::new(move |first: Option<()>| {
+        env.offline.reloads.track();
+        if first.is_some() {
+            load();
+        }
+    });
+    if env.offline.queued.get_untracked() {
+        env.offline.retry(0);
+    }
 
     let toggle_support = move || {
         let supported = backing.get_untracked().1 == Some(true);
@@ -118,12 +129,13 @@ pub fn ProposalDetailView(
             } else {
                 b.support(id, &key).await
             };
-            support.finish(&result, &env.i18n(), "action_failed");
+            support.finish(&result, &env.i18n(), "action_failed", env.offline);
             match result {
                 Ok(state) => {
                     backing.set((state.supports, Some(state.supported)));
                     env.fire(WidgetEvent::supported(id, state.supported, state.supports));
                 }
+                Err(ClientError::Queued) => {}
                 Err(e) => {
                     env.fire(WidgetEvent::error(id, &e));
                     if e.code() == Some("already-supported") {
@@ -212,6 +224,7 @@ pub fn ProposalDetailView(
                     </div>
                 </header>
                 {rejected.map(|r| view! { <Notice kind=NoticeKind::Info text=i.x("rejected_reason", r) /> })}
+                <OfflineNotices offline=env.offline i18n=i.clone() />
                 <section class="tx-text">
                     <h3 class="tx-subhead">{i.t("problem")}</h3>
                     <p class="tx-description">{p.problem.clone()}</p>

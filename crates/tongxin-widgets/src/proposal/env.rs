@@ -8,6 +8,7 @@ use tongxin_client::Backend;
 
 use crate::events::{Emit, WidgetEvent};
 use crate::i18n::I18n;
+use crate::offline::Offline;
 
 /// The widget's surroundings.
 #[derive(Clone, Copy)]
@@ -15,15 +16,20 @@ pub struct Env {
     backend: StoredValue<Rc<dyn Backend>, LocalStorage>,
     emit: StoredValue<Option<Emit>, LocalStorage>,
     i18n: StoredValue<I18n>,
+    /// Supports, comments, pledges and ratings kept offline, sent when the
+    /// device is back online.
+    pub offline: Offline,
 }
 
 impl Env {
     /// Bundles the three.
     pub fn new(backend: Rc<dyn Backend>, i18n: I18n, emit: Option<Emit>) -> Self {
+        let backend = StoredValue::new_local(backend);
         Env {
-            backend: StoredValue::new_local(backend),
+            backend,
             emit: StoredValue::new_local(emit),
             i18n: StoredValue::new(i18n),
+            offline: Offline::new(backend, "/proposals/".into()),
         }
     }
 

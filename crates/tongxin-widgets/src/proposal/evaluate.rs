@@ -62,7 +62,7 @@ pub fn EvaluateSection(
         spawn_local(async move {
             let Some(b) = env.backend() else { return };
             let result = b.evaluate(id, &input, &key).await;
-            send.finish(&result, &env.i18n(), "action_failed");
+            send.finish(&result, &env.i18n(), "action_failed", env.offline);
             match result {
                 Ok(e) => {
                     done.set(true);

@@ -83,7 +83,7 @@ pub fn FundingSection(
         spawn_local(async move {
             let Some(b) = env.backend() else { return };
             let result = b.pledge(id, &input, &key).await;
-            pledge.finish(&result, &env.i18n(), "action_failed");
+            pledge.finish(&result, &env.i18n(), "action_failed", env.offline);
             match result {
                 Ok(p) => {
                     amount.set(String::new());

@@ -107,7 +107,7 @@ pub fn SubmitProposal(
         spawn_local(async move {
             let Some(b) = env.backend() else { return };
             let result = b.submit_proposal(&draft, &key).await;
-            send.finish(&result, &env.i18n(), "action_failed");
+            send.finish(&result, &env.i18n(), "action_failed", env.offline);
             match result {
                 Ok(p) => {
                     env.fire(WidgetEvent::proposal_submitted(p.id));
