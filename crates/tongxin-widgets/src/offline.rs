@@ -65,6 +65,20 @@ impl Offline {
         delivered > 0
     }
 
+    /// Runs `reload` whenever a kept write went through or was refused, and
+    /// starts sending what an earlier visit left behind.
+    pub fn reload_with(self, reload: impl Fn() + 'static) {
+        Effect::new(move |first: Option<()>| {
+            self.reloads.track();
+            if first.is_some() {
+                reload();
+            }
+        });
+        if self.queued.get_untracked() {
+            self.retry(0);
+        }
+    }
+
     /// A write was just kept: show it and start retrying.
     pub fn kept(self) {
         self.queued.set(true);

@@ -7,6 +7,7 @@ pub mod draft;
 pub mod form;
 pub mod receipt;
 pub mod signatories;
+pub mod stats;
 pub mod text;
 
 use std::rc::Rc;
@@ -26,12 +27,13 @@ use crate::errors::error_text;
 use crate::events::{Emit, WidgetEvent};
 use crate::i18n::I18n;
 use crate::offline::{Offline, OfflineNotices};
-use crate::parts::{BarRow, Notice, NoticeKind, ProgressBar, ResultBars, Skeleton};
+use crate::parts::{Notice, NoticeKind, Skeleton};
 use crate::parts::{Unit, units_within};
 use draft::SignDraft;
 use form::SignForm;
 use receipt::SignedReceipt;
 use signatories::Signatories;
+use stats::{SignatureProgress, UnitChart};
 use text::ConventionText;
 
 /// Signatures fetched per page of the public list.
@@ -189,15 +191,7 @@ pub fn ConventionWidget(
         });
     };
     load();
-    Effect::new(move |first: Option<()>| {
-        offline.reloads.track();
-        if first.is_some() {
-            load();
-        }
-    });
-    if offline.queued.get_untracked() {
-        offline.retry(0);
-    }
+    offline.reload_with(load);
 
     let every = Duration::from_secs(refresh_secs.unwrap_or(15).max(2) as u64);
     if let Ok(h) = set_interval_with_handle(
@@ -355,13 +349,6 @@ pub fn ConventionWidget(
         };
         let c = cv.convention.clone();
         let goal = c.goal as u64;
-        let count = Signal::derive(move || {
-            counts.with(|k| k.as_ref().map_or(0, |k| k.count)) + extra.get()
-        });
-        let progress_text = {
-            let i = i.clone();
-            Signal::derive(move || i.nx("sig_progress", count.get(), goal))
-        };
         let active = mine.get().filter(|r| r.withdrawn_at.is_none());
         let withdrawn = mine.with(|m| m.as_ref().is_some_and(|r| r.withdrawn_at.is_some()));
         let token_missing = c.eligibility == Eligibility::Token && !has_voter_token;
@@ -372,26 +359,6 @@ pub fn ConventionWidget(
             ("tx-badge tx-closed", i.t("status_closed"))
         };
         let my_unit = active.as_ref().map(|r| r.unit_id);
-        let unit_rows = move || {
-            counts.with(|k| {
-                let k = k.as_ref()?;
-                let max = k.by_unit.iter().map(|u| u.count).max().unwrap_or(0).max(1);
-                let rows: Vec<BarRow> = k
-                    .by_unit
-                    .iter()
-                    .filter(|u| u.count > 0)
-                    .map(|u| BarRow {
-                        label: Some(signatories::unit_label(&units.get(), u.unit_id))
-                            .filter(|l| !l.is_empty())
-                            .unwrap_or_else(|| u.name.clone()),
-                        value: i18n.with_value(|i| i.n("signatures_n", u.count)),
-                        percent: u.count as f64 * 100.0 / max as f64,
-                        highlight: my_unit == Some(u.unit_id),
-                    })
-                    .collect();
-                (!rows.is_empty()).then_some(rows)
-            })
-        };
 
         view! {
             <article class="tx-card tx-convention" lang=i.lang().tag()>
@@ -400,11 +367,7 @@ pub fn ConventionWidget(
                     <span class=badge.0>{badge.1}</span>
                     {c.closes_at.filter(|_| cv.open).map(|t| view! { <span>{i.x("closes_at", i.time(t))}</span> })}
                 </div>
-                <ProgressBar value=count max=goal text=progress_text />
-                {move || (count.get() >= goal && goal > 0).then(|| view! { <p class="tx-hint tx-goal">{i18n.with_value(|i| i.t("goal_reached"))}</p> })}
-                {move || counts.with(|k| k.as_ref().filter(|k| k.earlier_versions > 0).map(|k| view! {
-                    <p class="tx-hint">{i18n.with_value(|i| i.n("earlier_versions", k.earlier_versions))}</p>
-                }))}
+                <SignatureProgress counts=counts extra=extra goal=goal i18n=i.clone() />
                 {token_missing.then(|| view! { <Notice kind=NoticeKind::Info text=i.t("sign_token_required") /> })}
                 {(!cv.open).then(|| view! { <Notice kind=NoticeKind::Info text=i.t("convention_closed") /> })}
                 {withdrawn.then(|| view! { <Notice kind=NoticeKind::Info text=i.t("withdrawn_ok") /> })}
@@ -450,15 +413,7 @@ pub fn ConventionWidget(
                     let retry = (i18n.with_value(|i| i.t("retry")), again);
                     view! { <Notice kind=NoticeKind::Error text=text retry=retry /> }.into_any()
                 })}
-                {move || unit_rows().map(|rows| {
-                    let i = i18n.get_value();
-                    view! {
-                        <section class="tx-results">
-                            <h3 class="tx-subhead">{i.t("by_unit")}</h3>
-                            <ResultBars rows=rows caption=i.t("by_unit") headings=(i.t("unit"), i.t("signatures_col")) />
-                        </section>
-                    }
-                })}
+                <UnitChart counts=counts units=units my_unit=my_unit i18n=i.clone() />
                 <Signatories
                     items=list
                     has_more=Signal::derive(move || cursor.with(Option::is_some))

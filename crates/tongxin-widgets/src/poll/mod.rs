@@ -122,15 +122,7 @@ pub fn PollWidget(
         });
     };
     load();
-    Effect::new(move |first: Option<()>| {
-        offline.reloads.track();
-        if first.is_some() {
-            load();
-        }
-    });
-    if offline.queued.get_untracked() {
-        offline.retry(0);
-    }
+    offline.reload_with(load);
 
     let submit = move || {
         let Some(pv) = view_state.get_untracked() else {

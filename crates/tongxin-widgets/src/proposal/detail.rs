@@ -109,15 +109,7 @@ pub fn ProposalDetailView(
     };
     load();
     // What was kept offline went through: show the server's view.
-    Effect::new(move |first: Option<()>| {
-        env.offline.reloads.track();
-        if first.is_some() {
-            load();
-        }
-    });
-    if env.offline.queued.get_untracked() {
-        env.offline.retry(0);
-    }
+    env.offline.reload_with(load);
 
     let toggle_support = move || {
         let supported = backing.get_untracked().1 == Some(true);
