@@ -65,8 +65,7 @@ impl Offline {
         delivered > 0
     }
 
-    /// Runs `reload` whenever a kept write went through or was refused, and
-    /// starts sending what an earlier visit left behind.
+    /// Runs `reload` whenever a kept write went through or was refused.
     pub fn reload_with(self, reload: impl Fn() + 'static) {
         Effect::new(move |first: Option<()>| {
             self.reloads.track();
@@ -74,8 +73,15 @@ impl Offline {
                 reload();
             }
         });
-        if self.queued.get_untracked() {
-            self.retry(0);
+    }
+
+    /// Before a load: sends what an earlier visit left behind, so the load
+    /// shows it counted; while the network is still missing, keeps trying on
+    /// the backoff timer.
+    pub async fn settle(self) {
+        self.send_now().await;
+        if self.queued.try_get_untracked() == Some(true) {
+            self.retry_after(0);
         }
     }
 
@@ -92,14 +98,19 @@ impl Offline {
         spawn_local(async move {
             let changed = self.send_now().await;
             if self.queued.try_get_untracked() == Some(true) {
-                set_timeout(
-                    move || self.retry(attempt + 1),
-                    Duration::from_secs(outbox::backoff_secs(attempt).into()),
-                );
+                self.retry_after(attempt);
             } else if changed {
                 self.reloads.try_update(|n| *n += 1);
             }
         });
+    }
+
+    /// Tries again after the backoff for `attempt` failed attempts.
+    fn retry_after(self, attempt: u32) {
+        set_timeout(
+            move || self.retry(attempt + 1),
+            Duration::from_secs(outbox::backoff_secs(attempt).into()),
+        );
     }
 }
 

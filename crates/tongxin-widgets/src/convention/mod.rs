@@ -23,6 +23,7 @@ use tongxin_core::eligibility::Eligibility;
 use tongxin_core::scope::Scope;
 use tongxin_core::text::FieldErrors;
 
+use crate::action::Action;
 use crate::errors::error_text;
 use crate::events::{Emit, WidgetEvent};
 use crate::i18n::I18n;
@@ -176,7 +177,7 @@ pub fn ConventionWidget(
                 return;
             };
             // A signature kept offline goes out before the convention is shown.
-            offline.send_now().await;
+            offline.settle().await;
             match b.convention(id).await {
                 Ok(c) => {
                     load_mine(c.convention.eligibility);
@@ -286,11 +287,9 @@ pub fn ConventionWidget(
                         }
                         _ => {}
                     }
-                    if let ClientError::Problem(p) = &e
-                        && let Some(fe) = &p.errors
-                    {
+                    if let Some(fe) = Action::field_errors(&e) {
                         pending_key.set_value(None);
-                        field_errors.set(fe.clone());
+                        field_errors.set(fe);
                     }
                     fail(&e);
                 }

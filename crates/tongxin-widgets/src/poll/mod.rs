@@ -100,7 +100,7 @@ pub fn PollWidget(
                 b.set_household_code(Some(code.get_untracked()));
             }
             // A ballot kept offline goes out before the poll is shown.
-            offline.send_now().await;
+            offline.settle().await;
             match b.poll(poll_id).await {
                 Ok(p) => {
                     let my = b.my_ballot(poll_id).await.unwrap_or(None);

@@ -83,6 +83,8 @@ pub fn ProposalDetailView(
         load_error.set(None);
         spawn_local(async move {
             let Some(b) = env.backend() else { return };
+            // What an earlier visit kept offline goes out first.
+            env.offline.settle().await;
             match b.proposal(id).await {
                 Ok(d) => {
                     backing.set((d.proposal.supports, d.supported_by_me));
