@@ -9,10 +9,12 @@
 //!   co-funding arithmetic in integer fen, evaluations.
 //! * [`eligibility`] — who may take part in an item.
 //! * [`text`] — input validation shared by all forms.
+//! * [`mapping`] — declarative mappings from any REST backend to the contract.
 
 pub mod contract;
 pub mod convention;
 pub mod eligibility;
+pub mod mapping;
 pub mod mask;
 pub mod poll;
 pub mod proposal;

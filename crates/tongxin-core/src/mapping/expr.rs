@@ -1,0 +1,533 @@
+//! Shape expressions: how to build one JSON value from another — a backend's
+//! response into the contract's shape, or the contract's request body into
+//! the backend's.
+//!
+//! * a string is a [path](super::path) (`"meta.title"`);
+//! * a number, `true`, `false` or `null` is itself;
+//! * an array is an array of expressions;
+//! * an object without `$` keys is an object of expressions (one per field);
+//! * an object with `$` keys is an operator: exactly one *source* —
+//!   `$path`, `$const`, `$var` (a request variable), `$header` (a response
+//!   header), `$template` (text with `{variables}`), `$each` + `$item` (map
+//!   an array), `$entries` (an object as `[{key, value}]`), `$count` (length
+//!   of an array), `$sum` (sum of an array of numbers) — and optional
+//!   *modifiers* applied in this order: `$map` (value map, `"*"` for any
+//!   other value), `$default` (when the result is `null`), `$as` (a
+//!   [conversion](super::convert)), `$times` (multiply a number).
+
+use serde_json::{Map, Value};
+
+use super::Vars;
+use super::convert::{Conv, short};
+use super::path::Path;
+use super::template::{Escape, Template};
+
+/// Deepest nesting of expressions accepted.
+pub const MAX_DEPTH: usize = 32;
+/// Longest array `$each`, `$count` or `$sum` will walk.
+pub const MAX_ITEMS: usize = 100_000;
+
+/// A parsed expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// A path into the current value or the body.
+    Path(Path),
+    /// A literal.
+    Const(Value),
+    /// An object, field by field.
+    Object(Vec<(String, Expr)>),
+    /// An array, item by item.
+    Array(Vec<Expr>),
+    /// An operator with its modifiers.
+    Op(Box<OpExpr>),
+}
+
+/// An operator: one source and its modifiers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpExpr {
+    /// Where the value comes from.
+    pub source: Source,
+    /// `$map`: value map, keys are the source value as text.
+    pub map: Option<Map<String, Value>>,
+    /// `$default`: used when the value is `null`.
+    pub default: Option<Value>,
+    /// `$as`: a conversion.
+    pub conv: Option<Conv>,
+    /// `$times`: a factor for numbers (yuan → fen is 100).
+    pub times: Option<f64>,
+}
+
+/// The source of an operator.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// `$path`.
+    Path(Path),
+    /// `$const`.
+    Const(Value),
+    /// `$var`: a request variable.
+    Var(String),
+    /// `$header`: a response header (case-insensitive).
+    Header(String),
+    /// `$template`: text with variables.
+    Template(Template),
+    /// `$each` + `$item`: every element of an array mapped by `item`.
+    Each(Expr, Expr),
+    /// `$entries`: an object as `[{ "key": k, "value": v }]`.
+    Entries(Expr),
+    /// `$count`: the length of an array (0 when absent).
+    Count(Expr),
+    /// `$sum`: the sum of an array of numbers (0 when absent).
+    Sum(Expr),
+}
+
+/// What an expression can read besides the value it maps.
+pub struct Ctx<'a> {
+    /// The whole body (`$` in paths).
+    pub body: &'a Value,
+    /// Request variables.
+    pub vars: &'a Vars,
+    /// Response headers, names in lower case.
+    pub headers: &'a [(String, String)],
+}
+
+const SOURCES: &[&str] = &[
+    "$path",
+    "$const",
+    "$var",
+    "$header",
+    "$template",
+    "$each",
+    "$entries",
+    "$count",
+    "$sum",
+];
+const MODIFIERS: &[&str] = &["$map", "$default", "$as", "$times", "$item"];
+
+impl Expr {
+    /// Parses `v`; `at` names its place for messages, `known` checks
+    /// variable names.
+    pub fn parse(v: &Value, at: &str, known: &dyn Fn(&str) -> bool) -> Result<Expr, String> {
+        parse(v, at, known, 0)
+    }
+
+    /// The value of this expression for `current` (the body at the top);
+    /// an error names the field it happened in (`options[2].id: …`).
+    pub fn eval(&self, current: &Value, ctx: &Ctx) -> Result<Value, String> {
+        self.value(current, ctx).map_err(|e| {
+            if e.at.is_empty() {
+                e.msg
+            } else {
+                format!("{}: {}", e.at, e.msg)
+            }
+        })
+    }
+
+    fn value(&self, current: &Value, ctx: &Ctx) -> Result<Value, EvalError> {
+        match self {
+            Expr::Path(p) => Ok(p.get(ctx.body, current).cloned().unwrap_or(Value::Null)),
+            Expr::Const(v) => Ok(v.clone()),
+            Expr::Object(fields) => {
+                let mut out = Map::new();
+                for (k, e) in fields {
+                    let v = e.value(current, ctx).map_err(|m| prefix(k, m))?;
+                    out.insert(k.clone(), v);
+                }
+                Ok(Value::Object(out))
+            }
+            Expr::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    e.value(current, ctx)
+                        .map_err(|m| prefix(&format!("[{i}]"), m))
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Array),
+            Expr::Op(op) => op.value(current, ctx),
+        }
+    }
+}
+
+/// A failed evaluation: where (a field path) and what.
+#[derive(Debug)]
+struct EvalError {
+    at: String,
+    msg: String,
+}
+
+impl From<String> for EvalError {
+    fn from(msg: String) -> Self {
+        EvalError {
+            at: String::new(),
+            msg,
+        }
+    }
+}
+
+/// Puts `seg` in front of the error's place.
+fn prefix(seg: &str, mut e: EvalError) -> EvalError {
+    e.at = if e.at.is_empty() || e.at.starts_with('[') {
+        format!("{seg}{}", e.at)
+    } else {
+        format!("{seg}.{}", e.at)
+    };
+    e
+}
+
+impl OpExpr {
+    fn value(&self, current: &Value, ctx: &Ctx) -> Result<Value, EvalError> {
+        let mut v = match &self.source {
+            Source::Path(p) => p.get(ctx.body, current).cloned().unwrap_or(Value::Null),
+            Source::Const(c) => c.clone(),
+            Source::Var(name) => ctx.vars.get(name).cloned().unwrap_or(Value::Null),
+            Source::Header(name) => ctx
+                .headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| Value::String(v.clone()))
+                .unwrap_or(Value::Null),
+            Source::Template(t) => t
+                .render(ctx.vars, Escape::None)
+                .map(Value::String)
+                .unwrap_or(Value::Null),
+            Source::Each(of, item) => match array_of(of, current, ctx, "$each")? {
+                None => Value::Null,
+                Some(items) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| item.value(x, ctx).map_err(|m| prefix(&format!("[{i}]"), m)))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(Value::Array)?,
+            },
+            Source::Entries(of) => match of.value(current, ctx)? {
+                Value::Object(m) => Value::Array(
+                    m.into_iter()
+                        .map(|(k, v)| serde_json::json!({ "key": k, "value": v }))
+                        .collect(),
+                ),
+                Value::Null => Value::Null,
+                other => {
+                    return Err(format!("$entries needs an object, got {}", short(&other)).into());
+                }
+            },
+            Source::Count(of) => {
+                Value::from(array_of(of, current, ctx, "$count")?.map_or(0, |a| a.len()))
+            }
+            Source::Sum(of) => {
+                let mut total = 0.0;
+                for x in array_of(of, current, ctx, "$sum")?.unwrap_or_default() {
+                    total += x
+                        .as_f64()
+                        .ok_or_else(|| format!("$sum needs numbers, got {}", short(&x)))?;
+                }
+                number(total)
+            }
+        };
+        if let Some(map) = &self.map {
+            let key = match &v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            v = map
+                .get(&key)
+                .or_else(|| map.get("*"))
+                .cloned()
+                .unwrap_or(Value::Null);
+        }
+        if v.is_null()
+            && let Some(d) = &self.default
+        {
+            v = d.clone();
+        }
+        if let Some(conv) = self.conv {
+            v = conv.apply(v)?;
+        }
+        if let Some(f) = self.times
+            && !v.is_null()
+        {
+            let n = v
+                .as_f64()
+                .ok_or_else(|| format!("$times needs a number, got {}", short(&v)))?;
+            v = number((n * f * 1e6).round() / 1e6);
+        }
+        Ok(v)
+    }
+}
+
+/// An integer when it is one, else a float.
+fn number(f: f64) -> Value {
+    if f.fract() == 0.0 && f.abs() < 9.0e15 {
+        Value::from(f as i64)
+    } else {
+        serde_json::json!(f)
+    }
+}
+
+fn array_of(
+    of: &Expr,
+    current: &Value,
+    ctx: &Ctx,
+    op: &str,
+) -> Result<Option<Vec<Value>>, EvalError> {
+    match of.value(current, ctx)? {
+        Value::Null => Ok(None),
+        Value::Array(a) if a.len() > MAX_ITEMS => Err(format!(
+            "{op}: array of {} items is longer than {MAX_ITEMS}",
+            a.len()
+        )
+        .into()),
+        Value::Array(a) => Ok(Some(a)),
+        other => Err(format!("{op} needs an array, got {}", short(&other)).into()),
+    }
+}
+
+fn parse(v: &Value, at: &str, known: &dyn Fn(&str) -> bool, depth: usize) -> Result<Expr, String> {
+    if depth > MAX_DEPTH {
+        return Err(format!("{at}: nested deeper than {MAX_DEPTH} levels"));
+    }
+    let sub = |v: &Value, at: String| parse(v, &at, known, depth + 1);
+    match v {
+        Value::String(s) => Path::parse(s)
+            .map(Expr::Path)
+            .map_err(|m| format!("{at}: {m}")),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, x)| sub(x, format!("{at}[{i}]")))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Expr::Array),
+        Value::Object(m) if m.keys().any(|k| k.starts_with('$')) => {
+            parse_op(m, at, known, depth).map(|o| Expr::Op(Box::new(o)))
+        }
+        Value::Object(m) => m
+            .iter()
+            .map(|(k, x)| Ok((k.clone(), sub(x, format!("{at}.{k}"))?)))
+            .collect::<Result<Vec<_>, String>>()
+            .map(Expr::Object),
+        other => Ok(Expr::Const(other.clone())),
+    }
+}
+
+fn parse_op(
+    m: &Map<String, Value>,
+    at: &str,
+    known: &dyn Fn(&str) -> bool,
+    depth: usize,
+) -> Result<OpExpr, String> {
+    if let Some(k) = m.keys().find(|k| !k.starts_with('$')) {
+        return Err(format!(
+            "{at}: \"{k}\" next to $ operators (put fields in a plain object)"
+        ));
+    }
+    if let Some(k) = m
+        .keys()
+        .find(|k| !SOURCES.contains(&k.as_str()) && !MODIFIERS.contains(&k.as_str()))
+    {
+        return Err(format!(
+            "{at}: unknown operator {k} (sources: {}; modifiers: $map, $default, $as, $times)",
+            SOURCES.join(", ")
+        ));
+    }
+    let sources: Vec<&String> = m.keys().filter(|k| SOURCES.contains(&k.as_str())).collect();
+    let [name] = sources[..] else {
+        return Err(format!(
+            "{at}: needs exactly one of {} (found {})",
+            SOURCES.join(", "),
+            sources.len()
+        ));
+    };
+    let arg = &m[name];
+    let sub = |v: &Value, what: &str| parse(v, &format!("{at}.{what}"), known, depth + 1);
+    let text = |what: &str| {
+        arg.as_str()
+            .ok_or_else(|| format!("{at}.{what} must be a string"))
+    };
+    if m.contains_key("$item") != (name == "$each") {
+        return Err(format!("{at}: $each and $item go together"));
+    }
+    let source = match name.as_str() {
+        "$path" => {
+            Source::Path(Path::parse(text("$path")?).map_err(|e| format!("{at}.$path: {e}"))?)
+        }
+        "$const" => Source::Const(arg.clone()),
+        "$var" => {
+            let v = text("$var")?;
+            if !known(v) {
+                return Err(format!("{at}.$var: unknown variable \"{v}\""));
+            }
+            Source::Var(v.to_string())
+        }
+        "$header" => Source::Header(text("$header")?.to_ascii_lowercase()),
+        "$template" => Source::Template(
+            Template::parse(text("$template")?, known)
+                .map_err(|e| format!("{at}.$template: {e}"))?,
+        ),
+        "$each" => Source::Each(sub(arg, "$each")?, sub(&m["$item"], "$item")?),
+        "$entries" => Source::Entries(sub(arg, "$entries")?),
+        "$count" => Source::Count(sub(arg, "$count")?),
+        _ => Source::Sum(sub(arg, "$sum")?),
+    };
+    let map = match m.get("$map") {
+        None => None,
+        Some(Value::Object(map)) => Some(map.clone()),
+        Some(_) => return Err(format!("{at}.$map must be an object of values")),
+    };
+    let conv = match m.get("$as") {
+        None => None,
+        Some(Value::String(s)) => Some(Conv::parse(s).map_err(|e| format!("{at}.$as: {e}"))?),
+        Some(_) => return Err(format!("{at}.$as must be a string")),
+    };
+    let times = match m.get("$times") {
+        None => None,
+        Some(v) => Some(
+            v.as_f64()
+                .filter(|f| f.is_finite())
+                .ok_or_else(|| format!("{at}.$times must be a number"))?,
+        ),
+    };
+    Ok(OpExpr {
+        source,
+        map,
+        default: m.get("$default").cloned(),
+        conv,
+        times,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(expr: Value, body: Value) -> Result<Value, String> {
+        let vars: Vars = [("id".into(), json!(7)), ("device".into(), json!("d1"))].into();
+        let headers = vec![("x-total-count".to_string(), "12".to_string())];
+        let e = Expr::parse(&expr, "response", &|n| n == "id" || n == "device")?;
+        e.eval(
+            &body,
+            &Ctx {
+                body: &body,
+                vars: &vars,
+                headers: &headers,
+            },
+        )
+    }
+
+    #[test]
+    fn shapes_paths_and_constants() {
+        let body = json!({"meta": {"heading": "Hi"}, "n": 3});
+        assert_eq!(
+            run(
+                json!({"title": "meta.heading", "n": "n", "k": 1, "x": null}),
+                body
+            ),
+            Ok(json!({"title": "Hi", "n": 3, "k": 1, "x": null}))
+        );
+        assert_eq!(run(json!("$"), json!([1])), Ok(json!([1])));
+        assert_eq!(run(json!(["n", "n"]), json!({"n": 2})), Ok(json!([2, 2])));
+    }
+
+    #[test]
+    fn operators_and_modifiers() {
+        let body = json!({
+            "state": "live",
+            "choices": [{"key": "1", "text": "A"}, {"key": "2", "text": "B"}],
+            "tally": {"1": 4, "2": 6},
+            "raised": 12.5
+        });
+        let e = json!({
+            "status": {"$path": "state", "$map": {"live": "open", "done": "closed"}},
+            "other": {"$path": "state", "$map": {"x": 1, "*": "fallback"}},
+            "unmapped": {"$path": "state", "$map": {"x": 1}, "$default": "none"},
+            "options": {"$each": "choices", "$item": {"id": {"$path": "key", "$as": "int"}, "label": "text", "root": "$.state"}},
+            "counts": {"$each": {"$entries": "tally"}, "$item": {"option": {"$path": "key", "$as": "int"}, "count": "value"}},
+            "total": {"$sum": {"$each": {"$entries": "tally"}, "$item": "value"}},
+            "n": {"$count": "choices"},
+            "none": {"$count": "missing"},
+            "fen": {"$path": "raised", "$times": 100},
+            "id": {"$var": "id", "$as": "string"},
+            "key": {"$template": "{device}-s{id}"},
+            "count": {"$header": "X-Total-Count", "$as": "int"},
+            "c": {"$const": "meta.heading"}
+        });
+        assert_eq!(
+            run(e, body),
+            Ok(json!({
+                "status": "open", "other": "fallback", "unmapped": "none",
+                "options": [{"id": 1, "label": "A", "root": "live"}, {"id": 2, "label": "B", "root": "live"}],
+                "counts": [{"option": 1, "count": 4}, {"option": 2, "count": 6}],
+                "total": 10, "n": 2, "none": 0, "fen": 1250, "id": "7", "key": "d1-s7", "count": 12,
+                "c": "meta.heading"
+            }))
+        );
+    }
+
+    #[test]
+    fn parse_errors_name_the_place() {
+        for (e, why) in [
+            (
+                json!({"a": {"$path": "x", "$var": "id"}}),
+                "response.a: needs exactly one",
+            ),
+            (
+                json!({"a": {"$pth": "x"}}),
+                "response.a: unknown operator $pth",
+            ),
+            (
+                json!({"a": {"$path": "x", "b": 1}}),
+                "\"b\" next to $ operators",
+            ),
+            (json!({"a": {"$each": "x"}}), "$each and $item go together"),
+            (
+                json!({"a": {"$var": "nope"}}),
+                "response.a.$var: unknown variable",
+            ),
+            (
+                json!({"a": {"$path": "x", "$as": "date"}}),
+                "response.a.$as: unknown $as",
+            ),
+            (
+                json!({"a": {"$path": "x", "$map": [1]}}),
+                "$map must be an object",
+            ),
+            (
+                json!({"a": {"$path": "x", "$times": "2"}}),
+                "$times must be a number",
+            ),
+            (json!({"a": {"b": "c..d"}}), "response.a.b: empty key"),
+            (
+                json!({"a": {"$template": "{nope}"}}),
+                "unknown variable {nope}",
+            ),
+        ] {
+            let err = run(e.clone(), json!({})).unwrap_err();
+            assert!(err.contains(why), "{e}: {err}");
+        }
+    }
+
+    #[test]
+    fn hostile_input_is_an_error_not_a_panic() {
+        // Deep nesting of the expression.
+        let mut deep = json!("x");
+        for _ in 0..200 {
+            deep = json!({ "a": deep });
+        }
+        assert!(run(deep, json!({})).unwrap_err().contains("deeper than"));
+        // A huge array.
+        let big = Value::Array(vec![json!(1); MAX_ITEMS + 1]);
+        let err = run(json!({"$count": "$"}), big).unwrap_err();
+        assert!(err.contains("longer than"), "{err}");
+        // Wrong types.
+        let err = run(json!({"o": {"$each": "x", "$item": "@"}}), json!({"x": 5})).unwrap_err();
+        assert_eq!(err, "o: $each needs an array, got 5");
+        let err = run(
+            json!({"list": {"$each": "x", "$item": {"id": {"$path": "@", "$as": "int"}}}}),
+            json!({"x": ["1", "b"]}),
+        )
+        .unwrap_err();
+        assert_eq!(err, "list[1].id: cannot read \"b\" as an integer");
+        assert!(run(json!({"$entries": "$"}), json!([1])).is_err());
+        assert!(run(json!({"$sum": "$"}), json!(["a"])).is_err());
+        assert!(run(json!({"$path": "$", "$times": 2}), json!("a")).is_err());
+    }
+}
