@@ -240,7 +240,7 @@ test('offline: a ballot is kept on the phone and counted exactly once back onlin
   const { context, page } = await phone(browser, errors);
   await page.goto(`${server.base}/polls.html`);
   const count = async (id) => (await api(server.base, `/polls/${id}/count`)).ballots;
-  const outbox = () => page.evaluate(() => JSON.parse(localStorage.getItem('tongxin:outbox') || '[]').length);
+  const outbox = () => page.evaluate(() => JSON.parse(localStorage.getItem('tongxin:outbox.v2') || '[]').length);
 
   // Back online while the page is open: the `online` event sends it.
   const w3 = widget(page, 3);

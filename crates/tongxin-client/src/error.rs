@@ -22,8 +22,9 @@ pub enum ClientError {
     Timeout,
     /// Cancelled because the widget was unmounted.
     Cancelled,
-    /// The answer did not have the expected shape.
-    Decode(String),
+    /// The backend's mapping or adapter does not fit what it answered (or
+    /// lacks an operation the widget needs): names the operation and field.
+    Misconfigured(String),
     /// No network: the write is kept in the offline outbox and will be
     /// sent when the device is back online.
     Queued,
@@ -60,7 +61,7 @@ impl fmt::Display for ClientError {
             ClientError::Network(m) => write!(f, "network error: {m}"),
             ClientError::Timeout => write!(f, "the server did not answer in time"),
             ClientError::Cancelled => write!(f, "cancelled"),
-            ClientError::Decode(m) => write!(f, "unexpected answer: {m}"),
+            ClientError::Misconfigured(m) => write!(f, "widget misconfigured: {m}"),
             ClientError::Queued => write!(f, "saved on this device; will be sent when online"),
         }
     }

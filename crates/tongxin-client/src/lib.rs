@@ -1,22 +1,29 @@
 //! The widgets' only way to talk to a backend.
 //!
 //! * [`Backend`] — what a widget can ask for, in domain types;
-//! * [`rest::RestBackend`] — REST contract v1 over `gloo-net`, with
-//!   timeouts, cancellation on unmount and typed errors;
+//! * [`ContractBackend`] — `Backend` over any [`transport::Transport`]: each
+//!   call is one operation (`getPoll`, `castBallot`, …) in the contract's
+//!   JSON shapes;
+//! * [`mapped::MappedTransport`] — any REST backend over HTTP, described by
+//!   a declarative mapping (`tongxin_core::mapping`); the reference server
+//!   is [`Mapping::reference`](tongxin_core::mapping::Mapping::reference),
+//!   so there is one code path for every backend;
+//! * [`js::JsTransport`] — a backend written by the host page in JavaScript;
+//! * [`http`] — fetch with time limits and cancellation on unmount;
 //! * [`identity`] — the device token kept in `localStorage` (never
 //!   cookies: embeds must work with third-party cookies blocked) and
-//!   idempotency keys, one per user action, reused on retry.
-//!
+//!   idempotency keys, one per user action, reused on retry;
 //! * [`outbox`] — writes that failed for lack of network, kept on the device
 //!   and sent again later with the same idempotency key.
-//!
-//! Later backends (a declarative mapping, a JavaScript adapter) implement the
-//! same trait.
 
+pub mod contract_backend;
 pub mod error;
+pub mod http;
 pub mod identity;
+pub mod js;
+pub mod mapped;
 pub mod outbox;
-pub mod rest;
+pub mod transport;
 
 use async_trait::async_trait;
 use tongxin_core::Id;
@@ -33,8 +40,10 @@ use tongxin_core::proposal::{
 };
 use tongxin_core::scope::Scope;
 
+pub use contract_backend::ContractBackend;
 pub use error::ClientError;
 pub use identity::IdemKey;
+pub use tongxin_core::mapping::Op;
 
 /// Result of a backend call.
 pub type ClientResult<T> = Result<T, ClientError>;
@@ -42,6 +51,8 @@ pub type ClientResult<T> = Result<T, ClientError>;
 /// What the widgets ask of a backend.
 #[async_trait(?Send)]
 pub trait Backend {
+    /// Whether the backend offers `op`; widgets hide what it lacks.
+    fn supports(&self, op: Op) -> bool;
     /// One poll with its status and participation.
     async fn poll(&self, id: Id) -> ClientResult<PollView>;
     /// Results as this viewer may see them.

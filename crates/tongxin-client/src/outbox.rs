@@ -6,30 +6,31 @@
 //! least once.
 
 use serde::{Deserialize, Serialize};
+use tongxin_core::mapping::HttpRequest;
 
 use crate::identity;
 
 /// Where the outbox is kept (under `tongxin:` in `localStorage`).
-const STORE_KEY: &str = "outbox";
+const STORE_KEY: &str = "outbox.v2";
 
 /// Most writes kept; the oldest go first beyond this.
 pub const MAX_PENDING: usize = 200;
 
-/// One write waiting for the network.
+/// One write waiting for the network: the request exactly as it was
+/// built, so it goes out the same whatever the backend's mapping.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pending {
-    /// API base it was meant for.
-    pub base: String,
-    /// `POST`, `PUT` or `DELETE`.
-    pub method: String,
-    /// Path below `{base}/v1`, e.g. `/polls/3/ballots`.
-    pub path: String,
-    /// JSON body.
-    pub body: Option<String>,
+    /// The backend it was meant for (its base URL).
+    pub backend: String,
+    /// What it is about, e.g. `/polls/3/` (widgets send theirs).
+    pub topic: String,
+    /// Which operation (`castBallot`, …), for messages.
+    pub op: String,
+    /// The request: method, URL, headers (with the household code or
+    /// voter token it was made with) and body.
+    pub request: HttpRequest,
     /// The action's idempotency key.
     pub key: String,
-    /// The household code it was made with, if any.
-    pub code: Option<String>,
     /// Sending attempts so far.
     pub attempts: u32,
 }
@@ -73,11 +74,11 @@ pub fn attempted(key: &str) {
     save(&list);
 }
 
-/// The writes for `base` whose path starts with `prefix`, oldest first.
-pub fn pending_for(base: &str, prefix: &str) -> Vec<Pending> {
+/// The writes for `backend` whose topic starts with `prefix`, oldest first.
+pub fn pending_for(backend: &str, prefix: &str) -> Vec<Pending> {
     all()
         .into_iter()
-        .filter(|p| p.base == base && p.path.starts_with(prefix))
+        .filter(|p| p.backend == backend && p.topic.starts_with(prefix))
         .collect()
 }
 

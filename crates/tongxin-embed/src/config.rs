@@ -35,6 +35,18 @@ pub struct MountConfig {
     /// A voter token signed by the host site, for `token` items.
     #[serde(default)]
     pub voter_token: Option<String>,
+    /// Another backend's mapping: a URL of the JSON document, `#id` of an
+    /// inline `<script type="application/json">`, or the mapping object.
+    /// Default: the reference server at `api`.
+    #[serde(default)]
+    pub backend: Option<serde_json::Value>,
+    /// Values for the mapping's variables (e.g. `{"apiToken": "…"}`).
+    #[serde(default)]
+    pub vars: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Name of a `window` object of async functions to use as the backend
+    /// (`data-adapter`); `mount()` also takes the object itself.
+    #[serde(default)]
+    pub adapter: Option<String>,
 }
 
 /// Widgets this bundle can draw.
@@ -50,6 +62,13 @@ impl MountConfig {
             ),
             None => None,
         };
+        let vars = match get("backendVars") {
+            Some(s) => Some(
+                serde_json::from_str(&s)
+                    .map_err(|e| format!("data-backend-vars is not a JSON object: {e}"))?,
+            ),
+            None => None,
+        };
         Ok(MountConfig {
             widget: get("tongxin").unwrap_or_default(),
             id: get("id")
@@ -61,6 +80,9 @@ impl MountConfig {
             theme: get("theme"),
             strings,
             voter_token: get("voterToken"),
+            backend: get("backend").map(serde_json::Value::String),
+            vars,
+            adapter: get("adapter"),
         })
     }
 
@@ -152,5 +174,21 @@ mod tests {
                 .contains("scope")
         );
         assert!(cfg(&[("tongxin", "proposal")]).unwrap().validate().is_err());
+        let c = cfg(&[
+            ("tongxin", "poll"),
+            ("id", "1"),
+            ("backend", "/m.json"),
+            ("backendVars", r#"{"apiToken": "t"}"#),
+            ("adapter", "myAdapter"),
+        ])
+        .unwrap();
+        assert_eq!(c.backend, Some(serde_json::json!("/m.json")));
+        assert_eq!(c.vars.unwrap()["apiToken"], "t");
+        assert_eq!(c.adapter.as_deref(), Some("myAdapter"));
+        assert!(
+            cfg(&[("tongxin", "poll"), ("id", "1"), ("backendVars", "[")])
+                .unwrap_err()
+                .contains("data-backend-vars")
+        );
     }
 }

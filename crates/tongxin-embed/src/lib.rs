@@ -10,6 +10,7 @@
 //! * each widget renders inside a shadow root on its host element and
 //!   announces `tongxin:*` DOM events there.
 
+mod backend;
 mod config;
 mod registry;
 
@@ -18,7 +19,6 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use tongxin_client::Backend;
-use tongxin_client::rest::{RestBackend, RestOptions};
 use tongxin_widgets::convention::ConventionWidget;
 use tongxin_widgets::events::{Emit, WidgetEvent};
 use tongxin_widgets::i18n::{I18n, Lang};
@@ -100,7 +100,12 @@ fn shadow_of(host: &HtmlElement) -> Result<web_sys::ShadowRoot, String> {
 }
 
 /// Mounts a widget on `host`; `auto` marks auto-mounted ones (unmounted when removed from the page).
-pub fn mount_on(host: HtmlElement, cfg: MountConfig, auto: bool) -> Result<u32, String> {
+pub fn mount_on(
+    host: HtmlElement,
+    cfg: MountConfig,
+    adapter: Option<JsValue>,
+    auto: bool,
+) -> Result<u32, String> {
     if host.has_attribute("data-tongxin-mounted") {
         return Err("a widget is already mounted on this element; unmount it first".into());
     }
@@ -136,20 +141,73 @@ pub fn mount_on(host: HtmlElement, cfg: MountConfig, auto: bool) -> Result<u32, 
     }
     host.set_attribute("data-tongxin-mounted", "").ok();
 
-    let mut opts = RestOptions::new(
-        cfg.api
-            .clone()
-            .filter(|a| !a.trim().is_empty())
-            .unwrap_or_else(default_api),
-    );
-    opts.voter_token = cfg.voter_token.clone().filter(|t| !t.is_empty());
-    let has_voter_token = opts.voter_token.is_some();
-    let backend: Rc<dyn Backend> = Rc::new(RestBackend::new(opts));
+    let api = cfg
+        .api
+        .clone()
+        .filter(|a| !a.trim().is_empty())
+        .unwrap_or_else(default_api);
+    let key = registry::insert(registry::Mounted {
+        host: host.clone(),
+        backend: None,
+        view: None,
+        auto,
+    });
+    match backend::source(&cfg, adapter) {
+        backend::Source::Reference => {
+            start(key, root, &cfg, id, backend::build(&cfg, api, None, None))
+        }
+        backend::Source::Adapter(a) => start(
+            key,
+            root,
+            &cfg,
+            id,
+            backend::build(&cfg, api, None, Some(a)),
+        ),
+        backend::Source::Mapping(m) => {
+            let b = m.and_then(|m| backend::build(&cfg, api, Some(m), None));
+            start(key, root, &cfg, id, b);
+        }
+        backend::Source::Url(url) => {
+            wasm_bindgen_futures::spawn_local(async move {
+                let b = backend::fetch_mapping(&url)
+                    .await
+                    .and_then(|m| backend::build(&cfg, api, Some(m), None));
+                // Unmounted while the mapping was loading: nothing to draw.
+                if registry::is_mounted(key) {
+                    start(key, root, &cfg, id, b);
+                }
+            });
+        }
+    }
+    Ok(key)
+}
+
+/// Draws widget `cfg.widget` in `root` with `backend`, or the misconfigured
+/// state naming what is wrong.
+fn start(
+    key: u32,
+    root: HtmlElement,
+    cfg: &MountConfig,
+    id: i64,
+    backend: Result<Rc<dyn Backend>, String>,
+) {
+    let backend = match backend {
+        Ok(b) => b,
+        Err(m) => {
+            if let Some(host) = registry::host(key) {
+                show_misconfigured(&host, &m);
+            }
+            return;
+        }
+    };
+    let has_voter_token = cfg.voter_token.as_deref().is_some_and(|t| !t.is_empty());
     let i18n = I18n::new(
         Lang::pick(cfg.lang.as_deref()),
         cfg.strings.clone().unwrap_or_default(),
     );
-    let emit_host = host.clone();
+    let Some(emit_host) = registry::host(key) else {
+        return;
+    };
     let emit: Emit = Rc::new(move |e: WidgetEvent| dispatch(&emit_host, e.name, &e.detail));
     let widget_backend = backend.clone();
     let view: Box<dyn std::any::Any> = match cfg.widget.as_str() {
@@ -167,18 +225,22 @@ pub fn mount_on(host: HtmlElement, cfg: MountConfig, auto: bool) -> Result<u32, 
             view! { <PollWidget poll_id=id backend=widget_backend i18n=i18n has_voter_token=has_voter_token emit=emit /> }
         })),
     };
-    Ok(registry::insert(registry::Mounted {
-        host,
-        backend,
-        view,
-        auto,
-    }))
+    registry::attach(key, backend, view);
 }
 
 /// `mount(element, config)` from JavaScript, after the wasm is ready.
 #[wasm_bindgen(js_name = mountRaw)]
 pub fn mount_raw(element: HtmlElement, config: JsValue) -> Result<Handle, JsValue> {
-    let json = js_sys::JSON::stringify(&config)
+    // An adapter object holds functions, which JSON cannot carry: take it
+    // out before reading the rest.
+    let adapter = js_sys::Reflect::get(&config, &JsValue::from_str("adapter"))
+        .ok()
+        .filter(JsValue::is_object);
+    let plain = js_sys::Object::assign(&js_sys::Object::new(), &config.clone().into());
+    if adapter.is_some() {
+        let _ = js_sys::Reflect::delete_property(&plain, &JsValue::from_str("adapter"));
+    }
+    let json = js_sys::JSON::stringify(&plain)
         .map(String::from)
         .unwrap_or_default();
     let cfg: MountConfig = serde_json::from_str(&json).map_err(|e| {
@@ -186,7 +248,7 @@ pub fn mount_raw(element: HtmlElement, config: JsValue) -> Result<Handle, JsValu
         show_misconfigured(&element, &m);
         JsValue::from_str(&m)
     })?;
-    mount_on(element, cfg, false)
+    mount_on(element, cfg, adapter, false)
         .map(|key| Handle { key })
         .map_err(|m| JsValue::from_str(&m))
 }

@@ -18,10 +18,10 @@ use crate::{MountConfig, mount_on};
 pub struct Mounted {
     /// Its host element.
     pub host: HtmlElement,
-    /// Its backend (to abort requests).
-    pub backend: Rc<dyn Backend>,
+    /// Its backend (to abort requests); `None` while its mapping loads.
+    pub backend: Option<Rc<dyn Backend>>,
     /// Leptos' unmount handle; dropping it removes the view.
-    pub view: Box<dyn Any>,
+    pub view: Option<Box<dyn Any>>,
     /// Mounted by auto-mount (so removed with its element).
     pub auto: bool,
 }
@@ -42,11 +42,33 @@ pub fn insert(m: Mounted) -> u32 {
     key
 }
 
+/// Gives a mounted entry its backend and view once they exist.
+pub fn attach(key: u32, backend: Rc<dyn Backend>, view: Box<dyn Any>) {
+    MOUNTED.with(|r| {
+        if let Some(m) = r.borrow_mut().get_mut(&key) {
+            m.backend = Some(backend);
+            m.view = Some(view);
+        }
+    });
+}
+
+/// Whether `key` is still mounted.
+pub fn is_mounted(key: u32) -> bool {
+    MOUNTED.with(|r| r.borrow().contains_key(&key))
+}
+
+/// The host element of `key`.
+pub fn host(key: u32) -> Option<HtmlElement> {
+    MOUNTED.with(|r| r.borrow().get(&key).map(|m| m.host.clone()))
+}
+
 pub fn unmount(key: u32) {
     let Some(m) = MOUNTED.with(|r| r.borrow_mut().remove(&key)) else {
         return;
     };
-    m.backend.cancel_all();
+    if let Some(b) = &m.backend {
+        b.cancel_all();
+    }
     drop(m.view);
     if let Some(shadow) = m.host.shadow_root() {
         shadow.set_inner_html("");
@@ -61,7 +83,7 @@ fn mount_element(el: &HtmlElement) {
     let data = el.dataset();
     match MountConfig::from_dataset(|k| data.get(k)) {
         Ok(cfg) => {
-            let _ = mount_on(el.clone(), cfg, true);
+            let _ = mount_on(el.clone(), cfg, None, true);
         }
         Err(m) => {
             web_sys::console::error_1(&JsValue::from_str(&format!("Tongxin: {m}")));

@@ -42,7 +42,8 @@ pub fn error_text(e: &ClientError, i18n: &I18n, fallback: &str) -> String {
             .map(|(_, key)| i18n.t(key))
             .unwrap_or_else(|| i18n.x(fallback, &p.detail)),
         ClientError::Queued => i18n.t("queued_offline"),
-        ClientError::Cancelled | ClientError::Decode(_) => i18n.x(fallback, e),
+        ClientError::Misconfigured(m) => i18n.x("misconfigured", m),
+        ClientError::Cancelled => i18n.x(fallback, e),
     }
 }
 

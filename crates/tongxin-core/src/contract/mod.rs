@@ -47,6 +47,28 @@ pub struct ResultsView {
     pub results: Option<PollResults>,
 }
 
+impl ResultsView {
+    /// Results counted from a backend's stored ballots, with the poll's
+    /// visibility rule applied for a viewer who has (or has not) voted —
+    /// for backends that keep ballots but count nothing. Ballots that do
+    /// not fit the poll (another kind, unknown options) are left out.
+    pub fn from_ballots(poll: &Poll, ballots: &[Ballot], now: Millis, has_voted: bool) -> Self {
+        let mut tally = crate::poll::tally::Tally::new(poll);
+        for b in ballots.iter().filter_map(|b| b.validate(poll).ok()) {
+            let _ = tally.add(&b);
+        }
+        let visible = poll.results_visible(now, has_voted);
+        ResultsView {
+            poll_id: poll.id,
+            status: poll.status(now),
+            ballots: tally.ballots,
+            visible,
+            visibility: poll.visibility,
+            results: visible.then(|| tally.results(poll)),
+        }
+    }
+}
+
 /// A cheap counter for progress displays.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -120,4 +142,36 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// Pass as `cursor` to get the next page; `null` at the end.
     pub next_cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::poll::tests::poll;
+    use crate::poll::{PollKind, PollResults};
+
+    #[test]
+    fn results_from_stored_ballots_follow_visibility_and_skip_misfits() {
+        let mut p = poll(PollKind::Single, 3);
+        let ballots = [
+            Ballot::Single { option: 2 },
+            Ballot::Single { option: 2 },
+            Ballot::Single { option: 9 },
+            Ballot::Multiple { options: vec![1] },
+            Ballot::Single { option: 1 },
+        ];
+        let r = ResultsView::from_ballots(&p, &ballots, 0, false);
+        assert_eq!(r.ballots, 3);
+        let Some(PollResults::Choices { options }) = r.results else {
+            panic!("{r:?}")
+        };
+        assert_eq!(
+            options.iter().map(|o| o.count).collect::<Vec<_>>(),
+            [1, 2, 0]
+        );
+        p.visibility = ResultVisibility::AfterVote;
+        let hidden = ResultsView::from_ballots(&p, &ballots, 0, false);
+        assert!(!hidden.visible && hidden.results.is_none());
+        assert!(ResultsView::from_ballots(&p, &ballots, 0, true).visible);
+    }
 }

@@ -15,8 +15,8 @@ use crate::text::FieldErrors;
 /// Largest answer read, in bytes.
 pub const MAX_RESPONSE_BYTES: usize = 8 << 20;
 
-/// A request to send.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A request to send (kept as it is in the offline outbox).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HttpRequest {
     /// `GET`, `POST`, …
     pub method: String,
