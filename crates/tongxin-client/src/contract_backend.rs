@@ -15,9 +15,9 @@ use tongxin_core::contract::{
     ProposalCard, ProposalDetail, PublicComment, PublicEvaluation, ReportReceipt, ResultsView,
     SignatureCounts, SignatureReceipt, SupportState,
 };
-use tongxin_core::convention::{PublicSignature, SignatureInput};
+use tongxin_core::convention::{Convention, PublicSignature, SignatureInput};
 use tongxin_core::mapping::{Op, Vars};
-use tongxin_core::poll::Ballot;
+use tongxin_core::poll::{Ballot, Poll};
 use tongxin_core::proposal::funding::{Pledge, PledgeInput};
 use tongxin_core::proposal::{
     CommentInput, EvaluationInput, Proposal, ProposalDraft, TransitionRecord,
@@ -38,18 +38,16 @@ impl<T: Transport> ContractBackend<T> {
         ContractBackend { transport }
     }
 
+    async fn call(&self, op: Op, vars: Vars) -> ClientResult<Value> {
+        let call = Call {
+            vars,
+            ..Call::default()
+        };
+        self.transport.call(op, call).await
+    }
+
     async fn get<R: DeserializeOwned>(&self, op: Op, vars: Vars) -> ClientResult<R> {
-        let v = self
-            .transport
-            .call(
-                op,
-                Call {
-                    vars,
-                    ..Call::default()
-                },
-            )
-            .await?;
-        decode(op, v)
+        decode(op, self.call(op, vars).await?)
     }
 
     async fn write<R: DeserializeOwned>(
@@ -84,12 +82,26 @@ impl<T: Transport> ContractBackend<T> {
     }
 }
 
+/// The answer as `R`; a misfit names the operation and the field
+/// (`getPoll: title: invalid type: null, expected a string`).
 fn decode<R: DeserializeOwned>(op: Op, v: Value) -> ClientResult<R> {
-    serde_json::from_value(v).map_err(|e| {
-        ClientError::Misconfigured(format!(
-            "{}: the answer does not fit the contract: {e}",
-            op.name()
-        ))
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        let field = e.path().to_string();
+        let field = if field == "." {
+            "the answer".to_string()
+        } else {
+            field
+        };
+        ClientError::misconfigured(format!("{}: {field}: {}", op.name(), e.inner()))
+    })
+}
+
+/// [`decode`] for a view that flattens `Inner` (serde loses field paths
+/// through `flatten`): a misfit inside `Inner` is named from `Inner` itself.
+fn decode_flat<R: DeserializeOwned, Inner: DeserializeOwned>(op: Op, v: Value) -> ClientResult<R> {
+    decode::<R>(op, v.clone()).map_err(|e| match decode::<Inner>(op, v) {
+        Err(inner) => inner,
+        Ok(_) => e,
     })
 }
 
@@ -134,7 +146,8 @@ impl<T: Transport> Backend for ContractBackend<T> {
     }
 
     async fn poll(&self, pid: Id) -> ClientResult<PollView> {
-        self.get(Op::GetPoll, id(pid)).await
+        let v = self.call(Op::GetPoll, id(pid)).await?;
+        decode_flat::<PollView, Poll>(Op::GetPoll, v)
     }
 
     async fn results(&self, pid: Id) -> ClientResult<ResultsView> {
@@ -184,7 +197,8 @@ impl<T: Transport> Backend for ContractBackend<T> {
     }
 
     async fn convention(&self, cid: Id) -> ClientResult<ConventionView> {
-        self.get(Op::GetConvention, id(cid)).await
+        let v = self.call(Op::GetConvention, id(cid)).await?;
+        decode_flat::<ConventionView, Convention>(Op::GetConvention, v)
     }
 
     async fn signature_counts(&self, cid: Id) -> ClientResult<SignatureCounts> {

@@ -31,6 +31,13 @@ pub enum ClientError {
 }
 
 impl ClientError {
+    /// A misconfiguration (logged once to the console for the site's
+    /// developer, who will look there first).
+    pub fn misconfigured(message: String) -> ClientError {
+        web_sys::console::error_1(&format!("Tongxin: widget misconfigured: {message}").into());
+        ClientError::Misconfigured(message)
+    }
+
     /// The problem's stable code, if the server sent one.
     pub fn code(&self) -> Option<&str> {
         match self {

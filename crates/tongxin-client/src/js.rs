@@ -68,7 +68,7 @@ fn from_js(op: Op, v: &JsValue) -> ClientResult<Value> {
 }
 
 fn adapter_error(op: Op, m: &str) -> ClientError {
-    ClientError::Misconfigured(format!("adapter {}: {m}", op.name()))
+    ClientError::misconfigured(format!("adapter {}: {m}", op.name()))
 }
 
 /// What a thrown value means: `{status, code, message, errors}` is a

@@ -91,7 +91,7 @@ impl MappedTransport {
 }
 
 fn misconfigured(op: Op, message: &str) -> ClientError {
-    ClientError::Misconfigured(format!("{}: {message}", op.name()))
+    ClientError::misconfigured(format!("{}: {message}", op.name()))
 }
 
 /// The answer as the contract's value, or the error it means.

@@ -9,8 +9,9 @@
 //! * an object with `$` keys is an operator: exactly one *source* —
 //!   `$path`, `$const`, `$var` (a request variable), `$header` (a response
 //!   header), `$template` (text with `{variables}`), `$each` + `$item` (map
-//!   an array), `$entries` (an object as `[{key, value}]`), `$count` (length
-//!   of an array), `$sum` (sum of an array of numbers) — and optional
+//!   an array), `$entries` (an object as `[{key, value}]`), `$first` (the
+//!   first element of an array, `null` when empty), `$count` (length of an
+//!   array), `$sum` (sum of an array of numbers) — and optional
 //!   *modifiers* applied in this order: `$map` (value map, `"*"` for any
 //!   other value), `$default` (when the result is `null`), `$as` (a
 //!   [conversion](super::convert)), `$times` (multiply a number).
@@ -74,6 +75,8 @@ pub enum Source {
     Each(Expr, Expr),
     /// `$entries`: an object as `[{ "key": k, "value": v }]`.
     Entries(Expr),
+    /// `$first`: the first element of an array (`null` when empty).
+    First(Expr),
     /// `$count`: the length of an array (0 when absent).
     Count(Expr),
     /// `$sum`: the sum of an array of numbers (0 when absent).
@@ -98,6 +101,7 @@ const SOURCES: &[&str] = &[
     "$template",
     "$each",
     "$entries",
+    "$first",
     "$count",
     "$sum",
 ];
@@ -210,6 +214,9 @@ impl OpExpr {
                     return Err(format!("$entries needs an object, got {}", short(&other)).into());
                 }
             },
+            Source::First(of) => array_of(of, current, ctx, "$first")?
+                .and_then(|a| a.into_iter().next())
+                .unwrap_or(Value::Null),
             Source::Count(of) => {
                 Value::from(array_of(of, current, ctx, "$count")?.map_or(0, |a| a.len()))
             }
@@ -364,6 +371,7 @@ fn parse_op(
         ),
         "$each" => Source::Each(sub(arg, "$each")?, sub(&m["$item"], "$item")?),
         "$entries" => Source::Entries(sub(arg, "$entries")?),
+        "$first" => Source::First(sub(arg, "$first")?),
         "$count" => Source::Count(sub(arg, "$count")?),
         _ => Source::Sum(sub(arg, "$sum")?),
     };
@@ -443,6 +451,8 @@ mod tests {
             "counts": {"$each": {"$entries": "tally"}, "$item": {"option": {"$path": "key", "$as": "int"}, "count": "value"}},
             "total": {"$sum": {"$each": {"$entries": "tally"}, "$item": "value"}},
             "n": {"$count": "choices"},
+            "first": {"$first": {"$each": "choices", "$item": "text"}},
+            "nofirst": {"$first": {"$each": "nothing", "$item": "text"}},
             "none": {"$count": "missing"},
             "fen": {"$path": "raised", "$times": 100},
             "id": {"$var": "id", "$as": "string"},
@@ -456,7 +466,7 @@ mod tests {
                 "status": "open", "other": "fallback", "unmapped": "none",
                 "options": [{"id": 1, "label": "A", "root": "live"}, {"id": 2, "label": "B", "root": "live"}],
                 "counts": [{"option": 1, "count": 4}, {"option": 2, "count": 6}],
-                "total": 10, "n": 2, "none": 0, "fen": 1250, "id": "7", "key": "d1-s7", "count": 12,
+                "total": 10, "n": 2, "first": "A", "nofirst": null, "none": 0, "fen": 1250, "id": "7", "key": "d1-s7", "count": 12,
                 "c": "meta.heading"
             }))
         );

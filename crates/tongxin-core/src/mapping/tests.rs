@@ -373,6 +373,7 @@ fn any_json() -> impl Strategy<Value = Value> {
                     Just("$as".to_string()),
                     Just("$entries".to_string()),
                     Just("$count".to_string()),
+                    Just("$first".to_string()),
                     Just("$sum".to_string()),
                     Just("$times".to_string()),
                     Just("$default".to_string()),

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tongxin_client::{Backend, ClientError, IdemKey, identity};
+use tongxin_client::{Backend, ClientError, IdemKey, Op, identity};
 use tongxin_core::Id;
 use tongxin_core::contract::{ConventionView, SignatureCounts, SignatureReceipt};
 use tongxin_core::convention::PublicSignature;
@@ -95,6 +95,14 @@ pub fn ConventionWidget(
     let code = RwSignal::new(identity::load(&format!("code:convention:{id}")).unwrap_or_default());
     let pending_key: StoredValue<Option<IdemKey>> = StoredValue::new(None);
     let offline = Offline::new(backend, format!("/conventions/{id}/"));
+    // What the backend lacks is not shown.
+    let (can_count, can_list, can_withdraw) = backend.with_value(|b| {
+        (
+            b.supports(Op::GetSignatureCounts),
+            b.supports(Op::ListSignatures),
+            b.supports(Op::Withdraw),
+        )
+    });
     let fire = move |e: WidgetEvent| {
         emit.try_with_value(|f| {
             if let Some(f) = f {
@@ -366,7 +374,7 @@ pub fn ConventionWidget(
                     <span class=badge.0>{badge.1}</span>
                     {c.closes_at.filter(|_| cv.open).map(|t| view! { <span>{i.x("closes_at", i.time(t))}</span> })}
                 </div>
-                <SignatureProgress counts=counts extra=extra goal=goal i18n=i.clone() />
+                {can_count.then(|| view! { <SignatureProgress counts=counts extra=extra goal=goal i18n=i.clone() /> })}
                 {token_missing.then(|| view! { <Notice kind=NoticeKind::Info text=i.t("sign_token_required") /> })}
                 {(!cv.open).then(|| view! { <Notice kind=NoticeKind::Info text=i.t("convention_closed") /> })}
                 {withdrawn.then(|| view! { <Notice kind=NoticeKind::Info text=i.t("withdrawn_ok") /> })}
@@ -375,7 +383,7 @@ pub fn ConventionWidget(
                         receipt=r
                         current_version=c.version
                         open=cv.open
-                        withdrawal_open=cv.withdrawal_open
+                        withdrawal_open=cv.withdrawal_open && can_withdraw
                         withdrawal=c.withdrawal
                         busy=Signal::derive(move || busy.get() || offline.queued.get())
                         on_withdraw=Callback::new(move |_| withdraw())
@@ -413,14 +421,16 @@ pub fn ConventionWidget(
                     view! { <Notice kind=NoticeKind::Error text=text retry=retry /> }.into_any()
                 })}
                 <UnitChart counts=counts units=units my_unit=my_unit i18n=i.clone() />
-                <Signatories
-                    items=list
-                    has_more=Signal::derive(move || cursor.with(Option::is_some))
-                    loading=list_loading
-                    units=units
-                    on_more=Callback::new(move |_| load_page(false))
-                    i18n=i.clone()
-                />
+                {can_list.then(|| view! {
+                    <Signatories
+                        items=list
+                        has_more=Signal::derive(move || cursor.with(Option::is_some))
+                        loading=list_loading
+                        units=units
+                        on_more=Callback::new(move |_| load_page(false))
+                        i18n=i.clone()
+                    />
+                })}
             </article>
         }
         .into_any()

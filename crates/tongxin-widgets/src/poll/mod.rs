@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tongxin_client::{Backend, ClientError, IdemKey, identity};
+use tongxin_client::{Backend, ClientError, IdemKey, Op, identity};
 use tongxin_core::Id;
 use tongxin_core::contract::{MyBallot, PollView, ResultsView};
 use tongxin_core::eligibility::Eligibility;
@@ -70,6 +70,8 @@ pub fn PollWidget(
     let pending_key: StoredValue<Option<IdemKey>> = StoredValue::new(None);
     let i18n = StoredValue::new_local(i18n);
     let offline = Offline::new(backend, format!("/polls/{poll_id}/"));
+    // A backend without "change ballot" gets no change button.
+    let can_change = backend.with_value(|b| b.supports(Op::ChangeBallot));
     let fire = move |e: WidgetEvent| {
         emit.try_with_value(|f| {
             if let Some(f) = f {
@@ -270,7 +272,7 @@ pub fn PollWidget(
         let voted_block = (voted && !editing.get()).then(|| {
             let summary = my.as_ref().and_then(|m| m.ballot.as_ref()).map(|b| i.x("your_ballot", ballot_summary(&poll, b, &i)));
             let note = if poll.anonymous { Some(i.t("anonymous_ballot")) } else { None };
-            let change = (poll.allow_change && status == PollStatus::Open && my.as_ref().is_some_and(|m| m.ballot.is_some())).then(|| {
+            let change = (can_change && poll.allow_change && status == PollStatus::Open && my.as_ref().is_some_and(|m| m.ballot.is_some())).then(|| {
                 let l = i.t("change_vote");
                 view! { <button type="button" class="tx-button tx-secondary" on:click=move |_| { editing.set(true); submit_error.set(None); }>{l}</button> }
             });

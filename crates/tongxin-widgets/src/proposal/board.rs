@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tongxin_client::{Backend, ClientError, ProposalQuery};
+use tongxin_client::{Backend, ClientError, Op, ProposalQuery};
 use tongxin_core::Id;
 use tongxin_core::contract::{ProposalCard, ProposalSort};
 use tongxin_core::proposal::Step;
@@ -106,6 +106,9 @@ pub fn ProposalBoard(
         load(true);
     });
     let open = Callback::new(move |id| screen.set(Screen::Open(id)));
+    // What the backend lacks is not offered.
+    let can_open = env.supports(Op::GetProposal);
+    let can_submit = env.supports(Op::SubmitProposal);
 
     move || {
         let i = env.i18n();
@@ -148,7 +151,7 @@ pub fn ProposalBoard(
             }
             view! {
                 <ul class="tx-cards">
-                    {cards.get().into_iter().map(|c| view! { <ProposalCardView card=c on_open=open i18n=i.clone() /> }).collect_view()}
+                    {cards.get().into_iter().map(|c| view! { <ProposalCardView card=c on_open=open openable=can_open i18n=i.clone() /> }).collect_view()}
                 </ul>
             }
             .into_any()
@@ -158,7 +161,9 @@ pub fn ProposalBoard(
             <section class="tx-board" lang=i.lang().tag()>
                 <header class="tx-header tx-board-head">
                     <h2 class="tx-title">{i.t("board_title")}</h2>
-                    <button type="button" class="tx-button" on:click=move |_| screen.set(Screen::Submit)>{i.t("new_proposal")}</button>
+                    {can_submit.then(|| view! {
+                        <button type="button" class="tx-button" on:click=move |_| screen.set(Screen::Submit)>{i.t("new_proposal")}</button>
+                    })}
                 </header>
                 <div class="tx-filters">
                     <label class="tx-field">

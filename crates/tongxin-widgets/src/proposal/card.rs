@@ -66,6 +66,10 @@ pub fn ProposalCardView(
     card: ProposalCard,
     /// Opens the proposal.
     on_open: Callback<Id>,
+    /// Whether the title opens the proposal (not when the backend cannot
+    /// show one). Default true.
+    #[prop(default = true)]
+    openable: bool,
     /// Strings.
     i18n: I18n,
 ) -> impl IntoView {
@@ -81,9 +85,16 @@ pub fn ProposalCardView(
     view! {
         <li class="tx-card tx-proposal-card">
             <h3 class="tx-title tx-card-title">
-                <button type="button" class="tx-link-button tx-card-open" on:click=move |_| on_open.run(id)>
-                    {p.title.clone()}
-                </button>
+                {if openable {
+                    view! {
+                        <button type="button" class="tx-link-button tx-card-open" on:click=move |_| on_open.run(id)>
+                            {p.title.clone()}
+                        </button>
+                    }
+                    .into_any()
+                } else {
+                    p.title.clone().into_any()
+                }}
             </h3>
             <div class="tx-meta">
                 <Stepper current=p.step compact=true i18n=i18n.clone() />

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use tongxin_client::Backend;
+use tongxin_client::{Backend, Op};
 
 use crate::events::{Emit, WidgetEvent};
 use crate::i18n::I18n;
@@ -37,6 +37,11 @@ impl Env {
     /// view that started them, and must then stop quietly).
     pub fn backend(&self) -> Option<Rc<dyn Backend>> {
         self.backend.try_get_value()
+    }
+
+    /// Whether the backend offers `op` (features it lacks are hidden).
+    pub fn supports(&self, op: Op) -> bool {
+        self.backend().is_some_and(|b| b.supports(op))
     }
 
     /// The strings (zh-CN if the view is gone).
