@@ -9,12 +9,27 @@ export const ready = __tongxinReady;
 
 /**
  * Mounts a widget on `element`.
- * config: { widget: "poll" | "convention" | "proposals" | "proposal", id, scope?, api?, lang?, theme?, strings?, voterToken? }
+ * config: { widget: "poll" | "convention" | "proposals" | "proposal", id, scope?, api?, lang?, theme?, strings?, voterToken?,
+ *          backend?, vars?, adapter? }
+ *   backend: another backend's mapping — a URL of the JSON document, "#id" of an inline
+ *            <script type="application/json">, or the mapping object (docs/backends.md);
+ *   vars:    values for the mapping's variables, e.g. { apiToken: "…" };
+ *   adapter: an object of async functions (getPoll, castBallot, …) used instead of HTTP.
  * Returns a handle; `handle.unmount()` removes the widget and its listeners.
  */
 export async function mount(element, config) {
   await __tongxinReady;
   return mountRaw(element, config);
+}
+
+/** Parsed JSON, or the text itself (so a mistake reaches the widget's misconfigured state). */
+function jsonOr(text) {
+  if (text == null) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 class TongxinElement extends HTMLElement {
@@ -32,6 +47,9 @@ class TongxinElement extends HTMLElement {
           lang: this.getAttribute('lang'),
           theme: this.getAttribute('theme'),
           voterToken: this.getAttribute('voter-token'),
+          backend: this.getAttribute('backend'),
+          vars: jsonOr(this.getAttribute('backend-vars')),
+          adapter: this.getAttribute('adapter') ?? undefined,
         });
       } catch (e) {
         console.error(e);

@@ -1,6 +1,7 @@
 //! Keeps a widget's offline writes moving: when a write was kept in the
 //! client's outbox for lack of network, this sends it again on reconnect
-//! (`online`), on a growing timer (5 s up to 5 min) and before the widget
+//! (`online`), when the page is shown again (`visibilitychange`), on a
+//! growing timer (5 s up to 5 min) and before the widget
 //! loads, and tells the widget when it went through or was refused.
 
 use std::rc::Rc;
@@ -42,7 +43,17 @@ impl Offline {
             refused: RwSignal::new(None),
         };
         let online = window_event_listener(leptos::ev::online, move |_| o.retry(0));
-        on_cleanup(move || online.remove());
+        // A phone that wakes the page again has often found a network.
+        let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
+            let shown = !document().hidden();
+            if shown && o.queued.get_untracked() {
+                o.retry(0);
+            }
+        });
+        on_cleanup(move || {
+            online.remove();
+            visible.remove();
+        });
         o
     }
 

@@ -7,7 +7,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tongxin_client::ClientError;
+use tongxin_client::{ClientError, Op};
 use tongxin_core::Id;
 use tongxin_core::contract::ProposalDetail;
 use tongxin_core::proposal::funding::format_yuan;
@@ -174,7 +174,16 @@ pub fn ProposalDetailView(
                 .join("、");
             view! { <p class="tx-hint"><strong>{i.t("responsible")}</strong>" "{people}</p> }
         });
-        let action = primary_action(&d);
+        // The step's main action, if this backend can carry it out.
+        let action = primary_action(&d).filter(|a| {
+            env.supports(match a {
+                StepAction::Support => Op::Support,
+                StepAction::Comment => Op::AddComment,
+                StepAction::Vote => Op::CastBallot,
+                StepAction::Evaluate => Op::Evaluate,
+                StepAction::Pledge => Op::Pledge,
+            })
+        });
         let sticky = action.map(|a| {
             let (label, target) = match a {
                 StepAction::Support => (String::new(), None),
@@ -229,10 +238,12 @@ pub fn ProposalDetailView(
                 <section id="tx-step" class="tx-step-section" tabindex="-1">
                     <StepSection detail=d.clone() timeline=timeline backing=backing env=env support=support on_support=Callback::new(move |_| toggle_support()) />
                 </section>
-                {(p.funding_goal_fen > 0).then(|| view! {
-                    <FundingSection proposal_id=id funding=d.funding can_pledge=active env=env />
+                {(p.funding_goal_fen > 0 && env.supports(Op::GetLedger)).then(|| view! {
+                    <FundingSection proposal_id=id funding=d.funding can_pledge=active && env.supports(Op::Pledge) env=env />
                 })}
-                <Comments proposal_id=id open=active && p.step != Step::Evaluate env=env />
+                {env.supports(Op::ListComments).then(|| view! {
+                    <Comments proposal_id=id open=active && p.step != Step::Evaluate && env.supports(Op::AddComment) env=env />
+                })}
                 {move || view! { <Timeline entries=timeline_entries(&timeline.get(), env) title=env.t("timeline") /> }}
                 {sticky}
             </article>
