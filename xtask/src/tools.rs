@@ -96,17 +96,19 @@ fn output_of(program: &str, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// Installs the npm packages (binaryen's wasm-opt, playwright-core) when missing.
+/// Installs the npm packages (binaryen's wasm-opt, playwright-core,
+/// json-server for the other-backend example) when missing.
 pub fn ensure_npm() -> Result<(), String> {
     if std::path::Path::new("node_modules/.bin/wasm-opt").exists()
         && std::path::Path::new("node_modules/playwright-core").exists()
+        && std::path::Path::new("node_modules/json-server").exists()
     {
         return Ok(());
     }
     if !have("npm") {
         ensure_apt("npm", "npm")?;
     }
-    step("installing npm packages (binaryen for wasm-opt, playwright-core): npm ci");
+    step("installing npm packages (binaryen for wasm-opt, playwright-core, json-server): npm ci");
     run("npm", &["ci", "--no-audit", "--no-fund"])
 }
 
