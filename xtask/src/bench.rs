@@ -8,7 +8,9 @@
 //! 4. 100 connections signing one convention (`xtask/bench/signs.lua`), then
 //!    polling its count over every signature made (`xtask/bench/counts.lua`),
 //!    as open progress bars do;
-//! 5. the server's peak RSS (VmHWM).
+//! 5. the server's peak RSS (VmHWM);
+//! 6. what reading answers through a backend mapping costs
+//!    (`tongxin-core/examples/mapping_cost.rs`, native).
 //!
 //! A benchmark, not a test: it prints figures and never fails on them.
 
@@ -106,6 +108,21 @@ pub fn run() -> Result<(), String> {
     let raw_out = String::from_utf8_lossy(&raw.stdout).into_owned();
     print!("{raw_out}");
     let raw_rate = figure(&raw_out, "raw_ballots_per_sec");
+
+    tools::step("reading answers through backend mappings");
+    tools::cargo(&[
+        "build",
+        "--release",
+        "-p",
+        "tongxin-core",
+        "--example",
+        "mapping_cost",
+    ])?;
+    let mapping = Command::new(target.join("examples/mapping_cost"))
+        .output()
+        .map_err(|e| e.to_string())?;
+    let map_out = String::from_utf8_lossy(&mapping.stdout).into_owned();
+    print!("{map_out}");
 
     tools::step(&format!("server on 127.0.0.1:{PORT}, {POLLS} polls"));
     let mut server = Command::new(target.join("tongxin-server"))
@@ -228,6 +245,12 @@ pub fn run() -> Result<(), String> {
             figure(&ct, "p99_ms")
         );
         println!("server peak RSS      : {rss:.1} MB");
+        println!(
+            "mapped answers       : json-server poll {:.0} µs, 1,000-signature page {:.1} ms, reference pass-through {:.1} µs",
+            figure(&map_out, "mapped_poll_answers_us"),
+            figure(&map_out, "mapped_1000_signature_pages_us") / 1000.0,
+            figure(&map_out, "reference_poll_answers_us")
+        );
         println!(
             "raw storage ceiling  : {raw_rate:.0} ballots/s; HTTP reaches {:.0} % of it",
             100.0 * ballots / raw_rate

@@ -15,9 +15,9 @@ use tongxin_core::contract::{
     ProposalCard, ProposalDetail, PublicComment, PublicEvaluation, ReportReceipt, ResultsView,
     SignatureCounts, SignatureReceipt, SupportState,
 };
-use tongxin_core::convention::{Convention, PublicSignature, SignatureInput};
+use tongxin_core::convention::{PublicSignature, SignatureInput};
 use tongxin_core::mapping::{Op, Vars};
-use tongxin_core::poll::{Ballot, Poll};
+use tongxin_core::poll::Ballot;
 use tongxin_core::proposal::funding::{Pledge, PledgeInput};
 use tongxin_core::proposal::{
     CommentInput, EvaluationInput, Proposal, ProposalDraft, TransitionRecord,
@@ -27,82 +27,91 @@ use tongxin_core::scope::Scope;
 use crate::transport::{Call, Transport};
 use crate::{Backend, ClientError, ClientResult, IdemKey, ProposalQuery};
 
-/// The widgets' backend over transport `T`.
-pub struct ContractBackend<T> {
-    transport: T,
+/// The widgets' backend over a transport. Not generic over it: one copy
+/// of every method serves both transports (it matters in wasm).
+pub struct ContractBackend {
+    transport: Box<dyn Transport>,
 }
 
-impl<T: Transport> ContractBackend<T> {
+impl ContractBackend {
     /// Wraps `transport`.
-    pub fn new(transport: T) -> Self {
-        ContractBackend { transport }
+    pub fn new(transport: impl Transport + 'static) -> Self {
+        ContractBackend {
+            transport: Box::new(transport),
+        }
     }
 
-    async fn call(&self, op: Op, vars: Vars) -> ClientResult<Value> {
+    /// A read; the answer as text for [`decode`]. Not generic, so the
+    /// async machinery exists once, not once per answer type.
+    async fn read(&self, op: Op, vars: Vars) -> ClientResult<String> {
         let call = Call {
             vars,
             ..Call::default()
         };
-        self.transport.call(op, call).await
+        self.transport.call(op, call).await.map(|v| text_of(&v))
     }
 
-    async fn get<R: DeserializeOwned>(&self, op: Op, vars: Vars) -> ClientResult<R> {
-        decode(op, self.call(op, vars).await?)
-    }
-
-    async fn write<R: DeserializeOwned>(
+    /// A write with its key (kept offline under `topic`, if any).
+    async fn send(
         &self,
         op: Op,
         vars: Vars,
         body: Option<Value>,
         key: &IdemKey,
         topic: Option<String>,
-    ) -> ClientResult<R> {
+    ) -> ClientResult<String> {
         let call = Call {
             vars,
             body,
             key: Some(key.clone()),
             topic,
         };
-        decode(op, self.transport.call(op, call).await?)
+        self.transport.call(op, call).await.map(|v| text_of(&v))
     }
 
-    /// `get`, or `fallback` when the backend lacks the operation.
-    async fn get_or<R: DeserializeOwned>(
-        &self,
-        op: Op,
-        vars: Vars,
-        fallback: R,
-    ) -> ClientResult<R> {
+    /// A read, or `None` when the backend lacks the operation.
+    async fn read_if(&self, op: Op, vars: Vars) -> ClientResult<Option<String>> {
         if self.transport.has(op) {
-            self.get(op, vars).await
+            self.read(op, vars).await.map(Some)
         } else {
-            Ok(fallback)
+            Ok(None)
         }
     }
 }
 
-/// The answer as `R`; a misfit names the operation and the field
-/// (`getPoll: title: invalid type: null, expected a string`).
-fn decode<R: DeserializeOwned>(op: Op, v: Value) -> ClientResult<R> {
-    serde_path_to_error::deserialize(v).map_err(|e| {
-        let field = e.path().to_string();
-        let field = if field == "." {
-            "the answer".to_string()
-        } else {
-            field
-        };
-        ClientError::misconfigured(format!("{}: {field}: {}", op.name(), e.inner()))
-    })
+/// The answer written out one field per line, so that serde's line number
+/// in an error points at the field. Reading it back with the string reader
+/// every type already has is much smaller in wasm than a `Value` reader (or
+/// a path-tracking one) per type.
+fn text_of(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default()
 }
 
-/// [`decode`] for a view that flattens `Inner` (serde loses field paths
-/// through `flatten`): a misfit inside `Inner` is named from `Inner` itself.
-fn decode_flat<R: DeserializeOwned, Inner: DeserializeOwned>(op: Op, v: Value) -> ClientResult<R> {
-    decode::<R>(op, v.clone()).map_err(|e| match decode::<Inner>(op, v) {
-        Err(inner) => inner,
-        Ok(_) => e,
-    })
+/// The answer as `R`; a misfit names the operation and the field
+/// (`getPoll: "title": null — invalid type: null, expected a string`).
+fn decode<R: DeserializeOwned>(op: Op, text: &str) -> ClientResult<R> {
+    serde_json::from_str(text).map_err(|e| misfit(op, text, &e))
+}
+
+/// `decode`, with `fallback` when there was nothing to read.
+fn decode_or<R: DeserializeOwned>(op: Op, text: Option<String>, fallback: R) -> ClientResult<R> {
+    match text {
+        Some(t) => decode(op, &t),
+        None => Ok(fallback),
+    }
+}
+
+fn misfit(op: Op, text: &str, e: &serde_json::Error) -> ClientError {
+    let field = text
+        .lines()
+        .nth(e.line().saturating_sub(1))
+        .map(str::trim)
+        // A flattened view reports at its closing brace: no field to name.
+        .filter(|l| !l.is_empty() && !l.starts_with(['}', ']']))
+        .unwrap_or("the answer");
+    let why = e.to_string();
+    let why = why.split(" at line ").next().unwrap_or(&why);
+    ClientError::misconfigured(format!("{}: {field} — {why}", op.name()))
 }
 
 fn json<S: Serialize>(v: &S) -> Option<Value> {
@@ -135,7 +144,7 @@ fn now() -> i64 {
 }
 
 #[async_trait(?Send)]
-impl<T: Transport> Backend for ContractBackend<T> {
+impl Backend for ContractBackend {
     fn supports(&self, op: Op) -> bool {
         match op {
             Op::GetResults => {
@@ -146,17 +155,17 @@ impl<T: Transport> Backend for ContractBackend<T> {
     }
 
     async fn poll(&self, pid: Id) -> ClientResult<PollView> {
-        let v = self.call(Op::GetPoll, id(pid)).await?;
-        decode_flat::<PollView, Poll>(Op::GetPoll, v)
+        decode(Op::GetPoll, &self.read(Op::GetPoll, id(pid)).await?)
     }
 
     async fn results(&self, pid: Id) -> ClientResult<ResultsView> {
         if self.transport.has(Op::GetResults) || !self.transport.has(Op::ListBallots) {
-            return self.get(Op::GetResults, id(pid)).await;
+            return decode(Op::GetResults, &self.read(Op::GetResults, id(pid)).await?);
         }
         // The backend only stores ballots: count them here.
         let view = self.poll(pid).await?;
-        let ballots: Vec<Ballot> = self.get(Op::ListBallots, id(pid)).await?;
+        let ballots: Vec<Ballot> =
+            decode(Op::ListBallots, &self.read(Op::ListBallots, id(pid)).await?)?;
         let voted = self.my_ballot(pid).await.ok().flatten().is_some();
         Ok(ResultsView::from_ballots(
             &view.poll,
@@ -170,39 +179,58 @@ impl<T: Transport> Backend for ContractBackend<T> {
         if !self.transport.has(Op::GetMyBallot) {
             return Ok(None);
         }
-        match self.get::<Option<MyBallot>>(Op::GetMyBallot, id(pid)).await {
+        match self.read(Op::GetMyBallot, id(pid)).await {
+            Ok(text) => decode(Op::GetMyBallot, &text),
+            // "Not voted" as an error status.
             Err(ClientError::Problem(p)) if p.status == 404 || p.status == 401 => Ok(None),
-            other => other,
+            Err(e) => Err(e),
         }
     }
 
     async fn cast(&self, pid: Id, ballot: &Ballot, key: &IdemKey) -> ClientResult<BallotReceipt> {
-        self.write(Op::CastBallot, id(pid), json(ballot), key, poll_topic(pid))
-            .await
+        decode(
+            Op::CastBallot,
+            &self
+                .send(Op::CastBallot, id(pid), json(ballot), key, poll_topic(pid))
+                .await?,
+        )
     }
 
     async fn change(&self, pid: Id, ballot: &Ballot, key: &IdemKey) -> ClientResult<BallotReceipt> {
-        self.write(
+        decode(
             Op::ChangeBallot,
-            id(pid),
-            json(ballot),
-            key,
-            poll_topic(pid),
+            &self
+                .send(
+                    Op::ChangeBallot,
+                    id(pid),
+                    json(ballot),
+                    key,
+                    poll_topic(pid),
+                )
+                .await?,
         )
-        .await
     }
 
     async fn scopes(&self) -> ClientResult<Vec<Scope>> {
-        self.get_or(Op::ListScopes, Vars::new(), Vec::new()).await
+        decode_or(
+            Op::ListScopes,
+            self.read_if(Op::ListScopes, Vars::new()).await?,
+            Vec::new(),
+        )
     }
 
     async fn convention(&self, cid: Id) -> ClientResult<ConventionView> {
-        let v = self.call(Op::GetConvention, id(cid)).await?;
-        decode_flat::<ConventionView, Convention>(Op::GetConvention, v)
+        decode(
+            Op::GetConvention,
+            &self.read(Op::GetConvention, id(cid)).await?,
+        )
     }
 
     async fn signature_counts(&self, cid: Id) -> ClientResult<SignatureCounts> {
-        self.get(Op::GetSignatureCounts, id(cid)).await
+        decode(
+            Op::GetSignatureCounts,
+            &self.read(Op::GetSignatureCounts, id(cid)).await?,
+        )
     }
 
     async fn signatures(
@@ -219,13 +247,19 @@ impl<T: Transport> Backend for ContractBackend<T> {
             items: Vec::new(),
             next_cursor: None,
         };
-        self.get_or(Op::ListSignatures, vars, empty).await
+        decode_or(
+            Op::ListSignatures,
+            self.read_if(Op::ListSignatures, vars).await?,
+            empty,
+        )
     }
 
     async fn my_signatures(&self, cid: Id) -> ClientResult<Vec<SignatureReceipt>> {
-        match self.get_or(Op::ListMySignatures, id(cid), Vec::new()).await {
+        match self.read_if(Op::ListMySignatures, id(cid)).await {
+            Ok(text) => decode_or(Op::ListMySignatures, text, Vec::new()),
+            // The backend does not know this viewer yet.
             Err(ClientError::Problem(p)) if p.status == 401 || p.status == 404 => Ok(Vec::new()),
-            other => other,
+            Err(e) => Err(e),
         }
     }
 
@@ -235,13 +269,21 @@ impl<T: Transport> Backend for ContractBackend<T> {
         input: &SignatureInput,
         key: &IdemKey,
     ) -> ClientResult<SignatureReceipt> {
-        self.write(Op::Sign, id(cid), json(input), key, convention_topic(cid))
-            .await
+        decode(
+            Op::Sign,
+            &self
+                .send(Op::Sign, id(cid), json(input), key, convention_topic(cid))
+                .await?,
+        )
     }
 
     async fn withdraw(&self, cid: Id, key: &IdemKey) -> ClientResult<SignatureReceipt> {
-        self.write(Op::Withdraw, id(cid), None, key, convention_topic(cid))
-            .await
+        decode(
+            Op::Withdraw,
+            &self
+                .send(Op::Withdraw, id(cid), None, key, convention_topic(cid))
+                .await?,
+        )
     }
 
     async fn proposals(&self, q: &ProposalQuery) -> ClientResult<Page<ProposalCard>> {
@@ -258,11 +300,14 @@ impl<T: Transport> Backend for ContractBackend<T> {
         if let Some(c) = &q.cursor {
             vars = with(vars, "cursor", c.clone());
         }
-        self.get(Op::ListProposals, vars).await
+        decode(
+            Op::ListProposals,
+            &self.read(Op::ListProposals, vars).await?,
+        )
     }
 
     async fn proposal(&self, pid: Id) -> ClientResult<ProposalDetail> {
-        self.get(Op::GetProposal, id(pid)).await
+        decode(Op::GetProposal, &self.read(Op::GetProposal, id(pid)).await?)
     }
 
     async fn submit_proposal(
@@ -270,28 +315,48 @@ impl<T: Transport> Backend for ContractBackend<T> {
         draft: &ProposalDraft,
         key: &IdemKey,
     ) -> ClientResult<Proposal> {
-        self.write(Op::SubmitProposal, Vars::new(), json(draft), key, None)
-            .await
+        decode(
+            Op::SubmitProposal,
+            &self
+                .send(Op::SubmitProposal, Vars::new(), json(draft), key, None)
+                .await?,
+        )
     }
 
     async fn support(&self, pid: Id, key: &IdemKey) -> ClientResult<SupportState> {
-        self.write(Op::Support, id(pid), None, key, proposal_topic(pid))
-            .await
+        decode(
+            Op::Support,
+            &self
+                .send(Op::Support, id(pid), None, key, proposal_topic(pid))
+                .await?,
+        )
     }
 
     async fn unsupport(&self, pid: Id, key: &IdemKey) -> ClientResult<SupportState> {
-        self.write(Op::Unsupport, id(pid), None, key, proposal_topic(pid))
-            .await
+        decode(
+            Op::Unsupport,
+            &self
+                .send(Op::Unsupport, id(pid), None, key, proposal_topic(pid))
+                .await?,
+        )
     }
 
     async fn timeline(&self, pid: Id) -> ClientResult<Vec<TransitionRecord>> {
-        self.get_or(Op::GetTimeline, id(pid), Vec::new()).await
+        decode_or(
+            Op::GetTimeline,
+            self.read_if(Op::GetTimeline, id(pid)).await?,
+            Vec::new(),
+        )
     }
 
     async fn comments(&self, pid: Id, newest_first: bool) -> ClientResult<Vec<PublicComment>> {
         let order = if newest_first { "newest" } else { "oldest" };
-        self.get_or(Op::ListComments, with(id(pid), "order", order), Vec::new())
-            .await
+        decode_or(
+            Op::ListComments,
+            self.read_if(Op::ListComments, with(id(pid), "order", order))
+                .await?,
+            Vec::new(),
+        )
     }
 
     async fn add_comment(
@@ -300,44 +365,63 @@ impl<T: Transport> Backend for ContractBackend<T> {
         input: &CommentInput,
         key: &IdemKey,
     ) -> ClientResult<PublicComment> {
-        self.write(
+        decode(
             Op::AddComment,
-            id(pid),
-            json(input),
-            key,
-            proposal_topic(pid),
+            &self
+                .send(
+                    Op::AddComment,
+                    id(pid),
+                    json(input),
+                    key,
+                    proposal_topic(pid),
+                )
+                .await?,
         )
-        .await
     }
 
     async fn report_comment(&self, pid: Id, comment_id: Id) -> ClientResult<ReportReceipt> {
         let vars = with(id(pid), "commentId", comment_id);
         let key = IdemKey::new();
-        self.write(
+        decode(
             Op::ReportComment,
-            vars,
-            Some(serde_json::json!({})),
-            &key,
-            None,
+            &self
+                .send(
+                    Op::ReportComment,
+                    vars,
+                    Some(serde_json::json!({})),
+                    &key,
+                    None,
+                )
+                .await?,
         )
-        .await
     }
 
     async fn pledges(&self, pid: Id) -> ClientResult<Vec<Pledge>> {
-        self.get_or(Op::ListPledges, id(pid), Vec::new()).await
+        decode_or(
+            Op::ListPledges,
+            self.read_if(Op::ListPledges, id(pid)).await?,
+            Vec::new(),
+        )
     }
 
     async fn pledge(&self, pid: Id, input: &PledgeInput, key: &IdemKey) -> ClientResult<Pledge> {
-        self.write(Op::Pledge, id(pid), json(input), key, proposal_topic(pid))
-            .await
+        decode(
+            Op::Pledge,
+            &self
+                .send(Op::Pledge, id(pid), json(input), key, proposal_topic(pid))
+                .await?,
+        )
     }
 
     async fn ledger(&self, pid: Id) -> ClientResult<LedgerView> {
-        self.get(Op::GetLedger, id(pid)).await
+        decode(Op::GetLedger, &self.read(Op::GetLedger, id(pid)).await?)
     }
 
     async fn evaluations(&self, pid: Id) -> ClientResult<EvaluationsView> {
-        self.get(Op::GetEvaluations, id(pid)).await
+        decode(
+            Op::GetEvaluations,
+            &self.read(Op::GetEvaluations, id(pid)).await?,
+        )
     }
 
     async fn evaluate(
@@ -346,8 +430,12 @@ impl<T: Transport> Backend for ContractBackend<T> {
         input: &EvaluationInput,
         key: &IdemKey,
     ) -> ClientResult<PublicEvaluation> {
-        self.write(Op::Evaluate, id(pid), json(input), key, proposal_topic(pid))
-            .await
+        decode(
+            Op::Evaluate,
+            &self
+                .send(Op::Evaluate, id(pid), json(input), key, proposal_topic(pid))
+                .await?,
+        )
     }
 
     async fn flush_outbox(&self, prefix: &str) -> (usize, Vec<ClientError>) {

@@ -91,6 +91,10 @@ pub struct Ctx<'a> {
     pub vars: &'a Vars,
     /// Response headers, names in lower case.
     pub headers: &'a [(String, String)],
+    /// Leave out object fields whose value is `null` (when reading answers:
+    /// a field the backend lacks is then *missing*, which the contract
+    /// reports by name, and optional fields stay optional).
+    pub drop_nulls: bool,
 }
 
 const SOURCES: &[&str] = &[
@@ -134,7 +138,9 @@ impl Expr {
                 let mut out = Map::new();
                 for (k, e) in fields {
                     let v = e.value(current, ctx).map_err(|m| prefix(k, m))?;
-                    out.insert(k.clone(), v);
+                    if !(ctx.drop_nulls && v.is_null()) {
+                        out.insert(k.clone(), v);
+                    }
                 }
                 Ok(Value::Object(out))
             }
@@ -417,6 +423,7 @@ mod tests {
                 body: &body,
                 vars: &vars,
                 headers: &headers,
+                drop_nulls: false,
             },
         )
     }

@@ -56,6 +56,7 @@ impl Mapping {
             body: &ctx_body,
             vars: &vars,
             headers: &[],
+            drop_nulls: false,
         };
         let cursor = vars.get("cursor").and_then(var_text);
         let url = match (&spec.pagination, cursor) {
@@ -146,6 +147,7 @@ impl Mapping {
                 body: &body,
                 vars: &vars,
                 headers,
+                drop_nulls: true,
             };
             let problem = match spec.errors.as_ref().or(self.errors.as_ref()) {
                 Some(e) => e.problem(status, &body, &ctx),
@@ -159,6 +161,7 @@ impl Mapping {
             body: &body,
             vars: &vars,
             headers,
+            drop_nulls: true,
         };
         let mut value = spec
             .response
