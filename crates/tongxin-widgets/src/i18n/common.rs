@@ -5,11 +5,6 @@ pub const COMMON: &[(&str, &str, &str)] = &[
     ("loading", "正在加载…", "Loading…"),
     ("retry", "重试", "Try again"),
     (
-        "misconfigured",
-        "组件配置有误（请联系网站管理员）：{x}",
-        "Widget misconfigured (please tell the site's administrator): {x}",
-    ),
-    (
         "network_error",
         "网络不通，您填写的内容已保留，请稍后重试。",
         "No connection. What you entered is kept; try again in a moment.",
@@ -46,8 +41,8 @@ pub const COMMON: &[(&str, &str, &str)] = &[
     ),
     (
         "misconfigured",
-        "组件配置有误：{x}",
-        "Widget misconfigured: {x}",
+        "组件配置有误（请联系网站管理员）：{x}",
+        "Widget misconfigured (please tell the site's administrator): {x}",
     ),
     (
         "queued_offline",
