@@ -8,24 +8,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import net from 'node:net';
-import { startServer, launch, phone, widget, shot, noHorizontalScroll, embedPage } from './lib.mjs';
+import { startServer, launch, phone, widget, shot, noHorizontalScroll, embedPage, freePort } from './lib.mjs';
 
 let server;
 let browser;
 let jsonServer;
 let jsonBase;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 before(async () => {
   server = await startServer();

@@ -13,7 +13,8 @@ export const ADMIN = 'e2e-admin-token';
 export const OUT = process.env.TONGXIN_TEST_OUTPUT || 'test-output/e2e';
 mkdirSync(OUT, { recursive: true });
 
-function freePort() {
+/** A free TCP port on loopback. */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.listen(0, '127.0.0.1', () => {
