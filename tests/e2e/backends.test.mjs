@@ -138,6 +138,9 @@ test('a broken mapping shows the misconfigured state naming the operation', asyn
 });
 
 test('local-only: a poll kept in localStorage by a JavaScript adapter, with no server running', async () => {
+  // Both servers stop: nothing answers but the files on disk.
+  server.stop();
+  jsonServer.kill('SIGTERM');
   const bundle = process.env.TONGXIN_BUNDLE;
   const dir = 'examples/local-only';
   const { context, page } = await phone(browser);

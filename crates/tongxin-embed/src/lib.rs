@@ -7,6 +7,9 @@
 //!   leaves no listeners;
 //! * [`setup`] — called once: remembers the CSS URL, mounts every
 //!   `[data-tongxin]` element and watches for new ones (MutationObserver);
+//! * `backend` — which backend a widget talks to: the reference server, a
+//!   declarative mapping (`data-backend`) or host JavaScript (`adapter`),
+//!   checked against what the widget needs before it is drawn;
 //! * each widget renders inside a shadow root on its host element and
 //!   announces `tongxin:*` DOM events there.
 
