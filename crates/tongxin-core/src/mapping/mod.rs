@@ -18,6 +18,7 @@ pub mod convert;
 pub mod expr;
 pub mod http;
 pub mod ops;
+mod parse;
 pub mod path;
 pub mod spec;
 pub mod template;

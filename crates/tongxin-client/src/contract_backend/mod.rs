@@ -7,7 +7,6 @@
 
 use async_trait::async_trait;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tongxin_core::Id;
 use tongxin_core::contract::{
@@ -25,7 +24,11 @@ use tongxin_core::proposal::{
 use tongxin_core::scope::Scope;
 
 use crate::transport::{Call, Transport};
+
+mod decode;
+
 use crate::{Backend, ClientError, ClientResult, IdemKey, ProposalQuery};
+use decode::{decode, decode_or, text_of};
 
 /// The widgets' backend over a transport. Not generic over it: one copy
 /// of every method serves both transports (it matters in wasm).
@@ -77,41 +80,6 @@ impl ContractBackend {
             Ok(None)
         }
     }
-}
-
-/// The answer written out one field per line, so that serde's line number
-/// in an error points at the field. Reading it back with the string reader
-/// every type already has is much smaller in wasm than a `Value` reader (or
-/// a path-tracking one) per type.
-fn text_of(v: &Value) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_default()
-}
-
-/// The answer as `R`; a misfit names the operation and the field
-/// (`getPoll: "title": null — invalid type: null, expected a string`).
-fn decode<R: DeserializeOwned>(op: Op, text: &str) -> ClientResult<R> {
-    serde_json::from_str(text).map_err(|e| misfit(op, text, &e))
-}
-
-/// `decode`, with `fallback` when there was nothing to read.
-fn decode_or<R: DeserializeOwned>(op: Op, text: Option<String>, fallback: R) -> ClientResult<R> {
-    match text {
-        Some(t) => decode(op, &t),
-        None => Ok(fallback),
-    }
-}
-
-fn misfit(op: Op, text: &str, e: &serde_json::Error) -> ClientError {
-    let field = text
-        .lines()
-        .nth(e.line().saturating_sub(1))
-        .map(str::trim)
-        // A flattened view reports at its closing brace: no field to name.
-        .filter(|l| !l.is_empty() && !l.starts_with(['}', ']']))
-        .unwrap_or("the answer");
-    let why = e.to_string();
-    let why = why.split(" at line ").next().unwrap_or(&why);
-    ClientError::misconfigured(format!("{}: {field} — {why}", op.name()))
 }
 
 fn json<S: Serialize>(v: &S) -> Option<Value> {
