@@ -133,6 +133,14 @@ test('a broken mapping shows the misconfigured state naming the operation', asyn
   // A path that parses but finds nothing: the widget says which operation and field.
   await page.locator('#w3').getByText(/Widget misconfigured.*getPoll: .*title/).waitFor();
   assert.ok(logged.some((l) => l.includes('operation getPoll: response.title')), 'one console error names it');
+  // The developer's console check says the same before anything is mounted.
+  const bad = await page.evaluate((m) => window.Tongxin.checkMapping(m), badPath);
+  assert.equal(bad.ok, false);
+  assert.match(bad.error, /operation getPoll: response\.title: empty key/);
+  const ok = await page.evaluate((m) => window.Tongxin.checkMapping(JSON.stringify(m)), good);
+  assert.equal(ok.ok, true);
+  assert.deepEqual(ok.widgets.poll.missing, []);
+  assert.deepEqual(ok.widgets.proposal.missing, ['getProposal'], 'json-server has no proposal detail');
   await shot(page, 'b04-misconfigured');
   await context.close();
 });

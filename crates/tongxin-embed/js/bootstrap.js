@@ -32,6 +32,15 @@ function jsonOr(text) {
   }
 }
 
+/**
+ * Checks a backend mapping (object or JSON text) for the developer's console:
+ * resolves to { ok, error } or { ok, operations, widgets: { poll: { missing: [...] }, ... } }.
+ */
+export async function checkMappingWhenReady(mapping) {
+  await __tongxinReady;
+  return checkMapping(mapping);
+}
+
 class TongxinElement extends HTMLElement {
   connectedCallback() {
     if (this.__tongxin) return;
@@ -73,5 +82,5 @@ if (typeof customElements !== 'undefined') {
 }
 
 if (typeof window !== 'undefined') {
-  window.Tongxin = Object.assign(window.Tongxin || {}, { mount, ready });
+  window.Tongxin = Object.assign(window.Tongxin || {}, { mount, ready, checkMapping: checkMappingWhenReady });
 }

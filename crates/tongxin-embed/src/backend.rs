@@ -156,3 +156,69 @@ pub fn build(
     }
     Ok(backend)
 }
+
+/// What `Tongxin.checkMapping(mapping)` reports: whether the mapping loads,
+/// the first mistake (naming operation and field), the operations it
+/// declares, and which widgets it can drive.
+pub fn check(mapping: &Value) -> Value {
+    let m = match mapping {
+        Value::String(text) => Mapping::from_json(text),
+        other => Mapping::from_value(other),
+    };
+    match m {
+        Err(e) => serde_json::json!({ "ok": false, "error": e.to_string() }),
+        Ok(m) => {
+            let declared: Vec<&str> = Op::ALL
+                .iter()
+                .filter(|op| m.has(**op))
+                .map(|op| op.name())
+                .collect();
+            let widgets: serde_json::Map<String, Value> = crate::config::WIDGETS
+                .iter()
+                .map(|w| {
+                    let missing: Vec<&str> = required_ops(w)
+                        .iter()
+                        .filter(|op| !m.has(**op))
+                        .map(|op| op.name())
+                        .collect();
+                    (w.to_string(), serde_json::json!({ "missing": missing }))
+                })
+                .collect();
+            serde_json::json!({ "ok": true, "operations": declared, "widgets": widgets })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn check_reports_mistakes_operations_and_what_each_widget_lacks() {
+        let bad = check(
+            &json!({"tongxin": 1, "operations": {"getPoll": {"url": "/p", "response": "a..b"}}}),
+        );
+        assert_eq!(bad["ok"], false);
+        assert!(
+            bad["error"]
+                .as_str()
+                .unwrap()
+                .contains("operation getPoll: response: empty key")
+        );
+        let text = check(&Value::String("{".into()));
+        assert!(text["error"].as_str().unwrap().contains("not valid JSON"));
+        let ok = check(&json!({"tongxin": 1, "operations": {
+            "getPoll": {"url": "/p/{id}", "response": "$"},
+            "listProposals": {"url": "/l", "response": "$"}
+        }}));
+        assert_eq!(ok["ok"], true);
+        assert_eq!(ok["operations"], json!(["getPoll", "listProposals"]));
+        assert_eq!(ok["widgets"]["poll"]["missing"], json!(["castBallot"]));
+        assert_eq!(ok["widgets"]["proposals"]["missing"], json!([]));
+        assert_eq!(
+            ok["widgets"]["convention"]["missing"],
+            json!(["getConvention", "sign"])
+        );
+    }
+}

@@ -256,6 +256,21 @@ pub fn mount_raw(element: HtmlElement, config: JsValue) -> Result<Handle, JsValu
         .map_err(|m| JsValue::from_str(&m))
 }
 
+/// `Tongxin.checkMapping(mapping)`: checks a backend mapping (object or
+/// JSON text) without mounting anything — for the developer's console:
+/// `{ ok, error }` or `{ ok, operations, widgets: { poll: { missing } … } }`.
+#[wasm_bindgen(js_name = checkMapping)]
+pub fn check_mapping(mapping: JsValue) -> JsValue {
+    let value = match mapping.as_string() {
+        Some(text) => serde_json::Value::String(text),
+        None => js_sys::JSON::stringify(&mapping)
+            .ok()
+            .and_then(|s| serde_json::from_str(&String::from(s)).ok())
+            .unwrap_or(serde_json::Value::Null),
+    };
+    js_sys::JSON::parse(&backend::check(&value).to_string()).unwrap_or(JsValue::NULL)
+}
+
 /// One-time start: the stylesheet URL, auto-mount and the observer.
 #[wasm_bindgen]
 pub fn setup(css_url: String) {
