@@ -41,6 +41,8 @@ test('json-server through the mapping only: vote, sign, list proposals', async (
   const errors = [];
   const { context, page } = await phone(browser, errors);
   const mapping = `${server.base}/examples/json-server/mapping.json`;
+  let mappingFetches = 0;
+  page.on('request', (r) => { if (r.url() === mapping) mappingFetches += 1; });
   const attrs = `data-api="${jsonBase}" data-backend="${mapping}"`;
   await embedPage(page, server.base, `
     <div data-tongxin="poll" data-id="7" ${attrs}></div>
@@ -48,9 +50,12 @@ test('json-server through the mapping only: vote, sign, list proposals', async (
     <div data-tongxin="proposals" ${attrs}></div>`);
 
   // Poll: the kit counts json-server's stored votes itself (2 × 21:30, 1 × 21:00).
+  // (Three widgets name the mapping; it is fetched once.)
   const poll = widget(page, 7);
   await poll.locator('.tx-title').waitFor();
   await poll.getByText('2 票 · 66.7%').first().waitFor();
+  await page.locator('[data-tongxin="proposals"] .tx-proposal-card').first().waitFor();
+  assert.equal(mappingFetches, 1, 'one fetch of the mapping for three widgets');
   await poll.getByRole('radio', { name: '22:00' }).check();
   await poll.getByRole('button', { name: '投票', exact: true }).click();
   await poll.getByText('您已投票，谢谢参与！').waitFor();

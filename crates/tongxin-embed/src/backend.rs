@@ -9,8 +9,8 @@
 //! * `adapter` → a JavaScript object of async functions (in `mount()`, or
 //!   `data-adapter="name"` for `window.name`).
 //!
-//! Loaded mapping documents are kept per URL, so ten widgets on a page
-//! fetch their mapping once.
+//! Mapping documents are fetched once per URL, however many widgets on the
+//! page name them.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -25,8 +25,14 @@ use wasm_bindgen::JsValue;
 
 use crate::MountConfig;
 
+/// A mapping document's outcome: the mapping, or why not.
+type Loaded = Result<Rc<Mapping>, String>;
+
 thread_local! {
     static LOADED: RefCell<HashMap<String, Rc<Mapping>>> = RefCell::new(HashMap::new());
+    /// Mapping URLs being fetched, with the outcome once there is one.
+    static LOADING: RefCell<HashMap<String, Option<Loaded>>> =
+        RefCell::new(HashMap::new());
 }
 
 /// Where the backend description comes from.
@@ -39,6 +45,14 @@ pub enum Source {
     Mapping(Result<Rc<Mapping>, String>),
     /// Host JavaScript functions.
     Adapter(JsValue),
+}
+
+/// The reference server's mapping, read once per page.
+fn reference() -> Rc<Mapping> {
+    thread_local! {
+        static REFERENCE: Rc<Mapping> = Rc::new(Mapping::reference());
+    }
+    REFERENCE.with(Rc::clone)
 }
 
 /// The operations a widget cannot work without.
@@ -101,8 +115,33 @@ pub fn source(cfg: &MountConfig, adapter: Option<JsValue>) -> Source {
     }
 }
 
-/// Fetches the mapping document at `url` (kept for the next widgets).
-pub async fn fetch_mapping(url: &str) -> Result<Rc<Mapping>, String> {
+/// The mapping document at `url`, fetched once for all the widgets that
+/// name it: the first caller fetches, the others wait for its outcome.
+pub async fn fetch_mapping(url: &str) -> Loaded {
+    if LOADING.with(|l| l.borrow().contains_key(url)) {
+        loop {
+            gloo_timers::future::TimeoutFuture::new(10).await;
+            if let Some(done) = LOADING.with(|l| l.borrow().get(url).cloned().flatten()) {
+                return done;
+            }
+        }
+    }
+    LOADING.with(|l| l.borrow_mut().insert(url.to_string(), None));
+    let outcome = fetch_once(url).await;
+    LOADING.with(|l| {
+        l.borrow_mut()
+            .insert(url.to_string(), Some(outcome.clone()))
+    });
+    // Later widgets (or a retry after a failure) start afresh.
+    let key = url.to_string();
+    gloo_timers::callback::Timeout::new(1_000, move || {
+        LOADING.with(|l| l.borrow_mut().remove(&key));
+    })
+    .forget();
+    outcome
+}
+
+async fn fetch_once(url: &str) -> Loaded {
     let resp = gloo_net::http::Request::get(url)
         .send()
         .await
@@ -137,7 +176,7 @@ pub fn build(
             let mut opts = MappedOptions::new(api);
             opts.voter_token = voter_token;
             opts.vars = cfg.vars.clone().unwrap_or_default().into_iter().collect();
-            let mapping = mapping.unwrap_or_else(|| Rc::new(Mapping::reference()));
+            let mapping = mapping.unwrap_or_else(reference);
             Rc::new(ContractBackend::new(MappedTransport::new(mapping, opts)))
         }
     };
