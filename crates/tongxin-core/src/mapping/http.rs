@@ -2,7 +2,7 @@
 //! read back into the contract's shape (or a problem). Pure — the client
 //! does the sending.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::Vars;
 use super::expr::{Ctx, Expr};
@@ -332,12 +332,10 @@ fn same_origin(url: &str, base: &str) -> bool {
     }
 }
 
-/// Object helper for tests and callers building variables.
+/// Variables from `(name, value)` pairs.
 pub fn vars_of(pairs: &[(&str, Value)]) -> Vars {
     pairs
         .iter()
         .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect::<Map<String, Value>>()
-        .into_iter()
         .collect()
 }
