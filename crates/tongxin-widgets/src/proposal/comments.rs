@@ -55,30 +55,20 @@ pub fn Comments(
             body: body.get_untracked().trim().to_string(),
             parent_id: reply_to.get_untracked().map(|(p, _)| p),
         };
-        if let Err(e) = input.validate() {
-            errors.set(e);
-            send.refuse(env.t("check_fields"));
-            return;
-        }
-        errors.set(FieldErrors::new());
-        let key = send.start();
-        spawn_local(async move {
-            let Some(b) = env.backend() else { return };
-            let result = b.add_comment(id, &input, &key).await;
-            send.finish(&result, &env.i18n(), "action_failed", env.offline);
-            match result {
-                Ok(_) => {
+        let checked = input.validate().map(|_| input);
+        env.submit(
+            send,
+            errors,
+            checked,
+            move |b, input, key| async move { b.add_comment(id, &input, &key).await },
+            move |result| {
+                if result.is_ok() {
                     body.set(String::new());
                     reply_to.set(None);
                     load();
                 }
-                Err(e) => {
-                    if let Some(fe) = Action::field_errors(&e) {
-                        errors.set(fe);
-                    }
-                }
-            }
-        });
+            },
+        );
     };
 
     let report = move |cid: Id| {

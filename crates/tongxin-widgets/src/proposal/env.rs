@@ -1,11 +1,15 @@
 //! What every part of the proposal widget needs: the backend, the strings
 //! and the host's event sink, in one `Copy` value to hand down.
 
+use std::future::Future;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use tongxin_client::{Backend, Op};
+use leptos::task::spawn_local;
+use tongxin_client::{Backend, ClientResult, IdemKey, Op};
+use tongxin_core::text::FieldErrors;
 
+use crate::action::Action;
 use crate::events::{Emit, WidgetEvent};
 use crate::i18n::I18n;
 use crate::offline::Offline;
@@ -71,5 +75,43 @@ impl Env {
         if let Some(f) = self.emit() {
             f(e)
         }
+    }
+
+    /// Sends one form (comment, pledge, rating): `checked` is the input or
+    /// its field errors; `send` makes the request with the action's key;
+    /// field errors — local or the server's — go to `errors`; `action`
+    /// records the answer (kept offline, retryable or final), and `done`
+    /// gets it.
+    pub fn submit<I, T, Fut>(
+        self,
+        action: Action,
+        errors: RwSignal<FieldErrors>,
+        checked: Result<I, FieldErrors>,
+        send: impl FnOnce(Rc<dyn Backend>, I, IdemKey) -> Fut + 'static,
+        done: impl FnOnce(ClientResult<T>) + 'static,
+    ) where
+        I: 'static,
+        T: 'static,
+        Fut: Future<Output = ClientResult<T>> + 'static,
+    {
+        let input = match checked {
+            Ok(input) => input,
+            Err(e) => {
+                errors.set(e);
+                action.refuse(self.t("check_fields"));
+                return;
+            }
+        };
+        errors.set(FieldErrors::new());
+        let key = action.start();
+        spawn_local(async move {
+            let Some(b) = self.backend() else { return };
+            let result = send(b, input, key).await;
+            action.finish(&result, &self.i18n(), "action_failed", self.offline);
+            if let Some(fe) = result.as_ref().err().and_then(Action::field_errors) {
+                errors.set(fe);
+            }
+            done(result);
+        });
     }
 }

@@ -52,33 +52,22 @@ pub fn EvaluateSection(
             score: score.get_untracked().unwrap_or(0),
             comment: (!text.is_empty()).then_some(text),
         };
-        if let Err(e) = input.validate() {
-            errors.set(e);
-            send.refuse(env.t("check_fields"));
-            return;
-        }
-        errors.set(FieldErrors::new());
-        let key = send.start();
-        spawn_local(async move {
-            let Some(b) = env.backend() else { return };
-            let result = b.evaluate(id, &input, &key).await;
-            send.finish(&result, &env.i18n(), "action_failed", env.offline);
-            match result {
+        let checked = input.validate().map(|_| input);
+        env.submit(
+            send,
+            errors,
+            checked,
+            move |b, input, key| async move { b.evaluate(id, &input, &key).await },
+            move |result| match result {
                 Ok(e) => {
                     done.set(true);
                     env.fire(WidgetEvent::evaluated(id, e.score));
                     load();
                 }
-                Err(e) => {
-                    if e.code() == Some("already-evaluated") {
-                        done.set(true);
-                    }
-                    if let Some(fe) = Action::field_errors(&e) {
-                        errors.set(fe);
-                    }
-                }
-            }
-        });
+                Err(e) if e.code() == Some("already-evaluated") => done.set(true),
+                Err(_) => {}
+            },
+        );
     };
 
     let i18n = env.i18n_stored();

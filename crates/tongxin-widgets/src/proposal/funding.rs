@@ -73,31 +73,21 @@ pub fn FundingSection(
         if let Err(v) = input.validate() {
             e.0.extend(v.0);
         }
-        if !e.is_empty() {
-            errors.set(e);
-            pledge.refuse(env.t("check_fields"));
-            return;
-        }
-        errors.set(FieldErrors::new());
-        let key = pledge.start();
-        spawn_local(async move {
-            let Some(b) = env.backend() else { return };
-            let result = b.pledge(id, &input, &key).await;
-            pledge.finish(&result, &env.i18n(), "action_failed", env.offline);
-            match result {
-                Ok(p) => {
+        let checked = if e.is_empty() { Ok(input) } else { Err(e) };
+        env.submit(
+            pledge,
+            errors,
+            checked,
+            move |b, input, key| async move { b.pledge(id, &input, &key).await },
+            move |result| {
+                if let Ok(p) = result {
                     amount.set(String::new());
                     done.set(true);
                     env.fire(WidgetEvent::pledged(id, p.amount_fen));
                     load();
                 }
-                Err(e) => {
-                    if let Some(fe) = Action::field_errors(&e) {
-                        errors.set(fe);
-                    }
-                }
-            }
-        });
+            },
+        );
     };
 
     let i = env.i18n();
