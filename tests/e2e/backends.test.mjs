@@ -108,6 +108,19 @@ test('json-server through the mapping only: vote, sign, list proposals', async (
   // Reload: the vote is read back through getMyBallot.
   await page.reload();
   await widget(page, 7).getByText('您已投票，谢谢参与！').waitFor();
+
+  // The same mapping in English.
+  await embedPage(page, server.base, `
+    <div data-tongxin="poll" data-id="7" data-lang="en" ${attrs}></div>
+    <div data-tongxin="convention" data-id="1" data-lang="en" ${attrs}></div>
+    <div data-tongxin="proposals" data-lang="en" ${attrs}></div>`);
+  await widget(page, 7).getByText('You have voted. Thank you!').waitFor();
+  await widget(page, 1, 'convention').getByText('2 of 50 signatures').waitFor();
+  const boardEn = page.locator('[data-tongxin="proposals"]');
+  await boardEn.locator('.tx-proposal-card').first().waitFor();
+  assert.equal(await boardEn.getByRole('button', { name: 'Propose a project' }).count(), 0);
+  assert.ok(await noHorizontalScroll(page));
+  await shot(page, 'b06-json-server-english');
   assert.deepEqual(errors, []);
   await context.close();
 });
