@@ -1,16 +1,70 @@
-//! The widget bundle: `tongxin.js` (wasm-bindgen's module with the
-//! bootstrap from `crates/tongxin-embed/js/bootstrap.js` appended),
-//! `tongxin_bg.wasm` and `tongxin.css`, built with wasm-pack in release mode
-//! tuned for size, and the size report (`cargo xtask size`).
+//! The widget bundles (`cargo xtask bundle`, into `target/tongxin-bundle/`):
+//!
+//! * one wasm-pack build of `tongxin-embed` per [`VARIANTS`] entry, each
+//!   with its cargo features, tuned for size (opt-level "z", fat LTO, one
+//!   codegen unit, panic = "abort", Leptos' `--cfg erase_components`,
+//!   `wasm-opt -Oz`);
+//! * content-hashed names (`poll.3f9a1c2b.wasm`, `poll.…js` = wasm-bindgen's
+//!   module + `js/start.js`, `tongxin.….css`), cached for good by servers;
+//! * the loader `tongxin.js` (`js/loader.js` with the manifest of bundles
+//!   written in), the one stable URL a page names;
+//! * every file also precompressed as `.br` and `.gz`.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use sha2::{Digest, Sha256};
+
 use crate::tools;
 
-/// Budget for a page with the poll widget: wasm + js + css, brotli.
-pub const BUDGET_BROTLI: u64 = 90 * 1024;
+/// One bundle: its name, the cargo features it is built with, the widgets
+/// it draws and whether it reaches other backends (mapping, adapter).
+pub struct Variant {
+    /// File name stem.
+    pub name: &'static str,
+    /// `--features` of `tongxin-embed`.
+    pub features: &'static str,
+    /// `data-tongxin` kinds it can mount.
+    pub widgets: &'static [&'static str],
+    /// Declarative mappings and JavaScript adapters.
+    pub mapping: bool,
+}
+
+/// The bundles built. A page with widgets of several families loads one
+/// bundle per family; one whose widgets name another backend loads a
+/// `mapping` bundle.
+pub const VARIANTS: &[Variant] = &[
+    Variant {
+        name: "poll",
+        features: "poll",
+        widgets: &["poll"],
+        mapping: false,
+    },
+    Variant {
+        name: "convention",
+        features: "convention",
+        widgets: &["convention"],
+        mapping: false,
+    },
+    Variant {
+        name: "proposals",
+        features: "proposals",
+        widgets: &["proposals", "proposal", "poll"],
+        mapping: false,
+    },
+    Variant {
+        name: "poll-mapping",
+        features: "poll,mapping",
+        widgets: &["poll"],
+        mapping: true,
+    },
+    Variant {
+        name: "all-mapping",
+        features: "poll,convention,proposals,mapping",
+        widgets: &["poll", "convention", "proposals", "proposal"],
+        mapping: true,
+    },
+];
 
 /// Where the bundle is assembled.
 pub fn dir() -> PathBuf {
@@ -25,11 +79,27 @@ fn absolute(p: PathBuf) -> PathBuf {
     }
 }
 
-/// Builds the bundle, installing the toolchain pieces that are missing.
-pub fn build() -> Result<PathBuf, String> {
-    tools::ensure_wasm_toolchain()?;
-    tools::step("building the widget bundle (wasm-pack --release, opt-level z, LTO, wasm-opt -Oz)");
-    let out = absolute(tools::target_dir().join("wasm-pack-out"));
+/// `name.<first 10 hex digits of sha256>.ext`.
+fn hashed(stem: &str, ext: &str, bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let hex: String = digest[..5].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{stem}.{hex}.{ext}")
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(dir.join(name), bytes).map_err(|e| format!("{name}: {e}"))
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Builds one variant with wasm-pack into `out`.
+fn wasm_pack(v: &Variant, out: &Path) -> Result<(), String> {
+    tools::step(&format!(
+        "building the {} bundle (wasm-pack --release, features {}, opt-level z, LTO, wasm-opt -Oz)",
+        v.name, v.features
+    ));
     let status = Command::new("wasm-pack")
         .args([
             "build",
@@ -43,44 +113,108 @@ pub fn build() -> Result<PathBuf, String> {
             "--no-pack",
         ])
         .arg("--out-dir")
-        .arg(&out)
-        .args(["--out-name", "tongxin"])
+        .arg(out)
+        .args(["--out-name", v.name])
+        .args(["--", "--no-default-features", "--features", v.features])
         .env("PATH", tools::tool_path())
         .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "z")
         .env("CARGO_PROFILE_RELEASE_LTO", "true")
         .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
         .env("CARGO_PROFILE_RELEASE_PANIC", "abort")
         .env("CARGO_PROFILE_RELEASE_STRIP", "false")
+        // Leptos' type-erased components: less view code monomorphised per
+        // component (docs/performance.md has the saving).
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+            "--cfg erase_components",
+        )
         .status()
         .map_err(|e| format!("wasm-pack: {e}"))?;
-    if !status.success() {
-        return Err("wasm-pack build failed".into());
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("wasm-pack build of the {} bundle failed", v.name))
     }
+}
+
+/// Builds every bundle and the loader, installing the toolchain pieces
+/// that are missing.
+pub fn build() -> Result<PathBuf, String> {
+    tools::ensure_wasm_toolchain()?;
+    tools::ensure_apt("brotli", "brotli")?;
     let bundle = dir();
+    // Old hashed files would pile up: the directory holds one build.
+    let _ = std::fs::remove_dir_all(&bundle);
     std::fs::create_dir_all(&bundle).map_err(|e| e.to_string())?;
-    let glue = std::fs::read_to_string(out.join("tongxin.js"))
-        .map_err(|e| format!("wasm-pack output: {e}"))?;
-    if !glue.contains("function __wbg_init") {
-        return Err(
-            "the wasm-bindgen module no longer defines __wbg_init; update js/bootstrap.js".into(),
-        );
+    let start =
+        std::fs::read_to_string("crates/tongxin-embed/js/start.js").map_err(|e| e.to_string())?;
+    let mut entries = Vec::new();
+    for v in VARIANTS {
+        let out = absolute(tools::target_dir().join("wasm-pack-out").join(v.name));
+        wasm_pack(v, &out)?;
+        let glue = std::fs::read_to_string(out.join(format!("{}.js", v.name)))
+            .map_err(|e| format!("wasm-pack output: {e}"))?;
+        if !glue.contains("function __wbg_init") || !glue.contains("export function setup") {
+            return Err(
+                "the wasm-bindgen module no longer defines __wbg_init or setup; update js/start.js"
+                    .into(),
+            );
+        }
+        let wasm = read(&out.join(format!("{}_bg.wasm", v.name)))?;
+        let wasm_name = hashed(v.name, "wasm", &wasm);
+        write(&bundle, &wasm_name, &wasm)?;
+        let js = format!("{glue}{start}");
+        let js_name = hashed(v.name, "js", js.as_bytes());
+        write(&bundle, &js_name, js.as_bytes())?;
+        let bytes = brotli_len(&bundle.join(&wasm_name))? + brotli_len(&bundle.join(&js_name))?;
+        entries.push(serde_json::json!({
+            "name": v.name, "js": js_name, "wasm": wasm_name,
+            "widgets": v.widgets, "mapping": v.mapping, "bytes": bytes,
+        }));
     }
-    let bootstrap = std::fs::read_to_string("crates/tongxin-embed/js/bootstrap.js")
-        .map_err(|e| e.to_string())?;
-    std::fs::write(bundle.join("tongxin.js"), format!("{glue}{bootstrap}"))
-        .map_err(|e| e.to_string())?;
-    std::fs::copy(out.join("tongxin_bg.wasm"), bundle.join("tongxin_bg.wasm"))
-        .map_err(|e| e.to_string())?;
-    std::fs::copy(
-        "crates/tongxin-widgets/styles/tongxin.css",
-        bundle.join("tongxin.css"),
-    )
-    .map_err(|e| e.to_string())?;
+    // Smallest first: the loader takes the first bundle that fits.
+    entries.sort_by_key(|e| e["bytes"].as_u64());
+    let css = read(Path::new("crates/tongxin-widgets/styles/tongxin.css"))?;
+    let css_name = hashed("tongxin", "css", &css);
+    write(&bundle, &css_name, &css)?;
+    let manifest = serde_json::json!({ "css": css_name, "bundles": entries });
+    let loader =
+        std::fs::read_to_string("crates/tongxin-embed/js/loader.js").map_err(|e| e.to_string())?;
+    if !loader.contains("__TONGXIN_MANIFEST__") {
+        return Err("js/loader.js lost its __TONGXIN_MANIFEST__ placeholder".into());
+    }
+    let loader = loader.replace("__TONGXIN_MANIFEST__", &manifest.to_string());
+    write(&bundle, "tongxin.js", loader.as_bytes())?;
+    write(
+        &bundle,
+        "manifest.json",
+        serde_json::to_string_pretty(&manifest)
+            .unwrap_or_default()
+            .as_bytes(),
+    )?;
+    precompress(&bundle)?;
     eprintln!("bundle: {}", bundle.display());
     Ok(bundle)
 }
 
-fn compressed(path: &Path, program: &str, args: &[&str]) -> Result<u64, String> {
+/// Writes `f.br` (brotli 11) and `f.gz` (gzip 9) beside every file.
+fn precompress(dir: &Path) -> Result<(), String> {
+    let files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    for f in files {
+        for (program, args, ext) in [("brotli", ["-q", "11"], "br"), ("gzip", ["-9", "-n"], "gz")] {
+            let bytes = compressed(&f, program, &args)?;
+            let mut name = f.clone().into_os_string();
+            name.push(format!(".{ext}"));
+            std::fs::write(&name, bytes).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+fn compressed(path: &Path, program: &str, args: &[&str]) -> Result<Vec<u8>, String> {
     let out = Command::new(program)
         .args(args)
         .arg("-c")
@@ -90,56 +224,15 @@ fn compressed(path: &Path, program: &str, args: &[&str]) -> Result<u64, String> 
     if !out.status.success() {
         return Err(format!("{program} failed on {}", path.display()));
     }
-    Ok(out.stdout.len() as u64)
+    Ok(out.stdout)
 }
 
-/// Prints raw, gzip and brotli sizes of `bundle` (built first when `None`).
-/// With `enforce`, fails if the total brotli size exceeds the budget by more
-/// than 10 %.
-pub fn size(enforce: bool, bundle: Option<PathBuf>) -> Result<(), String> {
-    tools::ensure_apt("brotli", "brotli")?;
-    let bundle = match bundle {
-        Some(b) => b,
-        None => build()?,
-    };
-    let mut rows = Vec::new();
-    for name in ["tongxin_bg.wasm", "tongxin.js", "tongxin.css"] {
-        let p = bundle.join(name);
-        let raw = std::fs::metadata(&p)
-            .map_err(|e| format!("{name}: {e}"))?
-            .len();
-        let gz = compressed(&p, "gzip", &["-9"])?;
-        let br = compressed(&p, "brotli", &["-q", "11"])?;
-        rows.push((name, raw, gz, br));
-    }
-    let total = rows
-        .iter()
-        .fold((0, 0, 0), |a, r| (a.0 + r.1, a.1 + r.2, a.2 + r.3));
-    let mut out = std::io::stdout();
-    let _ = writeln!(
-        out,
-        "\n{:<18} {:>10} {:>10} {:>10}",
-        "file", "raw", "gzip", "brotli"
-    );
-    for (n, raw, gz, br) in &rows {
-        let _ = writeln!(out, "{n:<18} {raw:>10} {gz:>10} {br:>10}");
-    }
-    let _ = writeln!(
-        out,
-        "{:<18} {:>10} {:>10} {:>10}",
-        "total", total.0, total.1, total.2
-    );
-    let _ = writeln!(
-        out,
-        "budget (poll page): {} bytes brotli; used {:.1} %",
-        BUDGET_BROTLI,
-        100.0 * total.2 as f64 / BUDGET_BROTLI as f64
-    );
-    if enforce && total.2 * 10 > BUDGET_BROTLI * 11 {
-        return Err(format!(
-            "the poll page transfers {} bytes brotli, more than 10 % over the {BUDGET_BROTLI}-byte budget",
-            total.2
-        ));
-    }
-    Ok(())
+/// Brotli (quality 11) size of a file.
+pub fn brotli_len(path: &Path) -> Result<u64, String> {
+    compressed(path, "brotli", &["-q", "11"]).map(|b| b.len() as u64)
+}
+
+/// Gzip (level 9) size of a file.
+pub fn gzip_len(path: &Path) -> Result<u64, String> {
+    compressed(path, "gzip", &["-9", "-n"]).map(|b| b.len() as u64)
 }

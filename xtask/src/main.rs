@@ -3,13 +3,18 @@
 //! * `demo`  — build and start the reference server with demo data on
 //!   http://127.0.0.1:8080, SQLite file under `./data/`;
 //! * `test`  — everything CI runs (`.ci/run` calls exactly this);
-//! * `bench` — load the release server on loopback and print figures.
+//! * `bench` — load the release server on loopback and print figures, then
+//!   the phone benchmark (`phone`);
+//! * `bundle`, `size` — build the widget bundles; what each page family
+//!   transfers against `size-budgets.json`.
 //!
 //! Each command installs what it is missing (the wasm32 target, wrk) with a
 //! message saying so, instead of failing obscurely.
 
 mod bench;
 mod bundle;
+mod phone;
+mod size;
 mod tools;
 
 use std::process::ExitCode;
@@ -19,13 +24,14 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(),
-        Some("bench") => bench::run(),
+        Some("bench") => bench::run().and_then(|()| phone::run()),
+        Some("phone") => phone::run(),
         Some("bundle") => bundle::build().map(|_| ()),
-        Some("size") => bundle::size(true, None),
+        Some("size") => size::report(true, None).map(|_| ()),
         Some("e2e") => e2e().map(|_| ()),
         _ => {
             eprintln!(
-                "usage: cargo xtask demo|test|bench|bundle|size\n\n  demo   start the demo site on http://127.0.0.1:8080\n  test   run everything CI runs\n  bench  measure the server on loopback"
+                "usage: cargo xtask demo|test|bench|phone|bundle|size\n\n  demo    start the demo site on http://127.0.0.1:8080\n  test    run everything CI runs\n  bench   measure the server on loopback, then the phone benchmark\n  phone   each page family on a phone profile in headless Chromium\n  bundle  build the widget bundles into target/tongxin-bundle\n  size    what each page family transfers, against size-budgets.json"
             );
             return ExitCode::from(2);
         }
@@ -89,8 +95,8 @@ fn test() -> Result<(), String> {
     tools::cargo(&["test", "--workspace"])?;
     components()?;
     let built = e2e()?;
-    tools::step("bundle size report (cargo xtask size enforces the budget)");
-    bundle::size(false, Some(built))?;
+    tools::step("bundle sizes against size-budgets.json (a page family over its limit fails)");
+    size::report(true, Some(built))?;
     tools::step("all tests passed");
     Ok(())
 }

@@ -4,10 +4,11 @@
 //! * [`ContractBackend`] — `Backend` over any [`transport::Transport`]: each
 //!   call is one operation (`getPoll`, `castBallot`, …) in the contract's
 //!   JSON shapes;
-//! * [`mapped::MappedTransport`] — any REST backend over HTTP, described by
-//!   a declarative mapping (`tongxin_core::mapping`); the reference server
-//!   is [`Mapping::reference`](tongxin_core::mapping::Mapping::reference),
-//!   so there is one code path for every backend;
+//! * [`http_transport::HttpTransport`] — a backend over HTTP along its
+//!   routes: the reference server's, written out
+//!   ([`http_transport::ReferenceRoutes`]), or any REST backend's as a
+//!   declarative mapping ([`mapped::MappedTransport`]); one code path for
+//!   sending, reading and the outbox either way;
 //! * [`js::JsTransport`] — a backend written by the host page in JavaScript;
 //! * [`http`] — fetch with time limits and cancellation on unmount;
 //! * [`identity`] — the device token kept in `localStorage` (never
@@ -19,6 +20,7 @@
 pub mod contract_backend;
 pub mod error;
 pub mod http;
+pub mod http_transport;
 pub mod identity;
 pub mod js;
 pub mod mapped;

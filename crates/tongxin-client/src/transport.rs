@@ -1,8 +1,8 @@
 //! How an operation reaches a backend. [`ContractBackend`](crate::ContractBackend)
 //! turns every widget call into one `call(op, …)` in the contract's JSON
-//! shapes; a transport carries it: over HTTP through a mapping
-//! ([`MappedTransport`](crate::mapped::MappedTransport), the reference
-//! server included) or to the host page's JavaScript functions
+//! shapes; a transport carries it: over HTTP
+//! ([`HttpTransport`](crate::http_transport::HttpTransport), along the
+//! reference server's routes or a mapping's) or to the host page's JavaScript functions
 //! ([`JsTransport`](crate::js::JsTransport)).
 
 use async_trait::async_trait;

@@ -49,8 +49,21 @@ pub struct MountConfig {
     pub adapter: Option<String>,
 }
 
-/// Widgets this bundle can draw.
-pub const WIDGETS: &[&str] = &["poll", "convention", "proposals", "proposal"];
+/// Widgets this bundle can draw (by its cargo features).
+pub const WIDGETS: &[&str] = &[
+    #[cfg(feature = "poll")]
+    "poll",
+    #[cfg(feature = "convention")]
+    "convention",
+    #[cfg(feature = "proposals")]
+    "proposals",
+    #[cfg(feature = "proposals")]
+    "proposal",
+];
+
+/// Every widget of the kit, whichever bundle this is.
+#[cfg(feature = "mapping")]
+pub const ALL_WIDGETS: &[&str] = &["poll", "convention", "proposals", "proposal"];
 
 impl MountConfig {
     /// Reads the `data-*` attributes of an auto-mounted element.

@@ -1,13 +1,16 @@
-//! The Tongxin bundle: what a web page loads as `tongxin.js` +
-//! `tongxin_bg.wasm` + `tongxin.css`.
+//! A Tongxin widget bundle: one per widget family, chosen by cargo features
+//! (`poll`, `convention`, `proposals`, `mapping`; see `Cargo.toml`). A page
+//! loads only the loader `tongxin.js` (`js/loader.js`), which looks at the
+//! widgets on the page and imports the smallest bundle that covers them.
 //!
-//! * [`mount_raw`] — `Tongxin.mount(element, config)` (the bootstrap in
-//!   `js/bootstrap.js` waits for the wasm and calls this); returns a
+//! * [`mount_raw`] — `Tongxin.mount(element, config)`; returns a
 //!   [`Handle`] whose `unmount()` removes the widget, aborts its requests and
 //!   leaves no listeners;
-//! * [`setup`] — called once: remembers the CSS URL, mounts every
-//!   `[data-tongxin]` element and watches for new ones (MutationObserver);
-//! * `backend` — which backend a widget talks to: the reference server, a
+//! * [`mount_element`] — the loader's auto-mount of a `[data-tongxin]`
+//!   element (it watches the page and unmounts removed ones);
+//! * [`setup`] — called once: remembers the CSS URL;
+//! * `backend` — which backend a widget talks to: the reference server
+//!   along its written-out routes, or (`mapping` feature, `mapped`) a
 //!   declarative mapping (`data-backend`) or host JavaScript (`adapter`),
 //!   checked against what the widget needs before it is drawn;
 //! * each widget renders inside a shadow root on its host element and
@@ -15,6 +18,8 @@
 
 mod backend;
 mod config;
+#[cfg(feature = "mapping")]
+mod mapped;
 mod registry;
 
 use std::cell::RefCell;
@@ -22,10 +27,13 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use tongxin_client::Backend;
+#[cfg(feature = "convention")]
 use tongxin_widgets::convention::ConventionWidget;
 use tongxin_widgets::events::{Emit, WidgetEvent};
 use tongxin_widgets::i18n::{I18n, Lang};
+#[cfg(feature = "poll")]
 use tongxin_widgets::poll::PollWidget;
+#[cfg(feature = "proposals")]
 use tongxin_widgets::proposal::{ProposalBoard, ProposalWidget};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -102,12 +110,11 @@ fn shadow_of(host: &HtmlElement) -> Result<web_sys::ShadowRoot, String> {
     }
 }
 
-/// Mounts a widget on `host`; `auto` marks auto-mounted ones (unmounted when removed from the page).
+/// Mounts a widget on `host`.
 pub fn mount_on(
     host: HtmlElement,
     cfg: MountConfig,
     adapter: Option<JsValue>,
-    auto: bool,
 ) -> Result<u32, String> {
     if host.has_attribute("data-tongxin-mounted") {
         return Err("a widget is already mounted on this element; unmount it first".into());
@@ -153,34 +160,22 @@ pub fn mount_on(
         host: host.clone(),
         backend: None,
         view: None,
-        auto,
     });
     match backend::source(&cfg, adapter) {
-        backend::Source::Reference => {
-            start(key, root, &cfg, id, backend::build(&cfg, api, None, None))
-        }
-        backend::Source::Adapter(a) => start(
-            key,
-            root,
-            &cfg,
-            id,
-            backend::build(&cfg, api, None, Some(a)),
-        ),
-        backend::Source::Mapping(m) => {
-            let b = m.and_then(|m| backend::build(&cfg, api, Some(m), None));
-            start(key, root, &cfg, id, b);
-        }
+        #[cfg(feature = "mapping")]
         backend::Source::Url(url) => {
             wasm_bindgen_futures::spawn_local(async move {
-                let b = backend::fetch_mapping(&url)
-                    .await
-                    .and_then(|m| backend::build(&cfg, api, Some(m), None));
+                let b = match mapped::fetch_mapping(&url).await {
+                    Ok(m) => backend::build(&cfg, api, backend::Source::Mapping(Ok(m))),
+                    Err(e) => Err(e),
+                };
                 // Unmounted while the mapping was loading: nothing to draw.
                 if registry::is_mounted(key) {
                     start(key, root, &cfg, id, b);
                 }
             });
         }
+        source => start(key, root, &cfg, id, backend::build(&cfg, api, source)),
     }
     Ok(key)
 }
@@ -214,19 +209,30 @@ fn start(
     let emit: Emit = Rc::new(move |e: WidgetEvent| dispatch(&emit_host, e.name, &e.detail));
     let widget_backend = backend.clone();
     let view: Box<dyn std::any::Any> = match cfg.widget.as_str() {
+        #[cfg(feature = "convention")]
         "convention" => Box::new(leptos::mount::mount_to(root, move || {
             view! { <ConventionWidget convention_id=id backend=widget_backend i18n=i18n has_voter_token=has_voter_token emit=emit /> }
         })),
+        #[cfg(feature = "proposals")]
         "proposals" => Box::new(leptos::mount::mount_to(root, move || {
             let scope = (id > 0).then_some(id);
             view! { <ProposalBoard scope_id=scope backend=widget_backend i18n=i18n emit=emit /> }
         })),
+        #[cfg(feature = "proposals")]
         "proposal" => Box::new(leptos::mount::mount_to(root, move || {
             view! { <ProposalWidget proposal_id=id backend=widget_backend i18n=i18n emit=emit /> }
         })),
-        _ => Box::new(leptos::mount::mount_to(root, move || {
+        #[cfg(feature = "poll")]
+        "poll" => Box::new(leptos::mount::mount_to(root, move || {
             view! { <PollWidget poll_id=id backend=widget_backend i18n=i18n has_voter_token=has_voter_token emit=emit /> }
         })),
+        // `validate` admits only the widgets of this bundle.
+        other => {
+            if let Some(host) = registry::host(key) {
+                show_misconfigured(&host, &format!("this bundle has no {other} widget"));
+            }
+            return;
+        }
     };
     registry::attach(key, backend, view);
 }
@@ -251,7 +257,21 @@ pub fn mount_raw(element: HtmlElement, config: JsValue) -> Result<Handle, JsValu
         show_misconfigured(&element, &m);
         JsValue::from_str(&m)
     })?;
-    mount_on(element, cfg, adapter, false)
+    mount_on(element, cfg, adapter)
+        .map(|key| Handle { key })
+        .map_err(|m| JsValue::from_str(&m))
+}
+
+/// Mounts the widget an element's `data-*` attributes describe (the
+/// loader's auto-mount of `[data-tongxin]` elements).
+#[wasm_bindgen(js_name = mountElement)]
+pub fn mount_element(element: HtmlElement) -> Result<Handle, JsValue> {
+    let data = element.dataset();
+    let cfg = MountConfig::from_dataset(|k| data.get(k)).map_err(|m| {
+        show_misconfigured(&element, &m);
+        JsValue::from_str(&m)
+    })?;
+    mount_on(element, cfg, None)
         .map(|key| Handle { key })
         .map_err(|m| JsValue::from_str(&m))
 }
@@ -259,6 +279,7 @@ pub fn mount_raw(element: HtmlElement, config: JsValue) -> Result<Handle, JsValu
 /// `Tongxin.checkMapping(mapping)`: checks a backend mapping (object or
 /// JSON text) without mounting anything — for the developer's console:
 /// `{ ok, error }` or `{ ok, operations, widgets: { poll: { missing } … } }`.
+#[cfg(feature = "mapping")]
 #[wasm_bindgen(js_name = checkMapping)]
 pub fn check_mapping(mapping: JsValue) -> JsValue {
     let value = match mapping.as_string() {
@@ -268,13 +289,11 @@ pub fn check_mapping(mapping: JsValue) -> JsValue {
             .and_then(|s| serde_json::from_str(&String::from(s)).ok())
             .unwrap_or(serde_json::Value::Null),
     };
-    js_sys::JSON::parse(&backend::check(&value).to_string()).unwrap_or(JsValue::NULL)
+    js_sys::JSON::parse(&mapped::check(&value).to_string()).unwrap_or(JsValue::NULL)
 }
 
-/// One-time start: the stylesheet URL, auto-mount and the observer.
+/// One-time start: the stylesheet every shadow root links to.
 #[wasm_bindgen]
 pub fn setup(css_url: String) {
     CSS_URL.with(|c| *c.borrow_mut() = css_url);
-    registry::auto_mount_all();
-    registry::observe();
 }

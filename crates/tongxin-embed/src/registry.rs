@@ -1,6 +1,6 @@
-//! The widgets mounted on this page, auto-mount of `[data-tongxin]`
-//! elements, and the MutationObserver that mounts new ones and unmounts
-//! removed ones.
+//! The widgets this bundle has mounted on the page, by key: what
+//! `Handle::unmount` needs to take one down. (Finding `[data-tongxin]`
+//! elements and noticing removed ones is the loader's job, `js/loader.js`.)
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -8,11 +8,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use tongxin_client::Backend;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::*;
-use web_sys::{HtmlElement, MutationObserver, MutationObserverInit};
-
-use crate::{MountConfig, mount_on};
+use web_sys::HtmlElement;
 
 /// One mounted widget.
 pub struct Mounted {
@@ -22,14 +18,11 @@ pub struct Mounted {
     pub backend: Option<Rc<dyn Backend>>,
     /// Leptos' unmount handle; dropping it removes the view.
     pub view: Option<Box<dyn Any>>,
-    /// Mounted by auto-mount (so removed with its element).
-    pub auto: bool,
 }
 
 thread_local! {
     static MOUNTED: RefCell<HashMap<u32, Mounted>> = RefCell::new(HashMap::new());
     static NEXT: Cell<u32> = const { Cell::new(1) };
-    static OBSERVING: Cell<bool> = const { Cell::new(false) };
 }
 
 pub fn insert(m: Mounted) -> u32 {
@@ -52,7 +45,8 @@ pub fn attach(key: u32, backend: Rc<dyn Backend>, view: Box<dyn Any>) {
     });
 }
 
-/// Whether `key` is still mounted.
+/// Whether `key` is still mounted (a mapping may load meanwhile).
+#[cfg(feature = "mapping")]
 pub fn is_mounted(key: u32) -> bool {
     MOUNTED.with(|r| r.borrow().contains_key(&key))
 }
@@ -62,6 +56,7 @@ pub fn host(key: u32) -> Option<HtmlElement> {
     MOUNTED.with(|r| r.borrow().get(&key).map(|m| m.host.clone()))
 }
 
+/// Takes widget `key` down: aborts its requests, drops its view, empties its shadow root.
 pub fn unmount(key: u32) {
     let Some(m) = MOUNTED.with(|r| r.borrow_mut().remove(&key)) else {
         return;
@@ -74,93 +69,4 @@ pub fn unmount(key: u32) {
         shadow.set_inner_html("");
     }
     m.host.remove_attribute("data-tongxin-mounted").ok();
-}
-
-fn mount_element(el: &HtmlElement) {
-    if el.has_attribute("data-tongxin-mounted") {
-        return;
-    }
-    let data = el.dataset();
-    match MountConfig::from_dataset(|k| data.get(k)) {
-        Ok(cfg) => {
-            let _ = mount_on(el.clone(), cfg, None, true);
-        }
-        Err(m) => {
-            web_sys::console::error_1(&JsValue::from_str(&format!("Tongxin: {m}")));
-        }
-    }
-}
-
-fn mount_within(root: &web_sys::Element) {
-    if let Some(el) = root.dyn_ref::<HtmlElement>()
-        && el.has_attribute("data-tongxin")
-    {
-        mount_element(el);
-    }
-    if let Ok(list) = root.query_selector_all("[data-tongxin]:not([data-tongxin-mounted])") {
-        for i in 0..list.length() {
-            if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) {
-                mount_element(&el);
-            }
-        }
-    }
-}
-
-/// Mounts every `[data-tongxin]` element in the document.
-pub fn auto_mount_all() {
-    if let Some(doc) = web_sys::window().and_then(|w| w.document())
-        && let Some(root) = doc.document_element()
-    {
-        mount_within(&root);
-    }
-}
-
-/// Watches the document: mounts added `[data-tongxin]` elements and
-/// unmounts auto-mounted widgets whose element left the page.
-pub fn observe() {
-    if OBSERVING.with(|o| o.replace(true)) {
-        return;
-    }
-    let callback = Closure::<dyn FnMut(js_sys::Array, MutationObserver)>::new(
-        |records: js_sys::Array, _obs| {
-            for rec in records.iter() {
-                let Ok(rec) = rec.dyn_into::<web_sys::MutationRecord>() else {
-                    continue;
-                };
-                let added = rec.added_nodes();
-                for i in 0..added.length() {
-                    if let Some(el) = added
-                        .item(i)
-                        .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-                    {
-                        mount_within(&el);
-                    }
-                }
-            }
-            let gone: Vec<u32> = MOUNTED.with(|r| {
-                r.borrow()
-                    .iter()
-                    .filter(|(_, m)| m.auto && !m.host.is_connected())
-                    .map(|(k, _)| *k)
-                    .collect()
-            });
-            for k in gone {
-                unmount(k);
-            }
-        },
-    );
-    let Ok(observer) = MutationObserver::new(callback.as_ref().unchecked_ref()) else {
-        return;
-    };
-    // The observer lives as long as the page.
-    callback.forget();
-    let init = MutationObserverInit::new();
-    init.set_child_list(true);
-    init.set_subtree(true);
-    if let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    {
-        let _ = observer.observe_with_options(&root, &init);
-    }
 }

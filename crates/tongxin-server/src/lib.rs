@@ -6,6 +6,7 @@
 //! which the tests and the benchmark use.
 
 pub mod api;
+pub mod assets;
 pub mod config;
 pub mod error;
 pub mod extract;
@@ -20,6 +21,8 @@ use std::sync::Arc;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
@@ -64,6 +67,10 @@ fn cors(config: &Config) -> CorsLayer {
         .max_age(std::time::Duration::from_secs(3600))
 }
 
+/// Answers at least this large are compressed (brotli or gzip, as the
+/// client accepts); below it the headers would outweigh the saving.
+pub const COMPRESS_ABOVE_BYTES: u16 = 512;
+
 /// The whole site for a store and settings.
 pub fn app(store: Arc<dyn Store>, config: Config) -> Router {
     let config = Arc::new(config);
@@ -72,14 +79,20 @@ pub fn app(store: Arc<dyn Store>, config: Config) -> Router {
         config: config.clone(),
         limiter: Arc::new(RateLimiter::default()),
     };
+    let compress = SizeAbove::new(COMPRESS_ABOVE_BYTES)
+        .and(NotForContentType::GRPC)
+        .and(NotForContentType::IMAGES)
+        .and(NotForContentType::SSE);
     api::router(state)
-        .nest_service("/tongxin", ServeDir::new(&config.bundle_dir))
         .nest_service(
             "/examples",
             ServeDir::new(&config.examples_dir).append_index_html_on_directories(true),
         )
         .fallback_service(ServeDir::new(&config.www_dir).append_index_html_on_directories(true))
+        .layer(CompressionLayer::new().compress_when(compress))
         .layer(cors(&config))
+        // Added after the layers: precompressed, and open to every origin.
+        .nest("/tongxin", assets::router(config.bundle_dir.clone()))
 }
 
 /// Opens the SQLite store named in `config`, seeding the demo data when asked.

@@ -72,6 +72,23 @@ impl ContractBackend {
         self.transport.call(op, call).await.map(|v| text_of(&v))
     }
 
+    /// Results of a backend that only stores ballots (a mapping or an
+    /// adapter with `listBallots` and no `getResults`): counted here with
+    /// the reference server's tally.
+    #[cfg(feature = "mapping")]
+    async fn count_ballots(&self, pid: Id) -> ClientResult<ResultsView> {
+        let view = self.poll(pid).await?;
+        let ballots: Vec<Ballot> =
+            decode(Op::ListBallots, &self.read(Op::ListBallots, id(pid)).await?)?;
+        let voted = self.my_ballot(pid).await.ok().flatten().is_some();
+        Ok(ResultsView::from_ballots(
+            &view.poll,
+            &ballots,
+            now(),
+            voted,
+        ))
+    }
+
     /// A read, or `None` when the backend lacks the operation.
     async fn read_if(&self, op: Op, vars: Vars) -> ClientResult<Option<String>> {
         if self.transport.has(op) {
@@ -90,25 +107,51 @@ fn id(id: Id) -> Vars {
     Vars::from([("id".to_string(), Value::from(id))])
 }
 
+#[cfg(any(feature = "convention", feature = "proposals"))]
 fn with(mut vars: Vars, k: &str, v: impl Into<Value>) -> Vars {
     vars.insert(k.to_string(), v.into());
     vars
 }
 
+#[cfg(feature = "poll")]
 fn poll_topic(id: Id) -> Option<String> {
     Some(format!("/polls/{id}/"))
 }
 
+#[cfg(feature = "convention")]
 fn convention_topic(id: Id) -> Option<String> {
     Some(format!("/conventions/{id}/"))
 }
 
+#[cfg(feature = "proposals")]
 fn proposal_topic(id: Id) -> Option<String> {
     Some(format!("/proposals/{id}/"))
 }
 
+#[cfg(feature = "mapping")]
 fn now() -> i64 {
     js_sys::Date::now() as i64
+}
+
+/// The body of a method of one widget family, in the bundles built with
+/// that family's feature. The `Backend` vtable keeps every method, so
+/// without this every bundle would carry every family's answer decoding;
+/// a bundle without the family answers "misconfigured" instead (its
+/// widgets are not in the bundle, so nothing asks).
+macro_rules! family {
+    ($feature:literal, [$($arg:ident),*], $body:block) => {{
+        #[cfg(feature = $feature)]
+        $body
+        #[cfg(not(feature = $feature))]
+        {
+            let _ = ($(&$arg,)*);
+            Err(ClientError::misconfigured(concat!(
+                "this bundle was built without the ",
+                $feature,
+                " widgets"
+            ).into()))
+        }
+    }};
 }
 
 #[async_trait(?Send)]
@@ -116,67 +159,65 @@ impl Backend for ContractBackend {
     fn supports(&self, op: Op) -> bool {
         match op {
             Op::GetResults => {
-                self.transport.has(Op::GetResults) || self.transport.has(Op::ListBallots)
+                self.transport.has(Op::GetResults)
+                    || (cfg!(feature = "mapping") && self.transport.has(Op::ListBallots))
             }
             op => self.transport.has(op),
         }
     }
 
     async fn poll(&self, pid: Id) -> ClientResult<PollView> {
-        decode(Op::GetPoll, &self.read(Op::GetPoll, id(pid)).await?)
+        family!("poll", [pid], {
+            decode(Op::GetPoll, &self.read(Op::GetPoll, id(pid)).await?)
+        })
     }
 
     async fn results(&self, pid: Id) -> ClientResult<ResultsView> {
-        if self.transport.has(Op::GetResults) || !self.transport.has(Op::ListBallots) {
-            return decode(Op::GetResults, &self.read(Op::GetResults, id(pid)).await?);
-        }
-        // The backend only stores ballots: count them here.
-        let view = self.poll(pid).await?;
-        let ballots: Vec<Ballot> =
-            decode(Op::ListBallots, &self.read(Op::ListBallots, id(pid)).await?)?;
-        let voted = self.my_ballot(pid).await.ok().flatten().is_some();
-        Ok(ResultsView::from_ballots(
-            &view.poll,
-            &ballots,
-            now(),
-            voted,
-        ))
+        family!("poll", [pid], {
+            #[cfg(feature = "mapping")]
+            if !self.transport.has(Op::GetResults) && self.transport.has(Op::ListBallots) {
+                return self.count_ballots(pid).await;
+            }
+            decode(Op::GetResults, &self.read(Op::GetResults, id(pid)).await?)
+        })
     }
 
     async fn my_ballot(&self, pid: Id) -> ClientResult<Option<MyBallot>> {
-        if !self.transport.has(Op::GetMyBallot) {
-            return Ok(None);
-        }
-        match self.read(Op::GetMyBallot, id(pid)).await {
-            Ok(text) => decode(Op::GetMyBallot, &text),
-            // "Not voted" as an error status.
-            Err(ClientError::Problem(p)) if p.status == 404 || p.status == 401 => Ok(None),
-            Err(e) => Err(e),
-        }
+        family!("poll", [pid], {
+            if !self.transport.has(Op::GetMyBallot) {
+                return Ok(None);
+            }
+            match self.read(Op::GetMyBallot, id(pid)).await {
+                Ok(text) => decode(Op::GetMyBallot, &text),
+                // "Not voted" as an error status.
+                Err(ClientError::Problem(p)) if p.status == 404 || p.status == 401 => Ok(None),
+                Err(e) => Err(e),
+            }
+        })
     }
 
     async fn cast(&self, pid: Id, ballot: &Ballot, key: &IdemKey) -> ClientResult<BallotReceipt> {
-        decode(
-            Op::CastBallot,
-            &self
-                .send(Op::CastBallot, id(pid), json(ballot), key, poll_topic(pid))
-                .await?,
-        )
+        family!("poll", [pid, ballot, key], {
+            let body = json(ballot);
+            decode(
+                Op::CastBallot,
+                &self
+                    .send(Op::CastBallot, id(pid), body, key, poll_topic(pid))
+                    .await?,
+            )
+        })
     }
 
     async fn change(&self, pid: Id, ballot: &Ballot, key: &IdemKey) -> ClientResult<BallotReceipt> {
-        decode(
-            Op::ChangeBallot,
-            &self
-                .send(
-                    Op::ChangeBallot,
-                    id(pid),
-                    json(ballot),
-                    key,
-                    poll_topic(pid),
-                )
-                .await?,
-        )
+        family!("poll", [pid, ballot, key], {
+            let body = json(ballot);
+            decode(
+                Op::ChangeBallot,
+                &self
+                    .send(Op::ChangeBallot, id(pid), body, key, poll_topic(pid))
+                    .await?,
+            )
+        })
     }
 
     async fn scopes(&self) -> ClientResult<Vec<Scope>> {
@@ -188,17 +229,21 @@ impl Backend for ContractBackend {
     }
 
     async fn convention(&self, cid: Id) -> ClientResult<ConventionView> {
-        decode(
-            Op::GetConvention,
-            &self.read(Op::GetConvention, id(cid)).await?,
-        )
+        family!("convention", [cid], {
+            decode(
+                Op::GetConvention,
+                &self.read(Op::GetConvention, id(cid)).await?,
+            )
+        })
     }
 
     async fn signature_counts(&self, cid: Id) -> ClientResult<SignatureCounts> {
-        decode(
-            Op::GetSignatureCounts,
-            &self.read(Op::GetSignatureCounts, id(cid)).await?,
-        )
+        family!("convention", [cid], {
+            decode(
+                Op::GetSignatureCounts,
+                &self.read(Op::GetSignatureCounts, id(cid)).await?,
+            )
+        })
     }
 
     async fn signatures(
@@ -207,28 +252,34 @@ impl Backend for ContractBackend {
         cursor: Option<String>,
         limit: u32,
     ) -> ClientResult<Page<PublicSignature>> {
-        let mut vars = with(id(cid), "limit", limit);
-        if let Some(c) = cursor {
-            vars = with(vars, "cursor", c);
-        }
-        let empty = Page {
-            items: Vec::new(),
-            next_cursor: None,
-        };
-        decode_or(
-            Op::ListSignatures,
-            self.read_if(Op::ListSignatures, vars).await?,
-            empty,
-        )
+        family!("convention", [cid, cursor, limit], {
+            let mut vars = with(id(cid), "limit", limit);
+            if let Some(c) = cursor {
+                vars = with(vars, "cursor", c);
+            }
+            let empty = Page {
+                items: Vec::new(),
+                next_cursor: None,
+            };
+            decode_or(
+                Op::ListSignatures,
+                self.read_if(Op::ListSignatures, vars).await?,
+                empty,
+            )
+        })
     }
 
     async fn my_signatures(&self, cid: Id) -> ClientResult<Vec<SignatureReceipt>> {
-        match self.read_if(Op::ListMySignatures, id(cid)).await {
-            Ok(text) => decode_or(Op::ListMySignatures, text, Vec::new()),
-            // The backend does not know this viewer yet.
-            Err(ClientError::Problem(p)) if p.status == 401 || p.status == 404 => Ok(Vec::new()),
-            Err(e) => Err(e),
-        }
+        family!("convention", [cid], {
+            match self.read_if(Op::ListMySignatures, id(cid)).await {
+                Ok(text) => decode_or(Op::ListMySignatures, text, Vec::new()),
+                // The backend does not know this viewer yet.
+                Err(ClientError::Problem(p)) if p.status == 401 || p.status == 404 => {
+                    Ok(Vec::new())
+                }
+                Err(e) => Err(e),
+            }
+        })
     }
 
     async fn sign(
@@ -237,45 +288,53 @@ impl Backend for ContractBackend {
         input: &SignatureInput,
         key: &IdemKey,
     ) -> ClientResult<SignatureReceipt> {
-        decode(
-            Op::Sign,
-            &self
-                .send(Op::Sign, id(cid), json(input), key, convention_topic(cid))
-                .await?,
-        )
+        family!("convention", [cid, input, key], {
+            decode(
+                Op::Sign,
+                &self
+                    .send(Op::Sign, id(cid), json(input), key, convention_topic(cid))
+                    .await?,
+            )
+        })
     }
 
     async fn withdraw(&self, cid: Id, key: &IdemKey) -> ClientResult<SignatureReceipt> {
-        decode(
-            Op::Withdraw,
-            &self
-                .send(Op::Withdraw, id(cid), None, key, convention_topic(cid))
-                .await?,
-        )
+        family!("convention", [cid, key], {
+            decode(
+                Op::Withdraw,
+                &self
+                    .send(Op::Withdraw, id(cid), None, key, convention_topic(cid))
+                    .await?,
+            )
+        })
     }
 
     async fn proposals(&self, q: &ProposalQuery) -> ClientResult<Page<ProposalCard>> {
-        let mut vars = with(Vars::new(), "sort", q.sort.as_str());
-        if q.limit > 0 {
-            vars = with(vars, "limit", q.limit);
-        }
-        if let Some(s) = q.scope_id {
-            vars = with(vars, "scopeId", s);
-        }
-        if let Some(step) = q.step {
-            vars = with(vars, "step", step.as_str());
-        }
-        if let Some(c) = &q.cursor {
-            vars = with(vars, "cursor", c.clone());
-        }
-        decode(
-            Op::ListProposals,
-            &self.read(Op::ListProposals, vars).await?,
-        )
+        family!("proposals", [q], {
+            let mut vars = with(Vars::new(), "sort", q.sort.as_str());
+            if q.limit > 0 {
+                vars = with(vars, "limit", q.limit);
+            }
+            if let Some(s) = q.scope_id {
+                vars = with(vars, "scopeId", s);
+            }
+            if let Some(step) = q.step {
+                vars = with(vars, "step", step.as_str());
+            }
+            if let Some(c) = &q.cursor {
+                vars = with(vars, "cursor", c.clone());
+            }
+            decode(
+                Op::ListProposals,
+                &self.read(Op::ListProposals, vars).await?,
+            )
+        })
     }
 
     async fn proposal(&self, pid: Id) -> ClientResult<ProposalDetail> {
-        decode(Op::GetProposal, &self.read(Op::GetProposal, id(pid)).await?)
+        family!("proposals", [pid], {
+            decode(Op::GetProposal, &self.read(Op::GetProposal, id(pid)).await?)
+        })
     }
 
     async fn submit_proposal(
@@ -283,48 +342,58 @@ impl Backend for ContractBackend {
         draft: &ProposalDraft,
         key: &IdemKey,
     ) -> ClientResult<Proposal> {
-        decode(
-            Op::SubmitProposal,
-            &self
-                .send(Op::SubmitProposal, Vars::new(), json(draft), key, None)
-                .await?,
-        )
+        family!("proposals", [draft, key], {
+            decode(
+                Op::SubmitProposal,
+                &self
+                    .send(Op::SubmitProposal, Vars::new(), json(draft), key, None)
+                    .await?,
+            )
+        })
     }
 
     async fn support(&self, pid: Id, key: &IdemKey) -> ClientResult<SupportState> {
-        decode(
-            Op::Support,
-            &self
-                .send(Op::Support, id(pid), None, key, proposal_topic(pid))
-                .await?,
-        )
+        family!("proposals", [pid, key], {
+            decode(
+                Op::Support,
+                &self
+                    .send(Op::Support, id(pid), None, key, proposal_topic(pid))
+                    .await?,
+            )
+        })
     }
 
     async fn unsupport(&self, pid: Id, key: &IdemKey) -> ClientResult<SupportState> {
-        decode(
-            Op::Unsupport,
-            &self
-                .send(Op::Unsupport, id(pid), None, key, proposal_topic(pid))
-                .await?,
-        )
+        family!("proposals", [pid, key], {
+            decode(
+                Op::Unsupport,
+                &self
+                    .send(Op::Unsupport, id(pid), None, key, proposal_topic(pid))
+                    .await?,
+            )
+        })
     }
 
     async fn timeline(&self, pid: Id) -> ClientResult<Vec<TransitionRecord>> {
-        decode_or(
-            Op::GetTimeline,
-            self.read_if(Op::GetTimeline, id(pid)).await?,
-            Vec::new(),
-        )
+        family!("proposals", [pid], {
+            decode_or(
+                Op::GetTimeline,
+                self.read_if(Op::GetTimeline, id(pid)).await?,
+                Vec::new(),
+            )
+        })
     }
 
     async fn comments(&self, pid: Id, newest_first: bool) -> ClientResult<Vec<PublicComment>> {
-        let order = if newest_first { "newest" } else { "oldest" };
-        decode_or(
-            Op::ListComments,
-            self.read_if(Op::ListComments, with(id(pid), "order", order))
-                .await?,
-            Vec::new(),
-        )
+        family!("proposals", [pid, newest_first], {
+            let order = if newest_first { "newest" } else { "oldest" };
+            decode_or(
+                Op::ListComments,
+                self.read_if(Op::ListComments, with(id(pid), "order", order))
+                    .await?,
+                Vec::new(),
+            )
+        })
     }
 
     async fn add_comment(
@@ -333,63 +402,75 @@ impl Backend for ContractBackend {
         input: &CommentInput,
         key: &IdemKey,
     ) -> ClientResult<PublicComment> {
-        decode(
-            Op::AddComment,
-            &self
-                .send(
-                    Op::AddComment,
-                    id(pid),
-                    json(input),
-                    key,
-                    proposal_topic(pid),
-                )
-                .await?,
-        )
+        family!("proposals", [pid, input, key], {
+            decode(
+                Op::AddComment,
+                &self
+                    .send(
+                        Op::AddComment,
+                        id(pid),
+                        json(input),
+                        key,
+                        proposal_topic(pid),
+                    )
+                    .await?,
+            )
+        })
     }
 
     async fn report_comment(&self, pid: Id, comment_id: Id) -> ClientResult<ReportReceipt> {
-        let vars = with(id(pid), "commentId", comment_id);
-        let key = IdemKey::new();
-        decode(
-            Op::ReportComment,
-            &self
-                .send(
-                    Op::ReportComment,
-                    vars,
-                    Some(serde_json::json!({})),
-                    &key,
-                    None,
-                )
-                .await?,
-        )
+        family!("proposals", [pid, comment_id], {
+            let vars = with(id(pid), "commentId", comment_id);
+            let key = IdemKey::new();
+            decode(
+                Op::ReportComment,
+                &self
+                    .send(
+                        Op::ReportComment,
+                        vars,
+                        Some(serde_json::json!({})),
+                        &key,
+                        None,
+                    )
+                    .await?,
+            )
+        })
     }
 
     async fn pledges(&self, pid: Id) -> ClientResult<Vec<Pledge>> {
-        decode_or(
-            Op::ListPledges,
-            self.read_if(Op::ListPledges, id(pid)).await?,
-            Vec::new(),
-        )
+        family!("proposals", [pid], {
+            decode_or(
+                Op::ListPledges,
+                self.read_if(Op::ListPledges, id(pid)).await?,
+                Vec::new(),
+            )
+        })
     }
 
     async fn pledge(&self, pid: Id, input: &PledgeInput, key: &IdemKey) -> ClientResult<Pledge> {
-        decode(
-            Op::Pledge,
-            &self
-                .send(Op::Pledge, id(pid), json(input), key, proposal_topic(pid))
-                .await?,
-        )
+        family!("proposals", [pid, input, key], {
+            decode(
+                Op::Pledge,
+                &self
+                    .send(Op::Pledge, id(pid), json(input), key, proposal_topic(pid))
+                    .await?,
+            )
+        })
     }
 
     async fn ledger(&self, pid: Id) -> ClientResult<LedgerView> {
-        decode(Op::GetLedger, &self.read(Op::GetLedger, id(pid)).await?)
+        family!("proposals", [pid], {
+            decode(Op::GetLedger, &self.read(Op::GetLedger, id(pid)).await?)
+        })
     }
 
     async fn evaluations(&self, pid: Id) -> ClientResult<EvaluationsView> {
-        decode(
-            Op::GetEvaluations,
-            &self.read(Op::GetEvaluations, id(pid)).await?,
-        )
+        family!("proposals", [pid], {
+            decode(
+                Op::GetEvaluations,
+                &self.read(Op::GetEvaluations, id(pid)).await?,
+            )
+        })
     }
 
     async fn evaluate(
@@ -398,12 +479,14 @@ impl Backend for ContractBackend {
         input: &EvaluationInput,
         key: &IdemKey,
     ) -> ClientResult<PublicEvaluation> {
-        decode(
-            Op::Evaluate,
-            &self
-                .send(Op::Evaluate, id(pid), json(input), key, proposal_topic(pid))
-                .await?,
-        )
+        family!("proposals", [pid, input, key], {
+            decode(
+                Op::Evaluate,
+                &self
+                    .send(Op::Evaluate, id(pid), json(input), key, proposal_topic(pid))
+                    .await?,
+            )
+        })
     }
 
     async fn flush_outbox(&self, prefix: &str) -> (usize, Vec<ClientError>) {

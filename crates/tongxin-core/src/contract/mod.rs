@@ -4,6 +4,7 @@
 
 mod convention;
 mod proposal;
+pub mod routes;
 
 use serde::{Deserialize, Serialize};
 

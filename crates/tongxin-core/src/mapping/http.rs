@@ -221,7 +221,7 @@ impl ErrorSpec {
     }
 }
 
-fn generic_problem(status: u16, code: Option<String>) -> Problem {
+pub(crate) fn generic_problem(status: u16, code: Option<String>) -> Problem {
     Problem {
         type_: code.map_or_else(|| "about:blank".into(), |c| format!("/problems/{c}")),
         title: format!("HTTP {status}"),

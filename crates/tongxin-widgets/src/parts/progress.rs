@@ -2,6 +2,7 @@
 //! to screen readers as `role="progressbar"` with a value text such as
 //! "412 of 500 signatures".
 
+use super::fmt1;
 use leptos::prelude::*;
 
 /// A bar filled `value / max`, with its text shown beside it.
@@ -48,11 +49,11 @@ pub fn ProgressBar(
                 aria-valuetext=move || text.get()
             >
                 {first_part.map(|p| view! {
-                    <div class="tx-progress-fill tx-progress-first" style:width=move || format!("{:.1}%", share(p.get().min(value.get())))></div>
+                    <div class="tx-progress-fill tx-progress-first" style:width=move || format!("{}%", fmt1(share(p.get().min(value.get()))))></div>
                 })}
                 <div class="tx-progress-fill" style:width=move || {
                     let first = first_part.map(|p| p.get().min(value.get())).unwrap_or(0);
-                    format!("{:.1}%", (percent() - share(first)).max(0.0))
+                    format!("{}%", fmt1((percent() - share(first)).max(0.0)))
                 }></div>
             </div>
             <p class="tx-progress-text" aria-hidden="true">{move || text.get()}</p>

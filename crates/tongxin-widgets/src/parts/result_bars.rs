@@ -2,6 +2,7 @@
 //! count and percentage, an optional threshold line, `role="img"` with a
 //! text alternative, and the same figures as a table for screen readers.
 
+use super::fmt1;
 use leptos::prelude::*;
 
 /// One bar.
@@ -50,7 +51,7 @@ pub fn ResultBars(
                 {rows
                     .into_iter()
                     .map(|r| {
-                        let width = format!("{:.1}", r.percent.clamp(0.0, 100.0));
+                        let width = fmt1(r.percent.clamp(0.0, 100.0));
                         view! {
                             <div class="tx-bar-row" aria-hidden="true">
                                 <div class="tx-bar-label">
@@ -69,7 +70,7 @@ pub fn ResultBars(
                                     ></rect>
                                     {threshold
                                         .map(|t| {
-                                            let x = format!("{:.1}", t.clamp(0.0, 100.0));
+                                            let x = fmt1(t.clamp(0.0, 100.0));
                                             view! {
                                                 <line class="tx-threshold" x1=x.clone() x2=x y1="0" y2="8"></line>
                                             }

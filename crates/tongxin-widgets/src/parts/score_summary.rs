@@ -9,11 +9,33 @@ use super::{BarRow, ResultBars};
 use crate::i18n::I18n;
 
 /// `x` with one decimal, or none when whole: 4.0 → "4", 83.75 → "83.8".
+///
+/// Written with integer tenths: `format!("{x:.1}")` would bring the
+/// standard library's float formatting (several KB) into every bundle.
 pub fn fmt1(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format!("{x:.0}")
+    let tenths = (x * 10.0).round() as i64;
+    let sign = if tenths < 0 { "-" } else { "" };
+    let (whole, frac) = (tenths.abs() / 10, tenths.abs() % 10);
+    if frac == 0 {
+        format!("{sign}{whole}")
     } else {
-        format!("{x:.1}")
+        format!("{sign}{whole}.{frac}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fmt1;
+
+    #[test]
+    fn one_decimal_or_none() {
+        assert_eq!(fmt1(4.0), "4");
+        assert_eq!(fmt1(83.75), "83.8");
+        assert_eq!(fmt1(82.44), "82.4");
+        assert_eq!(fmt1(99.96), "100");
+        assert_eq!(fmt1(0.04), "0");
+        assert_eq!(fmt1(-2.5), "-2.5");
+        assert_eq!(fmt1(-0.04), "0");
     }
 }
 

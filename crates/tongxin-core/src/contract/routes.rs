@@ -1,0 +1,257 @@
+//! The reference server's route for each operation, written out.
+//!
+//! A page whose widgets talk to the reference server needs none of the
+//! mapping language: these few lines build the same requests and read the
+//! same answers as `mapping/reference.json` does through the mapping engine
+//! (a unit test holds the two equal), so the engine is only downloaded by
+//! pages that name another backend.
+
+use serde_json::Value;
+
+use crate::contract::Problem;
+use crate::mapping::http::{Failure, HttpRequest, MAX_RESPONSE_BYTES, generic_problem};
+use crate::mapping::template::{encode_component, var_text};
+use crate::mapping::{Op, Vars};
+
+/// Method and path (`{id}`, `{commentId}` filled in) of `op`, with the
+/// query variables it takes (by name, as the mapping orders them), or
+/// `None` for operations the server lacks.
+fn route(op: Op) -> Option<(&'static str, &'static str, &'static [&'static str])> {
+    use Op::*;
+    Some(match op {
+        GetPoll => ("GET", "/v1/polls/{id}", &[]),
+        GetResults => ("GET", "/v1/polls/{id}/results", &[]),
+        GetMyBallot => ("GET", "/v1/polls/{id}/ballots/mine", &[]),
+        ListBallots => return None,
+        CastBallot => ("POST", "/v1/polls/{id}/ballots", &[]),
+        ChangeBallot => ("PUT", "/v1/polls/{id}/ballots/mine", &[]),
+        ListScopes => ("GET", "/v1/scopes", &[]),
+        GetConvention => ("GET", "/v1/conventions/{id}", &[]),
+        GetSignatureCounts => ("GET", "/v1/conventions/{id}/count", &[]),
+        ListSignatures => (
+            "GET",
+            "/v1/conventions/{id}/signatures",
+            &["cursor", "limit"],
+        ),
+        ListMySignatures => ("GET", "/v1/conventions/{id}/signatures/mine", &[]),
+        Sign => ("POST", "/v1/conventions/{id}/signatures", &[]),
+        Withdraw => ("DELETE", "/v1/conventions/{id}/signatures/mine", &[]),
+        ListProposals => (
+            "GET",
+            "/v1/proposals",
+            &["cursor", "limit", "scope_id", "sort", "step"],
+        ),
+        GetProposal => ("GET", "/v1/proposals/{id}", &[]),
+        SubmitProposal => ("POST", "/v1/proposals", &[]),
+        Support => ("POST", "/v1/proposals/{id}/supports", &[]),
+        Unsupport => ("DELETE", "/v1/proposals/{id}/supports/mine", &[]),
+        GetTimeline => ("GET", "/v1/proposals/{id}/timeline", &[]),
+        ListComments => ("GET", "/v1/proposals/{id}/comments", &["order"]),
+        AddComment => ("POST", "/v1/proposals/{id}/comments", &[]),
+        ReportComment => (
+            "POST",
+            "/v1/proposals/{id}/comments/{commentId}/reports",
+            &[],
+        ),
+        ListPledges => ("GET", "/v1/proposals/{id}/pledges", &[]),
+        Pledge => ("POST", "/v1/proposals/{id}/pledges", &[]),
+        GetLedger => ("GET", "/v1/proposals/{id}/ledger", &[]),
+        GetEvaluations => ("GET", "/v1/proposals/{id}/evaluations", &[]),
+        Evaluate => ("POST", "/v1/proposals/{id}/evaluations", &[]),
+    })
+}
+
+/// Headers every request carries when their variable is set (in the
+/// mapping's order, by name).
+const HEADERS: [(&str, &str); 4] = [
+    ("idempotency-key", "key"),
+    ("x-tongxin-code", "code"),
+    ("x-tongxin-device", "device"),
+    ("x-tongxin-voter", "voterToken"),
+];
+
+/// Whether the reference server has `op`.
+pub fn has(op: Op) -> bool {
+    route(op).is_some()
+}
+
+/// The request for `op` to the reference server at `base` (e.g.
+/// `https://example.org/api`). Empty variables are left out of the query
+/// and the headers, as the mapping does.
+pub fn request(
+    op: Op,
+    base: &str,
+    vars: &Vars,
+    body: Option<&Value>,
+) -> Result<HttpRequest, String> {
+    let (method, path, query) =
+        route(op).ok_or_else(|| format!("the backend has no {} operation", op.name()))?;
+    let text = |name: &str| vars.get(name).and_then(var_text);
+    let mut url = base.trim_end_matches('/').to_string();
+    for (i, part) in path.split(['{', '}']).enumerate() {
+        if i % 2 == 0 {
+            url.push_str(part);
+        } else {
+            let value =
+                text(part).ok_or_else(|| format!("url: a variable of {} is empty", op.name()))?;
+            url.push_str(&encode_component(&value));
+        }
+    }
+    let mut sep = '?';
+    for name in query {
+        // The query names the server's; the widget's variable is camelCase.
+        let var = if *name == "scope_id" { "scopeId" } else { name };
+        if let Some(v) = text(var) {
+            url.push(sep);
+            url.push_str(name);
+            url.push('=');
+            url.push_str(&encode_component(&v));
+            sep = '&';
+        }
+    }
+    let mut headers = Vec::new();
+    for (name, var) in HEADERS {
+        if let Some(v) = text(var) {
+            if v.contains(['\r', '\n']) {
+                return Err(format!("header {name}: a line break in its value"));
+            }
+            headers.push((name.to_string(), v));
+        }
+    }
+    // Reads carry no body; every write but `support` and `withdraw` sends the widget's.
+    let sends_body = method != "GET" && !matches!(op, Op::Support | Op::Unsupport | Op::Withdraw);
+    let body = sends_body.then(|| {
+        headers.push(("content-type".into(), "application/json".into()));
+        body.cloned().unwrap_or(Value::Null).to_string()
+    });
+    Ok(HttpRequest {
+        method: method.into(),
+        url,
+        headers,
+        body,
+    })
+}
+
+/// The reference server's answer to `op`: the contract's value, or the
+/// problem it sent.
+pub fn read(op: Op, status: u16, text: &str) -> Result<Value, Failure> {
+    if text.len() > MAX_RESPONSE_BYTES {
+        return Err(Failure::Mapping(format!(
+            "the answer is larger than {MAX_RESPONSE_BYTES} bytes"
+        )));
+    }
+    let parsed = if text.trim().is_empty() {
+        Ok(Value::Null)
+    } else {
+        serde_json::from_str::<Value>(text)
+    };
+    if !(200..300).contains(&status) {
+        let problem = parsed
+            .ok()
+            .and_then(|b| serde_json::from_value::<Problem>(b).ok())
+            .unwrap_or_else(|| generic_problem(status, None));
+        return Err(Failure::Problem(problem));
+    }
+    let mut value = parsed.map_err(|e| Failure::Mapping(format!("the answer is not JSON: {e}")))?;
+    if op.is_paged() {
+        let obj = value.as_object_mut().ok_or_else(|| {
+            Failure::Mapping("response: a page must be an object with items".into())
+        })?;
+        obj.entry("next_cursor").or_insert(Value::Null);
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mapping::Mapping;
+    use serde_json::json;
+
+    fn vars(pairs: &[(&str, Value)]) -> Vars {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+
+    /// The written-out routes build exactly what the reference mapping
+    /// builds, for every operation and with variables set or empty.
+    #[test]
+    fn routes_equal_the_reference_mapping() {
+        let m = Mapping::reference();
+        let full = vars(&[
+            ("id", json!(42)),
+            ("commentId", json!(7)),
+            ("cursor", json!("c/ü 1")),
+            ("limit", json!(20)),
+            ("sort", json!("supports")),
+            ("step", json!("propose")),
+            ("scopeId", json!(3)),
+            ("order", json!("newest")),
+            ("key", json!("k-1")),
+            ("device", json!("dev-123")),
+            ("code", json!("ABCD-EFGH")),
+            ("voterToken", json!("a.b.c")),
+        ]);
+        let sparse = vars(&[("id", json!("x y")), ("commentId", json!(1))]);
+        let body = json!({"kind": "single", "option": 2, "text": "<b>孙</b>"});
+        for op in Op::ALL {
+            assert_eq!(has(op), m.has(op), "{}", op.name());
+            if !has(op) {
+                continue;
+            }
+            for v in [&full, &sparse] {
+                for b in [None, Some(&body)] {
+                    let mapped = m.request(op, "https://h.example/api/", v, b);
+                    let written = request(op, "https://h.example/api/", v, b);
+                    assert_eq!(written, mapped, "{} {v:?} {b:?}", op.name());
+                }
+            }
+        }
+        // A line break in a header value is refused, as by the mapping.
+        let bad = vars(&[("id", json!(1)), ("device", json!("a\r\nx: y"))]);
+        assert!(request(Op::GetPoll, "/api", &bad, None).is_err());
+        assert!(request(Op::ListBallots, "/api", &full, None).is_err());
+        assert!(request(Op::GetPoll, "/api", &Vars::new(), None).is_err());
+    }
+
+    #[test]
+    fn answers_read_like_the_reference_mapping() {
+        let m = Mapping::reference();
+        let v = Vars::new();
+        let cases: &[(Op, u16, &str)] = &[
+            (Op::GetPoll, 200, r#"{"id": 1, "title": "t"}"#),
+            (Op::ListSignatures, 200, r#"{"items": []}"#),
+            (
+                Op::ListProposals,
+                200,
+                r#"{"items": [], "next_cursor": "n"}"#,
+            ),
+            (Op::ListSignatures, 200, r#"[1, 2]"#),
+            (Op::GetMyBallot, 200, ""),
+            (Op::GetPoll, 200, "{not json"),
+            (
+                Op::CastBallot,
+                409,
+                r#"{"type": "/problems/already-voted", "title": "t", "status": 409, "detail": "d"}"#,
+            ),
+            (Op::CastBallot, 500, "<html>oops</html>"),
+            (Op::CastBallot, 422, r#"{"type": 3}"#),
+        ];
+        for (op, status, text) in cases {
+            let mapped = m.read(*op, &v, *status, &[], text);
+            assert_eq!(
+                read(*op, *status, text),
+                mapped,
+                "{} {status} {text}",
+                op.name()
+            );
+        }
+        let huge = " ".repeat(MAX_RESPONSE_BYTES + 1);
+        assert!(matches!(
+            read(Op::GetPoll, 200, &huge),
+            Err(Failure::Mapping(_))
+        ));
+    }
+}

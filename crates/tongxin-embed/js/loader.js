@@ -1,0 +1,185 @@
+// Tongxin loader: the one script a page includes (`tongxin.js`, a stable
+// URL). It looks at the widgets on the page and imports the smallest widget
+// bundle that covers them — poll, convention, proposals (with its nested
+// polls), and the mapping engine only where a widget names `data-backend`
+// or `data-adapter`. Widgets added later (new elements, custom elements,
+// mount()) load what they need then. Bundles have content-hashed names and
+// are cached for good; `cargo xtask bundle` writes the manifest below.
+const MANIFEST = __TONGXIN_MANIFEST__;
+
+const here = (name) => new URL(name, import.meta.url).href;
+const cssUrl = here(MANIFEST.css);
+/** Bundle name → Promise of its started module. */
+const started = new Map();
+
+/** The bundles that can draw `widget` (with another backend when `mapped`), smallest first. */
+function fits(widget, mapped) {
+  const all = MANIFEST.bundles.filter((b) => b.widgets.includes(widget) && (b.mapping || !mapped));
+  return all.length ? all : MANIFEST.bundles.slice(0, 1); // unknown widget: any bundle says so
+}
+
+/** The bundle for a widget: one the page already loads if it covers it, else the smallest. */
+function pick(widget, mapped) {
+  const f = fits(widget, mapped);
+  return f.find((b) => started.has(b.name)) || f[0];
+}
+
+/** Imports a bundle once, fetching its wasm alongside its JavaScript. */
+function load(bundle) {
+  let m = started.get(bundle.name);
+  if (!m) {
+    const wasm = fetch(here(bundle.wasm), { credentials: 'same-origin' });
+    m = import(here(bundle.js)).then(async (mod) => {
+      await mod.start(wasm, cssUrl);
+      return mod;
+    });
+    started.set(bundle.name, m);
+    if (started.size === 1) preloadCss();
+  }
+  return m;
+}
+
+/** The stylesheet every shadow root links to, fetched while the wasm starts. */
+function preloadCss() {
+  const link = document.createElement('link');
+  link.rel = 'preload';
+  link.as = 'style';
+  link.href = cssUrl;
+  document.head.append(link);
+}
+
+const isMapped = (backend, adapter) => Boolean((backend && String(backend).trim()) || adapter);
+
+// ---- auto-mount of [data-tongxin] elements ----
+
+/** Auto-mounted elements → their handles; elements being loaded for. */
+const auto = new Map();
+const pending = new WeakSet();
+
+function wanted(root) {
+  const found = root.matches?.('[data-tongxin]') ? [root] : [];
+  for (const el of root.querySelectorAll?.('[data-tongxin]') ?? []) found.push(el);
+  return found.filter((el) => !pending.has(el) && !el.hasAttribute('data-tongxin-mounted'));
+}
+
+/** Mounts the `[data-tongxin]` elements in `root`; resolves when they are drawn. */
+function scan(root) {
+  const els = wanted(root).map((el) => {
+    const d = el.dataset;
+    return { el, f: fits(d.tongxin, isMapped(d.backend, d.adapter)) };
+  });
+  // Widgets that need the largest bundle choose first, so smaller ones
+  // on the same page can share it instead of loading one of their own.
+  els.sort((a, b) => b.f[0].bytes - a.f[0].bytes);
+  return Promise.all(els.map(({ el }) => {
+    pending.add(el);
+    const d = el.dataset;
+    return load(pick(d.tongxin, isMapped(d.backend, d.adapter))).then((mod) => {
+      pending.delete(el);
+      if (!el.isConnected || el.hasAttribute('data-tongxin-mounted')) return;
+      try {
+        auto.set(el, mod.mountElement(el));
+      } catch (e) {
+        console.error(e);
+      }
+    }, (e) => {
+      pending.delete(el);
+      console.error('Tongxin: could not load the widget bundle', e);
+    });
+  }));
+}
+
+function watch() {
+  new MutationObserver((records) => {
+    for (const r of records) for (const n of r.addedNodes) if (n.nodeType === 1) scan(n);
+    for (const [el, handle] of auto) {
+      if (!el.isConnected) {
+        handle.unmount();
+        auto.delete(el);
+      }
+    }
+  }).observe(document.documentElement, { childList: true, subtree: true });
+}
+
+/** Resolves once the widgets on the page at load time are drawn. */
+export const ready = scan(document.documentElement).then(() => undefined);
+watch();
+
+/**
+ * Mounts a widget on `element`.
+ * config: { widget: "poll" | "convention" | "proposals" | "proposal", id, scope?, api?, lang?, theme?, strings?, voterToken?,
+ *          backend?, vars?, adapter? }
+ *   backend: another backend's mapping — a URL of the JSON document, "#id" of an inline
+ *            <script type="application/json">, or the mapping object (docs/backends.md);
+ *   vars:    values for the mapping's variables, e.g. { apiToken: "…" };
+ *   adapter: an object of async functions (getPoll, castBallot, …) used instead of HTTP.
+ * Resolves to a handle; `handle.unmount()` removes the widget and its listeners.
+ */
+export async function mount(element, config) {
+  const mod = await load(pick(config?.widget, isMapped(config?.backend, config?.adapter)));
+  return mod.mountRaw(element, config);
+}
+
+/**
+ * Checks a backend mapping (object or JSON text) for the developer's console:
+ * resolves to { ok, error } or { ok, operations, widgets: { poll: { missing: [...] }, ... } }.
+ */
+export async function checkMapping(mapping) {
+  const mod = await load(pick('poll', true));
+  return mod.checkMapping(mapping);
+}
+
+/** Parsed JSON, or the text itself (so a mistake reaches the widget's misconfigured state). */
+function jsonOr(text) {
+  if (text == null) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+class TongxinElement extends HTMLElement {
+  connectedCallback() {
+    if (this.__tongxin || this.__loading) return;
+    const kind = this.constructor.widget;
+    this.__loading = true;
+    load(pick(kind, isMapped(this.getAttribute('backend'), this.getAttribute('adapter')))).then((mod) => {
+      this.__loading = false;
+      if (!this.isConnected || this.__tongxin) return;
+      try {
+        this.__tongxin = mod.mountRaw(this, {
+          widget: kind,
+          id: this.getAttribute(`${kind}-id`) ?? this.getAttribute('item-id'),
+          scope: this.getAttribute('scope'),
+          api: this.getAttribute('api'),
+          lang: this.getAttribute('lang'),
+          theme: this.getAttribute('theme'),
+          voterToken: this.getAttribute('voter-token'),
+          backend: this.getAttribute('backend'),
+          vars: jsonOr(this.getAttribute('backend-vars')),
+          adapter: this.getAttribute('adapter') ?? undefined,
+        });
+      } catch (e) {
+        console.error(e);
+      }
+    }, (e) => {
+      this.__loading = false;
+      console.error('Tongxin: could not load the widget bundle', e);
+    });
+  }
+  disconnectedCallback() {
+    if (this.__tongxin) {
+      this.__tongxin.unmount();
+      this.__tongxin = null;
+    }
+  }
+}
+
+for (const widget of ['poll', 'convention', 'proposals', 'proposal']) {
+  if (!customElements.get(`tongxin-${widget}`)) {
+    customElements.define(`tongxin-${widget}`, class extends TongxinElement { static widget = widget; });
+  }
+}
+
+window.Tongxin = Object.assign(window.Tongxin || {}, { mount, ready, checkMapping });

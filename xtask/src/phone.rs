@@ -1,0 +1,144 @@
+//! `cargo xtask phone` (also the last part of `cargo xtask bench`): every
+//! demo page family on a phone profile in headless Chromium
+//! (`xtask/bench/phone.mjs`), against the release server with the demo
+//! data and the size-tuned bundles. Prints figures; never fails on them.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::{bundle, tools};
+
+const PORT: u16 = 18_182;
+
+/// One widget on a bare host page, as a community site would embed it.
+fn host_page(title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <link rel=\"icon\" href=\"data:,\"><title>{title}</title></head><body>\
+         <h1>{title}</h1>{body}</body></html>"
+    )
+}
+
+const TAG: &str = r#"<script type="module" src="/tongxin/tongxin.js"></script>"#;
+
+/// The floor: no kit at all, the same poll JSON drawn as radios.
+const FLOOR: &str = r#"<form id="f"></form><script>
+fetch('/api/v1/polls/3').then((r) => r.json()).then((p) => {
+  const f = document.getElementById('f');
+  const h = document.createElement('h2'); h.textContent = p.title; f.append(h);
+  for (const o of p.options) {
+    const l = document.createElement('label'); const i = document.createElement('input');
+    i.type = 'radio'; i.name = 'o'; i.value = o.id; l.append(i, ' ', o.label ?? o.text ?? o.id); f.append(l);
+  }
+});
+</script>"#;
+
+fn write_pages(dir: &Path) -> Result<(), String> {
+    let mapping = std::fs::read_to_string("crates/tongxin-core/src/mapping/reference.json")
+        .map_err(|e| e.to_string())?;
+    let pages = [
+        ("floor.html", host_page("floor", FLOOR)),
+        (
+            "poll.html",
+            host_page(
+                "poll",
+                &format!(r#"<div data-tongxin="poll" data-id="3"></div>{TAG}"#),
+            ),
+        ),
+        (
+            "convention.html",
+            host_page(
+                "convention",
+                &format!(r#"<div data-tongxin="convention" data-id="1"></div>{TAG}"#),
+            ),
+        ),
+        (
+            "board.html",
+            host_page(
+                "board",
+                &format!(r#"<div data-tongxin="proposals"></div>{TAG}"#),
+            ),
+        ),
+        (
+            "proposal.html",
+            host_page(
+                "proposal",
+                &format!(r#"<div data-tongxin="proposal" data-id="1"></div>{TAG}"#),
+            ),
+        ),
+        (
+            "poll-mapped.html",
+            host_page(
+                "poll through a mapping",
+                &format!(
+                    r#"<div data-tongxin="poll" data-id="3" data-backend="/reference-mapping.json"></div>{TAG}"#
+                ),
+            ),
+        ),
+        ("reference-mapping.json", mapping),
+    ];
+    for (name, text) in pages {
+        std::fs::write(dir.join(name), text).map_err(|e| format!("{name}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Builds what is needed, serves the pages and runs the measurement.
+pub fn run() -> Result<(), String> {
+    tools::ensure_chromium()?;
+    let built = bundle::build()?;
+    tools::step("building the release server for the phone benchmark");
+    tools::cargo(&[
+        "build",
+        "--release",
+        "-p",
+        "tongxin-server",
+        "--bin",
+        "tongxin-server",
+    ])?;
+    let dir = std::env::temp_dir().join(format!("tongxin-phone-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    write_pages(&dir)?;
+    let base = format!("http://127.0.0.1:{PORT}");
+    let mut server = Command::new(tools::target_dir().join("release/tongxin-server"))
+        .args(["--demo", "--listen", &format!("127.0.0.1:{PORT}")])
+        .arg("--db")
+        .arg(dir.join("phone.sqlite"))
+        .arg("--www")
+        .arg(&dir)
+        .arg("--bundle")
+        .arg(&built)
+        .env("RUST_LOG", "warn")
+        .env("TONGXIN_CORS_ORIGINS", &base)
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("server: {e}"))?;
+    for _ in 0..100 {
+        let up = Command::new("curl")
+            .args(["-sf", &format!("{base}/healthz")])
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if up {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    tools::step(
+        "phone benchmark: each page family under 4x CPU, 1.6 Mbps, 150 ms RTT (5 runs, median)",
+    );
+    let status = Command::new("node")
+        .args(["xtask/bench/phone.mjs", &base])
+        .status()
+        .map_err(|e| format!("node: {e}"));
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    match status? {
+        s if s.success() => Ok(()),
+        s => Err(format!("phone benchmark failed ({s})")),
+    }
+}
