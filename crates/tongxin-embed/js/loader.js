@@ -29,9 +29,13 @@ function load(bundle) {
   let m = started.get(bundle.name);
   if (!m) {
     const wasm = fetch(here(bundle.wasm), { credentials: 'same-origin' });
+    wasm.catch(() => {}); // a failure is reported once, by start() below
     m = import(here(bundle.js)).then(async (mod) => {
       await mod.start(wasm, cssUrl);
       return mod;
+    }).catch((e) => {
+      started.delete(bundle.name); // a later widget tries again
+      throw e;
     });
     started.set(bundle.name, m);
     if (started.size === 1) preloadCss();

@@ -3,12 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::convention::Convention;
+use crate::convention::{Article, Convention, WithdrawalPolicy};
+use crate::eligibility::Eligibility;
 use crate::{Id, Millis};
 
 /// A convention with whether it is open now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(from = "ConventionViewFields")]
 pub struct ConventionView {
     /// The convention.
     #[serde(flatten)]
@@ -17,6 +19,50 @@ pub struct ConventionView {
     pub open: bool,
     /// Withdrawal possible now.
     pub withdrawal_open: bool,
+}
+
+/// [`ConventionView`] as it is read: every field side by side (reading
+/// through `#[serde(flatten)]` would buffer it in serde's `Content`, which
+/// costs every bundle kilobytes); it is written flattened.
+#[derive(Deserialize)]
+struct ConventionViewFields {
+    id: Id,
+    scope_id: Id,
+    title: String,
+    preamble: String,
+    articles: Vec<Article>,
+    version: u32,
+    version_at: Millis,
+    goal: u32,
+    withdrawal: WithdrawalPolicy,
+    closes_at: Option<Millis>,
+    eligibility: Eligibility,
+    created_at: Millis,
+    open: bool,
+    withdrawal_open: bool,
+}
+
+impl From<ConventionViewFields> for ConventionView {
+    fn from(f: ConventionViewFields) -> Self {
+        ConventionView {
+            convention: Convention {
+                id: f.id,
+                scope_id: f.scope_id,
+                title: f.title,
+                preamble: f.preamble,
+                articles: f.articles,
+                version: f.version,
+                version_at: f.version_at,
+                goal: f.goal,
+                withdrawal: f.withdrawal,
+                closes_at: f.closes_at,
+                eligibility: f.eligibility,
+                created_at: f.created_at,
+            },
+            open: f.open,
+            withdrawal_open: f.withdrawal_open,
+        }
+    }
 }
 
 impl ConventionView {

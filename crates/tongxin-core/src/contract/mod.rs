@@ -14,12 +14,14 @@ pub use proposal::{
     PublicEvaluation, ReportReceipt, SupportState,
 };
 
-use crate::poll::{Ballot, Poll, PollResults, PollStatus, ResultVisibility};
+use crate::eligibility::Eligibility;
+use crate::poll::{Ballot, Poll, PollKind, PollOption, PollResults, PollStatus, ResultVisibility};
 use crate::{Id, Millis};
 
 /// A poll with where it stands now.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(from = "PollViewFields")]
 pub struct PollView {
     /// The poll.
     #[serde(flatten)]
@@ -28,6 +30,52 @@ pub struct PollView {
     pub status: PollStatus,
     /// Ballots counted (participation; always public).
     pub ballots: u64,
+}
+
+/// [`PollView`] as it is read: every field side by side. Reading through
+/// `#[serde(flatten)]` buffers the whole object in serde's `Content` first,
+/// which costs every widget bundle kilobytes; it is written flattened.
+#[derive(Deserialize)]
+struct PollViewFields {
+    id: Id,
+    scope_id: Id,
+    title: String,
+    description: String,
+    kind: PollKind,
+    options: Vec<PollOption>,
+    opens_at: Option<Millis>,
+    closes_at: Option<Millis>,
+    visibility: ResultVisibility,
+    anonymous: bool,
+    allow_change: bool,
+    eligibility: Eligibility,
+    created_at: Millis,
+    status: PollStatus,
+    ballots: u64,
+}
+
+impl From<PollViewFields> for PollView {
+    fn from(f: PollViewFields) -> Self {
+        PollView {
+            poll: Poll {
+                id: f.id,
+                scope_id: f.scope_id,
+                title: f.title,
+                description: f.description,
+                kind: f.kind,
+                options: f.options,
+                opens_at: f.opens_at,
+                closes_at: f.closes_at,
+                visibility: f.visibility,
+                anonymous: f.anonymous,
+                allow_change: f.allow_change,
+                eligibility: f.eligibility,
+                created_at: f.created_at,
+            },
+            status: f.status,
+            ballots: f.ballots,
+        }
+    }
 }
 
 /// Results, or `null` where they are hidden.
@@ -150,6 +198,26 @@ mod tests {
     use super::*;
     use crate::poll::tests::poll;
     use crate::poll::{PollKind, PollResults};
+
+    #[test]
+    fn views_read_back_what_they_write() {
+        let p = poll(PollKind::Single, 3);
+        let view = PollView {
+            poll: p,
+            status: PollStatus::Open,
+            ballots: 7,
+        };
+        let text = serde_json::to_string(&view).unwrap();
+        assert!(
+            text.contains(r#""title":"#) && !text.contains(r#""poll":"#),
+            "flat: {text}"
+        );
+        assert_eq!(serde_json::from_str::<PollView>(&text).unwrap(), view);
+        let mut missing: serde_json::Value = serde_json::from_str(&text).unwrap();
+        missing.as_object_mut().unwrap().remove("title");
+        let e = serde_json::from_value::<PollView>(missing).unwrap_err();
+        assert!(e.to_string().contains("missing field `title`"), "{e}");
+    }
 
     #[test]
     fn results_from_stored_ballots_follow_visibility_and_skip_misfits() {
