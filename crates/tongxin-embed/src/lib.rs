@@ -30,7 +30,7 @@ use tongxin_client::Backend;
 #[cfg(feature = "convention")]
 use tongxin_widgets::convention::ConventionWidget;
 use tongxin_widgets::events::{Emit, WidgetEvent};
-use tongxin_widgets::i18n::{I18n, Lang};
+use tongxin_widgets::i18n::{self, I18n, Lang, Table};
 #[cfg(feature = "poll")]
 use tongxin_widgets::poll::PollWidget;
 #[cfg(feature = "proposals")]
@@ -199,9 +199,10 @@ fn start(
         }
     };
     let has_voter_token = cfg.voter_token.as_deref().is_some_and(|t| !t.is_empty());
-    let i18n = I18n::new(
+    let i18n = I18n::with_tables(
         Lang::pick(cfg.lang.as_deref()),
         cfg.strings.clone().unwrap_or_default(),
+        tables(&cfg.widget),
     );
     let Some(emit_host) = registry::host(key) else {
         return;
@@ -235,6 +236,20 @@ fn start(
         }
     };
     registry::attach(key, backend, view);
+}
+
+/// The strings of `widget`, from the tables this bundle's widgets use only
+/// (a bundle carries no other widget's strings).
+fn tables(widget: &str) -> &'static [Table] {
+    match widget {
+        #[cfg(feature = "poll")]
+        "poll" => i18n::POLL_TABLES,
+        #[cfg(feature = "convention")]
+        "convention" => i18n::CONVENTION_TABLES,
+        #[cfg(feature = "proposals")]
+        "proposals" | "proposal" => i18n::PROPOSAL_TABLES,
+        _ => i18n::COMMON_TABLES,
+    }
 }
 
 /// `mount(element, config)` from JavaScript, after the wasm is ready.

@@ -49,7 +49,6 @@ pub const CONVENTION: &[(&str, &str, &str)] = &[
         "还没有人签署，欢迎成为第一位。",
         "No one has signed yet. Be the first.",
     ),
-    ("load_more", "加载更多", "Load more"),
     (
         "list_failed",
         "名单加载失败。",
@@ -75,22 +74,6 @@ pub const CONVENTION: &[(&str, &str, &str)] = &[
         "公开名单只显示部分姓名，例如 孙*萌。",
         "The public list shows your name partly masked.",
     ),
-    (
-        "unit_label",
-        "所在楼栋/居民小组",
-        "Your building or residents' group",
-    ),
-    (
-        "unit_search",
-        "输入楼栋或小组名称筛选",
-        "Type to filter buildings and groups",
-    ),
-    (
-        "unit_none_match",
-        "没有符合的楼栋或小组。",
-        "No building or group matches.",
-    ),
-    ("unit_chosen", "已选择：{x}", "Chosen: {x}"),
     (
         "team_label",
         "所在团队/单位（选填）",
@@ -155,36 +138,11 @@ pub const CONVENTION: &[(&str, &str, &str)] = &[
         "Read and sign the new version",
     ),
     (
-        "convention_closed",
-        "本公约已停止签署。",
-        "Signing has closed.",
-    ),
-    (
-        "already_signed",
-        "您已经签署过本公约。",
-        "You have already signed this convention.",
-    ),
-    (
-        "withdrawal_closed",
-        "签名已不能撤回。",
-        "Signatures can no longer be withdrawn.",
-    ),
-    (
-        "stale_version",
-        "公约刚刚更新，请阅读新版本后再签署。",
-        "The convention has just been updated. Read the new version, then sign.",
-    ),
-    (
         "sign_token_required",
         "本公约仅限本网站登录居民签署，请先登录。",
         "This convention is for signed-in residents of this site. Please sign in.",
     ),
     ("sign_failed", "未能签署：{x}", "Not signed: {x}"),
-    (
-        "check_fields",
-        "请检查标红的内容。",
-        "Please check the fields marked in red.",
-    ),
     (
         "err_display_name",
         "请填写姓名（1–40 个字）。",

@@ -59,14 +59,27 @@ mod convention;
 mod poll;
 mod proposal;
 
-/// Every table of (key, zh-CN, en); `{n}`, `{x}` are placeholders.
-pub const CATALOGUES: &[&[(&str, &str, &str)]] = &[
+/// One table of (key, zh-CN, en); `{n}`, `{x}` are placeholders.
+pub type Table = &'static [(&'static str, &'static str, &'static str)];
+
+/// Every table.
+pub const CATALOGUES: &[Table] = &[
     common::COMMON,
     poll::POLL,
     convention::CONVENTION,
     proposal::PROPOSAL,
 ];
 
+/// What every widget says (errors, shared parts).
+pub const COMMON_TABLES: &[Table] = &[common::COMMON];
+/// What the poll widget says.
+pub const POLL_TABLES: &[Table] = &[common::COMMON, poll::POLL];
+/// What the convention widget says.
+pub const CONVENTION_TABLES: &[Table] = &[common::COMMON, convention::CONVENTION];
+/// What the proposal board and detail say, with their nested polls.
+pub const PROPOSAL_TABLES: &[Table] = &[common::COMMON, poll::POLL, proposal::PROPOSAL];
+
+#[cfg(test)]
 fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     CATALOGUES.iter().flat_map(|t| t.iter())
 }
@@ -75,14 +88,26 @@ fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'st
 #[derive(Clone)]
 pub struct I18n {
     lang: Lang,
+    tables: &'static [Table],
     overrides: Arc<HashMap<String, String>>,
 }
 
 impl I18n {
-    /// A catalogue in `lang` with host overrides.
+    /// Every table in `lang` with host overrides.
     pub fn new(lang: Lang, overrides: HashMap<String, String>) -> Self {
+        Self::with_tables(lang, overrides, CATALOGUES)
+    }
+
+    /// Only `tables` (e.g. [`POLL_TABLES`]): a bundle then carries only the
+    /// strings of the widgets it has.
+    pub fn with_tables(
+        lang: Lang,
+        overrides: HashMap<String, String>,
+        tables: &'static [Table],
+    ) -> Self {
         I18n {
             lang,
+            tables,
             overrides: Arc::new(overrides),
         }
     }
@@ -97,7 +122,9 @@ impl I18n {
         if let Some(o) = self.overrides.get(key) {
             return o.clone();
         }
-        messages()
+        self.tables
+            .iter()
+            .flat_map(|t| t.iter())
             .find(|(k, _, _)| *k == key)
             .map(|(_, zh, en)| if self.lang == Lang::ZhCn { *zh } else { *en })
             .unwrap_or(key)
@@ -155,6 +182,57 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Every key a widget's code names is in that widget's tables: a
+    /// literal that is a key of any table, in the widget's source or the
+    /// parts it shares, must be found in its own set.
+    #[test]
+    fn each_widget_finds_the_keys_its_code_names() {
+        let all: std::collections::HashSet<&str> = messages().map(|m| m.0).collect();
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        // (events.rs names events, some of which are spelt like keys.)
+        let shared = ["parts", "errors.rs", "action.rs", "offline.rs"];
+        let sets: [(&str, &[&str], &[Table]); 3] = [
+            ("poll", &["poll"], POLL_TABLES),
+            ("convention", &["convention"], CONVENTION_TABLES),
+            ("proposals", &["proposal", "poll"], PROPOSAL_TABLES),
+        ];
+        fn files(p: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            if p.is_dir() {
+                for e in std::fs::read_dir(p).unwrap() {
+                    files(&e.unwrap().path(), out);
+                }
+            } else if p.extension().is_some_and(|e| e == "rs") {
+                out.push(p.to_path_buf());
+            }
+        }
+        let mut missing = Vec::new();
+        for (widget, own, tables) in sets {
+            let mut paths = Vec::new();
+            for part in own.iter().chain(&shared) {
+                files(&src.join(part), &mut paths);
+            }
+            let known: std::collections::HashSet<&str> =
+                tables.iter().flat_map(|t| t.iter()).map(|m| m.0).collect();
+            for path in paths {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for lit in text.split('"').skip(1).step_by(2) {
+                    if all.contains(lit) && !known.contains(lit) {
+                        missing.push(format!("{widget}: \"{lit}\" in {}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "keys outside the widget's tables: {missing:#?}"
+        );
+        let poll = I18n::with_tables(Lang::En, HashMap::new(), POLL_TABLES);
+        assert_eq!(
+            poll.t("vote"),
+            I18n::new(Lang::En, HashMap::new()).t("vote")
+        );
     }
 
     #[test]

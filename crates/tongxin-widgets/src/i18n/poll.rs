@@ -10,7 +10,6 @@ pub const POLL: &[(&str, &str, &str)] = &[
     ("participants", "{n} 人参与", "{n} taking part"),
     ("status_scheduled", "未开始", "Not open yet"),
     ("opens_at", "开始时间：{x}", "Opens {x}"),
-    ("closes_at", "截止时间：{x}", "Closes {x}"),
     ("vote", "投票", "Vote"),
     ("submit_change", "提交修改", "Save my change"),
     ("change_vote", "修改我的投票", "Change my vote"),
@@ -48,9 +47,6 @@ pub const POLL: &[(&str, &str, &str)] = &[
     ("not_adopted", "未通过", "Not adopted"),
     ("agree_share", "同意 {x}%", "{x} % agree"),
     ("rate_each", "请为每项打分（1–5）", "Rate each item (1–5)"),
-    ("score_n", "{n} 分", "{n}"),
-    ("mean", "平均 {x} 分", "Mean {x}"),
-    ("satisfaction", "满意度 {x}%", "Satisfaction {x} %"),
     (
         "rank_hint",
         "用 ↑ ↓ 按钮或键盘方向键调整顺序，第一位是最想要的。",
@@ -73,25 +69,5 @@ pub const POLL: &[(&str, &str, &str)] = &[
     ("add_point", "给 {x} 加一点", "Add a point to {x}"),
     ("remove_point", "从 {x} 减一点", "Remove a point from {x}"),
     ("votes_n", "{n} 票", "{n} votes"),
-    (
-        "not_eligible_token",
-        "此投票仅限本网站登录居民参加，请先登录。",
-        "This poll is for signed-in residents of this site. Please sign in.",
-    ),
-    (
-        "already_voted",
-        "您已经投过票了。",
-        "You have already voted.",
-    ),
-    ("poll_closed", "投票已结束。", "The poll is closed."),
-    (
-        "poll_not_open",
-        "投票尚未开始。",
-        "The poll has not opened yet.",
-    ),
-    ("invalid_ballot", "选择有误：{x}", "Check your choice: {x}"),
-    ("results_table", "结果明细", "Results in detail"),
-    ("option", "选项", "Option"),
-    ("count", "票数", "Count"),
     ("percent", "比例", "Share"),
 ];

@@ -2,12 +2,6 @@
 
 /// (key, zh-CN, en).
 pub const PROPOSAL: &[(&str, &str, &str)] = &[
-    ("step_propose", "提议", "Propose"),
-    ("step_deliberate", "合议", "Deliberate"),
-    ("step_consult", "群议", "Consult"),
-    ("step_resolve", "决议", "Resolve"),
-    ("step_evaluate", "评议", "Evaluate"),
-    ("step_now", "当前环节：{x}", "Current step: {x}"),
     (
         "board_title",
         "百姓点菜 · 民生小实事",
@@ -67,11 +61,6 @@ pub const PROPOSAL: &[(&str, &str, &str)] = &[
         "Goes to deliberation at {n} supports",
     ),
     (
-        "support_closed",
-        "提议阶段已结束，不再收集支持。",
-        "The propose step is over; supports are closed.",
-    ),
-    (
         "deliberate_note",
         "居委会、议事会正在合议，书面意见会公布在下方时间线中。",
         "The committee is deliberating; its written opinion will appear in the timeline below.",
@@ -83,11 +72,6 @@ pub const PROPOSAL: &[(&str, &str, &str)] = &[
         "no_poll_yet",
         "投票尚未发布。",
         "The vote has not been published yet.",
-    ),
-    (
-        "being_delivered",
-        "项目正在实施，完成后即可评议。",
-        "The project is being carried out; you can rate it once it is delivered.",
     ),
     ("go_comment", "参与讨论", "Join the discussion"),
     ("go_vote", "去表决", "Go to the vote"),
@@ -109,11 +93,6 @@ pub const PROPOSAL: &[(&str, &str, &str)] = &[
     ("send_comment", "发表", "Post"),
     ("report", "举报", "Report"),
     ("reported", "已举报，谢谢。", "Reported. Thank you."),
-    (
-        "comments_closed",
-        "讨论已结束。",
-        "The discussion is closed.",
-    ),
     ("funding", "众筹资金", "Co-funding"),
     ("from_residents", "居民 ¥{x}", "Residents ¥{x}"),
     ("from_organisations", "单位 ¥{x}", "Organisations ¥{x}"),
@@ -194,7 +173,6 @@ pub const PROPOSAL: &[(&str, &str, &str)] = &[
         "建议已提交，进入“提议”环节，邀请邻居来支持吧！",
         "Submitted. It is now at the propose step; invite your neighbours to support it!",
     ),
-    ("action_failed", "操作未成功：{x}", "That did not work: {x}"),
     (
         "err_title",
         "请填写项目名称（1–200 字）。",
@@ -261,28 +239,8 @@ pub const PROPOSAL: &[(&str, &str, &str)] = &[
         "A comment has at most 1,000 characters.",
     ),
     (
-        "not_active",
-        "该项目已不在进行中。",
-        "This project is no longer active.",
-    ),
-    (
         "wrong_step",
         "该操作不属于当前环节。",
         "That is not possible at this step.",
-    ),
-    (
-        "no_funding",
-        "该项目不接受认捐。",
-        "This project does not take pledges.",
-    ),
-    (
-        "already_supported",
-        "您已经支持过了。",
-        "You already support it.",
-    ),
-    (
-        "already_evaluated",
-        "您已经评价过了。",
-        "You have already rated it.",
     ),
 ];

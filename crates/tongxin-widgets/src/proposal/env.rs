@@ -50,9 +50,13 @@ impl Env {
 
     /// The strings (zh-CN if the view is gone).
     pub fn i18n(&self) -> I18n {
-        self.i18n
-            .try_get_value()
-            .unwrap_or_else(|| I18n::new(crate::i18n::Lang::ZhCn, Default::default()))
+        self.i18n.try_get_value().unwrap_or_else(|| {
+            I18n::with_tables(
+                crate::i18n::Lang::ZhCn,
+                Default::default(),
+                crate::i18n::PROPOSAL_TABLES,
+            )
+        })
     }
 
     /// The strings, stored (for `field_error`).
