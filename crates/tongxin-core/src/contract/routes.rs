@@ -8,8 +8,7 @@
 
 use serde_json::Value;
 
-use crate::contract::Problem;
-use crate::mapping::http::{Failure, HttpRequest, MAX_RESPONSE_BYTES, generic_problem};
+use crate::mapping::http::{Failure, HttpRequest, answer_json, parse_answer, problem_of};
 use crate::mapping::template::{encode_component, var_text};
 use crate::mapping::{Op, Vars};
 
@@ -135,24 +134,14 @@ pub fn request(
 /// The reference server's answer to `op`: the contract's value, or the
 /// problem it sent.
 pub fn read(op: Op, status: u16, text: &str) -> Result<Value, Failure> {
-    if text.len() > MAX_RESPONSE_BYTES {
-        return Err(Failure::Mapping(format!(
-            "the answer is larger than {MAX_RESPONSE_BYTES} bytes"
+    let parsed = parse_answer(text)?;
+    if !(200..300).contains(&status) {
+        return Err(Failure::Problem(problem_of(
+            status,
+            parsed.unwrap_or(Value::Null),
         )));
     }
-    let parsed = if text.trim().is_empty() {
-        Ok(Value::Null)
-    } else {
-        serde_json::from_str::<Value>(text)
-    };
-    if !(200..300).contains(&status) {
-        let problem = parsed
-            .ok()
-            .and_then(|b| serde_json::from_value::<Problem>(b).ok())
-            .unwrap_or_else(|| generic_problem(status, None));
-        return Err(Failure::Problem(problem));
-    }
-    let mut value = parsed.map_err(|e| Failure::Mapping(format!("the answer is not JSON: {e}")))?;
+    let mut value = answer_json(parsed)?;
     if op.is_paged() {
         let obj = value.as_object_mut().ok_or_else(|| {
             Failure::Mapping("response: a page must be an object with items".into())
@@ -166,6 +155,7 @@ pub fn read(op: Op, status: u16, text: &str) -> Result<Value, Failure> {
 mod tests {
     use super::*;
     use crate::mapping::Mapping;
+    use crate::mapping::http::MAX_RESPONSE_BYTES;
     use serde_json::json;
 
     fn vars(pairs: &[(&str, Value)]) -> Vars {

@@ -131,16 +131,7 @@ impl Mapping {
     ) -> Result<Value, Failure> {
         let spec = self.spec(op).map_err(Failure::Mapping)?;
         let vars = self.all_vars(spec, vars);
-        if text.len() > MAX_RESPONSE_BYTES {
-            return Err(Failure::Mapping(format!(
-                "the answer is larger than {MAX_RESPONSE_BYTES} bytes"
-            )));
-        }
-        let parsed = if text.trim().is_empty() {
-            Ok(Value::Null)
-        } else {
-            serde_json::from_str::<Value>(text)
-        };
+        let parsed = parse_answer(text)?;
         if !(200..300).contains(&status) {
             let body = parsed.unwrap_or(Value::Null);
             let ctx = Ctx {
@@ -151,12 +142,11 @@ impl Mapping {
             };
             let problem = match spec.errors.as_ref().or(self.errors.as_ref()) {
                 Some(e) => e.problem(status, &body, &ctx),
-                None => serde_json::from_value::<Problem>(body.clone())
-                    .unwrap_or_else(|_| generic_problem(status, None)),
+                None => problem_of(status, body),
             };
             return Err(Failure::Problem(problem));
         }
-        let body = parsed.map_err(|e| Failure::Mapping(format!("the answer is not JSON: {e}")))?;
+        let body = answer_json(parsed)?;
         let ctx = Ctx {
             body: &body,
             vars: &vars,
@@ -219,6 +209,32 @@ impl ErrorSpec {
         problem.errors = errors;
         problem
     }
+}
+
+/// An answer's text as JSON (`null` when empty), refused when larger than
+/// [`MAX_RESPONSE_BYTES`]; the inner error is kept, since an error status
+/// may come with any text.
+pub(crate) fn parse_answer(text: &str) -> Result<Result<Value, serde_json::Error>, Failure> {
+    if text.len() > MAX_RESPONSE_BYTES {
+        return Err(Failure::Mapping(format!(
+            "the answer is larger than {MAX_RESPONSE_BYTES} bytes"
+        )));
+    }
+    Ok(if text.trim().is_empty() {
+        Ok(Value::Null)
+    } else {
+        serde_json::from_str::<Value>(text)
+    })
+}
+
+/// A successful answer's JSON, or why it is not.
+pub(crate) fn answer_json(parsed: Result<Value, serde_json::Error>) -> Result<Value, Failure> {
+    parsed.map_err(|e| Failure::Mapping(format!("the answer is not JSON: {e}")))
+}
+
+/// An error answer read as problem+json, or a generic problem for its status.
+pub(crate) fn problem_of(status: u16, body: Value) -> Problem {
+    serde_json::from_value::<Problem>(body).unwrap_or_else(|_| generic_problem(status, None))
 }
 
 pub(crate) fn generic_problem(status: u16, code: Option<String>) -> Problem {
