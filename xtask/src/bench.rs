@@ -15,7 +15,6 @@
 //! A benchmark, not a test: it prints figures and never fails on them.
 
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use crate::tools;
 
@@ -141,12 +140,7 @@ pub fn run() -> Result<(), String> {
         .map_err(|e| format!("server: {e}"))?;
     let base = format!("http://127.0.0.1:{PORT}");
     let result = (|| {
-        for _ in 0..100 {
-            if curl(&[&format!("{base}/healthz")]).is_ok() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        tools::wait_until_up(&base);
         let auth = "Authorization: Bearer bench";
         curl(&[
             "-H",

@@ -5,7 +5,6 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use crate::{bundle, tools};
 
@@ -116,17 +115,7 @@ pub fn run() -> Result<(), String> {
         .stdout(Stdio::null())
         .spawn()
         .map_err(|e| format!("server: {e}"))?;
-    for _ in 0..100 {
-        let up = Command::new("curl")
-            .args(["-sf", &format!("{base}/healthz")])
-            .stdout(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if up {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    tools::wait_until_up(&base);
     tools::step(
         "phone benchmark: each page family under 4x CPU, 1.6 Mbps, 150 ms RTT (5 runs, median)",
     );

@@ -160,3 +160,18 @@ pub fn ensure_chromium() -> Result<(), String> {
         ],
     )
 }
+
+/// Waits (up to 10 s) until the server at `base` answers `/healthz`.
+pub fn wait_until_up(base: &str) {
+    for _ in 0..100 {
+        let up = Command::new("curl")
+            .args(["-sf", &format!("{base}/healthz")])
+            .stdout(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if up {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
