@@ -19,6 +19,7 @@ fn meta() -> WriteMeta {
     WriteMeta {
         now: tongxin_server::extract::now_ms(),
         idem: None,
+        secret: false,
     }
 }
 

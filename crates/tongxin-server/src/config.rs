@@ -15,8 +15,27 @@ pub struct Config {
     pub admin_token: Option<String>,
     /// Secret for host-signed voter tokens (`TONGXIN_VOTER_SECRET`); `token` items refuse everyone without one.
     pub voter_secret: Option<String>,
-    /// Secret mixed into hashes of device tokens and household codes (`TONGXIN_PEPPER`).
+    /// Secret key of the hashes of device tokens, household codes and voter
+    /// subjects (`TONGXIN_PEPPER`, at least 16 characters). Required outside
+    /// `--demo`; the demo keeps a random one beside its database.
     pub pepper: String,
+    /// Expected `aud` of voter tokens (`TONGXIN_VOTER_AUDIENCE`); unchecked when unset.
+    pub voter_audience: Option<String>,
+    /// Expected `iss` of voter tokens (`TONGXIN_VOTER_ISSUER`); unchecked when unset.
+    pub voter_issuer: Option<String>,
+    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed
+    /// (`TONGXIN_TRUSTED_PROXIES`, comma separated IPs or CIDRs); none by default.
+    pub trusted_proxies: Vec<String>,
+    /// How long idempotency records are kept, in seconds (`TONGXIN_IDEMPOTENCY_TTL_SECS`), default 86400.
+    pub idempotency_ttl_secs: u64,
+    /// Requests served at once; more get 503 + `Retry-After` (`TONGXIN_MAX_CONCURRENCY`), default 512.
+    pub max_concurrency: usize,
+    /// Seconds a client has to send its request headers (`TONGXIN_HEADER_TIMEOUT_SECS`), default 10.
+    pub header_timeout_secs: u64,
+    /// Seconds a request may take end to end (`TONGXIN_REQUEST_TIMEOUT_SECS`), default 30.
+    pub request_timeout_secs: u64,
+    /// Seconds in-flight requests get to finish on SIGTERM/Ctrl-C (`TONGXIN_SHUTDOWN_GRACE_SECS`), default 10.
+    pub shutdown_grace_secs: u64,
     /// Origins allowed to embed the widgets (`TONGXIN_CORS_ORIGINS`, comma separated; `*` for any).
     pub cors_origins: Vec<String>,
     /// Demo site directory (`--www`, `TONGXIN_WWW`), default `www`.
@@ -42,7 +61,15 @@ impl Default for Config {
             db: PathBuf::from("data/tongxin.sqlite"),
             admin_token: None,
             voter_secret: None,
-            pepper: "tongxin-default-pepper".into(),
+            pepper: String::new(),
+            voter_audience: None,
+            voter_issuer: None,
+            trusted_proxies: Vec::new(),
+            idempotency_ttl_secs: 86_400,
+            max_concurrency: 512,
+            header_timeout_secs: 10,
+            request_timeout_secs: 30,
+            shutdown_grace_secs: 10,
             cors_origins: vec![
                 "http://127.0.0.1:8080".into(),
                 "http://localhost:8080".into(),
@@ -62,9 +89,16 @@ impl Default for Config {
 pub const USAGE: &str =
     "tongxin-server [--listen ADDR] [--db FILE] [--www DIR] [--bundle DIR] [--examples DIR] [--demo]
 
-Environment: TONGXIN_ADMIN_TOKEN, TONGXIN_VOTER_SECRET, TONGXIN_PEPPER,
-TONGXIN_CORS_ORIGINS, TONGXIN_DEVICE_WRITES_PER_MIN, TONGXIN_IP_WRITES_PER_MIN,
-TONGXIN_SUPPORT_THRESHOLD, TONGXIN_LISTEN, TONGXIN_DB, TONGXIN_WWW, TONGXIN_BUNDLE, TONGXIN_EXAMPLES.";
+Required outside --demo: TONGXIN_PEPPER (16+ characters) and TONGXIN_ADMIN_TOKEN.
+Environment: TONGXIN_VOTER_SECRET, TONGXIN_VOTER_AUDIENCE, TONGXIN_VOTER_ISSUER,
+TONGXIN_CORS_ORIGINS, TONGXIN_TRUSTED_PROXIES, TONGXIN_DEVICE_WRITES_PER_MIN,
+TONGXIN_IP_WRITES_PER_MIN, TONGXIN_SUPPORT_THRESHOLD, TONGXIN_IDEMPOTENCY_TTL_SECS,
+TONGXIN_MAX_CONCURRENCY, TONGXIN_HEADER_TIMEOUT_SECS, TONGXIN_REQUEST_TIMEOUT_SECS,
+TONGXIN_SHUTDOWN_GRACE_SECS, TONGXIN_LISTEN, TONGXIN_DB, TONGXIN_WWW, TONGXIN_BUNDLE,
+TONGXIN_EXAMPLES.
+
+--demo seeds demo data, keeps a random pepper in <db>.pepper and, on a
+loopback address only, uses the admin token `demo-admin-token`.";
 
 impl Config {
     /// Reads flags from `args` (without the program name) and the environment.
@@ -76,6 +110,12 @@ impl Config {
         let parse_u32 = |name: &str, v: String| {
             v.parse::<u32>()
                 .map_err(|_| format!("{name}: not a number: {v}"))
+        };
+        let parse_u64 = |name: &str, v: String| {
+            v.parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| format!("{name}: not a positive number: {v}"))
         };
         if let Some(v) = env("TONGXIN_LISTEN") {
             c.listen = v
@@ -99,12 +139,28 @@ impl Config {
         if let Some(v) = env("TONGXIN_PEPPER") {
             c.pepper = v;
         }
+        c.voter_audience = env("TONGXIN_VOTER_AUDIENCE").filter(|t| !t.is_empty());
+        c.voter_issuer = env("TONGXIN_VOTER_ISSUER").filter(|t| !t.is_empty());
+        if let Some(v) = env("TONGXIN_TRUSTED_PROXIES") {
+            c.trusted_proxies = split_list(&v);
+            crate::client_ip::TrustedProxies::parse(&c.trusted_proxies)
+                .map_err(|e| format!("TONGXIN_TRUSTED_PROXIES: {e}"))?;
+        }
+        for (name, slot) in [
+            ("TONGXIN_IDEMPOTENCY_TTL_SECS", &mut c.idempotency_ttl_secs),
+            ("TONGXIN_HEADER_TIMEOUT_SECS", &mut c.header_timeout_secs),
+            ("TONGXIN_REQUEST_TIMEOUT_SECS", &mut c.request_timeout_secs),
+            ("TONGXIN_SHUTDOWN_GRACE_SECS", &mut c.shutdown_grace_secs),
+        ] {
+            if let Some(v) = env(name) {
+                *slot = parse_u64(name, v)?;
+            }
+        }
+        if let Some(v) = env("TONGXIN_MAX_CONCURRENCY") {
+            c.max_concurrency = parse_u64("TONGXIN_MAX_CONCURRENCY", v)? as usize;
+        }
         if let Some(v) = env("TONGXIN_CORS_ORIGINS") {
-            c.cors_origins = v
-                .split(',')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect();
+            c.cors_origins = split_list(&v);
         }
         if let Some(v) = env("TONGXIN_DEVICE_WRITES_PER_MIN") {
             c.device_writes_per_min = parse_u32("TONGXIN_DEVICE_WRITES_PER_MIN", v)?;
@@ -135,6 +191,81 @@ impl Config {
         }
         Ok(c)
     }
+
+    /// The `aud`/`iss` rules for voter tokens.
+    pub fn token_rules(&self) -> crate::identity::TokenRules<'_> {
+        crate::identity::TokenRules {
+            audience: self.voter_audience.as_deref(),
+            issuer: self.voter_issuer.as_deref(),
+        }
+    }
+
+    /// Checks the secrets before the server starts. Outside `--demo` a
+    /// pepper and an admin token are required; in the demo a missing pepper
+    /// is created once and kept in `<db>.pepper`, and the well-known demo
+    /// admin token is used only on a loopback address (elsewhere a random
+    /// one is made and printed). Returns lines to print.
+    pub fn prepare_secrets(&mut self) -> Result<Vec<String>, String> {
+        let mut notes = Vec::new();
+        if self.demo {
+            if self.pepper.is_empty() {
+                self.pepper = demo_pepper(&self.db)?;
+            }
+            if self.admin_token.is_none() {
+                let token = if self.listen.ip().is_loopback() {
+                    "demo-admin-token".to_string()
+                } else {
+                    random_token()?
+                };
+                notes.push(format!(
+                    "demo mode: admin token is `{token}` (set TONGXIN_ADMIN_TOKEN to change it)"
+                ));
+                self.admin_token = Some(token);
+            }
+        }
+        if self.pepper.chars().count() < 16 {
+            return Err("TONGXIN_PEPPER must be set to a secret of at least 16 characters (it keys the hashes of device tokens and household codes); see --help".into());
+        }
+        match &self.admin_token {
+            Some(t) if t.chars().count() >= 16 || self.demo => {}
+            _ => {
+                return Err("TONGXIN_ADMIN_TOKEN must be set to a secret of at least 16 characters; see --help".into());
+            }
+        }
+        Ok(notes)
+    }
+}
+
+fn split_list(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn random_token() -> Result<String, String> {
+    let mut bytes = [0u8; 24];
+    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The demo's pepper: read from `<db>.pepper`, created on first start.
+fn demo_pepper(db: &std::path::Path) -> Result<String, String> {
+    let mut path = db.as_os_str().to_owned();
+    path.push(".pepper");
+    let path = PathBuf::from(path);
+    if let Ok(p) = std::fs::read_to_string(&path) {
+        let p = p.trim().to_string();
+        if p.len() >= 16 {
+            return Ok(p);
+        }
+    }
+    let p = random_token()?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(&path, &p).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(p)
 }
 
 #[cfg(test)]
@@ -160,6 +291,57 @@ mod tests {
             vec!["https://a.example", "https://b.example"]
         );
         assert!(Config::from_args(["--nope".into()], |_| None).is_err());
+        assert!(
+            Config::from_args([], |k| (k == "TONGXIN_HEADER_TIMEOUT_SECS")
+                .then(|| "0".into()))
+            .is_err()
+        );
         assert!(Config::from_args(["--db".into()], |_| None).is_err());
+    }
+}
+
+#[cfg(test)]
+mod secret_tests {
+    use super::*;
+
+    #[test]
+    fn outside_the_demo_secrets_are_required() {
+        let mut c = Config::default();
+        assert!(c.prepare_secrets().unwrap_err().contains("TONGXIN_PEPPER"));
+        c.pepper = "0123456789abcdef".into();
+        assert!(
+            c.prepare_secrets()
+                .unwrap_err()
+                .contains("TONGXIN_ADMIN_TOKEN")
+        );
+        c.admin_token = Some("short".into());
+        assert!(c.prepare_secrets().is_err());
+        c.admin_token = Some("a-long-enough-admin-token".into());
+        assert!(c.prepare_secrets().is_ok());
+    }
+
+    #[test]
+    fn the_demo_token_is_only_for_loopback_and_the_pepper_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = Config {
+            demo: true,
+            db: dir.path().join("demo.sqlite"),
+            ..Config::default()
+        };
+        c.prepare_secrets().unwrap();
+        assert_eq!(c.admin_token.as_deref(), Some("demo-admin-token"));
+        let pepper = c.pepper.clone();
+        assert!(pepper.len() >= 16);
+        let mut again = Config {
+            demo: true,
+            db: dir.path().join("demo.sqlite"),
+            listen: "0.0.0.0:8080".parse().unwrap(),
+            ..Config::default()
+        };
+        again.prepare_secrets().unwrap();
+        assert_eq!(again.pepper, pepper, "the demo pepper survives restarts");
+        let token = again.admin_token.unwrap();
+        assert_ne!(token, "demo-admin-token");
+        assert!(token.len() >= 32);
     }
 }

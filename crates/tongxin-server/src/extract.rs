@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
+use crate::hygiene::ClientIp;
 use crate::storage::{IdemKey, Reply, WriteMeta};
 
 /// JSON body; rejections become problem+json.
@@ -32,7 +33,7 @@ pub struct ApiQuery<T>(pub T);
 pub struct Ctx {
     /// Request headers.
     pub headers: HeaderMap,
-    /// Client address, when the server was started with connect info.
+    /// Client address (behind trusted proxies, the forwarded one).
     pub ip: Option<IpAddr>,
     /// Method.
     pub method: Method,
@@ -56,10 +57,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(Ctx {
             headers: parts.headers.clone(),
-            ip: parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
+            ip: parts.extensions.get::<ClientIp>().map(|c| c.0).or_else(|| {
+                parts
+                    .extensions
+                    .get::<ConnectInfo<SocketAddr>>()
+                    .map(|c| c.0.ip())
+            }),
             method: parts.method.clone(),
             path: parts.uri.path().to_string(),
             now: now_ms(),
@@ -67,14 +70,38 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     }
 }
 
+fn hex_sha256(parts: &[&[u8]]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_be_bytes());
+        h.update(p);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 impl Ctx {
-    /// The write's metadata. `voter` and `body` enter the fingerprint, so a
-    /// key reused for another request is refused instead of replayed.
+    /// The write's metadata. The stored key is scoped to the caller and the
+    /// operation; the body enters the fingerprint, so a key reused for
+    /// another request is refused instead of replayed.
     pub fn write_meta(
         &self,
         voter: &str,
         body: &impl serde::Serialize,
     ) -> Result<WriteMeta, ApiError> {
+        let body = serde_json::to_vec(body).unwrap_or_default();
+        self.meta(voter, Some(&body))
+    }
+
+    /// The metadata of a secret write (a ballot in an anonymous poll): the
+    /// fingerprint leaves the ballot out, so no stored record holds a trace
+    /// of it. A key reused with another ballot replays the first answer.
+    pub fn secret_write_meta(&self, voter: &str) -> Result<WriteMeta, ApiError> {
+        let mut meta = self.meta(voter, None)?;
+        meta.secret = true;
+        Ok(meta)
+    }
+
+    fn meta(&self, voter: &str, body: Option<&[u8]>) -> Result<WriteMeta, ApiError> {
         let idem = match self.headers.get("idempotency-key") {
             None => None,
             Some(v) => {
@@ -90,24 +117,26 @@ impl Ctx {
                         "Idempotency-Key must be 1–200 visible ASCII characters",
                     ));
                 };
-                let mut h = Sha256::new();
-                h.update(self.method.as_str());
-                h.update(b" ");
-                h.update(self.path.as_bytes());
-                h.update(b"\0");
-                h.update(voter.as_bytes());
-                h.update(b"\0");
-                h.update(serde_json::to_vec(body).unwrap_or_default());
-                let fp: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+                let scoped = hex_sha256(&[
+                    voter.as_bytes(),
+                    self.method.as_str().as_bytes(),
+                    self.path.as_bytes(),
+                    key.as_bytes(),
+                ]);
+                let fingerprint = match body {
+                    Some(b) => hex_sha256(&[b]),
+                    None => "secret".to_string(),
+                };
                 Some(IdemKey {
-                    key: key.to_string(),
-                    fingerprint: fp,
+                    key: scoped,
+                    fingerprint,
                 })
             }
         };
         Ok(WriteMeta {
             now: self.now,
             idem,
+            secret: false,
         })
     }
 
@@ -116,6 +145,7 @@ impl Ctx {
         WriteMeta {
             now: self.now,
             idem: None,
+            secret: false,
         }
     }
 }

@@ -8,14 +8,15 @@
 //! * `X-Tongxin-Code`: a household code as printed (`7KQ2-M9XD-4T`); case,
 //!   spaces and dashes are ignored;
 //! * `X-Tongxin-Voter`: a JWT (compact, `alg` HS256) signed by the host site
-//!   with the shared voter secret; claims `sub` (required) and `exp`
-//!   (seconds, optional).
+//!   with the shared voter secret; claims `sub` and `exp` (seconds) are
+//!   required, `aud` and `iss` are checked when the server is configured
+//!   with them. The subject is stored only as a keyed hash.
 
 use axum::http::{HeaderMap, StatusCode};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use tongxin_core::eligibility::Eligibility;
 
 use crate::error::ApiError;
@@ -101,11 +102,30 @@ pub fn device_voter(pepper: &str, h: &HeaderMap) -> Result<Option<Voter>, ApiErr
     }))
 }
 
+/// What a voter token must say besides its signature.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokenRules<'a> {
+    /// Required `aud`, when set.
+    pub audience: Option<&'a str>,
+    /// Required `iss`, when set.
+    pub issuer: Option<&'a str>,
+}
+
 /// Verifies a host-signed voter token and returns its subject.
 pub fn verify_voter_token(
     secret: &str,
     token: &str,
     now_secs: i64,
+) -> Result<String, &'static str> {
+    verify_voter_token_with(secret, token, now_secs, TokenRules::default())
+}
+
+/// [`verify_voter_token`] with `aud`/`iss` rules.
+pub fn verify_voter_token_with(
+    secret: &str,
+    token: &str,
+    now_secs: i64,
+    rules: TokenRules<'_>,
 ) -> Result<String, &'static str> {
     let mut parts = token.split('.');
     let (Some(h), Some(p), Some(s), None) =
@@ -135,11 +155,28 @@ pub fn verify_voter_token(
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .ok_or("bad claims")?;
-    if let Some(exp) = claims.get("exp") {
-        let exp = exp.as_i64().ok_or("exp must be a number")?;
-        if exp <= now_secs {
-            return Err("token expired");
+    let exp = claims
+        .get("exp")
+        .ok_or("exp missing")?
+        .as_i64()
+        .ok_or("exp must be a number")?;
+    if exp <= now_secs {
+        return Err("token expired");
+    }
+    if let Some(aud) = rules.audience {
+        let ok = match claims.get("aud") {
+            Some(serde_json::Value::String(a)) => a == aud,
+            Some(serde_json::Value::Array(list)) => list.iter().any(|a| a.as_str() == Some(aud)),
+            _ => false,
+        };
+        if !ok {
+            return Err("aud does not match");
         }
+    }
+    if let Some(iss) = rules.issuer
+        && claims.get("iss").and_then(|i| i.as_str()) != Some(iss)
+    {
+        return Err("iss does not match");
     }
     let sub = claims
         .get("sub")
@@ -174,6 +211,7 @@ pub fn voter_for(
     h: &HeaderMap,
     pepper: &str,
     voter_secret: Option<&str>,
+    rules: TokenRules<'_>,
     now_ms: i64,
 ) -> Result<Option<Voter>, ApiError> {
     match policy {
@@ -196,16 +234,16 @@ pub fn voter_for(
                     "this server has no voter secret configured",
                 ));
             };
-            let sub = verify_voter_token(secret, token, now_ms / 1000).map_err(|why| {
-                ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "invalid-voter-token",
-                    format!("the voter token is not valid: {why}"),
-                )
-            })?;
-            let digest = Sha256::digest(sub.as_bytes());
+            let sub =
+                verify_voter_token_with(secret, token, now_ms / 1000, rules).map_err(|why| {
+                    ApiError::new(
+                        StatusCode::UNAUTHORIZED,
+                        "invalid-voter-token",
+                        format!("the voter token is not valid: {why}"),
+                    )
+                })?;
             Ok(Some(Voter {
-                key: format!("user:{}", hex(&digest[..16])),
+                key: format!("user:{}", keyed(pepper, "user", &sub)),
                 code_hash: None,
             }))
         }
@@ -218,9 +256,10 @@ pub fn require_voter(
     h: &HeaderMap,
     pepper: &str,
     voter_secret: Option<&str>,
+    rules: TokenRules<'_>,
     now_ms: i64,
 ) -> Result<Voter, ApiError> {
-    voter_for(policy, h, pepper, voter_secret, now_ms)?.ok_or_else(|| match policy {
+    voter_for(policy, h, pepper, voter_secret, rules, now_ms)?.ok_or_else(|| match policy {
         Eligibility::Open => ApiError::new(
             StatusCode::UNAUTHORIZED,
             "device-token-required",
@@ -259,6 +298,11 @@ mod tests {
             Err("signature does not match")
         );
         assert!(verify_voter_token("s3cret", "a.b", 0).is_err());
+        let forever = sign_voter_token("s3cret", "resident-42", None);
+        assert_eq!(
+            verify_voter_token("s3cret", &forever, 0),
+            Err("exp missing")
+        );
         assert!(verify_voter_token("s3cret", "", 0).is_err());
         let none_alg = format!(
             "{}.{}.",
@@ -290,5 +334,51 @@ mod tests {
         h.insert(DEVICE_HEADER, "abcdefghijklmnop-123".parse().unwrap());
         let v = device_voter("p", &h).unwrap().unwrap();
         assert!(v.key.starts_with("device:") && !v.key.contains("abcdefghijklmnop"));
+    }
+}
+
+#[cfg(test)]
+mod rule_tests {
+    use super::*;
+
+    fn signed(claims: serde_json::Value) -> String {
+        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+        let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+        let mut mac = Hmac::<Sha256>::new_from_slice(b"k").unwrap();
+        mac.update(header.as_bytes());
+        mac.update(b".");
+        mac.update(payload.as_bytes());
+        format!(
+            "{header}.{payload}.{}",
+            URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        )
+    }
+
+    #[test]
+    fn audience_and_issuer_are_checked_when_configured() {
+        let rules = TokenRules {
+            audience: Some("tongxin"),
+            issuer: Some("https://host.example"),
+        };
+        let good = signed(
+            serde_json::json!({"sub": "a", "exp": 10, "aud": ["x", "tongxin"], "iss": "https://host.example"}),
+        );
+        assert_eq!(
+            verify_voter_token_with("k", &good, 1, rules),
+            Ok("a".into())
+        );
+        let wrong_aud = signed(
+            serde_json::json!({"sub": "a", "exp": 10, "aud": "other", "iss": "https://host.example"}),
+        );
+        assert_eq!(
+            verify_voter_token_with("k", &wrong_aud, 1, rules),
+            Err("aud does not match")
+        );
+        let no_iss = signed(serde_json::json!({"sub": "a", "exp": 10, "aud": "tongxin"}));
+        assert_eq!(
+            verify_voter_token_with("k", &no_iss, 1, rules),
+            Err("iss does not match")
+        );
+        assert_eq!(verify_voter_token("k", &no_iss, 1), Ok("a".into()));
     }
 }

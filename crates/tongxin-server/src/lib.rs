@@ -7,12 +7,15 @@
 
 pub mod api;
 pub mod assets;
+pub mod client_ip;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod hygiene;
 pub mod identity;
 pub mod ratelimit;
 pub mod seed;
+pub mod serve;
 pub mod storage;
 
 use std::net::SocketAddr;
@@ -79,26 +82,35 @@ pub fn app(store: Arc<dyn Store>, config: Config) -> Router {
         config: config.clone(),
         limiter: Arc::new(RateLimiter::default()),
     };
-    let compress = SizeAbove::new(COMPRESS_ABOVE_BYTES)
-        .and(NotForContentType::GRPC)
-        .and(NotForContentType::IMAGES)
-        .and(NotForContentType::SSE);
-    api::router(state)
+    let compress = || {
+        CompressionLayer::new().compress_when(
+            SizeAbove::new(COMPRESS_ABOVE_BYTES)
+                .and(NotForContentType::GRPC)
+                .and(NotForContentType::IMAGES)
+                .and(NotForContentType::SSE),
+        )
+    };
+    let site = api::router(state)
+        .fallback_service(ServeDir::new(&config.www_dir).append_index_html_on_directories(true))
+        .layer(compress())
+        .layer(cors(&config))
+        // Added after the layers: precompressed, and open to every origin.
+        .nest("/tongxin", assets::router(config.bundle_dir.clone()));
+    let examples = Router::new()
         .nest_service(
             "/examples",
             ServeDir::new(&config.examples_dir).append_index_html_on_directories(true),
         )
-        .fallback_service(ServeDir::new(&config.www_dir).append_index_html_on_directories(true))
-        .layer(CompressionLayer::new().compress_when(compress))
-        .layer(cors(&config))
-        // Added after the layers: precompressed, and open to every origin.
-        .nest("/tongxin", assets::router(config.bundle_dir.clone()))
+        .layer(compress());
+    hygiene::wrap(site, examples, &config)
 }
 
 /// Opens the SQLite store named in `config`, seeding the demo data when asked.
 pub async fn open_store(config: &Config) -> Result<Arc<SqliteStore>, String> {
+    let ttl_ms = (config.idempotency_ttl_secs as i64).saturating_mul(1000);
     let store = Arc::new(
-        SqliteStore::open(&config.db).map_err(|e| format!("{}: {e}", config.db.display()))?,
+        SqliteStore::open_with(&config.db, ttl_ms)
+            .map_err(|e| format!("{}: {e}", config.db.display()))?,
     );
     if config.demo {
         seed::seed_demo(store.clone())
@@ -138,14 +150,10 @@ pub async fn spawn(config: Config) -> Result<Running, String> {
         .await
         .map_err(|e| format!("{}: {e}", config.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let router = app(store, config);
+    let router = app(store, config.clone());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        let _ = axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async {
+        serve::run(listener, router, &config, async {
             let _ = rx.await;
         })
         .await;
@@ -157,20 +165,13 @@ pub async fn spawn(config: Config) -> Result<Running, String> {
     })
 }
 
-/// Serves until Ctrl-C.
+/// Serves until Ctrl-C or SIGTERM, then drains in-flight requests.
 pub async fn serve(config: Config) -> Result<(), String> {
     let store = open_store(&config).await?;
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("{}: {e}", config.listen))?;
-    let router = app(store, config);
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
-    .map_err(|e| e.to_string())
+    let router = app(store, config.clone());
+    serve::run(listener, router, &config, serve::signal()).await;
+    Ok(())
 }

@@ -16,11 +16,12 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    if config.demo && config.admin_token.is_none() {
-        config.admin_token = Some("demo-admin-token".into());
-        eprintln!(
-            "demo mode: admin token is `demo-admin-token` (set TONGXIN_ADMIN_TOKEN to change it)"
-        );
+    match config.prepare_secrets() {
+        Ok(notes) => notes.iter().for_each(|n| eprintln!("{n}")),
+        Err(msg) => {
+            eprintln!("tongxin-server: {msg}");
+            std::process::exit(2);
+        }
     }
     eprintln!(
         "Tongxin listening on http://{}  (database {})",

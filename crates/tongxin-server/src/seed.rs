@@ -24,6 +24,8 @@ fn meta() -> WriteMeta {
     WriteMeta {
         now: now_ms(),
         idem: None,
+        // Demo ballots include anonymous ones: keep no history of any.
+        secret: true,
     }
 }
 

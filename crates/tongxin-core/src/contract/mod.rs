@@ -152,9 +152,10 @@ pub struct BallotReceipt {
     pub poll_id: Id,
     /// What was counted (`null` for anonymous polls and retractions).
     pub ballot: Option<Ballot>,
-    /// Ballots counted now.
+    /// Ballots counted now; 0 for anonymous polls, where a running count
+    /// would be a sequence number.
     pub ballots: u64,
-    /// When.
+    /// When; rounded down to the minute for anonymous polls.
     pub at: Millis,
 }
 

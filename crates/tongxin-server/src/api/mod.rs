@@ -51,7 +51,7 @@ impl AppState {
         let c = &self.config;
         if let Some(ip) = ctx.ip {
             self.limiter
-                .check(&format!("ip:{ip}"), c.ip_writes_per_min, ctx.now)
+                .check(&crate::client_ip::bucket(ip), c.ip_writes_per_min, ctx.now)
                 .map_err(ApiError::rate_limited)?;
         }
         let voter = identity::require_voter(
@@ -59,6 +59,7 @@ impl AppState {
             &ctx.headers,
             &c.pepper,
             c.voter_secret.as_deref(),
+            c.token_rules(),
             ctx.now,
         )?;
         if policy == Eligibility::Open {
@@ -77,6 +78,7 @@ impl AppState {
             &ctx.headers,
             &c.pepper,
             c.voter_secret.as_deref(),
+            c.token_rules(),
             ctx.now,
         )
         .ok()
@@ -91,6 +93,7 @@ impl AppState {
             &ctx.headers,
             &c.pepper,
             c.voter_secret.as_deref(),
+            c.token_rules(),
             ctx.now,
         )
     }
@@ -174,6 +177,19 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts()
 }
 
+/// `ok` while the store takes writes; 503 with the reason otherwise, so a
+/// load balancer stops sending traffic to an instance whose writer died.
+async fn healthz(
+    axum::extract::State(s): axum::extract::State<AppState>,
+) -> axum::response::Response {
+    let h = s.store.health();
+    if h.ok {
+        "ok".into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, Json(h)).into_response()
+    }
+}
+
 async fn unknown_api_path(ctx: Ctx) -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
@@ -191,7 +207,7 @@ pub fn router(state: AppState) -> Router {
         "/openapi.json",
         get(move || async move { Json(doc.as_ref().clone()).into_response() }),
     )
-    .route("/healthz", get(|| async { "ok" }))
+    .route("/healthz", get(healthz))
     .route("/api/{*rest}", any(unknown_api_path))
     .method_not_allowed_fallback(|| async {
         ApiError::new(

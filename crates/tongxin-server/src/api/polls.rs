@@ -37,7 +37,11 @@ async fn poll_writer(
 ) -> Result<(Voter, WriteMeta), ApiError> {
     let (poll, _) = s.store.poll_with_tally(id).await?;
     let voter = s.voter(ctx, poll.eligibility)?;
-    let meta = ctx.write_meta(&voter.key, body)?;
+    let meta = if poll.anonymous {
+        ctx.secret_write_meta(&voter.key)?
+    } else {
+        ctx.write_meta(&voter.key, body)?
+    };
     Ok((voter, meta))
 }
 

@@ -110,9 +110,12 @@ impl StoreError {
 /// The idempotency key of a write and a fingerprint of what it asked for.
 #[derive(Debug, Clone)]
 pub struct IdemKey {
-    /// The client's key.
+    /// Hash of the caller, the method, the path and the client's key: one
+    /// caller's key never collides with another caller's or operation's.
     pub key: String,
-    /// Hash of method, path, voter and body: a reused key with other content is refused.
+    /// Hash of the body: a reused key with other content is refused. For
+    /// secret writes (anonymous ballots) a constant, so no record holds a
+    /// trace of the ballot.
     pub fingerprint: String,
 }
 
@@ -123,6 +126,19 @@ pub struct WriteMeta {
     pub now: Millis,
     /// Idempotency key, if the client sent one.
     pub idem: Option<IdemKey>,
+    /// A secret write (a ballot in an anonymous poll): the store keeps no
+    /// history of it (see `docs/security.md`).
+    pub secret: bool,
+}
+
+/// What a store says about its own state, for `/healthz`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoreHealth {
+    /// True when writes are being accepted and committed.
+    pub ok: bool,
+    /// What is wrong, when not ok.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
 }
 
 /// The stored answer of a write, serialised JSON.
@@ -222,6 +238,13 @@ pub trait Store: Send + Sync + 'static {
     // --- scopes
     /// Every scope.
     async fn list_scopes(&self) -> StoreResult<Vec<Scope>>;
+    /// Whether the store can take writes (reported by `/healthz`).
+    fn health(&self) -> StoreHealth {
+        StoreHealth {
+            ok: true,
+            problem: None,
+        }
+    }
     /// Adds a scope.
     async fn create_scope(&self, meta: WriteMeta, input: NewScope) -> StoreResult<Scope>;
     /// Renames a scope.

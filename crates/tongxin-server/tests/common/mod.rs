@@ -12,6 +12,7 @@ use tongxin_server::{Running, spawn};
 
 pub const ADMIN: &str = "test-admin-token";
 pub const VOTER_SECRET: &str = "test-voter-secret";
+pub const PEPPER: &str = "test-pepper-0123456789";
 
 pub struct TestServer {
     pub running: Option<Running>,
@@ -28,6 +29,7 @@ pub fn config(db: PathBuf) -> Config {
         db,
         admin_token: Some(ADMIN.into()),
         voter_secret: Some(VOTER_SECRET.into()),
+        pepper: PEPPER.into(),
         ip_writes_per_min: 0,
         device_writes_per_min: 0,
         support_threshold: 3,

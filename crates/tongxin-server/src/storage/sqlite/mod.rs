@@ -1,12 +1,14 @@
 //! The embedded SQLite store: one file in WAL mode, migrations at start.
 //!
-//! * **Writes** go to one writer thread. It takes every write waiting in its
-//!   queue (up to [`MAX_BATCH`]), runs each in its own savepoint inside one
-//!   transaction, commits with `synchronous=FULL`, and only then answers the
-//!   callers: a write is durable when acknowledged, and concurrent writers
-//!   share one fsync (group commit).
+//! * **Writes** go to one writer thread ([`writer`]): group commit, each job
+//!   in its own savepoint, acknowledged only after `COMMIT` with
+//!   `synchronous=FULL`, so a write is durable when acknowledged.
 //! * **Reads** use a small pool of read-only connections; WAL lets them run
-//!   beside the writer.
+//!   beside the writer. On a multi-threaded runtime they run under
+//!   `block_in_place`, so a slow disk never stalls other requests' tasks.
+//! * **Secrecy**: `secure_delete` zeroes deleted content and the WAL is
+//!   truncated after every commit holding an anonymous ballot
+//!   (`docs/security.md`).
 
 mod cache;
 mod conventions;
@@ -14,6 +16,7 @@ mod polls;
 mod proposals;
 mod scopes;
 mod store_impl;
+pub mod writer;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, mpsc};
@@ -23,20 +26,21 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::sync::oneshot;
 
-use super::{IdemKey, Reply, StoreError, StoreResult, WriteMeta};
+use super::{IdemKey, Reply, StoreError, StoreHealth, StoreResult, WriteMeta};
+pub use writer::MAX_BATCH;
+use writer::{Done, Job, WriterHealth, WriterOptions};
 
-/// Most writes committed together.
-pub const MAX_BATCH: usize = 512;
 const READERS: usize = 4;
 /// Schema migrations in order; a database records how many it has run.
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_schema.sql"),
     include_str!("migrations/0002_signature_counts.sql"),
     include_str!("migrations/0003_funding_rank_and_reports.sql"),
+    include_str!("migrations/0004_scoped_idempotency.sql"),
 ];
 
-type Job =
-    Box<dyn FnOnce(&Connection) -> (bool, Box<dyn FnOnce(Result<(), String>) + Send>) + Send>;
+/// Default lifetime of an idempotency record: 24 hours.
+pub const DEFAULT_IDEMPOTENCY_TTL_MS: i64 = 24 * 3600 * 1000;
 
 /// The SQLite implementation of [`super::Store`].
 #[derive(Clone)]
@@ -44,6 +48,8 @@ pub struct SqliteStore {
     path: Arc<PathBuf>,
     readers: Arc<Mutex<Vec<Connection>>>,
     writer: mpsc::Sender<Job>,
+    health: Arc<WriterHealth>,
+    idempotency_ttl_ms: i64,
     polls: cache::PollCache,
 }
 
@@ -63,13 +69,20 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "secure_delete", "ON")?;
     Ok(())
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database file, runs migrations and
-    /// starts the writer thread.
+    /// Opens (creating if needed) the database file with the default
+    /// idempotency lifetime.
     pub fn open(path: impl AsRef<Path>) -> StoreResult<Self> {
+        Self::open_with(path, DEFAULT_IDEMPOTENCY_TTL_MS)
+    }
+
+    /// Opens (creating if needed) the database file, runs migrations and
+    /// starts the writer thread. Idempotency records live `idempotency_ttl_ms`.
+    pub fn open_with(path: impl AsRef<Path>, idempotency_ttl_ms: i64) -> StoreResult<Self> {
         let path = path.as_ref().to_path_buf();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
@@ -80,21 +93,46 @@ impl SqliteStore {
         configure(&conn)?;
         migrate(&conn)?;
         let (tx, rx) = mpsc::channel::<Job>();
+        let health = Arc::new(WriterHealth::default());
+        let thread_health = health.clone();
+        let options = WriterOptions { idempotency_ttl_ms };
         std::thread::Builder::new()
             .name("tongxin-sqlite-writer".into())
-            .spawn(move || writer_loop(conn, rx))
+            .spawn(move || writer::run(conn, rx, thread_health, options))
             .map_err(|e| StoreError::Internal(e.to_string()))?;
         Ok(SqliteStore {
             path: Arc::new(path),
             readers: Arc::new(Mutex::new(Vec::new())),
             writer: tx,
+            health,
+            idempotency_ttl_ms,
             polls: Default::default(),
         })
     }
 
+    /// The writer's state.
+    pub fn writer_health(&self) -> StoreHealth {
+        let problem = self.health.problem();
+        StoreHealth {
+            ok: problem.is_none(),
+            problem,
+        }
+    }
+
     /// Runs `f` on a pooled read-only connection. Reads are short, indexed
-    /// lookups, so they run on the calling task.
+    /// lookups; on a multi-threaded runtime the worker hands its other tasks
+    /// away while it waits for the disk.
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+        let multi = tokio::runtime::Handle::try_current()
+            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+        if multi {
+            tokio::task::block_in_place(|| self.read_here(f))
+        } else {
+            self.read_here(f)
+        }
+    }
+
+    fn read_here<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
         let pooled = self.readers.lock().expect("reader pool").pop();
         let conn = match pooled {
             Some(c) => c,
@@ -117,25 +155,58 @@ impl SqliteStore {
 
     /// Runs `f` in the writer's transaction. With an idempotency key, a
     /// repeated key replays the stored answer instead of running `f`.
-    pub(crate) async fn write<T, F>(&self, meta: WriteMeta, f: F) -> StoreResult<Reply>
+    /// `after_commit` runs in the writer once the commit succeeded, whether
+    /// or not the caller is still waiting.
+    async fn write_then<T, F>(
+        &self,
+        meta: WriteMeta,
+        f: F,
+        after_commit: Option<Box<dyn FnOnce() + Send>>,
+    ) -> StoreResult<Reply>
     where
         T: Serialize,
         F: FnOnce(&Connection, &WriteMeta) -> StoreResult<T> + Send + 'static,
     {
         let (tx, rx) = oneshot::channel::<StoreResult<Reply>>();
+        let ttl = self.idempotency_ttl_ms;
         let job: Job = Box::new(move |conn| {
-            let result = run_idempotent(conn, &meta, f);
+            let conn = match conn {
+                Ok(c) => c,
+                Err(msg) => {
+                    let _ = tx.send(Err(StoreError::Internal(msg)));
+                    return None;
+                }
+            };
+            let result = run_idempotent(conn, &meta, ttl, f);
             let ok = result.is_ok();
             let deliver = Box::new(move |commit: Result<(), String>| {
+                if commit.is_ok()
+                    && let Some(after) = after_commit
+                {
+                    after();
+                }
                 let _ = tx.send(commit.map_err(StoreError::Internal).and(result));
             });
-            (ok, deliver)
+            Some(Done {
+                ok,
+                secret: meta.secret,
+                deliver,
+            })
         });
         self.writer
             .send(job)
             .map_err(|_| StoreError::Internal("writer stopped".into()))?;
         rx.await
             .map_err(|_| StoreError::Internal("writer dropped the request".into()))?
+    }
+
+    /// Runs `f` in the writer's transaction (see [`Self::write_then`]).
+    pub(crate) async fn write<T, F>(&self, meta: WriteMeta, f: F) -> StoreResult<Reply>
+    where
+        T: Serialize,
+        F: FnOnce(&Connection, &WriteMeta) -> StoreResult<T> + Send + 'static,
+    {
+        self.write_then(meta, f, None).await
     }
 
     /// Like [`Self::write`] but returns the typed value (for staff calls
@@ -163,7 +234,8 @@ impl SqliteStore {
         }
     }
 
-    /// Runs a write that touches poll `id`, then forgets the cached copy.
+    /// Runs a write that touches poll `id`; the writer forgets the cached
+    /// copy right after the commit.
     pub(crate) async fn write_poll<T, F>(
         &self,
         id: i64,
@@ -174,21 +246,26 @@ impl SqliteStore {
         T: Serialize,
         F: FnOnce(&Connection, &WriteMeta) -> StoreResult<T> + Send + 'static,
     {
-        let out = self.write(meta, f).await;
-        self.polls.invalidate(id);
-        out
+        let cache = self.polls.clone();
+        self.write_then(meta, f, Some(Box::new(move || cache.invalidate(id))))
+            .await
     }
 }
 
 fn run_idempotent<T: Serialize>(
     conn: &Connection,
     meta: &WriteMeta,
+    ttl_ms: i64,
     f: impl FnOnce(&Connection, &WriteMeta) -> StoreResult<T>,
 ) -> StoreResult<Reply> {
     if let Some(IdemKey { key, fingerprint }) = &meta.idem {
         let seen: Option<(String, String)> = conn
-            .prepare_cached("SELECT fingerprint, body FROM idempotency WHERE key = ?1")?
-            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .prepare_cached(
+                "SELECT fingerprint, body FROM idempotency WHERE key = ?1 AND created_at >= ?2",
+            )?
+            .query_row(params![key, meta.now - ttl_ms], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()?;
         if let Some((fp, body)) = seen {
             return if &fp == fingerprint {
@@ -205,7 +282,7 @@ fn run_idempotent<T: Serialize>(
     let body = serde_json::to_string(&value)?;
     if let Some(IdemKey { key, fingerprint }) = &meta.idem {
         conn.prepare_cached(
-            "INSERT INTO idempotency (key, fingerprint, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT OR REPLACE INTO idempotency (key, fingerprint, body, created_at) VALUES (?1, ?2, ?3, ?4)",
         )?
         .execute(params![key, fingerprint, body, meta.now])?;
     }
@@ -213,45 +290,6 @@ fn run_idempotent<T: Serialize>(
         body,
         replayed: false,
     })
-}
-
-fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
-    while let Ok(first) = rx.recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
-        }
-        let mut deliveries = Vec::with_capacity(batch.len());
-        let begun = conn.execute_batch("BEGIN IMMEDIATE");
-        for job in batch {
-            if let Err(e) = &begun {
-                let msg = e.to_string();
-                let (_, deliver) = job(&conn);
-                deliver(Err(msg));
-                continue;
-            }
-            let _ = conn.execute_batch("SAVEPOINT job");
-            let (ok, deliver) = job(&conn);
-            if !ok {
-                let _ = conn.execute_batch("ROLLBACK TO job");
-            }
-            let _ = conn.execute_batch("RELEASE job");
-            deliveries.push(deliver);
-        }
-        if begun.is_err() {
-            continue;
-        }
-        let committed = conn.execute_batch("COMMIT").map_err(|e| e.to_string());
-        if committed.is_err() {
-            let _ = conn.execute_batch("ROLLBACK");
-        }
-        for d in deliveries {
-            d(committed.clone());
-        }
-    }
 }
 
 fn migrate(conn: &Connection) -> StoreResult<()> {

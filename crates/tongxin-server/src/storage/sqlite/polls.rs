@@ -81,10 +81,22 @@ pub(crate) fn my_ballot(
     .transpose()
 }
 
+/// The answer to a ballot. For anonymous polls it carries neither the
+/// ballot nor the running count (which would be a sequence number), and its
+/// time is rounded down to the minute: a stored receipt (idempotency record)
+/// must not help anyone pair a voter with a tally change.
 fn receipt(poll: &Poll, ballot: Option<Ballot>, tally: &Tally, at: Millis) -> BallotReceipt {
+    if poll.anonymous {
+        return BallotReceipt {
+            poll_id: poll.id,
+            ballot: None,
+            ballots: 0,
+            at: at - at.rem_euclid(60_000),
+        };
+    }
     BallotReceipt {
         poll_id: poll.id,
-        ballot: if poll.anonymous { None } else { ballot },
+        ballot,
         ballots: tally.ballots,
         at,
     }

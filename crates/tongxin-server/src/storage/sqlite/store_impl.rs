@@ -22,6 +22,9 @@ use crate::storage::*;
 
 #[async_trait]
 impl Store for SqliteStore {
+    fn health(&self) -> StoreHealth {
+        self.writer_health()
+    }
     async fn list_scopes(&self) -> StoreResult<Vec<Scope>> {
         self.read(scopes::all)
     }
@@ -84,11 +87,10 @@ impl Store for SqliteStore {
             .await
     }
     async fn update_poll(&self, meta: WriteMeta, id: Id, edit: PollEdit) -> StoreResult<Poll> {
-        let out = self
-            .write_typed(meta, move |c, m| polls::update(c, m, id, &edit))
-            .await;
-        self.polls.invalidate(id);
-        out
+        let reply = self
+            .write_poll(id, meta, move |c, m| polls::update(c, m, id, &edit))
+            .await?;
+        Ok(serde_json::from_str(&reply.body)?)
     }
 
     async fn issue_codes(

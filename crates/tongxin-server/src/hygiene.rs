@@ -1,0 +1,95 @@
+//! What every answer of the server gets, whatever route made it: security
+//! headers, a request deadline, a cap on requests in flight (503 with
+//! `Retry-After` beyond it) and the client's address behind trusted proxies.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::{ConnectInfo, Request};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tower::ServiceBuilder;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::client_ip::TrustedProxies;
+use crate::config::Config;
+use crate::error::ApiError;
+
+/// The policy of the server's own pages and answers: nothing inline, no
+/// other origins, wasm allowed, Trusted Types required.
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'; form-action 'self'; require-trusted-types-for 'script'";
+
+/// The client's address as the rate limits see it (see [`crate::client_ip`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub IpAddr);
+
+async fn client_ip(proxies: Arc<TrustedProxies>, mut req: Request, next: Next) -> Response {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    if let Some(peer) = peer {
+        let forwarded = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        let ip = proxies.client(peer, forwarded);
+        req.extensions_mut().insert(ClientIp(ip));
+    }
+    next.run(req).await
+}
+
+async fn overloaded(err: tower::BoxError) -> Response {
+    if err.is::<tower::load_shed::error::Overloaded>() {
+        let mut res = ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "overloaded",
+            "the server is busy; try again in a moment",
+        )
+        .into_response();
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+        res
+    } else {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the request could not be served",
+        )
+        .into_response()
+    }
+}
+
+fn set(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+/// Wraps the whole site in the hygiene layers. `/examples/` (recipes of
+/// host pages, with their own inline scripts) gets no CSP of ours.
+pub fn wrap(site: Router, examples: Router, config: &Config) -> Router {
+    let proxies = Arc::new(TrustedProxies::parse(&config.trusted_proxies).unwrap_or_default());
+    let site = site.layer(set(header::CONTENT_SECURITY_POLICY, CSP));
+    site.merge(examples)
+        .layer(axum::middleware::from_fn(move |req, next| {
+            client_ip(proxies.clone(), req, next)
+        }))
+        .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(set(header::REFERRER_POLICY, "no-referrer"))
+        .layer(set(header::X_FRAME_OPTIONS, "SAMEORIGIN"))
+        .layer(set(header::CACHE_CONTROL, "no-store"))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(config.request_timeout_secs),
+        ))
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(overloaded))
+                .load_shed()
+                .concurrency_limit(config.max_concurrency.max(1)),
+        )
+}

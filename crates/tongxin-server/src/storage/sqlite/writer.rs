@@ -1,0 +1,199 @@
+//! The one writer thread: group commit that cannot half-commit.
+//!
+//! It takes every job waiting in its queue (up to [`MAX_BATCH`]) and runs
+//! each in its own savepoint inside one `BEGIN IMMEDIATE` transaction, then
+//! commits with `synchronous=FULL` and only then answers the callers and runs
+//! their after-commit work (cache invalidation). The rules:
+//!
+//! * a failed `BEGIN` fails every job of the batch without running any;
+//! * a job whose savepoint cannot be opened is failed without running;
+//! * a failed `ROLLBACK TO` or `RELEASE` rolls back the whole batch and fails
+//!   every job in it (the transaction's state is unknown);
+//! * a job that panics is rolled back to its savepoint and fails alone (its
+//!   caller gets an error); the writer goes on;
+//! * after a commit that holds a secret write (an anonymous ballot) the WAL
+//!   is checkpointed and truncated, so the file keeps no history of it;
+//! * expired idempotency records are purged between batches.
+//!
+//! [`WriterHealth`] tells `/healthz` whether the last commit worked and
+//! whether the thread is alive.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use rusqlite::{Connection, params};
+
+/// Most writes committed together.
+pub const MAX_BATCH: usize = 512;
+
+/// What a job hands back after running: whether it succeeded, whether it was
+/// secret, and what to do once the batch's fate is known.
+pub(crate) struct Done {
+    pub ok: bool,
+    pub secret: bool,
+    pub deliver: Box<dyn FnOnce(Result<(), String>) + Send>,
+}
+
+/// A write: given the connection (or the reason the batch cannot run),
+/// returns what to do after the commit. A job given `Err` must answer its
+/// caller with that error and not touch the database.
+pub(crate) type Job = Box<dyn FnOnce(Result<&Connection, String>) -> Option<Done> + Send>;
+
+/// The writer's state, shared with `/healthz`.
+#[derive(Debug, Default)]
+pub struct WriterHealth {
+    stopped: AtomicBool,
+    last_error: Mutex<Option<String>>,
+}
+
+impl WriterHealth {
+    /// `None` when the writer is alive and its last commit worked.
+    pub fn problem(&self) -> Option<String> {
+        if self.stopped.load(Ordering::SeqCst) {
+            return Some("the writer thread has stopped".into());
+        }
+        self.last_error.lock().expect("writer health").clone()
+    }
+
+    fn record(&self, result: &Result<(), String>) {
+        *self.last_error.lock().expect("writer health") = result
+            .as_ref()
+            .err()
+            .map(|e| format!("last commit failed: {e}"));
+    }
+}
+
+/// Marks the writer stopped however its thread ends (even by a panic).
+struct StopGuard(Arc<WriterHealth>);
+
+impl Drop for StopGuard {
+    fn drop(&mut self) {
+        self.0.stopped.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Settings of the writer loop.
+pub(crate) struct WriterOptions {
+    /// Idempotency records older than this are purged.
+    pub idempotency_ttl_ms: i64,
+}
+
+/// Runs until every sender is dropped, then checkpoints and truncates the WAL.
+pub(crate) fn run(
+    conn: Connection,
+    rx: mpsc::Receiver<Job>,
+    health: Arc<WriterHealth>,
+    options: WriterOptions,
+) {
+    let _guard = StopGuard(health.clone());
+    let purge_every = Duration::from_millis(options.idempotency_ttl_ms.clamp(1, 60_000) as u64);
+    let mut last_purge = Instant::now();
+    let mut wal_dirty = false;
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let (result, secret) = run_batch(&conn, batch);
+        health.record(&result);
+        wal_dirty |= secret;
+        if wal_dirty {
+            // Busy readers may keep part of the WAL; try again next batch.
+            wal_dirty = !truncate_wal(&conn);
+        }
+        if last_purge.elapsed() >= purge_every {
+            last_purge = Instant::now();
+            purge_idempotency(&conn, options.idempotency_ttl_ms);
+        }
+    }
+    truncate_wal(&conn);
+}
+
+/// One transaction for the batch; returns the commit's outcome and whether
+/// any committed job was secret.
+fn run_batch(conn: &Connection, batch: Vec<Job>) -> (Result<(), String>, bool) {
+    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+        let msg = format!("could not begin a transaction: {e}");
+        for job in batch {
+            job(Err(msg.clone()));
+        }
+        return (Err(msg), false);
+    }
+    let mut done: Vec<Done> = Vec::with_capacity(batch.len());
+    let mut broken: Option<String> = None;
+    let mut jobs = batch.into_iter();
+    for job in jobs.by_ref() {
+        if let Err(e) = conn.execute_batch("SAVEPOINT job") {
+            job(Err(format!("could not open a savepoint: {e}")));
+            continue;
+        }
+        let outcome = catch_unwind(AssertUnwindSafe(|| job(Ok(conn))));
+        let (keep, d) = match outcome {
+            Ok(Some(d)) => (d.ok, Some(d)),
+            Ok(None) => (false, None),
+            // The job's answer channel was dropped with it: its caller gets
+            // "writer dropped the request". The rest of the batch goes on.
+            Err(_) => (false, None),
+        };
+        let undo = if keep {
+            Ok(())
+        } else {
+            conn.execute_batch("ROLLBACK TO job")
+        };
+        let closed = undo.and_then(|_| conn.execute_batch("RELEASE job"));
+        if let Some(d) = d {
+            done.push(d);
+        }
+        if let Err(e) = closed {
+            broken = Some(format!("savepoint failed: {e}"));
+            break;
+        }
+    }
+    let committed = match broken {
+        Some(msg) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            for job in jobs {
+                job(Err(msg.clone()));
+            }
+            Err(msg)
+        }
+        None => match conn.execute_batch("COMMIT") {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                Err(format!("commit failed: {e}"))
+            }
+        },
+    };
+    let secret = committed.is_ok() && done.iter().any(|d| d.ok && d.secret);
+    for d in done {
+        (d.deliver)(committed.clone());
+    }
+    (committed, secret)
+}
+
+/// Copies the WAL into the database and truncates it to zero bytes.
+/// Returns false when readers kept part of it.
+fn truncate_wal(conn: &Connection) -> bool {
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map(|busy| busy == 0)
+    .unwrap_or(false)
+}
+
+/// Deletes idempotency records older than the TTL (`secure_delete` zeroes them).
+fn purge_idempotency(conn: &Connection, ttl_ms: i64) {
+    let cutoff = crate::extract::now_ms() - ttl_ms;
+    if let Err(e) = conn.execute(
+        "DELETE FROM idempotency WHERE created_at < ?1",
+        params![cutoff],
+    ) {
+        tracing::warn!("idempotency purge failed: {e}");
+    }
+}
