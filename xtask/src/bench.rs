@@ -22,6 +22,8 @@ const PORT: u16 = 18_181;
 const POLLS: usize = 100;
 const SECONDS: &str = "10s";
 
+/// The benchmark server's staff token.
+const BENCH_ADMIN: &str = "bench-admin-token-0123";
 fn curl(args: &[&str]) -> Result<String, String> {
     let out = Command::new("curl")
         .args(["-sS", "--fail-with-body"])
@@ -131,7 +133,8 @@ pub fn run() -> Result<(), String> {
             "--listen",
             &format!("127.0.0.1:{PORT}"),
         ])
-        .env("TONGXIN_ADMIN_TOKEN", "bench")
+        .env("TONGXIN_ADMIN_TOKEN", BENCH_ADMIN)
+        .env("TONGXIN_PEPPER", "bench-pepper-0123456789")
         .env("TONGXIN_IP_WRITES_PER_MIN", "0")
         .env("TONGXIN_DEVICE_WRITES_PER_MIN", "0")
         .env("RUST_LOG", "warn")
@@ -141,7 +144,8 @@ pub fn run() -> Result<(), String> {
     let base = format!("http://127.0.0.1:{PORT}");
     let result = (|| {
         tools::wait_until_up(&base);
-        let auth = "Authorization: Bearer bench";
+        let auth = format!("Authorization: Bearer {BENCH_ADMIN}");
+        let auth = auth.as_str();
         curl(&[
             "-H",
             auth,
