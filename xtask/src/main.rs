@@ -13,6 +13,7 @@
 
 mod bench;
 mod bundle;
+mod fuzz;
 mod phone;
 mod size;
 mod tools;
@@ -29,9 +30,12 @@ fn main() -> ExitCode {
         Some("bundle") => bundle::build().map(|_| ()),
         Some("size") => size::report(true, None).map(|_| ()),
         Some("e2e") => e2e().map(|_| ()),
+        Some("fuzz") => tools::cargo(&["build", "-p", "tongxin-server"])
+            .and_then(|()| server_bin())
+            .and_then(|bin| fuzz::run(&bin)),
         _ => {
             eprintln!(
-                "usage: cargo xtask demo|test|bench|phone|bundle|size\n\n  demo    start the demo site on http://127.0.0.1:8080\n  test    run everything CI runs\n  bench   measure the server on loopback, then the phone benchmark\n  phone   each page family on a phone profile in headless Chromium\n  bundle  build the widget bundles into target/tongxin-bundle\n  size    what each page family transfers, against size-budgets.json"
+                "usage: cargo xtask demo|test|bench|phone|bundle|size|fuzz\n\n  demo    start the demo site on http://127.0.0.1:8080\n  test    run everything CI runs\n  bench   measure the server on loopback, then the phone benchmark\n  phone   each page family on a phone profile in headless Chromium\n  bundle  build the widget bundles into target/tongxin-bundle\n  size    what each page family transfers, against size-budgets.json\n  fuzz    schemathesis against the server's /openapi.json"
             );
             return ExitCode::from(2);
         }
@@ -95,6 +99,7 @@ fn test() -> Result<(), String> {
     tools::cargo(&["test", "--workspace"])?;
     components()?;
     let built = e2e()?;
+    fuzz::run(&server_bin()?)?;
     tools::step("bundle sizes against size-budgets.json (a page family over its limit fails)");
     size::report(true, Some(built))?;
     tools::step("all tests passed");
@@ -127,6 +132,12 @@ fn components() -> Result<(), String> {
     }
 }
 
+/// The debug server binary (built by the browser-test step).
+fn server_bin() -> Result<std::path::PathBuf, String> {
+    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    Ok(cwd.join(tools::target_dir()).join("debug/tongxin-server"))
+}
+
 /// Browser end-to-end tests: Playwright (playwright-core) driving Debian's
 /// Chromium against the real server with a fresh SQLite file.
 fn e2e() -> Result<std::path::PathBuf, String> {
@@ -136,7 +147,7 @@ fn e2e() -> Result<std::path::PathBuf, String> {
     tools::cargo(&["build", "-p", "tongxin-server"])?;
     tools::step("browser end-to-end tests (node --test tests/e2e, screenshots in test-output/e2e)");
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
-    let server = cwd.join(tools::target_dir()).join("debug/tongxin-server");
+    let server = server_bin()?;
     let status = std::process::Command::new("node")
         .args(["--test", "--test-concurrency=1", "tests/e2e/"])
         .env("TONGXIN_SERVER_BIN", server)

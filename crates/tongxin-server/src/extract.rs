@@ -7,16 +7,44 @@ use axum::extract::{ConnectInfo, FromRequest, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
 use crate::hygiene::ClientIp;
 use crate::storage::{IdemKey, Reply, WriteMeta};
 
-/// JSON body; rejections become problem+json.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// A JSON object body; rejections become problem+json. A body that is JSON
+/// but not an object (serde would read an array into a struct field by
+/// field) or not the expected shape is 422 `invalid-body`, with the field
+/// that is wrong in `errors`.
 pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(req, state).await?;
+        if !value.is_object() {
+            return Err(ApiError::field(
+                "invalid-body",
+                "body",
+                "the body must be a JSON object",
+            ));
+        }
+        serde_path_to_error::deserialize(value)
+            .map(ApiJson)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let field = if path.is_empty() || path == "." {
+                    "body".to_string()
+                } else {
+                    path
+                };
+                ApiError::field("invalid-body", &field, e.inner().to_string())
+            })
+    }
+}
 
 /// Path parameters; rejections become problem+json.
 #[derive(FromRequestParts)]

@@ -81,6 +81,40 @@ fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
+/// Refuses malformed identity headers whatever the item's policy: a header
+/// that is sent must be well formed (empty, oversized, or a device token
+/// outside its alphabet is 400), so a client bug never passes silently.
+pub fn check_headers(h: &HeaderMap) -> Result<(), ApiError> {
+    for (name, max) in [(CODE_HEADER, 64), (VOTER_HEADER, 4096)] {
+        if let Some(v) = h.get(name) {
+            let ok = v
+                .to_str()
+                .ok()
+                .map(str::trim)
+                .is_some_and(|v| !v.is_empty() && v.len() <= max);
+            if !ok {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid-header",
+                    format!("{name} must be 1–{max} visible characters"),
+                ));
+            }
+        }
+    }
+    if h.contains_key(DEVICE_HEADER) && header(h, DEVICE_HEADER).is_none() {
+        return Err(device_token_error());
+    }
+    device_voter("", h).map(|_| ())
+}
+
+fn device_token_error() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid-device-token",
+        "X-Tongxin-Device must be 16–128 characters of A–Z, a–z, 0–9, _ and -",
+    )
+}
+
 /// The device token's voter, if a well-formed token was sent.
 pub fn device_voter(pepper: &str, h: &HeaderMap) -> Result<Option<Voter>, ApiError> {
     let Some(t) = header(h, DEVICE_HEADER) else {
@@ -90,11 +124,7 @@ pub fn device_voter(pepper: &str, h: &HeaderMap) -> Result<Option<Voter>, ApiErr
         && t.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
     if !ok {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid-device-token",
-            "X-Tongxin-Device must be 16–128 characters of A–Z, a–z, 0–9, _ and -",
-        ));
+        return Err(device_token_error());
     }
     Ok(Some(Voter {
         key: format!("device:{}", keyed(pepper, "device", t)),

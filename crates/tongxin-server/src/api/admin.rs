@@ -21,9 +21,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::AppState;
+use super::{AppState, Staff};
 use crate::error::{ApiError, Problem};
-use crate::extract::{ApiJson, ApiPath, Ctx, reply};
+use crate::extract::{ApiJson, ApiPath, reply};
 use crate::identity;
 use crate::storage::{CodeTarget, NewScope, ScopeEdit, Voter};
 
@@ -51,10 +51,9 @@ fn created<T: Serialize>(v: T) -> Response {
     responses((status = 201, body = Scope), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn create_scope(
     State(s): State<AppState>,
-    ctx: Ctx,
+    Staff(ctx): Staff,
     ApiJson(input): ApiJson<NewScope>,
 ) -> Result<Response, ApiError> {
-    s.require_staff(&ctx)?;
     Ok(created(
         s.store.create_scope(ctx.staff_meta(), input).await?,
     ))
@@ -65,11 +64,10 @@ async fn create_scope(
     responses((status = 200, body = Scope), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn update_scope(
     State(s): State<AppState>,
-    ctx: Ctx,
+    Staff(ctx): Staff,
     ApiPath(id): ApiPath<Id>,
     ApiJson(edit): ApiJson<ScopeEdit>,
 ) -> Result<Json<Scope>, ApiError> {
-    s.require_staff(&ctx)?;
     Ok(Json(
         s.store.update_scope(ctx.staff_meta(), id, edit).await?,
     ))
@@ -80,10 +78,9 @@ async fn update_scope(
     responses((status = 201, body = Poll), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn create_poll(
     State(s): State<AppState>,
-    ctx: Ctx,
+    Staff(ctx): Staff,
     ApiJson(draft): ApiJson<PollDraft>,
 ) -> Result<Response, ApiError> {
-    s.require_staff(&ctx)?;
     Ok(created(s.store.create_poll(ctx.staff_meta(), draft).await?))
 }
 
@@ -92,11 +89,10 @@ async fn create_poll(
     responses((status = 200, body = Poll), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn update_poll(
     State(s): State<AppState>,
-    ctx: Ctx,
+    Staff(ctx): Staff,
     ApiPath(id): ApiPath<Id>,
     ApiJson(edit): ApiJson<PollEdit>,
 ) -> Result<Json<Poll>, ApiError> {
-    s.require_staff(&ctx)?;
     Ok(Json(s.store.update_poll(ctx.staff_meta(), id, edit).await?))
 }
 
@@ -105,10 +101,9 @@ async fn update_poll(
     responses((status = 201, body = Convention), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn create_convention(
     State(s): State<AppState>,
-    ctx: Ctx,
+    Staff(ctx): Staff,
     ApiJson(draft): ApiJson<ConventionDraft>,
 ) -> Result<Response, ApiError> {
-    s.require_staff(&ctx)?;
     Ok(created(
         s.store.create_convention(ctx.staff_meta(), draft).await?,
     ))
@@ -119,11 +114,10 @@ async fn create_convention(
     responses((status = 200, body = Convention), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn update_convention(
     State(s): State<AppState>,
-    ctx: Ctx,
+    Staff(ctx): Staff,
     ApiPath(id): ApiPath<Id>,
     ApiJson(edit): ApiJson<ConventionEdit>,
 ) -> Result<Json<Convention>, ApiError> {
-    s.require_staff(&ctx)?;
     Ok(Json(
         s.store
             .update_convention(ctx.staff_meta(), id, edit)
@@ -136,10 +130,9 @@ async fn update_convention(
     responses((status = 201, body = Proposal), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn create_proposal(
     State(s): State<AppState>,
-    ctx: Ctx,
+    Staff(ctx): Staff,
     ApiJson(draft): ApiJson<ProposalDraft>,
 ) -> Result<Response, ApiError> {
-    s.require_staff(&ctx)?;
     let staff = Voter {
         key: "staff".into(),
         code_hash: None,
@@ -157,11 +150,10 @@ async fn create_proposal(
     responses((status = 200, body = Proposal), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn update_proposal(
     State(s): State<AppState>,
-    ctx: Ctx,
+    Staff(ctx): Staff,
     ApiPath(id): ApiPath<Id>,
     ApiJson(edit): ApiJson<ProposalEdit>,
 ) -> Result<Json<Proposal>, ApiError> {
-    s.require_staff(&ctx)?;
     Ok(Json(
         s.store.update_proposal(ctx.staff_meta(), id, edit).await?,
     ))
@@ -182,11 +174,10 @@ pub struct TransitionRequest {
     responses((status = 201, body = TransitionRecord), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn transition(
     State(s): State<AppState>,
-    ctx: Ctx,
+    Staff(ctx): Staff,
     ApiPath(id): ApiPath<Id>,
     ApiJson(req): ApiJson<TransitionRequest>,
 ) -> Result<Response, ApiError> {
-    s.require_staff(&ctx)?;
     if let Err(m) = text::check_text(&req.actor, text::NAME) {
         return Err(ApiError::field("validation-failed", "actor", m));
     }
@@ -204,11 +195,10 @@ async fn transition(
     responses((status = 201, body = LedgerEntry), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn add_ledger(
     State(s): State<AppState>,
-    ctx: Ctx,
+    Staff(ctx): Staff,
     ApiPath(id): ApiPath<Id>,
     ApiJson(input): ApiJson<LedgerInput>,
 ) -> Result<Response, ApiError> {
-    s.require_staff(&ctx)?;
     let meta = ctx.write_meta("staff", &input)?;
     Ok(reply(
         StatusCode::CREATED,
@@ -244,10 +234,9 @@ pub struct IssuedCodes {
     responses((status = 201, body = IssuedCodes), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn issue_codes(
     State(s): State<AppState>,
-    ctx: Ctx,
+    Staff(ctx): Staff,
     ApiJson(req): ApiJson<CodeRequest>,
 ) -> Result<Response, ApiError> {
-    s.require_staff(&ctx)?;
     if !(1..=2000).contains(&req.count) {
         let mut e = FieldErrors::new();
         e.add("count", "must be between 1 and 2,000");

@@ -29,6 +29,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 
 /// List filter.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ConventionListQuery {
     /// Only conventions inside this scope.
@@ -37,11 +38,14 @@ pub struct ConventionListQuery {
 
 /// Page request.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     /// Cursor from the previous page's `next_cursor`.
+    #[param(min_length = 1, max_length = 200)]
     pub cursor: Option<String>,
     /// Page size, 1–100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
 }
 

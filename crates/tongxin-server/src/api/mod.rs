@@ -4,6 +4,7 @@
 
 mod admin;
 mod conventions;
+pub mod openapi;
 mod polls;
 mod proposals;
 mod scopes;
@@ -49,6 +50,7 @@ impl AppState {
     /// The voter for a write on an item with `policy`, after rate limits.
     pub fn voter(&self, ctx: &Ctx, policy: Eligibility) -> Result<Voter, ApiError> {
         let c = &self.config;
+        identity::check_headers(&ctx.headers)?;
         if let Some(ip) = ctx.ip {
             self.limiter
                 .check(&crate::client_ip::bucket(ip), c.ip_writes_per_min, ctx.now)
@@ -70,10 +72,13 @@ impl AppState {
         Ok(voter)
     }
 
-    /// The viewer on a read, if identified (errors just mean "unknown").
-    pub fn viewer(&self, ctx: &Ctx, policy: Eligibility) -> Option<Voter> {
+    /// The viewer on a read, if identified. Malformed headers are refused;
+    /// a credential that does not verify (an expired token) just means
+    /// "unknown".
+    pub fn viewer(&self, ctx: &Ctx, policy: Eligibility) -> Result<Option<Voter>, ApiError> {
         let c = &self.config;
-        identity::voter_for(
+        identity::check_headers(&ctx.headers)?;
+        Ok(identity::voter_for(
             policy,
             &ctx.headers,
             &c.pepper,
@@ -82,12 +87,13 @@ impl AppState {
             ctx.now,
         )
         .ok()
-        .flatten()
+        .flatten())
     }
 
     /// The viewer on a read that needs one.
     pub fn require_viewer(&self, ctx: &Ctx, policy: Eligibility) -> Result<Voter, ApiError> {
         let c = &self.config;
+        identity::check_headers(&ctx.headers)?;
         identity::require_voter(
             policy,
             &ctx.headers,
@@ -132,6 +138,23 @@ impl AppState {
     }
 }
 
+/// The request of a staff member: the token is checked before anything
+/// else of the request (its body included) is read.
+pub struct Staff(pub Ctx);
+
+impl axum::extract::FromRequestParts<AppState> for Staff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        s: &AppState,
+    ) -> Result<Self, ApiError> {
+        let ctx = Ctx::from_request_parts(parts, s).await?;
+        s.require_staff(&ctx)?;
+        Ok(Staff(ctx))
+    }
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
@@ -162,7 +185,8 @@ pub fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
         (name = "conventions", description = "Conventions and signatures"),
         (name = "proposals", description = "Residents order the dish: proposals, supports, comments, funding, timeline, evaluations"),
         (name = "admin", description = "Staff API")
-    )
+    ),
+    components(schemas(tongxin_core::contract::ProposalSort))
 )]
 struct ApiDoc;
 
@@ -202,7 +226,9 @@ async fn unknown_api_path(ctx: Ctx) -> ApiError {
 /// problem+json for unknown API paths.
 pub fn router(state: AppState) -> Router {
     let (api, doc) = api();
-    let doc = Arc::new(doc);
+    let doc = Arc::new(openapi::finish(
+        serde_json::to_value(doc).expect("the OpenAPI document serialises"),
+    ));
     api.route(
         "/openapi.json",
         get(move || async move { Json(doc.as_ref().clone()).into_response() }),

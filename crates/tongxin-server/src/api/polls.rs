@@ -47,6 +47,7 @@ async fn poll_writer(
 
 /// List filter.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PollListQuery {
     /// Only polls inside this scope.
@@ -99,14 +100,13 @@ async fn results(
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Json<ResultsView>, ApiError> {
     let (poll, tally) = s.store.poll_with_tally(id).await?;
+    let viewer = s.viewer(&ctx, poll.eligibility)?;
     let visible = s.is_staff(&ctx)
         || match poll.visibility {
-            ResultVisibility::AfterVote if !poll.results_visible(ctx.now, false) => {
-                match s.viewer(&ctx, poll.eligibility) {
-                    Some(v) => s.store.my_ballot(id, &v).await?.is_some(),
-                    None => false,
-                }
-            }
+            ResultVisibility::AfterVote if !poll.results_visible(ctx.now, false) => match viewer {
+                Some(v) => s.store.my_ballot(id, &v).await?.is_some(),
+                None => false,
+            },
             _ => poll.results_visible(ctx.now, false),
         };
     Ok(Json(ResultsView {

@@ -55,6 +55,7 @@ pub fn public(mut p: Proposal) -> Proposal {
 
 /// List filters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ProposalListQuery {
     /// Only this step.
@@ -66,17 +67,30 @@ pub struct ProposalListQuery {
     /// Include withdrawn, rejected and merged proposals.
     pub include_closed: Option<bool>,
     /// Cursor from the previous page.
+    #[param(min_length = 1, max_length = 200)]
     pub cursor: Option<String>,
     /// Page size 1–100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
 }
 
 /// Comment order.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CommentQuery {
     /// `oldest` (default) or `newest`.
-    pub order: Option<String>,
+    pub order: Option<CommentOrder>,
+}
+
+/// Order of a comment list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CommentOrder {
+    /// Oldest first (the default).
+    Oldest,
+    /// Newest first.
+    Newest,
 }
 
 /// Proposals, filtered and sorted, with cursor pagination.
@@ -137,7 +151,7 @@ async fn get_proposal(
 ) -> Result<Json<ProposalDetail>, ApiError> {
     let proposal = public(s.store.get_proposal(id).await?);
     let funding = s.store.funding(id).await?;
-    let supported_by_me = match s.viewer(&ctx, POLICY) {
+    let supported_by_me = match s.viewer(&ctx, POLICY)? {
         Some(v) => Some(s.store.supports_it(id, &v).await?),
         None => None,
     };
@@ -189,17 +203,7 @@ async fn list_comments(
     ApiPath(id): ApiPath<Id>,
     ApiQuery(q): ApiQuery<CommentQuery>,
 ) -> Result<Json<Vec<PublicComment>>, ApiError> {
-    let newest = match q.order.as_deref() {
-        None | Some("oldest") => false,
-        Some("newest") => true,
-        Some(_) => {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid-query",
-                "order must be oldest or newest",
-            ));
-        }
-    };
+    let newest = q.order == Some(CommentOrder::Newest);
     Ok(Json(s.store.list_comments(id, newest).await?))
 }
 
