@@ -80,8 +80,28 @@ pub const BODY: TextLimits = TextLimits::block(0, 8000);
 /// Short labels: poll options, teams, roles, memos.
 pub const LABEL: TextLimits = TextLimits::line(1, 200);
 
+/// Bidirectional controls: they reorder what follows (`\u{202e}孙雨萌`
+/// shows reversed) and can make a name or a comment lie about itself.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that draw nothing: zero-width space, word joiner, BOM,
+/// invisible operators, Hangul fillers, the blank braille cell. Zero-width
+/// joiners (emoji sequences, some scripts) are allowed in multi-line text.
+fn is_invisible(c: char, multiline: bool) -> bool {
+    match c {
+        '\u{200c}' | '\u{200d}' => !multiline,
+        '\u{200b}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{00ad}' | '\u{034f}' => true,
+        '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}' | '\u{2800}' => true,
+        _ => false,
+    }
+}
+
 /// Checks trimmed length and rejects control characters (other than line
-/// breaks and tabs in multi-line fields). Markup is *not* rejected: text is
+/// breaks and tabs in multi-line fields), bidirectional controls and
+/// invisible characters, so no name or text can be empty to the eye or
+/// display differently from what it is. Markup is *not* rejected: text is
 /// stored as typed and every renderer must escape it.
 pub fn check_text(value: &str, limits: TextLimits) -> Result<(), String> {
     let len = value.trim().chars().count();
@@ -100,6 +120,12 @@ pub fn check_text(value: &str, limits: TextLimits) -> Result<(), String> {
         .any(|c| c.is_control() && !(limits.multiline && matches!(c, '\n' | '\r' | '\t')));
     if bad {
         return Err("contains control characters".to_string());
+    }
+    if value.chars().any(is_bidi_control) {
+        return Err("contains text-direction controls".to_string());
+    }
+    if value.chars().any(|c| is_invisible(c, limits.multiline)) {
+        return Err("contains invisible characters".to_string());
     }
     Ok(())
 }
@@ -128,6 +154,24 @@ mod tests {
         assert!(check_text("a\nb", NAME).is_err());
         assert!(check_text("a\nb", BODY).is_ok());
         assert!(check_text("<script>alert(1)</script>", NAME).is_ok());
+    }
+
+    #[test]
+    fn bidi_controls_and_invisible_characters_are_refused() {
+        for name in [
+            "\u{202e}孙雨萌",
+            "\u{200b}",
+            "\u{feff}孙",
+            "孙\u{2066}萌",
+            "\u{3164}",
+            "a\u{200d}b",
+        ] {
+            assert!(check_text(name, NAME).is_err(), "{name:?}");
+        }
+        assert!(check_text("\u{202e}reversed", BODY).is_err());
+        // Emoji sequences keep their joiner in comments.
+        assert!(check_text("👨\u{200d}👩\u{200d}👧 谢谢", BODY).is_ok());
+        assert!(check_text("孙雨萌", NAME).is_ok());
     }
 
     #[test]

@@ -13,6 +13,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower::ServiceBuilder;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
@@ -42,6 +43,26 @@ async fn client_ip(proxies: Arc<TrustedProxies>, mut req: Request, next: Next) -
         req.extensions_mut().insert(ClientIp(ip));
     }
     next.run(req).await
+}
+
+/// Text without a charset (static files) is declared UTF-8, so a browser
+/// never guesses an encoding for a page with residents' names in it.
+async fn utf8(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let bare = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.contains("charset") && (v.starts_with("text/") || *v == "application/javascript")
+        })
+        .map(str::to_string);
+    if let Some(ct) = bare
+        && let Ok(v) = HeaderValue::from_str(&format!("{ct}; charset=utf-8"))
+    {
+        res.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    res
 }
 
 async fn overloaded(err: tower::BoxError) -> Response {
@@ -78,6 +99,7 @@ pub fn wrap(site: Router, examples: Router, config: &Config) -> Router {
         .layer(axum::middleware::from_fn(move |req, next| {
             client_ip(proxies.clone(), req, next)
         }))
+        .layer(axum::middleware::from_fn(utf8))
         .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(set(header::REFERRER_POLICY, "no-referrer"))
         .layer(set(header::X_FRAME_OPTIONS, "SAMEORIGIN"))
@@ -90,6 +112,10 @@ pub fn wrap(site: Router, examples: Router, config: &Config) -> Router {
             ServiceBuilder::new()
                 .layer(HandleErrorLayer::new(overloaded))
                 .load_shed()
-                .concurrency_limit(config.max_concurrency.max(1)),
+                // One semaphore for the whole site: `Router::layer` clones
+                // its layers per route, and a per-route cap is no cap.
+                .layer(GlobalConcurrencyLimitLayer::new(
+                    config.max_concurrency.max(1),
+                )),
         )
 }

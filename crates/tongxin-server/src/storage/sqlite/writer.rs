@@ -197,3 +197,106 @@ fn purge_idempotency(conn: &Connection, ttl_ms: i64) {
         tracing::warn!("idempotency purge failed: {e}");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Seen = Arc<Mutex<Vec<String>>>;
+
+    /// A job inserting `v`; it records what its caller was told.
+    fn insert(v: i64, seen: &Seen) -> Job {
+        let seen = seen.clone();
+        Box::new(move |conn| {
+            let conn = match conn {
+                Ok(c) => c,
+                Err(e) => {
+                    seen.lock().unwrap().push(format!("{v}: not run ({e})"));
+                    return None;
+                }
+            };
+            let ok = conn.execute("INSERT INTO t (v) VALUES (?1)", [v]).is_ok();
+            Some(Done {
+                ok,
+                secret: false,
+                deliver: Box::new(move |r| {
+                    seen.lock().unwrap().push(format!(
+                        "{v}: {}",
+                        if r.is_ok() { "committed" } else { "failed" }
+                    ));
+                }),
+            })
+        })
+    }
+
+    fn db() -> Connection {
+        let c = Connection::open_in_memory().unwrap();
+        c.execute_batch("CREATE TABLE t (v INTEGER UNIQUE)")
+            .unwrap();
+        c
+    }
+
+    fn values(c: &Connection) -> Vec<i64> {
+        c.prepare("SELECT v FROM t ORDER BY v")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    #[test]
+    fn a_failed_begin_runs_no_job() {
+        let c = db();
+        c.execute_batch("BEGIN").unwrap(); // BEGIN IMMEDIATE now fails
+        let seen = Seen::default();
+        let (result, _) = run_batch(&c, vec![insert(1, &seen), insert(2, &seen)]);
+        assert!(result.is_err());
+        c.execute_batch("ROLLBACK").unwrap();
+        assert_eq!(values(&c), Vec::<i64>::new(), "nothing ran in autocommit");
+        assert!(seen.lock().unwrap().iter().all(|s| s.contains("not run")));
+    }
+
+    #[test]
+    fn a_panicking_job_fails_alone() {
+        let c = db();
+        let seen = Seen::default();
+        let boom: Job = Box::new(|conn| {
+            conn.unwrap()
+                .execute("INSERT INTO t (v) VALUES (99)", [])
+                .unwrap();
+            panic!("a bug in one use case");
+        });
+        let (result, _) = run_batch(&c, vec![insert(1, &seen), boom, insert(2, &seen)]);
+        assert!(result.is_ok());
+        assert_eq!(
+            values(&c),
+            vec![1, 2],
+            "the panicking job's write was rolled back"
+        );
+        assert_eq!(*seen.lock().unwrap(), vec!["1: committed", "2: committed"]);
+    }
+
+    #[test]
+    fn a_refused_job_is_rolled_back_to_its_savepoint() {
+        let c = db();
+        let seen = Seen::default();
+        let (result, _) = run_batch(
+            &c,
+            vec![insert(1, &seen), insert(1, &seen), insert(3, &seen)],
+        );
+        assert!(result.is_ok());
+        assert_eq!(values(&c), vec![1, 3]);
+    }
+
+    #[test]
+    fn health_reports_a_stopped_writer_and_failed_commits() {
+        let h = Arc::new(WriterHealth::default());
+        assert_eq!(h.problem(), None);
+        h.record(&Err("disk full".into()));
+        assert!(h.problem().unwrap().contains("disk full"));
+        h.record(&Ok(()));
+        drop(StopGuard(h.clone()));
+        assert!(h.problem().unwrap().contains("stopped"));
+    }
+}
