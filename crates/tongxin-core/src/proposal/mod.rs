@@ -5,6 +5,7 @@
 
 pub mod funding;
 pub mod machine;
+pub mod rules;
 
 use serde::{Deserialize, Serialize};
 
@@ -97,10 +98,20 @@ pub struct Proposal {
     pub funding_goal_fen: i64,
     /// Named responsible persons.
     pub responsible: Vec<ResponsiblePerson>,
+    /// Who may support, pledge, comment, report and evaluate.
+    #[serde(default)]
+    pub eligibility: rules::ProposalEligibility,
+    /// Most one voter may pledge in total, in fen.
+    #[serde(default = "default_cap")]
+    pub pledge_cap_fen: i64,
     /// Submission time.
     pub created_at: Millis,
     /// Last change.
     pub updated_at: Millis,
+}
+
+fn default_cap() -> i64 {
+    rules::DEFAULT_PLEDGE_CAP_FEN
 }
 
 /// Why a resident action on a proposal is refused.
@@ -252,6 +263,8 @@ impl ProposalDraft {
             delivered_at: None,
             funding_goal_fen: 0,
             responsible: Vec::new(),
+            eligibility: rules::ProposalEligibility::default(),
+            pledge_cap_fen: rules::DEFAULT_PLEDGE_CAP_FEN,
             created_at: now,
             updated_at: now,
         }
@@ -284,6 +297,12 @@ pub struct ProposalEdit {
     /// Responsible persons (replaces the list).
     #[serde(default)]
     pub responsible: Option<Vec<ResponsiblePerson>>,
+    /// Who may do each resident action (replaces all five).
+    #[serde(default)]
+    pub eligibility: Option<rules::ProposalEligibility>,
+    /// Most one voter may pledge in total, in fen (1 – 10,000,000,000).
+    #[serde(default)]
+    pub pledge_cap_fen: Option<i64>,
 }
 
 impl ProposalEdit {
@@ -310,6 +329,9 @@ impl ProposalEdit {
                 "must be between 0 and 10,000,000,000 fen",
             );
         }
+        if let Some(cap) = self.pledge_cap_fen {
+            rules::check_cap(cap, &mut e);
+        }
         if let Some(r) = &self.responsible {
             if r.len() > 20 {
                 e.add("responsible", "at most 20 persons");
@@ -325,6 +347,12 @@ impl ProposalEdit {
         }
         if let Some(t) = &self.plan {
             p.plan = t.clone();
+        }
+        if let Some(el) = self.eligibility {
+            p.eligibility = el;
+        }
+        if let Some(cap) = self.pledge_cap_fen {
+            p.pledge_cap_fen = cap;
         }
         if let Some(t) = self.support_threshold {
             p.support_threshold = t;

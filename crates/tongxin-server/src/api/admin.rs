@@ -25,7 +25,7 @@ use super::{AppState, Staff};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiPath, reply};
 use crate::identity;
-use crate::storage::{CodeTarget, NewScope, ScopeEdit, Voter};
+use crate::storage::{CodeTarget, NewScope, ReportReceipt, ScopeEdit, Voter};
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -38,6 +38,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(create_proposal))
         .routes(routes!(update_proposal))
         .routes(routes!(transition))
+        .routes(routes!(restore_comment))
         .routes(routes!(add_ledger))
         .routes(routes!(issue_codes))
 }
@@ -167,6 +168,23 @@ pub struct TransitionRequest {
     pub actor: String,
     /// The action.
     pub action: TransitionAction,
+}
+
+/// Puts a comment hidden by residents' reports back. Its report count starts
+/// again; those who reported it cannot report it again.
+#[utoipa::path(post, path = "/api/v1/admin/proposals/{id}/comments/{comment_id}/restore", tag = "admin", security(("staff" = [])),
+    params(("id" = i64, Path, description = "Proposal id"), ("comment_id" = i64, Path, description = "Comment id")),
+    responses((status = 200, body = ReportReceipt), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn restore_comment(
+    State(s): State<AppState>,
+    Staff(ctx): Staff,
+    ApiPath((id, comment_id)): ApiPath<(Id, Id)>,
+) -> Result<Json<ReportReceipt>, ApiError> {
+    Ok(Json(
+        s.store
+            .restore_comment(ctx.staff_meta(), id, comment_id)
+            .await?,
+    ))
 }
 
 /// Moves a proposal through the five steps, or out of them.

@@ -14,6 +14,7 @@ use tongxin_core::contract::{
 use tongxin_core::eligibility::Eligibility;
 use tongxin_core::mask::mask_name;
 use tongxin_core::proposal::funding::{Pledge, PledgeInput};
+use tongxin_core::proposal::rules::ResidentAction;
 use tongxin_core::proposal::{
     CommentInput, EvaluationInput, Proposal, ProposalDraft, Step, TransitionRecord,
 };
@@ -27,11 +28,24 @@ use super::{AppState, page_limit};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Ctx, reply};
 use crate::storage::{
-    Page, ProposalFilter, ProposalSort, PublicComment, PublicEvaluation, SupportState,
+    Page, ProposalFilter, ProposalSort, PublicComment, PublicEvaluation, SupportState, Voter,
 };
 
 /// Residents act on proposals with their device token.
-const POLICY: Eligibility = Eligibility::Open;
+/// Submitting a proposal is open to any device (there is no item yet to
+/// carry a policy); staff screen submissions in the 合议 step.
+const SUBMIT_POLICY: Eligibility = Eligibility::Open;
+
+/// The voter for `action` on proposal `id`, per the proposal's eligibility.
+async fn resident(
+    s: &AppState,
+    ctx: &Ctx,
+    id: Id,
+    action: ResidentAction,
+) -> Result<Voter, ApiError> {
+    let p = s.store.get_proposal(id).await?;
+    s.voter(ctx, p.eligibility.of(action))
+}
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -130,7 +144,7 @@ async fn submit(
     ctx: Ctx,
     ApiJson(draft): ApiJson<ProposalDraft>,
 ) -> Result<Response, ApiError> {
-    let voter = s.voter(&ctx, POLICY)?;
+    let voter = s.voter(&ctx, SUBMIT_POLICY)?;
     let meta = ctx.write_meta(&voter.key, &draft)?;
     let threshold = s.config.support_threshold;
     Ok(reply(
@@ -149,9 +163,11 @@ async fn get_proposal(
     ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Json<ProposalDetail>, ApiError> {
-    let proposal = public(s.store.get_proposal(id).await?);
+    let stored = s.store.get_proposal(id).await?;
+    let support_policy = stored.eligibility.support;
+    let proposal = public(stored);
     let funding = s.store.funding(id).await?;
-    let supported_by_me = match s.viewer(&ctx, POLICY)? {
+    let supported_by_me = match s.viewer(&ctx, support_policy)? {
         Some(v) => Some(s.store.supports_it(id, &v).await?),
         None => None,
     };
@@ -170,7 +186,7 @@ async fn support(
     ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Response, ApiError> {
-    let voter = s.voter(&ctx, POLICY)?;
+    let voter = resident(&s, &ctx, id, ResidentAction::Support).await?;
     let meta = ctx.write_meta(&voter.key, &())?;
     Ok(reply(
         StatusCode::CREATED,
@@ -186,7 +202,7 @@ async fn unsupport(
     ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Response, ApiError> {
-    let voter = s.voter(&ctx, POLICY)?;
+    let voter = resident(&s, &ctx, id, ResidentAction::Support).await?;
     let meta = ctx.write_meta(&voter.key, &())?;
     Ok(reply(
         StatusCode::OK,
@@ -217,7 +233,7 @@ async fn add_comment(
     ApiPath(id): ApiPath<Id>,
     ApiJson(input): ApiJson<CommentInput>,
 ) -> Result<Response, ApiError> {
-    let voter = s.voter(&ctx, POLICY)?;
+    let voter = resident(&s, &ctx, id, ResidentAction::Comment).await?;
     let meta = ctx.write_meta(&voter.key, &input)?;
     Ok(reply(
         StatusCode::CREATED,
@@ -255,7 +271,7 @@ async fn report_comment(
         e.text("reason", r, TextLimits::line(1, 200));
         e.into_result().map_err(ApiError::invalid)?;
     }
-    let voter = s.voter(&ctx, POLICY)?;
+    let voter = resident(&s, &ctx, id, ResidentAction::Report).await?;
     let meta = ctx.write_meta(&voter.key, &reason)?;
     Ok(Json(
         s.store
@@ -284,7 +300,7 @@ async fn pledge(
     ApiPath(id): ApiPath<Id>,
     ApiJson(input): ApiJson<PledgeInput>,
 ) -> Result<Response, ApiError> {
-    let voter = s.voter(&ctx, POLICY)?;
+    let voter = resident(&s, &ctx, id, ResidentAction::Pledge).await?;
     let meta = ctx.write_meta(&voter.key, &input)?;
     Ok(reply(
         StatusCode::CREATED,
@@ -343,7 +359,7 @@ async fn evaluate(
     ApiPath(id): ApiPath<Id>,
     ApiJson(input): ApiJson<EvaluationInput>,
 ) -> Result<Response, ApiError> {
-    let voter = s.voter(&ctx, POLICY)?;
+    let voter = resident(&s, &ctx, id, ResidentAction::Evaluate).await?;
     let meta = ctx.write_meta(&voter.key, &input)?;
     Ok(reply(
         StatusCode::CREATED,

@@ -374,6 +374,13 @@ pub trait Store: Send + Sync + 'static {
         voter: Voter,
         reason: Option<String>,
     ) -> StoreResult<ReportReceipt>;
+    /// Staff put a comment hidden by reports back.
+    async fn restore_comment(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        comment_id: Id,
+    ) -> StoreResult<ReportReceipt>;
     /// Pledges, newest first.
     async fn list_pledges(&self, id: Id) -> StoreResult<Vec<Pledge>>;
     /// Adds a pledge ([`Pledge`]).

@@ -8,6 +8,7 @@ use tongxin_core::proposal::funding::{
     FundingSummary, LedgerEntry, LedgerInput, LedgerKind, Pledge, PledgeInput, PledgeSource,
 };
 use tongxin_core::proposal::machine::{ResolutionOutcome, TransitionContext};
+use tongxin_core::proposal::rules::{HIDE_AFTER_REPORTS, check_pledge_cap, hidden_by_reports};
 use tongxin_core::proposal::{
     CommentInput, EvaluationInput, Proposal, ProposalDraft, ProposalEdit, TransitionAction,
     TransitionRecord,
@@ -195,9 +196,6 @@ pub(crate) fn supports_it(conn: &Connection, id: Id, voter: &Voter) -> StoreResu
         .exists(params![id, voter.key])?)
 }
 
-/// A comment with this many reports is hidden until staff review it.
-pub const HIDE_AFTER_REPORTS: i64 = 3;
-
 /// Records one voter's moderation report of a comment (again is a no-op)
 /// and hides the comment once it has [`HIDE_AFTER_REPORTS`] reports.
 pub(crate) fn report_comment(
@@ -209,6 +207,7 @@ pub(crate) fn report_comment(
     reason: Option<&str>,
 ) -> StoreResult<ReportReceipt> {
     get(conn, id)?;
+    check_code(conn, voter, "proposal", id, meta.now)?;
     let exists = conn
         .prepare_cached("SELECT 1 FROM comments WHERE id = ?1 AND proposal_id = ?2")?
         .exists(params![comment_id, id])?;
@@ -229,7 +228,7 @@ pub(crate) fn report_comment(
         .query_row([comment_id], |r| r.get(0))?;
     Ok(ReportReceipt {
         comment_id,
-        hidden: reports >= HIDE_AFTER_REPORTS,
+        hidden: hidden_by_reports(reports),
     })
 }
 
@@ -241,6 +240,26 @@ fn comment_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PublicComment> {
         author: mask_name(&name),
         body: r.get(3)?,
         created_at: r.get(4)?,
+    })
+}
+
+/// Staff put a hidden comment back: its count starts again from zero, and
+/// the residents who reported it cannot report it again.
+pub(crate) fn restore_comment(
+    conn: &Connection,
+    id: Id,
+    comment_id: Id,
+) -> StoreResult<ReportReceipt> {
+    get(conn, id)?;
+    let n = conn
+        .prepare_cached("UPDATE comments SET reports = 0 WHERE id = ?1 AND proposal_id = ?2")?
+        .execute(params![comment_id, id])?;
+    if n == 0 {
+        return Err(StoreError::NotFound("comment"));
+    }
+    Ok(ReportReceipt {
+        comment_id,
+        hidden: false,
     })
 }
 
@@ -269,6 +288,7 @@ pub(crate) fn add_comment(
     input.validate().map_err(StoreError::Invalid)?;
     let p = get(conn, id)?;
     p.check_comment()?;
+    check_code(conn, voter, "proposal", id, meta.now)?;
     if let Some(parent) = input.parent_id {
         let top_level: Option<Option<Id>> = conn
             .prepare_cached("SELECT parent_id FROM comments WHERE id = ?1 AND proposal_id = ?2")?
@@ -356,6 +376,14 @@ pub(crate) fn pledge(
     let p = get(conn, id)?;
     p.check_pledge()?;
     check_code(conn, voter, "proposal", id, meta.now)?;
+    let already: i64 = conn
+        .prepare_cached(
+            "SELECT COALESCE(SUM(amount_fen), 0) FROM pledges WHERE proposal_id = ?1 AND voter = ?2",
+        )?
+        .query_row(params![id, voter.key], |r| r.get(0))?;
+    if let Err(why) = check_pledge_cap(already, input.amount_fen, p.pledge_cap_fen) {
+        return Err(StoreError::conflict("pledge-cap-reached", why));
+    }
     // The totals must stay representable.
     let mut summary = funding(conn, &p)?;
     summary.add_pledge(input.source, input.amount_fen)?;

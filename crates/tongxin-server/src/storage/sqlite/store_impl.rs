@@ -231,6 +231,17 @@ impl Store for SqliteStore {
         })
         .await
     }
+    async fn restore_comment(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        comment_id: Id,
+    ) -> StoreResult<ReportReceipt> {
+        self.write_typed(meta, move |c, _| {
+            proposals::restore_comment(c, id, comment_id)
+        })
+        .await
+    }
     async fn list_pledges(&self, id: Id) -> StoreResult<Vec<Pledge>> {
         self.read(|c| proposals::pledges(c, id))
     }
