@@ -55,8 +55,10 @@ impl Http {
         };
         self.in_flight.borrow_mut().push(ctrl.clone());
         let method = Method::from_bytes(req.method.as_bytes()).unwrap_or(Method::GET);
+        // A redirect would carry the resident's headers somewhere else.
         let mut rb = RequestBuilder::new(&req.url)
             .method(method)
+            .redirect(web_sys::RequestRedirect::Error)
             .abort_signal(Some(&ctrl.signal()));
         for (name, value) in &req.headers {
             rb = rb.header(name, value);

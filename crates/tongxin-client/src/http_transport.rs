@@ -14,7 +14,7 @@ use tongxin_core::contract::{Problem, routes};
 use tongxin_core::mapping::{Failure, HttpRequest, Op, Vars};
 
 use crate::http::{Http, Reply};
-use crate::identity::device_token;
+use crate::identity::{device_token_for, origin_of};
 use crate::outbox::{self, Pending};
 use crate::transport::{Call, Transport};
 use crate::{ClientError, ClientResult};
@@ -115,11 +115,13 @@ pub struct HttpTransport<R> {
 impl<R: Routes> HttpTransport<R> {
     /// A transport along `routes` with this device's token.
     pub fn new(routes: R, opts: HttpOptions) -> Self {
+        // Per backend origin: never the token another backend knows.
+        let device = device_token_for(&origin_of(routes.base().unwrap_or(&opts.base)));
         HttpTransport {
             http: Http::new(opts.timeout_ms),
             routes,
             opts,
-            device: device_token(),
+            device,
             code: RefCell::new(None),
         }
     }

@@ -1,5 +1,10 @@
-//! Identity kept on the resident's device: a random device token in
-//! `localStorage` and idempotency keys for writes.
+//! Identity kept on the resident's device: a random device token per
+//! backend in `localStorage`, and idempotency keys for writes.
+//!
+//! The token is per backend *origin*: a widget that a hostile tag on the
+//! host page points at another server (`data-api="https://evil/api"`) gets
+//! a fresh random token of its own, never the one the resident's real
+//! backend knows them by. Household codes are never kept here.
 
 use wasm_bindgen::JsValue;
 
@@ -25,24 +30,57 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// The device token, created on first use and kept in `localStorage`. When
-/// storage is unavailable (private mode), a token for this page view is used.
-pub fn device_token() -> String {
+/// The origin (`https://host:port`) of `base` as the page resolves it; the
+/// page's own origin for a relative base like `/api`.
+pub fn origin_of(base: &str) -> String {
+    let page = web_sys::window().and_then(|w| w.location().href().ok());
+    let parsed = match &page {
+        Some(p) => web_sys::Url::new_with_base(base, p),
+        None => web_sys::Url::new(base),
+    };
+    parsed
+        .map(|u| u.origin())
+        .unwrap_or_else(|_| base.to_string())
+}
+
+fn page_origin() -> Option<String> {
+    web_sys::window()?.location().origin().ok()
+}
+
+/// The device token for one backend (`scope`: its origin, or `adapter:`
+/// for a page's JS adapter), created on first use and kept in
+/// `localStorage`. The token of the page's own origin carries over from
+/// versions that had one token for every backend. When storage is
+/// unavailable (private mode), a token for this page view is used.
+pub fn device_token_for(scope: &str) -> String {
     thread_local! {
-        static FALLBACK: String = format!("tx-{}", random_token(16));
+        static FALLBACK: std::cell::RefCell<Vec<(String, String)>> = Default::default();
     }
+    let key = format!("{DEVICE_KEY}:{scope}");
     if let Some(s) = storage() {
-        if let Ok(Some(t)) = s.get_item(DEVICE_KEY)
+        if let Ok(Some(t)) = s.get_item(&key)
             && t.len() >= 16
         {
             return t;
         }
-        let t = format!("tx-{}", random_token(16));
-        if s.set_item(DEVICE_KEY, &t).is_ok() {
+        let inherited = (page_origin().as_deref() == Some(scope))
+            .then(|| s.get_item(DEVICE_KEY).ok().flatten())
+            .flatten()
+            .filter(|t| t.len() >= 16);
+        let t = inherited.unwrap_or_else(|| format!("tx-{}", random_token(16)));
+        if s.set_item(&key, &t).is_ok() {
             return t;
         }
     }
-    FALLBACK.with(|f| f.clone())
+    FALLBACK.with(|f| {
+        let mut f = f.borrow_mut();
+        if let Some((_, t)) = f.iter().find(|(k, _)| *k == key) {
+            return t.clone();
+        }
+        let t = format!("tx-{}", random_token(16));
+        f.push((key, t.clone()));
+        t
+    })
 }
 
 /// Reads a small JSON value kept for a widget on this device.
@@ -57,6 +95,13 @@ pub fn load(key: &str) -> Option<String> {
 pub fn save(key: &str, value: &str) {
     if let Some(s) = storage() {
         let _ = s.set_item(&format!("tongxin:{key}"), value);
+    }
+}
+
+/// Forgets a value kept for a widget on this device.
+pub fn forget(key: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(&format!("tongxin:{key}"));
     }
 }
 

@@ -20,7 +20,7 @@ use tongxin_core::text::FieldErrors;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::identity::device_token;
+use crate::identity::device_token_for;
 use crate::transport::{Call, Transport};
 use crate::{ClientError, ClientResult};
 
@@ -38,7 +38,7 @@ impl JsTransport {
     pub fn new(adapter: JsValue, voter_token: Option<String>) -> Self {
         JsTransport {
             adapter,
-            device: device_token(),
+            device: device_token_for("adapter:"),
             voter_token,
             code: RefCell::new(None),
             cancelled: Cell::new(false),

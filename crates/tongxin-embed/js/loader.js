@@ -54,6 +54,37 @@ function preloadCss() {
 
 const isMapped = (backend, adapter) => Boolean((backend && String(backend).trim()) || adapter);
 
+// ---- pinned backends ----
+// <script type="module" src="…/tongxin.js" data-backends="https://a.example https://b.example">
+// lets widgets drawn from markup (data-tongxin elements, custom elements)
+// talk only to those origins; without it any origin is allowed, and a
+// foreign one gets its own device token (never the resident's).
+const resolve = (u) => {
+  try {
+    return new URL(u, location.href).origin;
+  } catch {
+    return null;
+  }
+};
+const pinned = (() => {
+  const s = document.querySelector('script[data-backends]');
+  return s ? s.dataset.backends.split(/[\s,]+/).filter(Boolean).map(resolve).filter(Boolean) : null;
+})();
+
+/** Whether markup may point a widget at `api` (and a mapping at `backend`). */
+function allowed(el, api, backend) {
+  if (!pinned) return true;
+  const urls = [api || '/api'];
+  const b = backend && String(backend).trim();
+  if (b && !b.startsWith('#') && !b.startsWith('{')) urls.push(b);
+  const ok = urls.every((u) => pinned.includes(resolve(u)));
+  if (!ok) {
+    el.setAttribute('data-tongxin-refused', 'backend');
+    console.error('Tongxin: this widget names a backend the page does not allow (data-backends):', urls.join(' '));
+  }
+  return ok;
+}
+
 // ---- auto-mount of [data-tongxin] elements ----
 
 /** Auto-mounted elements → their handles; elements being loaded for. */
@@ -63,7 +94,8 @@ const pending = new WeakSet();
 function wanted(root) {
   const found = root.matches?.('[data-tongxin]') ? [root] : [];
   for (const el of root.querySelectorAll?.('[data-tongxin]') ?? []) found.push(el);
-  return found.filter((el) => !pending.has(el) && !el.hasAttribute('data-tongxin-mounted'));
+  return found.filter((el) => !pending.has(el) && !el.hasAttribute('data-tongxin-mounted')
+    && !el.hasAttribute('data-tongxin-refused') && allowed(el, el.dataset.api, el.dataset.backend));
 }
 
 /** Mounts the `[data-tongxin]` elements in `root`; resolves when they are drawn. */
@@ -147,6 +179,7 @@ class TongxinElement extends HTMLElement {
   connectedCallback() {
     if (this.__tongxin || this.__loading) return;
     const kind = this.constructor.widget;
+    if (!allowed(this, this.getAttribute('api'), this.getAttribute('backend'))) return;
     this.__loading = true;
     load(pick(kind, isMapped(this.getAttribute('backend'), this.getAttribute('adapter')))).then((mod) => {
       this.__loading = false;

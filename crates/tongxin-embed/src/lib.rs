@@ -84,12 +84,16 @@ fn default_api() -> String {
 fn show_misconfigured(host: &HtmlElement, message: &str) {
     web_sys::console::error_1(&JsValue::from_str(&format!("Tongxin: {message}")));
     if let Ok(shadow) = shadow_of(host) {
-        shadow.set_inner_html("");
+        clear(&shadow);
         if let Some(doc) = web_sys::window().and_then(|w| w.document())
             && let Ok(p) = doc.create_element("p")
         {
             p.set_attribute("role", "alert").ok();
-            p.set_attribute("style", "font:14px system-ui,sans-serif;color:#b42318;border:1px solid #b42318;padding:8px;border-radius:8px").ok();
+            // Through the CSSOM, not a style attribute: host pages with a
+            // strict `style-src` block inline style attributes.
+            if let Some(p) = p.dyn_ref::<HtmlElement>() {
+                p.style().set_css_text("font:14px system-ui,sans-serif;color:#b42318;border:1px solid #b42318;padding:8px;border-radius:8px");
+            }
             p.set_text_content(Some(&format!("Tongxin widget misconfigured: {message}")));
             let _ = shadow.append_child(&p);
         }
@@ -99,6 +103,14 @@ fn show_misconfigured(host: &HtmlElement, message: &str) {
         "error",
         &serde_json::json!({ "code": "misconfigured", "message": message }).to_string(),
     );
+}
+
+/// Empties a shadow root node by node: no `innerHTML`, which host pages
+/// that require Trusted Types refuse.
+pub(crate) fn clear(shadow: &web_sys::ShadowRoot) {
+    while let Some(child) = shadow.first_child() {
+        let _ = shadow.remove_child(&child);
+    }
 }
 
 fn shadow_of(host: &HtmlElement) -> Result<web_sys::ShadowRoot, String> {
@@ -127,7 +139,7 @@ pub fn mount_on(
         }
     };
     let shadow = shadow_of(&host)?;
-    shadow.set_inner_html("");
+    clear(&shadow);
     let doc = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;

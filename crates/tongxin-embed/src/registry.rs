@@ -66,7 +66,7 @@ pub fn unmount(key: u32) {
     }
     drop(m.view);
     if let Some(shadow) = m.host.shadow_root() {
-        shadow.set_inner_html("");
+        crate::clear(&shadow);
     }
     m.host.remove_attribute("data-tongxin-mounted").ok();
 }

@@ -31,12 +31,17 @@ impl WidgetEvent {
         }
     }
 
-    /// A ballot was accepted: poll id and the choices.
-    pub fn voted(poll_id: Id, ballot: &Ballot) -> Self {
+    /// A ballot was accepted: poll id and the choices. `ballot` is `None`
+    /// for anonymous polls: a host page's analytics must not learn what a
+    /// resident chose in a secret ballot, so the event says only that they voted.
+    pub fn voted(poll_id: Id, ballot: Option<&Ballot>) -> Self {
+        let detail = match ballot {
+            Some(b) => json!({ "pollId": poll_id, "choices": b.options(), "ballot": b }),
+            None => json!({ "pollId": poll_id, "anonymous": true }),
+        };
         WidgetEvent {
             name: "voted",
-            detail: json!({ "pollId": poll_id, "choices": ballot.options(), "ballot": ballot })
-                .to_string(),
+            detail: detail.to_string(),
         }
     }
 

@@ -334,17 +334,34 @@ pub fn link_next(header: &str) -> Option<String> {
     })
 }
 
+/// Whether the link `url` stays on the origin of `base`. Parsed the way a
+/// browser would resolve it: scheme-relative (`//evil/x`), backslash
+/// (`/\\evil`), userinfo (`https://good@evil`) and whitespace tricks all
+/// count as leaving.
 fn same_origin(url: &str, base: &str) -> bool {
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
+    {
+        return false;
+    }
     let origin = |u: &str| -> Option<String> {
         let (scheme, rest) = u.split_once("://")?;
+        if !scheme.eq_ignore_ascii_case("https") && !scheme.eq_ignore_ascii_case("http") {
+            return None;
+        }
         let host = rest.split(['/', '?', '#']).next()?;
+        if host.is_empty() || host.contains('@') {
+            return None;
+        }
         Some(format!("{scheme}://{host}").to_ascii_lowercase())
     };
-    match (origin(url), origin(base)) {
-        (Some(a), Some(b)) => a == b,
-        // A relative base (`/api`): only relative links stay on it.
-        (None, None) => url.starts_with('/'),
-        _ => false,
+    // A path on the same host: one slash, not two.
+    let path_absolute = url.starts_with('/') && !url.starts_with("//");
+    match (url.contains("://"), origin(base)) {
+        (true, Some(b)) => origin(url).is_some_and(|a| a == b),
+        (false, _) => path_absolute,
+        (true, None) => false,
     }
 }
 

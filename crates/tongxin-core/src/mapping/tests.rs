@@ -261,12 +261,23 @@ fn pages_by_number_and_by_link_header() {
         r.url,
         "https://cms.example.org/api/signatures?charterId=1&_page=2"
     );
-    let away = vars_of(&[("cursor", json!("https://evil.example/steal"))]);
-    assert!(
-        m.request(Op::ListSignatures, "", &away, None)
-            .unwrap_err()
-            .contains("leaves")
-    );
+    for evil in [
+        "https://evil.example/steal",
+        "//evil.example/steal",
+        "/\\evil.example/steal",
+        "https://cms.example.org@evil.example/x",
+        "/\t/evil.example/x",
+        "javascript://cms.example.org/%0aalert(1)",
+    ] {
+        let away = vars_of(&[("cursor", json!(evil))]);
+        assert!(
+            m.request(Op::ListSignatures, "", &away, None)
+                .is_err_and(|e| e.contains("leaves")),
+            "{evil}"
+        );
+    }
+    let same = vars_of(&[("cursor", json!("https://CMS.example.org/api/x?_page=3"))]);
+    assert!(m.request(Op::ListSignatures, "", &same, None).is_ok());
     assert_eq!(link_next("<a>; rel=prev"), None);
     assert_eq!(link_next("<a>; rel=next").as_deref(), Some("a"));
 }

@@ -92,7 +92,9 @@ pub fn ConventionWidget(
     let busy = RwSignal::new(false);
     let resign = RwSignal::new(false);
     let extra = RwSignal::new(0u64);
-    let code = RwSignal::new(identity::load(&format!("code:convention:{id}")).unwrap_or_default());
+    // Never kept on the device (see the poll widget).
+    identity::forget(&format!("code:convention:{id}"));
+    let code = RwSignal::new(String::new());
     let pending_key: StoredValue<Option<IdemKey>> = StoredValue::new(None);
     let offline = Offline::new(backend, format!("/conventions/{id}/"));
     // What the backend lacks is not shown.
@@ -259,10 +261,8 @@ pub fn ConventionWidget(
                 Ok(r) => {
                     pending_key.set_value(None);
                     if eligibility == Eligibility::Code {
-                        identity::save(
-                            &format!("code:convention:{id}"),
-                            code.get_untracked().trim(),
-                        );
+                        code.set(String::new());
+                        b.set_household_code(None);
                     }
                     keep_receipt(&r);
                     fire(WidgetEvent::signed(id, r.version, r.id));

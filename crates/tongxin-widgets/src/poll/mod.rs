@@ -65,7 +65,11 @@ pub fn PollWidget(
     let submitting = RwSignal::new(false);
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(Draft::default());
-    let code = RwSignal::new(identity::load(&format!("code:poll:{poll_id}")).unwrap_or_default());
+    // A household code is never kept on the device: on a shared phone the
+    // next person must not act as this household (codes kept by earlier
+    // versions are dropped).
+    identity::forget(&format!("code:poll:{poll_id}"));
+    let code = RwSignal::new(String::new());
     let extra = RwSignal::new(0u64);
     let pending_key: StoredValue<Option<IdemKey>> = StoredValue::new(None);
     let i18n = StoredValue::new_local(i18n);
@@ -169,7 +173,8 @@ pub fn PollWidget(
                 Ok(receipt) => {
                     pending_key.set_value(None);
                     if poll.eligibility == Eligibility::Code {
-                        identity::save(&format!("code:poll:{poll_id}"), &code.get_untracked());
+                        code.set(String::new());
+                        b.set_household_code(None);
                     }
                     mine.set(Some(MyBallot {
                         poll_id,
@@ -182,7 +187,10 @@ pub fn PollWidget(
                         updated_at: Some(receipt.at),
                     }));
                     editing.set(false);
-                    fire(WidgetEvent::voted(poll_id, &ballot));
+                    fire(WidgetEvent::voted(
+                        poll_id,
+                        (!poll.anonymous).then_some(&ballot),
+                    ));
                     refresh_results();
                 }
                 Err(ClientError::Queued) => {
