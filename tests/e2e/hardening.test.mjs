@@ -41,7 +41,7 @@ after(async () => {
 async function strictPage(page, html) {
   const url = `${server.base}/__e2e/strict.html`;
   const body = `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-    <link rel="icon" href="data:,"></head><body>${html}
+    </head><body>${html}
     <script type="module" src="/tongxin/tongxin.js"></script></body></html>`;
   await page.route(url, (route) => route.fulfill({
     contentType: 'text/html; charset=utf-8', body, headers: { 'content-security-policy': STRICT_CSP },

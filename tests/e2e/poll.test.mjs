@@ -2,7 +2,7 @@
 // (fresh SQLite, demo data), embedded the way a third-party page does.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, phone, widget, shot, noHorizontalScroll, api } from './lib.mjs';
+import { startServer, launch, phone, widget, shot, noHorizontalScroll, api, embedPage } from './lib.mjs';
 
 let server;
 let browser;
@@ -124,11 +124,11 @@ test('two widgets on one page work independently', async () => {
 
 test('hostile host CSS cannot break the widget', async () => {
   const { context, page } = await phone(browser);
-  await page.goto(`${server.base}/healthz`);
-  await page.setContent(`<!doctype html><html><head><link rel="icon" href="data:,">
-    <style>* { all: unset !important; } button { display: none !important; } div { font-size: 2px !important; color: transparent !important; }</style></head>
-    <body><div data-tongxin="poll" data-id="3" data-api="${server.base}/api" data-lang="en"></div>
-    <script type="module" src="${server.base}/tongxin/tongxin.js"></script></body></html>`);
+  // A host page of its own (the server's pages carry a CSP that would
+  // block the hostile inline style).
+  await embedPage(page, server.base, `
+    <style>* { all: unset !important; } button { display: none !important; } div { font-size: 2px !important; color: transparent !important; }</style>
+    <div data-tongxin="poll" data-id="3" data-api="${server.base}/api" data-lang="en"></div>`);
   const w = widget(page, 3);
   const vote = w.getByRole('button', { name: 'Vote', exact: true });
   await vote.waitFor();
@@ -223,10 +223,7 @@ test('XSS in poll text renders as text', async () => {
   const scope = (await api(server.base, '/scopes'))[0].id;
   const poll = await admin(server.base, 'POST', '/polls', { scope_id: scope, title: payload, description: payload, kind: { type: 'single' }, options: [payload, 'b'] });
   const { context, page } = await phone(browser);
-  await page.goto(`${server.base}/healthz`);
-  await page.setContent(`<!doctype html><html><head><link rel="icon" href="data:,"></head><body>
-    <div data-tongxin="poll" data-id="${poll.id}" data-api="${server.base}/api"></div>
-    <script type="module" src="${server.base}/tongxin/tongxin.js"></script></body></html>`);
+  await embedPage(page, server.base, `<div data-tongxin="poll" data-id="${poll.id}" data-api="${server.base}/api"></div>`);
   const w = widget(page, poll.id);
   await w.locator('.tx-title').waitFor();
   assert.equal(await w.locator('.tx-title').textContent(), payload);

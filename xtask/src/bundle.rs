@@ -137,6 +137,26 @@ fn wasm_pack(v: &Variant, out: &Path) -> Result<(), String> {
     }
 }
 
+/// Routes every `X.innerHTML = EXPR;` of wasm-bindgen's glue through
+/// `tongxinHTML(…)` (defined in `js/start.js`), so the bundle works on
+/// pages that require Trusted Types. The only callers are Leptos's static
+/// templates of the widgets' own markup.
+fn trusted_html(glue: &str) -> String {
+    glue.lines()
+        .map(|line| match line.split_once(".innerHTML = ") {
+            Some((target, expr)) if expr.ends_with(';') && !expr.contains("tongxinHTML") => {
+                format!(
+                    "{target}.innerHTML = tongxinHTML({});",
+                    expr.trim_end_matches(';')
+                )
+            }
+            _ => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
 /// Builds every bundle and the loader, installing the toolchain pieces
 /// that are missing.
 pub fn build() -> Result<PathBuf, String> {
@@ -163,7 +183,7 @@ pub fn build() -> Result<PathBuf, String> {
         let wasm = read(&out.join(format!("{}_bg.wasm", v.name)))?;
         let wasm_name = hashed(v.name, "wasm", &wasm);
         write(&bundle, &wasm_name, &wasm)?;
-        let js = format!("{glue}{start}");
+        let js = format!("{}{start}", trusted_html(&glue));
         let js_name = hashed(v.name, "js", js.as_bytes());
         write(&bundle, &js_name, js.as_bytes())?;
         let bytes = brotli_len(&bundle.join(&wasm_name))? + brotli_len(&bundle.join(&js_name))?;
@@ -235,4 +255,17 @@ pub fn brotli_len(path: &Path) -> Result<u64, String> {
 /// Gzip (level 9) size of a file.
 pub fn gzip_len(path: &Path) -> Result<u64, String> {
     compressed(path, "gzip", &["-9", "-n"]).map(|b| b.len() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trusted_html;
+
+    #[test]
+    fn inner_html_goes_through_the_policy() {
+        let glue = "a;\n        arg0.innerHTML = getStringFromWasm0(arg1, arg2);\nb;";
+        let out = trusted_html(glue);
+        assert!(out.contains("arg0.innerHTML = tongxinHTML(getStringFromWasm0(arg1, arg2));"));
+        assert_eq!(trusted_html(&out), out, "applied once");
+    }
 }

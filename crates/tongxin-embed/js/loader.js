@@ -24,6 +24,32 @@ function pick(widget, mapped) {
   return f.find((b) => started.has(b.name)) || f[0];
 }
 
+/**
+ * The `tongxin` Trusted Types policy, for pages that require Trusted Types
+ * (`require-trusted-types-for 'script'`): the bundles' only HTML sink is
+ * Leptos's templates of the widgets' own static markup. The policy stays in
+ * this module (only the bundles get it) and refuses anything scripted.
+ * A page whose CSP lists policy names (`trusted-types …`) must allow `tongxin`.
+ */
+const trustedHTML = (() => {
+  const tt = globalThis.trustedTypes;
+  if (!tt?.createPolicy) return null;
+  try {
+    const policy = tt.createPolicy('tongxin', {
+      createHTML: (s) => {
+        if (/<(script|iframe|object|embed)|\son\w+\s*=|javascript:/i.test(s)) {
+          throw new TypeError('Tongxin: refused HTML that could run script');
+        }
+        return s;
+      },
+    });
+    return (s) => policy.createHTML(s);
+  } catch (e) {
+    console.error('Tongxin: the page does not allow the "tongxin" Trusted Types policy', e);
+    return null;
+  }
+})();
+
 /** Imports a bundle once, fetching its wasm alongside its JavaScript. */
 function load(bundle) {
   let m = started.get(bundle.name);
@@ -31,7 +57,7 @@ function load(bundle) {
     const wasm = fetch(here(bundle.wasm), { credentials: 'same-origin' });
     wasm.catch(() => {}); // a failure is reported once, by start() below
     m = import(here(bundle.js)).then(async (mod) => {
-      await mod.start(wasm, cssUrl);
+      await mod.start(wasm, cssUrl, trustedHTML);
       return mod;
     }).catch((e) => {
       started.delete(bundle.name); // a later widget tries again

@@ -1,11 +1,22 @@
 
 // ---- Tongxin bundle start (appended to wasm-bindgen's module by `cargo xtask bundle`) ----
+
+/**
+ * Turns an HTML string into what `innerHTML` accepts on this page. The only
+ * HTML the widgets assign is Leptos's compile-time templates of their own
+ * static markup; `cargo xtask bundle` routes every `innerHTML` assignment
+ * of this module through here. On pages that require Trusted Types the
+ * loader hands over its `tongxin` policy (see `start`).
+ */
+let tongxinHTML = (s) => s;
+
 /**
  * Called once by the loader: instantiates the wasm from `wasm` (a Response
- * or its promise, fetched while this module loaded) and tells the widgets
- * where their stylesheet is.
+ * or its promise, fetched while this module loaded), tells the widgets
+ * where their stylesheet is, and takes the loader's Trusted Types policy.
  */
-export async function start(wasm, cssUrl) {
+export async function start(wasm, cssUrl, html) {
+  if (html) tongxinHTML = html;
   await __wbg_init({ module_or_path: wasm });
   setup(cssUrl);
 }

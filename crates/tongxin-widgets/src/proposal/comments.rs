@@ -74,6 +74,7 @@ pub fn Comments(
     let report = move |cid: Id| {
         spawn_local(async move {
             let Some(b) = env.backend() else { return };
+            env.with_code(&b);
             if let Ok(r) = b.report_comment(id, cid).await {
                 reported.update(|s| {
                     s.insert(cid);

@@ -23,7 +23,8 @@ use crate::errors::error_text;
 use crate::events::WidgetEvent;
 use crate::offline::OfflineNotices;
 use crate::parts::{
-    Notice, NoticeKind, Skeleton, Stepper, Timeline, TimelineEntry, places_within, step_key,
+    HouseholdCodeField, Notice, NoticeKind, Skeleton, Stepper, Timeline, TimelineEntry,
+    places_within, step_key,
 };
 
 /// Scrolls the section with `id` inside `root` into view and focuses it.
@@ -118,6 +119,7 @@ pub fn ProposalDetailView(
         let key = support.start();
         spawn_local(async move {
             let Some(b) = env.backend() else { return };
+            env.with_code(&b);
             let result = if supported {
                 b.unsupport(id, &key).await
             } else {
@@ -174,6 +176,11 @@ pub fn ProposalDetailView(
                 .join("、");
             view! { <p class="tx-hint"><strong>{i.t("responsible")}</strong>" "{people}</p> }
         });
+        // Staff may require household codes for some actions (support,
+        // pledge, comment, report, evaluate): one field serves them all.
+        let el = p.eligibility;
+        let needs_code = [el.support, el.pledge, el.comment, el.report, el.evaluate]
+            .contains(&tongxin_core::eligibility::Eligibility::Code);
         // The step's main action, if this backend can carry it out.
         let action = primary_action(&d).filter(|a| {
             env.supports(match a {
@@ -235,6 +242,7 @@ pub fn ProposalDetailView(
                     <p class="tx-description">{p.plan.clone()}</p>
                     {responsible}
                 </section>
+                {needs_code.then(|| view! { <HouseholdCodeField code=env.code i18n=i.clone() /> })}
                 <section id="tx-step" class="tx-step-section" tabindex="-1">
                     <StepSection detail=d.clone() timeline=timeline backing=backing env=env support=support on_support=Callback::new(move |_| toggle_support()) />
                 </section>

@@ -23,6 +23,9 @@ pub struct Env {
     /// Supports, comments, pledges and ratings kept offline, sent when the
     /// device is back online.
     pub offline: Offline,
+    /// The household code typed for a proposal whose actions need one; in
+    /// memory only, never kept on the device.
+    pub code: RwSignal<String>,
 }
 
 impl Env {
@@ -34,6 +37,7 @@ impl Env {
             emit: StoredValue::new_local(emit),
             i18n: StoredValue::new(i18n),
             offline: Offline::new(backend, "/proposals/".into()),
+            code: RwSignal::new(String::new()),
         }
     }
 
@@ -46,6 +50,13 @@ impl Env {
     /// Whether the backend offers `op` (features it lacks are hidden).
     pub fn supports(&self, op: Op) -> bool {
         self.backend().is_some_and(|b| b.supports(op))
+    }
+
+    /// Hands the typed household code (if any) to the backend before an action.
+    pub fn with_code(&self, b: &Rc<dyn Backend>) {
+        let code = self.code.try_get_untracked().unwrap_or_default();
+        let code = code.trim();
+        b.set_household_code((!code.is_empty()).then(|| code.to_string()));
     }
 
     /// The strings (zh-CN if the view is gone).
@@ -110,6 +121,7 @@ impl Env {
         let key = action.start();
         spawn_local(async move {
             let Some(b) = self.backend() else { return };
+            self.with_code(&b);
             let result = send(b, input, key).await;
             action.finish(&result, &self.i18n(), "action_failed", self.offline);
             if let Some(fe) = result.as_ref().err().and_then(Action::field_errors) {
