@@ -218,11 +218,16 @@ pub fn verify_voter_token_with(
 
 /// Signs a voter token (used by tests and by host sites written in Rust).
 pub fn sign_voter_token(secret: &str, sub: &str, exp: Option<i64>) -> String {
-    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
     let mut claims = serde_json::json!({ "sub": sub });
     if let Some(e) = exp {
         claims["exp"] = e.into();
     }
+    sign_claims(secret, &claims)
+}
+
+/// Signs any claims as a compact HS256 JWT.
+pub fn sign_claims(secret: &str, claims: &serde_json::Value) -> String {
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
     let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("hmac takes any key");
     mac.update(header.as_bytes());
@@ -372,16 +377,7 @@ mod rule_tests {
     use super::*;
 
     fn signed(claims: serde_json::Value) -> String {
-        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
-        let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
-        let mut mac = Hmac::<Sha256>::new_from_slice(b"k").unwrap();
-        mac.update(header.as_bytes());
-        mac.update(b".");
-        mac.update(payload.as_bytes());
-        format!(
-            "{header}.{payload}.{}",
-            URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
-        )
+        sign_claims("k", &claims)
     }
 
     #[test]

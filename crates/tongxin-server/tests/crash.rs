@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{ADMIN, PEPPER, device};
+use common::{ADMIN, PEPPER, device, device_key};
 use reqwest::Client;
 use serde_json::{Value, json};
 
@@ -246,7 +246,7 @@ async fn acknowledged_writes_survive_twenty_kill_9s() {
     // Every acknowledged write is there.
     for (kind, n) in &acked {
         let voter_has = |sql: &str, id: i64| -> bool {
-            let key = format!("device:{}", device_key(&device(*n)));
+            let key = device_key(&device(*n));
             conn.query_row(sql, rusqlite::params![id, key], |_| Ok(()))
                 .is_ok()
         };
@@ -343,16 +343,4 @@ async fn acknowledged_writes_survive_twenty_kill_9s() {
         ),
         "signature counts vs rows"
     );
-}
-
-/// The stored key of a device token (the server's keyed hash, with the pepper).
-fn device_key(token: &str) -> String {
-    use hmac::{Hmac, Mac};
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(PEPPER.as_bytes()).unwrap();
-    mac.update(b"device\0");
-    mac.update(token.as_bytes());
-    mac.finalize().into_bytes()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }

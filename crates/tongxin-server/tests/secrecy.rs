@@ -19,16 +19,6 @@ use sha2::{Digest, Sha256};
 const VOTERS: usize = 200;
 const OPTIONS: u32 = 4;
 
-/// The voter keys the server stores, recomputed with the pepper.
-fn voter_key(token: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(PEPPER.as_bytes()).unwrap();
-    mac.update(b"device\0");
-    mac.update(token.as_bytes());
-    let bytes = mac.finalize().into_bytes();
-    let hex: String = bytes[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!("device:{hex}")
-}
-
 fn sha_hex(parts: &[&[u8]]) -> String {
     let mut h = Sha256::new();
     for p in parts {
@@ -94,31 +84,24 @@ async fn an_operator_with_the_database_cannot_pair_voters_with_choices() {
         .await;
     let path = format!("/api/v1/polls/{id}/ballots");
     let mut truth = BTreeMap::new();
+    let cast = |n: usize| {
+        t.req(Method::POST, &path)
+            .header("x-tongxin-device", device(n))
+            .header("idempotency-key", format!("ballot-{n}"))
+            .json(&json!({"kind": "single", "option": choice(n)}))
+    };
     for n in 0..VOTERS {
-        let body = json!({"kind": "single", "option": choice(n)});
-        let (status, receipt) = send(
-            t.req(Method::POST, &path)
-                .header("x-tongxin-device", device(n))
-                .header("idempotency-key", format!("ballot-{n}"))
-                .json(&body),
-        )
-        .await;
+        let (status, receipt) = send(cast(n)).await;
         assert_eq!(status, 201, "{receipt}");
         assert!(receipt["ballot"].is_null(), "no ballot in the receipt");
         assert_eq!(receipt["ballots"], 0, "no sequence number in the receipt");
         if n % 7 == 0 {
             // The offline outbox retries; the replay must not carry more.
-            let (again, replay) = send(
-                t.req(Method::POST, &path)
-                    .header("x-tongxin-device", device(n))
-                    .header("idempotency-key", format!("ballot-{n}"))
-                    .json(&body),
-            )
-            .await;
+            let (again, replay) = send(cast(n)).await;
             assert_eq!(again, 201);
             assert_eq!(replay, receipt);
         }
-        truth.insert(voter_key(&device(n)), choice(n));
+        truth.insert(device_key(&device(n)), choice(n));
     }
     let results = t.get(&format!("/api/v1/polls/{id}/results")).await;
     assert_eq!(results["ballots"], VOTERS);
@@ -149,7 +132,7 @@ async fn an_operator_with_the_database_cannot_pair_voters_with_choices() {
         .map(|(k, fp, b)| (k.as_str(), (fp.as_str(), b.as_str())))
         .collect();
     for n in 0..VOTERS {
-        let voter = voter_key(&device(n));
+        let voter = device_key(&device(n));
         let client_key = format!("ballot-{n}");
         let scoped = sha_hex(&[
             &(voter.len() as u64).to_be_bytes(),

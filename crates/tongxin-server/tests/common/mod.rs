@@ -174,6 +174,20 @@ impl TestServer {
 }
 
 /// A device token header value, unique per `n`.
+/// The voter key the server stores for a device token (its keyed hash,
+/// recomputed with the test pepper), as an attacker with the pepper would.
+pub fn device_key(token: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(PEPPER.as_bytes()).unwrap();
+    mac.update(b"device\0");
+    mac.update(token.as_bytes());
+    let hex: String = mac.finalize().into_bytes()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("device:{hex}")
+}
+
 pub fn device(n: usize) -> String {
     format!("test-device-{n:08}")
 }
