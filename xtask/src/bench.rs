@@ -155,9 +155,11 @@ pub fn run() -> Result<(), String> {
             r#"{"level":"district","name":"bench"}"#,
             &format!("{base}/api/v1/admin/scopes"),
         ])?;
-        for i in 0..POLLS {
+        // Polls 1–100 ordinary, 101–200 anonymous (secret ballots).
+        for i in 0..2 * POLLS {
+            let anonymous = i >= POLLS;
             let body = format!(
-                r#"{{"scope_id":1,"title":"bench {i}","kind":{{"type":"single"}},"options":["a","b","c"]}}"#
+                r#"{{"scope_id":1,"title":"bench {i}","kind":{{"type":"single"}},"options":["a","b","c"],"anonymous":{anonymous}}}"#
             );
             curl(&[
                 "-H",
@@ -172,6 +174,11 @@ pub fn run() -> Result<(), String> {
         tools::step(&format!("casting ballots: wrk -t2 -c100 -d{SECONDS}"));
         let w = wrk("xtask/bench/ballots.lua", &base)?;
         print!("{w}");
+        tools::step(&format!(
+            "casting secret ballots (anonymous polls): wrk -t2 -c100 -d{SECONDS}"
+        ));
+        let anon = wrk("xtask/bench/anon_ballots.lua", &base)?;
+        print!("{anon}");
         tools::step(&format!("reading results: wrk -t2 -c100 -d{SECONDS}"));
         let r = wrk("xtask/bench/results.lua", &base)?;
         print!("{r}");
@@ -216,6 +223,13 @@ pub fn run() -> Result<(), String> {
             figure(&w, "p50_ms"),
             figure(&w, "p99_ms"),
             figure(&w, "errors")
+        );
+        println!(
+            "secret ballots/s     : {:.0}  (anonymous polls, WAL truncated after each commit; p50 {:.2} ms, p99 {:.2} ms, non-201: {})",
+            figure(&anon, "ok_per_sec"),
+            figure(&anon, "p50_ms"),
+            figure(&anon, "p99_ms"),
+            figure(&anon, "errors")
         );
         let answered = figure(&w, "ok_total") as u64;
         println!(

@@ -5,6 +5,9 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+/// Most keys remembered at once.
+pub const MAX_KEYS: usize = 200_000;
+
 /// Counts writes per key per minute.
 #[derive(Debug, Default)]
 pub struct RateLimiter {
@@ -21,8 +24,14 @@ impl RateLimiter {
         }
         let window = now_ms.div_euclid(60_000);
         let mut map = self.windows.lock().expect("rate limiter");
-        if map.len() > 200_000 {
+        if map.len() >= MAX_KEYS {
             map.retain(|_, (w, _)| *w == window);
+            // Still full within one minute (a flood of fresh keys): start
+            // over rather than grow without bound. Limits are a brake on
+            // `open` items, not their only defence.
+            if map.len() >= MAX_KEYS {
+                map.clear();
+            }
         }
         let entry = map.entry(key.to_string()).or_insert((window, 0));
         if entry.0 != window {
@@ -50,5 +59,14 @@ mod tests {
         assert!(r.check("b", 2, 30_000).is_ok());
         assert!(r.check("a", 2, 60_000).is_ok());
         assert!(r.check("a", 0, 60_000).is_ok());
+    }
+
+    #[test]
+    fn the_table_stays_bounded() {
+        let r = RateLimiter::default();
+        for i in 0..MAX_KEYS + 10 {
+            assert!(r.check(&format!("k{i}"), 5, 0).is_ok());
+        }
+        assert!(r.windows.lock().unwrap().len() <= MAX_KEYS);
     }
 }

@@ -12,7 +12,8 @@
 //! * a job that panics is rolled back to its savepoint and fails alone (its
 //!   caller gets an error); the writer goes on;
 //! * after a commit that holds a secret write (an anonymous ballot) the WAL
-//!   is checkpointed and truncated, so the file keeps no history of it;
+//!   is checkpointed and truncated, so the file keeps no history of it (if
+//!   readers hold the checkpoint back, it is retried every second);
 //! * expired idempotency records are purged between batches.
 //!
 //! [`WriterHealth`] tells `/healthz` whether the last commit worked and
@@ -91,7 +92,25 @@ pub(crate) fn run(
     let purge_every = Duration::from_millis(options.idempotency_ttl_ms.clamp(1, 60_000) as u64);
     let mut last_purge = Instant::now();
     let mut wal_dirty = false;
-    while let Ok(first) = rx.recv() {
+    loop {
+        // While the WAL still holds a secret commit (readers kept the last
+        // checkpoint from finishing), wake up every second to try again
+        // even if no write comes.
+        let first = if wal_dirty {
+            match rx.recv_timeout(Duration::from_secs(1)) {
+                Ok(job) => job,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    wal_dirty = !truncate_wal(&conn);
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        } else {
+            match rx.recv() {
+                Ok(job) => job,
+                Err(_) => break,
+            }
+        };
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
