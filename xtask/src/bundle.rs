@@ -137,6 +137,31 @@ fn wasm_pack(v: &Variant, out: &Path) -> Result<(), String> {
     }
 }
 
+/// Drops whole-line comments (`// …`, `/* … */` blocks that start a line)
+/// and blank lines: the loader's source is written to be read, but every
+/// page downloads it. Code lines are left exactly as they are.
+fn strip_comments(js: &str) -> String {
+    let mut out = String::with_capacity(js.len());
+    let mut in_block = false;
+    for line in js.lines() {
+        let t = line.trim_start();
+        if in_block {
+            in_block = !t.contains("*/");
+            continue;
+        }
+        if t.starts_with("/*") {
+            in_block = !t.contains("*/");
+            continue;
+        }
+        if t.is_empty() || t.starts_with("//") {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
 /// Routes every `X.innerHTML = EXPR;` of wasm-bindgen's glue through
 /// `tongxinHTML(…)` (defined in `js/start.js`), so the bundle works on
 /// pages that require Trusted Types. The only callers are Leptos's static
@@ -203,7 +228,7 @@ pub fn build() -> Result<PathBuf, String> {
     if !loader.contains("__TONGXIN_MANIFEST__") {
         return Err("js/loader.js lost its __TONGXIN_MANIFEST__ placeholder".into());
     }
-    let loader = loader.replace("__TONGXIN_MANIFEST__", &manifest.to_string());
+    let loader = strip_comments(&loader).replace("__TONGXIN_MANIFEST__", &manifest.to_string());
     write(&bundle, "tongxin.js", loader.as_bytes())?;
     write(
         &bundle,
@@ -260,6 +285,15 @@ pub fn gzip_len(path: &Path) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::trusted_html;
+
+    #[test]
+    fn comments_go_code_stays() {
+        let js = "// head\nconst a = 1; // kept: not a whole line\n/**\n * doc\n */\n\nconst re = /a\\/b/;\n  /* one */\nexport { a };\n";
+        assert_eq!(
+            super::strip_comments(js),
+            "const a = 1; // kept: not a whole line\nconst re = /a\\/b/;\nexport { a };\n"
+        );
+    }
 
     #[test]
     fn inner_html_goes_through_the_policy() {
