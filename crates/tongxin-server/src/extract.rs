@@ -11,7 +11,6 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
-use crate::hygiene::ClientIp;
 use crate::storage::{IdemKey, Reply, WriteMeta};
 
 /// A JSON object body; rejections become problem+json. A body that is JSON
@@ -61,7 +60,8 @@ pub struct ApiQuery<T>(pub T);
 pub struct Ctx {
     /// Request headers.
     pub headers: HeaderMap,
-    /// Client address (behind trusted proxies, the forwarded one).
+    /// The socket peer's address (a proxy's, behind one; see
+    /// [`crate::api::AppState::client_ip`]).
     pub ip: Option<IpAddr>,
     /// Method.
     pub method: Method,
@@ -85,12 +85,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(Ctx {
             headers: parts.headers.clone(),
-            ip: parts.extensions.get::<ClientIp>().map(|c| c.0).or_else(|| {
-                parts
-                    .extensions
-                    .get::<ConnectInfo<SocketAddr>>()
-                    .map(|c| c.0.ip())
-            }),
+            ip: parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip()),
             method: parts.method.clone(),
             path: parts.uri.path().to_string(),
             now: now_ms(),

@@ -1,23 +1,19 @@
 //! What every answer of the server gets, whatever route made it: security
-//! headers, a request deadline, a cap on requests in flight (503 with
-//! `Retry-After` beyond it) and the client's address behind trusted proxies.
+//! headers, a request deadline and a cap on requests in flight (503 with
+//! `Retry-After` beyond it); and UTF-8 for static text files.
 
-use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::error_handling::HandleErrorLayer;
-use axum::extract::{ConnectInfo, Request};
+use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower::ServiceBuilder;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::client_ip::TrustedProxies;
 use crate::config::Config;
 use crate::error::ApiError;
 
@@ -25,30 +21,20 @@ use crate::error::ApiError;
 /// other origins, wasm allowed, Trusted Types required.
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'; form-action 'self'; require-trusted-types-for 'script'";
 
-/// The client's address as the rate limits see it (see [`crate::client_ip`]).
-#[derive(Debug, Clone, Copy)]
-pub struct ClientIp(pub IpAddr);
+/// The charset fix as a function pointer (a nameable service type).
+pub type Charset<B> = fn(axum::http::Response<B>) -> axum::http::Response<B>;
 
-async fn client_ip(proxies: Arc<TrustedProxies>, mut req: Request, next: Next) -> Response {
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
-    if let Some(peer) = peer {
-        let forwarded = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok());
-        let ip = proxies.client(peer, forwarded);
-        req.extensions_mut().insert(ClientIp(ip));
-    }
-    next.run(req).await
+/// Static files (the demo site, the recipes): text without a charset is
+/// declared UTF-8, so a browser never guesses an encoding for a page with
+/// residents' names in it. API answers set their own content type.
+pub fn utf8_files<S, B>(files: S) -> tower::util::MapResponse<S, Charset<B>>
+where
+    S: tower::Service<Request, Response = axum::http::Response<B>>,
+{
+    tower::ServiceExt::map_response(files, with_charset::<B> as Charset<B>)
 }
 
-/// Text without a charset (static files) is declared UTF-8, so a browser
-/// never guesses an encoding for a page with residents' names in it.
-async fn utf8(req: Request, next: Next) -> Response {
-    let mut res = next.run(req).await;
+fn with_charset<B>(mut res: axum::http::Response<B>) -> axum::http::Response<B> {
     let bare = res
         .headers()
         .get(header::CONTENT_TYPE)
@@ -93,13 +79,8 @@ fn set(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderVa
 /// Wraps the whole site in the hygiene layers. `/examples/` (recipes of
 /// host pages, with their own inline scripts) gets no CSP of ours.
 pub fn wrap(site: Router, examples: Router, config: &Config) -> Router {
-    let proxies = Arc::new(TrustedProxies::parse(&config.trusted_proxies).unwrap_or_default());
     let site = site.layer(set(header::CONTENT_SECURITY_POLICY, CSP));
     site.merge(examples)
-        .layer(axum::middleware::from_fn(move |req, next| {
-            client_ip(proxies.clone(), req, next)
-        }))
-        .layer(axum::middleware::from_fn(utf8))
         .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(set(header::REFERRER_POLICY, "no-referrer"))
         .layer(set(header::X_FRAME_OPTIONS, "SAMEORIGIN"))

@@ -81,6 +81,9 @@ pub fn app(store: Arc<dyn Store>, config: Config) -> Router {
         store,
         config: config.clone(),
         limiter: Arc::new(RateLimiter::default()),
+        proxies: Arc::new(
+            client_ip::TrustedProxies::parse(&config.trusted_proxies).unwrap_or_default(),
+        ),
     };
     let compress = || {
         CompressionLayer::new().compress_when(
@@ -91,7 +94,9 @@ pub fn app(store: Arc<dyn Store>, config: Config) -> Router {
         )
     };
     let site = api::router(state)
-        .fallback_service(ServeDir::new(&config.www_dir).append_index_html_on_directories(true))
+        .fallback_service(hygiene::utf8_files(
+            ServeDir::new(&config.www_dir).append_index_html_on_directories(true),
+        ))
         .layer(compress())
         .layer(cors(&config))
         // Added after the layers: precompressed, and open to every origin.
@@ -99,7 +104,9 @@ pub fn app(store: Arc<dyn Store>, config: Config) -> Router {
     let examples = Router::new()
         .nest_service(
             "/examples",
-            ServeDir::new(&config.examples_dir).append_index_html_on_directories(true),
+            hygiene::utf8_files(
+                ServeDir::new(&config.examples_dir).append_index_html_on_directories(true),
+            ),
         )
         .layer(compress());
     hygiene::wrap(site, examples, &config)

@@ -44,14 +44,28 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Write limits.
     pub limiter: Arc<RateLimiter>,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub proxies: Arc<crate::client_ip::TrustedProxies>,
 }
 
 impl AppState {
+    /// The client's address as the rate limits see it: the socket peer, or
+    /// behind a trusted proxy the forwarded address (see [`crate::client_ip`]).
+    /// Worked out only for writes, where the limits apply.
+    pub fn client_ip(&self, ctx: &Ctx) -> Option<std::net::IpAddr> {
+        let peer = ctx.ip?;
+        let forwarded = ctx
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        Some(self.proxies.client(peer, forwarded))
+    }
+
     /// The voter for a write on an item with `policy`, after rate limits.
     pub fn voter(&self, ctx: &Ctx, policy: Eligibility) -> Result<Voter, ApiError> {
         let c = &self.config;
         identity::check_headers(&ctx.headers)?;
-        if let Some(ip) = ctx.ip {
+        if let Some(ip) = self.client_ip(ctx) {
             self.limiter
                 .check(&crate::client_ip::bucket(ip), c.ip_writes_per_min, ctx.now)
                 .map_err(ApiError::rate_limited)?;
