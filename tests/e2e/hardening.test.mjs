@@ -158,3 +158,29 @@ test('a shared phone: the household code is not kept after a successful vote', a
   assert.equal(r.ballots, 2, 'two households, two ballots');
   await context.close();
 });
+
+test('a proposal whose support needs a household code asks for one (zh light, en dark), and it counts once', async () => {
+  for (const [lang, dark] of [['zh', false], ['en', true]]) {
+    const errors = [];
+    const { context, page } = await phone(browser, errors);
+    const p = await (await fetch(`${server.base}/api/v1/proposals`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tongxin-device': `proposer-device-${lang}-0000` },
+      body: JSON.stringify({ scope_id: 3, title: '加装座椅', problem: '老人没有地方坐', plan: '十张座椅', estimated_cost_fen: 500000, proposer_name: '孙雨萌' }),
+    })).json();
+    await admin(server.base, 'PATCH', `/proposals/${p.id}`, { eligibility: { support: 'code' } });
+    const { codes } = await admin(server.base, 'POST', '/codes', { target: 'proposal', target_id: p.id, count: 1 });
+    await embedPage(page, server.base, `<div data-tongxin="proposal" data-id="${p.id}"${lang === 'en' ? ' data-lang="en"' : ''}${dark ? ' data-theme="dark"' : ''}></div>`);
+    const w = page.locator('[data-tongxin="proposal"]');
+    const code = w.getByLabel(lang === 'en' ? 'Household code' : '入户码');
+    await code.fill(codes[0]);
+    await w.locator('.tx-sticky-bar button').click();
+    await w.locator('.tx-sticky-bar').getByText(lang === 'en' ? '1 of 20 supports' : /1/).waitFor();
+    const d = await (await fetch(`${server.base}/api/v1/proposals/${p.id}`)).json();
+    assert.equal(d.proposal.supports, 1);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll at 360 px');
+    await shot(page, `proposal-code-${lang}`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
