@@ -41,7 +41,8 @@ fn curl(args: &[&str]) -> Result<String, String> {
     }
 }
 
-fn wrk(script: &str, url: &str) -> Result<String, String> {
+/// Runs `script` with wrk against `url`; `args` go to the script's `init`.
+fn wrk(script: &str, url: &str, args: &[&str]) -> Result<String, String> {
     let out = Command::new("wrk")
         .args([
             "-t2",
@@ -52,7 +53,9 @@ fn wrk(script: &str, url: &str) -> Result<String, String> {
             "-s",
             script,
             url,
+            "--",
         ])
+        .args(args)
         .output()
         .map_err(|e| format!("wrk: {e}"))?;
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -172,15 +175,15 @@ pub fn run() -> Result<(), String> {
             ])?;
         }
         tools::step(&format!("casting ballots: wrk -t2 -c100 -d{SECONDS}"));
-        let w = wrk("xtask/bench/ballots.lua", &base)?;
+        let w = wrk("xtask/bench/ballots.lua", &base, &[])?;
         print!("{w}");
         tools::step(&format!(
             "casting secret ballots (anonymous polls): wrk -t2 -c100 -d{SECONDS}"
         ));
-        let anon = wrk("xtask/bench/anon_ballots.lua", &base)?;
+        let anon = wrk("xtask/bench/ballots.lua", &base, &["101", "anon"])?;
         print!("{anon}");
         tools::step(&format!("reading results: wrk -t2 -c100 -d{SECONDS}"));
-        let r = wrk("xtask/bench/results.lua", &base)?;
+        let r = wrk("xtask/bench/results.lua", &base, &[])?;
         print!("{r}");
         curl(&[
             "-H",
@@ -194,10 +197,10 @@ pub fn run() -> Result<(), String> {
         tools::step(&format!(
             "signing one convention: wrk -t2 -c100 -d{SECONDS}"
         ));
-        let sg = wrk("xtask/bench/signs.lua", &base)?;
+        let sg = wrk("xtask/bench/signs.lua", &base, &[])?;
         print!("{sg}");
         tools::step(&format!("polling its count: wrk -t2 -c100 -d{SECONDS}"));
-        let ct = wrk("xtask/bench/counts.lua", &base)?;
+        let ct = wrk("xtask/bench/counts.lua", &base, &[])?;
         print!("{ct}");
         let rss = peak_rss_mb(server.id());
         let counted: u64 = (1..=POLLS)

@@ -104,7 +104,7 @@ async fn loader(State(dir): State<PathBuf>, req_headers: HeaderMap) -> Response 
         return (StatusCode::NOT_FOUND, "the widget bundle is not built").into_response();
     };
     let digest = Sha256::digest(&raw);
-    let tag: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let tag = crate::identity::hex(&digest[..8]);
     let mut chosen = None;
     for coding in accepted(&req_headers) {
         let ext = if coding == "br" { "br" } else { "gz" };

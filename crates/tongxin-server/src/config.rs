@@ -246,7 +246,7 @@ fn split_list(v: &str) -> Vec<String> {
 fn random_token() -> Result<String, String> {
     let mut bytes = [0u8; 24];
     getrandom::fill(&mut bytes).map_err(|e| format!("no randomness: {e}"))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::identity::hex(&bytes))
 }
 
 /// The demo's pepper: read from `<db>.pepper`, created on first start.

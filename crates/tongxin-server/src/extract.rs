@@ -102,7 +102,7 @@ fn hex_sha256(parts: &[&[u8]]) -> String {
         h.update((p.len() as u64).to_be_bytes());
         h.update(p);
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    crate::identity::hex(&h.finalize())
 }
 
 impl Ctx {

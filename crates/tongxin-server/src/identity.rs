@@ -32,7 +32,8 @@ pub const VOTER_HEADER: &str = "x-tongxin-voter";
 /// Alphabet of household codes: no 0/O, 1/I/L, U.
 const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -101,10 +102,19 @@ pub fn check_headers(h: &HeaderMap) -> Result<(), ApiError> {
             }
         }
     }
-    if h.contains_key(DEVICE_HEADER) && header(h, DEVICE_HEADER).is_none() {
-        return Err(device_token_error());
+    match h.get(DEVICE_HEADER) {
+        Some(_) if !header(h, DEVICE_HEADER).is_some_and(is_device_token) => {
+            Err(device_token_error())
+        }
+        _ => Ok(()),
     }
-    device_voter("", h).map(|_| ())
+}
+
+/// 16–128 characters of `A–Z a–z 0–9 _ -`.
+fn is_device_token(t: &str) -> bool {
+    (16..=128).contains(&t.len())
+        && t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 fn device_token_error() -> ApiError {
@@ -120,10 +130,7 @@ pub fn device_voter(pepper: &str, h: &HeaderMap) -> Result<Option<Voter>, ApiErr
     let Some(t) = header(h, DEVICE_HEADER) else {
         return Ok(None);
     };
-    let ok = (16..=128).contains(&t.len())
-        && t.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if !ok {
+    if !is_device_token(t) {
         return Err(device_token_error());
     }
     Ok(Some(Voter {

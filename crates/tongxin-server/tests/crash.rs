@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{ADMIN, PEPPER, device, device_key};
+use common::{ADMIN, PEPPER, admin_post, device, device_key, scope_tree};
 use reqwest::Client;
 use serde_json::{Value, json};
 
@@ -54,15 +54,9 @@ async fn wait_up(http: &Client, base: &str) {
 }
 
 async fn admin(http: &Client, base: &str, path: &str, body: Value) -> i64 {
-    let r = http
-        .post(format!("{base}{path}"))
-        .bearer_auth(ADMIN)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success(), "{path}: {}", r.status());
-    r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+    admin_post(http, base, path, body).await["id"]
+        .as_i64()
+        .unwrap()
 }
 
 /// A tiny xorshift: the kill moments differ per run, the test does not
@@ -129,25 +123,8 @@ async fn acknowledged_writes_survive_twenty_kill_9s() {
     let mut server = start(&db, port);
     wait_up(&http, &base).await;
 
-    let mut parent: Option<i64> = None;
-    let mut scope = 0;
-    for (level, name) in [
-        ("district", "西山区"),
-        ("street", "碧鸡街道"),
-        ("community", "碧鸡社区"),
-        ("group", "第一居民小组"),
-        ("building", "1栋"),
-    ] {
-        scope = admin(
-            &http,
-            &base,
-            "/api/v1/admin/scopes",
-            json!({"parent_id": parent, "level": level, "name": name}),
-        )
-        .await;
-        parent = Some(scope);
-    }
-    let community = scope - 2;
+    let s = scope_tree(&http, &base).await;
+    let (community, building) = (s[2], s[4]);
     let poll = |anonymous: bool| json!({"scope_id": community, "title": "广场开放时间", "kind": {"type": "single"}, "options": ["早", "中", "晚"], "anonymous": anonymous});
     let ids = Arc::new(Ids {
         poll: admin(&http, &base, "/api/v1/admin/polls", poll(false)).await,
@@ -164,7 +141,7 @@ async fn acknowledged_writes_survive_twenty_kill_9s() {
             assert_eq!(r.status(), 201);
             r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
         },
-        building: scope,
+        building,
     });
 
     let acked: Arc<Mutex<BTreeSet<(String, usize)>>> = Default::default();

@@ -85,47 +85,13 @@ impl TestServer {
     }
 
     pub async fn admin_post(&self, path: &str, body: Value) -> Value {
-        let r = self
-            .admin(Method::POST, path)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = r.status();
-        let v: Value = r.json().await.unwrap();
-        assert!(status.is_success(), "POST {path}: {status} {v}");
-        v
+        admin_post(&self.http, &self.url, path, body).await
     }
 
     /// A district → street → community → group → two buildings; returns
     /// `[district, street, community, group, building_a, building_b]`.
     pub async fn scopes(&self) -> Vec<i64> {
-        let mut ids = Vec::new();
-        let mut parent: Option<i64> = None;
-        for (level, name) in [
-            ("district", "西山区"),
-            ("street", "碧鸡街道"),
-            ("community", "碧鸡社区"),
-            ("group", "第一居民小组"),
-            ("building", "1栋"),
-        ] {
-            let s = self
-                .admin_post(
-                    "/api/v1/admin/scopes",
-                    json!({"parent_id": parent, "level": level, "name": name}),
-                )
-                .await;
-            parent = s["id"].as_i64();
-            ids.push(parent.unwrap());
-        }
-        let b = self
-            .admin_post(
-                "/api/v1/admin/scopes",
-                json!({"parent_id": ids[3], "level": "building", "name": "2栋"}),
-            )
-            .await;
-        ids.push(b["id"].as_i64().unwrap());
-        ids
+        scope_tree(&self.http, &self.url).await
     }
 
     pub async fn poll(&self, scope: i64, kind: Value, options: &[&str], extra: Value) -> i64 {
@@ -186,6 +152,53 @@ pub fn device_key(token: &str) -> String {
         .map(|b| format!("{b:02x}"))
         .collect();
     format!("device:{hex}")
+}
+
+/// A staff POST to any server at `base`; fails the test unless it succeeds.
+pub async fn admin_post(http: &Client, base: &str, path: &str, body: Value) -> Value {
+    let r = http
+        .post(format!("{base}{path}"))
+        .bearer_auth(ADMIN)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let v: Value = r.json().await.unwrap();
+    assert!(status.is_success(), "POST {path}: {status} {v}");
+    v
+}
+
+/// The test scope tree on any server at `base` (see [`TestServer::scopes`]).
+pub async fn scope_tree(http: &Client, base: &str) -> Vec<i64> {
+    let mut ids = Vec::new();
+    let mut parent: Option<i64> = None;
+    for (level, name) in [
+        ("district", "西山区"),
+        ("street", "碧鸡街道"),
+        ("community", "碧鸡社区"),
+        ("group", "第一居民小组"),
+        ("building", "1栋"),
+    ] {
+        let s = admin_post(
+            http,
+            base,
+            "/api/v1/admin/scopes",
+            json!({"parent_id": parent, "level": level, "name": name}),
+        )
+        .await;
+        parent = s["id"].as_i64();
+        ids.push(parent.unwrap());
+    }
+    let b = admin_post(
+        http,
+        base,
+        "/api/v1/admin/scopes",
+        json!({"parent_id": ids[3], "level": "building", "name": "2栋"}),
+    )
+    .await;
+    ids.push(b["id"].as_i64().unwrap());
+    ids
 }
 
 pub fn device(n: usize) -> String {
