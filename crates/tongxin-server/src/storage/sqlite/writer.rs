@@ -12,8 +12,9 @@
 //! * a job that panics is rolled back to its savepoint and fails alone (its
 //!   caller gets an error); the writer goes on;
 //! * after a commit that holds a secret write (an anonymous ballot) the WAL
-//!   is checkpointed and truncated, so the file keeps no history of it (if
-//!   readers hold the checkpoint back, it is retried every second);
+//!   is checkpointed and truncated *before* the callers are answered, so the
+//!   file keeps no history of it once a voter sees "stored" (if readers hold
+//!   the checkpoint back, it is retried every second);
 //! * expired idempotency records are purged between batches.
 //!
 //! [`WriterHealth`] tells `/healthz` whether the last commit worked and
@@ -118,13 +119,16 @@ pub(crate) fn run(
                 Err(_) => break,
             }
         }
-        let (result, secret) = run_batch(&conn, batch);
+        // A secret commit is truncated out of the WAL before anyone hears it
+        // is stored: a copy taken after the answer never holds it. Busy
+        // readers may keep part of the WAL; then it is tried again.
+        let result = run_batch(&conn, batch, |secret| {
+            wal_dirty |= secret;
+            if wal_dirty {
+                wal_dirty = !truncate_wal(&conn);
+            }
+        });
         health.record(&result);
-        wal_dirty |= secret;
-        if wal_dirty {
-            // Busy readers may keep part of the WAL; try again next batch.
-            wal_dirty = !truncate_wal(&conn);
-        }
         if last_purge.elapsed() >= purge_every {
             last_purge = Instant::now();
             purge_idempotency(&conn, options.idempotency_ttl_ms);
@@ -133,15 +137,16 @@ pub(crate) fn run(
     truncate_wal(&conn);
 }
 
-/// One transaction for the batch; returns the commit's outcome and whether
-/// any committed job was secret.
-fn run_batch(conn: &Connection, batch: Vec<Job>) -> (Result<(), String>, bool) {
+/// One transaction for the batch; returns the commit's outcome. Between the
+/// commit and the answers, `settled` is told whether any committed job was
+/// secret.
+fn run_batch(conn: &Connection, batch: Vec<Job>, settled: impl FnOnce(bool)) -> Result<(), String> {
     if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
         let msg = format!("could not begin a transaction: {e}");
         for job in batch {
             job(Err(msg.clone()));
         }
-        return (Err(msg), false);
+        return Err(msg);
     }
     let mut done: Vec<Done> = Vec::with_capacity(batch.len());
     let mut broken: Option<String> = None;
@@ -189,11 +194,11 @@ fn run_batch(conn: &Connection, batch: Vec<Job>) -> (Result<(), String>, bool) {
             }
         },
     };
-    let secret = committed.is_ok() && done.iter().any(|d| d.ok && d.secret);
+    settled(committed.is_ok() && done.iter().any(|d| d.ok && d.secret));
     for d in done {
         (d.deliver)(committed.clone());
     }
-    (committed, secret)
+    committed
 }
 
 /// Copies the WAL into the database and truncates it to zero bytes.
@@ -269,7 +274,7 @@ mod tests {
         let c = db();
         c.execute_batch("BEGIN").unwrap(); // BEGIN IMMEDIATE now fails
         let seen = Seen::default();
-        let (result, _) = run_batch(&c, vec![insert(1, &seen), insert(2, &seen)]);
+        let result = run_batch(&c, vec![insert(1, &seen), insert(2, &seen)], |_| {});
         assert!(result.is_err());
         c.execute_batch("ROLLBACK").unwrap();
         assert_eq!(values(&c), Vec::<i64>::new(), "nothing ran in autocommit");
@@ -286,7 +291,7 @@ mod tests {
                 .unwrap();
             panic!("a bug in one use case");
         });
-        let (result, _) = run_batch(&c, vec![insert(1, &seen), boom, insert(2, &seen)]);
+        let result = run_batch(&c, vec![insert(1, &seen), boom, insert(2, &seen)], |_| {});
         assert!(result.is_ok());
         assert_eq!(
             values(&c),
@@ -300,12 +305,40 @@ mod tests {
     fn a_refused_job_is_rolled_back_to_its_savepoint() {
         let c = db();
         let seen = Seen::default();
-        let (result, _) = run_batch(
+        let result = run_batch(
             &c,
             vec![insert(1, &seen), insert(1, &seen), insert(3, &seen)],
+            |_| {},
         );
         assert!(result.is_ok());
         assert_eq!(values(&c), vec![1, 3]);
+    }
+
+    #[test]
+    fn a_secret_commit_is_settled_before_its_caller_hears() {
+        let c = db();
+        let seen = Seen::default();
+        let mut secret = insert(7, &seen);
+        secret = Box::new(move |conn| secret(conn).map(|d| Done { secret: true, ..d }));
+        let order = seen.clone();
+        let result = run_batch(&c, vec![insert(1, &seen), secret], |s| {
+            order.lock().unwrap().push(format!("settled secret={s}"));
+        });
+        assert!(result.is_ok());
+        assert_eq!(
+            *seen.lock().unwrap(),
+            vec!["settled secret=true", "1: committed", "7: committed"]
+        );
+        let plain = Seen::default();
+        let told = plain.clone();
+        run_batch(&c, vec![insert(2, &plain)], |s| {
+            told.lock().unwrap().push(format!("settled secret={s}"));
+        })
+        .unwrap();
+        assert_eq!(
+            *plain.lock().unwrap(),
+            vec!["settled secret=false", "2: committed"]
+        );
     }
 
     #[test]
