@@ -4,48 +4,39 @@
 
 use std::collections::HashMap;
 
-use serde::Deserialize;
 use tongxin_core::Id;
 
-/// What the host asked for.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// What the host asked for. Read by hand from the `mount()` object (see
+/// [`MountConfig::from_value`]) rather than with a serde derive: the
+/// derive's visitor cost every bundle ~1 KB brotli.
+#[derive(Debug, Clone, PartialEq)]
 pub struct MountConfig {
     /// Which widget: `poll`, `convention`, `proposals` (the board) or `proposal`.
     pub widget: String,
     /// The item's id (number or numeric string); for the `proposals` board
     /// the optional scope id instead.
-    #[serde(default)]
     pub id: serde_json::Value,
     /// The board's scope (`proposals` only; `data-scope`).
-    #[serde(default)]
     pub scope: Option<serde_json::Value>,
     /// API base, e.g. `https://example.org/api`; default: this page's origin + `/api`.
-    #[serde(default)]
     pub api: Option<String>,
     /// `zh-CN` or `en`; default: the browser's language.
-    #[serde(default)]
     pub lang: Option<String>,
-    /// `light` or `dark`; default: the system setting.
-    #[serde(default)]
+    /// `light`, `dark` or `high-contrast`; default: the system setting.
+    /// (`size: "large"` is applied by the loader as `data-size`.)
     pub theme: Option<String>,
     /// Replacement strings by catalogue key.
-    #[serde(default)]
     pub strings: Option<HashMap<String, String>>,
     /// A voter token signed by the host site, for `token` items.
-    #[serde(default)]
     pub voter_token: Option<String>,
     /// Another backend's mapping: a URL of the JSON document, `#id` of an
     /// inline `<script type="application/json">`, or the mapping object.
     /// Default: the reference server at `api`.
-    #[serde(default)]
     pub backend: Option<serde_json::Value>,
     /// Values for the mapping's variables (e.g. `{"apiToken": "…"}`).
-    #[serde(default)]
     pub vars: Option<serde_json::Map<String, serde_json::Value>>,
     /// Name of a `window` object of async functions to use as the backend
     /// (`data-adapter`); `mount()` also takes the object itself.
-    #[serde(default)]
     pub adapter: Option<String>,
 }
 
@@ -66,36 +57,97 @@ pub const WIDGETS: &[&str] = &[
 pub const ALL_WIDGETS: &[&str] = &["poll", "convention", "proposals", "proposal"];
 
 impl MountConfig {
-    /// Reads the `data-*` attributes of an auto-mounted element.
-    pub fn from_dataset(get: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
-        let strings = match get("strings") {
-            Some(s) => Some(
-                serde_json::from_str(&s)
-                    .map_err(|e| format!("data-strings is not a JSON object of strings: {e}"))?,
-            ),
-            None => None,
+    /// Reads the `mount()` config object (as JSON): `widget` is required,
+    /// every other key optional (`voterToken`, `strings`, `vars` in the
+    /// object's camelCase).
+    pub fn from_value(v: serde_json::Value) -> Result<Self, String> {
+        let serde_json::Value::Object(mut o) = v else {
+            return Err("config must be an object with widget and id".into());
         };
-        let vars = match get("backendVars") {
-            Some(s) => Some(
-                serde_json::from_str(&s)
-                    .map_err(|e| format!("data-backend-vars is not a JSON object: {e}"))?,
-            ),
+        let mut take = |k: &str| o.remove(k).filter(|v| !v.is_null());
+        let text = |v: Option<serde_json::Value>, k: &str| match v {
+            None => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(format!("config.{k} must be a string, got {other}")),
+        };
+        let strings = match take("strings") {
             None => None,
+            Some(serde_json::Value::Object(m)) => Some(
+                m.into_iter()
+                    .map(|(k, v)| match v {
+                        serde_json::Value::String(s) => Ok((k, s)),
+                        _ => Err(format!("config.strings.{k} must be a string")),
+                    })
+                    .collect::<Result<_, String>>()?,
+            ),
+            Some(_) => return Err("config.strings must be an object of strings".into()),
+        };
+        let vars = match take("vars") {
+            None => None,
+            Some(serde_json::Value::Object(m)) => Some(m),
+            Some(_) => return Err("config.vars must be an object".into()),
         };
         Ok(MountConfig {
-            widget: get("tongxin").unwrap_or_default(),
-            id: get("id")
-                .map(serde_json::Value::String)
-                .unwrap_or(serde_json::Value::Null),
-            scope: get("scope").map(serde_json::Value::String),
-            api: get("api"),
-            lang: get("lang"),
-            theme: get("theme"),
+            widget: text(take("widget"), "widget")?.ok_or("config.widget is missing")?,
+            id: take("id").unwrap_or_default(),
+            scope: take("scope"),
+            api: text(take("api"), "api")?,
+            lang: text(take("lang"), "lang")?,
+            theme: text(take("theme"), "theme")?,
             strings,
-            voter_token: get("voterToken"),
-            backend: get("backend").map(serde_json::Value::String),
+            voter_token: text(take("voterToken"), "voterToken")?,
+            backend: take("backend"),
             vars,
-            adapter: get("adapter"),
+            adapter: text(take("adapter"), "adapter")?,
+        })
+    }
+
+    /// Reads the `data-*` attributes of an auto-mounted element (through
+    /// [`MountConfig::from_value`]: one reader for both ways in).
+    pub fn from_dataset(get: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        use serde_json::Value;
+        let mut o = serde_json::Map::new();
+        for (attr, key) in [
+            ("tongxin", "widget"),
+            ("id", "id"),
+            ("scope", "scope"),
+            ("api", "api"),
+            ("lang", "lang"),
+            ("theme", "theme"),
+            ("voterToken", "voterToken"),
+            ("backend", "backend"),
+            ("adapter", "adapter"),
+        ] {
+            if let Some(v) = get(attr) {
+                o.insert(key.into(), Value::String(v));
+            }
+        }
+        for (attr, key, what) in [
+            (
+                "strings",
+                "strings",
+                "data-strings is not a JSON object of strings",
+            ),
+            (
+                "backendVars",
+                "vars",
+                "data-backend-vars is not a JSON object",
+            ),
+        ] {
+            if let Some(text) = get(attr) {
+                let v: Value = serde_json::from_str(&text).map_err(|e| format!("{what}: {e}"))?;
+                o.insert(key.into(), v);
+            }
+        }
+        o.entry("widget").or_insert(Value::String(String::new()));
+        Self::from_value(Value::Object(o)).map_err(|e| {
+            if e.starts_with("config.strings") {
+                "data-strings is not a JSON object of strings".into()
+            } else if e.starts_with("config.vars") {
+                "data-backend-vars is not a JSON object".into()
+            } else {
+                e
+            }
         })
     }
 
@@ -145,6 +197,33 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         MountConfig::from_dataset(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn mount_objects_are_read_by_hand() {
+        let c = MountConfig::from_value(serde_json::json!({
+            "widget": "poll", "id": 7, "voterToken": "t", "theme": "dark",
+            "strings": {"vote": "投"}, "vars": {"apiToken": "x"}, "backend": {"version": 1},
+            "lang": null
+        }))
+        .unwrap();
+        assert_eq!(c.validate(), Ok(7));
+        assert_eq!(c.voter_token.as_deref(), Some("t"));
+        assert_eq!(c.strings.unwrap()["vote"], "投");
+        assert_eq!(c.vars.unwrap()["apiToken"], "x");
+        assert_eq!(c.backend, Some(serde_json::json!({"version": 1})));
+        assert_eq!(c.lang, None);
+        for bad in [
+            serde_json::json!([1]),
+            serde_json::json!({"id": 1}),
+            serde_json::json!({"widget": 3}),
+            serde_json::json!({"widget": "poll", "strings": [1]}),
+            serde_json::json!({"widget": "poll", "strings": {"a": 1}}),
+            serde_json::json!({"widget": "poll", "vars": "x"}),
+            serde_json::json!({"widget": "poll", "api": 5}),
+        ] {
+            assert!(MountConfig::from_value(bad.clone()).is_err(), "{bad}");
+        }
     }
 
     #[test]

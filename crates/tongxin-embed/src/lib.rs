@@ -157,7 +157,7 @@ pub fn mount_on(
     if let Some(t) = cfg
         .theme
         .as_deref()
-        .filter(|t| matches!(*t, "light" | "dark"))
+        .filter(|t| matches!(*t, "light" | "dark" | "high-contrast"))
     {
         host.set_attribute("data-theme", t).ok();
     }
@@ -279,11 +279,14 @@ pub fn mount_raw(element: HtmlElement, config: JsValue) -> Result<Handle, JsValu
     let json = js_sys::JSON::stringify(&plain)
         .map(String::from)
         .unwrap_or_default();
-    let cfg: MountConfig = serde_json::from_str(&json).map_err(|e| {
-        let m = format!("mount(element, config): config must be an object with widget and id: {e}");
-        show_misconfigured(&element, &m);
-        JsValue::from_str(&m)
-    })?;
+    let cfg = serde_json::from_str(&json)
+        .map_err(|e| e.to_string())
+        .and_then(MountConfig::from_value)
+        .map_err(|e| {
+            let m = format!("mount(element, config): {e}");
+            show_misconfigured(&element, &m);
+            JsValue::from_str(&m)
+        })?;
     mount_on(element, cfg, adapter)
         .map(|key| Handle { key })
         .map_err(|m| JsValue::from_str(&m))
