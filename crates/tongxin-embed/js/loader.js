@@ -169,7 +169,8 @@ watch();
 
 /**
  * Mounts a widget on `element`.
- * config: { widget: "poll" | "convention" | "proposals" | "proposal", id, scope?, api?, lang?, theme?, strings?, voterToken?,
+ * config: { widget: "poll" | "convention" | "proposals" | "proposal", id, scope?, api?, lang?,
+ *          theme?: "light" | "dark" | "high-contrast", size?: "large", strings?, voterToken?,
  *          backend?, vars?, adapter? }
  *   backend: another backend's mapping — a URL of the JSON document, "#id" of an inline
  *            <script type="application/json">, or the mapping object (docs/backends.md);
@@ -178,6 +179,8 @@ watch();
  * Resolves to a handle; `handle.unmount()` removes the widget and its listeners.
  */
 export async function mount(element, config) {
+  // Large text is pure CSS (data-size on the host element).
+  if (config?.size === 'large') element.dataset.size = 'large';
   const mod = await load(pick(config?.widget, isMapped(config?.backend, config?.adapter)));
   return mod.mountRaw(element, config);
 }

@@ -128,6 +128,17 @@ pub enum TransitionAction {
 }
 
 impl TransitionAction {
+    /// Every action's name, as [`TransitionAction::name`] spells it (the
+    /// widgets give each a catalogue string; timelines never show codes).
+    pub const NAMES: [&'static str; 6] = [
+        "advance",
+        "decide",
+        "record_delivery",
+        "withdraw",
+        "reject",
+        "merge",
+    ];
+
     /// The action's snake_case name.
     pub fn name(&self) -> &'static str {
         match self {
@@ -450,6 +461,23 @@ mod tests {
                 .unwrap();
         }
         p
+    }
+
+    #[test]
+    fn names_lists_every_action() {
+        let all = [
+            advance(None),
+            TransitionAction::Decide { note: None },
+            TransitionAction::RecordDelivery { note: None },
+            TransitionAction::Withdraw { note: None },
+            TransitionAction::Reject { reason: "x".into() },
+            TransitionAction::Merge {
+                into: 1,
+                note: None,
+            },
+        ];
+        let names: Vec<&str> = all.iter().map(TransitionAction::name).collect();
+        assert_eq!(names, TransitionAction::NAMES);
     }
 
     #[test]
