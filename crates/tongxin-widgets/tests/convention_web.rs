@@ -41,7 +41,7 @@ async fn the_progress_bar_announces_its_value() {
     let r = root();
     let value = RwSignal::new(412u64);
     let _h = leptos::mount::mount_to(r.clone(), move || {
-        view! { <ProgressBar value=value max=500u64 text=Signal::derive(move || format!("{} of 500 signatures", value.get())) /> }
+        view! { <ProgressBar label="Signatures: Bijie Square" value=value max=500u64 text=Signal::derive(move || format!("{} of 500 signatures", value.get())) /> }
     });
     tick().await;
     let bar = r.query_selector("[role=progressbar]").unwrap().unwrap();

@@ -104,9 +104,11 @@ async fn the_timeline_shows_who_when_and_the_note_as_text() {
 async fn the_funding_bar_draws_residents_first_then_organisations() {
     let r = root();
     let _h = leptos::mount::mount_to(r.clone(), || {
-        view! { <ProgressBar value=1_500u64 max=2_000u64 first_part=500u64 text="1,500 of 2,000" /> }
+        view! { <ProgressBar label="Funding: Lights" value=1_500u64 max=2_000u64 first_part=500u64 text="1,500 of 2,000" /> }
     });
     tick().await;
+    let bar = r.query_selector("[role=progressbar]").unwrap().unwrap();
+    assert_eq!(bar.get_attribute("aria-label").unwrap(), "Funding: Lights");
     let fills: Vec<HtmlElement> = common::buttons(&r, ".tx-progress-fill");
     assert_eq!(fills.len(), 2);
     assert_eq!(fills[0].style().get_property_value("width").unwrap(), "25%");

@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 use tongxin_core::poll::{Ballot, Poll, PollDraft, PollKind, Stance, Tally};
-use tongxin_widgets::parts::{BarRow, ResultBars};
+use tongxin_widgets::i18n::Lang;
+use tongxin_widgets::parts::{BarRow, ResultBars, Text};
 use tongxin_widgets::poll::draft::Draft;
 use tongxin_widgets::poll::form::BallotForm;
 use tongxin_widgets::poll::results::PollResultsView;
@@ -169,7 +170,7 @@ async fn result_bars_are_accessible() {
         },
     ];
     let _h = leptos::mount::mount_to(r.clone(), move || {
-        view! { <ResultBars rows threshold=80.0 threshold_label="Threshold 80 %" caption="Results in detail" headings=("Option".to_string(), "Count".to_string()) /> }
+        view! { <ResultBars rows threshold=80.0 threshold_label="Threshold 80 %" caption="Results in detail" headings=("Option".to_string(), "Count".to_string()) lang=Lang::En /> }
     });
     tick().await;
     let img = r.query_selector("[role=img]").unwrap().unwrap();
@@ -188,6 +189,31 @@ async fn result_bars_are_accessible() {
         r.query_selector("b").unwrap(),
         None,
         "labels are text, not markup"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn bilingual_texts_mark_the_other_language_only() {
+    let r = root();
+    let _h = leptos::mount::mount_to(r.clone(), move || {
+        view! {
+            <p id="zh"><Text text="清晨 6–8点 / Early morning" lang=Lang::ZhCn /></p>
+            <p id="en"><Text text="Bike shed" lang=Lang::En /></p>
+        }
+    });
+    tick().await;
+    let zh = r.query_selector("#zh").unwrap().unwrap();
+    assert_eq!(zh.text_content().unwrap(), "清晨 6–8点 / Early morning");
+    let marked = zh.query_selector_all("[lang]").unwrap();
+    assert_eq!(marked.length(), 1);
+    let en: web_sys::Element = marked.item(0).unwrap().unchecked_into();
+    assert_eq!(en.get_attribute("lang").unwrap(), "en");
+    assert_eq!(en.text_content().unwrap(), "Early morning");
+    let same = r.query_selector("#en").unwrap().unwrap();
+    assert_eq!(
+        same.query_selector("[lang]").unwrap(),
+        None,
+        "nothing to mark"
     );
 }
 

@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use super::draft::SignDraft;
 use super::signatories::role_key;
 use crate::i18n::I18n;
-use crate::parts::{Field, HouseholdCodeField, described_by};
+use crate::parts::{Field, HouseholdCodeField, described_by, invalid};
 use crate::parts::{Unit, UnitPicker};
 
 const ROLES: [(SignerRole, &str); 3] = [
@@ -102,6 +102,7 @@ pub fn SignForm(
                     maxlength="40"
                     required
                     aria-describedby=described_by("tx-display_name")
+                    aria-invalid=invalid(err("display_name"))
                     prop:value=move || draft.with(|d| d.display_name.clone())
                     on:input=move |ev| draft.update(|d| d.display_name = event_target_value(&ev))
                 />
@@ -121,6 +122,7 @@ pub fn SignForm(
                     autocomplete="organization"
                     maxlength="80"
                     aria-describedby=described_by("tx-team")
+                    aria-invalid=invalid(err("team"))
                     prop:value=move || draft.with(|d| d.team.clone())
                     on:input=move |ev| draft.update(|d| d.team = event_target_value(&ev))
                 />
@@ -130,6 +132,7 @@ pub fn SignForm(
                     id="tx-role"
                     class="tx-input"
                     aria-describedby=described_by("tx-role")
+                    aria-invalid=invalid(err("role"))
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
                         if let Some((r, _)) = ROLES.iter().find(|(_, s)| *s == v) {
@@ -157,12 +160,13 @@ pub fn SignForm(
                     <input
                         type="checkbox"
                         aria-describedby="tx-agreed-error"
+                        aria-invalid=invalid(err("agreed"))
                         prop:checked=move || draft.with(|d| d.agreed)
                         on:change=move |ev| draft.update(|d| d.agreed = event_target_checked(&ev))
                     />
                     <span>{i18n.n("agree_label", articles)}</span>
                 </label>
-                <p class="tx-field-error" id="tx-agreed-error">{move || err("agreed").get()}</p>
+                <p class="tx-field-error" id="tx-agreed-error" aria-live="polite">{move || err("agreed").get()}</p>
             </div>
             <div class="tx-actions">
                 <button type="submit" class="tx-button" prop:disabled=move || submitting.get()>

@@ -28,7 +28,7 @@ use crate::errors::error_text;
 use crate::events::{Emit, WidgetEvent};
 use crate::i18n::I18n;
 use crate::offline::{Offline, OfflineNotices};
-use crate::parts::{Notice, NoticeKind, Skeleton};
+use crate::parts::{Notice, NoticeKind, Skeleton, focus_soon, focused_root};
 use crate::parts::{Unit, units_within};
 use draft::SignDraft;
 use form::SignForm;
@@ -245,6 +245,8 @@ pub fn ConventionWidget(
         };
         let key = pending_key.get_value().unwrap_or_default();
         pending_key.set_value(Some(key.clone()));
+        // The focus goes to the receipt once signed (the form is gone).
+        let root = focused_root();
         busy.set(true);
         action_error.set(None);
         extra.set(1);
@@ -268,6 +270,9 @@ pub fn ConventionWidget(
                     fire(WidgetEvent::signed(id, r.version, r.id));
                     mine.set(Some(r));
                     resign.set(false);
+                    if let Some(root) = root {
+                        focus_soon(root, "tx-signed".into());
+                    }
                     refresh_counts();
                     load_page(true);
                 }
@@ -308,6 +313,7 @@ pub fn ConventionWidget(
     let withdraw = move || {
         let key = pending_key.get_value().unwrap_or_default();
         pending_key.set_value(Some(key.clone()));
+        let root = focused_root();
         busy.set(true);
         action_error.set(None);
         spawn_local(async move {
@@ -322,6 +328,9 @@ pub fn ConventionWidget(
                     keep_receipt(&r);
                     fire(WidgetEvent::withdrawn(id, r.id));
                     mine.set(Some(r));
+                    if let Some(root) = root {
+                        focus_soon(root, "tx-withdrawn".into());
+                    }
                     refresh_counts();
                     load_page(true);
                 }
@@ -374,10 +383,10 @@ pub fn ConventionWidget(
                     <span class=badge.0>{badge.1}</span>
                     {c.closes_at.filter(|_| cv.open).map(|t| view! { <span>{i.x("closes_at", i.time(t))}</span> })}
                 </div>
-                {can_count.then(|| view! { <SignatureProgress counts=counts extra=extra goal=goal i18n=i.clone() /> })}
+                {can_count.then(|| view! { <SignatureProgress counts=counts extra=extra goal=goal title=c.title.clone() i18n=i.clone() /> })}
                 {token_missing.then(|| view! { <Notice kind=NoticeKind::Info text=i.t("sign_token_required") /> })}
                 {(!cv.open).then(|| view! { <Notice kind=NoticeKind::Info text=i.t("convention_closed") /> })}
-                {withdrawn.then(|| view! { <Notice kind=NoticeKind::Info text=i.t("withdrawn_ok") /> })}
+                {withdrawn.then(|| view! { <Notice kind=NoticeKind::Info text=i.t("withdrawn_ok") id="tx-withdrawn" /> })}
                 {active.clone().filter(|_| !resign.get()).map(|r| view! {
                     <SignedReceipt
                         receipt=r

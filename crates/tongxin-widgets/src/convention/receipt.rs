@@ -80,7 +80,7 @@ pub fn SignedReceipt(
     });
     view! {
         <div class="tx-voted tx-receipt">
-            <Notice kind=NoticeKind::Success text=i18n.t("signed_ok") />
+            <Notice kind=NoticeKind::Success text=i18n.t("signed_ok") id="tx-signed" />
             <p class="tx-my-ballot">{i18n.nx("signed_version", receipt.version, i18n.time(receipt.signed_at))}</p>
             <p class="tx-hint">{i18n.n("receipt_no", receipt.id)}</p>
             {newer}

@@ -21,16 +21,20 @@ pub fn SignatureProgress(
     extra: Signal<u64>,
     /// The goal.
     goal: u64,
+    /// The convention's title (names the bar).
+    #[prop(into)]
+    title: String,
     /// Strings.
     i18n: I18n,
 ) -> impl IntoView {
+    let label = i18n.x("sig_progress_label", &title);
     let count =
         Signal::derive(move || counts.with(|k| k.as_ref().map_or(0, |k| k.count)) + extra.get());
     let i = i18n.clone();
     let text = Signal::derive(move || i.nx("sig_progress", count.get(), goal));
     let (reached, i) = (i18n.t("goal_reached"), i18n);
     view! {
-        <ProgressBar value=count max=goal text=text />
+        <ProgressBar label=label value=count max=goal text=text />
         {move || (count.get() >= goal && goal > 0).then(|| view! { <p class="tx-hint tx-goal">{reached.clone()}</p> })}
         {move || counts.with(|k| k.as_ref().filter(|k| k.earlier_versions > 0).map(|k| view! {
             <p class="tx-hint">{i.n("earlier_versions", k.earlier_versions)}</p>
@@ -77,7 +81,7 @@ pub fn UnitChart(
             view! {
                 <section class="tx-results">
                     <h3 class="tx-subhead">{i.t("by_unit")}</h3>
-                    <ResultBars rows=rows caption=i.t("by_unit") headings=(i.t("unit"), i.t("signatures_col")) />
+                    <ResultBars rows=rows caption=i.t("by_unit") headings=(i.t("unit"), i.t("signatures_col")) lang=i.lang() />
                 </section>
             }
         })

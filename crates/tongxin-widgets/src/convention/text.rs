@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use tongxin_core::convention::Convention;
 
 use crate::i18n::I18n;
+use crate::parts::Text;
 
 /// Screens narrower than this start with the articles folded.
 const FOLD_BELOW_PX: f64 = 600.0;
@@ -38,17 +39,17 @@ pub fn ConventionText(
                 <li class="tx-article">
                     <span class="tx-article-no">{number}</span>
                     " "
-                    <span class="tx-article-text">{a.text.clone()}</span>
+                    <span class="tx-article-text"><Text text=a.text.clone() lang=i18n.lang() /></span>
                 </li>
             }
         })
         .collect_view();
     view! {
         <header class="tx-header">
-            <h2 class="tx-title">{convention.title.clone()}</h2>
+            <h2 class="tx-title"><Text text=convention.title.clone() lang=i18n.lang() /></h2>
             <p class="tx-meta">{i18n.nx("conv_version", convention.version, i18n.date(convention.version_at))}</p>
         </header>
-        {(!convention.preamble.is_empty()).then(|| view! { <p class="tx-description">{convention.preamble.clone()}</p> })}
+        {(!convention.preamble.is_empty()).then(|| view! { <p class="tx-description"><Text text=convention.preamble.clone() lang=i18n.lang() /></p> })}
         <ol class="tx-articles" class:tx-folded=move || folded.get() id="tx-articles">
             {articles}
         </ol>

@@ -25,6 +25,7 @@ pub const CONVENTION: &[(&str, &str, &str)] = &[
         "已有 {n} 人签署，目标 {x} 人",
         "{n} of {x} signatures",
     ),
+    ("sig_progress_label", "签署进度：{x}", "Signatures: {x}"),
     (
         "goal_reached",
         "已达到签署目标，谢谢大家！",

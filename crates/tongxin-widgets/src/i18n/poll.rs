@@ -25,6 +25,7 @@ pub const POLL: &[(&str, &str, &str)] = &[
         "This poll is anonymous: your choice is not stored with you.",
     ),
     ("results", "结果", "Results"),
+    ("results_of", "结果：{x}", "Results: {x}"),
     (
         "results_after_vote",
         "投票后可查看结果。",

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::field::{Field, described_by};
+use super::field::{Field, described_by, invalid};
 use crate::i18n::I18n;
 
 /// The household code, bound to `code`.
@@ -28,6 +28,7 @@ pub fn HouseholdCodeField(
                 inputmode="text"
                 maxlength="32"
                 aria-describedby=described_by(id)
+                aria-invalid=invalid(error)
                 prop:value=move || code.get()
                 on:input=move |ev| code.set(event_target_value(&ev))
             />

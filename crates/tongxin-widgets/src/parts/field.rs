@@ -1,12 +1,20 @@
 //! A form field: label, the input (given as children), a hint and the
-//! field's error right under it. The input should carry `id` and
-//! `aria-describedby=described_by(id)` so screen readers read hint and error.
+//! field's error right under it. The input should carry `id`,
+//! `aria-describedby=described_by(id)` so screen readers read hint and error,
+//! and `aria-invalid=invalid(error)`; the error is a live region, so it is
+//! announced when it appears.
 
 use leptos::prelude::*;
 
 /// The ids of a field's hint and error, for the input's `aria-describedby`.
 pub fn described_by(id: &str) -> String {
     format!("{id}-hint {id}-error")
+}
+
+/// The input's `aria-invalid` while `error` is set (an attribute on the
+/// input itself: cheaper in the bundles than the field finding its input).
+pub fn invalid(error: Signal<Option<String>>) -> impl Fn() -> Option<&'static str> {
+    move || error.with(Option::is_some).then_some("true")
 }
 
 /// The error of `field` as the resident reads it: the catalogue's

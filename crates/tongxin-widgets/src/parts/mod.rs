@@ -1,9 +1,12 @@
 //! Parts shared by every widget: result bars, progress bar, form fields,
+//! language marking of item texts, focus moves,
 //! the household-code input, the 1–5 rating, the five-step stepper, the
 //! timeline, status notices, the skeleton.
 
 pub mod code_field;
 pub mod field;
+pub mod focus;
+pub mod lang;
 pub mod notice;
 pub mod progress;
 pub mod rating;
@@ -15,7 +18,9 @@ pub mod unit_picker;
 pub mod units;
 
 pub use code_field::HouseholdCodeField;
-pub use field::{Field, described_by, field_error};
+pub use field::{Field, described_by, field_error, invalid};
+pub use focus::{focus_near, focus_soon, focused_root};
+pub use lang::Text;
 pub use notice::{Notice, NoticeKind, Skeleton};
 pub use progress::ProgressBar;
 pub use rating::RatingInput;

@@ -25,6 +25,10 @@ pub fn Notice(
     /// A retry action and its label.
     #[prop(optional)]
     retry: Option<(String, Callback<()>)>,
+    /// An id, for notices that take the focus after the resident's own
+    /// action (with [`super::focus_soon`]); such a notice is focusable.
+    #[prop(optional)]
+    id: Option<&'static str>,
 ) -> impl IntoView {
     let (class, role) = match kind {
         NoticeKind::Info => ("tx-notice tx-info", "status"),
@@ -32,7 +36,7 @@ pub fn Notice(
         NoticeKind::Error => ("tx-notice tx-error", "alert"),
     };
     view! {
-        <div class=class role=role>
+        <div class=class role=role id=id tabindex=id.map(|_| "-1")>
             <span>{text}</span>
             {retry.map(|(label, cb)| view! {
                 <button type="button" class="tx-button tx-secondary" on:click=move |_| cb.run(())>{label}</button>

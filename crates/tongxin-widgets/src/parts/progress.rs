@@ -1,5 +1,6 @@
 //! A progress bar toward a goal (signatures, supports, funding), announced
-//! to screen readers as `role="progressbar"` with a value text such as
+//! to screen readers as `role="progressbar"` named after what it measures
+//! ("签署进度：碧鸡广场活动文明公约") with a value text such as
 //! "412 of 500 signatures".
 
 use super::fmt1;
@@ -8,6 +9,10 @@ use leptos::prelude::*;
 /// A bar filled `value / max`, with its text shown beside it.
 #[component]
 pub fn ProgressBar(
+    /// The bar's accessible name: what it measures, with the item's title
+    /// (several bars on one page must be told apart).
+    #[prop(into)]
+    label: String,
     /// Current value.
     #[prop(into)]
     value: Signal<u64>,
@@ -43,6 +48,7 @@ pub fn ProgressBar(
             <div
                 class="tx-progress-track"
                 role="progressbar"
+                aria-label=label
                 aria-valuemin="0"
                 aria-valuemax=move || max.get().to_string()
                 aria-valuenow=move || value.get().min(max.get()).to_string()

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::Text;
 use crate::i18n::I18n;
 
 /// Five radios, 1 to 5.
@@ -25,7 +26,7 @@ pub fn RatingInput(
 ) -> impl IntoView {
     view! {
         <fieldset class="tx-fieldset">
-            <legend class="tx-item-label">{legend}</legend>
+            <legend class="tx-item-label"><Text text=legend lang=i18n.lang() /></legend>
             <div class="tx-segmented tx-stars">
                 {(1u8..=5)
                     .map(|s| {

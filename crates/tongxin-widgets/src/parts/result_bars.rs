@@ -2,7 +2,8 @@
 //! count and percentage, an optional threshold line, `role="img"` with a
 //! text alternative, and the same figures as a table for screen readers.
 
-use super::fmt1;
+use super::{Text, fmt1};
+use crate::i18n::Lang;
 use leptos::prelude::*;
 
 /// One bar.
@@ -34,6 +35,8 @@ pub fn ResultBars(
     caption: String,
     /// Column headings of the hidden table: option, figure.
     headings: (String, String),
+    /// The widget's language (to mark labels in the other one).
+    lang: Lang,
 ) -> impl IntoView {
     let alt = rows
         .iter()
@@ -55,7 +58,7 @@ pub fn ResultBars(
                         view! {
                             <div class="tx-bar-row" aria-hidden="true">
                                 <div class="tx-bar-label">
-                                    <span>{r.label}</span>
+                                    <span><Text text=r.label lang=lang /></span>
                                     <span class="tx-bar-value">{r.value}</span>
                                 </div>
                                 <svg class="tx-bar" viewBox="0 0 100 8" preserveAspectRatio="none" focusable="false">
@@ -95,7 +98,7 @@ pub fn ResultBars(
                         .into_iter()
                         .map(|r| view! {
                             <tr>
-                                <th scope="row">{r.label}</th>
+                                <th scope="row"><Text text=r.label lang=lang /></th>
                                 <td>{r.value}</td>
                             </tr>
                         })

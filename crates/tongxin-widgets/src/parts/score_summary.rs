@@ -74,6 +74,6 @@ pub fn ScoreSummaryView(
     );
     view! {
         <h4 class="tx-subhead">{head}</h4>
-        <ResultBars rows=rows caption=i18n.t("results_table") headings=(i18n.t("option"), i18n.t("count")) />
+        <ResultBars rows=rows caption=i18n.t("results_table") headings=(i18n.t("option"), i18n.t("count")) lang=i18n.lang() />
     }
 }

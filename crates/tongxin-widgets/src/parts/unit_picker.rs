@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use tongxin_core::Id;
 
+use super::field::invalid;
 use super::units::{Unit, filter};
 use crate::i18n::I18n;
 
@@ -44,7 +45,7 @@ pub fn UnitPicker(
         })
     };
     view! {
-        <fieldset class="tx-fieldset tx-field" class:tx-invalid=move || error.with(Option::is_some) id="tx-unit_id">
+        <fieldset class="tx-fieldset tx-field" class:tx-invalid=move || error.with(Option::is_some) id="tx-unit_id" aria-describedby="tx-unit-error">
             <legend class="tx-field-label">{legend.unwrap_or_else(|| i18n.t("unit_label"))}</legend>
             {move || (units.with(Vec::len) > SEARCH_FROM).then(|| view! {
                 <input
@@ -58,7 +59,7 @@ pub fn UnitPicker(
                     on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default() }
                 />
             })}
-            <div class="tx-unit-list" aria-describedby="tx-unit-error">
+            <div class="tx-unit-list">
                 {move || {
                     let all = units.get();
                     let q = query.get();
@@ -75,6 +76,7 @@ pub fn UnitPicker(
                                     <input
                                         type="radio"
                                         name="tx-unit"
+                                        aria-invalid=invalid(error)
                                         value=id.to_string()
                                         prop:checked=move || selected.get() == Some(id)
                                         on:change=move |_| on_pick.run(id)
@@ -88,7 +90,7 @@ pub fn UnitPicker(
                 }}
             </div>
             <p class="tx-hint" aria-live="polite">{chosen}</p>
-            <p class="tx-field-error" id="tx-unit-error">{move || error.get()}</p>
+            <p class="tx-field-error" id="tx-unit-error" aria-live="polite">{move || error.get()}</p>
         </fieldset>
     }
 }

@@ -4,11 +4,10 @@
 
 use leptos::prelude::*;
 use tongxin_core::poll::{Poll, PollKind, Stance};
-use wasm_bindgen::JsCast;
 
 use super::draft::Draft;
 use crate::i18n::I18n;
-use crate::parts::RatingInput;
+use crate::parts::{RatingInput, Text, focus_near};
 
 /// The inputs for `poll`, bound to `draft`.
 #[component]
@@ -32,6 +31,7 @@ pub fn BallotForm(
 }
 
 fn single(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n, name: String) -> impl IntoView {
+    let lang = i18n.lang();
     view! {
         <fieldset class="tx-fieldset">
             <legend class="tx-hint">{i18n.t("choose_one")}</legend>
@@ -49,7 +49,7 @@ fn single(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n, name: String) -> imp
                                 prop:checked=move || draft.with(|d| d.single == Some(id))
                                 on:change=move |_| draft.update(|d| d.single = Some(id))
                             />
-                            <span>{o.label.clone()}</span>
+                            <span><Text text=o.label.clone() lang=lang /></span>
                         </label>
                     }
                 })
@@ -59,6 +59,7 @@ fn single(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n, name: String) -> imp
 }
 
 fn multiple(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n, max: u32) -> impl IntoView {
+    let lang = i18n.lang();
     let i = i18n.clone();
     view! {
         <fieldset class="tx-fieldset">
@@ -81,7 +82,7 @@ fn multiple(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n, max: u32) -> impl 
                                 prop:disabled=move || !checked() && draft.with(|d| d.multiple.len() as u32 >= max)
                                 on:change=move |_| draft.update(|d| d.toggle(id, max))
                             />
-                            <span>{o.label.clone()}</span>
+                            <span><Text text=o.label.clone() lang=lang /></span>
                         </label>
                     }
                 })
@@ -91,6 +92,7 @@ fn multiple(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n, max: u32) -> impl 
 }
 
 fn stances(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n, name: String) -> impl IntoView {
+    let lang = i18n.lang();
     let choices = [
         (Stance::Agree, i18n.t("agree")),
         (Stance::Abstain, i18n.t("abstain")),
@@ -103,7 +105,7 @@ fn stances(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n, name: String) -> im
             let group = format!("{name}-{id}");
             view! {
                 <fieldset class="tx-fieldset">
-                    <legend class="tx-item-label">{o.label.clone()}</legend>
+                    <legend class="tx-item-label"><Text text=o.label.clone() lang=lang /></legend>
                     <div class="tx-segmented">
                         {choices
                             .iter()
@@ -157,30 +159,8 @@ fn scores(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n, name: String) -> imp
     }
 }
 
-/// Focuses the element with `id` in the same shadow root (or document) as `from`.
-fn refocus(from: &web_sys::EventTarget, id: String) {
-    let Some(el) = from.dyn_ref::<web_sys::Node>() else {
-        return;
-    };
-    let root = el.get_root_node();
-    set_timeout(
-        move || {
-            let found = if let Some(sr) = root.dyn_ref::<web_sys::ShadowRoot>() {
-                sr.get_element_by_id(&id)
-            } else if let Some(doc) = root.dyn_ref::<web_sys::Document>() {
-                doc.get_element_by_id(&id)
-            } else {
-                None
-            };
-            if let Some(h) = found.and_then(|f| f.dyn_into::<web_sys::HtmlElement>().ok()) {
-                let _ = h.focus();
-            }
-        },
-        std::time::Duration::from_millis(0),
-    );
-}
-
 fn ranked(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n) -> impl IntoView {
+    let lang = i18n.lang();
     let labels: Vec<(u32, String)> = poll
         .options
         .iter()
@@ -204,7 +184,7 @@ fn ranked(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n) -> impl IntoView {
                         } else {
                             format!("tx-rank-{pid}-{option}-{which}")
                         };
-                        refocus(&t, target);
+                        focus_near(&t, target);
                     }
                 };
                 let on_key = move |ev: web_sys::KeyboardEvent| {
@@ -217,13 +197,13 @@ fn ranked(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n) -> impl IntoView {
                     let to = draft.try_update(|d| d.move_rank(idx, delta)).unwrap_or(idx);
                     let _ = to;
                     if let Some(t) = ev.current_target() {
-                        refocus(&t, format!("tx-rank-{pid}-{option}"));
+                        focus_near(&t, format!("tx-rank-{pid}-{option}"));
                     }
                 };
                 view! {
                     <li class="tx-rank-row" id=format!("tx-rank-{pid}-{option}") tabindex="0" on:keydown=on_key>
                         <span class="tx-rank-no">{i.n("rank_n", idx + 1)}</span>
-                        <span class="tx-rank-label">{label.clone()}</span>
+                        <span class="tx-rank-label"><Text text=label.clone() lang=lang /></span>
                         <button
                             type="button"
                             class="tx-icon-button"
@@ -256,6 +236,7 @@ fn ranked(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n) -> impl IntoView {
 }
 
 fn dots(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n, budget: u32) -> impl IntoView {
+    let lang = i18n.lang();
     let i = i18n.clone();
     let rows = poll
         .options
@@ -267,7 +248,7 @@ fn dots(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n, budget: u32) -> impl I
             let i2 = i18n.clone();
             view! {
                 <div class="tx-dot-row">
-                    <span class="tx-dot-label">{label.clone()}</span>
+                    <span class="tx-dot-label"><Text text=label.clone() lang=lang /></span>
                     <button
                         type="button"
                         class="tx-icon-button"

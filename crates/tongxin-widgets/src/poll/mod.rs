@@ -20,7 +20,9 @@ use tongxin_core::poll::{BallotError, PollStatus, ResultVisibility};
 use crate::events::{Emit, WidgetEvent};
 use crate::i18n::I18n;
 use crate::offline::{Offline, OfflineNotices};
-use crate::parts::{HouseholdCodeField, Notice, NoticeKind, Skeleton};
+use crate::parts::{
+    HouseholdCodeField, Notice, NoticeKind, Skeleton, Text, focus_soon, focused_root,
+};
 use draft::Draft;
 use form::BallotForm;
 use results::{PollResultsView, ballot_summary};
@@ -84,18 +86,6 @@ pub fn PollWidget(
         })
     };
 
-    let refresh_results = move || {
-        spawn_local(async move {
-            let Some(b) = backend.try_get_value() else {
-                return;
-            };
-            if let Ok(r) = b.results(poll_id).await {
-                results.set(Some(r));
-            }
-            extra.set(0);
-        });
-    };
-
     let load = move || {
         load_error.set(None);
         spawn_local(async move {
@@ -151,6 +141,8 @@ pub fn PollWidget(
         let key = pending_key.get_value().unwrap_or_default();
         pending_key.set_value(Some(key.clone()));
         let changing = editing.get_untracked();
+        // Where the focus goes back to once the vote is in (the form is gone).
+        let root = focused_root();
         submitting.set(true);
         submit_error.set(None);
         if !changing {
@@ -168,10 +160,20 @@ pub fn PollWidget(
             } else {
                 b.cast(poll_id, &ballot, &key).await
             };
+            // The results come with the answer: the card is redrawn once, so
+            // the focus given to "voted" stays there.
+            let fresh = match result {
+                Ok(_) => b.results(poll_id).await.ok(),
+                Err(_) => None,
+            };
             submitting.set(false);
             match result {
                 Ok(receipt) => {
                     pending_key.set_value(None);
+                    if fresh.is_some() {
+                        results.set(fresh);
+                    }
+                    extra.set(0);
                     if poll.eligibility == Eligibility::Code {
                         code.set(String::new());
                         b.set_household_code(None);
@@ -191,7 +193,9 @@ pub fn PollWidget(
                         poll_id,
                         (!poll.anonymous).then_some(&ballot),
                     ));
-                    refresh_results();
+                    if let Some(r) = root {
+                        focus_soon(r, format!("tx-voted-{poll_id}"));
+                    }
                 }
                 Err(ClientError::Queued) => {
                     // Kept on the device with its key; sent when back online.
@@ -289,7 +293,7 @@ pub fn PollWidget(
                 view! { <button type="button" class="tx-button tx-secondary" on:click=move |_| { editing.set(true); submit_error.set(None); }>{l}</button> }
             });
             view! {
-                <div class="tx-voted">
+                <div class="tx-voted" id=format!("tx-voted-{poll_id}") tabindex="-1">
                     <Notice kind=NoticeKind::Success text=i.t("voted") />
                     {summary.map(|s| view! { <p class="tx-my-ballot">{s}</p> })}
                     {note.map(|n| view! { <p class="tx-hint">{n}</p> })}
@@ -313,14 +317,14 @@ pub fn PollWidget(
         view! {
             <article class="tx-card" lang=i.lang().tag()>
                 <header class="tx-header">
-                    <h2 class="tx-title">{poll.title.clone()}</h2>
+                    <h2 class="tx-title"><Text text=poll.title.clone() lang=i.lang() /></h2>
                     <div class="tx-meta">
                         <span class=badge.0>{badge.1}</span>
                         <span class="tx-count" aria-live="polite">{i.n("participants", ballots)}</span>
                     </div>
                     {times.map(|t| view! { <p class="tx-hint">{t}</p> })}
                 </header>
-                {(!poll.description.is_empty()).then(|| view! { <p class="tx-description">{poll.description.clone()}</p> })}
+                {(!poll.description.is_empty()).then(|| view! { <p class="tx-description"><Text text=poll.description.clone() lang=i.lang() /></p> })}
                 {token_missing.then(|| view! { <Notice kind=NoticeKind::Info text=i.t("not_eligible_token") /> })}
                 <OfflineNotices offline=offline i18n=i.clone() />
                 {voted_block}

@@ -4,14 +4,14 @@ use leptos::prelude::*;
 use tongxin_core::poll::{Ballot, Poll, PollResults};
 
 use crate::i18n::I18n;
-use crate::parts::{BarRow, ResultBars, ScoreSummaryView, fmt1};
+use crate::parts::{BarRow, ResultBars, ScoreSummaryView, Text, fmt1};
 
 fn bars(i18n: &I18n, rows: Vec<BarRow>, threshold: Option<(f64, String)>, figure: &str) -> AnyView {
     let (t, tl) = threshold.map_or((None, String::new()), |(t, l)| (Some(t), l));
     let headings = (i18n.t("option"), i18n.t(figure));
     match t {
-        Some(t) => view! { <ResultBars rows threshold=t threshold_label=tl caption=i18n.t("results_table") headings /> }.into_any(),
-        None => view! { <ResultBars rows caption=i18n.t("results_table") headings /> }.into_any(),
+        Some(t) => view! { <ResultBars rows threshold=t threshold_label=tl caption=i18n.t("results_table") headings lang=i18n.lang() /> }.into_any(),
+        None => view! { <ResultBars rows caption=i18n.t("results_table") headings lang=i18n.lang() /> }.into_any(),
     }
 }
 
@@ -28,6 +28,7 @@ pub fn PollResultsView(
     i18n: I18n,
 ) -> impl IntoView {
     let label = |id: u32| poll.option_label(id).unwrap_or_default().to_string();
+    let region = i18n.x("results_of", &poll.title);
     let chose = |id: u32| mine.as_ref().is_some_and(|b| b.options().contains(&id));
     let body = match results {
         PollResults::Choices { options } => {
@@ -118,14 +119,14 @@ pub fn PollResultsView(
                     if let Some(e) = r.eliminated {
                         line.push_str(&format!(" → {}", i18n.x("eliminated", label(e))));
                     }
-                    view! { <li>{line}</li> }
+                    view! { <li><Text text=line lang=i18n.lang() /></li> }
                 })
                 .collect_view();
             view! {
                 <h4 class="tx-subhead">{i18n.t("first_choices")}</h4>
                 {bars(&i18n, rows, None, "count")}
                 <ol class="tx-rounds">{rounds}</ol>
-                {runoff.winner.map(|w| view! { <p class="tx-winner">{i18n.x("winner", label(w))}</p> })}
+                {runoff.winner.map(|w| view! { <p class="tx-winner"><Text text=i18n.x("winner", label(w)) lang=i18n.lang() /></p> })}
             }
             .into_any()
         }
@@ -143,7 +144,7 @@ pub fn PollResultsView(
         }
     };
     view! {
-        <section class="tx-results" aria-label=i18n.t("results")>
+        <section class="tx-results" aria-label=region>
             <h3 class="tx-section-title">{i18n.t("results")}</h3>
             {body}
         </section>

@@ -18,7 +18,7 @@ use super::submit::SubmitProposal;
 use crate::errors::error_text;
 use crate::events::{Emit, WidgetEvent};
 use crate::i18n::I18n;
-use crate::parts::{Notice, NoticeKind, Skeleton, step_key};
+use crate::parts::{Notice, NoticeKind, Skeleton, focus_soon, step_key};
 
 /// Cards fetched per page.
 const PAGE: u32 = 10;
@@ -61,6 +61,21 @@ pub fn ProposalBoard(
     let loading = RwSignal::new(false);
     let load_error: RwSignal<Option<ClientError>> = RwSignal::new(None);
     let screen = RwSignal::new(Screen::List);
+    // Back from a proposal, the focus returns to its card (once the list is
+    // drawn, and again once it is reloaded).
+    let came_from: StoredValue<Option<Id>> = StoredValue::new(None);
+    let board = NodeRef::<leptos::html::Section>::new();
+    let root: StoredValue<Option<web_sys::Node>, LocalStorage> = StoredValue::new_local(None);
+    Effect::new(move || {
+        if let Some(el) = board.get() {
+            root.set_value(Some(el.get_root_node()));
+        }
+    });
+    let refocus = move || {
+        if let (Some(id), Some(r)) = (came_from.get_value(), root.get_value()) {
+            focus_soon(r, format!("tx-open-{id}"));
+        }
+    };
 
     let load = move |first: bool| {
         loading.set(true);
@@ -79,6 +94,8 @@ pub fn ProposalBoard(
                     cursor.set(page.next_cursor);
                     if first {
                         cards.set(page.items);
+                        refocus();
+                        came_from.set_value(None);
                     } else {
                         cards.update(|c| c.extend(page.items));
                     }
@@ -103,9 +120,13 @@ pub fn ProposalBoard(
 
     let back = Callback::new(move |_| {
         screen.set(Screen::List);
+        refocus();
         load(true);
     });
-    let open = Callback::new(move |id| screen.set(Screen::Open(id)));
+    let open = Callback::new(move |id| {
+        came_from.set_value(Some(id));
+        screen.set(Screen::Open(id));
+    });
     // What the backend lacks is not offered.
     let can_open = env.supports(Op::GetProposal);
     let can_submit = env.supports(Op::SubmitProposal);
@@ -158,7 +179,7 @@ pub fn ProposalBoard(
         };
         let (more, busy) = (i.t("load_more"), i.t("loading"));
         view! {
-            <section class="tx-board" lang=i.lang().tag()>
+            <section class="tx-board" lang=i.lang().tag() node_ref=board>
                 <header class="tx-header tx-board-head">
                     <h2 class="tx-title">{i.t("board_title")}</h2>
                     {can_submit.then(|| view! {

@@ -9,7 +9,7 @@ use tongxin_core::proposal::funding::{FundingSummary, format_yuan};
 use tongxin_core::proposal::{Proposal, ProposalStatus, Step};
 
 use crate::i18n::I18n;
-use crate::parts::{ProgressBar, Stepper};
+use crate::parts::{ProgressBar, Stepper, Text};
 
 /// The badge for a proposal that left the active states or was adopted.
 pub fn status_badge(p: &Proposal, i18n: &I18n) -> Option<(&'static str, String)> {
@@ -41,9 +41,13 @@ pub fn funded_percent(f: &FundingSummary) -> u64 {
 pub fn FundingBar(
     /// Totals.
     funding: FundingSummary,
+    /// The proposal's title (names the bar).
+    #[prop(into)]
+    title: String,
     /// Strings.
     i18n: I18n,
 ) -> impl IntoView {
+    let label = i18n.x("funding_progress_label", &title);
     let text = i18n.nx(
         "funding_progress",
         funded_percent(&funding),
@@ -51,6 +55,7 @@ pub fn FundingBar(
     );
     view! {
         <ProgressBar
+            label=label
             value=funding.pledged_total_fen.max(0) as u64
             max=funding.goal_fen.max(0) as u64
             first_part=funding.pledged_residents_fen.max(0) as u64
@@ -78,17 +83,19 @@ pub fn ProposalCardView(
     let badge = status_badge(&p, &i18n);
     let supports = (p.step == Step::Propose).then(|| {
         let text = i18n.nx("supports_of", p.supports, p.support_threshold);
-        view! { <ProgressBar value=p.supports as u64 max=p.support_threshold as u64 text=text /> }
+        let label = i18n.x("support_progress_label", &p.title);
+        view! { <ProgressBar label=label value=p.supports as u64 max=p.support_threshold as u64 text=text /> }
     });
-    let funding = (card.funding.goal_fen > 0)
-        .then(|| view! { <FundingBar funding=card.funding i18n=i18n.clone() /> });
+    let funding = (card.funding.goal_fen > 0).then(
+        || view! { <FundingBar funding=card.funding title=p.title.clone() i18n=i18n.clone() /> },
+    );
     view! {
         <li class="tx-card tx-proposal-card">
             <h3 class="tx-title tx-card-title">
                 {if openable {
                     view! {
-                        <button type="button" class="tx-link-button tx-card-open" on:click=move |_| on_open.run(id)>
-                            {p.title.clone()}
+                        <button type="button" class="tx-link-button tx-card-open" id=format!("tx-open-{id}") on:click=move |_| on_open.run(id)>
+                            <Text text=p.title.clone() lang=i18n.lang() />
                         </button>
                     }
                     .into_any()

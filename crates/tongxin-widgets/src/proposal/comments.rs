@@ -13,7 +13,9 @@ use tongxin_core::text::FieldErrors;
 
 use super::env::Env;
 use crate::action::{Action, ActionError};
-use crate::parts::{Field, described_by, field_error};
+use crate::parts::{
+    Field, Notice, NoticeKind, described_by, field_error, focus_soon, focused_root, invalid,
+};
 
 /// The discussion of one proposal.
 #[component]
@@ -34,6 +36,9 @@ pub fn Comments(
     let reported: RwSignal<BTreeSet<Id>> = RwSignal::new(BTreeSet::new());
     let errors = RwSignal::new(FieldErrors::new());
     let send = Action::new();
+    // Bumped on each comment sent: the "posted" notice appears and takes
+    // the focus (the disabled button lost it).
+    let sent = RwSignal::new(0u32);
 
     let load = move || {
         let newest_first = newest.get_untracked();
@@ -56,6 +61,7 @@ pub fn Comments(
             parent_id: reply_to.get_untracked().map(|(p, _)| p),
         };
         let checked = input.validate().map(|_| input);
+        let root = focused_root();
         env.submit(
             send,
             errors,
@@ -63,6 +69,10 @@ pub fn Comments(
             move |b, input, key| async move { b.add_comment(id, &input, &key).await },
             move |result| {
                 if result.is_ok() {
+                    sent.update(|n| *n += 1);
+                    if let Some(r) = root.clone() {
+                        focus_soon(r, "tx-comment-sent".into());
+                    }
                     body.set(String::new());
                     reply_to.set(None);
                     load();
@@ -150,6 +160,7 @@ pub fn Comments(
                         <Field id="tx-author_name" label=i.t("your_name") error=field_error(errors.into(), "author_name", i18n)>
                             <input id="tx-author_name" class="tx-input" type="text" maxlength="40" autocomplete="name"
                                 aria-describedby=described_by("tx-author_name")
+                                aria-invalid=invalid(field_error(errors.into(), "author_name", i18n))
                                 prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
                         </Field>
                         <Field
@@ -159,6 +170,7 @@ pub fn Comments(
                         >
                             <textarea id="tx-body" class="tx-input tx-textarea" rows="3" maxlength="2000"
                                 aria-describedby=described_by("tx-body")
+                                aria-invalid=invalid(field_error(errors.into(), "body", i18n))
                                 prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
                         </Field>
                         {move || reply_to.get().map(|(_, who)| {
@@ -169,6 +181,7 @@ pub fn Comments(
                         <div class="tx-actions">
                             <button type="submit" class="tx-button" prop:disabled=move || send.busy.get()>{i.t("send_comment")}</button>
                         </div>
+                        {move || (sent.get() > 0).then(|| view! { <Notice kind=NoticeKind::Success text=env.t("comment_sent") id="tx-comment-sent" /> })}
                         <ActionError action=send on_retry=Callback::new(move |_| submit()) retry_label=env.t("retry") />
                     </form>
                 }

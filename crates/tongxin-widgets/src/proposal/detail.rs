@@ -11,7 +11,7 @@ use tongxin_client::{ClientError, Op};
 use tongxin_core::Id;
 use tongxin_core::contract::ProposalDetail;
 use tongxin_core::proposal::funding::format_yuan;
-use tongxin_core::proposal::{ProposalStatus, Step, TransitionRecord};
+use tongxin_core::proposal::{ProposalStatus, Step, TransitionAction, TransitionRecord};
 
 use super::card::status_badge;
 use super::comments::Comments;
@@ -23,7 +23,7 @@ use crate::errors::error_text;
 use crate::events::WidgetEvent;
 use crate::offline::OfflineNotices;
 use crate::parts::{
-    HouseholdCodeField, Notice, NoticeKind, Skeleton, Stepper, Timeline, TimelineEntry,
+    HouseholdCodeField, Notice, NoticeKind, Skeleton, Stepper, Text, Timeline, TimelineEntry,
     places_within, step_key,
 };
 
@@ -43,7 +43,11 @@ fn timeline_entries(records: &[TransitionRecord], env: Env) -> Vec<TimelineEntry
         .iter()
         .map(|r| TimelineEntry {
             title: if r.from_step == r.to_step {
-                format!("{} · {}", i.t(step_key(r.to_step)), r.action)
+                format!(
+                    "{} · {}",
+                    i.t(step_key(r.to_step)),
+                    i.t(&action_key(&r.action))
+                )
             } else {
                 format!(
                     "{} → {}",
@@ -56,6 +60,16 @@ fn timeline_entries(records: &[TransitionRecord], env: Env) -> Vec<TimelineEntry
             note: r.note.clone(),
         })
         .collect()
+}
+
+/// The catalogue key of a timeline action (a backend's unknown action reads
+/// as a plain "update", never as its code).
+pub(crate) fn action_key(action: &str) -> String {
+    if TransitionAction::NAMES.contains(&action) {
+        format!("act_{action}")
+    } else {
+        "act_other".into()
+    }
 }
 
 /// The proposal page.
@@ -79,6 +93,20 @@ pub fn ProposalDetailView(
     let place: RwSignal<Option<String>> = RwSignal::new(None);
     let support = Action::new();
     let root = NodeRef::<leptos::html::Article>::new();
+    // Opened from the board, the focus moves to the proposal's title (the
+    // card that had it is gone); once, not on later redraws.
+    let heading = NodeRef::<leptos::html::H2>::new();
+    if on_back.is_some() {
+        let moved = StoredValue::new(false);
+        Effect::new(move || {
+            if let Some(h) = heading.get()
+                && !moved.get_value()
+            {
+                moved.set_value(true);
+                let _ = h.focus();
+            }
+        });
+    }
 
     let load = move || {
         load_error.set(None);
@@ -114,7 +142,12 @@ pub fn ProposalDetailView(
     // What was kept offline went through: show the server's view.
     env.offline.reload_with(load);
 
+    // The support buttons are aria-disabled, not disabled, while a support
+    // is in flight: a disabled button would drop the keyboard focus.
     let toggle_support = move || {
+        if support.busy.get_untracked() {
+            return;
+        }
         let supported = backing.get_untracked().1 == Some(true);
         let key = support.start();
         spawn_local(async move {
@@ -210,7 +243,7 @@ pub fn ProposalDetailView(
             view! {
                 <div class="tx-sticky-bar">
                     {figure.map(|f| view! { <span class="tx-sticky-figure" aria-live="polite">{f}</span> })}
-                    <button type="button" class="tx-button" prop:disabled=move || support.busy.get()
+                    <button type="button" class="tx-button" aria-disabled=move || support.busy.get().then_some("true")
                         on:click=move |_| match target {
                             None => toggle_support(),
                             Some(t) => if let Some(r) = root.get() { go_to(&r, t) },
@@ -224,7 +257,7 @@ pub fn ProposalDetailView(
             <article class="tx-card tx-proposal" lang=i.lang().tag() node_ref=root>
                 {back}
                 <header class="tx-header">
-                    <h2 class="tx-title">{p.title.clone()}</h2>
+                    <h2 class="tx-title" tabindex="-1" node_ref=heading><Text text=p.title.clone() lang=i.lang() /></h2>
                     <Stepper current=p.step i18n=i.clone() />
                     <div class="tx-meta">
                         {badge.map(|(class, text)| view! { <span class=class>{text}</span> })}
@@ -237,9 +270,9 @@ pub fn ProposalDetailView(
                 <OfflineNotices offline=env.offline i18n=i.clone() />
                 <section class="tx-text">
                     <h3 class="tx-subhead">{i.t("problem")}</h3>
-                    <p class="tx-description">{p.problem.clone()}</p>
+                    <p class="tx-description"><Text text=p.problem.clone() lang=i.lang() /></p>
                     <h3 class="tx-subhead">{i.t("plan")}</h3>
-                    <p class="tx-description">{p.plan.clone()}</p>
+                    <p class="tx-description"><Text text=p.plan.clone() lang=i.lang() /></p>
                     {responsible}
                 </section>
                 {needs_code.then(|| view! { <HouseholdCodeField code=env.code i18n=i.clone() /> })}
@@ -247,7 +280,7 @@ pub fn ProposalDetailView(
                     <StepSection detail=d.clone() timeline=timeline backing=backing env=env support=support on_support=Callback::new(move |_| toggle_support()) />
                 </section>
                 {(p.funding_goal_fen > 0 && env.supports(Op::GetLedger)).then(|| view! {
-                    <FundingSection proposal_id=id funding=d.funding can_pledge=active && env.supports(Op::Pledge) env=env />
+                    <FundingSection proposal_id=id funding=d.funding can_pledge=active && env.supports(Op::Pledge) title=p.title.clone() env=env />
                 })}
                 {env.supports(Op::ListComments).then(|| view! {
                     <Comments proposal_id=id open=active && p.step != Step::Evaluate && env.supports(Op::AddComment) env=env />
@@ -261,3 +294,24 @@ pub fn ProposalDetailView(
 }
 
 use super::steps::StepSection;
+
+#[cfg(test)]
+mod tests {
+    use super::{TransitionAction, action_key};
+    use crate::i18n::{I18n, Lang, PROPOSAL_TABLES};
+
+    #[test]
+    fn every_timeline_action_reads_as_words_in_both_languages() {
+        for lang in [Lang::ZhCn, Lang::En] {
+            let i = I18n::with_tables(lang, Default::default(), PROPOSAL_TABLES);
+            for name in TransitionAction::NAMES {
+                let key = action_key(name);
+                assert_ne!(key, "act_other", "{name} has no string of its own");
+                let text = i.t(&key);
+                assert_ne!(text, key, "{key} is not in the catalogue");
+                assert!(!text.contains('_') && !text.contains(name), "{text}");
+            }
+            assert_ne!(i.t(&action_key("some_future_action")), "act_other");
+        }
+    }
+}

@@ -14,6 +14,7 @@ use crate::action::{Action, ActionError};
 use crate::events::WidgetEvent;
 use crate::parts::{
     Field, Notice, NoticeKind, RatingInput, ScoreSummaryView, described_by, field_error,
+    focus_soon, focused_root, invalid,
 };
 
 /// Latest comments shown under the summary.
@@ -53,6 +54,7 @@ pub fn EvaluateSection(
             comment: (!text.is_empty()).then_some(text),
         };
         let checked = input.validate().map(|_| input);
+        let root = focused_root();
         env.submit(
             send,
             errors,
@@ -61,6 +63,9 @@ pub fn EvaluateSection(
             move |result| match result {
                 Ok(e) => {
                     done.set(true);
+                    if let Some(r) = root.clone() {
+                        focus_soon(r, "tx-evaluated".into());
+                    }
                     env.fire(WidgetEvent::evaluated(id, e.score));
                     load();
                 }
@@ -76,7 +81,7 @@ pub fn EvaluateSection(
             return view! { <p class="tx-hint">{env.t("being_delivered")}</p> }.into_any();
         }
         if done.get() {
-            return view! { <Notice kind=NoticeKind::Success text=env.t("evaluated_ok") /> }
+            return view! { <Notice kind=NoticeKind::Success text=env.t("evaluated_ok") id="tx-evaluated" /> }
                 .into_any();
         }
         let i = env.i18n();
@@ -91,6 +96,7 @@ pub fn EvaluateSection(
                 <Field id="tx-eval-comment" label=i.t("evaluate_comment") error=field_error(errors.into(), "comment", i18n)>
                     <textarea id="tx-eval-comment" class="tx-input tx-textarea" rows="3" maxlength="1000"
                         aria-describedby=described_by("tx-eval-comment")
+                        aria-invalid=invalid(field_error(errors.into(), "comment", i18n))
                         prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
                 </Field>
                 <div class="tx-actions">

@@ -18,7 +18,9 @@ use super::card::FundingBar;
 use super::env::Env;
 use crate::action::{Action, ActionError};
 use crate::events::WidgetEvent;
-use crate::parts::{Field, Notice, NoticeKind, described_by, field_error};
+use crate::parts::{
+    Field, Notice, NoticeKind, described_by, field_error, focus_soon, focused_root, invalid,
+};
 
 /// Newest pledges listed under the bar.
 const SHOWN_PLEDGES: usize = 20;
@@ -32,6 +34,9 @@ pub fn FundingSection(
     funding: FundingSummary,
     /// Whether pledges are taken.
     can_pledge: bool,
+    /// The proposal's title (names the funding bar).
+    #[prop(into)]
+    title: String,
     /// Backend, strings, events.
     env: Env,
 ) -> impl IntoView {
@@ -74,6 +79,7 @@ pub fn FundingSection(
             e.0.extend(v.0);
         }
         let checked = if e.is_empty() { Ok(input) } else { Err(e) };
+        let root = focused_root();
         env.submit(
             pledge,
             errors,
@@ -83,6 +89,9 @@ pub fn FundingSection(
                 if let Ok(p) = result {
                     amount.set(String::new());
                     done.set(true);
+                    if let Some(r) = root.clone() {
+                        focus_soon(r, "tx-pledged".into());
+                    }
                     env.fire(WidgetEvent::pledged(id, p.amount_fen));
                     load();
                 }
@@ -105,7 +114,7 @@ pub fn FundingSection(
                 let f = totals();
                 let i = env.i18n();
                 view! {
-                    <FundingBar funding=f i18n=i.clone() />
+                    <FundingBar funding=f title=title.clone() i18n=i.clone() />
                     <p class="tx-hint tx-legend">
                         <span class="tx-key tx-key-first"></span>{i.x("from_residents", format_yuan(f.pledged_residents_fen))}
                         " "<span class="tx-key"></span>{i.x("from_organisations", format_yuan(f.pledged_organisations_fen))}
@@ -118,6 +127,7 @@ pub fn FundingSection(
                     <Field id="tx-amount_fen" label=i.t("pledge_amount") error=field_error(errors.into(), "amount_fen", i18n)>
                         <input id="tx-amount_fen" class="tx-input" type="text" inputmode="decimal" maxlength="16"
                             aria-describedby=described_by("tx-amount_fen")
+                            aria-invalid=invalid(field_error(errors.into(), "amount_fen", i18n))
                             prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev)) />
                     </Field>
                     <Field id="tx-source" label=i.t("pledge_source") error=Signal::derive(|| None::<String>)>
@@ -130,12 +140,13 @@ pub fn FundingSection(
                     <Field id="tx-public_name" label=i.t("public_name") error=field_error(errors.into(), "public_name", i18n)>
                         <input id="tx-public_name" class="tx-input" type="text" maxlength="200"
                             aria-describedby=described_by("tx-public_name")
+                            aria-invalid=invalid(field_error(errors.into(), "public_name", i18n))
                             prop:value=move || public_name.get() on:input=move |ev| public_name.set(event_target_value(&ev)) />
                     </Field>
                     <div class="tx-actions">
                         <button type="submit" class="tx-button" prop:disabled=move || pledge.busy.get()>{i.t("pledge")}</button>
                     </div>
-                    {move || done.get().then(|| view! { <Notice kind=NoticeKind::Success text=env.t("pledged_ok") /> })}
+                    {move || done.get().then(|| view! { <Notice kind=NoticeKind::Success text=env.t("pledged_ok") id="tx-pledged" /> })}
                     <ActionError action=pledge on_retry=Callback::new(move |_| submit()) retry_label=env.t("retry") />
                 </form>
             })}
@@ -171,7 +182,7 @@ pub fn FundingSection(
                 let f = totals();
                 view! {
                     <p class="tx-hint">{i.nx("balance_now", format_yuan(f.spent_fen), format_yuan(f.received_fen))}</p>
-                    <div class="tx-table-wrap">
+                    <div class="tx-table-wrap" tabindex="0" role="region" aria-label=i.t("ledger")>
                         <table class="tx-ledger">
                             <thead>
                                 <tr>

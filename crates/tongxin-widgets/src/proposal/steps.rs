@@ -102,11 +102,11 @@ pub fn StepSection(
                 Signal::derive(move || env.i18n().nx("supports_of", backing.get().0, threshold));
             let mine = move || backing.get().1 == Some(true);
             view! {
-                <ProgressBar value=Signal::derive(move || backing.get().0 as u64) max=threshold as u64 text=text />
+                <ProgressBar label=i.x("support_progress_label", &p.title) value=Signal::derive(move || backing.get().0 as u64) max=threshold as u64 text=text />
                 <p class="tx-hint">{i.n("support_goal", threshold)}</p>
                 {move || mine().then(|| view! { <p class="tx-hint">{env.t("supported")}</p> })}
                 {active.then(|| view! {
-                    <button type="button" class="tx-button tx-secondary tx-support" prop:disabled=move || support.busy.get()
+                    <button type="button" class="tx-button tx-secondary tx-support" aria-disabled=move || support.busy.get().then_some("true")
                         on:click=move |_| on_support.run(())>
                         {move || if mine() { env.t("unsupport") } else { env.t("support") }}
                     </button>

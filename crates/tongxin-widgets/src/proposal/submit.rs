@@ -14,7 +14,7 @@ use tongxin_core::text::FieldErrors;
 use super::env::Env;
 use crate::action::{Action, ActionError};
 use crate::events::WidgetEvent;
-use crate::parts::{Field, Unit, UnitPicker, described_by, field_error, places_within};
+use crate::parts::{Field, Unit, UnitPicker, described_by, field_error, invalid, places_within};
 
 /// What the resident has typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -136,6 +136,7 @@ pub fn SubmitProposal(
             <Field id=dom_id.clone() label=label.to_string() error=err(id)>
                 <input id=dom_id.clone() class="tx-input" type="text" maxlength=max.to_string()
                     aria-describedby=described_by(&dom_id)
+                    aria-invalid=invalid(err(id))
                     prop:value=move || form.with(get) on:input=move |ev| form.update(|f| set(f, event_target_value(&ev))) />
             </Field>
         }
@@ -149,6 +150,7 @@ pub fn SubmitProposal(
             <Field id=dom_id.clone() label=label.to_string() error=err(id)>
                 <textarea id=dom_id.clone() class="tx-input tx-textarea" rows="4" maxlength="8000"
                     aria-describedby=described_by(&dom_id)
+                    aria-invalid=invalid(err(id))
                     prop:value=move || form.with(get) on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))></textarea>
             </Field>
         }
@@ -185,6 +187,7 @@ pub fn SubmitProposal(
                 <Field id="tx-estimated_cost_fen" label=i.t("p_cost") error=err("estimated_cost_fen")>
                     <input id="tx-estimated_cost_fen" class="tx-input" type="text" inputmode="decimal" maxlength="20"
                         aria-describedby=described_by("tx-estimated_cost_fen")
+                        aria-invalid=invalid(err("estimated_cost_fen"))
                         prop:value=move || form.with(|f| f.cost.clone()) on:input=move |ev| form.update(|f| f.cost = event_target_value(&ev)) />
                 </Field>
                 <UnitPicker units=places selected=Signal::derive(move || form.with(|f| f.scope_id))
