@@ -97,18 +97,22 @@ fn output_of(program: &str, args: &[&str]) -> Option<String> {
 }
 
 /// Installs the npm packages (binaryen's wasm-opt, playwright-core,
-/// json-server for the other-backend example) when missing.
+/// json-server for the other-backend example, axe-core for the
+/// accessibility audit) when missing.
 pub fn ensure_npm() -> Result<(), String> {
     if std::path::Path::new("node_modules/.bin/wasm-opt").exists()
         && std::path::Path::new("node_modules/playwright-core").exists()
         && std::path::Path::new("node_modules/json-server").exists()
+        && std::path::Path::new("node_modules/axe-core").exists()
     {
         return Ok(());
     }
     if !have("npm") {
         ensure_apt("npm", "npm")?;
     }
-    step("installing npm packages (binaryen for wasm-opt, playwright-core, json-server): npm ci");
+    step(
+        "installing npm packages (binaryen for wasm-opt, playwright-core, json-server, axe-core): npm ci",
+    );
     run("npm", &["ci", "--no-audit", "--no-fund"])
 }
 
