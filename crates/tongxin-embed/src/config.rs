@@ -76,16 +76,20 @@ impl MountConfig {
                 m.into_iter()
                     .map(|(k, v)| match v {
                         serde_json::Value::String(s) => Ok((k, s)),
-                        _ => Err(format!("config.strings.{k} must be a string")),
+                        _ => Err(format!(
+                            "config.strings.{k} (data-strings) must be a string"
+                        )),
                     })
                     .collect::<Result<_, String>>()?,
             ),
-            Some(_) => return Err("config.strings must be an object of strings".into()),
+            Some(_) => {
+                return Err("config.strings (data-strings) must be an object of strings".into());
+            }
         };
         let vars = match take("vars") {
             None => None,
             Some(serde_json::Value::Object(m)) => Some(m),
-            Some(_) => return Err("config.vars must be an object".into()),
+            Some(_) => return Err("config.vars (data-backend-vars) must be an object".into()),
         };
         Ok(MountConfig {
             widget: text(take("widget"), "widget")?.ok_or("config.widget is missing")?,
@@ -140,15 +144,7 @@ impl MountConfig {
             }
         }
         o.entry("widget").or_insert(Value::String(String::new()));
-        Self::from_value(Value::Object(o)).map_err(|e| {
-            if e.starts_with("config.strings") {
-                "data-strings is not a JSON object of strings".into()
-            } else if e.starts_with("config.vars") {
-                "data-backend-vars is not a JSON object".into()
-            } else {
-                e
-            }
-        })
+        Self::from_value(Value::Object(o))
     }
 
     /// Checks the widget name and the id; returns the numeric id (for the

@@ -78,10 +78,9 @@ pub fn Text(
     /// bundle ~1 KB brotli).
     lang: Lang,
 ) -> impl IntoView {
-    let widget = lang;
     runs(&text)
         .into_iter()
-        .map(|(s, run)| match foreign(s, widget) {
+        .map(|(s, run)| match foreign(s, lang) {
             Some(lang) => view! { <span lang=lang>{run.to_string()}</span> }.into_any(),
             None => run.to_string().into_any(),
         })
