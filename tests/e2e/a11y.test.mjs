@@ -81,6 +81,15 @@ async function focused(page) {
   });
 }
 
+/** Waits until the element with the focus (through shadow roots) matches `selector` (and contains `text`). */
+async function waitForFocus(page, selector, text = '', options = {}) {
+  await page.waitForFunction(([sel, t]) => {
+    let el = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    return !!el?.matches(sel) && el.textContent.includes(t);
+  }, [selector, text], options);
+}
+
 /**
  * The focus ring of the focused control: its width and its contrast with
  * the background behind it (the segment's ring is drawn on its label).
@@ -176,11 +185,7 @@ async function voteByKeyboard(page) {
     await assertRing(page, `poll ${id} vote button`);
     await press(page, 'Enter');
     await w.getByText('您已投票，谢谢参与！').waitFor();
-    await page.waitForFunction((pid) => {
-      let el = document.activeElement;
-      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-      return el?.id === `tx-voted-${pid}`;
-    }, id, { timeout: 5000 }).catch(() => {});
+    await waitForFocus(page, `#tx-voted-${id}`, '', { timeout: 5000 }).catch(() => {});
     assert.equal((await focused(page)).id, `tx-voted-${id}`, `poll ${id}: after voting the focus is on "voted"`);
   }
 }
@@ -259,11 +264,7 @@ test('convention: errors, signing and withdrawal by keyboard; axe in every theme
       // Submitting empty: the focus lands on the first field to fix, marked invalid.
       await sign.focus();
       await press(page, 'Enter');
-      await page.waitForFunction(() => {
-        let el = document.activeElement;
-        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-        return el?.id === 'tx-display_name';
-      });
+      await waitForFocus(page, '#tx-display_name');
       assert.equal(await w.locator('#tx-display_name').getAttribute('aria-invalid'), 'true');
       assert.equal(await w.locator('input[name="tx-unit"]').first().getAttribute('aria-invalid'), 'true');
       await audit(page, `${label}, with errors`);
@@ -280,11 +281,7 @@ test('convention: errors, signing and withdrawal by keyboard; axe in every theme
       await sign.focus();
       await press(page, 'Enter');
       await w.locator('#tx-signed').waitFor();
-      await page.waitForFunction(() => {
-        let el = document.activeElement;
-        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-        return el?.id === 'tx-signed';
-      });
+      await waitForFocus(page, '#tx-signed');
       await audit(page, `${label}, signed`);
       // Withdraw, confirm: the focus goes to "withdrawn".
       await w.getByRole('button', { name: '撤回签名' }).focus();
@@ -292,11 +289,7 @@ test('convention: errors, signing and withdrawal by keyboard; axe in every theme
       await w.getByRole('button', { name: '确定撤回' }).focus();
       await press(page, 'Enter');
       await w.locator('#tx-withdrawn').waitFor();
-      await page.waitForFunction(() => {
-        let el = document.activeElement;
-        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-        return el?.id === 'tx-withdrawn';
-      });
+      await waitForFocus(page, '#tx-withdrawn');
       await audit(page, `${label}, withdrawn`);
       assert.deepEqual(errors, []);
       await context.close();
@@ -313,11 +306,7 @@ async function openCard(page, text) {
   await press(page, 'Enter');
   const detail = b.locator('.tx-proposal');
   await detail.locator('.tx-timeline-box').waitFor();
-  await page.waitForFunction(() => {
-    let el = document.activeElement;
-    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-    return el?.tagName === 'H2';
-  });
+  await waitForFocus(page, 'h2');
   assert.match((await focused(page)).text, new RegExp(text), 'the detail\'s title has the focus');
   return detail;
 }
@@ -332,11 +321,7 @@ async function backToList(page, text) {
   else await back.focus();
   assert.ok((await focused(page)).text.startsWith('← 返回列表'));
   await press(page, 'Enter');
-  await page.waitForFunction((t) => {
-    let el = document.activeElement;
-    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-    return el?.classList.contains('tx-card-open') && el.textContent.includes(t);
-  }, text);
+  await waitForFocus(page, '.tx-card-open', text);
 }
 
 test('proposals: board and every step by keyboard, focus in and back; axe in every theme and size', async () => {
@@ -399,11 +384,7 @@ test('proposals by keyboard: support, comment, pledge and rate; the focus lands 
   await tabTo(page, (f) => f.tag === 'button' && f.text === '发表', 6);
   await press(page, 'Enter');
   await detail.locator('#tx-comment-sent').waitFor();
-  await page.waitForFunction(() => {
-    let el = document.activeElement;
-    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-    return el?.id === 'tx-comment-sent';
-  });
+  await waitForFocus(page, '#tx-comment-sent');
   await backToList(page, '广场增设休息座椅');
   // 评议: pledge and rate.
   detail = await openCard(page, '明通巷47号院公厕改造');
@@ -413,11 +394,7 @@ test('proposals by keyboard: support, comment, pledge and rate; the focus lands 
     await page.keyboard.type('50');
     await tabTo(page, (f) => f.tag === 'button' && f.text === '认捐', 10);
     await press(page, 'Enter');
-    await page.waitForFunction(() => {
-      let el = document.activeElement;
-      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-      return el?.id === 'tx-pledged';
-    });
+    await waitForFocus(page, '#tx-pledged');
   }
   const rate = detail.locator('#tx-evaluate input[type=radio]').first();
   await rate.focus();
@@ -425,11 +402,7 @@ test('proposals by keyboard: support, comment, pledge and rate; the focus lands 
   await assertRing(page, 'rating segment');
   await tabTo(page, (f) => f.tag === 'button' && f.text === '提交评价', 10);
   await press(page, 'Enter');
-  await page.waitForFunction(() => {
-    let el = document.activeElement;
-    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-    return el?.id === 'tx-evaluated';
-  });
+  await waitForFocus(page, '#tx-evaluated');
   // The timeline speaks words, never action codes.
   const timeline = await detail.locator('.tx-timeline').textContent();
   assert.doesNotMatch(timeline, /advance|decide|record_delivery|withdraw|reject|merge/);
