@@ -6,7 +6,7 @@ use tongxin_core::Id;
 use tongxin_core::convention::{PublicSignature, SignerRole};
 
 use crate::i18n::I18n;
-use crate::parts::Unit;
+use crate::parts::{Text, Unit};
 
 /// The catalogue key of a role's name.
 pub fn role_key(r: SignerRole) -> &'static str {
@@ -64,11 +64,13 @@ pub fn Signatories(
                         .map(|s| {
                             let unit = unit_label(&names, s.unit_id);
                             let role = (s.role != SignerRole::Resident).then(|| i.t(role_key(s.role)));
+                            // Names and teams are the signers' own words, in either language.
+                            let lang = i.lang();
                             view! {
                                 <li class="tx-sig">
-                                    <span class="tx-sig-name">{s.masked_name}</span>
+                                    <span class="tx-sig-name"><Text text=s.masked_name lang=lang /></span>
                                     <span class="tx-sig-unit">{unit}</span>
-                                    {s.team.map(|t| view! { <span class="tx-sig-team">{t}</span> })}
+                                    {s.team.map(|t| view! { <span class="tx-sig-team"><Text text=t lang=lang /></span> })}
                                     {role.map(|r| view! { <span class="tx-badge">{r}</span> })}
                                     <time class="tx-sig-time">{i.date(s.signed_at)}</time>
                                 </li>
