@@ -234,6 +234,33 @@ test('polls: names tell the regions and bars apart; English halves are marked la
   await context.close();
 });
 
+test('in English: axe finds nothing in light or dark at 360 px, and Chinese runs carry lang="zh-CN"', async () => {
+  for (const theme of ['light', 'dark']) {
+    const { context, page, errors } = await open(theme, SIZES[0], { locale: 'en' });
+    const polls = [1, 2, 3, 4, 5, 6, 7].map((i) => `<div data-tongxin="poll" data-id="${i}" data-lang="en"></div>`).join('');
+    await embedPage(page, server.base, `${polls}<div data-tongxin="convention" data-id="1" data-lang="en"></div>
+      <div data-tongxin="proposals" data-lang="en"></div>`);
+    for (const id of [1, 2, 3, 4, 5, 6, 7]) await widget(page, id).locator('.tx-title').waitFor();
+    await page.locator('[data-tongxin="convention"] .tx-sig').first().waitFor();
+    await page.locator('[data-tongxin="proposals"] .tx-proposal-card').first().waitFor();
+    await audit(page, `English, ${theme}`, { bare: true });
+    const unmarked = await page.evaluate(() => {
+      const out = [];
+      for (const h of document.querySelectorAll('[data-tongxin]')) {
+        const walk = document.createTreeWalker(h.shadowRoot, NodeFilter.SHOW_TEXT);
+        for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+          if (/[\u4e00-\u9fff]/.test(n.data) && n.parentElement.closest('[lang]')?.getAttribute('lang') !== 'zh-CN') out.push(n.data.trim());
+        }
+      }
+      return out;
+    });
+    assert.deepEqual(unmarked, [], 'Chinese text without lang="zh-CN" in English widgets');
+    assert.ok(await noHorizontalScroll(page));
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
 test('any host accent stays readable: yellow, light blue and near-black accents pass axe in light, dark and high contrast', async () => {
   for (const accent of ['#f5d000', '#8ab4f8', '#1b1b1b']) {
     for (const theme of ['light', 'dark', 'high-contrast']) {
