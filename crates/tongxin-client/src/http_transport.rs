@@ -10,7 +10,7 @@ use std::cell::RefCell;
 
 use async_trait::async_trait;
 use serde_json::Value;
-use tongxin_core::contract::{Problem, routes};
+use tongxin_core::contract::{Problem, routes, version};
 use tongxin_core::mapping::{Failure, HttpRequest, Op, Vars};
 
 use crate::http::{Http, Reply};
@@ -155,6 +155,27 @@ fn misconfigured(op: Op, message: &str) -> ClientError {
     ClientError::misconfigured(format!("{}: {message}", op.name()))
 }
 
+/// Tells the site's developer once, in the console, when the server speaks
+/// a newer REST contract than this bundle knows (its `Tongxin-Contract`
+/// header): what is new goes unused until the bundle is updated.
+fn warn_if_newer_contract(headers: &[(String, String)]) {
+    static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if let Some((_, theirs)) = headers.iter().find(|(k, _)| k == version::HEADER)
+        && version::is_newer(theirs)
+        && !WARNED.swap(true, std::sync::atomic::Ordering::Relaxed)
+    {
+        // `console.error`, not `warn`: the one console binding the bundles
+        // already carry (a new one cost ~400 bytes brotli).
+        web_sys::console::error_1(
+            &format!(
+                "Tongxin: the server speaks REST contract {theirs}, newer than this bundle's {}; update the widgets",
+                version::VERSION
+            )
+            .into(),
+        );
+    }
+}
+
 /// The answer as the contract's value, or the error it means.
 fn answer(routes: &impl Routes, op: Op, vars: &Vars, reply: &Reply) -> ClientResult<Value> {
     if reply.status == 429 {
@@ -168,6 +189,7 @@ fn answer(routes: &impl Routes, op: Op, vars: &Vars, reply: &Reply) -> ClientRes
             retry_after_secs: secs,
         });
     }
+    warn_if_newer_contract(&reply.headers);
     routes
         .read(op, vars, reply.status, &reply.headers, &reply.text)
         .map_err(|f| match f {

@@ -5,6 +5,7 @@
 mod convention;
 mod proposal;
 pub mod routes;
+pub mod version;
 
 use serde::{Deserialize, Serialize};
 

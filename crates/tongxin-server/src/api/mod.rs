@@ -14,10 +14,12 @@ use std::sync::Arc;
 use axum::Json;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{any, get};
+use tongxin_core::contract::version;
 use tongxin_core::eligibility::Eligibility;
+use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -190,7 +192,7 @@ pub fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
 #[openapi(
     info(
         title = "Tongxin REST contract",
-        version = "1.0.0",
+        version = "set from tongxin_core::contract::version::VERSION",
         description = "Polls, convention signing and residents' proposals (百姓点菜). Times are milliseconds since the Unix epoch (UTC); money is integer fen. Errors are application/problem+json with a stable `type`. Writes accept an `Idempotency-Key` header. Residents identify with `X-Tongxin-Device`, `X-Tongxin-Code` or `X-Tongxin-Voter` according to the item's eligibility; staff with `Authorization: Bearer`."
     ),
     tags(
@@ -200,13 +202,15 @@ pub fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
         (name = "proposals", description = "Residents order the dish: proposals, supports, comments, funding, timeline, evaluations"),
         (name = "admin", description = "Staff API")
     ),
-    components(schemas(tongxin_core::contract::ProposalSort))
+    components(schemas(tongxin_core::contract::ProposalSort, proposals::CommentOrder))
 )]
 struct ApiDoc;
 
 /// The API routes and their OpenAPI document.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = version::VERSION.to_string();
+    OpenApiRouter::with_openapi(doc)
         .merge(scopes::routes())
         .merge(polls::routes())
         .merge(conventions::routes())
@@ -236,13 +240,17 @@ async fn unknown_api_path(ctx: Ctx) -> ApiError {
     )
 }
 
+/// The OpenAPI document of the contract, as `/openapi.json` serves it
+/// (also `tongxin-server --openapi`, for generating clients and types).
+pub fn openapi_document() -> serde_json::Value {
+    openapi::finish(serde_json::to_value(api().1).expect("the OpenAPI document serialises"))
+}
+
 /// Every API route plus `/openapi.json`, `/healthz`, the body limit and
 /// problem+json for unknown API paths.
 pub fn router(state: AppState) -> Router {
-    let (api, doc) = api();
-    let doc = Arc::new(openapi::finish(
-        serde_json::to_value(doc).expect("the OpenAPI document serialises"),
-    ));
+    let (api, _) = api();
+    let doc = Arc::new(openapi_document());
     api.route(
         "/openapi.json",
         get(move || async move { Json(doc.as_ref().clone()).into_response() }),
@@ -257,5 +265,11 @@ pub fn router(state: AppState) -> Router {
         )
     })
     .layer(DefaultBodyLimit::max(BODY_LIMIT))
+    // Every answer names the contract it speaks, so a widget built for an
+    // older one can tell the site's developer (`contract::version`).
+    .layer(SetResponseHeaderLayer::overriding(
+        HeaderName::from_static(version::HEADER),
+        HeaderValue::from_static(version::VERSION),
+    ))
     .with_state(state)
 }
