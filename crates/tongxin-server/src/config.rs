@@ -4,6 +4,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::files::{Builtin, Files};
+
 /// Everything the server needs to start.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -38,12 +40,15 @@ pub struct Config {
     pub shutdown_grace_secs: u64,
     /// Origins allowed to embed the widgets (`TONGXIN_CORS_ORIGINS`, comma separated; `*` for any).
     pub cors_origins: Vec<String>,
-    /// Demo site directory (`--www`, `TONGXIN_WWW`), default `www`.
-    pub www_dir: PathBuf,
-    /// Widget bundle directory served at `/tongxin/` (`--bundle`, `TONGXIN_BUNDLE`), default `target/tongxin-bundle`.
-    pub bundle_dir: PathBuf,
-    /// Embedding recipes served at `/examples/` (`--examples`, `TONGXIN_EXAMPLES`), default `examples`.
-    pub examples_dir: PathBuf,
+    /// Demo site directory (`--www`, `TONGXIN_WWW`); default: the copy built
+    /// into the binary, else `www` ([`crate::files::Files::choose`]).
+    pub www_dir: Option<PathBuf>,
+    /// Widget bundle directory served at `/tongxin/` (`--bundle`, `TONGXIN_BUNDLE`);
+    /// default: built in, else `target/tongxin-bundle`.
+    pub bundle_dir: Option<PathBuf>,
+    /// Embedding recipes served at `/examples/` (`--examples`, `TONGXIN_EXAMPLES`);
+    /// default: built in, else `examples`.
+    pub examples_dir: Option<PathBuf>,
     /// Writes per minute per device on `open` items (`TONGXIN_DEVICE_WRITES_PER_MIN`), default 30; 0 = unlimited.
     pub device_writes_per_min: u32,
     /// Writes per minute per client IP (`TONGXIN_IP_WRITES_PER_MIN`), default 600; 0 = unlimited.
@@ -74,9 +79,9 @@ impl Default for Config {
                 "http://127.0.0.1:8080".into(),
                 "http://localhost:8080".into(),
             ],
-            www_dir: PathBuf::from("www"),
-            bundle_dir: PathBuf::from("target/tongxin-bundle"),
-            examples_dir: PathBuf::from("examples"),
+            www_dir: None,
+            bundle_dir: None,
+            examples_dir: None,
             device_writes_per_min: 30,
             ip_writes_per_min: 600,
             support_threshold: 20,
@@ -88,6 +93,12 @@ impl Default for Config {
 /// Usage text for `--help`.
 pub const USAGE: &str =
     "tongxin-server [--listen ADDR] [--db FILE] [--www DIR] [--bundle DIR] [--examples DIR] [--demo]
+tongxin-server --version    (server and REST contract versions)
+tongxin-server --openapi    (print the contract's OpenAPI document)
+
+The demo site, the widget bundle and the recipes are built into the binary
+(when they were present at build time); --www, --bundle and --examples
+serve a directory instead, e.g. a community's own pages.
 
 Required outside --demo: TONGXIN_PEPPER (16+ characters) and TONGXIN_ADMIN_TOKEN.
 Environment: TONGXIN_VOTER_SECRET, TONGXIN_VOTER_AUDIENCE, TONGXIN_VOTER_ISSUER,
@@ -126,13 +137,13 @@ impl Config {
             c.db = v.into();
         }
         if let Some(v) = env("TONGXIN_WWW") {
-            c.www_dir = v.into();
+            c.www_dir = Some(v.into());
         }
         if let Some(v) = env("TONGXIN_EXAMPLES") {
-            c.examples_dir = v.into();
+            c.examples_dir = Some(v.into());
         }
         if let Some(v) = env("TONGXIN_BUNDLE") {
-            c.bundle_dir = v.into();
+            c.bundle_dir = Some(v.into());
         }
         c.admin_token = env("TONGXIN_ADMIN_TOKEN").filter(|t| !t.is_empty());
         c.voter_secret = env("TONGXIN_VOTER_SECRET").filter(|t| !t.is_empty());
@@ -181,15 +192,30 @@ impl Config {
                         .map_err(|_| "--listen: not an address".to_string())?
                 }
                 "--db" => c.db = value("--db")?.into(),
-                "--www" => c.www_dir = value("--www")?.into(),
-                "--bundle" => c.bundle_dir = value("--bundle")?.into(),
-                "--examples" => c.examples_dir = value("--examples")?.into(),
+                "--www" => c.www_dir = Some(value("--www")?.into()),
+                "--bundle" => c.bundle_dir = Some(value("--bundle")?.into()),
+                "--examples" => c.examples_dir = Some(value("--examples")?.into()),
                 "--demo" => c.demo = true,
                 "--help" | "-h" => return Err(USAGE.to_string()),
                 other => return Err(format!("unknown argument {other}\n\n{USAGE}")),
             }
         }
         Ok(c)
+    }
+
+    /// Where the demo site's files come from.
+    pub fn www(&self) -> Files {
+        Files::choose(self.www_dir.clone(), Builtin::Www)
+    }
+
+    /// Where the widget bundle's files come from.
+    pub fn bundle(&self) -> Files {
+        Files::choose(self.bundle_dir.clone(), Builtin::Bundle)
+    }
+
+    /// Where the recipes' files come from.
+    pub fn examples(&self) -> Files {
+        Files::choose(self.examples_dir.clone(), Builtin::Examples)
     }
 
     /// The `aud`/`iss` rules for voter tokens.

@@ -11,6 +11,7 @@ pub mod client_ip;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod files;
 pub mod hygiene;
 pub mod identity;
 pub mod ratelimit;
@@ -27,7 +28,6 @@ use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::services::ServeDir;
 
 use crate::api::AppState;
 use crate::config::Config;
@@ -66,8 +66,19 @@ fn cors(config: &Config) -> CorsLayer {
         .expose_headers([
             header::RETRY_AFTER,
             HeaderName::from_static("idempotent-replayed"),
+            HeaderName::from_static(tongxin_core::contract::version::HEADER),
         ])
         .max_age(std::time::Duration::from_secs(3600))
+}
+
+/// What `tongxin-server --version` prints: the server's version and the
+/// REST contract version it speaks.
+pub fn version_line() -> String {
+    format!(
+        "tongxin-server {} (REST contract {})",
+        env!("CARGO_PKG_VERSION"),
+        tongxin_core::contract::version::VERSION
+    )
 }
 
 /// Answers at least this large are compressed (brotli or gzip, as the
@@ -94,19 +105,15 @@ pub fn app(store: Arc<dyn Store>, config: Config) -> Router {
         )
     };
     let site = api::router(state)
-        .fallback_service(hygiene::utf8_files(
-            ServeDir::new(&config.www_dir).append_index_html_on_directories(true),
-        ))
+        .fallback_service(hygiene::utf8_files(config.www().router(false)))
         .layer(compress())
         .layer(cors(&config))
         // Added after the layers: precompressed, and open to every origin.
-        .nest("/tongxin", assets::router(config.bundle_dir.clone()));
+        .nest("/tongxin", assets::router(config.bundle()));
     let examples = Router::new()
         .nest_service(
             "/examples",
-            hygiene::utf8_files(
-                ServeDir::new(&config.examples_dir).append_index_html_on_directories(true),
-            ),
+            hygiene::utf8_files(config.examples().router(false)),
         )
         .layer(compress());
     hygiene::wrap(site, examples, &config)

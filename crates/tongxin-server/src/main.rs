@@ -9,6 +9,18 @@ async fn main() {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
+    if std::env::args()
+        .skip(1)
+        .any(|a| a == "--version" || a == "-V")
+    {
+        println!("{}", tongxin_server::version_line());
+        return;
+    }
+    if std::env::args().nth(1).as_deref() == Some("--openapi") {
+        let doc = tongxin_server::api::openapi_document();
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        return;
+    }
     let mut config = match Config::from_args(std::env::args().skip(1), |k| std::env::var(k).ok()) {
         Ok(c) => c,
         Err(msg) => {
@@ -24,9 +36,12 @@ async fn main() {
         }
     }
     eprintln!(
-        "Tongxin listening on http://{}  (database {})",
+        "Tongxin listening on http://{}  (database {}; site {}; widgets {}; recipes {})",
         config.listen,
-        config.db.display()
+        config.db.display(),
+        config.www().describe(),
+        config.bundle().describe(),
+        config.examples().describe(),
     );
     if let Err(e) = tongxin_server::serve(config).await {
         eprintln!("tongxin-server: {e}");

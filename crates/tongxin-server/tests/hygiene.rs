@@ -155,7 +155,7 @@ async fn every_answer_carries_security_headers_and_pages_a_charset() {
     )
     .unwrap();
     let path = www.path().to_path_buf();
-    let t = TestServer::start_with(move |c| c.www_dir = path).await;
+    let t = TestServer::start_with(move |c| c.www_dir = Some(path)).await;
     for p in ["/", "/healthz", "/api/v1/polls", "/api/v1/nope"] {
         let r = t.req(Method::GET, p).send().await.unwrap();
         let h = r.headers();

@@ -33,8 +33,9 @@ pub fn config(db: PathBuf) -> Config {
         ip_writes_per_min: 0,
         device_writes_per_min: 0,
         support_threshold: 3,
-        www_dir: PathBuf::from("/nonexistent-www"),
-        bundle_dir: PathBuf::from("/nonexistent-bundle"),
+        www_dir: Some(PathBuf::from("/nonexistent-www")),
+        bundle_dir: Some(PathBuf::from("/nonexistent-bundle")),
+        examples_dir: Some(PathBuf::from("/nonexistent-examples")),
         ..Config::default()
     }
 }
