@@ -25,23 +25,31 @@ export function freePort() {
   });
 }
 
-/** Starts the server on a free port with a fresh database and the demo data; `env` adds settings. */
-export async function startServer(env = {}) {
+/**
+ * Starts the server on a free port with a fresh database and the demo data;
+ * `env` adds settings. `options.www` serves another site directory;
+ * `options.bin`, `options.args` and `options.cwd` start another binary
+ * with exactly those arguments (plus `--listen`), in that directory.
+ */
+export async function startServer(env = {}, options = {}) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'tongxin-e2e-'));
   const base = `http://127.0.0.1:${port}`;
-  const proc = spawn(process.env.TONGXIN_SERVER_BIN, ['--demo', '--db', join(dir, 'e2e.sqlite'), '--listen', `127.0.0.1:${port}`,
-    '--www', process.env.TONGXIN_WWW, '--bundle', process.env.TONGXIN_BUNDLE], {
+  const args = options.args ?? ['--demo', '--db', join(dir, 'e2e.sqlite'),
+    '--www', options.www ?? process.env.TONGXIN_WWW, '--bundle', process.env.TONGXIN_BUNDLE];
+  const proc = spawn(options.bin ?? process.env.TONGXIN_SERVER_BIN, [...args, '--listen', `127.0.0.1:${port}`], {
     env: { ...process.env, TONGXIN_ADMIN_TOKEN: ADMIN, TONGXIN_CORS_ORIGINS: base, RUST_LOG: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
+    cwd: options.cwd,
   });
-  for (let i = 0; i < 200; i++) {
+  let up = false;
+  for (let i = 0; i < 600 && !up; i++) {
     try {
-      const r = await fetch(`${base}/healthz`);
-      if (r.ok) break;
+      up = (await fetch(`${base}/healthz`)).ok;
     } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 50));
+    if (!up) await new Promise((r) => setTimeout(r, 50));
   }
+  if (!up) throw new Error(`the server did not start on ${base}`);
   return { base, stop: () => proc.kill('SIGTERM') };
 }
 

@@ -162,6 +162,38 @@ fn strip_comments(js: &str) -> String {
     out
 }
 
+/// JavaScript minified by esbuild (whitespace, comments, local names;
+/// `--target=esnext`: no syntax is rewritten). wasm-bindgen's module and
+/// the loader lose about a quarter of their brotli bytes.
+fn minify_js(js: &str) -> Result<String, String> {
+    use std::io::Write;
+    let mut child = Command::new("node_modules/.bin/esbuild")
+        .args([
+            "--minify",
+            "--format=esm",
+            "--target=esnext",
+            "--loader=js",
+            "--log-level=warning",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("esbuild (npm, installed with vite): {e}"))?;
+    child
+        .stdin
+        .take()
+        .ok_or("esbuild: no stdin")?
+        .write_all(js.as_bytes())
+        .map_err(|e| format!("esbuild: {e}"))?;
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("esbuild: {e}"))?;
+    if !out.status.success() {
+        return Err("esbuild could not minify a bundle's JavaScript".into());
+    }
+    String::from_utf8(out.stdout).map_err(|e| format!("esbuild: {e}"))
+}
+
 /// The stylesheet without its comments and layout whitespace: comments go,
 /// every run of whitespace becomes one space, and spaces next to `{`, `}`
 /// and `;` go (elsewhere a space can matter: `a :focus`, `calc(1px - 2px)`).
@@ -232,7 +264,7 @@ pub fn build() -> Result<PathBuf, String> {
         let wasm = read(&out.join(format!("{}_bg.wasm", v.name)))?;
         let wasm_name = hashed(v.name, "wasm", &wasm);
         write(&bundle, &wasm_name, &wasm)?;
-        let js = format!("{}{start}", trusted_html(&glue));
+        let js = minify_js(&format!("{}{start}", trusted_html(&glue)))?;
         let js_name = hashed(v.name, "js", js.as_bytes());
         write(&bundle, &js_name, js.as_bytes())?;
         let bytes = brotli_len(&bundle.join(&wasm_name))? + brotli_len(&bundle.join(&js_name))?;
@@ -247,14 +279,16 @@ pub fn build() -> Result<PathBuf, String> {
     let css = minify_css(&String::from_utf8_lossy(&css)).into_bytes();
     let css_name = hashed("tongxin", "css", &css);
     write(&bundle, &css_name, &css)?;
-    let manifest = serde_json::json!({ "css": css_name, "bundles": entries });
-    let loader =
-        std::fs::read_to_string("crates/tongxin-embed/js/loader.js").map_err(|e| e.to_string())?;
-    if !loader.contains("__TONGXIN_MANIFEST__") {
-        return Err("js/loader.js lost its __TONGXIN_MANIFEST__ placeholder".into());
-    }
-    let loader = strip_comments(&loader).replace("__TONGXIN_MANIFEST__", &manifest.to_string());
-    write(&bundle, "tongxin.js", loader.as_bytes())?;
+    let manifest = serde_json::json!({
+        "css": css_name, "bundles": entries,
+        "version": env!("CARGO_PKG_VERSION"),
+        "contract": tongxin_core::contract::version::VERSION,
+    });
+    write(
+        &bundle,
+        "tongxin.js",
+        minify_js(&loader(&manifest, None)?)?.as_bytes(),
+    )?;
     write(
         &bundle,
         "manifest.json",
@@ -265,6 +299,38 @@ pub fn build() -> Result<PathBuf, String> {
     precompress(&bundle)?;
     eprintln!("bundle: {}", bundle.display());
     Ok(bundle)
+}
+
+/// The loader `js/loader.js` with `manifest` written in, and, for the npm
+/// package, `urls`: a JavaScript object literal naming each file with
+/// `new URL("./file", import.meta.url)`, which replaces the loader's
+/// run-time `here()` (bundlers only see literal URLs), and the bundle import
+/// marked for Vite and webpack to leave alone.
+pub fn loader(manifest: &serde_json::Value, urls: Option<&str>) -> Result<String, String> {
+    const HERE: &str = "const here = (name) => new URL(name, import.meta.url).href;";
+    const IMPORT: &str = "import(here(bundle.js))";
+    let source =
+        std::fs::read_to_string("crates/tongxin-embed/js/loader.js").map_err(|e| e.to_string())?;
+    for needle in ["__TONGXIN_MANIFEST__", HERE, IMPORT] {
+        if !source.contains(needle) {
+            return Err(format!(
+                "js/loader.js lost `{needle}`, which xtask rewrites"
+            ));
+        }
+    }
+    let mut js = strip_comments(&source).replace("__TONGXIN_MANIFEST__", &manifest.to_string());
+    if let Some(urls) = urls {
+        js = js
+            .replace(
+                HERE,
+                &format!("const URLS = {urls};\nconst here = (name) => URLS[name];"),
+            )
+            .replace(
+                IMPORT,
+                "import(/* @vite-ignore */ /* webpackIgnore: true */ here(bundle.js))",
+            );
+    }
+    Ok(js)
 }
 
 /// Writes `f.br` (brotli 11) and `f.gz` (gzip 9) beside every file.

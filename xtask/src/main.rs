@@ -14,6 +14,7 @@
 mod bench;
 mod bundle;
 mod fuzz;
+mod package;
 mod phone;
 mod size;
 mod tools;
@@ -28,6 +29,8 @@ fn main() -> ExitCode {
         Some("bench") => bench::run().and_then(|()| phone::run()),
         Some("phone") => phone::run(),
         Some("bundle") => bundle::build().map(|_| ()),
+        Some("package") => npm_package().map(|_| ()),
+        Some("install") => install().map(|_| ()),
         Some("size") => size::report(true, None).map(|_| ()),
         Some("e2e") => e2e().map(|_| ()),
         Some("fuzz") => tools::cargo(&["build", "-p", "tongxin-server"])
@@ -35,7 +38,7 @@ fn main() -> ExitCode {
             .and_then(|bin| fuzz::run(&bin)),
         _ => {
             eprintln!(
-                "usage: cargo xtask demo|test|bench|phone|bundle|size|fuzz\n\n  demo    start the demo site on http://127.0.0.1:8080\n  test    run everything CI runs\n  bench   measure the server on loopback, then the phone benchmark\n  phone   each page family on a phone profile in headless Chromium\n  bundle  build the widget bundles into target/tongxin-bundle\n  size    what each page family transfers, against size-budgets.json\n  fuzz    schemathesis against the server's /openapi.json"
+                "usage: cargo xtask demo|test|bench|phone|bundle|package|install|size|fuzz\n\n  demo    start the demo site on http://127.0.0.1:8080\n  test    run everything CI runs\n  bench   measure the server on loopback, then the phone benchmark\n  phone   each page family on a phone profile in headless Chromium\n  bundle  build the widget bundles into target/tongxin-bundle\n  package the npm package tongxin-widgets (target/tongxin-npm/*.tgz)\n  install the single tongxin-server binary, site and widgets inside, into ~/.cargo/bin\n  size    what each page family transfers, against size-budgets.json\n  fuzz    schemathesis against the server's /openapi.json"
             );
             return ExitCode::from(2);
         }
@@ -132,6 +135,55 @@ fn components() -> Result<(), String> {
     }
 }
 
+/// `cargo xtask package`: the bundle, the server (for its OpenAPI
+/// document), then the npm package; returns the tarball.
+fn npm_package() -> Result<std::path::PathBuf, String> {
+    let bundle = bundle::build()?;
+    tools::cargo(&["build", "-p", "tongxin-server"])?;
+    package::build(&bundle, &server_bin()?)
+}
+
+/// `cargo xtask install`: the bundle, then `cargo install` of the release
+/// server with the demo site, the recipes and the bundle built in.
+fn install() -> Result<std::path::PathBuf, String> {
+    bundle::build()?;
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo")))
+        .ok_or("neither CARGO_HOME nor HOME is set")?;
+    install_into(&home, false)
+}
+
+/// `cargo install` of the server into `root` (`--debug` for the tests,
+/// which reuses the debug build); returns the installed binary. The
+/// bundle must be built: `build.rs` embeds it.
+fn install_into(root: &std::path::Path, debug: bool) -> Result<std::path::PathBuf, String> {
+    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    let root = cwd.join(root);
+    let target = cwd.join(tools::target_dir());
+    tools::step(&format!(
+        "cargo install tongxin-server into {} (one binary, site and widgets inside)",
+        root.display()
+    ));
+    let (root_s, target_s) = (root.to_string_lossy(), target.to_string_lossy());
+    let mut args = vec![
+        "install",
+        "--locked",
+        "--force",
+        "--path",
+        "crates/tongxin-server",
+        "--root",
+        &root_s,
+        "--target-dir",
+        &target_s,
+    ];
+    if debug {
+        args.push("--debug");
+    }
+    tools::cargo(&args)?;
+    Ok(root.join("bin/tongxin-server"))
+}
+
 /// The debug server binary (built by the browser-test step).
 fn server_bin() -> Result<std::path::PathBuf, String> {
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
@@ -148,9 +200,13 @@ fn e2e() -> Result<std::path::PathBuf, String> {
     tools::step("browser end-to-end tests (node --test tests/e2e, screenshots in test-output/e2e)");
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let server = server_bin()?;
+    let tarball = package::build(&bundle, &server)?;
+    let installed = install_into(&tools::target_dir().join("tongxin-install"), true)?;
     let status = std::process::Command::new("node")
         .args(["--test", "--test-concurrency=1", "tests/e2e/"])
         .env("TONGXIN_SERVER_BIN", server)
+        .env("TONGXIN_NPM_TARBALL", tarball)
+        .env("TONGXIN_INSTALLED_BIN", installed)
         .env("TONGXIN_WWW", cwd.join("www"))
         .env("TONGXIN_BUNDLE", &bundle)
         .env("TONGXIN_EXAMPLES", cwd.join("examples"))

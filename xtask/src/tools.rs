@@ -100,19 +100,34 @@ fn output_of(program: &str, args: &[&str]) -> Option<String> {
 /// json-server for the other-backend example, axe-core for the
 /// accessibility audit) when missing.
 pub fn ensure_npm() -> Result<(), String> {
-    if std::path::Path::new("node_modules/.bin/wasm-opt").exists()
-        && std::path::Path::new("node_modules/playwright-core").exists()
-        && std::path::Path::new("node_modules/json-server").exists()
-        && std::path::Path::new("node_modules/axe-core").exists()
-    {
+    let manifest =
+        std::fs::read_to_string("package.json").map_err(|e| format!("package.json: {e}"))?;
+    let manifest: serde_json::Value =
+        serde_json::from_str(&manifest).map_err(|e| format!("package.json: {e}"))?;
+    let wanted: Vec<&str> = manifest["devDependencies"]
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    let missing: Vec<&str> = wanted
+        .iter()
+        .copied()
+        .filter(|p| {
+            !std::path::Path::new("node_modules")
+                .join(p)
+                .join("package.json")
+                .exists()
+        })
+        .collect();
+    if missing.is_empty() {
         return Ok(());
     }
     if !have("npm") {
         ensure_apt("npm", "npm")?;
     }
-    step(
-        "installing npm packages (binaryen for wasm-opt, playwright-core, json-server, axe-core): npm ci",
-    );
+    step(&format!(
+        "installing npm packages (missing: {}): npm ci",
+        missing.join(", ")
+    ));
     run("npm", &["ci", "--no-audit", "--no-fund"])
 }
 

@@ -7,6 +7,10 @@
 // are cached for good; `cargo xtask bundle` writes the manifest below.
 const MANIFEST = __TONGXIN_MANIFEST__;
 
+// The npm package's copy (`cargo xtask package`) replaces this line with a
+// table naming every file by a literal `new URL("./file", import.meta.url)`,
+// so bundlers (Vite, webpack 5) see the files and emit them with the site,
+// and marks the import below for them to leave alone.
 const here = (name) => new URL(name, import.meta.url).href;
 const cssUrl = here(MANIFEST.css);
 /** Bundle name → Promise of its started module. */
@@ -182,8 +186,31 @@ export async function mount(element, config) {
   // Large text is pure CSS (data-size on the host element).
   if (config?.size === 'large') element.dataset.size = 'large';
   const mod = await load(pick(config?.widget, isMapped(config?.backend, config?.adapter)));
-  return mod.mountRaw(element, config);
+  unmount(element);
+  const handle = mod.mountRaw(element, config);
+  mounted.set(element, handle);
+  return handle;
 }
+
+/** Elements drawn by mount() → their handles. */
+const mounted = new WeakMap();
+
+/**
+ * Removes the widget drawn on `element` — by mount(), from `data-tongxin`
+ * or as a custom element — with its listeners. Resolves nothing; a no-op
+ * where there is none.
+ */
+export function unmount(element) {
+  const handle = mounted.get(element) || auto.get(element) || element.__tongxin;
+  mounted.delete(element);
+  auto.delete(element);
+  if (element.__tongxin) element.__tongxin = null;
+  handle?.unmount();
+}
+
+/** This kit's version, and the REST contract version its widgets speak. */
+export const version = MANIFEST.version;
+export const contractVersion = MANIFEST.contract;
 
 /**
  * Checks a backend mapping (object or JSON text) for the developer's console:
@@ -248,4 +275,6 @@ for (const widget of ['poll', 'convention', 'proposals', 'proposal']) {
   }
 }
 
-window.Tongxin = Object.assign(window.Tongxin || {}, { mount, ready, checkMapping });
+window.Tongxin = Object.assign(window.Tongxin || {}, {
+  mount, unmount, ready, checkMapping, version, contractVersion,
+});

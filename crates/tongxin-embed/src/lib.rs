@@ -152,6 +152,8 @@ pub fn mount_on(
         .map_err(|_| "div")?
         .unchecked_into();
     root.set_class_name("tx-root");
+    // The one stable `::part` for host styling (docs/widgets.md).
+    root.set_attribute("part", "root").ok();
     shadow.append_child(&link).map_err(|_| "append")?;
     shadow.append_child(&root).map_err(|_| "append")?;
     if let Some(t) = cfg

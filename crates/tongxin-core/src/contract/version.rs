@@ -11,12 +11,30 @@ pub const VERSION: &str = "1.0.0";
 /// The header in which the reference server names its contract version.
 pub const HEADER: &str = "tongxin-contract";
 
-/// `major.minor` of a version string, if it is one.
+/// `major.minor` of a version string (`1`, `1.2`, `1.2.3`), if it is one.
+/// Digits by hand rather than `str::parse`: this runs in every widget
+/// bundle, where the general integer parser costs bytes.
 fn major_minor(v: &str) -> Option<(u32, u32)> {
-    let mut parts = v.trim().split('.');
-    let major = parts.next()?.parse().ok()?;
-    let minor = parts.next().unwrap_or("0").parse().ok()?;
-    Some((major, minor))
+    let mut parts = [0u32; 2];
+    let mut at = 0;
+    let mut digits = false;
+    for b in v.trim().bytes() {
+        match b {
+            b'0'..=b'9' => {
+                parts[at] = parts[at]
+                    .checked_mul(10)?
+                    .checked_add(u32::from(b - b'0'))?;
+                digits = true;
+            }
+            b'.' if digits && at == 0 => {
+                at = 1;
+                digits = false;
+            }
+            b'.' if digits => return Some((parts[0], parts[1])),
+            _ => return None,
+        }
+    }
+    digits.then_some((parts[0], parts[1]))
 }
 
 /// Whether `theirs` (a server's contract version) is newer than [`VERSION`]
@@ -50,7 +68,16 @@ mod tests {
 
     #[test]
     fn garbage_is_not_newer() {
-        for v in ["", "v2", "2.x", "banana", "9999999999999.0", "..", "-1.0"] {
+        for v in [
+            "",
+            "v2",
+            "2.x",
+            "banana",
+            "9999999999999.0",
+            "..",
+            "-1.0",
+            "1.",
+        ] {
             assert!(!is_newer(v), "{v:?}");
         }
     }

@@ -1,0 +1,97 @@
+// The npm package as an integrator gets it: the tarball `npm pack` made
+// (`cargo xtask package`, TONGXIN_NPM_TARBALL) installed into a copy of
+// examples/vite, `tsc --noEmit` over the example and over a file that uses
+// every declared type, `vite build`, then a resident votes through the
+// built site (served by the reference server as a community's own pages).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { api, launch, phone, shot, startServer } from './lib.mjs';
+
+const TARBALL = process.env.TONGXIN_NPM_TARBALL;
+let project;
+let server;
+let browser;
+
+/** Runs `cmd` in the project, failing the test with its output. */
+function run(cmd, args) {
+  try {
+    return execFileSync(cmd, args, { cwd: project, encoding: 'utf8', stdio: 'pipe' });
+  } catch (e) {
+    throw new Error(`${cmd} ${args.join(' ')} failed:\n${e.stdout}\n${e.stderr}`);
+  }
+}
+
+before(async () => {
+  assert.ok(TARBALL, 'TONGXIN_NPM_TARBALL names the packed package (cargo xtask package)');
+  project = mkdtempSync(join(tmpdir(), 'tongxin-vite-'));
+  cpSync(resolve('examples/vite'), project, {
+    recursive: true,
+    filter: (src) => !/node_modules|dist/.test(src),
+  });
+  cpSync(resolve('packages/tongxin-widgets/test/every-type.ts'), join(project, 'src/every-type.ts'));
+  const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
+  manifest.dependencies['tongxin-widgets'] = `file:${resolve(TARBALL)}`;
+  writeFileSync(join(project, 'package.json'), JSON.stringify(manifest, null, 2));
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+test('the packed tarball holds the module, its types and only the files it names', () => {
+  const installed = join(project, 'node_modules/tongxin-widgets');
+  const files = readdirSync(installed);
+  for (const f of ['index.js', 'index.d.ts', 'contract.d.ts', 'package.json', 'README.md']) {
+    assert.ok(files.includes(f), `${f} in the package`);
+  }
+  const index = readFileSync(join(installed, 'index.js'), 'utf8');
+  const named = [...index.matchAll(/new URL\("\.\/([^"]+)",\s*import\.meta\.url\)/g)].map((m) => m[1]);
+  assert.ok(named.some((f) => f.endsWith('.wasm')) && named.some((f) => f.endsWith('.css')));
+  for (const f of named) assert.ok(files.includes(f), `${f} named by index.js is in the package`);
+  assert.ok(!files.some((f) => f.endsWith('.br') || f.endsWith('.gz')), 'no precompressed copies');
+  const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+  assert.match(pkg.version, /^\d+\.\d+\.\d+/);
+  assert.equal(pkg.exports['.'].types, './index.d.ts');
+});
+
+test('tsc --noEmit passes on the example and on a file using every declared type', () => {
+  run(join(project, 'node_modules/.bin/tsc'), ['--noEmit', '-p', '.']);
+  // The checks bite: a wrong detail type is an error.
+  writeFileSync(join(project, 'src/wrong.ts'), `import type { VotedDetail } from 'tongxin-widgets';
+    export const id: string = ({} as VotedDetail).pollId;\n`);
+  assert.throws(() => run(join(project, 'node_modules/.bin/tsc'), ['--noEmit', '-p', '.']), /TS2322/);
+  writeFileSync(join(project, 'src/wrong.ts'), 'export {};\n');
+});
+
+test('vite build emits the widget files and a resident votes through the built site', async () => {
+  run(join(project, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn']);
+  const assets = readdirSync(join(project, 'dist/assets'));
+  assert.ok(assets.some((f) => f.endsWith('.wasm')), `wasm emitted: ${assets.join(' ')}`);
+  server = await startServer({}, { www: join(project, 'dist') });
+
+  const errors = [];
+  const { context, page } = await phone(browser, errors);
+  await page.goto(`${server.base}/`);
+  const poll = page.locator('#poll');
+  await poll.getByRole('radio', { name: '21:30' }).check();
+  const before = (await api(server.base, '/polls/3')).ballots;
+  await poll.getByRole('button', { name: '投票', exact: true }).click();
+  await poll.getByText('您已投票，谢谢参与！').waitFor();
+  // The page's typed `tongxin:voted` handler wrote its note.
+  await page.getByRole('status').filter({ hasText: 'Poll 3: ballot counted' }).waitFor();
+  assert.equal((await api(server.base, '/polls/3')).ballots, before + 1);
+  // The widget files came from the site's own assets, not from /tongxin/.
+  const fromPackage = await page.evaluate(() => performance.getEntriesByType('resource')
+    .map((r) => new URL(r.name).pathname).filter((p) => p.endsWith('.wasm')));
+  assert.ok(fromPackage.length > 0 && fromPackage.every((p) => p.startsWith('/assets/')), fromPackage.join(' '));
+  await shot(page, 'npm-vite-voted');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
