@@ -144,11 +144,11 @@ export interface Adapter {
   listScopes?(ctx: AdapterContext): Answer<C.Scope[]>;
   getConvention?(id: ItemId, ctx: AdapterContext): Answer<C.ConventionView>;
   getSignatureCounts?(id: ItemId, ctx: AdapterContext): Answer<C.SignatureCounts>;
-  listSignatures?(id: ItemId, ctx: AdapterContext): Answer<C.Page_PublicSignature>;
+  listSignatures?(id: ItemId, ctx: AdapterContext): Answer<C.PagePublicSignature>;
   listMySignatures?(id: ItemId, ctx: AdapterContext): Answer<C.SignatureReceipt[]>;
   sign?(id: ItemId, signature: C.SignatureInput, ctx: AdapterContext): Answer<C.SignatureReceipt>;
   withdraw?(id: ItemId, ctx: AdapterContext): Answer<C.SignatureReceipt>;
-  listProposals?(ctx: AdapterContext): Answer<C.Page_ProposalCard>;
+  listProposals?(ctx: AdapterContext): Answer<C.PageProposalCard>;
   getProposal?(id: ItemId, ctx: AdapterContext): Answer<C.ProposalDetail>;
   submitProposal?(draft: C.ProposalDraft, ctx: AdapterContext): Answer<C.Proposal>;
   support?(id: ItemId, ctx: AdapterContext): Answer<C.SupportState>;

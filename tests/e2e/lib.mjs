@@ -25,11 +25,17 @@ export function freePort() {
   });
 }
 
+/** This process's environment, without TONGXIN_* when `bare`. */
+function inherited(bare) {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !bare || !k.startsWith('TONGXIN_')));
+}
+
 /**
  * Starts the server on a free port with a fresh database and the demo data;
  * `env` adds settings. `options.www` serves another site directory;
  * `options.bin`, `options.args` and `options.cwd` start another binary
- * with exactly those arguments (plus `--listen`), in that directory.
+ * with exactly those arguments (plus `--listen`), in that directory, and
+ * without the harness's TONGXIN_* variables (which name directories).
  */
 export async function startServer(env = {}, options = {}) {
   const port = await freePort();
@@ -38,7 +44,7 @@ export async function startServer(env = {}, options = {}) {
   const args = options.args ?? ['--demo', '--db', join(dir, 'e2e.sqlite'),
     '--www', options.www ?? process.env.TONGXIN_WWW, '--bundle', process.env.TONGXIN_BUNDLE];
   const proc = spawn(options.bin ?? process.env.TONGXIN_SERVER_BIN, [...args, '--listen', `127.0.0.1:${port}`], {
-    env: { ...process.env, TONGXIN_ADMIN_TOKEN: ADMIN, TONGXIN_CORS_ORIGINS: base, RUST_LOG: 'warn', ...env },
+    env: { ...inherited(Boolean(options.args)), TONGXIN_ADMIN_TOKEN: ADMIN, TONGXIN_CORS_ORIGINS: base, RUST_LOG: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
     cwd: options.cwd,
   });

@@ -2,7 +2,8 @@
 // (`cargo xtask package`, TONGXIN_NPM_TARBALL) installed into a copy of
 // examples/vite, `tsc --noEmit` over the example and over a file that uses
 // every declared type, `vite build`, then a resident votes through the
-// built site (served by the reference server as a community's own pages).
+// built site (served by the reference server as a community's own pages);
+// the same with webpack 5 and a plain JavaScript entry.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -12,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { api, launch, phone, shot, startServer } from './lib.mjs';
 
 const TARBALL = process.env.TONGXIN_NPM_TARBALL;
+const WEBPACK = ['webpack@5.113.0', 'webpack-cli@7.3.1'];
 let project;
 let server;
 let browser;
@@ -75,23 +77,57 @@ test('vite build emits the widget files and a resident votes through the built s
   const assets = readdirSync(join(project, 'dist/assets'));
   assert.ok(assets.some((f) => f.endsWith('.wasm')), `wasm emitted: ${assets.join(' ')}`);
   server = await startServer({}, { www: join(project, 'dist') });
+  await voteThrough(`${server.base}/`, 'npm-vite-voted', async (page) => {
+    // The widget files came from the site's own assets, not from /tongxin/.
+    const wasm = await page.evaluate(() => performance.getEntriesByType('resource')
+      .map((r) => new URL(r.name).pathname).filter((p) => p.endsWith('.wasm')));
+    assert.ok(wasm.length > 0 && wasm.every((p) => p.startsWith('/assets/')), wasm.join(' '));
+  });
+});
 
+/**
+ * Votes on poll 3 on the page at `url`, waits for the page's own note from
+ * its `tongxin:voted` handler, then runs `check(page)`.
+ */
+async function voteThrough(url, shotName, check = async () => {}) {
   const errors = [];
   const { context, page } = await phone(browser, errors);
-  await page.goto(`${server.base}/`);
+  await page.goto(url);
   const poll = page.locator('#poll');
-  await poll.getByRole('radio', { name: '21:30' }).check();
+  await poll.getByRole('radio', { name: '21:00' }).check();
   const before = (await api(server.base, '/polls/3')).ballots;
   await poll.getByRole('button', { name: '投票', exact: true }).click();
   await poll.getByText('您已投票，谢谢参与！').waitFor();
-  // The page's typed `tongxin:voted` handler wrote its note.
   await page.getByRole('status').filter({ hasText: 'Poll 3: ballot counted' }).waitFor();
   assert.equal((await api(server.base, '/polls/3')).ballots, before + 1);
-  // The widget files came from the site's own assets, not from /tongxin/.
-  const fromPackage = await page.evaluate(() => performance.getEntriesByType('resource')
-    .map((r) => new URL(r.name).pathname).filter((p) => p.endsWith('.wasm')));
-  assert.ok(fromPackage.length > 0 && fromPackage.every((p) => p.startsWith('/assets/')), fromPackage.join(' '));
-  await shot(page, 'npm-vite-voted');
+  await check(page);
+  await shot(page, shotName);
   assert.deepEqual(errors, []);
   await context.close();
+}
+
+test('webpack 5 emits the widget files too and a resident votes through its build', async () => {
+  run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefer-offline', ...WEBPACK]);
+  writeFileSync(join(project, 'webpack-entry.js'), `import { mount } from 'tongxin-widgets';
+const host = document.getElementById('poll');
+const note = document.getElementById('note');
+host.addEventListener('tongxin:voted', (e) => { note.textContent = 'Poll ' + e.detail.pollId + ': ballot counted'; });
+mount(host, { widget: 'poll', id: 3, api: '/api', lang: 'zh-CN' });
+`);
+  writeFileSync(join(project, 'webpack.config.cjs'), `module.exports = {
+  mode: 'production',
+  entry: './webpack-entry.js',
+  output: { path: __dirname + '/dist-webpack/app', filename: 'main.js', clean: true },
+  performance: { hints: false },
+};
+`);
+  run(join(project, 'node_modules/.bin/webpack'), ['--config', 'webpack.config.cjs']);
+  const emitted = readdirSync(join(project, 'dist-webpack/app'));
+  assert.ok(emitted.some((f) => f.endsWith('.wasm')), `wasm emitted: ${emitted.join(' ')}`);
+  writeFileSync(join(project, 'dist-webpack/index.html'), `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>webpack</title></head>
+<body><div id="poll"></div><p id="note" role="status"></p><script src="/app/main.js"></script></body></html>`);
+  server?.stop();
+  server = await startServer({}, { www: join(project, 'dist-webpack') });
+  await voteThrough(`${server.base}/`, 'npm-webpack-voted');
 });

@@ -39,6 +39,8 @@ test('pages, the loader and a wasm bundle come out of the binary', async () => {
     const r = await fetch(`${server.base}${path}`);
     assert.equal(r.status, 200, path);
     assert.match(r.headers.get('content-type'), /^text\/html; charset=utf-8/, path);
+    // Built-in files carry an ETag from their hash (a directory would not).
+    assert.ok(r.headers.get('etag'), `${path} is the built-in copy`);
   }
   const loader = await fetch(`${server.base}/tongxin/tongxin.js`, { headers: { 'accept-encoding': 'br' } });
   assert.equal(loader.status, 200);

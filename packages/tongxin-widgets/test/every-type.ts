@@ -71,11 +71,11 @@ const poll: PollView = {
   visibility: 'always',
   anonymous: false,
   allow_change: false,
-  eligibility: { type: 'open' },
+  eligibility: 'open',
   created_at: 0,
   status: 'open',
   ballots: 0,
-} as PollView;
+};
 const adapter: Adapter = {
   async getPoll(id: ItemId, ctx: AdapterContext) {
     void ctx.device;
