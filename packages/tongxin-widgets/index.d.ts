@@ -1,13 +1,15 @@
 // Types of the `tongxin-widgets` package: mount() and its handle, the
 // JavaScript adapter, and the `tongxin:*` events. The contract's shapes
 // (PollView, Ballot, …) are generated from the reference server's OpenAPI
-// document into `contract.d.ts` when the package is built, so they cannot
-// drift from the server. Every attribute, option, event, CSS custom
+// document into `contract.d.ts`, and the string keys into `strings.d.ts`,
+// when the package is built, so they cannot drift from the code. Every attribute, option, event, CSS custom
 // property and string key is listed in docs/widgets.md of the repository.
 
 import type * as C from './contract.js';
+import type { StringKey } from './strings.js';
 
 export type * from './contract.js';
+export type { StringKey };
 
 /** The widgets of the kit. */
 export type WidgetKind = 'poll' | 'convention' | 'proposals' | 'proposal';
@@ -37,14 +39,14 @@ export interface MountConfig {
   scope?: ItemId;
   /** API base URL; default: this page's origin + `/api`. */
   api?: string;
-  /** `zh-CN` or `en`; default: the browser's language. */
+  /** `zh-CN` or `en`; default: the nearest `lang` attribute of the element (up to `<html lang>`), else the browser's. */
   lang?: 'zh-CN' | 'en' | (string & {});
   /** Colour theme; default: the system setting. */
   theme?: Theme;
   /** `large`: 25 % bigger text, targets of at least 48 px. */
   size?: 'large';
-  /** Replacement strings by catalogue key (docs/widgets.md lists every key). */
-  strings?: Record<string, string>;
+  /** Replacement strings by catalogue key (docs/widgets.md lists every key and text). */
+  strings?: Partial<Record<StringKey, string>>;
   /** A voter token signed by the host site (JWT HS256), for `token` items. */
   voterToken?: string;
   /** Another backend: the mapping document, its URL, or `#id` of an inline JSON script. */

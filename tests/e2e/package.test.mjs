@@ -50,7 +50,7 @@ after(async () => {
 test('the packed tarball holds the module, its types and only the files it names', () => {
   const installed = join(project, 'node_modules/tongxin-widgets');
   const files = readdirSync(installed);
-  for (const f of ['index.js', 'index.d.ts', 'contract.d.ts', 'package.json', 'README.md']) {
+  for (const f of ['index.js', 'index.d.ts', 'contract.d.ts', 'strings.d.ts', 'package.json', 'README.md']) {
     assert.ok(files.includes(f), `${f} in the package`);
   }
   const index = readFileSync(join(installed, 'index.js'), 'utf8');

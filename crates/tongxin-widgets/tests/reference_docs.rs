@@ -190,6 +190,19 @@ fn events_with_their_details() {
             map.contains(&format!("'{name}':")),
             "index.d.ts lacks {name}"
         );
+        // The detail type index.d.ts names for it has each field.
+        let entry = between(map, &format!("'{name}': CustomEvent<"), ">;");
+        let body = if let Some(at) = types.find(&format!("export interface {entry} {{")) {
+            between(&types[at..], "{", "\n}")
+        } else {
+            between(&types, &format!("export type {entry} ="), ";\n")
+        };
+        for key in detail.as_object().unwrap().keys() {
+            assert!(
+                body.contains(&format!("{key}:")) || body.contains(&format!("{key}?:")),
+                "index.d.ts {entry} lacks {key}"
+            );
+        }
         names.insert(name);
     }
     same("events", names);

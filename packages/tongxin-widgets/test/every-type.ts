@@ -26,6 +26,7 @@ import {
   type ProposalSubmittedDetail,
   type ReadyDetail,
   type SignedDetail,
+  type StringKey,
   type SupportedDetail,
   type Theme,
   type TongxinElement,
@@ -58,6 +59,9 @@ const config: MountConfig = {
 const wrongWidget: MountConfig = { widget: 'petition' };
 // @ts-expect-error: size is only "large"
 const wrongSize: MountConfig = { widget: 'poll', size: 'huge' };
+// @ts-expect-error: "vot" is not a string key
+const wrongKey: MountConfig = { widget: 'poll', strings: { vot: 'x' } };
+const keys: StringKey[] = ['vote', 'loading'];
 
 /** A poll kept in memory: every adapter operation of a poll, typed. */
 const ballots: Ballot[] = [];
@@ -136,7 +140,7 @@ async function useEverything(el: HTMLElement): Promise<void> {
   custom.setAttribute('poll-id', '3');
   document.body.append(custom);
   const events: (keyof TongxinEventMap)[] = ['tongxin:ready', 'tongxin:error'];
-  console.log(events, wrongWidget, wrongSize, wrongOperation);
+  console.log(events, wrongWidget, wrongSize, wrongKey, keys, wrongOperation);
 }
 
 void useEverything;
