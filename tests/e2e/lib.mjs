@@ -103,12 +103,12 @@ export function widget(page, id, kind = 'poll') {
 /**
  * A bare page that embeds `html` the way a third-party site would, with the
  * bundle from `base`. It is served by Playwright at a URL of its own, so
- * `page.reload()` opens it again.
+ * `page.reload()` opens it again. `lang` sets `<html lang>`.
  */
 let pages = 0;
-export async function embedPage(page, base, html) {
+export async function embedPage(page, base, html, { lang } = {}) {
   const url = `${base}/__e2e/page-${++pages}.html`;
-  const body = `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+  const body = `<!doctype html><html${lang ? ` lang="${lang}"` : ''}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
     <link rel="icon" href="data:,"></head><body>${html}
     <script type="module" src="${base}/tongxin/tongxin.js"></script></body></html>`;
   await page.route(url, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body }));

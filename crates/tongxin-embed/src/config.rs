@@ -20,7 +20,8 @@ pub struct MountConfig {
     pub scope: Option<serde_json::Value>,
     /// API base, e.g. `https://example.org/api`; default: this page's origin + `/api`.
     pub api: Option<String>,
-    /// `zh-CN` or `en`; default: the browser's language.
+    /// `zh-CN` or `en`; default: the host element's nearest `lang`
+    /// attribute (up to `<html lang>`), else the browser's language.
     pub lang: Option<String>,
     /// `light`, `dark` or `high-contrast`; default: the system setting.
     /// (`size: "large"` is applied by the loader as `data-size`.)

@@ -213,8 +213,18 @@ fn start(
         }
     };
     let has_voter_token = cfg.voter_token.as_deref().is_some_and(|t| !t.is_empty());
+    // data-lang / lang / mount({lang}), else the host page's language (the
+    // nearest `lang` attribute, up to <html lang>), else the browser's.
+    let page_lang = || {
+        registry::host(key)?
+            .closest("[lang]")
+            .ok()
+            .flatten()?
+            .get_attribute("lang")
+    };
+    let lang = cfg.lang.clone().or_else(page_lang);
     let i18n = I18n::with_tables(
-        Lang::pick(cfg.lang.as_deref()),
+        Lang::pick(lang.as_deref()),
         cfg.strings.clone().unwrap_or_default(),
         tables(&cfg.widget),
     );

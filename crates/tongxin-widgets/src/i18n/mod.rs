@@ -141,17 +141,19 @@ impl I18n {
         self.n(key, n).replace("{x}", &x.to_string())
     }
 
-    /// A date and time in the resident's language and time zone.
+    /// A date and time in the resident's language and time zone, to the
+    /// minute: "2030年1月1日 08:00", "January 1, 2030 at 8:00 AM".
     pub fn time(&self, ms: Millis) -> String {
         js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
-            .to_locale_string(self.lang.tag(), &wasm_bindgen::JsValue::UNDEFINED)
+            .to_locale_string(self.lang.tag(), &format_options(true))
             .into()
     }
 
-    /// A date in the resident's language and time zone.
+    /// A date in the resident's language and time zone: "2030年1月1日",
+    /// "January 1, 2030".
     pub fn date(&self, ms: Millis) -> String {
         js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
-            .to_locale_date_string(self.lang.tag(), &wasm_bindgen::JsValue::UNDEFINED)
+            .to_locale_date_string(self.lang.tag(), &format_options(false))
             .into()
     }
 
@@ -159,6 +161,18 @@ impl I18n {
     pub fn x(&self, key: &str, x: impl std::fmt::Display) -> String {
         self.t(key).replace("{x}", &x.to_string())
     }
+}
+
+/// `Intl.DateTimeFormat` options: the long date, with the time to the
+/// minute when `with_time` (read with the browser's `JSON.parse`, the
+/// cheapest way to an options object in bytes).
+fn format_options(with_time: bool) -> wasm_bindgen::JsValue {
+    let json = if with_time {
+        r#"{"dateStyle":"long","timeStyle":"short"}"#
+    } else {
+        r#"{"dateStyle":"long"}"#
+    };
+    js_sys::JSON::parse(json).unwrap_or(wasm_bindgen::JsValue::UNDEFINED)
 }
 
 #[cfg(test)]
