@@ -11,7 +11,11 @@
 //!   header), `$template` (text with `{variables}`), `$each` + `$item` (map
 //!   an array), `$entries` (an object as `[{key, value}]`), `$first` (the
 //!   first element of an array, `null` when empty), `$count` (length of an
-//!   array), `$sum` (sum of an array of numbers) — and optional
+//!   array), `$sum` (sum of an array of numbers), `$group` + `$by`
+//!   (count an array's items by a key: `[{key, count}]`, first seen
+//!   first), `$add` / `$sub` / `$mul` / `$div` (`[a, b]`: arithmetic on two
+//!   numbers; `null` when either is `null` or on division by zero) — and
+//!   optional
 //!   *modifiers* applied in this order: `$map` (value map, `"*"` for any
 //!   other value), `$default` (when the result is `null`), `$as` (a
 //!   [conversion](super::convert)), `$times` (multiply a number).
@@ -25,8 +29,10 @@ use super::template::{Escape, Template};
 
 /// Deepest nesting of expressions accepted.
 pub const MAX_DEPTH: usize = 32;
-/// Longest array `$each`, `$count` or `$sum` will walk.
+/// Longest array `$each`, `$count`, `$sum` or `$group` will walk.
 pub const MAX_ITEMS: usize = 100_000;
+/// Most distinct keys `$group` counts (units of a community are hundreds).
+pub const MAX_GROUPS: usize = 512;
 
 /// A parsed expression.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,6 +87,47 @@ pub enum Source {
     Count(Expr),
     /// `$sum`: the sum of an array of numbers (0 when absent).
     Sum(Expr),
+    /// `$group` + `$by`: the array's items counted by the key `by` gives
+    /// each, as `[{ "key": k, "count": n }]` in the order keys first appear.
+    Group(Expr, Expr),
+    /// `$add`, `$sub`, `$mul`, `$div`: `[a, b]` combined.
+    Arith(Arith, Box<[Expr; 2]>),
+}
+
+/// The arithmetic of `$add`, `$sub`, `$mul` and `$div`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arith {
+    /// a + b
+    Add,
+    /// a − b
+    Sub,
+    /// a × b
+    Mul,
+    /// a ÷ b (`null` when b is 0)
+    Div,
+}
+
+impl Arith {
+    fn name(self) -> &'static str {
+        match self {
+            Arith::Add => "$add",
+            Arith::Sub => "$sub",
+            Arith::Mul => "$mul",
+            Arith::Div => "$div",
+        }
+    }
+
+    /// `a op b`, `None` for a division by zero or a result out of range.
+    fn apply(self, a: f64, b: f64) -> Option<f64> {
+        let r = match self {
+            Arith::Add => a + b,
+            Arith::Sub => a - b,
+            Arith::Mul => a * b,
+            Arith::Div if b == 0.0 => return None,
+            Arith::Div => a / b,
+        };
+        r.is_finite().then_some(r)
+    }
 }
 
 /// What an expression can read besides the value it maps.
@@ -220,6 +267,51 @@ impl OpExpr {
                         .ok_or_else(|| format!("$sum needs numbers, got {}", short(&x)))?;
                 }
                 number(total)
+            }
+            Source::Group(of, by) => {
+                let mut groups: Vec<(Value, u64)> = Vec::new();
+                for (i, x) in array_of(of, current, ctx, "$group")?
+                    .unwrap_or_default()
+                    .iter()
+                    .enumerate()
+                {
+                    let key = by.value(x, ctx).map_err(|m| prefix(&format!("[{i}]"), m))?;
+                    match groups.iter().position(|(k, _)| *k == key) {
+                        Some(at) => groups[at].1 += 1,
+                        None if groups.len() == MAX_GROUPS => {
+                            return Err(
+                                format!("$group: more than {MAX_GROUPS} distinct keys").into()
+                            );
+                        }
+                        None => groups.push((key, 1)),
+                    }
+                }
+                Value::Array(
+                    groups
+                        .into_iter()
+                        .map(|(key, count)| serde_json::json!({ "key": key, "count": count }))
+                        .collect(),
+                )
+            }
+            Source::Arith(op, ab) => {
+                let [a, b] = ab.as_ref();
+                let (a, b) = (a.value(current, ctx)?, b.value(current, ctx)?);
+                if a.is_null() || b.is_null() {
+                    Value::Null
+                } else {
+                    let num = |v: &Value| {
+                        v.as_f64().ok_or_else(|| {
+                            EvalError::from(format!(
+                                "{} needs numbers, got {}",
+                                op.name(),
+                                short(v)
+                            ))
+                        })
+                    };
+                    op.apply(num(&a)?, num(&b)?)
+                        .map(|r| number((r * 1e6).round() / 1e6))
+                        .unwrap_or(Value::Null)
+                }
             }
         };
         if let Some(map) = &self.map {
@@ -418,5 +510,119 @@ mod tests {
         assert!(run(json!({"$entries": "$"}), json!([1])).is_err());
         assert!(run(json!({"$sum": "$"}), json!(["a"])).is_err());
         assert!(run(json!({"$path": "$", "$times": 2}), json!("a")).is_err());
+    }
+
+    #[test]
+    fn group_counts_items_by_key_in_first_seen_order() {
+        let body = json!({"signatures": [
+            {"unit": {"id": 7}}, {"unit": {"id": 3}}, {"unit": {"id": 7}}, {"unit": null}, {"unit": {"id": 7}}
+        ]});
+        let by_unit = json!({"$group": "signatures", "$by": "unit.id"});
+        assert_eq!(
+            run(by_unit, body),
+            Ok(json!([{"key": 7, "count": 3}, {"key": 3, "count": 1}, {"key": null, "count": 1}]))
+        );
+        assert_eq!(
+            run(json!({"$group": "none", "$by": "x"}), json!({})),
+            Ok(json!([]))
+        );
+        let rows = json!({"$each": {"$group": "votes", "$by": "choice"}, "$item": {"option": "key", "count": "count"}});
+        assert_eq!(
+            run(
+                rows,
+                json!({"votes": [{"choice": "yes"}, {"choice": "no"}, {"choice": "yes"}]})
+            ),
+            Ok(json!([{"option": "yes", "count": 2}, {"option": "no", "count": 1}]))
+        );
+    }
+
+    #[test]
+    fn group_is_bounded_and_paired_with_by() {
+        let many: Vec<Value> = (0..=MAX_GROUPS).map(|i| json!({"k": i})).collect();
+        let err = run(json!({"$group": "$", "$by": "k"}), Value::Array(many)).unwrap_err();
+        assert!(err.contains("distinct keys"), "{err}");
+        for bad in [json!({"$group": "x"}), json!({"$path": "x", "$by": "k"})] {
+            let err = run(bad, json!({})).unwrap_err();
+            assert!(err.contains("$group and $by go together"), "{err}");
+        }
+        let err = run(json!({"$group": "x", "$by": "k"}), json!({"x": 5})).unwrap_err();
+        assert!(err.contains("$group needs an array"), "{err}");
+    }
+
+    #[test]
+    fn arithmetic_on_two_numbers() {
+        let body = json!({"yes": 421, "no": 79, "total": 500, "zero": 0, "raised": 12.5});
+        assert_eq!(
+            run(json!({"$add": ["yes", "no"]}), body.clone()),
+            Ok(json!(500))
+        );
+        assert_eq!(
+            run(json!({"$sub": ["total", "yes"]}), body.clone()),
+            Ok(json!(79))
+        );
+        assert_eq!(
+            run(json!({"$mul": ["raised", 100]}), body.clone()),
+            Ok(json!(1250))
+        );
+        // A percentage from counts: 421 / 500 × 100.
+        assert_eq!(
+            run(
+                json!({"$div": ["yes", "total"], "$times": 100}),
+                body.clone()
+            ),
+            Ok(json!(84.2))
+        );
+        // Nothing to divide by: null, so $default can say what it means.
+        assert_eq!(
+            run(json!({"$div": ["yes", "zero"]}), body.clone()),
+            Ok(Value::Null)
+        );
+        assert_eq!(
+            run(
+                json!({"$div": ["yes", "zero"], "$default": 0}),
+                body.clone()
+            ),
+            Ok(json!(0))
+        );
+        assert_eq!(
+            run(json!({"$add": ["yes", "missing"]}), body.clone()),
+            Ok(Value::Null)
+        );
+        assert_eq!(
+            run(
+                json!({"$add": [{"$count": "$.list"}, 1]}),
+                json!({"list": [1, 2]})
+            ),
+            Ok(json!(3))
+        );
+    }
+
+    #[test]
+    fn arithmetic_refuses_what_is_not_two_numbers() {
+        for (bad, says) in [
+            (
+                json!({"$add": ["a"]}),
+                "$add must be an array of two expressions",
+            ),
+            (
+                json!({"$div": "a"}),
+                "$div must be an array of two expressions",
+            ),
+            (
+                json!({"$sub": ["a", "b", "c"]}),
+                "$sub must be an array of two expressions",
+            ),
+        ] {
+            let err = run(bad, json!({})).unwrap_err();
+            assert!(err.contains(says), "{err}");
+        }
+        let err = run(json!({"$mul": ["t", 2]}), json!({"t": "<script>"})).unwrap_err();
+        assert!(err.contains("$mul needs numbers"), "{err}");
+        assert!(err.len() < 200, "the backend's text is shortened: {err}");
+        // Overflow is not a number.
+        assert_eq!(
+            run(json!({"$mul": [1e300, 1e300]}), json!({})),
+            Ok(Value::Null)
+        );
     }
 }

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::convert::Conv;
-use super::expr::{Expr, MAX_DEPTH, OpExpr, Source};
+use super::expr::{Arith, Expr, MAX_DEPTH, OpExpr, Source};
 use super::path::Path;
 use super::template::Template;
 
@@ -20,8 +20,13 @@ const SOURCES: &[&str] = &[
     "$first",
     "$count",
     "$sum",
+    "$group",
+    "$add",
+    "$sub",
+    "$mul",
+    "$div",
 ];
-const MODIFIERS: &[&str] = &["$map", "$default", "$as", "$times", "$item"];
+const MODIFIERS: &[&str] = &["$map", "$default", "$as", "$times", "$item", "$by"];
 
 pub(super) fn parse(
     v: &Value,
@@ -92,6 +97,16 @@ fn parse_op(
     if m.contains_key("$item") != (name == "$each") {
         return Err(format!("{at}: $each and $item go together"));
     }
+    if m.contains_key("$by") != (name == "$group") {
+        return Err(format!("{at}: $group and $by go together"));
+    }
+    let pair = |what: &str| match arg {
+        Value::Array(two) if two.len() == 2 => Ok(Box::new([
+            sub(&two[0], &format!("{what}[0]"))?,
+            sub(&two[1], &format!("{what}[1]"))?,
+        ])),
+        _ => Err(format!("{at}.{what} must be an array of two expressions")),
+    };
     let source = match name.as_str() {
         "$path" => {
             Source::Path(Path::parse(text("$path")?).map_err(|e| format!("{at}.$path: {e}"))?)
@@ -113,7 +128,12 @@ fn parse_op(
         "$entries" => Source::Entries(sub(arg, "$entries")?),
         "$first" => Source::First(sub(arg, "$first")?),
         "$count" => Source::Count(sub(arg, "$count")?),
-        _ => Source::Sum(sub(arg, "$sum")?),
+        "$sum" => Source::Sum(sub(arg, "$sum")?),
+        "$group" => Source::Group(sub(arg, "$group")?, sub(&m["$by"], "$by")?),
+        "$add" => Source::Arith(Arith::Add, pair("$add")?),
+        "$sub" => Source::Arith(Arith::Sub, pair("$sub")?),
+        "$mul" => Source::Arith(Arith::Mul, pair("$mul")?),
+        _ => Source::Arith(Arith::Div, pair("$div")?),
     };
     let map = match m.get("$map") {
         None => None,

@@ -433,6 +433,23 @@ proptest! {
         }
     }
 
+    /// `$group` accounts for every item once: the counts add up to the
+    /// array's length and no key appears twice.
+    #[test]
+    fn group_counts_add_up(keys in proptest::collection::vec(0u8..40, 0..300)) {
+        let body = Value::Array(keys.iter().map(|k| json!({"unit": k})).collect());
+        let e = expr::Expr::parse(&json!({"$group": "$", "$by": "unit"}), "response", &|_| false).unwrap();
+        let vars = vars_of(&[]);
+        let out = e.eval(&body, &expr::Ctx { body: &body, vars: &vars, headers: &[], drop_nulls: true }).unwrap();
+        let rows = out.as_array().unwrap();
+        let total: u64 = rows.iter().map(|r| r["count"].as_u64().unwrap()).sum();
+        prop_assert_eq!(total as usize, keys.len());
+        let seen: std::collections::BTreeSet<String> = rows.iter().map(|r| r["key"].to_string()).collect();
+        prop_assert_eq!(seen.len(), rows.len());
+        let distinct: std::collections::BTreeSet<u8> = keys.iter().copied().collect();
+        prop_assert_eq!(rows.len(), distinct.len());
+    }
+
     /// Paths: any text parses or is refused, and reading never panics.
     #[test]
     fn paths_never_panic(text in "\\PC{0,40}", body in any_json()) {
