@@ -163,6 +163,35 @@ test('a broken mapping shows the misconfigured state naming the operation', asyn
   await context.close();
 });
 
+test('a backend that sends only counts: the kit derives percentages and participation', async () => {
+  const { context, page } = await phone(browser);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await embedPage(page, server.base, `<script>
+    window.countsOnly = {
+      // No ballots here, no percentages there: only what a CMS stores.
+      async getPoll(id) {
+        return { id: Number(id), scope_id: 1, title: '社区菜园选址', description: '', kind: { type: 'single' },
+          options: [{ id: 1, label: '东门空地' }, { id: 2, label: '西门花坛' }], visibility: 'always',
+          anonymous: false, allow_change: false, eligibility: 'open', created_at: 0, status: 'open' };
+      },
+      async getResults(id) {
+        return { poll_id: Number(id), status: 'open', visible: true, visibility: 'always',
+          results: { kind: 'choices', options: [{ option: 1, label: '东门空地', count: 421 }, { option: 2, label: '西门花坛', count: 79 }] } };
+      },
+      async castBallot(id, ballot) {
+        return { poll_id: Number(id), ballot, ballots: 501, at: Date.now() };
+      },
+    };
+  </script><div data-tongxin="poll" data-id="5" data-adapter="countsOnly" data-lang="zh-CN"></div>`);
+  const w = widget(page, 5);
+  await w.getByText('500 人参与').waitFor();
+  await w.getByText(/421 票 · 84\.2%/).first().waitFor();
+  await w.getByText(/79 票 · 15\.8%/).first().waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('local-only: a poll kept in localStorage by a JavaScript adapter, with no server running', async () => {
   // Both servers stop: nothing answers but the files on disk.
   server.stop();

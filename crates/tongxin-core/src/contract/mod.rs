@@ -16,6 +16,7 @@ pub use proposal::{
 };
 
 use crate::eligibility::Eligibility;
+use crate::poll::wire::RawResults;
 use crate::poll::{Ballot, Poll, PollKind, PollOption, PollResults, PollStatus, ResultVisibility};
 use crate::{Id, Millis};
 
@@ -52,6 +53,9 @@ struct PollViewFields {
     eligibility: Eligibility,
     created_at: Millis,
     status: PollStatus,
+    // A backend may leave participation to the results answer (the
+    // widgets show the results' count when they have one).
+    #[serde(default)]
     ballots: u64,
 }
 
@@ -82,6 +86,7 @@ impl From<PollViewFields> for PollView {
 /// Results, or `null` where they are hidden.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "ResultsViewFields")]
 pub struct ResultsView {
     /// Poll.
     pub poll_id: Id,
@@ -95,6 +100,41 @@ pub struct ResultsView {
     pub visibility: ResultVisibility,
     /// Per-option results; `null` when hidden.
     pub results: Option<PollResults>,
+}
+
+/// [`ResultsView`] as it is read: `ballots` may be left out by a backend
+/// that sends only counts, and is then what the results imply
+/// ([`RawResults::derive`]), as are the rows' derived fields.
+#[derive(Deserialize)]
+struct ResultsViewFields {
+    poll_id: Id,
+    status: PollStatus,
+    ballots: Option<u64>,
+    visible: bool,
+    visibility: ResultVisibility,
+    results: Option<RawResults>,
+}
+
+impl TryFrom<ResultsViewFields> for ResultsView {
+    type Error = String;
+
+    fn try_from(f: ResultsViewFields) -> Result<Self, String> {
+        let (results, ballots) = match f.results {
+            Some(raw) => {
+                let (r, n) = raw.derive(f.ballots)?;
+                (Some(r), n)
+            }
+            None => (None, f.ballots.unwrap_or(0)),
+        };
+        Ok(ResultsView {
+            poll_id: f.poll_id,
+            status: f.status,
+            ballots,
+            visible: f.visible,
+            visibility: f.visibility,
+            results,
+        })
+    }
 }
 
 impl ResultsView {

@@ -5,6 +5,7 @@
 pub mod ballot;
 pub mod irv;
 pub mod tally;
+pub mod wire;
 
 use serde::{Deserialize, Serialize};
 

@@ -218,12 +218,7 @@ impl Tally {
                     .iter()
                     .map(|o| {
                         let c = votes.get(&o.id).copied().unwrap_or(0);
-                        ChoiceResult {
-                            option: o.id,
-                            label: label(o.id),
-                            count: c,
-                            percent: percent(c, n),
-                        }
+                        ChoiceResult::new(o.id, label(o.id), c, n)
                     })
                     .collect(),
             },
@@ -238,19 +233,8 @@ impl Tally {
                         .options
                         .iter()
                         .map(|o| {
-                            let [agree, abstain, disagree] =
-                                stances.get(&o.id).copied().unwrap_or([0; 3]);
-                            let answered = agree + abstain + disagree;
-                            ApprovalResult {
-                                option: o.id,
-                                label: label(o.id),
-                                agree,
-                                abstain,
-                                disagree,
-                                agree_percent: percent(agree, answered),
-                                adopted: answered > 0
-                                    && agree * 100 >= u64::from(threshold) * answered,
-                            }
+                            let stances = stances.get(&o.id).copied().unwrap_or([0; 3]);
+                            ApprovalResult::new(o.id, label(o.id), stances, threshold)
                         })
                         .collect(),
                 }
@@ -280,12 +264,7 @@ impl Tally {
                         .iter()
                         .map(|o| {
                             let c = first.get(&o.id).copied().unwrap_or(0);
-                            ChoiceResult {
-                                option: o.id,
-                                label: label(o.id),
-                                count: c,
-                                percent: percent(c, n),
-                            }
+                            ChoiceResult::new(o.id, label(o.id), c, n)
                         })
                         .collect(),
                     runoff: outcome,
@@ -300,13 +279,8 @@ impl Tally {
                         .iter()
                         .map(|o| {
                             let p = points.get(&o.id).copied().unwrap_or(0);
-                            DotResult {
-                                option: o.id,
-                                label: label(o.id),
-                                points: p,
-                                voters: voters.get(&o.id).copied().unwrap_or(0),
-                                percent: percent(p, total),
-                            }
+                            let v = voters.get(&o.id).copied().unwrap_or(0);
+                            DotResult::new(o.id, label(o.id), p, v, total)
                         })
                         .collect(),
                 }
@@ -318,7 +292,11 @@ impl Tally {
 /// Per-option results, shaped by poll kind. Percentages are rounded to 0.1.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "kind", rename_all = "snake_case", try_from = "RawResults")]
+#[serde(
+    tag = "kind",
+    rename_all = "snake_case",
+    try_from = "super::wire::RawResults"
+)]
 pub enum PollResults {
     /// Single or multiple choice; percent of ballots (multiple may sum past 100).
     Choices {
@@ -353,122 +331,6 @@ pub enum PollResults {
     },
 }
 
-/// The wire form of [`PollResults`], read flat (see `RawKind` in the poll
-/// module for why): one row type carries the fields of every kind's rows.
-#[derive(Deserialize)]
-struct RawResults {
-    kind: String,
-    options: Vec<RawRow>,
-    threshold_percent: Option<u8>,
-    total_points: Option<u64>,
-    runoff: Option<IrvOutcome>,
-}
-
-#[derive(Deserialize)]
-struct RawRow {
-    option: u32,
-    label: String,
-    count: Option<u64>,
-    percent: Option<f64>,
-    agree: Option<u64>,
-    abstain: Option<u64>,
-    disagree: Option<u64>,
-    agree_percent: Option<f64>,
-    adopted: Option<bool>,
-    summary: Option<ScoreSummary>,
-    points: Option<u64>,
-    voters: Option<u64>,
-}
-
-impl RawRow {
-    fn choice(self) -> Result<ChoiceResult, String> {
-        Ok(ChoiceResult {
-            option: self.option,
-            label: self.label,
-            count: self.count.ok_or("a result row needs `count`")?,
-            percent: self.percent.ok_or("a result row needs `percent`")?,
-        })
-    }
-}
-
-impl TryFrom<RawResults> for PollResults {
-    type Error = String;
-
-    fn try_from(r: RawResults) -> Result<Self, String> {
-        let missing = |f: &str| format!("{} results need `{f}`", r.kind);
-        Ok(match r.kind.as_str() {
-            "choices" => PollResults::Choices {
-                options: r
-                    .options
-                    .into_iter()
-                    .map(RawRow::choice)
-                    .collect::<Result<_, _>>()?,
-            },
-            "ranked" => PollResults::Ranked {
-                runoff: r.runoff.ok_or_else(|| missing("runoff"))?,
-                options: r
-                    .options
-                    .into_iter()
-                    .map(RawRow::choice)
-                    .collect::<Result<_, _>>()?,
-            },
-            "approval" => PollResults::Approval {
-                threshold_percent: r
-                    .threshold_percent
-                    .ok_or_else(|| missing("threshold_percent"))?,
-                options: r
-                    .options
-                    .into_iter()
-                    .map(|o| {
-                        Ok(ApprovalResult {
-                            option: o.option,
-                            label: o.label,
-                            agree: o.agree.ok_or("agree")?,
-                            abstain: o.abstain.ok_or("abstain")?,
-                            disagree: o.disagree.ok_or("disagree")?,
-                            agree_percent: o.agree_percent.ok_or("agree_percent")?,
-                            adopted: o.adopted.ok_or("adopted")?,
-                        })
-                    })
-                    .collect::<Result<_, &str>>()
-                    .map_err(&missing)?,
-            },
-            "score" => PollResults::Score {
-                options: r
-                    .options
-                    .into_iter()
-                    .map(|o| {
-                        Ok(ScoreResult {
-                            option: o.option,
-                            label: o.label,
-                            summary: o.summary.ok_or("summary")?,
-                        })
-                    })
-                    .collect::<Result<_, &str>>()
-                    .map_err(&missing)?,
-            },
-            "dot" => PollResults::Dot {
-                total_points: r.total_points.ok_or_else(|| missing("total_points"))?,
-                options: r
-                    .options
-                    .into_iter()
-                    .map(|o| {
-                        Ok(DotResult {
-                            option: o.option,
-                            label: o.label,
-                            points: o.points.ok_or("points")?,
-                            voters: o.voters.ok_or("voters")?,
-                            percent: o.percent.ok_or("percent")?,
-                        })
-                    })
-                    .collect::<Result<_, &str>>()
-                    .map_err(missing)?,
-            },
-            other => return Err(format!("unknown results kind `{other}`")),
-        })
-    }
-}
-
 /// A count for one option.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -481,6 +343,18 @@ pub struct ChoiceResult {
     pub count: u64,
     /// Percent of ballots.
     pub percent: f64,
+}
+
+impl ChoiceResult {
+    /// The row for `count` of `ballots` (the percent as the server gives it).
+    pub fn new(option: u32, label: String, count: u64, ballots: u64) -> Self {
+        ChoiceResult {
+            option,
+            label,
+            count,
+            percent: percent(count, ballots),
+        }
+    }
 }
 
 /// One approval motion.
@@ -501,6 +375,26 @@ pub struct ApprovalResult {
     pub agree_percent: f64,
     /// Agree share reached the threshold.
     pub adopted: bool,
+}
+
+impl ApprovalResult {
+    /// The row for `[agree, abstain, disagree]` against `threshold` percent:
+    /// adopted when agree ≥ threshold % of all answers, abstentions included.
+    pub fn new(option: u32, label: String, stances: [u64; 3], threshold: u8) -> Self {
+        let [agree, abstain, disagree] = stances;
+        // Saturating: the counts may come from another backend's answer.
+        let answered = agree.saturating_add(abstain).saturating_add(disagree);
+        ApprovalResult {
+            option,
+            label,
+            agree,
+            abstain,
+            disagree,
+            agree_percent: percent(agree, answered),
+            adopted: answered > 0
+                && agree.saturating_mul(100) >= u64::from(threshold).saturating_mul(answered),
+        }
+    }
 }
 
 /// One rated item.
@@ -529,6 +423,19 @@ pub struct DotResult {
     pub voters: u64,
     /// Percent of all points.
     pub percent: f64,
+}
+
+impl DotResult {
+    /// The row for `points` of `total` points, given by `voters` voters.
+    pub fn new(option: u32, label: String, points: u64, voters: u64, total: u64) -> Self {
+        DotResult {
+            option,
+            label,
+            points,
+            voters,
+            percent: percent(points, total),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -785,7 +692,43 @@ mod tests {
         )
     }
 
+    /// `view` as a backend that stores only counts would send it: every
+    /// field the kit can derive left out (participation too, where the
+    /// counts imply it: not for multiple choice or dot votes).
+    fn counts_only(view: &crate::contract::ResultsView, kind: PollKind) -> serde_json::Value {
+        let mut v = serde_json::to_value(view).unwrap();
+        if !matches!(kind, PollKind::Multiple { .. } | PollKind::Dot { .. }) {
+            v.as_object_mut().unwrap().remove("ballots");
+        }
+        let results = v["results"].as_object_mut().unwrap();
+        results.remove("total_points");
+        for row in results["options"].as_array_mut().unwrap() {
+            let row = row.as_object_mut().unwrap();
+            for derived in ["percent", "agree_percent", "adopted"] {
+                row.remove(derived);
+            }
+            if let Some(summary) = row.remove("summary") {
+                row.insert("distribution".into(), summary["distribution"].clone());
+            }
+        }
+        v
+    }
+
     proptest! {
+        /// A backend that sends only counts is read back to exactly the
+        /// results the server computes, for every kind of poll.
+        #[test]
+        fn derived_fields_from_counts_equal_the_servers((kind, raws) in scenario()) {
+            let p = poll(kind, N as usize);
+            let ballots: Vec<Ballot> = raws.iter().map(|r| ballot_for(kind, r)).collect();
+            let view = crate::contract::ResultsView::from_ballots(&p, &ballots, 0, true);
+            prop_assert!(view.results.is_some());
+            let sent = counts_only(&view, kind);
+            let read: crate::contract::ResultsView = serde_json::from_value(sent.clone())
+                .map_err(|e| TestCaseError::fail(format!("{e}: {sent}")))?;
+            prop_assert_eq!(read, view);
+        }
+
         #[test]
         fn generated_ballots_are_valid((kind, raws) in scenario()) {
             let p = poll(kind, N as usize);
