@@ -3,7 +3,8 @@
 // examples/vite, `tsc --noEmit` over the example and over a file that uses
 // every declared type, `vite build`, then a resident votes through the
 // built site (served by the reference server as a community's own pages);
-// the same with webpack 5 and a plain JavaScript entry.
+// the same with webpack 5 and a plain JavaScript entry, and with no build
+// at all: a page importing node_modules/tongxin-widgets/index.js directly.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -130,4 +131,22 @@ mount(host, { widget: 'poll', id: 3, api: '/api', lang: 'zh-CN' });
   server?.stop();
   server = await startServer({}, { www: join(project, 'dist-webpack') });
   await voteThrough(`${server.base}/`, 'npm-webpack-voted');
+});
+
+test('no build step: a plain module script imports the installed package and a resident votes', async () => {
+  writeFileSync(join(project, 'plain.js'), `import { mount } from './node_modules/tongxin-widgets/index.js';
+const host = document.getElementById('poll');
+host.addEventListener('tongxin:voted', (e) => { document.getElementById('note').textContent = 'Poll ' + e.detail.pollId + ': ballot counted'; });
+mount(host, { widget: 'poll', id: 3, api: '/api', lang: 'zh-CN' });
+`);
+  writeFileSync(join(project, 'plain.html'), `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>plain</title></head>
+<body><div id="poll"></div><p id="note" role="status"></p><script type="module" src="plain.js"></script></body></html>`);
+  server?.stop();
+  server = await startServer({}, { www: project });
+  await voteThrough(`${server.base}/plain.html`, 'npm-plain-voted', async (page) => {
+    const wasm = await page.evaluate(() => performance.getEntriesByType('resource')
+      .map((r) => new URL(r.name).pathname).filter((p) => p.endsWith('.wasm')));
+    assert.ok(wasm.length > 0 && wasm.every((p) => p.startsWith('/node_modules/tongxin-widgets/')), wasm.join(' '));
+  });
 });
