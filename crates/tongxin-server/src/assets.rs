@@ -75,12 +75,8 @@ async fn loader(State(files): State<Files>, req_headers: HeaderMap) -> Response 
     };
     // One tag for the loader's content, whichever encoding carries it.
     let tag = crate::identity::hex(&Sha256::digest(&raw)[..8]);
-    let (stored, coding) = files.negotiate("tongxin.js", &req_headers).await;
-    let (body, coding) = match coding {
-        Some(c) => match files.read(&stored).await {
-            Some(b) => (b, Some(c)),
-            None => (raw, None),
-        },
+    let (body, coding) = match files.read_precompressed("tongxin.js", &req_headers).await {
+        Some((bytes, c)) => (bytes, Some(c)),
         None => (raw, None),
     };
     files::answer(

@@ -114,31 +114,20 @@ impl Files {
         }
     }
 
-    /// Whether the file `name` exists.
-    async fn has(&self, name: &str) -> bool {
-        match self {
-            Files::Dir(d) => tokio::fs::metadata(d.join(name))
-                .await
-                .is_ok_and(|m| m.is_file()),
-            Files::Builtin(b) => b.get(name).is_some(),
-        }
-    }
-
-    /// The copy of `name` to send for a request with `headers`: the `.br`
-    /// or `.gz` beside it when the browser takes that encoding, else the
-    /// file itself. Returns the stored name and its encoding.
-    pub async fn negotiate(
+    /// The `.br` or `.gz` copy of `name` written beside it, when the
+    /// request's `headers` accept that encoding: its bytes and encoding.
+    pub async fn read_precompressed(
         &self,
         name: &str,
         headers: &HeaderMap,
-    ) -> (String, Option<&'static str>) {
+    ) -> Option<(Cow<'static, [u8]>, &'static str)> {
         for coding in accepted(headers) {
-            let stored = format!("{name}.{}", if coding == "br" { "br" } else { "gz" });
-            if self.has(&stored).await {
-                return (stored, Some(coding));
+            let ext = if coding == "br" { "br" } else { "gz" };
+            if let Some(bytes) = self.read(&format!("{name}.{ext}")).await {
+                return Some((bytes, coding));
             }
         }
-        (name.to_string(), None)
+        None
     }
 
     /// A router answering every path with the file there. `precompressed`
@@ -220,19 +209,23 @@ async fn builtin_file(
     } else {
         path.to_string()
     };
-    if files.get(&name).is_none() {
+    let Some(plain) = files.get(&name) else {
         return StatusCode::NOT_FOUND.into_response();
-    }
-    let (stored, coding) = if precompressed {
-        Files::Builtin(files).negotiate(&name, &headers).await
+    };
+    // One tag for the file's content, whichever encoding carries it.
+    let tag = crate::identity::hex(&plain.metadata.sha256_hash()[..8]);
+    let compressed = if precompressed {
+        Files::Builtin(files)
+            .read_precompressed(&name, &headers)
+            .await
     } else {
-        (name.clone(), None)
+        None
     };
-    let Some(file) = files.get(&stored) else {
-        return StatusCode::NOT_FOUND.into_response();
+    let (body, coding) = match compressed {
+        Some((bytes, c)) => (bytes, Some(c)),
+        None => (plain.data, None),
     };
-    let tag = crate::identity::hex(&file.metadata.sha256_hash()[..8]);
-    answer(&headers, file.data, content_type(&name), coding, &tag)
+    answer(&headers, body, content_type(&name), coding, &tag)
 }
 
 /// The answer for one file: `body` as stored (in `coding`, if any), its
