@@ -8,7 +8,8 @@
 //!   limits), 503 (overload or the request deadline);
 //! * residents' identity headers (`X-Tongxin-Device`, `X-Tongxin-Code`,
 //!   `X-Tongxin-Voter`) and `Idempotency-Key` are declared as parameters;
-//! * the staff API carries the `staff` bearer security scheme.
+//! * the staff API carries the `staff` bearer security scheme;
+//! * every response declares the `Tongxin-Contract` header.
 
 use serde_json::{Map, Value, json};
 
@@ -153,6 +154,16 @@ fn finish_operation(path: &str, method: &str, op: &mut Map<String, Value>) {
         add("403", "The staff API is off on this server.");
         op.insert("security".into(), json!([{"staff": []}]));
     }
+    // Every answer names the contract version (`api::router`'s layer).
+    if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+        for r in responses.values_mut().filter_map(Value::as_object_mut) {
+            let headers = r.entry("headers").or_insert_with(|| json!({}));
+            headers["Tongxin-Contract"] = json!({
+                "description": "The REST contract version this server speaks (major.minor.patch).",
+                "schema": {"type": "string"}
+            });
+        }
+    }
     if resident_item && !admin && identifies {
         let params = op
             .entry("parameters")
@@ -179,6 +190,7 @@ mod tests {
         let doc = finish(doc);
         let op = &doc["paths"]["/api/v1/polls/{id}/ballots"]["post"];
         assert!(op["responses"]["404"]["content"]["application/problem+json"].is_object());
+        assert!(op["responses"]["201"]["headers"]["Tongxin-Contract"].is_object());
         for code in [
             "400", "401", "403", "409", "413", "415", "422", "429", "503",
         ] {
