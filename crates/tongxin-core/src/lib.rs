@@ -10,10 +10,12 @@
 //! * [`eligibility`] — who may take part in an item.
 //! * [`text`] — input validation shared by all forms.
 //! * [`mapping`] — declarative mappings from any REST backend to the contract.
+//! * [`indicators`] — governance indicators for a scope and a period.
 
 pub mod contract;
 pub mod convention;
 pub mod eligibility;
+pub mod indicators;
 pub mod mapping;
 pub mod mask;
 pub mod poll;

@@ -84,6 +84,11 @@ pub struct Scope {
     pub name: String,
     /// Optional English name.
     pub name_en: Option<String>,
+    /// Households living in it, where staff recorded the number (usually
+    /// on buildings); wider scopes without a number add up their children
+    /// (see [`ScopeTree::households`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub households: Option<u32>,
 }
 
 /// Why a scope cannot be placed where it was asked to go.
@@ -161,6 +166,54 @@ impl ScopeTree {
         false
     }
 
+    /// The direct children of `id`, ordered by id.
+    pub fn children(&self, id: Id) -> Vec<&Scope> {
+        let mut out: Vec<&Scope> = self
+            .nodes
+            .values()
+            .filter(|s| s.parent_id == Some(id))
+            .collect();
+        out.sort_by_key(|s| s.id);
+        out
+    }
+
+    /// The child of `outer` that `inner` lies in (`inner` itself when it is
+    /// a child); `None` when `inner` is `outer` or outside it.
+    pub fn child_toward(&self, inner: Id, outer: Id) -> Option<Id> {
+        let mut cursor = inner;
+        for _ in 0..8 {
+            let parent = self.nodes.get(&cursor)?.parent_id?;
+            if parent == outer {
+                return self.nodes.contains_key(&outer).then_some(cursor);
+            }
+            cursor = parent;
+        }
+        None
+    }
+
+    /// Households of every scope: its recorded number, else the sum of its
+    /// children's (`None` when nothing below it is recorded either).
+    pub fn households(&self) -> HashMap<Id, u64> {
+        let mut order: Vec<&Scope> = self.nodes.values().collect();
+        // Deepest first, so children are summed before their parents.
+        order.sort_by_key(|s| std::cmp::Reverse(s.level));
+        let mut below: HashMap<Id, u64> = HashMap::new();
+        let mut out = HashMap::new();
+        for s in order {
+            let value = s
+                .households
+                .map(u64::from)
+                .or_else(|| below.get(&s.id).copied());
+            if let Some(v) = value {
+                out.insert(s.id, v);
+                if let Some(p) = s.parent_id {
+                    *below.entry(p).or_default() += v;
+                }
+            }
+        }
+        out
+    }
+
     /// The chain from the district down to `id` (inclusive).
     pub fn path(&self, id: Id) -> Vec<&Scope> {
         let mut out = Vec::new();
@@ -188,6 +241,7 @@ mod tests {
             level,
             name: format!("s{id}"),
             name_en: None,
+            households: None,
         }
     }
 
