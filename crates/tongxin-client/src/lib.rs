@@ -35,6 +35,7 @@ use tongxin_core::contract::{
     ResultsView, SignatureCounts, SignatureReceipt, SupportState,
 };
 use tongxin_core::convention::{PublicSignature, SignatureInput};
+use tongxin_core::indicators::IndicatorsView;
 use tongxin_core::poll::Ballot;
 use tongxin_core::proposal::funding::{Pledge, PledgeInput};
 use tongxin_core::proposal::{
@@ -130,6 +131,9 @@ pub trait Backend {
         input: &EvaluationInput,
         key: &IdemKey,
     ) -> ClientResult<PublicEvaluation>;
+    /// Governance indicators of `scope` over `period` (`12m`, `2026`,
+    /// `2026-Q2`, `2026-05` or `YYYY-MM-DD..YYYY-MM-DD`).
+    async fn indicators(&self, scope: Id, period: &str) -> ClientResult<IndicatorsView>;
     /// Sends the writes kept offline whose path starts with `prefix` (e.g.
     /// `/polls/3/`). Returns how many were delivered and the answers that
     /// refused one for good (e.g. the poll closed meanwhile); writes that

@@ -34,6 +34,7 @@ async fn main() {
         level: ScopeLevel::District,
         name: "bench".into(),
         name_en: None,
+        households: None,
     };
     store.create_scope(meta(), scope).await.expect("scope");
     for i in 0..100 {

@@ -57,6 +57,12 @@ pub struct Config {
     pub support_threshold: u32,
     /// Seed the demo data on an empty database (`--demo`).
     pub demo: bool,
+    /// Seconds between recomputations of the indicator snapshots
+    /// (`TONGXIN_INDICATORS_REFRESH_SECS`), default 900.
+    pub indicators_refresh_secs: u64,
+    /// UTC offset of the local days that periods are cut into, in minutes
+    /// (`TONGXIN_UTC_OFFSET_MINUTES`), default 480 (China Standard Time).
+    pub utc_offset_minutes: i32,
 }
 
 impl Default for Config {
@@ -86,6 +92,8 @@ impl Default for Config {
             ip_writes_per_min: 600,
             support_threshold: 20,
             demo: false,
+            indicators_refresh_secs: 900,
+            utc_offset_minutes: tongxin_core::indicators::period::DEFAULT_OFFSET_MINUTES,
         }
     }
 }
@@ -105,7 +113,8 @@ Environment: TONGXIN_VOTER_SECRET, TONGXIN_VOTER_AUDIENCE, TONGXIN_VOTER_ISSUER,
 TONGXIN_CORS_ORIGINS, TONGXIN_TRUSTED_PROXIES, TONGXIN_DEVICE_WRITES_PER_MIN,
 TONGXIN_IP_WRITES_PER_MIN, TONGXIN_SUPPORT_THRESHOLD, TONGXIN_IDEMPOTENCY_TTL_SECS,
 TONGXIN_MAX_CONCURRENCY, TONGXIN_HEADER_TIMEOUT_SECS, TONGXIN_REQUEST_TIMEOUT_SECS,
-TONGXIN_SHUTDOWN_GRACE_SECS, TONGXIN_LISTEN, TONGXIN_DB, TONGXIN_WWW, TONGXIN_BUNDLE,
+TONGXIN_SHUTDOWN_GRACE_SECS, TONGXIN_INDICATORS_REFRESH_SECS,
+TONGXIN_UTC_OFFSET_MINUTES, TONGXIN_LISTEN, TONGXIN_DB, TONGXIN_WWW, TONGXIN_BUNDLE,
 TONGXIN_EXAMPLES.
 
 --demo seeds demo data, keeps a random pepper in <db>.pepper and, on a
@@ -162,10 +171,23 @@ impl Config {
             ("TONGXIN_HEADER_TIMEOUT_SECS", &mut c.header_timeout_secs),
             ("TONGXIN_REQUEST_TIMEOUT_SECS", &mut c.request_timeout_secs),
             ("TONGXIN_SHUTDOWN_GRACE_SECS", &mut c.shutdown_grace_secs),
+            (
+                "TONGXIN_INDICATORS_REFRESH_SECS",
+                &mut c.indicators_refresh_secs,
+            ),
         ] {
             if let Some(v) = env(name) {
                 *slot = parse_u64(name, v)?;
             }
+        }
+        if let Some(v) = env("TONGXIN_UTC_OFFSET_MINUTES") {
+            c.utc_offset_minutes = v
+                .parse::<i32>()
+                .ok()
+                .filter(|m| (-720..=840).contains(m))
+                .ok_or_else(|| {
+                    format!("TONGXIN_UTC_OFFSET_MINUTES: not an offset between -720 and 840: {v}")
+                })?;
         }
         if let Some(v) = env("TONGXIN_MAX_CONCURRENCY") {
             c.max_concurrency = parse_u64("TONGXIN_MAX_CONCURRENCY", v)? as usize;

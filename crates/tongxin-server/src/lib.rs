@@ -14,6 +14,7 @@ pub mod extract;
 pub mod files;
 pub mod hygiene;
 pub mod identity;
+pub mod indicators;
 pub mod ratelimit;
 pub mod seed;
 pub mod serve;
@@ -134,6 +135,15 @@ pub async fn open_store(config: &Config) -> Result<Arc<SqliteStore>, String> {
     Ok(store)
 }
 
+/// Starts the periodic jobs (indicator snapshots) on the current runtime.
+fn start_jobs(store: Arc<SqliteStore>, config: &Config) -> tokio::task::JoinHandle<()> {
+    indicators::start_refresh(
+        store,
+        config.utc_offset_minutes,
+        config.indicators_refresh_secs,
+    )
+}
+
 /// A server running on a background task.
 pub struct Running {
     /// Where it listens.
@@ -164,13 +174,15 @@ pub async fn spawn(config: Config) -> Result<Running, String> {
         .await
         .map_err(|e| format!("{}: {e}", config.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let router = app(store, config.clone());
+    let router = app(store.clone(), config.clone());
+    let job = start_jobs(store, &config);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         serve::run(listener, router, &config, async {
             let _ = rx.await;
         })
         .await;
+        job.abort();
     });
     Ok(Running {
         addr,
@@ -185,7 +197,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("{}: {e}", config.listen))?;
-    let router = app(store, config.clone());
+    let router = app(store.clone(), config.clone());
+    let job = start_jobs(store, &config);
     serve::run(listener, router, &config, serve::signal()).await;
+    job.abort();
     Ok(())
 }

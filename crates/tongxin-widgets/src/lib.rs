@@ -4,6 +4,7 @@
 //! * [`convention::ConventionWidget`] — read and sign a neighbourhood convention;
 //! * [`proposal::ProposalBoard`], [`proposal::ProposalWidget`] — residents'
 //!   project proposals through the five steps, with co-funding;
+//! * [`indicators::IndicatorsWidget`] — governance indicators of a scope;
 //! * [`action`] — one resident action in flight (key, busy, error);
 //! * [`offline`] — sends the writes kept offline when the network is back;
 //! * [`parts`] — parts every widget shares (result bars, progress bar, form fields, notices, skeleton);
@@ -17,6 +18,7 @@ pub mod convention;
 pub mod errors;
 pub mod events;
 pub mod i18n;
+pub mod indicators;
 pub mod offline;
 pub mod parts;
 pub mod poll;

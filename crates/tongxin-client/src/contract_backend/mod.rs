@@ -15,6 +15,7 @@ use tongxin_core::contract::{
     SignatureCounts, SignatureReceipt, SupportState,
 };
 use tongxin_core::convention::{PublicSignature, SignatureInput};
+use tongxin_core::indicators::IndicatorsView;
 use tongxin_core::mapping::{Op, Vars};
 use tongxin_core::poll::Ballot;
 use tongxin_core::proposal::funding::{Pledge, PledgeInput};
@@ -485,6 +486,16 @@ impl Backend for ContractBackend {
                 &self
                     .send(Op::Evaluate, id(pid), json(input), key, proposal_topic(pid))
                     .await?,
+            )
+        })
+    }
+
+    async fn indicators(&self, scope: Id, period: &str) -> ClientResult<IndicatorsView> {
+        family!("indicators", [scope, period], {
+            let vars = with(with(Vars::new(), "scope", scope), "period", period);
+            decode(
+                Op::GetIndicators,
+                &self.read(Op::GetIndicators, vars).await?,
             )
         })
     }

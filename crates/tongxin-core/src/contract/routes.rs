@@ -57,6 +57,7 @@ fn route(op: Op) -> Option<(&'static str, &'static str, &'static [&'static str])
         GetLedger => ("GET", "/v1/proposals/{id}/ledger", &[]),
         GetEvaluations => ("GET", "/v1/proposals/{id}/evaluations", &[]),
         Evaluate => ("POST", "/v1/proposals/{id}/evaluations", &[]),
+        GetIndicators => ("GET", "/v1/indicators", &["period", "scope"]),
     })
 }
 

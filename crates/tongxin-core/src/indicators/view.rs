@@ -278,3 +278,38 @@ pub struct IndicatorsView {
     /// Against the parent and siblings.
     pub compare: Comparison,
 }
+
+/// One indicator with its definition and its month-by-month series
+/// (`GET /api/v1/indicators/{key}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IndicatorDetail {
+    /// Key, e.g. `resolution_percent`.
+    pub key: String,
+    /// `percent`, `count`, `fen` or `days`.
+    pub unit: String,
+    /// Definition in English.
+    pub definition_en: String,
+    /// Definition in Chinese.
+    pub definition_zh: String,
+    /// The scope.
+    pub scope: ScopeRef,
+    /// The period.
+    pub period: PeriodView,
+    /// Value over the whole period (`null` where undefined).
+    pub value: Option<f64>,
+    /// When the value was computed.
+    pub computed_at: Millis,
+    /// The value of each month of the period on its own.
+    pub series: Vec<SeriesPoint>,
+}
+
+/// One month of a series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SeriesPoint {
+    /// `2026-05`.
+    pub month: String,
+    /// The indicator over that month alone.
+    pub value: Option<f64>,
+}

@@ -59,11 +59,13 @@ pub enum Op {
     GetEvaluations,
     /// Rates the result (body `EvaluationInput`) → `PublicEvaluation`.
     Evaluate,
+    /// Governance indicators of a scope (`{scope}`, `{period}`) → `IndicatorsView`.
+    GetIndicators,
 }
 
 impl Op {
     /// Every operation, in contract order.
-    pub const ALL: [Op; 27] = [
+    pub const ALL: [Op; 28] = [
         Op::GetPoll,
         Op::GetResults,
         Op::GetMyBallot,
@@ -91,6 +93,7 @@ impl Op {
         Op::GetLedger,
         Op::GetEvaluations,
         Op::Evaluate,
+        Op::GetIndicators,
     ];
 
     /// The name in mapping files and adapters (`getPoll`).
@@ -123,6 +126,7 @@ impl Op {
             Op::GetLedger => "getLedger",
             Op::GetEvaluations => "getEvaluations",
             Op::Evaluate => "evaluate",
+            Op::GetIndicators => "getIndicators",
         }
     }
 
@@ -136,7 +140,7 @@ impl Op {
     pub fn has_id(self) -> bool {
         !matches!(
             self,
-            Op::ListScopes | Op::ListProposals | Op::SubmitProposal
+            Op::ListScopes | Op::ListProposals | Op::SubmitProposal | Op::GetIndicators
         )
     }
 

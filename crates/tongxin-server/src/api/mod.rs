@@ -4,6 +4,7 @@
 
 mod admin;
 mod conventions;
+mod indicators;
 pub mod openapi;
 mod polls;
 mod proposals;
@@ -200,6 +201,7 @@ pub fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
         (name = "polls", description = "Polls, ballots and results"),
         (name = "conventions", description = "Conventions and signatures"),
         (name = "proposals", description = "Residents order the dish: proposals, supports, comments, funding, timeline, evaluations"),
+        (name = "indicators", description = "Governance indicators of a scope over a period"),
         (name = "admin", description = "Staff API")
     ),
     components(schemas(tongxin_core::contract::ProposalSort, proposals::CommentOrder))
@@ -215,6 +217,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(polls::routes())
         .merge(conventions::routes())
         .merge(proposals::routes())
+        .merge(indicators::routes())
         .merge(admin::routes())
         .split_for_parts()
 }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use tongxin_core::convention::{
     Convention, ConventionDraft, ConventionEdit, PublicSignature, SignatureInput,
 };
+use tongxin_core::indicators::Facts;
 use tongxin_core::poll::{Ballot, BallotError, Poll, Tally};
 use tongxin_core::poll::{PollDraft, PollEdit};
 use tongxin_core::proposal::funding::{
@@ -196,9 +197,13 @@ pub struct NewScope {
     /// English name.
     #[serde(default)]
     pub name_en: Option<String>,
+    /// Households living in it (record it on buildings; wider scopes add
+    /// up their children), 0 – 1,000,000.
+    #[serde(default)]
+    pub households: Option<u32>,
 }
 
-/// Renaming a scope.
+/// Renaming a scope or recording its households.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScopeEdit {
@@ -208,6 +213,9 @@ pub struct ScopeEdit {
     /// New English name.
     #[serde(default)]
     pub name_en: Option<String>,
+    /// New number of households, 0 – 1,000,000.
+    #[serde(default)]
+    pub households: Option<u32>,
 }
 
 pub use tongxin_core::contract::{
@@ -335,6 +343,31 @@ pub trait Store: Send + Sync + 'static {
         id: Id,
         edit: ConventionEdit,
     ) -> StoreResult<Convention>;
+
+    // --- indicators
+    /// What indicators are computed from, counted by the store, with local
+    /// days at `offset_minutes` from UTC.
+    async fn indicator_facts(&self, offset_minutes: i32) -> StoreResult<Facts>;
+    /// The snapshot of `(scope, period)`: when it was computed, and its JSON.
+    async fn indicator_snapshot(
+        &self,
+        scope: Id,
+        period: &str,
+    ) -> StoreResult<Option<(Millis, String)>>;
+    /// Stores a snapshot (the least recently asked-for go beyond a cap).
+    async fn save_indicator_snapshot(
+        &self,
+        meta: WriteMeta,
+        scope: Id,
+        period: String,
+        body: String,
+    ) -> StoreResult<()>;
+    /// Drops snapshots first asked for before `before` and lists the rest.
+    async fn indicator_snapshot_keys(
+        &self,
+        meta: WriteMeta,
+        before: Millis,
+    ) -> StoreResult<Vec<(Id, String)>>;
 
     // --- proposals
     /// Filtered, sorted, paginated list.

@@ -56,6 +56,7 @@ impl Lang {
 
 mod common;
 mod convention;
+mod indicators;
 mod poll;
 mod proposal;
 
@@ -68,6 +69,7 @@ pub const CATALOGUES: &[Table] = &[
     poll::POLL,
     convention::CONVENTION,
     proposal::PROPOSAL,
+    indicators::INDICATORS,
 ];
 
 /// What every widget says (errors, shared parts).
@@ -78,6 +80,8 @@ pub const POLL_TABLES: &[Table] = &[common::COMMON, poll::POLL];
 pub const CONVENTION_TABLES: &[Table] = &[common::COMMON, convention::CONVENTION];
 /// What the proposal board and detail say, with their nested polls.
 pub const PROPOSAL_TABLES: &[Table] = &[common::COMMON, poll::POLL, proposal::PROPOSAL];
+/// What the governance indicators board says.
+pub const INDICATOR_TABLES: &[Table] = &[common::COMMON, indicators::INDICATORS];
 
 #[cfg(test)]
 fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
@@ -207,7 +211,8 @@ mod tests {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         // (events.rs names events, some of which are spelt like keys.)
         let shared = ["parts", "errors.rs", "action.rs", "offline.rs"];
-        let sets: [(&str, &[&str], &[Table]); 3] = [
+        let sets: [(&str, &[&str], &[Table]); 4] = [
+            ("indicators", &["indicators"], INDICATOR_TABLES),
             ("poll", &["poll"], POLL_TABLES),
             ("convention", &["convention"], CONVENTION_TABLES),
             ("proposals", &["proposal", "poll"], PROPOSAL_TABLES),

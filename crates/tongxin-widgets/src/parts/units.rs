@@ -92,6 +92,7 @@ mod tests {
             level,
             name: name.into(),
             name_en: Some(en.into()),
+            households: None,
         }
     }
 

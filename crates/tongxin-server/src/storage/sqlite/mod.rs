@@ -12,6 +12,7 @@
 
 mod cache;
 mod conventions;
+mod indicators;
 mod polls;
 mod proposals;
 mod scopes;
@@ -37,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_signature_counts.sql"),
     include_str!("migrations/0003_funding_rank_and_reports.sql"),
     include_str!("migrations/0004_scoped_idempotency.sql"),
+    include_str!("migrations/0005_indicators.sql"),
 ];
 
 /// Default lifetime of an idempotency record: 24 hours.

@@ -15,12 +15,14 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Scope> {
         level: ScopeLevel::parse(&level).unwrap_or(ScopeLevel::Building),
         name: r.get(3)?,
         name_en: r.get(4)?,
+        households: r.get(5)?,
     })
 }
 
 pub(crate) fn all(conn: &Connection) -> StoreResult<Vec<Scope>> {
-    let mut st =
-        conn.prepare_cached("SELECT id, parent_id, level, name, name_en FROM scopes ORDER BY id")?;
+    let mut st = conn.prepare_cached(
+        "SELECT id, parent_id, level, name, name_en, households FROM scopes ORDER BY id",
+    )?;
     let rows = st.query_map([], row)?.collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
@@ -30,10 +32,12 @@ pub(crate) fn tree(conn: &Connection) -> StoreResult<ScopeTree> {
 }
 
 pub(crate) fn get(conn: &Connection, id: Id) -> StoreResult<Scope> {
-    conn.prepare_cached("SELECT id, parent_id, level, name, name_en FROM scopes WHERE id = ?1")?
-        .query_row([id], row)
-        .optional()?
-        .ok_or(StoreError::NotFound("scope"))
+    conn.prepare_cached(
+        "SELECT id, parent_id, level, name, name_en, households FROM scopes WHERE id = ?1",
+    )?
+    .query_row([id], row)
+    .optional()?
+    .ok_or(StoreError::NotFound("scope"))
 }
 
 /// Fails with a field error when `id` is not a scope.
@@ -48,8 +52,22 @@ pub(crate) fn require(conn: &Connection, field: &str, id: Id) -> StoreResult<Sco
     })
 }
 
-fn check_names(name: Option<&str>, name_en: Option<&str>) -> StoreResult<()> {
+/// Most households one scope may record (a district of a big city has
+/// fewer than a million).
+pub(crate) const MAX_HOUSEHOLDS: u32 = 1_000_000;
+
+fn check_names(
+    name: Option<&str>,
+    name_en: Option<&str>,
+    households: Option<u32>,
+) -> StoreResult<()> {
     let mut e = FieldErrors::new();
+    if households.is_some_and(|h| h > MAX_HOUSEHOLDS) {
+        e.add(
+            "households",
+            format!("must be between 0 and {MAX_HOUSEHOLDS}"),
+        );
+    }
     if let Some(n) = name {
         e.text("name", n, text::LABEL);
     }
@@ -60,22 +78,31 @@ fn check_names(name: Option<&str>, name_en: Option<&str>) -> StoreResult<()> {
 }
 
 pub(crate) fn create(conn: &Connection, input: &NewScope) -> StoreResult<Scope> {
-    check_names(Some(&input.name), input.name_en.as_deref())?;
+    check_names(
+        Some(&input.name),
+        input.name_en.as_deref(),
+        input.households,
+    )?;
     tree(conn)?.check_placement(input.level, input.parent_id)?;
     conn.prepare_cached(
-        "INSERT INTO scopes (parent_id, level, name, name_en) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO scopes (parent_id, level, name, name_en, households) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
     .execute(params![
         input.parent_id,
         input.level.as_str(),
         input.name.trim(),
-        input.name_en.as_deref().map(str::trim)
+        input.name_en.as_deref().map(str::trim),
+        input.households
     ])?;
     get(conn, conn.last_insert_rowid())
 }
 
 pub(crate) fn update(conn: &Connection, id: Id, edit: &ScopeEdit) -> StoreResult<Scope> {
-    check_names(edit.name.as_deref(), edit.name_en.as_deref())?;
+    check_names(
+        edit.name.as_deref(),
+        edit.name_en.as_deref(),
+        edit.households,
+    )?;
     let mut s = get(conn, id)?;
     if let Some(n) = &edit.name {
         s.name = n.trim().to_string();
@@ -83,9 +110,12 @@ pub(crate) fn update(conn: &Connection, id: Id, edit: &ScopeEdit) -> StoreResult
     if let Some(n) = &edit.name_en {
         s.name_en = Some(n.trim().to_string());
     }
+    if let Some(h) = edit.households {
+        s.households = Some(h);
+    }
     conn.execute(
-        "UPDATE scopes SET name = ?1, name_en = ?2 WHERE id = ?3",
-        params![s.name, s.name_en, id],
+        "UPDATE scopes SET name = ?1, name_en = ?2, households = ?3 WHERE id = ?4",
+        params![s.name, s.name_en, s.households, id],
     )?;
     Ok(s)
 }

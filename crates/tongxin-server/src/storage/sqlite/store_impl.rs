@@ -3,10 +3,10 @@
 
 use async_trait::async_trait;
 use rusqlite::params;
-use tongxin_core::Id;
 use tongxin_core::convention::{
     Convention, ConventionDraft, ConventionEdit, PublicSignature, SignatureInput,
 };
+use tongxin_core::indicators::Facts;
 use tongxin_core::poll::{Ballot, Poll, PollDraft, PollEdit, Tally};
 use tongxin_core::proposal::funding::{
     FundingSummary, LedgerEntry, LedgerInput, Pledge, PledgeInput,
@@ -16,8 +16,9 @@ use tongxin_core::proposal::{
     TransitionRecord,
 };
 use tongxin_core::scope::Scope;
+use tongxin_core::{Id, Millis};
 
-use super::{SqliteStore, conventions, polls, proposals, scopes};
+use super::{SqliteStore, conventions, indicators, polls, proposals, scopes};
 use crate::storage::*;
 
 #[async_trait]
@@ -34,6 +35,37 @@ impl Store for SqliteStore {
     }
     async fn update_scope(&self, meta: WriteMeta, id: Id, edit: ScopeEdit) -> StoreResult<Scope> {
         self.write_typed(meta, move |c, _| scopes::update(c, id, &edit))
+            .await
+    }
+
+    async fn indicator_facts(&self, offset_minutes: i32) -> StoreResult<Facts> {
+        self.read(|c| indicators::facts(c, offset_minutes))
+    }
+    async fn indicator_snapshot(
+        &self,
+        scope: Id,
+        period: &str,
+    ) -> StoreResult<Option<(Millis, String)>> {
+        self.read(|c| indicators::snapshot(c, scope, period))
+    }
+    async fn save_indicator_snapshot(
+        &self,
+        meta: WriteMeta,
+        scope: Id,
+        period: String,
+        body: String,
+    ) -> StoreResult<()> {
+        self.write_typed(meta, move |c, m| {
+            indicators::save_snapshot(c, scope, &period, m.now, &body)
+        })
+        .await
+    }
+    async fn indicator_snapshot_keys(
+        &self,
+        meta: WriteMeta,
+        before: Millis,
+    ) -> StoreResult<Vec<(Id, String)>> {
+        self.write_typed(meta, move |c, _| indicators::snapshot_keys(c, before))
             .await
     }
 

@@ -5,6 +5,8 @@
 //! from public units, walked through all five steps. Seeds only an empty
 //! database, so restarting `--demo` keeps what visitors did.
 
+mod history;
+
 use std::sync::Arc;
 
 use tongxin_core::Id;
@@ -86,6 +88,7 @@ pub async fn seed_demo(store: Arc<dyn Store>) -> Result<(), StoreError> {
         level,
         name: name.into(),
         name_en: Some(en.into()),
+        households: None,
     };
     use ScopeLevel::*;
     let xishan = s
@@ -746,5 +749,12 @@ pub async fn seed_demo(store: Arc<dyn Store>) -> Result<(), StoreError> {
         )
         .await?;
     }
-    Ok(())
+    let places = history::Places {
+        street: bijie_st,
+        bijie,
+        buildings,
+        mingtong,
+        yard47,
+    };
+    history::seed(s, &places, now_ms()).await
 }

@@ -1,0 +1,145 @@
+//! `GET /api/v1/indicators`: governance indicators of a scope over a
+//! period, as JSON or CSV, and one indicator with its definition and
+//! monthly series; `POST /api/v1/admin/indicators/refresh` recomputes the
+//! snapshots now (the periodic job does it every
+//! `TONGXIN_INDICATORS_REFRESH_SECS`).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use tongxin_core::Id;
+use tongxin_core::indicators::view::IndicatorDetail;
+use tongxin_core::indicators::{IndicatorsView, Period, csv, definitions};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{AppState, Staff};
+use crate::error::{ApiError, Problem};
+use crate::extract::{ApiPath, ApiQuery, Ctx};
+use crate::indicators as service;
+
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(indicators))
+        .routes(routes!(indicators_csv))
+        .routes(routes!(indicator))
+        .routes(routes!(refresh))
+}
+
+/// Which scope and period.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorQuery {
+    /// Scope id (any level of the tree).
+    pub scope: Id,
+    /// `YYYY`, `YYYY-Qn`, `YYYY-MM`, `12m` (default: the last twelve
+    /// months) or `YYYY-MM-DD..YYYY-MM-DD`; local days (UTC+8 by default).
+    #[param(max_length = 32)]
+    pub period: Option<String>,
+}
+
+fn period(s: &AppState, q: &IndicatorQuery, now: i64) -> Result<Period, ApiError> {
+    Period::parse(
+        q.period.as_deref().unwrap_or(""),
+        now,
+        s.config.utc_offset_minutes,
+    )
+    .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid-query", e.to_string()))
+}
+
+async fn view(s: &AppState, q: &IndicatorQuery, now: i64) -> Result<IndicatorsView, ApiError> {
+    let p = period(s, q, now)?;
+    Ok(service::get(&s.store, s.config.utc_offset_minutes, q.scope, p, now).await?)
+}
+
+/// Every indicator of a scope over a period, with its parent and siblings
+/// for comparison. From the latest snapshot: `computed_at` says when.
+#[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators", params(IndicatorQuery),
+    responses((status = 200, body = IndicatorsView), (status = 400, body = Problem),
+        (status = 404, body = Problem)))]
+async fn indicators(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<IndicatorQuery>,
+) -> Result<Json<IndicatorsView>, ApiError> {
+    Ok(Json(view(&s, &q, ctx.now).await?))
+}
+
+/// The same figures as CSV (one row per figure: section, key, scope, unit,
+/// month, value), for a spreadsheet.
+#[utoipa::path(get, path = "/api/v1/indicators.csv", tag = "indicators", params(IndicatorQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = Problem),
+        (status = 404, body = Problem)))]
+async fn indicators_csv(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<IndicatorQuery>,
+) -> Result<Response, ApiError> {
+    let v = view(&s, &q, ctx.now).await?;
+    let name = format!(
+        "attachment; filename=\"tongxin-indicators-{}-{}.csv\"",
+        v.scope.id,
+        v.period.label.replace("..", "_")
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, name),
+        ],
+        csv::to_csv(&v),
+    )
+        .into_response())
+}
+
+/// One indicator: its definition, its value and the value of each month.
+#[utoipa::path(get, path = "/api/v1/indicators/{key}", tag = "indicators",
+    params(("key" = String, Path, description = "Indicator key, e.g. resolution_percent"), IndicatorQuery),
+    responses((status = 200, body = IndicatorDetail), (status = 400, body = Problem),
+        (status = 404, body = Problem)))]
+async fn indicator(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(key): ApiPath<String>,
+    ApiQuery(q): ApiQuery<IndicatorQuery>,
+) -> Result<Json<IndicatorDetail>, ApiError> {
+    let def = definitions::find(&key).ok_or_else(|| {
+        let keys: Vec<&str> = definitions::DEFINITIONS.iter().map(|d| d.key).collect();
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            format!("no indicator {key:.40}; known: {}", keys.join(", ")),
+        )
+    })?;
+    let p = period(&s, &q, ctx.now)?;
+    let offset = s.config.utc_offset_minutes;
+    Ok(Json(
+        service::detail(&s.store, offset, def, q.scope, p, ctx.now).await?,
+    ))
+}
+
+/// What a refresh did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RefreshReceipt {
+    /// Snapshots recomputed.
+    pub refreshed: usize,
+    /// When (UTC ms).
+    pub computed_at: i64,
+}
+
+/// Recomputes every indicator snapshot now.
+#[utoipa::path(post, path = "/api/v1/admin/indicators/refresh", tag = "admin", security(("staff" = [])),
+    responses((status = 200, body = RefreshReceipt), (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn refresh(
+    State(s): State<AppState>,
+    Staff(ctx): Staff,
+) -> Result<Json<RefreshReceipt>, ApiError> {
+    let refreshed = service::refresh(&s.store, s.config.utc_offset_minutes, ctx.now).await?;
+    Ok(Json(RefreshReceipt {
+        refreshed,
+        computed_at: ctx.now,
+    }))
+}

@@ -1,0 +1,169 @@
+//! Governance indicators as a service: answers come from snapshots that
+//! a periodic job recomputes (every `TONGXIN_INDICATORS_REFRESH_SECS`), so
+//! a busy board never recounts the database per visitor. A first request
+//! for a scope and period computes and stores its snapshot; every answer
+//! says when it was computed. The figures themselves are
+//! `tongxin_core::indicators`; the counting is the store's SQL.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tongxin_core::indicators::definitions::Definition;
+use tongxin_core::indicators::period::civil_from_days;
+use tongxin_core::indicators::view::{IndicatorDetail, SeriesPoint};
+use tongxin_core::indicators::{self, Ctx, Facts, IndicatorsView, Period};
+use tongxin_core::{Id, Millis};
+
+use crate::extract::now_ms;
+use crate::storage::{Store, StoreError, StoreResult, WriteMeta};
+
+/// Snapshots nobody asked for in this long are dropped by the job.
+pub const KEEP_UNASKED_MS: i64 = 30 * 86_400_000;
+
+fn meta(now: Millis) -> WriteMeta {
+    WriteMeta {
+        now,
+        idem: None,
+        secret: false,
+    }
+}
+
+/// Computes, stores and returns the snapshot of `scope` over `period`.
+async fn compute_and_save(
+    store: &Arc<dyn Store>,
+    facts: &Facts,
+    scope: Id,
+    period: Period,
+    now: Millis,
+) -> StoreResult<IndicatorsView> {
+    let key = period.label.clone();
+    let ctx = Ctx::new(facts, period);
+    let view = indicators::compute(&ctx, scope, now).ok_or(StoreError::NotFound("scope"))?;
+    let body = serde_json::to_string(&view)?;
+    store
+        .save_indicator_snapshot(meta(now), scope, key, body)
+        .await?;
+    Ok(view)
+}
+
+/// The indicators of `scope` over `period`: the stored snapshot, or a new one.
+pub async fn get(
+    store: &Arc<dyn Store>,
+    offset_minutes: i32,
+    scope: Id,
+    period: Period,
+    now: Millis,
+) -> StoreResult<IndicatorsView> {
+    if let Some((_, body)) = store.indicator_snapshot(scope, &period.label).await?
+        && let Ok(view) = serde_json::from_str::<IndicatorsView>(&body)
+    {
+        return Ok(view);
+    }
+    let facts = store.indicator_facts(offset_minutes).await?;
+    compute_and_save(store, &facts, scope, period, now).await
+}
+
+/// One indicator over `period`, with each of its months on its own.
+pub async fn detail(
+    store: &Arc<dyn Store>,
+    offset_minutes: i32,
+    def: &Definition,
+    scope: Id,
+    period: Period,
+    now: Millis,
+) -> StoreResult<IndicatorDetail> {
+    let months = period.months();
+    let whole = get(store, offset_minutes, scope, period, now).await?;
+    let mut series = Vec::with_capacity(months.len());
+    for m in months {
+        let label = m.label.clone();
+        // A clipped first or last month is asked for by its exact days.
+        let month = Period::parse(&label, now, offset_minutes)
+            .ok()
+            .filter(|p| p.first_day == m.first_day && p.end_day == m.end_day)
+            .unwrap_or_else(|| Period {
+                label: days_label(m.first_day, m.end_day - 1),
+                first_day: m.first_day,
+                end_day: m.end_day,
+                offset_minutes,
+            });
+        let v = get(store, offset_minutes, scope, month, now).await?;
+        series.push(SeriesPoint {
+            month: label,
+            value: (def.value)(&v),
+        });
+    }
+    Ok(IndicatorDetail {
+        key: def.key.into(),
+        unit: def.unit.as_str().into(),
+        definition_en: def.en.into(),
+        definition_zh: def.zh.into(),
+        scope: whole.scope.clone(),
+        period: whole.period.clone(),
+        value: (def.value)(&whole),
+        computed_at: whole.computed_at,
+        series,
+    })
+}
+
+/// Recomputes every snapshot asked for in the last 30 days from one read of
+/// the facts; returns how many.
+pub async fn refresh(
+    store: &Arc<dyn Store>,
+    offset_minutes: i32,
+    now: Millis,
+) -> StoreResult<usize> {
+    let keys = store
+        .indicator_snapshot_keys(meta(now), now - KEEP_UNASKED_MS)
+        .await?;
+    if keys.is_empty() {
+        return Ok(0);
+    }
+    let facts = store.indicator_facts(offset_minutes).await?;
+    let mut n = 0;
+    for (scope, label) in keys {
+        let Some(period) = period_of_label(&label, now, offset_minutes) else {
+            continue;
+        };
+        match compute_and_save(store, &facts, scope, period, now).await {
+            Ok(_) => n += 1,
+            // The scope is gone: its snapshot ages out.
+            Err(StoreError::NotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// `2026-03-15..2026-03-31`: the custom period of these local days.
+fn days_label(first: i64, last: i64) -> String {
+    let f = |d| {
+        let (y, m, d) = civil_from_days(d);
+        format!("{y}-{m:02}-{d:02}")
+    };
+    format!("{}..{}", f(first), f(last))
+}
+
+/// The period a snapshot key names (a clipped month is `a..b` already).
+fn period_of_label(label: &str, now: Millis, offset_minutes: i32) -> Option<Period> {
+    Period::parse(label, now, offset_minutes).ok()
+}
+
+/// Starts the periodic job on the current runtime.
+pub fn start_refresh(
+    store: Arc<dyn Store>,
+    offset_minutes: i32,
+    every_secs: u64,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(every_secs.max(1)));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            if let Err(e) = refresh(&store, offset_minutes, now_ms()).await {
+                tracing::warn!("indicator snapshots: {e}");
+            }
+        }
+    })
+}
