@@ -12,7 +12,7 @@ export type * from './contract.js';
 export type { StringKey };
 
 /** The widgets of the kit. */
-export type WidgetKind = 'poll' | 'convention' | 'proposals' | 'proposal';
+export type WidgetKind = 'poll' | 'convention' | 'proposals' | 'proposal' | 'indicators';
 
 /** An item id: the reference server's are numbers (also accepted as numeric strings). */
 export type ItemId = number | string;
@@ -35,8 +35,10 @@ export interface MountConfig {
   widget: WidgetKind;
   /** The item's id (`poll`, `convention`, `proposal`). */
   id?: ItemId;
-  /** The board's scope id (`proposals`; default: every scope). */
+  /** The board's scope id (`proposals`; default: every scope); the scope whose indicators are shown (`indicators`, required). */
   scope?: ItemId;
+  /** The indicators' period: `12m` (default), `2026`, `2026-Q2`, `2026-05` or `2026-03-01..2026-06-30`. */
+  period?: string;
   /** API base URL; default: this page's origin + `/api`. */
   api?: string;
   /** `zh-CN` or `en`; default: the nearest `lang` attribute of the element (up to `<html lang>`), else the browser's. */
@@ -113,6 +115,10 @@ export interface AdapterContext {
   order?: 'oldest' | 'newest';
   /** The comment reported. */
   commentId?: ItemId;
+  /** The indicators' scope. */
+  scope?: ItemId;
+  /** The indicators' period (`12m`, `2026`, `2026-Q2`, …). */
+  period?: string;
   [name: string]: unknown;
 }
 
@@ -164,6 +170,8 @@ export interface Adapter {
   getLedger?(id: ItemId, ctx: AdapterContext): Answer<C.LedgerView>;
   getEvaluations?(id: ItemId, ctx: AdapterContext): Answer<C.EvaluationsView>;
   evaluate?(id: ItemId, evaluation: C.EvaluationInput, ctx: AdapterContext): Answer<C.PublicEvaluation>;
+  /** Governance indicators of `ctx.scope` over `ctx.period`. */
+  getIndicators?(ctx: AdapterContext): Answer<C.IndicatorsView>;
 }
 
 /** The name of an operation of the contract (of a mapping or an adapter). */
@@ -247,6 +255,7 @@ declare global {
     'tongxin-convention': TongxinElement;
     'tongxin-proposals': TongxinElement;
     'tongxin-proposal': TongxinElement;
+    'tongxin-indicators': TongxinElement;
   }
   interface Window {
     /** Set by the loader: the same functions as the module's exports. */

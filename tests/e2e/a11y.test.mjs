@@ -15,11 +15,9 @@
 // (the README's come from a11y-poll-*.png).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { startServer, launch, shot, noHorizontalScroll, widget, embedPage, OUT } from './lib.mjs';
+import { startServer, launch, shot, noHorizontalScroll, widget, embedPage, audit, OUT } from './lib.mjs';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const THEMES = ['light', 'dark', 'high-contrast', 'forced'];
 const SIZES = [{ width: 360, height: 740 }, { width: 1280, height: 800 }];
 
@@ -53,22 +51,6 @@ async function open(theme, size = SIZES[0], extra = {}) {
     });
   }
   return { context, page, errors };
-}
-
-/** axe-core over the page (it enters open shadow roots); returns readable violations. */
-async function audit(page, label, { bare = false } = {}) {
-  if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async (bare) => {
-    // The demo pages' own layout (one h1 per page etc.) is not the widgets';
-    // a bare test page has no title, lang or main of its own either.
-    const off = ['region', ...(bare ? ['document-title', 'html-has-lang', 'landmark-one-main', 'page-has-heading-one'] : [])];
-    const r = await window.axe.run(document, {
-      runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],
-      rules: Object.fromEntries(off.map((id) => [id, { enabled: false }])),
-    });
-    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' > ')} (${(n.any[0] || n.all[0] || n.none[0] || {}).message || ''})`).join('; ')}`);
-  }, bare);
-  assert.deepEqual(violations, [], `axe violations — ${label}`);
 }
 
 /** The element with the focus, through shadow roots, described for asserts. */

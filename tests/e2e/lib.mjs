@@ -7,7 +7,11 @@ import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
+import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 export const ADMIN = 'e2e-admin-token';
 export const OUT = process.env.TONGXIN_TEST_OUTPUT || 'test-output/e2e';
@@ -122,4 +126,20 @@ export async function shot(page, name) {
 /** Fails if the page scrolls horizontally. */
 export async function noHorizontalScroll(page) {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+}
+
+/** axe-core over the page (it enters open shadow roots); returns readable violations. */
+export async function audit(page, label, { bare = false } = {}) {
+  if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async (bare) => {
+    // The demo pages' own layout (one h1 per page etc.) is not the widgets';
+    // a bare test page has no title, lang or main of its own either.
+    const off = ['region', ...(bare ? ['document-title', 'html-has-lang', 'landmark-one-main', 'page-has-heading-one'] : [])];
+    const r = await window.axe.run(document, {
+      runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],
+      rules: Object.fromEntries(off.map((id) => [id, { enabled: false }])),
+    });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' > ')} (${(n.any[0] || n.all[0] || n.none[0] || {}).message || ''})`).join('; ')}`);
+  }, bare);
+  assert.deepEqual(violations, [], `axe violations — ${label}`);
 }

@@ -53,6 +53,12 @@ pub const VARIANTS: &[Variant] = &[
         mapping: false,
     },
     Variant {
+        name: "indicators",
+        features: "indicators",
+        widgets: &["indicators"],
+        mapping: false,
+    },
+    Variant {
         name: "poll-mapping",
         features: "poll,mapping",
         widgets: &["poll"],
@@ -60,8 +66,8 @@ pub const VARIANTS: &[Variant] = &[
     },
     Variant {
         name: "all-mapping",
-        features: "poll,convention,proposals,mapping",
-        widgets: &["poll", "convention", "proposals", "proposal"],
+        features: "poll,convention,proposals,indicators,mapping",
+        widgets: &["poll", "convention", "proposals", "proposal", "indicators"],
         mapping: true,
     },
 ];

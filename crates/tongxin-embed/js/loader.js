@@ -1,7 +1,7 @@
 // Tongxin loader: the one script a page includes (`tongxin.js`, a stable
 // URL). It looks at the widgets on the page and imports the smallest widget
 // bundle that covers them — poll, convention, proposals (with its nested
-// polls), and the mapping engine only where a widget names `data-backend`
+// polls), indicators, and the mapping engine only where a widget names `data-backend`
 // or `data-adapter`. Widgets added later (new elements, custom elements,
 // mount()) load what they need then. Bundles have content-hashed names and
 // are cached for good; `cargo xtask bundle` writes the manifest below.
@@ -173,7 +173,8 @@ watch();
 
 /**
  * Mounts a widget on `element`.
- * config: { widget: "poll" | "convention" | "proposals" | "proposal", id, scope?, api?, lang?,
+ * config: { widget: "poll" | "convention" | "proposals" | "proposal" | "indicators", id, scope?,
+ *          period?, api?, lang?,
  *          theme?: "light" | "dark" | "high-contrast", size?: "large", strings?, voterToken?,
  *          backend?, vars?, adapter? }
  *   backend: another backend's mapping — a URL of the JSON document, "#id" of an inline
@@ -245,6 +246,7 @@ class TongxinElement extends HTMLElement {
           widget: kind,
           id: this.getAttribute(`${kind}-id`) ?? this.getAttribute('item-id'),
           scope: this.getAttribute('scope'),
+          period: this.getAttribute('period'),
           api: this.getAttribute('api'),
           lang: this.getAttribute('lang'),
           theme: this.getAttribute('theme'),
@@ -269,7 +271,7 @@ class TongxinElement extends HTMLElement {
   }
 }
 
-for (const widget of ['poll', 'convention', 'proposals', 'proposal']) {
+for (const widget of ['poll', 'convention', 'proposals', 'proposal', 'indicators']) {
   if (!customElements.get(`tongxin-${widget}`)) {
     customElements.define(`tongxin-${widget}`, class extends TongxinElement { static widget = widget; });
   }

@@ -44,6 +44,7 @@ pub fn required_ops(widget: &str) -> &'static [Op] {
         "poll" => &[Op::GetPoll, Op::CastBallot],
         "convention" => &[Op::GetConvention, Op::Sign],
         "proposals" => &[Op::ListProposals],
+        "indicators" => &[Op::GetIndicators],
         _ => &[Op::GetProposal],
     }
 }

@@ -16,8 +16,12 @@ pub struct MountConfig {
     /// The item's id (number or numeric string); for the `proposals` board
     /// the optional scope id instead.
     pub id: serde_json::Value,
-    /// The board's scope (`proposals` only; `data-scope`).
+    /// The scope of the `proposals` board (optional) and of `indicators`
+    /// (required); `data-scope`.
     pub scope: Option<serde_json::Value>,
+    /// The period of `indicators` (`data-period`): `12m` (default),
+    /// `2026`, `2026-Q2`, `2026-05` or `2026-03-01..2026-06-30`.
+    pub period: Option<String>,
     /// API base, e.g. `https://example.org/api`; default: this page's origin + `/api`.
     pub api: Option<String>,
     /// `zh-CN` or `en`; default: the host element's nearest `lang`
@@ -51,11 +55,13 @@ pub const WIDGETS: &[&str] = &[
     "proposals",
     #[cfg(feature = "proposals")]
     "proposal",
+    #[cfg(feature = "indicators")]
+    "indicators",
 ];
 
 /// Every widget of the kit, whichever bundle this is.
 #[cfg(feature = "mapping")]
-pub const ALL_WIDGETS: &[&str] = &["poll", "convention", "proposals", "proposal"];
+pub const ALL_WIDGETS: &[&str] = &["poll", "convention", "proposals", "proposal", "indicators"];
 
 impl MountConfig {
     /// Reads the `mount()` config object (as JSON): `widget` is required,
@@ -96,6 +102,7 @@ impl MountConfig {
             widget: text(take("widget"), "widget")?.ok_or("config.widget is missing")?,
             id: take("id").unwrap_or_default(),
             scope: take("scope"),
+            period: text(take("period"), "period")?,
             api: text(take("api"), "api")?,
             lang: text(take("lang"), "lang")?,
             theme: text(take("theme"), "theme")?,
@@ -116,6 +123,7 @@ impl MountConfig {
             ("tongxin", "widget"),
             ("id", "id"),
             ("scope", "scope"),
+            ("period", "period"),
             ("api", "api"),
             ("lang", "lang"),
             ("theme", "theme"),
@@ -163,6 +171,18 @@ impl MountConfig {
             serde_json::Value::String(s) => s.trim().parse().ok(),
             _ => None,
         };
+        if self.widget == "indicators" {
+            let scope = self
+                .scope
+                .as_ref()
+                .filter(|s| !s.is_null())
+                .unwrap_or(&self.id);
+            return number(scope).filter(|s| *s > 0).ok_or_else(|| {
+                format!(
+                    "the indicators board needs a positive numeric scope (data-scope), got {scope}"
+                )
+            });
+        }
         if self.widget == "proposals" {
             return match self.scope.as_ref().filter(|s| !s.is_null()) {
                 None => Ok(0),

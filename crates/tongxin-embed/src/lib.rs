@@ -1,5 +1,6 @@
 //! A Tongxin widget bundle: one per widget family, chosen by cargo features
-//! (`poll`, `convention`, `proposals`, `mapping`; see `Cargo.toml`). A page
+//! (`poll`, `convention`, `proposals`, `indicators`, `mapping`; see
+//! `Cargo.toml`). A page
 //! loads only the loader `tongxin.js` (`js/loader.js`), which looks at the
 //! widgets on the page and imports the smallest bundle that covers them.
 //!
@@ -31,6 +32,8 @@ use tongxin_client::Backend;
 use tongxin_widgets::convention::ConventionWidget;
 use tongxin_widgets::events::{Emit, WidgetEvent};
 use tongxin_widgets::i18n::{self, I18n, Lang, Table};
+#[cfg(feature = "indicators")]
+use tongxin_widgets::indicators::IndicatorsWidget;
 #[cfg(feature = "poll")]
 use tongxin_widgets::poll::PollWidget;
 #[cfg(feature = "proposals")]
@@ -212,6 +215,11 @@ fn start(
             return;
         }
     };
+    // (The indicators board reads public figures only: no voter token.)
+    #[cfg_attr(
+        not(any(feature = "poll", feature = "convention")),
+        allow(unused_variables)
+    )]
     let has_voter_token = cfg.voter_token.as_deref().is_some_and(|t| !t.is_empty());
     // data-lang / lang / mount({lang}), else the host page's language (the
     // nearest `lang` attribute, up to <html lang>), else the browser's.
@@ -247,6 +255,13 @@ fn start(
         "proposal" => Box::new(leptos::mount::mount_to(root, move || {
             view! { <ProposalWidget proposal_id=id backend=widget_backend i18n=i18n emit=emit /> }
         })),
+        #[cfg(feature = "indicators")]
+        "indicators" => {
+            let period = cfg.period.clone();
+            Box::new(leptos::mount::mount_to(root, move || {
+                view! { <IndicatorsWidget scope_id=id period=period.unwrap_or_default() backend=widget_backend i18n=i18n emit=emit /> }
+            }))
+        }
         #[cfg(feature = "poll")]
         "poll" => Box::new(leptos::mount::mount_to(root, move || {
             view! { <PollWidget poll_id=id backend=widget_backend i18n=i18n has_voter_token=has_voter_token emit=emit /> }
@@ -272,6 +287,8 @@ fn tables(widget: &str) -> &'static [Table] {
         "convention" => i18n::CONVENTION_TABLES,
         #[cfg(feature = "proposals")]
         "proposals" | "proposal" => i18n::PROPOSAL_TABLES,
+        #[cfg(feature = "indicators")]
+        "indicators" => i18n::INDICATOR_TABLES,
         _ => i18n::COMMON_TABLES,
     }
 }

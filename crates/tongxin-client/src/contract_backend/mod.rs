@@ -56,6 +56,10 @@ impl ContractBackend {
     }
 
     /// A write with its key (kept offline under `topic`, if any).
+    #[cfg_attr(
+        not(any(feature = "poll", feature = "convention", feature = "proposals")),
+        allow(dead_code)
+    )]
     async fn send(
         &self,
         op: Op,
@@ -100,15 +104,23 @@ impl ContractBackend {
     }
 }
 
+#[cfg_attr(
+    not(any(feature = "poll", feature = "convention", feature = "proposals")),
+    allow(dead_code)
+)]
 fn json<S: Serialize>(v: &S) -> Option<Value> {
     serde_json::to_value(v).ok()
 }
 
+#[cfg_attr(
+    not(any(feature = "poll", feature = "convention", feature = "proposals")),
+    allow(dead_code)
+)]
 fn id(id: Id) -> Vars {
     Vars::from([("id".to_string(), Value::from(id))])
 }
 
-#[cfg(any(feature = "convention", feature = "proposals"))]
+#[cfg(any(feature = "convention", feature = "proposals", feature = "indicators"))]
 fn with(mut vars: Vars, k: &str, v: impl Into<Value>) -> Vars {
     vars.insert(k.to_string(), v.into());
     vars

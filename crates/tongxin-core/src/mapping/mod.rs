@@ -43,6 +43,8 @@ pub const BUILTIN_VARS: &[&str] = &[
     "sort",
     "step",
     "scopeId",
+    "scope",
+    "period",
     "order",
     "key",
     "device",

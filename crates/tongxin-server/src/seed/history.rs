@@ -151,8 +151,7 @@ async fn neighbour(
             false,
             voters * 3 / 5,
             voters - voters * 3 / 5,
-            now,
-            days_ago - 2,
+            at(now, days_ago - 2),
             n,
         )
         .await?;
@@ -176,15 +175,14 @@ async fn neighbour(
     .await
 }
 
-/// Casts `agree` + `disagree` single-choice or approval ballots on `poll` at `days_ago`.
+/// Casts `agree` + `disagree` single-choice or approval ballots on `poll` `when`.
 async fn vote(
     s: &Arc<dyn Store>,
     poll: Id,
     approval: bool,
     agree: usize,
     disagree: usize,
-    now: Millis,
-    days_ago: i64,
+    when: WriteMeta,
     n: &mut usize,
 ) -> Result<(), StoreError> {
     let mut tasks = Vec::new();
@@ -199,7 +197,7 @@ async fn vote(
         };
         let (st, v) = (s.clone(), voter(*n));
         *n += 1;
-        let m = at(now, days_ago);
+        let m = when.clone();
         tasks.push(tokio::spawn(async move {
             st.cast_ballot(m, poll, v, ballot).await
         }));
@@ -294,8 +292,7 @@ async fn polls(
             false,
             voters * 2 / 3,
             voters - voters * 2 / 3,
-            now,
-            days_ago - 2,
+            at(now, days_ago - 2),
             n,
         )
         .await?;
@@ -318,8 +315,7 @@ async fn polls(
             false,
             voters * 3 / 4,
             voters - voters * 3 / 4,
-            now,
-            days_ago - 16,
+            at(now, days_ago - 16),
             n,
         )
         .await?;
@@ -600,7 +596,7 @@ async fn walk(
     } else {
         (70, 14)
     };
-    vote(s, vote_id, true, agree, against, now, t0 - 25, n).await?;
+    vote(s, vote_id, true, agree, against, at(now, t0 - 25), n).await?;
     close(s, vote_id, now, t0 - 30).await?;
     s.update_proposal(
         at(now, t0 - 30),

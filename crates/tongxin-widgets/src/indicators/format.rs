@@ -19,7 +19,7 @@ pub fn yuan(fen: i64) -> String {
     let digits = (fen.unsigned_abs().saturating_add(50) / 100).to_string();
     let mut out = String::from(if fen < 0 { "-¥" } else { "¥" });
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -43,7 +43,7 @@ mod tests {
     fn yuan_groups_thousands_and_rounds_fen() {
         assert_eq!(yuan(0), "¥0");
         assert_eq!(yuan(1_640_000), "¥16,400");
-        assert_eq!(yuan(123_456_789_00), "¥123,456,789");
+        assert_eq!(yuan(12_345_678_900), "¥123,456,789");
         assert_eq!(yuan(149), "¥1");
         assert_eq!(yuan(-250_000), "-¥2,500");
     }

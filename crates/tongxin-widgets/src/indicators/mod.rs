@@ -110,7 +110,7 @@ pub fn IndicatorsWidget(
         let i18n = i.get_value();
         if let Some(e) = error.get() {
             let retry = (i18n.t("retry"), Callback::new(move |_| load()));
-            return view! { <Notice kind=NoticeKind::Error text=error_text(&e, &i18n, "load_failed") retry=retry /> }.into_any();
+            return view! { <Notice kind=NoticeKind::Error text=error_text(&e, &i18n, "ind_load_failed") retry=retry /> }.into_any();
         }
         let Some(v) = data.get() else {
             return view! { <Skeleton label=i18n.t("loading") /> }.into_any();

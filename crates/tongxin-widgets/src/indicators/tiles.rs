@@ -33,7 +33,7 @@ pub fn Tiles(
     let compare = |of: &dyn Fn(&Headline) -> String, mean: String| {
         (
             parent.map(|p| format!("{}: {}", name(&p.scope, lang), of(p))),
-            (mean.len() > 0 && v.compare.peers_mean.scopes > 1).then(|| {
+            (!mean.is_empty() && v.compare.peers_mean.scopes > 1).then(|| {
                 i.nx(
                     "ind_peer_mean",
                     mean,
