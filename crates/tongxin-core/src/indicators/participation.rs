@@ -71,6 +71,19 @@ impl Units {
         }
     }
 
+    /// A convention invites its units; its signatures of the period count
+    /// where the signers live.
+    fn convention(&mut self, ctx: &Ctx, scope: Id, c: &ConventionFact) {
+        self.invite(ctx, scope, c.scope_id);
+        for s in c
+            .signatures
+            .iter()
+            .filter(|s| ctx.period.contains_day(s.day))
+        {
+            self.add(ctx, scope, s.unit_id, s.count);
+        }
+    }
+
     fn rows(self, ctx: &Ctx) -> (Vec<UnitParticipation>, u64) {
         let rows = self
             .rows
@@ -119,14 +132,7 @@ pub fn participation(ctx: &Ctx, scope: Id) -> Participation {
             continue;
         }
         let households = ctx.households_of(c.scope_id);
-        units.invite(ctx, scope, c.scope_id);
-        for s in c
-            .signatures
-            .iter()
-            .filter(|s| ctx.period.contains_day(s.day))
-        {
-            units.add(ctx, scope, s.unit_id, s.count);
-        }
+        units.convention(ctx, scope, c);
         total += n;
         invited += households.unwrap_or(0);
         items.push(item("convention", c.id, &c.title, n, households));
@@ -162,14 +168,7 @@ pub fn conventions(ctx: &Ctx, scope: Id) -> Vec<ConventionFigures> {
         .filter(|c| ctx.tree.is_within(c.scope_id, scope))
         .map(|c| {
             let mut units = Units::new(ctx, scope);
-            units.invite(ctx, scope, c.scope_id);
-            for s in c
-                .signatures
-                .iter()
-                .filter(|s| ctx.period.contains_day(s.day))
-            {
-                units.add(ctx, scope, s.unit_id, s.count);
-            }
+            units.convention(ctx, scope, c);
             let n = signed_in_period(ctx, c);
             let households = ctx.households_of(c.scope_id);
             ConventionFigures {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use tongxin_core::indicators::IndicatorsView;
 
 use super::format::{name, pct, yuan};
-use super::table::FiguresTable;
+use super::table::{FiguresTable, TableRows};
 use crate::i18n::I18n;
 use crate::parts::{BarRow, ResultBars, fmt1, step_key};
 
@@ -204,28 +204,14 @@ pub fn CompareTable(
         "ind_participation",
         "ind_resolution",
         "ind_satisfaction",
-    ];
+    ]
+    .map(|k| i.t(k))
+    .to_vec();
     Some(view! {
         <section class="tx-ind-chart" data-chart="compare">
             <h3 class="tx-subhead">{i.t("ind_compare")}</h3>
             <table class="tx-ind-compare">
-                <thead>
-                    <tr>{headings.map(|k| view! { <th scope="col">{i.t(k)}</th> }).collect_view()}</tr>
-                </thead>
-                <tbody>
-                    {rows
-                        .into_iter()
-                        .map(|r| {
-                            let mut cells = r.into_iter();
-                            view! {
-                                <tr>
-                                    <th scope="row">{cells.next()}</th>
-                                    {cells.map(|x| view! { <td>{x}</td> }).collect_view()}
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
+                <TableRows headings=headings rows=rows />
             </table>
         </section>
     })
