@@ -8,8 +8,11 @@
 //! 4. 100 connections signing one convention (`xtask/bench/signs.lua`), then
 //!    polling its count over every signature made (`xtask/bench/counts.lua`),
 //!    as open progress bars do;
-//! 5. the server's peak RSS (VmHWM);
-//! 6. what reading answers through a backend mapping costs
+//! 5. governance indicators of the district over every ballot and
+//!    signature above: the first answer (computed), a refresh of the
+//!    snapshots, then 100 connections reading it (`xtask/bench/indicators.lua`);
+//! 6. the server's peak RSS (VmHWM);
+//! 7. what reading answers through a backend mapping costs
 //!    (`tongxin-core/examples/mapping_cost.rs`, native).
 //!
 //! A benchmark, not a test: it prints figures and never fails on them.
@@ -202,6 +205,18 @@ pub fn run() -> Result<(), String> {
         tools::step(&format!("polling its count: wrk -t2 -c100 -d{SECONDS}"));
         let ct = wrk("xtask/bench/counts.lua", &base, &[])?;
         print!("{ct}");
+        tools::step("indicators: first answer (computed), a refresh, then snapshot reads");
+        let seconds = |args: &[&str]| -> Result<f64, String> {
+            let mut all = vec!["-o", "/dev/null", "-w", "%{time_total}"];
+            all.extend_from_slice(args);
+            curl(&all)?.trim().parse::<f64>().map_err(|e| e.to_string())
+        };
+        let indicators = format!("{base}/api/v1/indicators?scope=1&period=12m");
+        let first_ms = seconds(&[&indicators])? * 1000.0;
+        let refresh = format!("{base}/api/v1/admin/indicators/refresh");
+        let refresh_ms = seconds(&["-X", "POST", "-H", auth, &refresh])? * 1000.0;
+        let ind = wrk("xtask/bench/indicators.lua", &base, &[])?;
+        print!("{ind}");
         let rss = peak_rss_mb(server.id());
         let counted: u64 = (1..=POLLS)
             .map(|i| {
@@ -258,6 +273,12 @@ pub fn run() -> Result<(), String> {
             figure(&sg, "ok_total"),
             figure(&ct, "p50_ms"),
             figure(&ct, "p99_ms")
+        );
+        println!(
+            "indicators           : first answer {first_ms:.0} ms, refresh {refresh_ms:.0} ms (over the ballots and signatures above); reads/s {:.0} (p50 {:.2} ms, p99 {:.2} ms)",
+            figure(&ind, "ok_per_sec"),
+            figure(&ind, "p50_ms"),
+            figure(&ind, "p99_ms")
         );
         println!("server peak RSS      : {rss:.1} MB");
         println!(
