@@ -28,25 +28,41 @@ fn meta(now: Millis) -> WriteMeta {
     }
 }
 
-/// Computes, stores and returns the snapshot of `scope` over `period`.
+/// Computes and stores the snapshot of `scope` over `period`; returns its JSON.
 async fn compute_and_save(
     store: &Arc<dyn Store>,
     facts: &Facts,
     scope: Id,
     period: Period,
     now: Millis,
-) -> StoreResult<IndicatorsView> {
+) -> StoreResult<String> {
     let key = period.label.clone();
     let ctx = Ctx::new(facts, period);
     let view = indicators::compute(&ctx, scope, now).ok_or(StoreError::NotFound("scope"))?;
     let body = serde_json::to_string(&view)?;
     store
-        .save_indicator_snapshot(meta(now), scope, key, body)
+        .save_indicator_snapshot(meta(now), scope, key, body.clone())
         .await?;
-    Ok(view)
+    Ok(body)
 }
 
-/// The indicators of `scope` over `period`: the stored snapshot, or a new one.
+/// The JSON of the indicators of `scope` over `period`: the stored
+/// snapshot as it is (no decoding on the busy path), or a new one.
+pub async fn get_json(
+    store: &Arc<dyn Store>,
+    offset_minutes: i32,
+    scope: Id,
+    period: Period,
+    now: Millis,
+) -> StoreResult<String> {
+    if let Some((_, body)) = store.indicator_snapshot(scope, &period.label).await? {
+        return Ok(body);
+    }
+    let facts = store.indicator_facts(offset_minutes).await?;
+    compute_and_save(store, &facts, scope, period, now).await
+}
+
+/// The indicators of `scope` over `period`, decoded (for the CSV and the series).
 pub async fn get(
     store: &Arc<dyn Store>,
     offset_minutes: i32,
@@ -54,13 +70,8 @@ pub async fn get(
     period: Period,
     now: Millis,
 ) -> StoreResult<IndicatorsView> {
-    if let Some((_, body)) = store.indicator_snapshot(scope, &period.label).await?
-        && let Ok(view) = serde_json::from_str::<IndicatorsView>(&body)
-    {
-        return Ok(view);
-    }
-    let facts = store.indicator_facts(offset_minutes).await?;
-    compute_and_save(store, &facts, scope, period, now).await
+    let body = get_json(store, offset_minutes, scope, period, now).await?;
+    Ok(serde_json::from_str(&body)?)
 }
 
 /// One indicator over `period`, with each of its months on its own.

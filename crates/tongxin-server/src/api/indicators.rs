@@ -65,8 +65,11 @@ async fn indicators(
     State(s): State<AppState>,
     ctx: Ctx,
     ApiQuery(q): ApiQuery<IndicatorQuery>,
-) -> Result<Json<IndicatorsView>, ApiError> {
-    Ok(Json(view(&s, &q, ctx.now).await?))
+) -> Result<Response, ApiError> {
+    let p = period(&s, &q, ctx.now)?;
+    let offset = s.config.utc_offset_minutes;
+    let body = service::get_json(&s.store, offset, q.scope, p, ctx.now).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// The same figures as CSV (one row per figure: section, key, scope, unit,
