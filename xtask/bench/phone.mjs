@@ -43,6 +43,16 @@ async function visit(page, cdp, p) {
   return { ms, bytes };
 }
 
+/** `visit`, or a row of NaN naming the page when it times out (a loaded machine), so the other pages are still measured. */
+async function measure(page, cdp, p) {
+  try {
+    return await visit(page, cdp, p);
+  } catch (e) {
+    console.error(`${p.name}: ${e.message.split('\n')[0]}`);
+    return { ms: NaN, bytes: NaN };
+  }
+}
+
 async function phoneContext(browser, cache) {
   const context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, locale: 'zh-CN', isMobile: true });
   const page = await context.newPage();
@@ -64,14 +74,14 @@ for (const p of PAGES) {
   const cold = [];
   for (let i = 0; i < RUNS; i++) {
     const { context, page, cdp } = await phoneContext(browser, false);
-    cold.push(await visit(page, cdp, p));
+    cold.push(await measure(page, cdp, p));
     await context.close();
   }
   const warm = [];
   for (let i = 0; i < RUNS; i++) {
     const { context, page, cdp } = await phoneContext(browser, true);
-    await visit(page, cdp, p);
-    warm.push(await visit(page, cdp, p));
+    await measure(page, cdp, p);
+    warm.push(await measure(page, cdp, p));
     await context.close();
   }
   rows.push({
