@@ -21,6 +21,8 @@ const PAGES = [
   { name: 'proposal board', path: '/board.html', host: '[data-tongxin]', control: '.tx-card-open' },
   { name: 'one proposal', path: '/proposal.html', host: '[data-tongxin]', control: 'button:not([disabled])' },
   { name: 'one poll through a mapping', path: '/poll-mapped.html', host: '[data-tongxin]', control: 'input:not([disabled])' },
+  // Read-only: the first headline tile with its figure, and the period picker.
+  { name: 'indicators board', path: '/indicators.html', host: '[data-tongxin]', control: '.tx-tile-value' },
 ];
 
 const median = (xs) => {

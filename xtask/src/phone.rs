@@ -76,6 +76,13 @@ fn write_pages(dir: &Path) -> Result<(), String> {
                 ),
             ),
         ),
+        (
+            "indicators.html",
+            host_page(
+                "governance indicators",
+                &format!(r#"<div data-tongxin="indicators" data-scope="3"></div>{TAG}"#),
+            ),
+        ),
         ("reference-mapping.json", mapping),
     ];
     for (name, text) in pages {
