@@ -270,7 +270,13 @@ async fn filters_and_refused_queries() {
         } else {
             format!("/api/v1/indicators?scope={bijie}&{bad}")
         };
-        let p = expect_problem(t.req(Method::GET, &path), 400, "invalid-query").await;
+        // A query that does not parse is 400; a period that is not one is 422.
+        let (status, code) = if bad.starts_with("period") {
+            (422, "invalid-period")
+        } else {
+            (400, "invalid-query")
+        };
+        let p = expect_problem(t.req(Method::GET, &path), status, code).await;
         assert!(!p.to_string().contains("<script>"), "{p}");
     }
     expect_problem(

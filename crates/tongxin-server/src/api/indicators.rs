@@ -48,7 +48,13 @@ fn period(s: &AppState, q: &IndicatorQuery, now: i64) -> Result<Period, ApiError
         now,
         s.config.utc_offset_minutes,
     )
-    .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid-query", e.to_string()))
+    .map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-period",
+            e.to_string(),
+        )
+    })
 }
 
 async fn view(s: &AppState, q: &IndicatorQuery, now: i64) -> Result<IndicatorsView, ApiError> {
@@ -59,7 +65,7 @@ async fn view(s: &AppState, q: &IndicatorQuery, now: i64) -> Result<IndicatorsVi
 /// Every indicator of a scope over a period, with its parent and siblings
 /// for comparison. From the latest snapshot: `computed_at` says when.
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators", params(IndicatorQuery),
-    responses((status = 200, body = IndicatorsView), (status = 400, body = Problem),
+    responses((status = 200, body = IndicatorsView), (status = 400, body = Problem), (status = 422, body = Problem),
         (status = 404, body = Problem)))]
 async fn indicators(
     State(s): State<AppState>,
@@ -75,7 +81,7 @@ async fn indicators(
 /// The same figures as CSV (one row per figure: section, key, scope, unit,
 /// month, value), for a spreadsheet.
 #[utoipa::path(get, path = "/api/v1/indicators.csv", tag = "indicators", params(IndicatorQuery),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = Problem),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = Problem), (status = 422, body = Problem),
         (status = 404, body = Problem)))]
 async fn indicators_csv(
     State(s): State<AppState>,
@@ -101,7 +107,7 @@ async fn indicators_csv(
 /// One indicator: its definition, its value and the value of each month.
 #[utoipa::path(get, path = "/api/v1/indicators/{key}", tag = "indicators",
     params(("key" = String, Path, description = "Indicator key, e.g. resolution_percent"), IndicatorQuery),
-    responses((status = 200, body = IndicatorDetail), (status = 400, body = Problem),
+    responses((status = 200, body = IndicatorDetail), (status = 400, body = Problem), (status = 422, body = Problem),
         (status = 404, body = Problem)))]
 async fn indicator(
     State(s): State<AppState>,
