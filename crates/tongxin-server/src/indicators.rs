@@ -55,11 +55,28 @@ pub async fn get_json(
     period: Period,
     now: Millis,
 ) -> StoreResult<String> {
+    cached_or_computed(store, offset_minutes, scope, period, now, &mut None).await
+}
+
+/// The stored snapshot's JSON, or a new one computed from `facts`, which
+/// is read from the store on the first miss only (a series of months
+/// reads the facts once, not once a month).
+async fn cached_or_computed(
+    store: &Arc<dyn Store>,
+    offset_minutes: i32,
+    scope: Id,
+    period: Period,
+    now: Millis,
+    facts: &mut Option<Facts>,
+) -> StoreResult<String> {
     if let Some((_, body)) = store.indicator_snapshot(scope, &period.label).await? {
         return Ok(body);
     }
-    let facts = store.indicator_facts(offset_minutes).await?;
-    compute_and_save(store, &facts, scope, period, now).await
+    if facts.is_none() {
+        *facts = Some(store.indicator_facts(offset_minutes).await?);
+    }
+    let facts = facts.as_ref().expect("read just above");
+    compute_and_save(store, facts, scope, period, now).await
 }
 
 /// The indicators of `scope` over `period`, decoded (for the CSV and the series).
@@ -84,7 +101,12 @@ pub async fn detail(
     now: Millis,
 ) -> StoreResult<IndicatorDetail> {
     let months = period.months();
-    let whole = get(store, offset_minutes, scope, period, now).await?;
+    let mut facts = None;
+    let view = async |p: Period, facts: &mut Option<Facts>| -> StoreResult<IndicatorsView> {
+        let body = cached_or_computed(store, offset_minutes, scope, p, now, facts).await?;
+        Ok(serde_json::from_str(&body)?)
+    };
+    let whole = view(period, &mut facts).await?;
     let mut series = Vec::with_capacity(months.len());
     for m in months {
         let label = m.label.clone();
@@ -98,7 +120,7 @@ pub async fn detail(
                 end_day: m.end_day,
                 offset_minutes,
             });
-        let v = get(store, offset_minutes, scope, month, now).await?;
+        let v = view(month, &mut facts).await?;
         series.push(SeriesPoint {
             month: label,
             value: (def.value)(&v),
