@@ -143,14 +143,14 @@ test('a bad period or scope is said plainly; a hostile scope name stays text', a
   await context.close();
 });
 
-test('axe finds nothing on the indicators page, tables open, at 360 and 1280 px', async () => {
-  for (const size of [{ width: 360, height: 740 }, { width: 1280, height: 800 }]) {
+test('axe finds nothing on the indicators page, tables open, at 360 and 1280 px, light and dark', async () => {
+  for (const [size, colorScheme] of [[{ width: 360, height: 740 }, 'light'], [{ width: 360, height: 740 }, 'dark'], [{ width: 1280, height: 800 }, 'light']]) {
     // (The demo site's CSP requires Trusted Types, which axe's script tag lacks.)
-    const { context, page } = await open(size, 'zh-CN', { bypassCSP: true });
+    const { context, page } = await open(size, 'zh-CN', { bypassCSP: true, colorScheme });
     await page.goto(`${server.base}/indicators.html`);
     for (const s of [bijie, mingtong]) await board(page, s).locator('.tx-tile').nth(3).waitFor();
     for (const summary of await page.locator('[data-tongxin="indicators"] summary').all()) await summary.click();
-    await audit(page, `indicators ${size.width}px`);
+    await audit(page, `indicators ${size.width}px ${colorScheme}`);
     await context.close();
   }
 });

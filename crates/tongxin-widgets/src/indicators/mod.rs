@@ -126,7 +126,7 @@ pub fn IndicatorsWidget(
         .into_any()
     };
     view! {
-        <section class="tx-ind" aria-labelledby="tx-ind-title">
+        <section class="tx-card tx-ind" aria-labelledby="tx-ind-title" lang=i.with_value(|i| i.lang().tag())>
             <div class="tx-ind-head">
                 <h2 class="tx-title" id="tx-ind-title">{title}</h2>
                 <label class="tx-ind-period">
