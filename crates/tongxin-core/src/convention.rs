@@ -393,7 +393,7 @@ mod tests {
 
     fn conv() -> Convention {
         ConventionDraft {
-            scope_id: 1,
+            scope_id: Id::from(1),
             title: "碧鸡广场活动文明公约".into(),
             preamble: String::new(),
             articles: vec!["音量不超过60分贝".into(), "21:30后停止使用音响".into()],
@@ -402,7 +402,7 @@ mod tests {
             closes_at: Some(1000),
             eligibility: Eligibility::Open,
         }
-        .into_convention(1, 0)
+        .into_convention(Id::from(1), 0)
     }
 
     #[test]
@@ -471,7 +471,7 @@ mod tests {
     #[test]
     fn drafts_and_edits_are_validated() {
         let mut d = ConventionDraft {
-            scope_id: 1,
+            scope_id: Id::from(1),
             title: "".into(),
             preamble: String::new(),
             articles: vec![],
@@ -503,7 +503,7 @@ mod tests {
     fn signatures_need_a_name_and_agreement() {
         let mut s = SignatureInput {
             display_name: "孙雨萌".into(),
-            unit_id: 5,
+            unit_id: Id::from(5),
             team: Some("<img src=x onerror=alert(1)>".into()),
             role: SignerRole::TeamLeader,
             version: Some(1),
@@ -518,7 +518,15 @@ mod tests {
 
     #[test]
     fn public_signatures_are_masked() {
-        let p = PublicSignature::new(1, "孙雨萌", 5, None, SignerRole::Resident, 1, 0);
+        let p = PublicSignature::new(
+            Id::from(1),
+            "孙雨萌",
+            Id::from(5),
+            None,
+            SignerRole::Resident,
+            1,
+            0,
+        );
         assert_eq!(p.masked_name, "孙*萌");
     }
 }

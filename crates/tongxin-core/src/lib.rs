@@ -15,6 +15,7 @@
 pub mod contract;
 pub mod convention;
 pub mod eligibility;
+mod id;
 pub mod indicators;
 pub mod mapping;
 pub mod mask;
@@ -24,8 +25,7 @@ pub mod scope;
 pub mod score;
 pub mod text;
 
-/// Identifier of a stored item (scope, poll, convention, proposal, …).
-pub type Id = i64;
+pub use id::{Id, IdError, MAX_ID_BYTES};
 
 /// A point in time: milliseconds since the Unix epoch, UTC.
 pub type Millis = i64;

@@ -248,25 +248,25 @@ mod tests {
     fn tree() -> ScopeTree {
         use ScopeLevel::*;
         ScopeTree::new([
-            s(1, None, District),
-            s(2, Some(1), Street),
-            s(3, Some(2), Community),
-            s(4, Some(3), Group),
-            s(5, Some(4), Building),
-            s(6, Some(1), Street),
+            s(Id::from(1), None, District),
+            s(Id::from(2), Some(Id::from(1)), Street),
+            s(Id::from(3), Some(Id::from(2)), Community),
+            s(Id::from(4), Some(Id::from(3)), Group),
+            s(Id::from(5), Some(Id::from(4)), Building),
+            s(Id::from(6), Some(Id::from(1)), Street),
         ])
     }
 
     #[test]
     fn within_is_reflexive_and_transitive() {
         let t = tree();
-        assert!(t.is_within(5, 5));
-        assert!(t.is_within(5, 4));
-        assert!(t.is_within(5, 1));
-        assert!(!t.is_within(1, 5));
-        assert!(!t.is_within(5, 6));
-        assert!(!t.is_within(99, 1));
-        assert!(!t.is_within(5, 99));
+        assert!(t.is_within(Id::from(5), Id::from(5)));
+        assert!(t.is_within(Id::from(5), Id::from(4)));
+        assert!(t.is_within(Id::from(5), Id::from(1)));
+        assert!(!t.is_within(Id::from(1), Id::from(5)));
+        assert!(!t.is_within(Id::from(5), Id::from(6)));
+        assert!(!t.is_within(Id::from(99), Id::from(1)));
+        assert!(!t.is_within(Id::from(5), Id::from(99)));
     }
 
     #[test]
@@ -275,40 +275,43 @@ mod tests {
         let t = tree();
         assert_eq!(t.check_placement(District, None), Ok(()));
         assert_eq!(
-            t.check_placement(District, Some(1)),
+            t.check_placement(District, Some(Id::from(1))),
             Err(ScopeError::DistrictHasNoParent)
         );
         assert_eq!(
             t.check_placement(Street, None),
             Err(ScopeError::ParentRequired(Street))
         );
-        assert_eq!(t.check_placement(Building, Some(4)), Ok(()));
+        assert_eq!(t.check_placement(Building, Some(Id::from(4))), Ok(()));
         assert_eq!(
-            t.check_placement(Building, Some(3)),
+            t.check_placement(Building, Some(Id::from(3))),
             Err(ScopeError::WrongLevel {
                 parent: Community,
                 child: Building
             })
         );
         assert_eq!(
-            t.check_placement(Group, Some(42)),
-            Err(ScopeError::UnknownParent(42))
+            t.check_placement(Group, Some(Id::from(42))),
+            Err(ScopeError::UnknownParent(Id::from(42)))
         );
     }
 
     #[test]
     fn path_runs_from_district_down() {
         let t = tree();
-        let ids: Vec<Id> = t.path(5).iter().map(|s| s.id).collect();
+        let ids: Vec<Id> = t.path(Id::from(5)).iter().map(|s| s.id).collect();
         assert_eq!(ids, vec![1, 2, 3, 4, 5]);
     }
 
     #[test]
     fn cycles_do_not_hang() {
         use ScopeLevel::*;
-        let t = ScopeTree::new([s(1, Some(2), Street), s(2, Some(1), Street)]);
-        assert!(!t.is_within(1, 3));
-        assert!(t.path(1).len() <= 9);
+        let t = ScopeTree::new([
+            s(Id::from(1), Some(Id::from(2)), Street),
+            s(Id::from(2), Some(Id::from(1)), Street),
+        ]);
+        assert!(!t.is_within(Id::from(1), Id::from(3)));
+        assert!(t.path(Id::from(1)).len() <= 9);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! browser test.
 
 use serde_json::{Value, json};
+use tongxin_core::Id;
 use tongxin_core::contract::{
     BallotReceipt, ConventionView, MyBallot, Page, PollView, ProposalCard, SignatureCounts,
     SignatureReceipt,
@@ -44,7 +45,7 @@ fn polls_from_surveys_and_votes() {
     let mut survey = db["surveys"][0].clone();
     survey["votes"] = db["votes"].clone();
     let poll: PollView = read(Op::GetPoll, &[("id", json!(7))], &survey);
-    assert_eq!(poll.poll.id, 7);
+    assert_eq!(poll.poll.id, Id::from(7));
     assert_eq!(poll.poll.options[1].label, "21:30");
     assert_eq!(poll.ballots, 3);
     assert!(poll.poll.allow_change);
@@ -57,7 +58,12 @@ fn polls_from_surveys_and_votes() {
         &[("id", json!(7))],
         &json!([db["votes"][0]]),
     );
-    assert_eq!(mine.unwrap().ballot, Some(Ballot::Single { option: 2 }));
+    assert_eq!(
+        mine.unwrap().ballot,
+        Some(Ballot::Single {
+            option: Id::from(2)
+        })
+    );
 
     // The vote as json-server will store it.
     let vars = vars_of(&[
@@ -129,7 +135,7 @@ fn conventions_from_charters_and_signatures() {
         json!({"fullName": "张三", "building": "6", "group": null, "as": "resident"})
     );
     let receipt: SignatureReceipt = read(Op::Sign, &[("id", json!(1))], &stored);
-    assert_eq!((receipt.unit_id, receipt.signed_at), (6, 9));
+    assert_eq!((receipt.unit_id, receipt.signed_at), (Id::from(6), 9));
     let gone: SignatureReceipt = read(
         Op::Withdraw,
         &[("id", json!(1)), ("now", json!(10))],
@@ -163,5 +169,5 @@ fn proposal_cards_from_projects_and_scopes_from_places() {
     );
     let scopes: Vec<Scope> = read(Op::ListScopes, &[], &db["places"]);
     assert_eq!(scopes.len(), 4);
-    assert_eq!(scopes[1].parent_id, Some(3));
+    assert_eq!(scopes[1].parent_id, Some(Id::from(3)));
 }

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use serde_json::Value;
 use tongxin_core::Id;
 
 /// What the host asked for. Read by hand from the `mount()` object (see
@@ -117,7 +118,6 @@ impl MountConfig {
     /// Reads the `data-*` attributes of an auto-mounted element (through
     /// [`MountConfig::from_value`]: one reader for both ways in).
     pub fn from_dataset(get: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
-        use serde_json::Value;
         let mut o = serde_json::Map::new();
         for (attr, key) in [
             ("tongxin", "widget"),
@@ -156,9 +156,10 @@ impl MountConfig {
         Self::from_value(Value::Object(o))
     }
 
-    /// Checks the widget name and the id; returns the numeric id (for the
-    /// `proposals` board: the scope id, 0 for everywhere).
-    pub fn validate(&self) -> Result<Id, String> {
+    /// Checks the widget name and the id; returns the id (for the
+    /// `proposals` board: the scope, `None` for everywhere). An id is
+    /// whatever the backend calls its item: `42`, a UUID, a slug.
+    pub fn validate(&self) -> Result<Option<Id>, String> {
         if !WIDGETS.contains(&self.widget.as_str()) {
             return Err(format!(
                 "unknown widget \"{}\" (this bundle has: {})",
@@ -166,40 +167,25 @@ impl MountConfig {
                 WIDGETS.join(", ")
             ));
         }
-        let number = |v: &serde_json::Value| match v {
-            serde_json::Value::Number(n) => n.as_i64(),
-            serde_json::Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        };
-        if self.widget == "indicators" {
-            let scope = self
-                .scope
-                .as_ref()
-                .filter(|s| !s.is_null())
-                .unwrap_or(&self.id);
-            return number(scope).filter(|s| *s > 0).ok_or_else(|| {
-                format!(
-                    "the indicators board needs a positive numeric scope (data-scope), got {scope}"
-                )
-            });
-        }
-        if self.widget == "proposals" {
-            return match self.scope.as_ref().filter(|s| !s.is_null()) {
-                None => Ok(0),
-                Some(s) => number(s).filter(|s| *s > 0).ok_or_else(|| {
-                    format!(
-                        "the proposals board needs a positive numeric scope (data-scope), got {s}"
-                    )
-                }),
+        let id_of = |v: &Value, attr: &str| -> Result<Id, String> {
+            let got = match v {
+                Value::Number(n) => n.as_i64().map(Id::from).ok_or("not an integer".to_string()),
+                Value::String(s) => Id::parse(s.trim()).map_err(|e| e.to_string()),
+                Value::Null => Err("nothing given".to_string()),
+                _ => Err("not a number or a string".to_string()),
             };
-        }
-        let id = number(&self.id);
-        match id {
-            Some(id) if id > 0 => Ok(id),
-            _ => Err(format!(
-                "the {} widget needs a positive numeric id (data-id), got {}",
-                self.widget, self.id
-            )),
+            got.map_err(|why| {
+                format!(
+                    "the {} widget needs an id in {attr} (an integer, a UUID or a slug): {why}, got {v}",
+                    self.widget
+                )
+            })
+        };
+        let scope = self.scope.as_ref().filter(|s| !s.is_null());
+        match self.widget.as_str() {
+            "indicators" => id_of(scope.unwrap_or(&self.id), "data-scope").map(Some),
+            "proposals" => scope.map(|s| id_of(s, "data-scope")).transpose(),
+            _ => id_of(&self.id, "data-id").map(Some),
         }
     }
 }
@@ -224,7 +210,7 @@ mod tests {
             "lang": null
         }))
         .unwrap();
-        assert_eq!(c.validate(), Ok(7));
+        assert_eq!(c.validate(), Ok(Some(Id::int(7))));
         assert_eq!(c.voter_token.as_deref(), Some("t"));
         assert_eq!(c.strings.unwrap()["vote"], "投");
         assert_eq!(c.vars.unwrap()["apiToken"], "x");
@@ -246,7 +232,7 @@ mod tests {
     #[test]
     fn dataset_configs_are_checked() {
         let c = cfg(&[("tongxin", "poll"), ("id", "42"), ("lang", "en")]).unwrap();
-        assert_eq!(c.validate(), Ok(42));
+        assert_eq!(c.validate(), Ok(Some(Id::int(42))));
         assert!(
             cfg(&[("tongxin", "petition"), ("id", "1")])
                 .unwrap()
@@ -259,28 +245,34 @@ mod tests {
                 .unwrap()
                 .validate()
                 .unwrap_err()
-                .contains("numeric id")
+                .contains("needs an id in data-id")
         );
-        assert!(
-            cfg(&[("tongxin", "poll"), ("id", "-3")])
-                .unwrap()
-                .validate()
-                .is_err()
-        );
+        // Ids are opaque: a UUID, a slug, a negative integer are all ids.
+        for id in ["b7e1c0de-8a3f-4c1e-9d2b-0123456789ab", "bijie-square", "-3"] {
+            let c = cfg(&[("tongxin", "poll"), ("id", id)]).unwrap();
+            assert_eq!(c.validate().unwrap().unwrap().as_str(), id);
+        }
+        for bad in ["a b", "", &"x".repeat(47), "1\u{7}"] {
+            let got = cfg(&[("tongxin", "poll"), ("id", bad)]).unwrap().validate();
+            assert!(got.unwrap_err().contains("data-id"), "{bad}");
+        }
         assert!(cfg(&[("tongxin", "poll"), ("id", "1"), ("strings", "[1]")]).is_err());
-        assert_eq!(cfg(&[("tongxin", "proposals")]).unwrap().validate(), Ok(0));
+        assert_eq!(
+            cfg(&[("tongxin", "proposals")]).unwrap().validate(),
+            Ok(None)
+        );
         assert_eq!(
             cfg(&[("tongxin", "proposals"), ("scope", "12")])
                 .unwrap()
                 .validate(),
-            Ok(12)
+            Ok(Some(Id::int(12)))
         );
         assert!(
-            cfg(&[("tongxin", "proposals"), ("scope", "x")])
+            cfg(&[("tongxin", "proposals"), ("scope", "x y")])
                 .unwrap()
                 .validate()
                 .unwrap_err()
-                .contains("scope")
+                .contains("data-scope")
         );
         assert!(cfg(&[("tongxin", "proposal")]).unwrap().validate().is_err());
         let c = cfg(&[

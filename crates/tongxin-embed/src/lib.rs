@@ -28,6 +28,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use tongxin_client::Backend;
+use tongxin_core::Id;
 #[cfg(feature = "convention")]
 use tongxin_widgets::convention::ConventionWidget;
 use tongxin_widgets::events::{Emit, WidgetEvent};
@@ -203,7 +204,7 @@ fn start(
     key: u32,
     root: HtmlElement,
     cfg: &MountConfig,
-    id: i64,
+    id: Option<Id>,
     backend: Result<Rc<dyn Backend>, String>,
 ) {
     let backend = match backend {
@@ -241,30 +242,35 @@ fn start(
     };
     let emit: Emit = Rc::new(move |e: WidgetEvent| dispatch(&emit_host, e.name, &e.detail));
     let widget_backend = backend.clone();
+    // `validate` gives every widget but the proposals board an id.
+    #[cfg_attr(
+        not(any(feature = "poll", feature = "convention")),
+        allow(unused_variables)
+    )]
+    let item = id.unwrap_or(Id::int(0));
     let view: Box<dyn std::any::Any> = match cfg.widget.as_str() {
         #[cfg(feature = "convention")]
         "convention" => Box::new(leptos::mount::mount_to(root, move || {
-            view! { <ConventionWidget convention_id=id backend=widget_backend i18n=i18n has_voter_token=has_voter_token emit=emit /> }
+            view! { <ConventionWidget convention_id=item backend=widget_backend i18n=i18n has_voter_token=has_voter_token emit=emit /> }
         })),
         #[cfg(feature = "proposals")]
         "proposals" => Box::new(leptos::mount::mount_to(root, move || {
-            let scope = (id > 0).then_some(id);
-            view! { <ProposalBoard scope_id=scope backend=widget_backend i18n=i18n emit=emit /> }
+            view! { <ProposalBoard scope_id=id backend=widget_backend i18n=i18n emit=emit /> }
         })),
         #[cfg(feature = "proposals")]
         "proposal" => Box::new(leptos::mount::mount_to(root, move || {
-            view! { <ProposalWidget proposal_id=id backend=widget_backend i18n=i18n emit=emit /> }
+            view! { <ProposalWidget proposal_id=item backend=widget_backend i18n=i18n emit=emit /> }
         })),
         #[cfg(feature = "indicators")]
         "indicators" => {
             let period = cfg.period.clone();
             Box::new(leptos::mount::mount_to(root, move || {
-                view! { <IndicatorsWidget scope_id=id period=period.unwrap_or_default() backend=widget_backend i18n=i18n emit=emit /> }
+                view! { <IndicatorsWidget scope_id=item period=period.unwrap_or_default() backend=widget_backend i18n=i18n emit=emit /> }
             }))
         }
         #[cfg(feature = "poll")]
         "poll" => Box::new(leptos::mount::mount_to(root, move || {
-            view! { <PollWidget poll_id=id backend=widget_backend i18n=i18n has_voter_token=has_voter_token emit=emit /> }
+            view! { <PollWidget poll_id=item backend=widget_backend i18n=i18n has_voter_token=has_voter_token emit=emit /> }
         })),
         // `validate` admits only the widgets of this bundle.
         other => {

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use tongxin_core::Id;
 use tongxin_core::poll::{Ballot, PollDraft, PollKind};
 use tongxin_core::scope::ScopeLevel;
 use tongxin_server::storage::sqlite::SqliteStore;
@@ -38,7 +39,12 @@ async fn main() {
     };
     store.create_scope(meta(), scope).await.expect("scope");
     for i in 0..100 {
-        let draft = PollDraft::new(1, format!("bench {i}"), PollKind::Single, ["a", "b", "c"]);
+        let draft = PollDraft::new(
+            Id::from(1),
+            format!("bench {i}"),
+            PollKind::Single,
+            ["a", "b", "c"],
+        );
         store.create_poll(meta(), draft).await.expect("poll");
     }
     let start = Instant::now();
@@ -53,9 +59,9 @@ async fn main() {
                     code_hash: None,
                 };
                 let ballot = Ballot::Single {
-                    option: (n % 3) as u32 + 1,
+                    option: Id::from((n % 3) as i64 + 1),
                 };
-                s.cast_ballot(meta(), (n % 100) as i64 + 1, voter, ballot)
+                s.cast_ballot(meta(), Id::from((n % 100) as i64 + 1), voter, ballot)
                     .await
                     .expect("cast");
             }

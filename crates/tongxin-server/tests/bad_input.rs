@@ -62,8 +62,21 @@ async fn malformed_oversized_and_mistyped_bodies_write_nothing() {
         "invalid-body",
     )
     .await;
+    // Option ids are opaque: -1 or "one" is an id, just not one of this poll's.
     expect_problem(
         post().json(&json!({"kind": "multiple", "options": [-1]})),
+        422,
+        "unknown-option",
+    )
+    .await;
+    expect_problem(
+        post().json(&json!({"kind": "multiple", "options": ["one"]})),
+        422,
+        "unknown-option",
+    )
+    .await;
+    expect_problem(
+        post().json(&json!({"kind": "multiple", "options": ["a b"]})),
         422,
         "invalid-body",
     )
@@ -71,7 +84,7 @@ async fn malformed_oversized_and_mistyped_bodies_write_nothing() {
     expect_problem(
         post().json(&json!({"kind": "multiple", "options": [99999999999u64]})),
         422,
-        "invalid-body",
+        "unknown-option",
     )
     .await;
     // Domain refusals name the field.

@@ -323,7 +323,7 @@ async fn arrays_are_never_read_as_objects() {
     let p = expect_problem(
         t.req(Method::POST, &format!("/api/v1/polls/{id}/ballots"))
             .header("x-tongxin-device", device(1))
-            .json(&json!({"kind": "single", "option": "one"})),
+            .json(&json!({"kind": "single", "option": ["one"]})),
         422,
         "invalid-body",
     )

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
+use tongxin_core::Id;
 use tongxin_core::convention::Convention;
 use tongxin_core::indicators::facts::*;
 use tongxin_core::indicators::period::local_day;
@@ -44,17 +45,17 @@ fn facts_from_rows(db: &std::path::Path) -> Facts {
     let scopes = rows("SELECT id, parent_id, level, name, name_en, households FROM scopes")
         .iter()
         .map(|r| Scope {
-            id: int(&r[0]),
-            parent_id: matches!(r[1], V::Integer(_)).then(|| int(&r[1])),
+            id: Id::from(int(&r[0])),
+            parent_id: matches!(r[1], V::Integer(_)).then(|| Id::from(int(&r[1]))),
             level: ScopeLevel::parse(&text(&r[2])).unwrap(),
             name: text(&r[3]),
             name_en: matches!(r[4], V::Text(_)).then(|| text(&r[4])),
             households: matches!(r[5], V::Integer(_)).then(|| int(&r[5]) as u32),
         })
         .collect();
-    let mut voters: HashMap<i64, u64> = HashMap::new();
+    let mut voters: HashMap<Id, u64> = HashMap::new();
     for r in rows("SELECT poll_id FROM participations UNION ALL SELECT poll_id FROM ballots") {
-        *voters.entry(int(&r[0])).or_default() += 1;
+        *voters.entry(Id::from(int(&r[0]))).or_default() += 1;
     }
     let polls = rows("SELECT data FROM polls")
         .iter()
@@ -79,7 +80,7 @@ fn facts_from_rows(db: &std::path::Path) -> Facts {
                 cv.id
             ))
             .iter()
-            .map(|s| DayCount { unit_id: int(&s[0]), day: day(int(&s[1])), count: 1 })
+            .map(|s| DayCount { unit_id: Id::from(int(&s[0])), day: day(int(&s[1])), count: 1 })
             .collect();
             ConventionFact { id: cv.id, scope_id: cv.scope_id, title: cv.title, signatures }
         })
@@ -193,7 +194,7 @@ async fn the_endpoint_equals_core_on_the_seeds_raw_rows() {
     let t = TestServer::start_with(|c| c.demo = true).await;
     let (bijie, mingtong) = communities(&t).await;
     let facts = facts_from_rows(&t.db);
-    let scopes: Vec<i64> = facts.scopes.iter().map(|s| s.id).collect();
+    let scopes: Vec<i64> = facts.scopes.iter().filter_map(|s| s.id.as_i64()).collect();
     for period in ["12m", "2026", "2026-Q3", "2026-06"] {
         for scope in [bijie, mingtong, scopes[0], scopes[1]] {
             let got = t
@@ -201,7 +202,7 @@ async fn the_endpoint_equals_core_on_the_seeds_raw_rows() {
                 .await;
             let now = got["computed_at"].as_i64().unwrap();
             let p = Period::parse(period, now, OFFSET).unwrap();
-            let want = indicators::compute(&Ctx::new(&facts, p), scope, now).unwrap();
+            let want = indicators::compute(&Ctx::new(&facts, p), Id::from(scope), now).unwrap();
             assert_eq!(
                 without_time(got),
                 without_time(serde_json::to_value(&want).unwrap()),
@@ -261,7 +262,7 @@ async fn filters_and_refused_queries() {
         "period=%3Cscript%3Ealert(1)%3C%2Fscript%3E".into(),
         format!("period={}", "9".repeat(200)),
         "period=1999".into(),
-        "scope=abc".into(),
+        "scope=a%20b".into(),
         "scope=1&extra=1".into(),
         String::new(),
     ] {
@@ -281,6 +282,13 @@ async fn filters_and_refused_queries() {
     }
     expect_problem(
         t.req(Method::GET, "/api/v1/indicators?scope=99999"),
+        404,
+        "not-found",
+    )
+    .await;
+    // Ids are opaque: one that names no scope is not found.
+    expect_problem(
+        t.req(Method::GET, "/api/v1/indicators?scope=abc"),
         404,
         "not-found",
     )

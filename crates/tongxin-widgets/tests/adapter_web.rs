@@ -17,6 +17,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 use common::{en, root, tick};
+use tongxin_core::Id;
 
 /// The texts of every button in `el`.
 fn button_texts(el: &web_sys::HtmlElement) -> Vec<String> {
@@ -68,16 +69,22 @@ async fn adapter_answers_refusals_failures_and_counts() {
     assert!(b.supports(Op::GetResults), "counted from listBallots");
     assert!(!b.supports(Op::ChangeBallot) && !b.supports(Op::ListProposals));
 
-    let poll = b.poll(1).await.unwrap();
+    let poll = b.poll(Id::from(1)).await.unwrap();
     assert_eq!(poll.poll.options[1].label, "Pavilion");
     // Results counted by the kit; the ballot for an unknown option is left out.
-    let r = b.results(1).await.unwrap();
+    let r = b.results(Id::from(1)).await.unwrap();
     assert_eq!(r.ballots, 3);
     assert!(format!("{:?}", r.results).contains("count: 2"));
 
     let key = IdemKey::new();
     let ok = b
-        .cast(1, &Ballot::Single { option: 1 }, &key)
+        .cast(
+            Id::from(1),
+            &Ballot::Single {
+                option: Id::from(1),
+            },
+            &key,
+        )
         .await
         .unwrap();
     assert_eq!(ok.at, 5);
@@ -86,16 +93,25 @@ async fn adapter_answers_refusals_failures_and_counts() {
         .as_string()
         .unwrap();
     assert_eq!(sent, key.0, "the idempotency key reaches the adapter");
-    match b.cast(1, &Ballot::Single { option: 2 }, &key).await {
+    match b
+        .cast(
+            Id::from(1),
+            &Ballot::Single {
+                option: Id::from(2),
+            },
+            &key,
+        )
+        .await
+    {
         Err(e @ ClientError::Problem(_)) => assert_eq!(e.code(), Some("already-voted")),
         other => panic!("{other:?}"),
     }
     assert!(matches!(
-        b.cast(1, &Ballot::Single { option: 3 }, &key).await,
+        b.cast(Id::from(1), &Ballot::Single { option: Id::from(3) }, &key).await,
         Err(ClientError::Network(m)) if m.contains("socket hang up")
     ));
     // Absent reads have their stand-ins.
-    assert_eq!(b.my_signatures(1).await.unwrap(), vec![]);
+    assert_eq!(b.my_signatures(Id::from(1)).await.unwrap(), vec![]);
     assert!(b.scopes().await.unwrap().is_empty());
 }
 
@@ -104,20 +120,23 @@ async fn a_misfit_names_the_operation_and_field() {
     let b = backend(
         "return { async getPoll(id) { return { id, title: 5 }; }, async getConvention() { return 'x'; } };",
     );
-    let e = b.poll(1).await.unwrap_err().to_string();
+    let e = b.poll(Id::from(1)).await.unwrap_err().to_string();
     assert!(
         e.contains("getPoll") && e.contains("widget misconfigured"),
         "{e}"
     );
-    let e = b.convention(1).await.unwrap_err().to_string();
+    let e = b.convention(Id::from(1)).await.unwrap_err().to_string();
     assert!(e.contains("getConvention"), "{e}");
     // Hostile values never panic: a function throwing undefined, a cyclic object.
     let b = backend(
         "return { async getPoll() { throw undefined; }, async getConvention() { const o = {}; o.o = o; return o; } };",
     );
-    assert!(matches!(b.poll(1).await, Err(ClientError::Network(_))));
     assert!(matches!(
-        b.convention(1).await,
+        b.poll(Id::from(1)).await,
+        Err(ClientError::Network(_))
+    ));
+    assert!(matches!(
+        b.convention(Id::from(1)).await,
         Err(ClientError::Misconfigured(_))
     ));
 }
@@ -128,7 +147,7 @@ async fn widgets_hide_what_the_backend_lacks() {
     let el = root();
     let b = backend(POLL);
     let _poll = leptos::mount::mount_to(el.clone(), move || {
-        view! { <PollWidget poll_id=1 backend=b i18n=en() /> }
+        view! { <PollWidget poll_id=Id::from(1) backend=b i18n=en() /> }
     });
     for _ in 0..20 {
         tick().await;

@@ -17,13 +17,14 @@ use web_sys::HtmlInputElement;
 
 mod common;
 use common::{button, en, inputs, root, tick};
+use tongxin_core::Id;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn units(n: i64) -> Vec<Unit> {
     (1..=n)
         .map(|i| Unit {
-            id: i,
+            id: Id::from(i),
             label: format!("Group {} · Building {i}", (i + 1) / 2),
         })
         .collect()
@@ -130,7 +131,7 @@ async fn the_form_shows_errors_by_their_fields_and_previews_the_masked_name() {
     inputs(&r, "input[type=checkbox]")[0].click();
     tick().await;
     let d = draft.get_untracked();
-    assert_eq!((d.unit_id, d.agreed), (Some(2), true));
+    assert_eq!((d.unit_id, d.agreed), (Some(Id::int(2)), true));
     let select: web_sys::HtmlSelectElement = r
         .query_selector("select")
         .unwrap()
@@ -163,7 +164,7 @@ async fn the_unit_picker_filters_long_lists() {
     assert_eq!(radios.len(), 1);
     radios[0].click();
     tick().await;
-    assert_eq!(picked.get_untracked(), Some(7));
+    assert_eq!(picked.get_untracked(), Some(Id::int(7)));
     assert!(
         r.text_content()
             .unwrap()
@@ -184,13 +185,16 @@ async fn the_public_list_renders_text_and_loads_more() {
     let sig = |id, team: Option<&str>| PublicSignature {
         id,
         masked_name: "<*g src=x onerror=alert(1)>".into(),
-        unit_id: 2,
+        unit_id: Id::from(2),
         team: team.map(String::from),
         role: SignerRole::TeamLeader,
         version: 1,
         signed_at: 0,
     };
-    let items = RwSignal::new(vec![sig(2, Some("<b>Sunset</b>")), sig(1, None)]);
+    let items = RwSignal::new(vec![
+        sig(Id::from(2), Some("<b>Sunset</b>")),
+        sig(Id::from(1), None),
+    ]);
     let more = RwSignal::new(0);
     let _h = leptos::mount::mount_to(r.clone(), move || {
         view! {
@@ -222,11 +226,11 @@ async fn withdrawing_asks_for_confirmation_first() {
     let r = root();
     let withdrawn = RwSignal::new(0);
     let receipt = SignatureReceipt {
-        id: 77,
-        convention_id: 1,
+        id: Id::from(77),
+        convention_id: Id::from(1),
         version: 1,
         display_name: "孙雨萌".into(),
-        unit_id: 2,
+        unit_id: Id::from(2),
         team: None,
         signed_at: 0,
         withdrawn_at: None,

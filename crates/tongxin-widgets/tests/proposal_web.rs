@@ -14,12 +14,13 @@ use web_sys::HtmlElement;
 
 mod common;
 use common::{button, en, inputs, root, tick};
+use tongxin_core::Id;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn card(step: Step, goal: i64, residents: i64, orgs: i64) -> ProposalCard {
     let mut proposal = ProposalDraft {
-        scope_id: 1,
+        scope_id: Id::from(1),
         title: "<b>Lights</b> for the back lanes".into(),
         problem: "dark".into(),
         plan: "lights".into(),
@@ -27,7 +28,7 @@ fn card(step: Step, goal: i64, residents: i64, orgs: i64) -> ProposalCard {
         proposer_name: "Z*".into(),
         contact: None,
     }
-    .into_proposal(7, 3, 0);
+    .into_proposal(Id::from(7), 3, 0);
     proposal.step = step;
     proposal.supports = 2;
     proposal.funding_goal_fen = goal;
@@ -145,7 +146,7 @@ async fn a_card_shows_supports_while_proposed_and_funding_when_there_is_a_goal()
     assert!(!text.contains("pledged"), "no funding bar without a goal");
     assert!(r.query_selector("b").unwrap().is_none(), "titles are text");
     button(&r, "<b>Lights</b> for the back lanes").click();
-    assert_eq!(opened.get_untracked(), Some(7));
+    assert_eq!(opened.get_untracked(), Some(Id::int(7)));
 
     let r2 = root();
     let funded = card(Step::Evaluate, 120_000, 60_000, 30_000);

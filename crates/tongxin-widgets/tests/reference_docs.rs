@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use tongxin_client::ClientError;
+use tongxin_core::Id;
 use tongxin_core::mapping::Op;
 use tongxin_core::poll::Ballot;
 use tongxin_widgets::events::WidgetEvent;
@@ -152,18 +153,20 @@ fn mount_options_in_docs_and_types() {
 
 /// One of each event, with sample values.
 fn events() -> Vec<WidgetEvent> {
-    let ballot = Ballot::Single { option: 2 };
+    let ballot = Ballot::Single {
+        option: Id::from(2),
+    };
     vec![
-        WidgetEvent::ready(1),
-        WidgetEvent::voted(1, Some(&ballot)),
-        WidgetEvent::voted(1, None),
-        WidgetEvent::signed(1, 2, 3),
-        WidgetEvent::withdrawn(1, 3),
-        WidgetEvent::supported(1, true, 4),
-        WidgetEvent::pledged(1, 5000),
-        WidgetEvent::proposal_submitted(1),
-        WidgetEvent::evaluated(1, 5),
-        WidgetEvent::error(1, &ClientError::Timeout),
+        WidgetEvent::ready(Id::from(1)),
+        WidgetEvent::voted(Id::from(1), Some(&ballot)),
+        WidgetEvent::voted(Id::from(1), None),
+        WidgetEvent::signed(Id::from(1), 2, Id::from(3)),
+        WidgetEvent::withdrawn(Id::from(1), Id::from(3)),
+        WidgetEvent::supported(Id::from(1), true, 4),
+        WidgetEvent::pledged(Id::from(1), 5000),
+        WidgetEvent::proposal_submitted(Id::from(1)),
+        WidgetEvent::evaluated(Id::from(1), 5),
+        WidgetEvent::error(Id::from(1), &ClientError::Timeout),
     ]
 }
 

@@ -2,6 +2,7 @@
 //! results, click, and check what the resident sees and what would be sent.
 
 use leptos::prelude::*;
+use tongxin_core::Id;
 use tongxin_core::poll::{Ballot, Poll, PollDraft, PollKind, Stance, Tally};
 use tongxin_widgets::i18n::Lang;
 use tongxin_widgets::parts::{BarRow, ResultBars, Text};
@@ -18,7 +19,13 @@ use common::{buttons, en, inputs, root, tick};
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn poll(kind: PollKind, n: usize) -> Poll {
-    PollDraft::new(1, "测试", kind, (1..=n).map(|i| format!("option {i}"))).into_poll(9, 0)
+    PollDraft::new(
+        Id::from(1),
+        "测试",
+        kind,
+        (1..=n).map(|i| format!("option {i}")),
+    )
+    .into_poll(Id::from(9), 0)
 }
 
 fn mount_form(p: Poll) -> (HtmlElement, RwSignal<Draft>, impl Drop) {
@@ -40,13 +47,16 @@ async fn single_choice_sets_the_option() {
     radios[1].click();
     tick().await;
     assert_eq!(
-        draft.get_untracked().to_ballot(&p.kind),
-        Ballot::Single { option: 2 }
+        draft.get_untracked().to_ballot(&p.kind).unwrap(),
+        Ballot::Single {
+            option: Id::from(2)
+        }
     );
     assert!(
         draft
             .get_untracked()
             .to_ballot(&p.kind)
+            .unwrap()
             .validate(&p)
             .is_ok()
     );
@@ -89,6 +99,7 @@ async fn approval_and_score_need_every_answer() {
         draft
             .get_untracked()
             .to_ballot(&p.kind)
+            .unwrap()
             .validate(&p)
             .is_err(),
         "the second motion is unanswered"
@@ -96,9 +107,9 @@ async fn approval_and_score_need_every_answer() {
     radios[5].click();
     tick().await;
     assert_eq!(
-        draft.get_untracked().to_ballot(&p.kind),
+        draft.get_untracked().to_ballot(&p.kind).unwrap(),
         Ballot::Approval {
-            stances: [(1, Stance::Agree), (2, Stance::Disagree)].into()
+            stances: [(Id::int(1), Stance::Agree), (Id::int(2), Stance::Disagree)].into()
         }
     );
     let s = poll(PollKind::Score, 1);
@@ -108,9 +119,9 @@ async fn approval_and_score_need_every_answer() {
     stars[3].click();
     tick().await;
     assert_eq!(
-        draft.get_untracked().to_ballot(&s.kind),
+        draft.get_untracked().to_ballot(&s.kind).unwrap(),
         Ballot::Score {
-            scores: [(1, 4)].into()
+            scores: [(Id::int(1), 4)].into()
         }
     );
 }
@@ -221,12 +232,20 @@ async fn bilingual_texts_mark_the_other_language_only() {
 async fn ranked_results_show_rounds_and_winner() {
     let p = poll(PollKind::Ranked, 3);
     let ballots = [
-        Ballot::Ranked { ranking: vec![1] },
-        Ballot::Ranked { ranking: vec![1] },
-        Ballot::Ranked { ranking: vec![2] },
-        Ballot::Ranked { ranking: vec![2] },
         Ballot::Ranked {
-            ranking: vec![3, 2],
+            ranking: vec![Id::from(1)],
+        },
+        Ballot::Ranked {
+            ranking: vec![Id::from(1)],
+        },
+        Ballot::Ranked {
+            ranking: vec![Id::from(2)],
+        },
+        Ballot::Ranked {
+            ranking: vec![Id::from(2)],
+        },
+        Ballot::Ranked {
+            ranking: vec![Id::from(3), Id::from(2)],
         },
     ];
     let results = Tally::from_ballots(&p, &ballots).unwrap().results(&p);

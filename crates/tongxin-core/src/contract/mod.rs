@@ -265,11 +265,21 @@ mod tests {
     fn results_from_stored_ballots_follow_visibility_and_skip_misfits() {
         let mut p = poll(PollKind::Single, 3);
         let ballots = [
-            Ballot::Single { option: 2 },
-            Ballot::Single { option: 2 },
-            Ballot::Single { option: 9 },
-            Ballot::Multiple { options: vec![1] },
-            Ballot::Single { option: 1 },
+            Ballot::Single {
+                option: Id::from(2),
+            },
+            Ballot::Single {
+                option: Id::from(2),
+            },
+            Ballot::Single {
+                option: Id::from(9),
+            },
+            Ballot::Multiple {
+                options: vec![Id::from(1)],
+            },
+            Ballot::Single {
+                option: Id::from(1),
+            },
         ];
         let r = ResultsView::from_ballots(&p, &ballots, 0, false);
         assert_eq!(r.ballots, 3);

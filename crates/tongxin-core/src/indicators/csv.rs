@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use super::definitions::DEFINITIONS;
 use super::view::IndicatorsView;
+use crate::Id;
 
 /// Header row.
 pub const HEADER: &str = "section,key,scope_id,scope,unit_id,unit,month,value";
@@ -33,7 +34,7 @@ pub fn to_csv(v: &IndicatorsView) -> String {
     out.push('\n');
     let scope = cell(&v.scope.name);
     let mut row =
-        |section: &str, key: &str, unit: Option<(i64, &str)>, month: &str, value: Option<f64>| {
+        |section: &str, key: &str, unit: Option<(Id, &str)>, month: &str, value: Option<f64>| {
             let (uid, uname) = unit
                 .map(|(i, n)| (i.to_string(), cell(n)))
                 .unwrap_or_default();

@@ -10,13 +10,13 @@ use crate::proposal::funding::PledgeSource;
 use crate::proposal::{ProposalStatus, Step};
 use crate::scope::{Scope, ScopeLevel};
 
-const COMMUNITY: Id = 3;
-const G1: Id = 4;
-const G2: Id = 5;
-const B1: Id = 6;
-const B2: Id = 7;
-const B3: Id = 8;
-const SIBLING: Id = 9;
+const COMMUNITY: Id = Id::int(3);
+const G1: Id = Id::int(4);
+const G2: Id = Id::int(5);
+const B1: Id = Id::int(6);
+const B2: Id = Id::int(7);
+const B3: Id = Id::int(8);
+const SIBLING: Id = Id::int(9);
 
 fn scope(id: Id, parent: Option<Id>, level: ScopeLevel, households: Option<u32>) -> Scope {
     Scope {
@@ -34,15 +34,15 @@ fn scope(id: Id, parent: Option<Id>, level: ScopeLevel, households: Option<u32>)
 fn tree() -> Vec<Scope> {
     use ScopeLevel::*;
     vec![
-        scope(1, None, District, None),
-        scope(2, Some(1), Street, None),
-        scope(COMMUNITY, Some(2), Community, None),
+        scope(Id::from(1), None, District, None),
+        scope(Id::from(2), Some(Id::from(1)), Street, None),
+        scope(COMMUNITY, Some(Id::from(2)), Community, None),
         scope(G1, Some(COMMUNITY), Group, None),
         scope(G2, Some(COMMUNITY), Group, None),
         scope(B1, Some(G1), Building, Some(40)),
         scope(B2, Some(G1), Building, Some(60)),
         scope(B3, Some(G2), Building, Some(100)),
-        scope(SIBLING, Some(2), Community, Some(50)),
+        scope(SIBLING, Some(Id::from(2)), Community, Some(50)),
     ]
 }
 
@@ -105,12 +105,12 @@ fn participation_counts_ballots_and_signatures_against_households_invited() {
     let facts = Facts {
         scopes: tree(),
         polls: vec![
-            poll(1, COMMUNITY, at(3, 1), 120), // whole community: 200 households
-            poll(2, B1, at(4, 1), 30),         // building 6: 40 households
-            poll(3, COMMUNITY, at(1, 1) - 365 * DAY_MS, 99), // last year: out
+            poll(Id::from(1), COMMUNITY, at(3, 1), 120), // whole community: 200 households
+            poll(Id::from(2), B1, at(4, 1), 30),         // building 6: 40 households
+            poll(Id::from(3), COMMUNITY, at(1, 1) - 365 * DAY_MS, 99), // last year: out
         ],
         conventions: vec![ConventionFact {
-            id: 1,
+            id: Id::from(1),
             scope_id: COMMUNITY,
             title: "公约".into(),
             signatures: vec![
@@ -175,7 +175,7 @@ fn no_households_recorded_gives_no_rate_not_a_division_by_zero() {
     }
     let facts = Facts {
         scopes,
-        polls: vec![poll(1, COMMUNITY, at(3, 1), 12)],
+        polls: vec![poll(Id::from(1), COMMUNITY, at(3, 1), 12)],
         ..Facts::default()
     };
     let v = compute_for(&facts, COMMUNITY, year());
@@ -201,7 +201,7 @@ fn zero_proposals_give_zero_counts_and_no_rates() {
     assert_eq!(v.delivery.ratings.satisfaction_percent, None);
     assert_eq!(v.funding.resident_cofunded_percent, None);
     assert_eq!(v.monthly.len(), 12);
-    assert!(compute(&Ctx::new(&facts, year()), 999, 0).is_none());
+    assert!(compute(&Ctx::new(&facts, year()), Id::from(999), 0).is_none());
 }
 
 /// A proposal walked through all five steps, one withdrawn mid-way, one
@@ -209,7 +209,7 @@ fn zero_proposals_give_zero_counts_and_no_rates() {
 fn histories() -> Facts {
     use ProposalStatus::*;
     use Step::*;
-    let mut done = proposal(1, B1, at(1, 10));
+    let mut done = proposal(Id::from(1), B1, at(1, 10));
     done.supports = 12;
     done.funding_goal_fen = 1_000_000;
     enter(&mut done, Propose, Deliberate, Active, at(2, 1));
@@ -262,7 +262,7 @@ fn histories() -> Facts {
             count: 9,
         }, // after the period
     ];
-    let mut withdrawn = proposal(2, G2, at(4, 1));
+    let mut withdrawn = proposal(Id::from(2), G2, at(4, 1));
     withdrawn.supports = 10;
     withdrawn.funding_goal_fen = 200_000;
     enter(&mut withdrawn, Propose, Deliberate, Active, at(4, 15));
@@ -272,14 +272,14 @@ fn histories() -> Facts {
         day: day(4, 20),
         fen: 50_000,
     }];
-    let mut refused = proposal(3, COMMUNITY, at(2, 1));
+    let mut refused = proposal(Id::from(3), COMMUNITY, at(2, 1));
     refused.supports = 30;
     enter(&mut refused, Propose, Deliberate, Active, at(2, 10));
     enter(&mut refused, Deliberate, Consult, Active, at(3, 1));
     enter(&mut refused, Consult, Resolve, Active, at(4, 2)); // 60 days
     enter(&mut refused, Resolve, Resolve, Rejected, at(4, 30));
-    let waiting = proposal(4, B3, at(11, 1));
-    let sibling = proposal(5, SIBLING, at(3, 3));
+    let waiting = proposal(Id::from(4), B3, at(11, 1));
+    let sibling = proposal(Id::from(5), SIBLING, at(3, 3));
     Facts {
         scopes: tree(),
         proposals: vec![done, withdrawn, refused, waiting, sibling],
@@ -362,7 +362,7 @@ fn a_scope_is_compared_with_its_parent_and_siblings() {
     let v = compute_for(&histories(), COMMUNITY, year());
     let c = &v.compare;
     let parent = c.parent.as_ref().unwrap();
-    assert_eq!(parent.scope.id, 2);
+    assert_eq!(parent.scope.id, Id::from(2));
     assert_eq!(parent.proposals_submitted, 5);
     assert_eq!(c.siblings.len(), 1);
     assert_eq!(c.siblings[0].scope.id, SIBLING);
@@ -371,7 +371,7 @@ fn a_scope_is_compared_with_its_parent_and_siblings() {
     // Only this community has a resolution rate: the mean is its own.
     assert_eq!(c.peers_mean.resolution_percent, Some(100.0));
     assert_eq!(c.peers_mean.funds_pledged_fen, Some(425_000));
-    let district = compute_for(&histories(), 1, year());
+    let district = compute_for(&histories(), Id::from(1), year());
     assert!(district.compare.parent.is_none());
     assert_eq!(district.compare.peers_mean.scopes, 1);
 }
@@ -424,13 +424,15 @@ fn arb_facts() -> impl Strategy<Value = Facts> {
                 polls: polls
                     .into_iter()
                     .enumerate()
-                    .map(|(i, (s, d, n))| poll(i as Id, places[s], (start + d) * DAY_MS, n))
+                    .map(|(i, (s, d, n))| {
+                        poll(Id::from(i as i64), places[s], (start + d) * DAY_MS, n)
+                    })
                     .collect(),
                 conventions: conventions
                     .into_iter()
                     .enumerate()
                     .map(|(i, (s, sigs))| ConventionFact {
-                        id: i as Id,
+                        id: Id::from(i as i64),
                         scope_id: places[s],
                         title: String::new(),
                         signatures: sigs
@@ -450,7 +452,7 @@ fn arb_facts() -> impl Strategy<Value = Facts> {
 
 proptest! {
     #[test]
-    fn per_unit_figures_add_up_to_the_scope(facts in arb_facts(), scope in prop::sample::select(vec![2, COMMUNITY, G1, G2])) {
+    fn per_unit_figures_add_up_to_the_scope(facts in arb_facts(), scope in prop::sample::select(vec![Id::int(2), COMMUNITY, G1, G2])) {
         let v = compute_for(&facts, scope, year());
         let p = &v.participation;
         let rows: u64 = p.by_unit.iter().map(|u| u.participations).sum();

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::Id;
 use serde::{Deserialize, Serialize};
 
 use super::{Poll, PollKind};
@@ -31,32 +32,32 @@ pub enum Ballot {
     /// One option.
     Single {
         /// The chosen option.
-        option: u32,
+        option: Id,
     },
     /// One or more options, up to the poll's maximum.
     Multiple {
         /// The chosen options.
-        options: Vec<u32>,
+        options: Vec<Id>,
     },
     /// A stance on every motion.
     Approval {
         /// Option id → stance.
-        stances: BTreeMap<u32, Stance>,
+        stances: BTreeMap<Id, Stance>,
     },
     /// A 1–5 rating of every option.
     Score {
         /// Option id → rating.
-        scores: BTreeMap<u32, u8>,
+        scores: BTreeMap<Id, u8>,
     },
     /// Options in order of preference (a prefix of all options is fine).
     Ranked {
         /// Most preferred first.
-        ranking: Vec<u32>,
+        ranking: Vec<Id>,
     },
     /// Points spread over options.
     Dot {
         /// Option id → points.
-        points: BTreeMap<u32, u32>,
+        points: BTreeMap<Id, u32>,
     },
 }
 
@@ -67,12 +68,12 @@ pub enum Ballot {
 #[serde(deny_unknown_fields)]
 struct RawBallot {
     kind: String,
-    option: Option<u32>,
-    options: Option<Vec<u32>>,
-    stances: Option<BTreeMap<u32, Stance>>,
-    scores: Option<BTreeMap<u32, u8>>,
-    ranking: Option<Vec<u32>>,
-    points: Option<BTreeMap<u32, u32>>,
+    option: Option<Id>,
+    options: Option<Vec<Id>>,
+    stances: Option<BTreeMap<Id, Stance>>,
+    scores: Option<BTreeMap<Id, u8>>,
+    ranking: Option<Vec<Id>>,
+    points: Option<BTreeMap<Id, u32>>,
 }
 
 impl TryFrom<RawBallot> for Ballot {
@@ -141,10 +142,10 @@ pub enum BallotError {
     },
     /// An option id that the poll does not have.
     #[error("option {0} does not exist in this poll")]
-    UnknownOption(u32),
+    UnknownOption(Id),
     /// The same option twice.
     #[error("option {0} is chosen more than once")]
-    DuplicateOption(u32),
+    DuplicateOption(Id),
     /// Nothing chosen.
     #[error("choose at least one option")]
     Empty,
@@ -158,12 +159,12 @@ pub enum BallotError {
     },
     /// A motion or item left without an answer.
     #[error("option {0} needs an answer")]
-    MissingAnswer(u32),
+    MissingAnswer(Id),
     /// A rating outside 1–5.
     #[error("rating {score} for option {option} is outside {MIN_SCORE}–{MAX_SCORE}")]
     ScoreOutOfRange {
         /// The option.
-        option: u32,
+        option: Id,
         /// The given rating.
         score: u8,
     },
@@ -217,14 +218,14 @@ impl Ballot {
                 got: self.kind_name(),
             });
         }
-        let known = |id: u32| -> Result<(), BallotError> {
+        let known = |id: Id| -> Result<(), BallotError> {
             if poll.options.iter().any(|o| o.id == id) {
                 Ok(())
             } else {
                 Err(BallotError::UnknownOption(id))
             }
         };
-        let distinct = |ids: &[u32]| -> Result<(), BallotError> {
+        let distinct = |ids: &[Id]| -> Result<(), BallotError> {
             let mut seen = BTreeSet::new();
             for &id in ids {
                 known(id)?;
@@ -235,8 +236,8 @@ impl Ballot {
             Ok(())
         };
         let every_option_answered =
-            |keys: &mut dyn Iterator<Item = u32>| -> Result<(), BallotError> {
-                let given: BTreeSet<u32> = keys.collect();
+            |keys: &mut dyn Iterator<Item = Id>| -> Result<(), BallotError> {
+                let given: BTreeSet<Id> = keys.collect();
                 for &id in &given {
                     known(id)?;
                 }
@@ -314,7 +315,7 @@ impl Ballot {
     }
 
     /// Option ids the ballot mentions, for events and receipts.
-    pub fn options(&self) -> Vec<u32> {
+    pub fn options(&self) -> Vec<Id> {
         match self {
             Ballot::Single { option } => vec![*option],
             Ballot::Multiple { options } => options.clone(),
@@ -338,21 +339,45 @@ mod tests {
     #[test]
     fn single_accepts_one_known_option() {
         let p = poll(PollKind::Single, 3);
-        assert!(Ballot::Single { option: 2 }.validate(&p).is_ok());
-        assert_eq!(
-            err(PollKind::Single, 3, Ballot::Single { option: 9 }),
-            BallotError::UnknownOption(9)
+        assert!(
+            Ballot::Single {
+                option: Id::from(2)
+            }
+            .validate(&p)
+            .is_ok()
         );
         assert_eq!(
-            err(PollKind::Single, 3, Ballot::Single { option: 0 }),
-            BallotError::UnknownOption(0)
+            err(
+                PollKind::Single,
+                3,
+                Ballot::Single {
+                    option: Id::from(9)
+                }
+            ),
+            BallotError::UnknownOption(Id::from(9))
+        );
+        assert_eq!(
+            err(
+                PollKind::Single,
+                3,
+                Ballot::Single {
+                    option: Id::from(0)
+                }
+            ),
+            BallotError::UnknownOption(Id::from(0))
         );
     }
 
     #[test]
     fn kind_must_match() {
         assert_eq!(
-            err(PollKind::Single, 3, Ballot::Ranked { ranking: vec![1] }),
+            err(
+                PollKind::Single,
+                3,
+                Ballot::Ranked {
+                    ranking: vec![Id::from(1)]
+                }
+            ),
             BallotError::KindMismatch {
                 expected: "single",
                 got: "ranked"
@@ -366,12 +391,12 @@ mod tests {
         let p = poll(k, 4);
         assert_eq!(
             Ballot::Multiple {
-                options: vec![3, 1]
+                options: vec![Id::from(3), Id::from(1)]
             }
             .validate(&p)
             .unwrap(),
             Ballot::Multiple {
-                options: vec![1, 3]
+                options: vec![Id::from(1), Id::from(3)]
             }
         );
         assert_eq!(
@@ -383,24 +408,30 @@ mod tests {
                 k,
                 4,
                 Ballot::Multiple {
-                    options: vec![1, 1]
+                    options: vec![Id::from(1), Id::from(1)]
                 }
             ),
-            BallotError::DuplicateOption(1)
+            BallotError::DuplicateOption(Id::from(1))
         );
         assert_eq!(
             err(
                 k,
                 4,
                 Ballot::Multiple {
-                    options: vec![1, 2, 3]
+                    options: vec![Id::from(1), Id::from(2), Id::from(3)]
                 }
             ),
             BallotError::TooManyChoices { max: 2, got: 3 }
         );
         assert_eq!(
-            err(k, 4, Ballot::Multiple { options: vec![5] }),
-            BallotError::UnknownOption(5)
+            err(
+                k,
+                4,
+                Ballot::Multiple {
+                    options: vec![Id::from(5)]
+                }
+            ),
+            BallotError::UnknownOption(Id::from(5))
         );
     }
 
@@ -410,17 +441,22 @@ mod tests {
             threshold_percent: 80,
         };
         let ok = Ballot::Approval {
-            stances: [(1, Stance::Agree), (2, Stance::Abstain)].into(),
+            stances: [(Id::int(1), Stance::Agree), (Id::int(2), Stance::Abstain)].into(),
         };
         assert!(ok.validate(&poll(k, 2)).is_ok());
         let missing = Ballot::Approval {
-            stances: [(1, Stance::Agree)].into(),
+            stances: [(Id::int(1), Stance::Agree)].into(),
         };
-        assert_eq!(err(k, 2, missing), BallotError::MissingAnswer(2));
+        assert_eq!(err(k, 2, missing), BallotError::MissingAnswer(Id::from(2)));
         let extra = Ballot::Approval {
-            stances: [(1, Stance::Agree), (2, Stance::Agree), (3, Stance::Agree)].into(),
+            stances: [
+                (Id::int(1), Stance::Agree),
+                (Id::int(2), Stance::Agree),
+                (Id::int(3), Stance::Agree),
+            ]
+            .into(),
         };
-        assert_eq!(err(k, 2, extra), BallotError::UnknownOption(3));
+        assert_eq!(err(k, 2, extra), BallotError::UnknownOption(Id::from(3)));
     }
 
     #[test]
@@ -428,7 +464,7 @@ mod tests {
         let k = PollKind::Score;
         assert!(
             Ballot::Score {
-                scores: [(1, 5)].into()
+                scores: [(Id::int(1), 5)].into()
             }
             .validate(&poll(k, 1))
             .is_ok()
@@ -438,11 +474,11 @@ mod tests {
                 k,
                 1,
                 Ballot::Score {
-                    scores: [(1, 6)].into()
+                    scores: [(Id::int(1), 6)].into()
                 }
             ),
             BallotError::ScoreOutOfRange {
-                option: 1,
+                option: Id::from(1),
                 score: 6
             }
         );
@@ -451,11 +487,11 @@ mod tests {
                 k,
                 1,
                 Ballot::Score {
-                    scores: [(1, 0)].into()
+                    scores: [(Id::int(1), 0)].into()
                 }
             ),
             BallotError::ScoreOutOfRange {
-                option: 1,
+                option: Id::from(1),
                 score: 0
             }
         );
@@ -464,10 +500,10 @@ mod tests {
                 k,
                 2,
                 Ballot::Score {
-                    scores: [(1, 3)].into()
+                    scores: [(Id::int(1), 3)].into()
                 }
             ),
-            BallotError::MissingAnswer(2)
+            BallotError::MissingAnswer(Id::from(2))
         );
     }
 
@@ -476,7 +512,7 @@ mod tests {
         let k = PollKind::Ranked;
         assert!(
             Ballot::Ranked {
-                ranking: vec![3, 1]
+                ranking: vec![Id::from(3), Id::from(1)]
             }
             .validate(&poll(k, 3))
             .is_ok()
@@ -490,14 +526,20 @@ mod tests {
                 k,
                 3,
                 Ballot::Ranked {
-                    ranking: vec![1, 1]
+                    ranking: vec![Id::from(1), Id::from(1)]
                 }
             ),
-            BallotError::DuplicateOption(1)
+            BallotError::DuplicateOption(Id::from(1))
         );
         assert_eq!(
-            err(k, 3, Ballot::Ranked { ranking: vec![4] }),
-            BallotError::UnknownOption(4)
+            err(
+                k,
+                3,
+                Ballot::Ranked {
+                    ranking: vec![Id::from(4)]
+                }
+            ),
+            BallotError::UnknownOption(Id::from(4))
         );
     }
 
@@ -507,12 +549,12 @@ mod tests {
         let p = poll(k, 3);
         assert_eq!(
             Ballot::Dot {
-                points: [(1, 6), (2, 0), (3, 4)].into()
+                points: [(Id::int(1), 6), (Id::int(2), 0), (Id::int(3), 4)].into()
             }
             .validate(&p)
             .unwrap(),
             Ballot::Dot {
-                points: [(1, 6), (3, 4)].into()
+                points: [(Id::int(1), 6), (Id::int(3), 4)].into()
             }
         );
         assert_eq!(
@@ -520,7 +562,7 @@ mod tests {
                 k,
                 3,
                 Ballot::Dot {
-                    points: [(1, 6), (2, 5)].into()
+                    points: [(Id::int(1), 6), (Id::int(2), 5)].into()
                 }
             ),
             BallotError::TooManyPoints {
@@ -533,7 +575,7 @@ mod tests {
                 k,
                 3,
                 Ballot::Dot {
-                    points: [(1, 0)].into()
+                    points: [(Id::int(1), 0)].into()
                 }
             ),
             BallotError::Empty
@@ -543,7 +585,7 @@ mod tests {
                 k,
                 3,
                 Ballot::Dot {
-                    points: [(1, u32::MAX), (2, u32::MAX)].into()
+                    points: [(Id::int(1), u32::MAX), (Id::int(2), u32::MAX)].into()
                 }
             ),
             BallotError::TooManyPoints {
@@ -559,7 +601,7 @@ mod tests {
         assert_eq!(
             b,
             Ballot::Score {
-                scores: [(1, 4)].into()
+                scores: [(Id::int(1), 4)].into()
             }
         );
         let b: Ballot =
@@ -567,7 +609,7 @@ mod tests {
         assert_eq!(
             b,
             Ballot::Approval {
-                stances: [(1, Stance::Agree)].into()
+                stances: [(Id::int(1), Stance::Agree)].into()
             }
         );
         assert!(serde_json::from_str::<Ballot>(r#"{"kind":"single","option":1,"x":2}"#).is_err());
@@ -578,7 +620,7 @@ mod tests {
         assert!(serde_json::from_str::<Ballot>(r#"{"kind":"single"}"#).is_err());
         assert!(serde_json::from_str::<Ballot>(r#"{"kind":"veto","option":1}"#).is_err());
         let b = Ballot::Dot {
-            points: [(2, 3)].into(),
+            points: [(Id::int(2), 3)].into(),
         };
         assert_eq!(
             serde_json::from_str::<Ballot>(&serde_json::to_string(&b).unwrap()).unwrap(),

@@ -14,6 +14,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::Id;
 use serde::{Deserialize, Serialize};
 
 /// One counting round.
@@ -21,27 +22,12 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IrvRound {
     /// Votes per option still in the race (a JSON object keyed by option id).
-    #[serde(deserialize_with = "string_keys")]
     #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, u64>))]
-    pub counts: BTreeMap<u32, u64>,
+    pub counts: BTreeMap<Id, u64>,
     /// Ballots with no remaining preference.
     pub exhausted: u64,
     /// The option eliminated at the end of this round, if any.
-    pub eliminated: Option<u32>,
-}
-
-/// Reads an object keyed by option id whether its keys arrive as numbers or
-/// as strings: inside an internally tagged enum (as in `PollResults`) serde
-/// hands over JSON object keys as strings.
-fn string_keys<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<u32, u64>, D::Error> {
-    let raw: BTreeMap<String, u64> = Deserialize::deserialize(d)?;
-    raw.into_iter()
-        .map(|(k, v)| {
-            k.parse::<u32>()
-                .map(|k| (k, v))
-                .map_err(|_| serde::de::Error::custom(format!("option id `{k}` is not a number")))
-        })
-        .collect()
+    pub eliminated: Option<Id>,
 }
 
 /// The full count.
@@ -51,16 +37,16 @@ pub struct IrvOutcome {
     /// Rounds in order.
     pub rounds: Vec<IrvRound>,
     /// The winner; `None` when there are no ballots.
-    pub winner: Option<u32>,
+    pub winner: Option<Id>,
 }
 
 /// Runs instant-runoff over `options` (in poll order) and weighted rankings.
-pub fn instant_runoff(options: &[u32], rankings: &[(Vec<u32>, u64)]) -> IrvOutcome {
-    let mut continuing: Vec<u32> = options.to_vec();
+pub fn instant_runoff(options: &[Id], rankings: &[(Vec<Id>, u64)]) -> IrvOutcome {
+    let mut continuing: Vec<Id> = options.to_vec();
     let mut rounds: Vec<IrvRound> = Vec::new();
     let total: u64 = rankings.iter().map(|(_, n)| n).sum();
     loop {
-        let mut counts: BTreeMap<u32, u64> = continuing.iter().map(|&o| (o, 0)).collect();
+        let mut counts: BTreeMap<Id, u64> = continuing.iter().map(|&o| (o, 0)).collect();
         for (ranking, n) in rankings {
             if let Some(first) = ranking.iter().find(|o| counts.contains_key(o)) {
                 *counts.get_mut(first).expect("present") += n;
@@ -106,13 +92,13 @@ pub fn instant_runoff(options: &[u32], rankings: &[(Vec<u32>, u64)]) -> IrvOutco
     }
 }
 
-fn pick_loser(continuing: &[u32], counts: &BTreeMap<u32, u64>, earlier: &[IrvRound]) -> u32 {
+fn pick_loser(continuing: &[Id], counts: &BTreeMap<Id, u64>, earlier: &[IrvRound]) -> Id {
     let fewest = continuing
         .iter()
         .map(|o| counts[o])
         .min()
         .expect("non-empty");
-    let mut tied: Vec<u32> = continuing
+    let mut tied: Vec<Id> = continuing
         .iter()
         .copied()
         .filter(|o| counts[o] == fewest)
@@ -136,29 +122,39 @@ fn pick_loser(continuing: &[u32], counts: &BTreeMap<u32, u64>, earlier: &[IrvRou
 mod tests {
     use super::*;
 
+    /// Instant-runoff over integer option ids.
+    fn run(options: &[i64], rankings: &[(Vec<i64>, u64)]) -> IrvOutcome {
+        let options: Vec<Id> = options.iter().map(|&o| Id::from(o)).collect();
+        let rankings: Vec<(Vec<Id>, u64)> = rankings
+            .iter()
+            .map(|(r, n)| (r.iter().map(|&o| Id::from(o)).collect(), *n))
+            .collect();
+        instant_runoff(&options, &rankings)
+    }
+
     #[test]
     fn majority_in_round_one_wins_at_once() {
-        let o = instant_runoff(&[1, 2, 3], &[(vec![1], 3), (vec![2], 1), (vec![3], 1)]);
-        assert_eq!(o.winner, Some(1));
+        let o = run(&[1, 2, 3], &[(vec![1], 3), (vec![2], 1), (vec![3], 1)]);
+        assert_eq!(o.winner, Some(Id::from(1)));
         assert_eq!(o.rounds.len(), 1);
     }
 
     #[test]
     fn transfers_decide_the_winner() {
         // 1: 4 first prefs, 2: 3, 3: 2 whose second choice is 2 → 2 wins 5:4.
-        let o = instant_runoff(&[1, 2, 3], &[(vec![1], 4), (vec![2], 3), (vec![3, 2], 2)]);
-        assert_eq!(o.rounds[0].eliminated, Some(3));
-        assert_eq!(o.winner, Some(2));
-        assert_eq!(o.rounds[1].counts[&2], 5);
+        let o = run(&[1, 2, 3], &[(vec![1], 4), (vec![2], 3), (vec![3, 2], 2)]);
+        assert_eq!(o.rounds[0].eliminated, Some(Id::from(3)));
+        assert_eq!(o.winner, Some(Id::from(2)));
+        assert_eq!(o.rounds[1].counts[&Id::from(2)], 5);
     }
 
     #[test]
     fn exhausted_ballots_are_counted_apart() {
-        let o = instant_runoff(&[1, 2, 3], &[(vec![1], 2), (vec![2], 2), (vec![3], 1)]);
-        assert_eq!(o.rounds[0].eliminated, Some(3));
+        let o = run(&[1, 2, 3], &[(vec![1], 2), (vec![2], 2), (vec![3], 1)]);
+        assert_eq!(o.rounds[0].eliminated, Some(Id::from(3)));
         assert_eq!(o.rounds[1].exhausted, 1);
         // 2:2 tie in round two; round one is tied as well; option 2 is listed last.
-        assert_eq!(o.winner, Some(1));
+        assert_eq!(o.winner, Some(Id::from(1)));
     }
 
     #[test]
@@ -167,24 +163,29 @@ mod tests {
         // B out (fewest), then A=3+2=5 wins... check tie-break path with B and C tied in round 1
         // but C gaining from D: at round 2 B is lowest alone.
         let o = instant_runoff(
-            &[1, 2, 3, 4],
-            &[(vec![1], 3), (vec![2, 1], 2), (vec![3], 2), (vec![4, 3], 1)],
+            &[Id::from(1), Id::from(2), Id::from(3), Id::from(4)],
+            &[
+                (vec![Id::from(1)], 3),
+                (vec![Id::from(2), Id::from(1)], 2),
+                (vec![Id::from(3)], 2),
+                (vec![Id::from(4), Id::from(3)], 1),
+            ],
         );
-        assert_eq!(o.rounds[0].eliminated, Some(4));
-        assert_eq!(o.rounds[1].eliminated, Some(2));
-        assert_eq!(o.winner, Some(1));
+        assert_eq!(o.rounds[0].eliminated, Some(Id::from(4)));
+        assert_eq!(o.rounds[1].eliminated, Some(Id::from(2)));
+        assert_eq!(o.winner, Some(Id::from(1)));
     }
 
     #[test]
     fn ties_fall_back_to_the_last_listed_option() {
-        let o = instant_runoff(&[1, 2], &[(vec![1], 1), (vec![2], 1)]);
-        assert_eq!(o.rounds[0].eliminated, Some(2));
-        assert_eq!(o.winner, Some(1));
+        let o = run(&[1, 2], &[(vec![1], 1), (vec![2], 1)]);
+        assert_eq!(o.rounds[0].eliminated, Some(Id::from(2)));
+        assert_eq!(o.winner, Some(Id::from(1)));
     }
 
     #[test]
     fn no_ballots_no_winner() {
-        let o = instant_runoff(&[1, 2], &[]);
+        let o = run(&[1, 2], &[]);
         assert_eq!(o.winner, None);
         assert_eq!(o.rounds.len(), 1);
     }

@@ -143,8 +143,9 @@ pub enum ResultVisibility {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PollOption {
-    /// Stable id within the poll (1, 2, 3, … in creation order).
-    pub id: u32,
+    /// Stable id within the poll: any id the backend gives it (the
+    /// reference server numbers them 1, 2, 3, … in creation order).
+    pub id: Id,
     /// Text shown to residents.
     pub label: String,
 }
@@ -217,7 +218,7 @@ impl Poll {
     }
 
     /// Label of an option.
-    pub fn option_label(&self, id: u32) -> Option<&str> {
+    pub fn option_label(&self, id: Id) -> Option<&str> {
         self.options
             .iter()
             .find(|o| o.id == id)
@@ -357,7 +358,7 @@ impl PollDraft {
                 .into_iter()
                 .enumerate()
                 .map(|(i, label)| PollOption {
-                    id: i as u32 + 1,
+                    id: Id::from(i as i64 + 1),
                     label: label.trim().to_string(),
                 })
                 .collect(),
@@ -450,7 +451,7 @@ pub(crate) mod tests {
 
     pub(crate) fn poll(kind: PollKind, n: usize) -> Poll {
         PollDraft {
-            scope_id: 1,
+            scope_id: Id::from(1),
             title: "Q".into(),
             description: String::new(),
             kind,
@@ -462,7 +463,7 @@ pub(crate) mod tests {
             allow_change: true,
             eligibility: Eligibility::Open,
         }
-        .into_poll(7, 0)
+        .into_poll(Id::from(7), 0)
     }
 
     #[test]
@@ -492,7 +493,7 @@ pub(crate) mod tests {
     fn draft(kind: PollKind, options: usize) -> PollDraft {
         let p = poll(kind, options);
         PollDraft {
-            scope_id: 1,
+            scope_id: Id::from(1),
             title: p.title,
             description: String::new(),
             kind,
@@ -593,7 +594,7 @@ pub(crate) mod tests {
             p.options.iter().map(|o| o.id).collect::<Vec<_>>(),
             vec![1, 2, 3]
         );
-        assert_eq!(p.option_label(2), Some("option 2"));
+        assert_eq!(p.option_label(Id::from(2)), Some("option 2"));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::Id;
 use serde::{Deserialize, Serialize};
 
 use super::ballot::{Ballot, Stance};
@@ -30,29 +31,29 @@ pub enum Counts {
     /// Single and multiple choice: ballots naming each option.
     Choices {
         /// Option → ballots.
-        votes: BTreeMap<u32, u64>,
+        votes: BTreeMap<Id, u64>,
     },
     /// Approval: [agree, abstain, disagree] per option.
     Approval {
         /// Option → [agree, abstain, disagree].
-        stances: BTreeMap<u32, [u64; 3]>,
+        stances: BTreeMap<Id, [u64; 3]>,
     },
     /// Score: rating distribution per option.
     Score {
         /// Option → distribution.
-        ratings: BTreeMap<u32, ScoreDistribution>,
+        ratings: BTreeMap<Id, ScoreDistribution>,
     },
     /// Ranked: how many ballots gave each exact ranking, sorted by ranking.
     Ranked {
         /// (ranking, ballots) pairs.
-        rankings: Vec<(Vec<u32>, u64)>,
+        rankings: Vec<(Vec<Id>, u64)>,
     },
     /// Dot: points and voters per option.
     Dot {
         /// Option → points.
-        points: BTreeMap<u32, u64>,
+        points: BTreeMap<Id, u64>,
         /// Option → voters who gave it any points.
-        voters: BTreeMap<u32, u64>,
+        voters: BTreeMap<Id, u64>,
     },
 }
 
@@ -209,7 +210,7 @@ impl Tally {
 
     /// Public results for `poll`.
     pub fn results(&self, poll: &Poll) -> PollResults {
-        let label = |id: u32| poll.option_label(id).unwrap_or_default().to_string();
+        let label = |id: Id| poll.option_label(id).unwrap_or_default().to_string();
         let n = self.ballots;
         match &self.counts {
             Counts::Choices { votes } => PollResults::Choices {
@@ -251,7 +252,7 @@ impl Tally {
                     .collect(),
             },
             Counts::Ranked { rankings } => {
-                let ids: Vec<u32> = poll.options.iter().map(|o| o.id).collect();
+                let ids: Vec<Id> = poll.options.iter().map(|o| o.id).collect();
                 let outcome = instant_runoff(&ids, rankings);
                 let first = outcome
                     .rounds
@@ -336,7 +337,7 @@ pub enum PollResults {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChoiceResult {
     /// Option id.
-    pub option: u32,
+    pub option: Id,
     /// Option label.
     pub label: String,
     /// Ballots.
@@ -347,7 +348,7 @@ pub struct ChoiceResult {
 
 impl ChoiceResult {
     /// The row for `count` of `ballots` (the percent as the server gives it).
-    pub fn new(option: u32, label: String, count: u64, ballots: u64) -> Self {
+    pub fn new(option: Id, label: String, count: u64, ballots: u64) -> Self {
         ChoiceResult {
             option,
             label,
@@ -362,7 +363,7 @@ impl ChoiceResult {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApprovalResult {
     /// Option id.
-    pub option: u32,
+    pub option: Id,
     /// Motion text.
     pub label: String,
     /// 同意
@@ -380,7 +381,7 @@ pub struct ApprovalResult {
 impl ApprovalResult {
     /// The row for `[agree, abstain, disagree]` against `threshold` percent:
     /// adopted when agree ≥ threshold % of all answers, abstentions included.
-    pub fn new(option: u32, label: String, stances: [u64; 3], threshold: u8) -> Self {
+    pub fn new(option: Id, label: String, stances: [u64; 3], threshold: u8) -> Self {
         let [agree, abstain, disagree] = stances;
         // Saturating: the counts may come from another backend's answer.
         let answered = agree.saturating_add(abstain).saturating_add(disagree);
@@ -402,7 +403,7 @@ impl ApprovalResult {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScoreResult {
     /// Option id.
-    pub option: u32,
+    pub option: Id,
     /// Item label.
     pub label: String,
     /// Distribution, mean and satisfaction %.
@@ -414,7 +415,7 @@ pub struct ScoreResult {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DotResult {
     /// Option id.
-    pub option: u32,
+    pub option: Id,
     /// Label.
     pub label: String,
     /// Points received.
@@ -427,7 +428,7 @@ pub struct DotResult {
 
 impl DotResult {
     /// The row for `points` of `total` points, given by `voters` voters.
-    pub fn new(option: u32, label: String, points: u64, voters: u64, total: u64) -> Self {
+    pub fn new(option: Id, label: String, points: u64, voters: u64, total: u64) -> Self {
         DotResult {
             option,
             label,
@@ -450,7 +451,9 @@ mod tests {
     #[test]
     fn single_counts_and_percents() {
         let p = poll(PollKind::Single, 3);
-        let ballots = [1, 1, 2, 1].map(|o| Ballot::Single { option: o });
+        let ballots = [1, 1, 2, 1].map(|o| Ballot::Single {
+            option: Id::from(o),
+        });
         let t = Tally::from_ballots(&p, &ballots).unwrap();
         let PollResults::Choices { options } = t.results(&p) else {
             panic!()
@@ -472,7 +475,7 @@ mod tests {
             1,
         );
         let mk = |s| Ballot::Approval {
-            stances: [(1, s)].into(),
+            stances: [(Id::int(1), s)].into(),
         };
         let mut ballots: Vec<Ballot> = (0..8).map(|_| mk(Stance::Agree)).collect();
         ballots.push(mk(Stance::Abstain));
@@ -503,7 +506,7 @@ mod tests {
     fn score_results_have_mean_and_satisfaction() {
         let p = poll(PollKind::Score, 1);
         let ballots = [5, 4, 2, 5].map(|s| Ballot::Score {
-            scores: [(1, s)].into(),
+            scores: [(Id::int(1), s)].into(),
         });
         let t = Tally::from_ballots(&p, &ballots).unwrap();
         let PollResults::Score { options } = t.results(&p) else {
@@ -518,10 +521,10 @@ mod tests {
         let p = poll(PollKind::Dot { points: 10 }, 2);
         let ballots = [
             Ballot::Dot {
-                points: [(1, 7), (2, 3)].into(),
+                points: [(Id::int(1), 7), (Id::int(2), 3)].into(),
             },
             Ballot::Dot {
-                points: [(1, 10)].into(),
+                points: [(Id::int(1), 10)].into(),
             },
         ];
         let t = Tally::from_ballots(&p, &ballots).unwrap();
@@ -543,12 +546,25 @@ mod tests {
     fn removing_what_was_never_added_fails_and_changes_nothing() {
         let p = poll(PollKind::Single, 2);
         let mut t = Tally::new(&p);
-        t.add(&Ballot::Single { option: 1 }).unwrap();
+        t.add(&Ballot::Single {
+            option: Id::from(1),
+        })
+        .unwrap();
         let before = t.clone();
-        assert!(t.remove(&Ballot::Single { option: 2 }).is_err());
+        assert!(
+            t.remove(&Ballot::Single {
+                option: Id::from(2)
+            })
+            .is_err()
+        );
         assert_eq!(t, before);
         let mut r = Tally::new(&poll(PollKind::Ranked, 2));
-        assert!(r.remove(&Ballot::Ranked { ranking: vec![1] }).is_err());
+        assert!(
+            r.remove(&Ballot::Ranked {
+                ranking: vec![Id::from(1)]
+            })
+            .is_err()
+        );
     }
 
     #[test]
@@ -556,7 +572,9 @@ mod tests {
         let p = poll(PollKind::Single, 2);
         assert!(
             Tally::new(&p)
-                .add(&Ballot::Ranked { ranking: vec![1] })
+                .add(&Ballot::Ranked {
+                    ranking: vec![Id::from(1)]
+                })
                 .is_err()
         );
     }
@@ -575,17 +593,19 @@ mod tests {
             let p = poll(kind, 3);
             let ballot = match kind {
                 PollKind::Ranked => Ballot::Ranked {
-                    ranking: vec![2, 1],
+                    ranking: vec![Id::from(2), Id::from(1)],
                 },
-                PollKind::Single => Ballot::Single { option: 1 },
+                PollKind::Single => Ballot::Single {
+                    option: Id::from(1),
+                },
                 PollKind::Approval { .. } => Ballot::Approval {
-                    stances: (1..=3).map(|o| (o, Stance::Agree)).collect(),
+                    stances: (1..=3).map(|o| (Id::int(o), Stance::Agree)).collect(),
                 },
                 PollKind::Score => Ballot::Score {
-                    scores: (1..=3).map(|o| (o, 4)).collect(),
+                    scores: (1..=3).map(|o| (Id::int(o), 4)).collect(),
                 },
                 _ => Ballot::Dot {
-                    points: [(1, 5)].into(),
+                    points: [(Id::int(1), 5)].into(),
                 },
             };
             let r = Tally::from_ballots(&p, &[ballot]).unwrap().results(&p);
@@ -604,7 +624,7 @@ mod tests {
         let t = Tally::from_ballots(
             &p,
             &[Ballot::Ranked {
-                ranking: vec![2, 1],
+                ranking: vec![Id::from(2), Id::from(1)],
             }],
         )
         .unwrap();
@@ -633,19 +653,23 @@ mod tests {
     fn ballot_for(kind: PollKind, raw: &[u32]) -> Ballot {
         let pick = |i: usize| raw[i % raw.len()] % N + 1;
         match kind {
-            PollKind::Single => Ballot::Single { option: pick(0) },
+            PollKind::Single => Ballot::Single {
+                option: Id::from(i64::from(pick(0))),
+            },
             PollKind::Multiple { max_choices } => {
                 let mut o: Vec<u32> = raw.iter().map(|r| r % N + 1).collect();
                 o.sort_unstable();
                 o.dedup();
                 o.truncate(max_choices as usize);
-                Ballot::Multiple { options: o }
+                Ballot::Multiple {
+                    options: o.into_iter().map(|o| Id::from(i64::from(o))).collect(),
+                }
             }
             PollKind::Approval { .. } => Ballot::Approval {
                 stances: (1..=N)
                     .map(|o| {
                         (
-                            o,
+                            Id::from(i64::from(o)),
                             [Stance::Agree, Stance::Abstain, Stance::Disagree]
                                 [(raw[o as usize % raw.len()] % 3) as usize],
                         )
@@ -654,7 +678,12 @@ mod tests {
             },
             PollKind::Score => Ballot::Score {
                 scores: (1..=N)
-                    .map(|o| (o, (raw[o as usize % raw.len()] % 5 + 1) as u8))
+                    .map(|o| {
+                        (
+                            Id::from(i64::from(o)),
+                            (raw[o as usize % raw.len()] % 5 + 1) as u8,
+                        )
+                    })
                     .collect(),
             },
             PollKind::Ranked => {
@@ -665,7 +694,9 @@ mod tests {
                         r.push(o);
                     }
                 }
-                Ballot::Ranked { ranking: r }
+                Ballot::Ranked {
+                    ranking: r.into_iter().map(|o| Id::from(i64::from(o))).collect(),
+                }
             }
             PollKind::Dot { points } => {
                 let mut left = points;
@@ -673,12 +704,12 @@ mod tests {
                 for (i, x) in raw.iter().enumerate() {
                     let give = (x % (left + 1)).min(left);
                     if give > 0 {
-                        *m.entry(pick(i)).or_insert(0) += give;
+                        *m.entry(Id::from(i64::from(pick(i)))).or_insert(0) += give;
                         left -= give;
                     }
                 }
                 if m.is_empty() {
-                    m.insert(1, 1);
+                    m.insert(Id::int(1), 1);
                 }
                 Ballot::Dot { points: m }
             }

@@ -10,6 +10,7 @@
 //! Read flat (see `RawKind` in the poll module for why): one row type
 //! carries the fields of every kind's rows.
 
+use crate::Id;
 use serde::Deserialize;
 
 use super::irv::IrvOutcome;
@@ -28,7 +29,7 @@ pub struct RawResults {
 
 #[derive(Deserialize)]
 struct RawRow {
-    option: u32,
+    option: Id,
     label: String,
     count: Option<u64>,
     percent: Option<f64>,

@@ -443,7 +443,7 @@ mod tests {
         let mut c = ctx();
         while p.step < step {
             if p.step == Step::Consult {
-                p.resolution_poll_id = Some(9);
+                p.resolution_poll_id = Some(Id::from(9));
             }
             if p.step == Step::Resolve {
                 c.resolution = Some(ResolutionOutcome {
@@ -472,7 +472,7 @@ mod tests {
             TransitionAction::Withdraw { note: None },
             TransitionAction::Reject { reason: "x".into() },
             TransitionAction::Merge {
-                into: 1,
+                into: Id::from(1),
                 note: None,
             },
         ];
@@ -540,7 +540,7 @@ mod tests {
             p.transition(&advance(None), &ctx()),
             Err(TransitionError::NoResolutionPoll)
         );
-        p.resolution_poll_id = Some(3);
+        p.resolution_poll_id = Some(Id::from(3));
         assert!(p.transition(&advance(None), &ctx()).is_ok());
     }
 
@@ -652,7 +652,7 @@ mod tests {
             );
             p.transition(
                 &TransitionAction::Merge {
-                    into: 99,
+                    into: Id::from(99),
                     note: None,
                 },
                 &ctx(),
@@ -660,7 +660,7 @@ mod tests {
             .unwrap();
             assert_eq!(
                 (p.status, p.merged_into),
-                (ProposalStatus::Merged, Some(99))
+                (ProposalStatus::Merged, Some(Id::int(99)))
             );
         }
         for step in [Step::Resolve, Step::Evaluate] {
@@ -672,7 +672,7 @@ mod tests {
             assert!(matches!(
                 p.transition(
                     &TransitionAction::Merge {
-                        into: 2,
+                        into: Id::from(2),
                         note: None
                     },
                     &ctx()

@@ -430,7 +430,7 @@ pub(crate) mod tests {
 
     pub(crate) fn proposal() -> Proposal {
         ProposalDraft {
-            scope_id: 1,
+            scope_id: Id::from(1),
             title: "明通巷47号院公厕改造".into(),
             problem: "120户共用一个公厕".into(),
             plan: "翻新并加装无障碍设施".into(),
@@ -438,7 +438,7 @@ pub(crate) mod tests {
             proposer_name: "孙雨萌".into(),
             contact: Some("13800000000".into()),
         }
-        .into_proposal(1, 3, 0)
+        .into_proposal(Id::from(1), 3, 0)
     }
 
     #[test]
@@ -477,7 +477,7 @@ pub(crate) mod tests {
     #[test]
     fn drafts_validate_amounts_and_text() {
         let mut d = ProposalDraft {
-            scope_id: 1,
+            scope_id: Id::from(1),
             title: "t".into(),
             problem: "p".into(),
             plan: "q".into(),

@@ -189,10 +189,14 @@ async fn vote(
     for i in 0..agree + disagree {
         let ballot = match (approval, i < agree) {
             (true, yes) => Ballot::Approval {
-                stances: [(1, if yes { Stance::Agree } else { Stance::Disagree })].into(),
+                stances: [(
+                    Id::int(1),
+                    if yes { Stance::Agree } else { Stance::Disagree },
+                )]
+                .into(),
             },
             (false, yes) => Ballot::Single {
-                option: if yes { 1 } else { 2 },
+                option: if yes { Id::from(1) } else { Id::from(2) },
             },
         };
         let (st, v) = (s.clone(), voter(*n));
@@ -541,7 +545,8 @@ async fn walk(
         .unwrap_or(0);
     let supports = if st.fate == Fate::Proposing { 14 } else { 24 };
     for i in 0..supports {
-        s.support(at(now, t0 - 1 - i / 8), id, voter(*n)).await?;
+        s.support(at(now, t0 - 1 - i / 8), Id::from(id), voter(*n))
+            .await?;
         *n += 1;
     }
     if st.fate == Fate::Proposing {
@@ -552,7 +557,7 @@ async fn walk(
         async move {
             s.transition(
                 at(now, days_ago),
-                id,
+                Id::from(id),
                 "社区居委会 / Community committee".into(),
                 action,
             )
@@ -600,7 +605,7 @@ async fn walk(
     close(s, vote_id, now, t0 - 30).await?;
     s.update_proposal(
         at(now, t0 - 30),
-        id,
+        Id::from(id),
         ProposalEdit {
             resolution_poll_id: Some(vote_id),
             funding_goal_fen: Some(st.cost_fen),
@@ -631,8 +636,13 @@ async fn walk(
             amount_fen: fen,
             public_name: None,
         };
-        s.pledge(at(now, t0 - 34 - 2 * k as i64), id, voter(*n), input)
-            .await?;
+        s.pledge(
+            at(now, t0 - 34 - 2 * k as i64),
+            Id::from(id),
+            voter(*n),
+            input,
+        )
+        .await?;
         *n += 1;
     }
     let entry = |kind, amount_fen, memo: &str| LedgerInput {
@@ -642,7 +652,7 @@ async fn walk(
     };
     s.add_ledger_entry(
         at(now, t0 - 42),
-        id,
+        Id::from(id),
         entry(
             LedgerKind::Received,
             st.cost_fen,
@@ -653,7 +663,7 @@ async fn walk(
     if st.fate == Fate::Adopted {
         s.add_ledger_entry(
             at(now, t0 - 50),
-            id,
+            Id::from(id),
             entry(
                 LedgerKind::Spent,
                 st.cost_fen / 3,
@@ -665,7 +675,7 @@ async fn walk(
     }
     s.add_ledger_entry(
         at(now, t0 - 60),
-        id,
+        Id::from(id),
         entry(LedgerKind::Spent, st.cost_fen * 9 / 10, "施工 / Works"),
     )
     .await?;
@@ -682,8 +692,13 @@ async fn walk(
             score: *score,
             comment: None,
         };
-        s.evaluate(at(now, t0 - 80 - k as i64 * 3), id, voter(*n), input)
-            .await?;
+        s.evaluate(
+            at(now, t0 - 80 - k as i64 * 3),
+            Id::from(id),
+            voter(*n),
+            input,
+        )
+        .await?;
         *n += 1;
     }
     Ok(())

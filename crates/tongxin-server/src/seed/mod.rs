@@ -205,7 +205,7 @@ pub async fn seed_demo(store: Arc<dyn Store>) -> Result<(), StoreError> {
                 Stance::Disagree
             };
             Ballot::Approval {
-                stances: [(1, st)].into(),
+                stances: [(Id::int(1), st)].into(),
             }
         })
         .collect();
@@ -220,7 +220,7 @@ pub async fn seed_demo(store: Arc<dyn Store>) -> Result<(), StoreError> {
         .await?;
     let ratings = (0..120)
         .map(|i| Ballot::Score {
-            scores: [(1, [5, 5, 4, 5, 4, 3, 5, 4, 2, 5][i % 10])].into(),
+            scores: [(Id::int(1), [5, 5, 4, 5, 4, 3, 5, 4, 2, 5][i % 10])].into(),
         })
         .collect();
     cast_many(s, p.id, ratings).await?;
@@ -348,9 +348,11 @@ pub async fn seed_demo(store: Arc<dyn Store>) -> Result<(), StoreError> {
             contact: Some("院落议事会".into()),
         }, 20)
         .await?;
-    let toilet: Id = serde_json::from_str::<serde_json::Value>(&reply.body)?["id"]
-        .as_i64()
-        .unwrap_or(1);
+    let toilet: Id = Id::from(
+        serde_json::from_str::<serde_json::Value>(&reply.body)?["id"]
+            .as_i64()
+            .unwrap_or(1),
+    );
     for i in 0..26 {
         s.support(meta(), toilet, seeder(20_000 + i)).await?;
     }
@@ -371,7 +373,7 @@ pub async fn seed_demo(store: Arc<dyn Store>) -> Result<(), StoreError> {
     let votes = (0..110)
         .map(|i| Ballot::Approval {
             stances: [(
-                1,
+                Id::int(1),
                 if i < 96 {
                     Stance::Agree
                 } else if i < 102 {
@@ -573,11 +575,11 @@ pub async fn seed_demo(store: Arc<dyn Store>) -> Result<(), StoreError> {
                     20,
                 )
                 .await?;
-            Ok::<Id, StoreError>(
+            Ok::<Id, StoreError>(Id::from(
                 serde_json::from_str::<serde_json::Value>(&r.body)?["id"]
                     .as_i64()
                     .unwrap_or(0),
-            )
+            ))
         }
     };
     let lights = submit(
@@ -693,7 +695,7 @@ pub async fn seed_demo(store: Arc<dyn Store>) -> Result<(), StoreError> {
     let votes = (0..31)
         .map(|i| Ballot::Approval {
             stances: [(
-                1,
+                Id::int(1),
                 if i < 27 {
                     Stance::Agree
                 } else {

@@ -41,7 +41,7 @@ impl SignDraft {
         let team = self.team.trim();
         let input = SignatureInput {
             display_name: self.display_name.trim().to_string(),
-            unit_id: self.unit_id.unwrap_or(0),
+            unit_id: self.unit_id.unwrap_or(Id::int(0)),
             team: (!team.is_empty()).then(|| team.to_string()),
             role: self.role,
             version: Some(version),
@@ -66,7 +66,7 @@ mod tests {
     fn a_complete_draft_becomes_the_request() {
         let d = SignDraft {
             display_name: "  孙雨萌 ".into(),
-            unit_id: Some(7),
+            unit_id: Some(Id::from(7)),
             team: "  ".into(),
             role: SignerRole::TeamLeader,
             agreed: true,
@@ -85,17 +85,17 @@ mod tests {
             ..SignDraft::default()
         };
         d.refill_from(&SignatureReceipt {
-            id: 1,
-            convention_id: 1,
+            id: Id::from(1),
+            convention_id: Id::from(1),
             version: 1,
             display_name: "张伟".into(),
-            unit_id: 8,
+            unit_id: Id::from(8),
             team: Some("碧鸡太极队".into()),
             signed_at: 0,
             withdrawn_at: None,
         });
         assert_eq!(d.display_name, "张伟");
-        assert_eq!(d.unit_id, Some(8));
+        assert_eq!(d.unit_id, Some(Id::int(8)));
         assert_eq!(d.team, "碧鸡太极队");
         assert!(!d.agreed, "the new text must be agreed to");
     }
@@ -107,7 +107,7 @@ mod tests {
         assert_eq!(fields, ["agreed", "display_name", "unit_id"]);
         let long_team = SignDraft {
             display_name: "A".into(),
-            unit_id: Some(1),
+            unit_id: Some(Id::from(1)),
             team: "队".repeat(81),
             agreed: true,
             ..SignDraft::default()
@@ -115,7 +115,7 @@ mod tests {
         assert!(long_team.to_input(1).unwrap_err().0.contains_key("team"));
         let markup = SignDraft {
             display_name: "<img src=x onerror=alert(1)>".into(),
-            unit_id: Some(1),
+            unit_id: Some(Id::from(1)),
             agreed: true,
             ..SignDraft::default()
         };

@@ -99,22 +99,76 @@ mod tests {
     fn scopes() -> Vec<Scope> {
         use ScopeLevel::*;
         vec![
-            s(1, None, District, "西山区", "Xishan"),
-            s(2, Some(1), Street, "碧鸡街道", "Bijie Street"),
-            s(3, Some(2), Community, "碧鸡社区", "Bijie Community"),
-            s(4, Some(3), Group, "第一居民小组", "Group 1"),
-            s(5, Some(3), Group, "第二居民小组", "Group 2"),
-            s(6, Some(4), Building, "1栋", "Building 1"),
-            s(7, Some(5), Building, "3栋", "Building 3"),
-            s(8, Some(4), Building, "2栋", "Building 2"),
-            s(9, Some(2), Community, "别的社区", "Elsewhere"),
-            s(10, Some(9), Group, "外面小组", "Outside group"),
+            s(Id::from(1), None, District, "西山区", "Xishan"),
+            s(
+                Id::from(2),
+                Some(Id::from(1)),
+                Street,
+                "碧鸡街道",
+                "Bijie Street",
+            ),
+            s(
+                Id::from(3),
+                Some(Id::from(2)),
+                Community,
+                "碧鸡社区",
+                "Bijie Community",
+            ),
+            s(
+                Id::from(4),
+                Some(Id::from(3)),
+                Group,
+                "第一居民小组",
+                "Group 1",
+            ),
+            s(
+                Id::from(5),
+                Some(Id::from(3)),
+                Group,
+                "第二居民小组",
+                "Group 2",
+            ),
+            s(
+                Id::from(6),
+                Some(Id::from(4)),
+                Building,
+                "1栋",
+                "Building 1",
+            ),
+            s(
+                Id::from(7),
+                Some(Id::from(5)),
+                Building,
+                "3栋",
+                "Building 3",
+            ),
+            s(
+                Id::from(8),
+                Some(Id::from(4)),
+                Building,
+                "2栋",
+                "Building 2",
+            ),
+            s(
+                Id::from(9),
+                Some(Id::from(2)),
+                Community,
+                "别的社区",
+                "Elsewhere",
+            ),
+            s(
+                Id::from(10),
+                Some(Id::from(9)),
+                Group,
+                "外面小组",
+                "Outside group",
+            ),
         ]
     }
 
     #[test]
     fn units_are_inside_the_scope_in_tree_order() {
-        let u = units_within(scopes(), 3, Lang::ZhCn);
+        let u = units_within(scopes(), Id::from(3), Lang::ZhCn);
         let labels: Vec<&str> = u.iter().map(|u| u.label.as_str()).collect();
         assert_eq!(
             labels,
@@ -126,14 +180,14 @@ mod tests {
                 "第二居民小组 · 3栋"
             ]
         );
-        let en = units_within(scopes(), 3, Lang::En);
+        let en = units_within(scopes(), Id::from(3), Lang::En);
         assert_eq!(en[1].label, "Group 1 · Building 1");
-        assert!(units_within(scopes(), 6, Lang::En).is_empty());
+        assert!(units_within(scopes(), Id::from(6), Lang::En).is_empty());
     }
 
     #[test]
     fn places_include_the_area_itself_and_everything_inside() {
-        let p = places_within(scopes(), Some(3), Lang::ZhCn);
+        let p = places_within(scopes(), Some(Id::from(3)), Lang::ZhCn);
         let labels: Vec<&str> = p.iter().map(|u| u.label.as_str()).collect();
         assert_eq!(labels[0], "碧鸡社区");
         assert_eq!(labels[1], "第一居民小组");
@@ -146,7 +200,7 @@ mod tests {
 
     #[test]
     fn search_matches_every_word_case_insensitively() {
-        let u = units_within(scopes(), 3, Lang::En);
+        let u = units_within(scopes(), Id::from(3), Lang::En);
         let ids = |q: &str| filter(&u, q).iter().map(|u| u.id).collect::<Vec<_>>();
         assert_eq!(ids("building 3"), [7]);
         assert_eq!(ids("GROUP 1"), [4, 6, 8]);

@@ -4,23 +4,24 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use tongxin_core::poll::{Ballot, Poll, PollKind, Stance};
+use tongxin_core::Id;
+use tongxin_core::poll::{Ballot, BallotError, Poll, PollKind, Stance};
 
 /// An unfinished ballot.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Draft {
     /// Single choice.
-    pub single: Option<u32>,
+    pub single: Option<Id>,
     /// Multiple choice.
-    pub multiple: BTreeSet<u32>,
+    pub multiple: BTreeSet<Id>,
     /// Approval stances.
-    pub approval: BTreeMap<u32, Stance>,
+    pub approval: BTreeMap<Id, Stance>,
     /// Ratings.
-    pub score: BTreeMap<u32, u8>,
+    pub score: BTreeMap<Id, u8>,
     /// Ranking, most preferred first (starts in poll order).
-    pub ranking: Vec<u32>,
+    pub ranking: Vec<Id>,
     /// Dot points.
-    pub dots: BTreeMap<u32, u32>,
+    pub dots: BTreeMap<Id, u32>,
 }
 
 impl Draft {
@@ -51,11 +52,12 @@ impl Draft {
     }
 
     /// The ballot this draft stands for (validated by the caller with
-    /// [`Ballot::validate`], the same rule the server applies).
-    pub fn to_ballot(&self, kind: &PollKind) -> Ballot {
-        match kind {
+    /// [`Ballot::validate`], the same rule the server applies); a single
+    /// choice not made yet is [`BallotError::Empty`].
+    pub fn to_ballot(&self, kind: &PollKind) -> Result<Ballot, BallotError> {
+        Ok(match kind {
             PollKind::Single => Ballot::Single {
-                option: self.single.unwrap_or(0),
+                option: self.single.ok_or(BallotError::Empty)?,
             },
             PollKind::Multiple { .. } => Ballot::Multiple {
                 options: self.multiple.iter().copied().collect(),
@@ -72,7 +74,7 @@ impl Draft {
             PollKind::Dot { .. } => Ballot::Dot {
                 points: self.dots.clone(),
             },
-        }
+        })
     }
 
     /// Moves the option at `index` up (`-1`) or down (`+1`); returns its new index.
@@ -92,7 +94,7 @@ impl Draft {
     }
 
     /// Adds (`+1`) or removes (`-1`) a point, within the budget.
-    pub fn bump_dot(&mut self, option: u32, delta: i32, budget: u32) {
+    pub fn bump_dot(&mut self, option: Id, delta: i32, budget: u32) {
         let used = self.dots_used();
         let cur = self.dots.get(&option).copied().unwrap_or(0);
         let next = if delta > 0 && used < budget {
@@ -110,7 +112,7 @@ impl Draft {
     }
 
     /// Toggles a multiple-choice option; refuses to go past `max`.
-    pub fn toggle(&mut self, option: u32, max: u32) {
+    pub fn toggle(&mut self, option: Id, max: u32) {
         if !self.multiple.remove(&option) && (self.multiple.len() as u32) < max {
             self.multiple.insert(option);
         }
@@ -123,7 +125,7 @@ mod tests {
     use tongxin_core::poll::PollDraft;
 
     fn poll(kind: PollKind) -> Poll {
-        PollDraft::new(1, "t", kind, ["a", "b", "c"]).into_poll(1, 0)
+        PollDraft::new(Id::from(1), "t", kind, ["a", "b", "c"]).into_poll(Id::from(1), 0)
     }
 
     #[test]
@@ -132,12 +134,12 @@ mod tests {
         let mut d = Draft::new(&p);
         assert_eq!(d.move_rank(2, -1), 1);
         assert_eq!(
-            d.to_ballot(&p.kind),
+            d.to_ballot(&p.kind).unwrap(),
             Ballot::Ranked {
-                ranking: vec![1, 3, 2]
+                ranking: vec![Id::from(1), Id::from(3), Id::from(2)]
             }
         );
-        assert!(d.to_ballot(&p.kind).validate(&p).is_ok());
+        assert!(d.to_ballot(&p.kind).unwrap().validate(&p).is_ok());
         assert_eq!(d.move_rank(0, -1), 0, "the first cannot move up");
     }
 
@@ -146,29 +148,34 @@ mod tests {
         let p = poll(PollKind::Multiple { max_choices: 2 });
         let mut d = Draft::new(&p);
         for o in [1, 2, 3] {
-            d.toggle(o, 2);
+            d.toggle(Id::from(o), 2);
         }
         assert_eq!(d.multiple.len(), 2);
         let mut d = Draft::new(&poll(PollKind::Dot { points: 3 }));
         for _ in 0..5 {
-            d.bump_dot(1, 1, 3);
+            d.bump_dot(Id::from(1), 1, 3);
         }
         assert_eq!(d.dots_used(), 3);
-        d.bump_dot(1, -1, 3);
-        d.bump_dot(2, 1, 3);
-        assert_eq!(d.dots, [(1, 2), (2, 1)].into());
+        d.bump_dot(Id::from(1), -1, 3);
+        d.bump_dot(Id::from(2), 1, 3);
+        assert_eq!(d.dots, [(Id::int(1), 2), (Id::int(2), 1)].into());
     }
 
     #[test]
     fn an_empty_single_choice_is_refused_by_the_core_rule() {
         let p = poll(PollKind::Single);
-        assert!(Draft::new(&p).to_ballot(&p.kind).validate(&p).is_err());
+        assert_eq!(Draft::new(&p).to_ballot(&p.kind), Err(BallotError::Empty));
     }
 
     #[test]
     fn changing_starts_from_the_earlier_ballot() {
         let p = poll(PollKind::Ranked);
-        let d = Draft::from_ballot(&p, &Ballot::Ranked { ranking: vec![3] });
+        let d = Draft::from_ballot(
+            &p,
+            &Ballot::Ranked {
+                ranking: vec![Id::from(3)],
+            },
+        );
         assert_eq!(d.ranking, vec![3, 1, 2]);
     }
 }

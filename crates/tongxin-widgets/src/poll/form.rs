@@ -3,6 +3,7 @@
 //! ranking and dot points. Every target is at least 44 px high (CSS).
 
 use leptos::prelude::*;
+use tongxin_core::Id;
 use tongxin_core::poll::{Poll, PollKind, Stance};
 
 use super::draft::Draft;
@@ -161,7 +162,7 @@ fn scores(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n, name: String) -> imp
 
 fn ranked(poll: &Poll, draft: RwSignal<Draft>, i18n: &I18n) -> impl IntoView {
     let lang = i18n.lang();
-    let labels: Vec<(u32, String)> = poll
+    let labels: Vec<(Id, String)> = poll
         .options
         .iter()
         .map(|o| (o.id, o.label.clone()))

@@ -34,7 +34,7 @@ pub fn error_text(e: &ClientError, i18n: &I18n) -> String {
 
 fn ballot_error_text(e: &BallotError, i18n: &I18n) -> String {
     match e {
-        BallotError::Empty | BallotError::UnknownOption(0) => i18n.t("choose_one"),
+        BallotError::Empty => i18n.t("choose_one"),
         BallotError::MissingAnswer(_) => i18n.t("rate_each"),
         BallotError::TooManyChoices { max, .. } => i18n.n("choose_up_to", max),
         other => i18n.x("invalid_ballot", other),
@@ -129,11 +129,16 @@ pub fn PollWidget(
             return;
         };
         let poll = pv.poll;
-        let ballot = draft.with_untracked(|d| d.to_ballot(&poll.kind));
-        if let Err(e) = ballot.validate(&poll) {
-            submit_error.set(Some(i18n.with_value(|i| ballot_error_text(&e, i))));
-            return;
-        }
+        let checked = draft
+            .with_untracked(|d| d.to_ballot(&poll.kind))
+            .and_then(|b| b.validate(&poll).map(|_| b));
+        let ballot = match checked {
+            Ok(b) => b,
+            Err(e) => {
+                submit_error.set(Some(i18n.with_value(|i| ballot_error_text(&e, i))));
+                return;
+            }
+        };
         if poll.eligibility == Eligibility::Code && code.get_untracked().trim().is_empty() {
             submit_error.set(Some(i18n.with_value(|i| i.t("code_required"))));
             return;

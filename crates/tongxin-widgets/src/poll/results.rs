@@ -1,6 +1,7 @@
 //! Results of every poll kind, drawn with the shared [`ResultBars`].
 
 use leptos::prelude::*;
+use tongxin_core::Id;
 use tongxin_core::poll::{Ballot, Poll, PollResults};
 
 use crate::i18n::I18n;
@@ -27,9 +28,9 @@ pub fn PollResultsView(
     /// Strings.
     i18n: I18n,
 ) -> impl IntoView {
-    let label = |id: u32| poll.option_label(id).unwrap_or_default().to_string();
+    let label = |id: Id| poll.option_label(id).unwrap_or_default().to_string();
     let region = i18n.x("results_of", &poll.title);
-    let chose = |id: u32| mine.as_ref().is_some_and(|b| b.options().contains(&id));
+    let chose = |id: Id| mine.as_ref().is_some_and(|b| b.options().contains(&id));
     let body = match results {
         PollResults::Choices { options } => {
             let rows = options
@@ -153,7 +154,7 @@ pub fn PollResultsView(
 
 /// A one-line summary of a ballot ("Your choice: …").
 pub fn ballot_summary(poll: &Poll, ballot: &Ballot, i18n: &I18n) -> String {
-    let label = |id: &u32| poll.option_label(*id).unwrap_or_default().to_string();
+    let label = |id: &Id| poll.option_label(*id).unwrap_or_default().to_string();
     match ballot {
         Ballot::Single { option } => label(option),
         Ballot::Multiple { options } => options.iter().map(label).collect::<Vec<_>>().join("、"),

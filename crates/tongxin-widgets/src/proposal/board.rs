@@ -100,12 +100,12 @@ pub fn ProposalBoard(
                         cards.update(|c| c.extend(page.items));
                     }
                     if !loaded.get_untracked() {
-                        env.fire(WidgetEvent::ready(scope_id.unwrap_or(0)));
+                        env.fire(WidgetEvent::ready(scope_id.unwrap_or(Id::int(0))));
                     }
                     loaded.set(true);
                 }
                 Err(e) => {
-                    env.fire(WidgetEvent::error(scope_id.unwrap_or(0), &e));
+                    env.fire(WidgetEvent::error(scope_id.unwrap_or(Id::int(0)), &e));
                     load_error.set(Some(e));
                 }
             }

@@ -41,7 +41,7 @@ impl ProposalForm {
         let cost = parse_yuan(&self.cost);
         let contact = self.contact.trim();
         let draft = ProposalDraft {
-            scope_id: self.scope_id.unwrap_or(0),
+            scope_id: self.scope_id.unwrap_or(Id::int(0)),
             title: self.title.trim().to_string(),
             problem: self.problem.trim().to_string(),
             plan: self.plan.trim().to_string(),
@@ -224,7 +224,7 @@ mod tests {
             problem: "120户共用一个公厕".into(),
             plan: "翻新".into(),
             cost: "18,600".into(),
-            scope_id: Some(12),
+            scope_id: Some(Id::from(12)),
             name: "孙雨萌".into(),
             contact: " ".into(),
         };
@@ -258,7 +258,7 @@ mod tests {
             problem: "<img src=x onerror=alert(1)>".into(),
             plan: "p".into(),
             cost: "0".into(),
-            scope_id: Some(1),
+            scope_id: Some(Id::from(1)),
             name: "n".into(),
             contact: String::new(),
         };

@@ -64,7 +64,8 @@ mod tests {
     use tongxin_core::poll::{PollDraft, PollKind};
 
     fn entry() -> Entry {
-        let p = PollDraft::new(1, "t", PollKind::Single, ["a", "b"]).into_poll(1, 0);
+        let p = PollDraft::new(Id::from(1), "t", PollKind::Single, ["a", "b"])
+            .into_poll(Id::from(1), 0);
         let t = Tally::new(&p);
         Arc::new((p, t))
     }
@@ -72,14 +73,14 @@ mod tests {
     #[test]
     fn a_read_from_before_a_write_is_not_cached_after_it() {
         let c = PollCache::default();
-        let generation = c.get(1).unwrap_err();
-        c.invalidate(1); // a write commits while the reader is in the database
-        c.insert(1, generation, entry());
-        assert!(c.get(1).is_err());
-        let generation = c.get(1).unwrap_err();
-        c.insert(1, generation, entry());
-        assert!(c.get(1).is_ok());
-        c.invalidate(1);
-        assert!(c.get(1).is_err());
+        let generation = c.get(Id::from(1)).unwrap_err();
+        c.invalidate(Id::from(1)); // a write commits while the reader is in the database
+        c.insert(Id::from(1), generation, entry());
+        assert!(c.get(Id::from(1)).is_err());
+        let generation = c.get(Id::from(1)).unwrap_err();
+        c.insert(Id::from(1), generation, entry());
+        assert!(c.get(Id::from(1)).is_ok());
+        c.invalidate(Id::from(1));
+        assert!(c.get(Id::from(1)).is_err());
     }
 }

@@ -8,7 +8,7 @@ use tongxin_core::convention::{
 use tongxin_core::text::FieldErrors;
 use tongxin_core::{Id, Millis};
 
-use super::{check_code, decode_cursor, encode_cursor, from_json, scopes, to_json};
+use super::{check_code, decode_cursor, encode_cursor, from_json, key, scopes, to_json};
 use crate::storage::{
     Page, SignatureCounts, SignatureReceipt, StoreError, StoreResult, UnitCount, Voter, WriteMeta,
 };
@@ -183,7 +183,7 @@ pub(crate) fn signatures(
             ))
         })?
         .collect::<Result<_, _>>()?;
-    Ok(page(items, limit, |s| encode_cursor(&[s.id])))
+    Ok(page(items, limit, |s| encode_cursor(&[key(s.id)])))
 }
 
 /// Cuts `limit + 1` fetched rows into a page and its cursor.
@@ -255,7 +255,7 @@ pub(crate) fn create(
         "INSERT INTO conventions (scope_id, data) VALUES (?1, '{}')",
         [draft.scope_id],
     )?;
-    let c = draft.into_convention(conn.last_insert_rowid(), meta.now);
+    let c = draft.into_convention(Id::from(conn.last_insert_rowid()), meta.now);
     conn.execute(
         "UPDATE conventions SET data = ?1 WHERE id = ?2",
         params![to_json(&c)?, c.id],

@@ -26,6 +26,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::sync::oneshot;
+use tongxin_core::Id;
 
 use super::{IdemKey, Reply, StoreError, StoreHealth, StoreResult, WriteMeta};
 pub use writer::MAX_BATCH;
@@ -218,7 +219,7 @@ impl SqliteStore {
 
 impl SqliteStore {
     /// A poll and its tally, from the cache when possible.
-    pub(crate) fn cached_poll(&self, id: i64) -> StoreResult<cache::Entry> {
+    pub(crate) fn cached_poll(&self, id: Id) -> StoreResult<cache::Entry> {
         match self.polls.get(id) {
             Ok(e) => Ok(e),
             Err(generation) => {
@@ -231,12 +232,7 @@ impl SqliteStore {
 
     /// Runs a write that touches poll `id`; the writer forgets the cached
     /// copy right after the commit.
-    pub(crate) async fn write_poll<T, F>(
-        &self,
-        id: i64,
-        meta: WriteMeta,
-        f: F,
-    ) -> StoreResult<Reply>
+    pub(crate) async fn write_poll<T, F>(&self, id: Id, meta: WriteMeta, f: F) -> StoreResult<Reply>
     where
         T: Serialize,
         F: FnOnce(&Connection, &WriteMeta) -> StoreResult<T> + Send + 'static,
@@ -322,7 +318,7 @@ pub(crate) fn check_code(
     conn: &Connection,
     voter: &super::Voter,
     kind: &str,
-    id: i64,
+    id: Id,
     now: i64,
 ) -> StoreResult<()> {
     let Some(hash) = &voter.code_hash else {
@@ -339,6 +335,11 @@ pub(crate) fn check_code(
 }
 
 /// Encodes a pagination cursor (opaque to clients).
+/// The integer key of a row this store wrote: its ids are integers.
+pub(crate) fn key(id: Id) -> i64 {
+    id.as_i64().unwrap_or_default()
+}
+
 pub(crate) fn encode_cursor(parts: &[i64]) -> String {
     parts
         .iter()

@@ -219,7 +219,7 @@ pub(crate) fn create(conn: &Connection, meta: &WriteMeta, draft: PollDraft) -> S
         "INSERT INTO polls (scope_id, data, tally) VALUES (?1, '{}', '{}')",
         [draft.scope_id],
     )?;
-    let poll = draft.into_poll(conn.last_insert_rowid(), meta.now);
+    let poll = draft.into_poll(Id::from(conn.last_insert_rowid()), meta.now);
     conn.execute(
         "UPDATE polls SET data = ?1, tally = ?2 WHERE id = ?3",
         params![to_json(&poll)?, to_json(&Tally::new(&poll))?, poll.id],

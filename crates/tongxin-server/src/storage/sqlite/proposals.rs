@@ -17,7 +17,7 @@ use tongxin_core::text::FieldErrors;
 use tongxin_core::{Id, Millis};
 
 use super::conventions::page;
-use super::{check_code, decode_cursor, encode_cursor, from_json, polls, scopes, to_json};
+use super::{check_code, decode_cursor, encode_cursor, from_json, key, polls, scopes, to_json};
 use crate::storage::{
     Page, ProposalCard, ProposalFilter, ProposalSort, PublicComment, PublicEvaluation,
     ReportReceipt, StoreError, StoreResult, SupportState, Voter, WriteMeta,
@@ -92,9 +92,9 @@ pub(crate) fn list(conn: &Connection, f: &ProposalFilter) -> StoreResult<Page<Pr
     }
     let sort = f.sort;
     let page = page(items, f.limit, move |(p, rank)| match sort {
-        ProposalSort::Newest => encode_cursor(&[p.created_at, p.id]),
-        ProposalSort::Supports => encode_cursor(&[i64::from(p.supports), p.id]),
-        ProposalSort::Funding => encode_cursor(&[*rank, p.id]),
+        ProposalSort::Newest => encode_cursor(&[p.created_at, key(p.id)]),
+        ProposalSort::Supports => encode_cursor(&[i64::from(p.supports), key(p.id)]),
+        ProposalSort::Funding => encode_cursor(&[*rank, key(p.id)]),
     });
     let mut cards = Vec::with_capacity(page.items.len());
     for (proposal, _) in page.items {
@@ -124,7 +124,7 @@ pub(crate) fn submit(
          VALUES (?1, 'propose', 'active', 0, ?2, ?3, ?4, '{}')",
     )?
     .execute(params![draft.scope_id, meta.now, voter.key, contact])?;
-    let p = draft.into_proposal(conn.last_insert_rowid(), threshold, meta.now);
+    let p = draft.into_proposal(Id::from(conn.last_insert_rowid()), threshold, meta.now);
     save(conn, &p)?;
     Ok(p)
 }
@@ -471,7 +471,7 @@ pub(crate) fn add_ledger(
     conn.prepare_cached("INSERT INTO ledger (proposal_id, kind, amount_fen, memo, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
         .execute(params![id, kind_str(input.kind), input.amount_fen, memo, meta.now])?;
     Ok(LedgerEntry {
-        id: conn.last_insert_rowid(),
+        id: Id::from(conn.last_insert_rowid()),
         kind: input.kind,
         amount_fen: input.amount_fen,
         memo: memo.to_string(),

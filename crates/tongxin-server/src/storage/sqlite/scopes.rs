@@ -94,7 +94,7 @@ pub(crate) fn create(conn: &Connection, input: &NewScope) -> StoreResult<Scope> 
         input.name_en.as_deref().map(str::trim),
         input.households
     ])?;
-    get(conn, conn.last_insert_rowid())
+    get(conn, Id::from(conn.last_insert_rowid()))
 }
 
 pub(crate) fn update(conn: &Connection, id: Id, edit: &ScopeEdit) -> StoreResult<Scope> {
