@@ -183,8 +183,9 @@ pub struct Poll {
     pub created_at: Millis,
 }
 
-/// Where a poll stands at a given moment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Where a poll stands at a given moment, in the order a poll goes through
+/// them (a later answer may only move it forward).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PollStatus {

@@ -10,11 +10,12 @@
 //! Read flat (see `RawKind` in the poll module for why): one row type
 //! carries the fields of every kind's rows.
 
-use crate::Id;
 use serde::Deserialize;
 
+use super::Poll;
 use super::irv::IrvOutcome;
 use super::tally::{ApprovalResult, ChoiceResult, DotResult, PollResults, ScoreResult};
+use crate::Id;
 use crate::score::{ScoreDistribution, ScoreSummary};
 
 /// Results as sent.
@@ -30,6 +31,9 @@ pub struct RawResults {
 #[derive(Deserialize)]
 struct RawRow {
     option: Id,
+    // A backend that counts by grouping may send no labels: the widget
+    // takes them from the poll (`PollResults::in_poll_order`).
+    #[serde(default)]
     label: String,
     count: Option<u64>,
     percent: Option<f64>,
@@ -151,6 +155,93 @@ impl RawResults {
     }
 }
 
+impl PollResults {
+    /// The rows in the poll's order, one per option: a backend that counts
+    /// by grouping sends no row for an option nobody chose (it gets a zero
+    /// row here), and may leave labels out (they come from the poll). Rows
+    /// for options the poll does not have are left out.
+    pub fn in_poll_order(self, poll: &Poll) -> PollResults {
+        fn order<R>(
+            poll: &Poll,
+            mut rows: Vec<R>,
+            id: impl Fn(&R) -> Id,
+            label: impl Fn(&mut R) -> &mut String,
+            zero: impl Fn(Id, String) -> R,
+        ) -> Vec<R> {
+            poll.options
+                .iter()
+                .map(|o| {
+                    let mut row = match rows.iter().position(|r| id(r) == o.id) {
+                        Some(i) => rows.swap_remove(i),
+                        None => zero(o.id, String::new()),
+                    };
+                    if label(&mut row).is_empty() {
+                        *label(&mut row) = o.label.clone();
+                    }
+                    row
+                })
+                .collect()
+        }
+        let choice = |rows| {
+            order(
+                poll,
+                rows,
+                |r: &ChoiceResult| r.option,
+                |r| &mut r.label,
+                |o, l| ChoiceResult::new(o, l, 0, 0),
+            )
+        };
+        match self {
+            PollResults::Choices { options } => PollResults::Choices {
+                options: choice(options),
+            },
+            PollResults::Ranked { options, runoff } => PollResults::Ranked {
+                options: choice(options),
+                runoff,
+            },
+            PollResults::Approval {
+                threshold_percent,
+                options,
+            } => PollResults::Approval {
+                threshold_percent,
+                options: order(
+                    poll,
+                    options,
+                    |r| r.option,
+                    |r| &mut r.label,
+                    |o, l| ApprovalResult::new(o, l, [0; 3], threshold_percent),
+                ),
+            },
+            PollResults::Score { options } => PollResults::Score {
+                options: order(
+                    poll,
+                    options,
+                    |r| r.option,
+                    |r| &mut r.label,
+                    |o, l| ScoreResult {
+                        option: o,
+                        label: l,
+                        summary: ScoreDistribution::default().summary(),
+                    },
+                ),
+            },
+            PollResults::Dot {
+                total_points,
+                options,
+            } => PollResults::Dot {
+                total_points,
+                options: order(
+                    poll,
+                    options,
+                    |r| r.option,
+                    |r| &mut r.label,
+                    |o, l| DotResult::new(o, l, 0, 0, total_points),
+                ),
+            },
+        }
+    }
+}
+
 /// A sum that a hostile answer cannot overflow.
 fn sum(xs: &[u64]) -> u64 {
     xs.iter().fold(0, |a, x| a.saturating_add(*x))
@@ -169,11 +260,46 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::poll::{PollDraft, PollKind};
 
     fn read(v: serde_json::Value, ballots: Option<u64>) -> Result<(PollResults, u64), String> {
         serde_json::from_value::<RawResults>(v)
             .map_err(|e| e.to_string())?
             .derive(ballots)
+    }
+
+    #[test]
+    fn grouped_counts_with_word_keys_become_every_option_in_poll_order() {
+        // A CMS's `GROUP BY choice`: no labels, no row for "abstain", and a
+        // stray key the poll does not have.
+        let mut poll = PollDraft::new(Id::int(1), "t", PollKind::Single, ["赞成", "反对", "弃权"])
+            .into_poll(Id::parse("b7e1c0de").unwrap(), 0);
+        for (o, key) in poll.options.iter_mut().zip(["yes", "no", "abstain"]) {
+            o.id = Id::parse(key).unwrap();
+        }
+        let (r, n) = read(
+            json!({"kind": "choices", "options": [
+                {"option": "no", "count": 1}, {"option": "yes", "count": 2}, {"option": "spam", "count": 0}
+            ]}),
+            None,
+        )
+        .unwrap();
+        assert_eq!(n, 3);
+        let PollResults::Choices { options } = r.in_poll_order(&poll) else {
+            panic!("choices")
+        };
+        let rows: Vec<(&str, &str, u64, f64)> = options
+            .iter()
+            .map(|o| (o.option.as_str(), o.label.as_str(), o.count, o.percent))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("yes", "赞成", 2, 66.7),
+                ("no", "反对", 1, 33.3),
+                ("abstain", "弃权", 0, 0.0)
+            ]
+        );
     }
 
     #[test]

@@ -117,9 +117,13 @@ pub struct LedgerEntry {
     pub balance_fen: i64,
 }
 
-/// Totals for the progress bar and the ledger header.
+/// Totals for the progress bar and the ledger header. Read from a backend,
+/// only `goal_fen` is needed: what the other figures imply (the total of
+/// pledges, what remains, the balance) is derived here when left out, with
+/// the rules [`FundingSummary::compute`] applies, and missing sums are 0.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(from = "FundingFields")]
 pub struct FundingSummary {
     /// Goal in fen.
     pub goal_fen: i64,
@@ -139,6 +143,49 @@ pub struct FundingSummary {
     pub balance_fen: i64,
     /// Number of pledges.
     pub pledges: u64,
+}
+
+/// [`FundingSummary`] as a backend sends it.
+#[derive(Deserialize)]
+struct FundingFields {
+    goal_fen: i64,
+    #[serde(default)]
+    pledged_residents_fen: i64,
+    #[serde(default)]
+    pledged_organisations_fen: i64,
+    pledged_total_fen: Option<i64>,
+    remaining_fen: Option<i64>,
+    #[serde(default)]
+    received_fen: i64,
+    #[serde(default)]
+    spent_fen: i64,
+    balance_fen: Option<i64>,
+    #[serde(default)]
+    pledges: u64,
+}
+
+impl From<FundingFields> for FundingSummary {
+    fn from(f: FundingFields) -> Self {
+        let total = f.pledged_total_fen.unwrap_or_else(|| {
+            f.pledged_residents_fen
+                .saturating_add(f.pledged_organisations_fen)
+        });
+        FundingSummary {
+            goal_fen: f.goal_fen,
+            pledged_residents_fen: f.pledged_residents_fen,
+            pledged_organisations_fen: f.pledged_organisations_fen,
+            pledged_total_fen: total,
+            remaining_fen: f
+                .remaining_fen
+                .unwrap_or_else(|| f.goal_fen.saturating_sub(total).max(0)),
+            received_fen: f.received_fen,
+            spent_fen: f.spent_fen,
+            balance_fen: f
+                .balance_fen
+                .unwrap_or_else(|| f.received_fen.saturating_sub(f.spent_fen)),
+            pledges: f.pledges,
+        }
+    }
 }
 
 /// Arithmetic or ledger rule broken.
@@ -296,6 +343,35 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    proptest! {
+        /// A backend that sends only the goal and the sums it keeps gets the
+        /// same totals the server computes.
+        #[test]
+        fn derived_funding_figures_equal_the_servers(
+            goal in 0i64..10_000_000,
+            pledges in prop::collection::vec((any::<bool>(), 1i64..1_000_000), 0..20),
+            received in 0i64..5_000_000,
+            spent_share in 0i64..=100,
+        ) {
+            let spent = received * spent_share / 100;
+            let server = FundingSummary::compute(
+                goal,
+                pledges.iter().map(|&(org, a)| {
+                    (if org { PledgeSource::Organisation } else { PledgeSource::Resident }, a)
+                }),
+                [(LedgerKind::Received, received), (LedgerKind::Spent, spent)]
+                    .into_iter()
+                    .filter(|(_, a)| *a > 0),
+            )
+            .unwrap();
+            let mut sent = serde_json::to_value(server).unwrap();
+            for derived in ["pledged_total_fen", "remaining_fen", "balance_fen"] {
+                sent.as_object_mut().unwrap().remove(derived);
+            }
+            prop_assert_eq!(serde_json::from_value::<FundingSummary>(sent).unwrap(), server);
+        }
+    }
 
     #[test]
     fn mingtong_lane_47_adds_up() {

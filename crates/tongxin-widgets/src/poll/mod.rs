@@ -240,9 +240,11 @@ pub fn PollWidget(
                 .into_any();
         };
         let poll = pv.poll.clone();
+        // A poll only moves forward (scheduled → open → closed): the later
+        // of the two answers' statuses is the fresher one.
         let status = results
             .with(|r| r.as_ref().map(|r| r.status))
-            .unwrap_or(pv.status);
+            .map_or(pv.status, |s| s.max(pv.status));
         let ballots = results
             .with(|r| r.as_ref().map(|r| r.ballots))
             .unwrap_or(pv.ballots)

@@ -29,6 +29,7 @@ pub fn PollResultsView(
     i18n: I18n,
 ) -> impl IntoView {
     let label = |id: Id| poll.option_label(id).unwrap_or_default().to_string();
+    let results = results.in_poll_order(&poll);
     let region = i18n.x("results_of", &poll.title);
     let chose = |id: Id| mine.as_ref().is_some_and(|b| b.options().contains(&id));
     let body = match results {
