@@ -34,6 +34,7 @@ impl ClientError {
     /// A misconfiguration (logged once to the console for the site's
     /// developer, who will look there first).
     pub fn misconfigured(message: String) -> ClientError {
+        #[cfg(target_arch = "wasm32")]
         web_sys::console::error_1(&format!("Tongxin: widget misconfigured: {message}").into());
         ClientError::Misconfigured(message)
     }

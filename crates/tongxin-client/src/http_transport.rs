@@ -190,6 +190,8 @@ fn answer(routes: &impl Routes, op: Op, vars: &Vars, reply: &Reply) -> ClientRes
         });
     }
     warn_if_newer_contract(&reply.headers);
+    #[cfg(feature = "mapping")]
+    crate::contract_backend::remember_sent(op, &reply.text);
     routes
         .read(op, vars, reply.status, &reply.headers, &reply.text)
         .map_err(|f| match f {

@@ -216,10 +216,15 @@ export const contractVersion = MANIFEST.contract;
 /**
  * Checks a backend mapping (object or JSON text) for the developer's console:
  * resolves to { ok, error } or { ok, operations, widgets: { poll: { missing: [...] }, ... } }.
+ * `options.try` ({ getPoll: { id: '…' } }) also runs those read operations
+ * against the live backend (`options.api` when the mapping has no `base`):
+ * `try: { getPoll: { ok, answer } | { ok: false, error } }`.
  */
-export async function checkMapping(mapping) {
-  const mod = await load(pick('poll', true));
-  return mod.checkMapping(mapping);
+export async function checkMapping(mapping, options = {}) {
+  // Trying operations decodes every family's answers: the widest mapping bundle.
+  const widest = MANIFEST.bundles.filter((b) => b.mapping).sort((a, b) => b.widgets.length - a.widgets.length)[0];
+  const mod = await load(options?.try && widest ? widest : pick('poll', true));
+  return mod.checkMapping(mapping, options);
 }
 
 /** Parsed JSON, or the text itself (so a mistake reaches the widget's misconfigured state). */

@@ -341,20 +341,24 @@ pub fn mount_element(element: HtmlElement) -> Result<Handle, JsValue> {
         .map_err(|m| JsValue::from_str(&m))
 }
 
-/// `Tongxin.checkMapping(mapping)`: checks a backend mapping (object or
-/// JSON text) without mounting anything — for the developer's console:
-/// `{ ok, error }` or `{ ok, operations, widgets: { poll: { missing } … } }`.
+/// `Tongxin.checkMapping(mapping, options)`: checks a backend mapping
+/// (object or JSON text) without mounting anything — for the developer's
+/// console: `{ ok, error }` or `{ ok, operations, widgets: { poll: { missing }
+/// … } }`; with `options.try` (`{ getPoll: { id: "…" } }`) also runs those
+/// read operations against the live backend (`options.api` when the mapping
+/// has no `base`): `try: { getPoll: { ok, answer | error } }`.
 #[cfg(feature = "mapping")]
 #[wasm_bindgen(js_name = checkMapping)]
-pub fn check_mapping(mapping: JsValue) -> JsValue {
-    let value = match mapping.as_string() {
+pub async fn check_mapping(mapping: JsValue, options: JsValue) -> JsValue {
+    let json_of = |v: &JsValue| match v.as_string() {
         Some(text) => serde_json::Value::String(text),
-        None => js_sys::JSON::stringify(&mapping)
+        None => js_sys::JSON::stringify(v)
             .ok()
             .and_then(|s| serde_json::from_str(&String::from(s)).ok())
             .unwrap_or(serde_json::Value::Null),
     };
-    js_sys::JSON::parse(&mapped::check(&value).to_string()).unwrap_or(JsValue::NULL)
+    let report = mapped::try_ops(&json_of(&mapping), &json_of(&options)).await;
+    js_sys::JSON::parse(&report.to_string()).unwrap_or(JsValue::NULL)
 }
 
 /// One-time start: the stylesheet every shadow root links to.

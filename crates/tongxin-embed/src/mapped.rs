@@ -163,6 +163,62 @@ pub fn check(mapping: &Value) -> Value {
     }
 }
 
+/// `checkMapping(mapping, { try: { getPoll: { id: "…" } }, api })`: each
+/// named read operation run against the live backend (the mapping's
+/// `base`, else `api`), with its mapped answer, or the message of what
+/// does not fit (operation, contract field, mapping place, an excerpt of
+/// what the backend sent).
+pub async fn try_ops(mapping: &Value, options: &Value) -> Value {
+    let mut report = check(mapping);
+    let (Some(tries), true) = (
+        options.get("try").and_then(Value::as_object),
+        report["ok"] == true,
+    ) else {
+        return report;
+    };
+    let m = match mapping {
+        Value::String(text) => Mapping::from_json(text),
+        other => Mapping::from_value(other),
+    };
+    let Ok(m) = m else { return report };
+    let api = options
+        .get("api")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let transport = mapped::transport(Rc::new(m), HttpOptions::new(api));
+    let mut out = serde_json::Map::new();
+    for (name, vars) in tries {
+        let outcome = match Op::from_name(name) {
+            None => Err(format!("no operation is called {name}")),
+            Some(op) => {
+                let vars = vars
+                    .as_object()
+                    .cloned()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .collect();
+                let call = tongxin_client::transport::Call {
+                    vars,
+                    ..Default::default()
+                };
+                match tongxin_client::transport::Transport::call(&transport, op, call).await {
+                    Ok(answer) => {
+                        tongxin_client::contract_backend::check_answer(op, &answer).map(|()| answer)
+                    }
+                    Err(e) => Err(e.to_string()),
+                }
+            }
+        };
+        let entry = match outcome {
+            Ok(answer) => serde_json::json!({ "ok": true, "answer": answer }),
+            Err(error) => serde_json::json!({ "ok": false, "error": error }),
+        };
+        out.insert(name.clone(), entry);
+    }
+    report["try"] = Value::Object(out);
+    report
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

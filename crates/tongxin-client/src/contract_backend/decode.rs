@@ -46,5 +46,105 @@ fn misfit(op: Op, text: &str, e: &serde_json::Error) -> ClientError {
         .unwrap_or("the answer");
     let why = e.to_string();
     let why = why.split(" at line ").next().unwrap_or(&why);
-    ClientError::misconfigured(format!("{}: {field} — {why}", op.name()))
+    let name = op.name();
+    #[cfg(feature = "mapping")]
+    if let Some(sent) = sent_for(op) {
+        return ClientError::misconfigured(format!(
+            "{name}: {field} — {why} (mapping: operations.{name}.response); the backend sent: {sent}"
+        ));
+    }
+    ClientError::misconfigured(format!("{name}: {field} — {why}"))
+}
+
+/// Whether `answer` (an operation's answer in the contract's JSON shape,
+/// as a mapping produced it) fits the contract type of `op`; the misfit's
+/// message if not. For `Tongxin.checkMapping(…, {try})`: read operations
+/// only (a write would change the backend).
+#[cfg(feature = "mapping")]
+pub fn check_answer(op: Op, answer: &Value) -> Result<(), String> {
+    use tongxin_core::contract as c;
+    fn fits<T: DeserializeOwned>(op: Op, text: &str) -> Result<(), String> {
+        decode::<T>(op, text).map(drop).map_err(|e| e.to_string())
+    }
+    let text = text_of(answer);
+    match op {
+        Op::ListScopes => fits::<Vec<tongxin_core::scope::Scope>>(op, &text),
+        #[cfg(feature = "poll")]
+        Op::GetPoll => fits::<c::PollView>(op, &text),
+        #[cfg(feature = "poll")]
+        Op::GetResults => fits::<c::ResultsView>(op, &text),
+        #[cfg(feature = "poll")]
+        Op::GetMyBallot => fits::<Option<c::MyBallot>>(op, &text),
+        #[cfg(feature = "poll")]
+        Op::ListBallots => fits::<Vec<tongxin_core::poll::Ballot>>(op, &text),
+        #[cfg(feature = "convention")]
+        Op::GetConvention => fits::<c::ConventionView>(op, &text),
+        #[cfg(feature = "convention")]
+        Op::GetSignatureCounts => fits::<c::SignatureCounts>(op, &text),
+        #[cfg(feature = "convention")]
+        Op::ListSignatures => fits::<c::Page<tongxin_core::convention::PublicSignature>>(op, &text),
+        #[cfg(feature = "convention")]
+        Op::ListMySignatures => fits::<Vec<c::SignatureReceipt>>(op, &text),
+        #[cfg(feature = "proposals")]
+        Op::ListProposals => fits::<c::Page<c::ProposalCard>>(op, &text),
+        #[cfg(feature = "proposals")]
+        Op::GetProposal => fits::<c::ProposalDetail>(op, &text),
+        #[cfg(feature = "indicators")]
+        Op::GetIndicators => fits::<tongxin_core::indicators::IndicatorsView>(op, &text),
+        _ => Err(format!(
+            "{}: only read operations of this bundle's widgets can be tried",
+            op.name()
+        )),
+    }
+}
+
+#[cfg(feature = "mapping")]
+thread_local! {
+    /// The last answer a backend sent over HTTP, as an excerpt, by operation.
+    static SENT: std::cell::RefCell<Option<(Op, String)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Keeps an excerpt of what the backend answered to `op` (capped, secrets
+/// hidden: [`tongxin_core::mapping::excerpt`]), for the message of an
+/// answer that does not fit.
+#[cfg(feature = "mapping")]
+pub fn remember_sent(op: Op, text: &str) {
+    let e = tongxin_core::mapping::excerpt::excerpt(text);
+    SENT.with(|s| *s.borrow_mut() = Some((op, e)));
+}
+
+#[cfg(feature = "mapping")]
+fn sent_for(op: Op) -> Option<String> {
+    SENT.with(|s| {
+        s.borrow()
+            .as_ref()
+            .filter(|(o, _)| *o == op)
+            .map(|(_, e)| e.clone())
+    })
+}
+
+#[cfg(all(test, feature = "mapping"))]
+mod tests {
+    use super::*;
+    use tongxin_core::contract::ResultsView;
+
+    #[test]
+    fn a_misfit_names_operation_field_mapping_place_and_what_was_sent() {
+        remember_sent(
+            Op::GetResults,
+            r#"{"data":[{"choice":"yes","n":2}],"token":"s3cret"}"#,
+        );
+        let text = text_of(&serde_json::json!({
+            "poll_id": 1, "status": "open", "visible": true, "visibility": "always",
+            "results": {"kind": "choices", "options": [{"option": "yes"}]}
+        }));
+        let e = decode::<ResultsView>(Op::GetResults, &text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("getResults"), "{e}");
+        assert!(e.contains("count"), "names the contract field: {e}");
+        assert!(e.contains("operations.getResults.response"), "{e}");
+        assert!(e.contains(r#""choice":"yes""#), "{e}");
+        assert!(!e.contains("s3cret"), "no secrets: {e}");
+    }
 }

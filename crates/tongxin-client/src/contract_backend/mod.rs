@@ -29,6 +29,10 @@ use crate::transport::{Call, Transport};
 mod decode;
 
 use crate::{Backend, ClientError, ClientResult, IdemKey, ProposalQuery};
+#[cfg(feature = "mapping")]
+pub use decode::check_answer;
+#[cfg(feature = "mapping")]
+pub(crate) use decode::remember_sent;
 use decode::{decode, decode_or, text_of};
 
 /// The widgets' backend over a transport. Not generic over it: one copy

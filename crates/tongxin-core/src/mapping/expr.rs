@@ -92,6 +92,10 @@ pub enum Source {
     Group(Expr, Expr),
     /// `$add`, `$sub`, `$mul`, `$div`: `[a, b]` combined.
     Arith(Arith, Box<[Expr; 2]>),
+    /// `$if` + `$then` (+ `$else`): `then` when the condition holds (is
+    /// not `null`, `false`, `0`, `""` or `[]`), else `else` (`null` when
+    /// left out) — a default that depends on the answer.
+    If(Box<[Expr; 3]>),
 }
 
 /// The arithmetic of `$add`, `$sub`, `$mul` and `$div`.
@@ -293,6 +297,17 @@ impl OpExpr {
                         .collect(),
                 )
             }
+            Source::If(parts) => {
+                let [cond, then, otherwise] = parts.as_ref();
+                let holds = match cond.value(current, ctx)? {
+                    Value::Null | Value::Bool(false) => false,
+                    Value::Number(n) => n.as_f64() != Some(0.0),
+                    Value::String(s) => !s.is_empty(),
+                    Value::Array(a) => !a.is_empty(),
+                    Value::Bool(true) | Value::Object(_) => true,
+                };
+                if holds { then } else { otherwise }.value(current, ctx)?
+            }
             Source::Arith(op, ab) => {
                 let [a, b] = ab.as_ref();
                 let (a, b) = (a.value(current, ctx)?, b.value(current, ctx)?);
@@ -423,6 +438,9 @@ mod tests {
             "total": {"$sum": {"$each": {"$entries": "tally"}, "$item": "value"}},
             "n": {"$count": "choices"},
             "first": {"$first": {"$each": "choices", "$item": "text"}},
+            "if_then": {"$if": "choices", "$then": {"$const": "has choices"}, "$else": {"$const": "none"}},
+            "if_else": {"$if": "nothing", "$then": {"$const": "yes"}, "$else": "state"},
+            "if_no_else": {"$if": {"$count": "nothing"}, "$then": 1, "$default": "fallback"},
             "nofirst": {"$first": {"$each": "nothing", "$item": "text"}},
             "none": {"$count": "missing"},
             "fen": {"$path": "raised", "$times": 100},
@@ -437,7 +455,8 @@ mod tests {
                 "status": "open", "other": "fallback", "unmapped": "none",
                 "options": [{"id": 1, "label": "A", "root": "live"}, {"id": 2, "label": "B", "root": "live"}],
                 "counts": [{"option": 1, "count": 4}, {"option": 2, "count": 6}],
-                "total": 10, "n": 2, "first": "A", "nofirst": null, "none": 0, "fen": 1250, "id": "7", "key": "d1-s7", "count": 12,
+                "total": 10, "n": 2, "first": "A", "nofirst": null,
+                "if_then": "has choices", "if_else": "live", "if_no_else": "fallback", "none": 0, "fen": 1250, "id": "7", "key": "d1-s7", "count": 12,
                 "c": "meta.heading"
             }))
         );
@@ -446,6 +465,11 @@ mod tests {
     #[test]
     fn parse_errors_name_the_place() {
         for (e, why) in [
+            (json!({"a": {"$if": "x"}}), "response.a: $if takes $then"),
+            (
+                json!({"a": {"$path": "x", "$else": 1}}),
+                "response.a: $if takes $then",
+            ),
             (
                 json!({"a": {"$path": "x", "$var": "id"}}),
                 "response.a: needs exactly one",

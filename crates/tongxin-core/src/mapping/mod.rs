@@ -15,6 +15,7 @@
 //! The format is documented with a worked example in `docs/backends.md`.
 
 pub mod convert;
+pub mod excerpt;
 pub mod expr;
 pub mod http;
 pub mod ops;

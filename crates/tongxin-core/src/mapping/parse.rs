@@ -25,8 +25,11 @@ const SOURCES: &[&str] = &[
     "$sub",
     "$mul",
     "$div",
+    "$if",
 ];
-const MODIFIERS: &[&str] = &["$map", "$default", "$as", "$times", "$item", "$by"];
+const MODIFIERS: &[&str] = &[
+    "$map", "$default", "$as", "$times", "$item", "$by", "$then", "$else",
+];
 
 pub(super) fn parse(
     v: &Value,
@@ -100,6 +103,11 @@ fn parse_op(
     if m.contains_key("$by") != (name == "$group") {
         return Err(format!("{at}: $group and $by go together"));
     }
+    if m.contains_key("$then") != (name == "$if") || (m.contains_key("$else") && name != "$if") {
+        return Err(format!(
+            "{at}: $if takes $then (and $else); they go together"
+        ));
+    }
     let pair = |what: &str| match arg {
         Value::Array(two) if two.len() == 2 => Ok(Box::new([
             sub(&two[0], &format!("{what}[0]"))?,
@@ -133,6 +141,14 @@ fn parse_op(
         "$add" => Source::Arith(Arith::Add, pair("$add")?),
         "$sub" => Source::Arith(Arith::Sub, pair("$sub")?),
         "$mul" => Source::Arith(Arith::Mul, pair("$mul")?),
+        "$if" => Source::If(Box::new([
+            sub(arg, "$if")?,
+            sub(&m["$then"], "$then")?,
+            match m.get("$else") {
+                Some(e) => sub(e, "$else")?,
+                None => Expr::Const(Value::Null),
+            },
+        ])),
         _ => Source::Arith(Arith::Div, pair("$div")?),
     };
     let map = match m.get("$map") {
