@@ -202,6 +202,7 @@ fn e2e() -> Result<std::path::PathBuf, String> {
     let server = server_bin()?;
     let tarball = package::build(&bundle, &server)?;
     let installed = install_into(&tools::target_dir().join("tongxin-install"), true)?;
+    let directus = tools::ensure_directus()?;
     let status = std::process::Command::new("node")
         .args(["--test", "--test-concurrency=1", "tests/e2e/"])
         .env("TONGXIN_SERVER_BIN", server)
@@ -210,6 +211,7 @@ fn e2e() -> Result<std::path::PathBuf, String> {
         .env("TONGXIN_WWW", cwd.join("www"))
         .env("TONGXIN_BUNDLE", &bundle)
         .env("TONGXIN_EXAMPLES", cwd.join("examples"))
+        .env("TONGXIN_DIRECTUS_DIR", directus)
         .status()
         .map_err(|e| format!("node: {e}"))?;
     if status.success() {

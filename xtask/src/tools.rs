@@ -131,6 +131,50 @@ pub fn ensure_npm() -> Result<(), String> {
     run("npm", &["ci", "--no-audit", "--no-fund"])
 }
 
+/// Installs Directus, the headless CMS of `examples/directus/` that its
+/// browser test runs against, when missing: with the example's own
+/// package.json and lock file, into the target directory (about 700 MB; a
+/// persistent target directory keeps it between runs, and a changed lock
+/// file installs again). Returns the folder holding its `node_modules`.
+pub fn ensure_directus() -> Result<std::path::PathBuf, String> {
+    let src = std::path::Path::new("examples/directus");
+    let dir = std::env::current_dir()
+        .map_err(|e| e.to_string())?
+        .join(target_dir())
+        .join("directus");
+    let lock = std::fs::read(src.join("package-lock.json"))
+        .map_err(|e| format!("examples/directus/package-lock.json: {e}"))?;
+    let installed = dir.join("node_modules/directus/package.json").exists()
+        && std::fs::read(dir.join("package-lock.json")).is_ok_and(|l| l == lock);
+    if installed {
+        return Ok(dir);
+    }
+    if !have("npm") {
+        ensure_apt("npm", "npm")?;
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for f in ["package.json", "package-lock.json"] {
+        std::fs::copy(src.join(f), dir.join(f)).map_err(|e| format!("{f}: {e}"))?;
+    }
+    step(&format!(
+        "installing Directus for the headless-CMS example into {} (npm ci, a few minutes, once)",
+        dir.display()
+    ));
+    let prefix = dir.to_string_lossy().into_owned();
+    run(
+        "npm",
+        &[
+            "ci",
+            "--prefix",
+            &prefix,
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+        ],
+    )?;
+    Ok(dir)
+}
+
 /// Installs the wasm toolchain pieces that are missing: the wasm32 target,
 /// wasm-bindgen-cli at the pinned version, wasm-pack, binaryen (npm).
 pub fn ensure_wasm_toolchain() -> Result<(), String> {
