@@ -34,7 +34,7 @@ pub enum IdError {
     /// More than [`MAX_ID_BYTES`] bytes.
     #[error("an id has at most {MAX_ID_BYTES} bytes")]
     TooLong,
-    /// A control character or white space.
+    /// A control character or a space (ASCII or ideographic).
     #[error("an id cannot contain spaces or control characters")]
     BadCharacter,
 }
@@ -48,7 +48,10 @@ impl Id {
         if text.len() > MAX_ID_BYTES {
             return Err(IdError::TooLong);
         }
-        if text.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        if text
+            .chars()
+            .any(|c| c.is_control() || c.is_ascii_whitespace() || c == '\u{3000}')
+        {
             return Err(IdError::BadCharacter);
         }
         let mut bytes = [0; MAX_ID_BYTES];
@@ -96,15 +99,29 @@ impl Id {
     }
 
     /// The integer this id is, when it is one written canonically — how
-    /// a store with integer keys finds its row.
+    /// a store with integer keys finds its row. Digits by hand rather than
+    /// `str::parse`: this runs in every widget bundle, where the general
+    /// integer parser costs bytes.
     pub fn as_i64(&self) -> Option<i64> {
-        let s = self.as_str();
-        let digits = s.strip_prefix('-').unwrap_or(s);
-        let canonical = !digits.is_empty()
-            && digits.bytes().all(|b| b.is_ascii_digit())
-            && (digits == "0" || !digits.starts_with('0'))
-            && s != "-0";
-        if canonical { s.parse().ok() } else { None }
+        let s = self.as_str().as_bytes();
+        let (negative, digits) = match s {
+            [b'-', rest @ ..] => (true, rest),
+            _ => (false, s),
+        };
+        match digits {
+            [] | [b'0', _, ..] => return None,
+            [b'0'] if negative => return None,
+            _ => {}
+        }
+        // Accumulated negative, so that i64::MIN fits.
+        let mut n: i64 = 0;
+        for &b in digits {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            n = n.checked_mul(10)?.checked_sub(i64::from(b - b'0'))?;
+        }
+        if negative { Some(n) } else { n.checked_neg() }
     }
 }
 
@@ -145,12 +162,13 @@ impl fmt::Display for Id {
     }
 }
 
+/// `Id(42)`, `Id(bijie-square)`: plain text, so that no string escaping
+/// enters the widget bundles.
 impl fmt::Debug for Id {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.as_i64() {
-            Some(n) => write!(f, "Id({n})"),
-            None => write!(f, "Id({:?})", self.as_str()),
-        }
+        f.write_str("Id(")?;
+        f.write_str(self.as_str())?;
+        f.write_str(")")
     }
 }
 
@@ -290,7 +308,17 @@ mod tests {
 
     #[test]
     fn non_canonical_integers_stay_text() {
-        for s in ["042", "-0", "+1", "1e3", "9223372036854775808", "0x10"] {
+        for s in [
+            "042",
+            "-0",
+            "+1",
+            "1e3",
+            "9223372036854775808",
+            "-9223372036854775809",
+            "0x10",
+            "-",
+            "1-",
+        ] {
             let id = Id::parse(s).unwrap();
             assert_eq!(id.as_i64(), None, "{s}");
             assert_eq!(serde_json::to_string(&id).unwrap(), format!("\"{s}\""));
@@ -304,12 +332,23 @@ mod tests {
         assert!(Id::parse(&"x".repeat(46)).is_ok());
         assert_eq!(Id::parse("a b"), Err(IdError::BadCharacter));
         assert_eq!(Id::parse("a\u{0}"), Err(IdError::BadCharacter));
+        assert_eq!(Id::parse("毕节\u{3000}广场"), Err(IdError::BadCharacter));
         assert!(serde_json::from_str::<Id>("1.5").is_err());
         assert!(serde_json::from_str::<Id>("null").is_err());
         assert!(serde_json::from_str::<Id>("18446744073709551615").is_err());
         // A UTF-8 id is cut nowhere: it is refused whole when too long.
         assert_eq!(Id::parse(&"同".repeat(16)), Err(IdError::TooLong));
         assert_eq!(Id::parse("毕节广场").unwrap().as_str(), "毕节广场");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_integer_is_its_own_id(n in proptest::prelude::any::<i64>()) {
+            let id = Id::from(n);
+            proptest::prop_assert_eq!(id.as_i64(), Some(n));
+            proptest::prop_assert_eq!(id.as_str(), n.to_string());
+            proptest::prop_assert_eq!(Id::parse(&n.to_string()).unwrap(), id);
+        }
     }
 
     #[test]

@@ -167,7 +167,14 @@ pub fn check(mapping: &Value) -> Value {
 /// named read operation run against the live backend (the mapping's
 /// `base`, else `api`), with its mapped answer, or the message of what
 /// does not fit (operation, contract field, mapping place, an excerpt of
-/// what the backend sent).
+/// what the backend sent). Only the bundle with every widget family has it
+/// (the loader picks that one for a `try`): the others answer the check.
+#[cfg(all(
+    feature = "poll",
+    feature = "convention",
+    feature = "proposals",
+    feature = "indicators"
+))]
 pub async fn try_ops(mapping: &Value, options: &Value) -> Value {
     let mut report = check(mapping);
     let (Some(tries), true) = (
@@ -217,6 +224,17 @@ pub async fn try_ops(mapping: &Value, options: &Value) -> Value {
     }
     report["try"] = Value::Object(out);
     report
+}
+
+/// The check alone, in a bundle without every family's decoding.
+#[cfg(not(all(
+    feature = "poll",
+    feature = "convention",
+    feature = "proposals",
+    feature = "indicators"
+)))]
+pub async fn try_ops(mapping: &Value, _options: &Value) -> Value {
+    check(mapping)
 }
 
 #[cfg(test)]
