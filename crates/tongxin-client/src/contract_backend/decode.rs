@@ -100,26 +100,30 @@ pub fn check_answer(op: Op, answer: &Value) -> Result<(), String> {
 
 #[cfg(feature = "mapping")]
 thread_local! {
-    /// The last answer a backend sent over HTTP, as an excerpt, by operation.
-    static SENT: std::cell::RefCell<Option<(Op, String)>> = const { std::cell::RefCell::new(None) };
+    /// The last answer a backend sent over HTTP, as it came, by operation.
+    static SENT: std::cell::RefCell<(Option<Op>, String)> =
+        const { std::cell::RefCell::new((None, String::new())) };
 }
 
-/// Keeps an excerpt of what the backend answered to `op` (capped, secrets
-/// hidden: [`tongxin_core::mapping::excerpt`]), for the message of an
-/// answer that does not fit.
+/// Keeps what the backend answered to `op`, for the message of an answer
+/// that does not fit. A copy into one reused buffer: the excerpt (capped,
+/// secrets hidden: [`tongxin_core::mapping::excerpt`]) is only made for a
+/// misfit, not for every answer.
 #[cfg(feature = "mapping")]
 pub fn remember_sent(op: Op, text: &str) {
-    let e = tongxin_core::mapping::excerpt::excerpt(text);
-    SENT.with(|s| *s.borrow_mut() = Some((op, e)));
+    SENT.with(|s| {
+        let mut s = s.borrow_mut();
+        s.0 = Some(op);
+        s.1.clear();
+        s.1.push_str(text);
+    });
 }
 
 #[cfg(feature = "mapping")]
 fn sent_for(op: Op) -> Option<String> {
     SENT.with(|s| {
-        s.borrow()
-            .as_ref()
-            .filter(|(o, _)| *o == op)
-            .map(|(_, e)| e.clone())
+        let s = s.borrow();
+        (s.0 == Some(op)).then(|| tongxin_core::mapping::excerpt::excerpt(&s.1))
     })
 }
 
