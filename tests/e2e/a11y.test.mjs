@@ -155,6 +155,8 @@ async function voteByKeyboard(page) {
   const first = await widget(page, 5).locator('.tx-rank-label').first().textContent();
   await press(page, 'ArrowDown');
   assert.equal(await widget(page, 5).locator('.tx-rank-label').nth(1).textContent(), first);
+  // The row is drawn anew in its place; the focus follows it once drawn.
+  await waitForFocus(page, '[id^="tx-rank-5-"]', '', { timeout: 5000 }).catch(() => {});
   assert.match((await focused(page)).id, /^tx-rank-5-/, 'the moved row keeps the focus');
   // 6 dot vote: + buttons.
   await start(6, 'button[aria-label^="给"]');
@@ -369,6 +371,40 @@ test('proposals: board and every step by keyboard, focus in and back; axe in eve
       await context.close();
     }
   }
+});
+
+test('proposals: a list reloaded behind the resident leaves the focus on the card they moved to', async () => {
+  const { context, page, errors } = await open('light');
+  await page.goto(`${server.base}/proposals.html`);
+  await page.locator('[data-tongxin="proposals"] .tx-proposal-card').first().waitFor();
+  await openCard(page, '南强街巷背街路灯');
+  // Hold the board's reload until the resident has moved on to another card.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  let seen = false;
+  await page.route(/\/api\/v1\/proposals\?/, async (route) => {
+    seen = true;
+    await held;
+    await route.continue();
+  });
+  await backToList(page, '南强街巷背街路灯');
+  const other = page.locator('[data-tongxin="proposals"] .tx-card-open', { hasText: '电动车充电棚' });
+  await other.focus();
+  await waitForFocus(page, '.tx-card-open', '电动车充电棚');
+  assert.ok(seen, 'the board reloads when the resident comes back');
+  const reloaded = page.waitForResponse(/\/api\/v1\/proposals\?/);
+  release();
+  await reloaded;
+  // The reload is drawn and its focus move (a zero timer) has run.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+  const f = await focused(page);
+  assert.match(f.text, /电动车充电棚/, `the focus stays on the card the resident moved to (it is on "${f.text}")`);
+  // And Enter opens that one.
+  await press(page, 'Enter');
+  await page.locator('[data-tongxin="proposals"] .tx-proposal h2', { hasText: '电动车充电棚' }).waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
 });
 
 test('proposals by keyboard: support, comment, pledge and rate; the focus lands on each answer', async () => {

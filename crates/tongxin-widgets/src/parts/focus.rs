@@ -8,17 +8,45 @@ use wasm_bindgen::JsCast;
 /// Focuses the element with `id` inside `root` (a widget's shadow root or
 /// the document) once the current redraw is done.
 pub fn focus_soon(root: web_sys::Node, id: String) {
+    set_timeout(move || focus_in(&root, &id), std::time::Duration::ZERO);
+}
+
+/// Focuses the element with `id` inside `root`, if there is one.
+fn focus_in(root: &web_sys::Node, id: &str) {
+    let found = if let Some(sr) = root.dyn_ref::<web_sys::ShadowRoot>() {
+        sr.get_element_by_id(id)
+    } else if let Some(doc) = root.dyn_ref::<web_sys::Document>() {
+        doc.get_element_by_id(id)
+    } else {
+        None
+    };
+    if let Some(h) = found.and_then(|f| f.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = h.focus();
+    }
+}
+
+/// The id of the element with the focus inside `root` (a shadow root or the
+/// document), or `None` when the focus is not in it (or only on `<body>`).
+pub fn focused_id(root: &web_sys::Node) -> Option<String> {
+    let active = if let Some(sr) = root.dyn_ref::<web_sys::ShadowRoot>() {
+        sr.active_element()
+    } else if let Some(doc) = root.dyn_ref::<web_sys::Document>() {
+        doc.active_element().filter(|a| a.tag_name() != "BODY")
+    } else {
+        None
+    };
+    active.map(|a| a.id())
+}
+
+/// [`focus_soon`], unless the resident has put the focus on something else
+/// in `root` by then: the focus lands where it was lost (nothing in `root`
+/// has it) and never pulls the resident away from where they went (a list
+/// reloaded behind them while they moved on to another card).
+pub fn keep_focus_soon(root: web_sys::Node, id: String) {
     set_timeout(
         move || {
-            let found = if let Some(sr) = root.dyn_ref::<web_sys::ShadowRoot>() {
-                sr.get_element_by_id(&id)
-            } else if let Some(doc) = root.dyn_ref::<web_sys::Document>() {
-                doc.get_element_by_id(&id)
-            } else {
-                None
-            };
-            if let Some(h) = found.and_then(|f| f.dyn_into::<web_sys::HtmlElement>().ok()) {
-                let _ = h.focus();
+            if focused_id(&root).is_none() {
+                focus_in(&root, &id);
             }
         },
         std::time::Duration::ZERO,

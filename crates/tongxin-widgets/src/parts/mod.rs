@@ -19,7 +19,7 @@ pub mod units;
 
 pub use code_field::HouseholdCodeField;
 pub use field::{Field, described_by, field_error, invalid};
-pub use focus::{focus_near, focus_soon, focused_root};
+pub use focus::{focus_near, focus_soon, focused_id, focused_root, keep_focus_soon};
 pub use lang::Text;
 pub use notice::{Notice, NoticeKind, Skeleton};
 pub use progress::ProgressBar;

@@ -18,7 +18,9 @@ use super::submit::SubmitProposal;
 use crate::errors::error_text;
 use crate::events::{Emit, WidgetEvent};
 use crate::i18n::I18n;
-use crate::parts::{Notice, NoticeKind, Skeleton, focus_soon, step_key};
+use crate::parts::{
+    Notice, NoticeKind, Skeleton, focus_soon, focused_id, keep_focus_soon, step_key,
+};
 
 /// Cards fetched per page.
 const PAGE: u32 = 10;
@@ -93,8 +95,20 @@ pub fn ProposalBoard(
                 Ok(page) => {
                     cursor.set(page.next_cursor);
                     if first {
+                        // The focus stays on the card the resident is on
+                        // (drawn anew), or goes back to the one they came
+                        // from; never away from where they went meanwhile.
+                        let r = root.get_value();
+                        let had = r.as_ref().and_then(focused_id);
                         cards.set(page.items);
-                        refocus();
+                        let target = match had {
+                            Some(h) if h.starts_with("tx-open-") => Some(h),
+                            Some(_) => None,
+                            None => came_from.get_value().map(|id| format!("tx-open-{id}")),
+                        };
+                        if let (Some(r), Some(t)) = (r, target) {
+                            keep_focus_soon(r, t);
+                        }
                         came_from.set_value(None);
                     } else {
                         cards.update(|c| c.extend(page.items));
