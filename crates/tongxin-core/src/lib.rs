@@ -11,6 +11,7 @@
 //! * [`text`] — input validation shared by all forms.
 //! * [`mapping`] — declarative mappings from any REST backend to the contract.
 //! * [`indicators`] — governance indicators for a scope and a period.
+//! * [`staff`] — staff roles bound to scopes, and what they allow.
 
 pub mod contract;
 pub mod convention;
@@ -23,6 +24,7 @@ pub mod poll;
 pub mod proposal;
 pub mod scope;
 pub mod score;
+pub mod staff;
 pub mod text;
 
 pub use id::{Id, IdError, MAX_ID_BYTES};

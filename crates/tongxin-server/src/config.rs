@@ -103,12 +103,15 @@ pub const USAGE: &str =
     "tongxin-server [--listen ADDR] [--db FILE] [--www DIR] [--bundle DIR] [--examples DIR] [--demo]
 tongxin-server --version    (server and REST contract versions)
 tongxin-server --openapi    (print the contract's OpenAPI document)
+tongxin-server user --help  (staff accounts and personal API tokens)
 
 The demo site, the widget bundle and the recipes are built into the binary
 (when they were present at build time); --www, --bundle and --examples
 serve a directory instead, e.g. a community's own pages.
 
-Required outside --demo: TONGXIN_PEPPER (16+ characters) and TONGXIN_ADMIN_TOKEN.
+Required outside --demo: TONGXIN_PEPPER (16+ characters). Staff use personal tokens
+(`tongxin-server user token LOGIN`); TONGXIN_ADMIN_TOKEN (16+ characters), when set,
+is an administrator token shared by whoever holds it, kept for compatibility.
 Environment: TONGXIN_VOTER_SECRET, TONGXIN_VOTER_AUDIENCE, TONGXIN_VOTER_ISSUER,
 TONGXIN_CORS_ORIGINS, TONGXIN_TRUSTED_PROXIES, TONGXIN_DEVICE_WRITES_PER_MIN,
 TONGXIN_IP_WRITES_PER_MIN, TONGXIN_SUPPORT_THRESHOLD, TONGXIN_IDEMPOTENCY_TTL_SECS,
@@ -274,11 +277,13 @@ impl Config {
         if self.pepper.chars().count() < 16 {
             return Err("TONGXIN_PEPPER must be set to a secret of at least 16 characters (it keys the hashes of device tokens and household codes); see --help".into());
         }
+        // Without the shared token the admin API takes personal tokens
+        // (`tongxin-server user token`) only.
         match &self.admin_token {
-            Some(t) if t.chars().count() >= 16 || self.demo => {}
-            _ => {
-                return Err("TONGXIN_ADMIN_TOKEN must be set to a secret of at least 16 characters; see --help".into());
+            Some(t) if t.chars().count() < 16 && !self.demo => {
+                return Err("TONGXIN_ADMIN_TOKEN, when set, must be a secret of at least 16 characters; see --help".into());
             }
+            _ => {}
         }
         Ok(notes)
     }
@@ -357,13 +362,15 @@ mod secret_tests {
         let mut c = Config::default();
         assert!(c.prepare_secrets().unwrap_err().contains("TONGXIN_PEPPER"));
         c.pepper = "0123456789abcdef".into();
+        // The shared admin token is optional (personal tokens replace it),
+        // but never weak.
+        assert!(c.prepare_secrets().is_ok());
+        c.admin_token = Some("short".into());
         assert!(
             c.prepare_secrets()
                 .unwrap_err()
                 .contains("TONGXIN_ADMIN_TOKEN")
         );
-        c.admin_token = Some("short".into());
-        assert!(c.prepare_secrets().is_err());
         c.admin_token = Some("a-long-enough-admin-token".into());
         assert!(c.prepare_secrets().is_ok());
     }

@@ -5,8 +5,10 @@
 //! bundle, CORS); [`serve`] runs it; [`spawn`] runs it on a background task,
 //! which the tests and the benchmark use.
 
+pub mod accounts;
 pub mod api;
 pub mod assets;
+pub mod cli;
 pub mod client_ip;
 pub mod config;
 pub mod error;
@@ -131,6 +133,11 @@ pub async fn open_store(config: &Config) -> Result<Arc<SqliteStore>, String> {
         seed::seed_demo(store.clone())
             .await
             .map_err(|e| format!("demo seed: {e}"))?;
+        if config.listen.ip().is_loopback() {
+            seed::seed_demo_accounts(store.as_ref())
+                .await
+                .map_err(|e| format!("demo accounts: {e}"))?;
+        }
     }
     Ok(store)
 }

@@ -16,6 +16,9 @@ async fn main() {
         println!("{}", tongxin_server::version_line());
         return;
     }
+    if std::env::args().nth(1).as_deref() == Some("user") {
+        std::process::exit(tongxin_server::cli::user_main(std::env::args().skip(2)).await);
+    }
     if std::env::args().nth(1).as_deref() == Some("--openapi") {
         let doc = tongxin_server::api::openapi_document();
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());

@@ -18,12 +18,16 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{any, get};
+use tongxin_core::Id;
 use tongxin_core::contract::version;
 use tongxin_core::eligibility::Eligibility;
+use tongxin_core::scope::ScopeTree;
+use tongxin_core::staff::{self, Grant, Power, Role};
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::accounts;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::extract::Ctx;
@@ -121,36 +125,77 @@ impl AppState {
         )
     }
 
-    /// Whether the request carries the staff token.
-    pub fn is_staff(&self, ctx: &Ctx) -> bool {
-        let Some(expected) = &self.config.admin_token else {
-            return false;
-        };
-        let given = ctx
-            .headers
+    /// The bearer token of the request, if any.
+    fn bearer(ctx: &Ctx) -> Option<&str> {
+        ctx.headers
             .get("authorization")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
-        given.is_some_and(|g| constant_time_eq(g.trim().as_bytes(), expected.as_bytes()))
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
     }
 
-    /// Fails unless the request carries the staff token.
-    pub fn require_staff(&self, ctx: &Ctx) -> Result<(), ApiError> {
-        if self.config.admin_token.is_none() {
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "admin-disabled",
-                "the admin API is off: set TONGXIN_ADMIN_TOKEN",
-            ));
+    /// The roles of the caller: the administrator's for the shared admin
+    /// token (`TONGXIN_ADMIN_TOKEN`, kept for compatibility), the owner's
+    /// for a live personal API token, `None` without a staff credential.
+    pub async fn staff_grants(&self, ctx: &Ctx) -> Result<Option<Vec<Grant>>, ApiError> {
+        let Some(given) = Self::bearer(ctx) else {
+            return Ok(None);
+        };
+        if let Some(expected) = &self.config.admin_token
+            && constant_time_eq(given.as_bytes(), expected.as_bytes())
+        {
+            return Ok(Some(vec![Grant {
+                role: Role::Administrator,
+                scope_id: None,
+            }]));
         }
-        if self.is_staff(ctx) {
-            Ok(())
-        } else {
-            Err(ApiError::new(
+        Ok(accounts::by_token(self.store.as_ref(), given)
+            .await?
+            .map(|a| a.grants))
+    }
+
+    /// Whether the caller may use `power` on something of `scope`.
+    pub async fn staff_may(
+        &self,
+        ctx: &Ctx,
+        power: Power,
+        scope: Option<Id>,
+    ) -> Result<bool, ApiError> {
+        let Some(grants) = self.staff_grants(ctx).await? else {
+            return Ok(false);
+        };
+        if grants.iter().any(|g| g.role == Role::Administrator) {
+            return Ok(true);
+        }
+        let tree = ScopeTree::new(self.store.list_scopes().await?);
+        Ok(staff::allows(&grants, power, scope, &tree))
+    }
+
+    /// Fails unless the caller is an administrator: the shared admin token
+    /// or a personal token of an account with that role. (Staff and
+    /// building heads get their scoped operations with the console.)
+    pub async fn require_staff(&self, ctx: &Ctx) -> Result<(), ApiError> {
+        match self.staff_grants(ctx).await? {
+            Some(g) if g.iter().any(|g| g.role == Role::Administrator) => Ok(()),
+            Some(_) => Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "role-required",
+                "this operation needs an administrator; the token's owner holds another role",
+            )),
+            None if self.config.admin_token.is_none()
+                && !Self::bearer(ctx).is_some_and(|b| b.starts_with(accounts::TOKEN_PREFIX)) =>
+            {
+                Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "admin-disabled",
+                    "this server has no shared admin token (TONGXIN_ADMIN_TOKEN): send a personal token (`tongxin-server user token LOGIN`)",
+                ))
+            }
+            None => Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "admin-token-required",
-                "send the staff token as Authorization: Bearer <token>",
-            ))
+                "send a staff token as Authorization: Bearer <token> (TONGXIN_ADMIN_TOKEN or a personal token)",
+            )),
         }
     }
 }
@@ -167,7 +212,7 @@ impl axum::extract::FromRequestParts<AppState> for Staff {
         s: &AppState,
     ) -> Result<Self, ApiError> {
         let ctx = Ctx::from_request_parts(parts, s).await?;
-        s.require_staff(&ctx)?;
+        s.require_staff(&ctx).await?;
         Ok(Staff(ctx))
     }
 }

@@ -72,7 +72,7 @@ pub fn finish(mut doc: Value) -> Value {
         .entry("components")
         .or_insert_with(|| json!({}));
     components["securitySchemes"] = json!({
-        "staff": {"type": "http", "scheme": "bearer", "description": "A staff token (TONGXIN_ADMIN_TOKEN)."}
+        "staff": {"type": "http", "scheme": "bearer", "description": "A personal API token of a staff account (`tongxin-server user token LOGIN`, `txs_…`), or the shared TONGXIN_ADMIN_TOKEN (an administrator token, kept for compatibility)."}
     });
     doc
 }
@@ -151,7 +151,10 @@ fn finish_operation(path: &str, method: &str, op: &mut Map<String, Value>) {
     }
     if admin {
         add("401", "The staff token is missing or wrong.");
-        add("403", "The staff API is off on this server.");
+        add(
+            "403",
+            "The token's owner lacks the role for this operation, or the server has no shared admin token and no personal token was sent.",
+        );
         op.insert("security".into(), json!([{"staff": []}]));
     }
     // Every answer names the contract version (`api::router`'s layer).

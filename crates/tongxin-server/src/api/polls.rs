@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tongxin_core::Id;
 use tongxin_core::poll::{Ballot, ResultVisibility};
+use tongxin_core::staff::Power;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -101,7 +102,9 @@ async fn results(
 ) -> Result<Json<ResultsView>, ApiError> {
     let (poll, tally) = s.store.poll_with_tally(id).await?;
     let viewer = s.viewer(&ctx, poll.eligibility)?;
-    let visible = s.is_staff(&ctx)
+    let visible = s
+        .staff_may(&ctx, Power::SeeParticipation, Some(poll.scope_id))
+        .await?
         || match poll.visibility {
             ResultVisibility::AfterVote if !poll.results_visible(ctx.now, false) => match viewer {
                 Some(v) => s.store.my_ballot(id, &v).await?.is_some(),

@@ -5,7 +5,10 @@
 //! from public units, walked through all five steps. Seeds only an empty
 //! database, so restarting `--demo` keeps what visitors did.
 
+mod accounts;
 mod history;
+
+pub use accounts::{DEMO_ACCOUNTS, seed_demo_accounts};
 
 use std::sync::Arc;
 

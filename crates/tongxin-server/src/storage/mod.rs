@@ -8,6 +8,9 @@
 //! and never writes twice.
 
 pub mod sqlite;
+pub mod staff;
+
+pub use staff::{NewStaff, StaffChange, StaffStore};
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -242,7 +245,7 @@ pub struct ProposalFilter {
 
 /// The storage interface.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: StaffStore + Send + Sync + 'static {
     // --- scopes
     /// Every scope.
     async fn list_scopes(&self) -> StoreResult<Vec<Scope>>;

@@ -16,6 +16,7 @@ mod indicators;
 mod polls;
 mod proposals;
 mod scopes;
+mod staff;
 mod store_impl;
 pub mod writer;
 
@@ -40,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_funding_rank_and_reports.sql"),
     include_str!("migrations/0004_scoped_idempotency.sql"),
     include_str!("migrations/0005_indicators.sql"),
+    include_str!("migrations/0006_staff.sql"),
 ];
 
 /// Default lifetime of an idempotency record: 24 hours.

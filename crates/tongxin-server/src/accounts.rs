@@ -1,0 +1,212 @@
+//! Staff accounts: the one place that checks a new account or password,
+//! hashes passwords (argon2id) and makes and recognises personal API
+//! tokens. The command line (`tongxin-server user …`), the demo seed and
+//! the HTTP layer all come through here.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use tongxin_core::scope::ScopeTree;
+use tongxin_core::staff::{self, ApiToken, Grant, StaffAccount};
+use tongxin_core::text::{self, FieldErrors};
+use tongxin_core::{Id, Millis};
+
+use crate::storage::{NewStaff, StaffChange, Store, StoreError, StoreResult, WriteMeta};
+
+/// What every personal API token starts with, so that it is recognised
+/// (and found by secret scanners) at a glance.
+pub const TOKEN_PREFIX: &str = "txs_";
+
+/// The longest label of a token.
+const LABEL: text::TextLimits = text::TextLimits::line(1, 60);
+
+fn meta(now: Millis) -> WriteMeta {
+    WriteMeta {
+        now,
+        idem: None,
+        secret: false,
+    }
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> StoreError {
+    let mut fe = FieldErrors::new();
+    fe.add(field, message);
+    StoreError::Invalid(fe)
+}
+
+/// Hashes a password with argon2id (the crate's defaults: 19 MiB, two
+/// passes, a random salt), in PHC string form.
+pub fn hash_password(password: &str) -> StoreResult<String> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| StoreError::Internal(e.to_string()))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| StoreError::Internal(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| StoreError::Internal(e.to_string()))
+}
+
+/// Whether `password` matches a stored PHC hash.
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// The SHA-256 of a token, as stored. Tokens are 256 random bits, so a
+/// fast hash is enough: nobody can guess one to test against it.
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// A new token and its hash.
+fn new_token() -> StoreResult<(String, Vec<u8>)> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| StoreError::Internal(e.to_string()))?;
+    let token = format!(
+        "{TOKEN_PREFIX}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    );
+    let hash = token_hash(&token);
+    Ok((token, hash))
+}
+
+/// Checks and creates an account.
+pub async fn add(
+    store: &dyn Store,
+    now: Millis,
+    login: &str,
+    display_name: &str,
+    password: &str,
+    grants: Vec<Grant>,
+) -> StoreResult<StaffAccount> {
+    staff::check_login(login).map_err(|e| invalid("login", e.to_string()))?;
+    text::check_text(display_name, text::NAME).map_err(|e| invalid("display_name", e))?;
+    staff::check_password(password).map_err(|e| invalid("password", e.to_string()))?;
+    if grants.is_empty() {
+        return Err(invalid("grants", "an account needs at least one role"));
+    }
+    let tree = ScopeTree::new(store.list_scopes().await?);
+    for g in &grants {
+        g.check(&tree)
+            .map_err(|e| invalid("grants", e.to_string()))?;
+    }
+    let new = NewStaff {
+        login: login.to_string(),
+        display_name: display_name.trim().to_string(),
+        password_hash: hash_password(password)?,
+        grants,
+    };
+    store.create_staff(meta(now), new).await
+}
+
+/// Sets a new password.
+pub async fn set_password(
+    store: &dyn Store,
+    now: Millis,
+    login: &str,
+    password: &str,
+) -> StoreResult<StaffAccount> {
+    staff::check_password(password).map_err(|e| invalid("password", e.to_string()))?;
+    let hash = hash_password(password)?;
+    store
+        .change_staff(meta(now), login.to_string(), StaffChange::Password(hash))
+        .await
+}
+
+/// Disables an account (its sign-in and its tokens stop working) or
+/// enables it again.
+pub async fn set_disabled(
+    store: &dyn Store,
+    now: Millis,
+    login: &str,
+    disabled: bool,
+) -> StoreResult<StaffAccount> {
+    store
+        .change_staff(
+            meta(now),
+            login.to_string(),
+            StaffChange::Disabled(disabled),
+        )
+        .await
+}
+
+/// Makes a personal API token for `login`: the token (shown once) and
+/// what is kept of it.
+pub async fn issue_token(
+    store: &dyn Store,
+    now: Millis,
+    login: &str,
+    label: &str,
+) -> StoreResult<(String, ApiToken)> {
+    text::check_text(label, LABEL).map_err(|e| invalid("label", e))?;
+    let (token, hash) = new_token()?;
+    let kept = store
+        .add_api_token(meta(now), login.to_string(), label.trim().to_string(), hash)
+        .await?;
+    Ok((token, kept))
+}
+
+/// Revokes a token.
+pub async fn revoke_token(store: &dyn Store, now: Millis, id: Id) -> StoreResult<ApiToken> {
+    store.revoke_api_token(meta(now), id).await
+}
+
+/// The account a bearer token belongs to, if it is a live personal token
+/// of an enabled account.
+pub async fn by_token(store: &dyn Store, token: &str) -> StoreResult<Option<StaffAccount>> {
+    if !token.starts_with(TOKEN_PREFIX) || token.len() > 100 {
+        return Ok(None);
+    }
+    store.staff_by_token(&token_hash(token)).await
+}
+
+/// The account `login` if `password` is its password and it is enabled.
+/// Hashes even for an unknown login, so timing does not tell which logins exist.
+pub async fn sign_in(
+    store: &dyn Store,
+    login: &str,
+    password: &str,
+) -> StoreResult<Option<StaffAccount>> {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    match store.staff_with_hash(login).await {
+        Ok((account, hash)) => {
+            Ok((verify_password(&hash, password) && !account.disabled).then_some(account))
+        }
+        Err(StoreError::NotFound(_)) => {
+            let dummy = DUMMY.get_or_init(|| hash_password("no such account").unwrap_or_default());
+            let _ = verify_password(dummy, password);
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_argon2id_salted_and_verify() {
+        let a = hash_password("毕节广场文明公约很好").unwrap();
+        let b = hash_password("毕节广场文明公约很好").unwrap();
+        assert!(a.starts_with("$argon2id$"), "{a}");
+        assert_ne!(a, b, "a random salt each time");
+        assert!(verify_password(&a, "毕节广场文明公约很好"));
+        assert!(!verify_password(&a, "毕节广场文明公约很坏"));
+        assert!(!verify_password("not a hash", "x"));
+    }
+
+    #[test]
+    fn tokens_are_random_prefixed_and_hashed() {
+        let (t1, h1) = new_token().unwrap();
+        let (t2, _) = new_token().unwrap();
+        assert!(t1.starts_with(TOKEN_PREFIX) && t1.len() == TOKEN_PREFIX.len() + 43);
+        assert_ne!(t1, t2);
+        assert_eq!(h1, token_hash(&t1));
+        assert_eq!(h1.len(), 32);
+    }
+}

@@ -1,0 +1,63 @@
+//! What a store keeps of staff accounts, their roles and their personal
+//! API tokens. Persistence only: the rules (who may hold what, password
+//! lengths, hashing) are in [`crate::accounts`] and `tongxin_core::staff`.
+
+use async_trait::async_trait;
+use tongxin_core::Id;
+use tongxin_core::staff::{ApiToken, Grant, StaffAccount};
+
+use super::{StoreResult, WriteMeta};
+
+/// A new account, checked and with its password already hashed.
+#[derive(Debug, Clone)]
+pub struct NewStaff {
+    /// Sign-in name, unique.
+    pub login: String,
+    /// Display name.
+    pub display_name: String,
+    /// Argon2id hash in PHC form.
+    pub password_hash: String,
+    /// Roles and their scopes.
+    pub grants: Vec<Grant>,
+}
+
+/// A change to an existing account.
+#[derive(Debug, Clone)]
+pub enum StaffChange {
+    /// A new password (its argon2id hash).
+    Password(String),
+    /// Disabled (`true`) or enabled again.
+    Disabled(bool),
+}
+
+/// The staff part of the storage interface.
+#[async_trait]
+pub trait StaffStore: Send + Sync + 'static {
+    /// Creates an account; a taken login is `Conflict { code: "login-taken" }`.
+    async fn create_staff(&self, meta: WriteMeta, new: NewStaff) -> StoreResult<StaffAccount>;
+    /// Every account, by login.
+    async fn list_staff(&self) -> StoreResult<Vec<StaffAccount>>;
+    /// One account and its password hash, by login.
+    async fn staff_with_hash(&self, login: &str) -> StoreResult<(StaffAccount, String)>;
+    /// Changes an account.
+    async fn change_staff(
+        &self,
+        meta: WriteMeta,
+        login: String,
+        change: StaffChange,
+    ) -> StoreResult<StaffAccount>;
+    /// Keeps the SHA-256 of a new personal token of `login`.
+    async fn add_api_token(
+        &self,
+        meta: WriteMeta,
+        login: String,
+        label: String,
+        token_hash: Vec<u8>,
+    ) -> StoreResult<ApiToken>;
+    /// The tokens of `login`, newest first.
+    async fn api_tokens(&self, login: &str) -> StoreResult<Vec<ApiToken>>;
+    /// Revokes a token; revoking it again changes nothing.
+    async fn revoke_api_token(&self, meta: WriteMeta, id: Id) -> StoreResult<ApiToken>;
+    /// The enabled account holding the unrevoked token with this hash.
+    async fn staff_by_token(&self, token_hash: &[u8]) -> StoreResult<Option<StaffAccount>>;
+}
