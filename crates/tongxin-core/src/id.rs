@@ -273,11 +273,14 @@ mod schema {
                         .schema_type(Type::String)
                         .min_length(Some(1))
                         .max_length(Some(MAX_ID_BYTES))
-                        .pattern(Some(r"^\S+$")),
+                        // No whitespace, no C0/C1 control characters (what
+                        // `Id::parse` refuses).
+                        .pattern(Some(r"^[^\s\x00-\x1f\x7f-\x9f]+$")),
                 )
                 .description(Some(
-                    "An id: an integer, or a string of 1 to 46 bytes without spaces \
-                     (a UUID, a slug). `\"42\"` and `42` are the same id.",
+                    "An id: an integer, or a string of 1 to 46 bytes (UTF-8) without \
+                     spaces or control characters (a UUID, a slug). `\"42\"` and `42` \
+                     are the same id.",
                 ))
                 .into()
         }

@@ -62,14 +62,19 @@ pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-/// A new token and its hash.
-fn new_token() -> StoreResult<(String, Vec<u8>)> {
+/// `prefix` and 256 random bits, base64url.
+fn random_secret(prefix: &str) -> StoreResult<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| StoreError::Internal(e.to_string()))?;
-    let token = format!(
-        "{TOKEN_PREFIX}{}",
+    Ok(format!(
+        "{prefix}{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    );
+    ))
+}
+
+/// A new token and its hash.
+fn new_token() -> StoreResult<(String, Vec<u8>)> {
+    let token = random_secret(TOKEN_PREFIX)?;
     let hash = token_hash(&token);
     Ok((token, hash))
 }
@@ -183,6 +188,100 @@ pub async fn sign_in(
         }
         Err(e) => Err(e),
     }
+}
+
+/// A console session just started: the cookie's value (sent to the
+/// browser only, kept as its SHA-256) and the CSRF token the console sends
+/// back on every change.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// The account signed in.
+    pub account: StaffAccount,
+    /// The `tongxin_session` cookie's value.
+    pub cookie: String,
+    /// The `X-Tongxin-CSRF` value.
+    pub csrf: String,
+    /// When it ends.
+    pub expires_at: Millis,
+}
+
+/// How a sign-in ended.
+#[derive(Debug)]
+pub enum SignIn {
+    /// Signed in.
+    Started(NewSession),
+    /// Wrong login or password, or a disabled account (not told apart).
+    Refused,
+    /// Too many failures lately: seconds to wait.
+    Wait(u64),
+}
+
+/// Signs in with a password: checks the failure limits
+/// ([`staff::sign_in_wait`]), logs the attempt and, on success, starts a
+/// new session (never one the browser brought: no session fixation).
+pub async fn start_session(
+    store: &dyn Store,
+    now: Millis,
+    login: &str,
+    password: &str,
+    address: Option<String>,
+) -> StoreResult<SignIn> {
+    // Hostile input is logged, but not all of it.
+    let login: String = login.chars().take(staff::LOGIN_CHARS.1 + 1).collect();
+    let since = now - staff::SIGN_IN_WINDOW_MS;
+    let (by_login, by_address) = store
+        .sign_in_failures(&login, address.as_deref(), since)
+        .await?;
+    if let Some(secs) = staff::sign_in_wait(&by_login, &by_address, now) {
+        tracing::warn!(login = %login, address = ?address, wait_s = secs, "staff sign-in refused: too many failures");
+        return Ok(SignIn::Wait(secs));
+    }
+    let password: String = password.chars().take(staff::PASSWORD_CHARS.1 + 1).collect();
+    let account = sign_in(store, &login, &password).await?;
+    let ok = account.is_some();
+    store
+        .record_sign_in(meta(now), login.clone(), address.clone(), ok)
+        .await?;
+    let Some(account) = account else {
+        tracing::warn!(login = %login, address = ?address, "staff sign-in failed");
+        return Ok(SignIn::Refused);
+    };
+    tracing::info!(login = %login, address = ?address, "staff signed in");
+    let cookie = random_secret("")?;
+    let csrf = random_secret("")?;
+    let expires_at = now + staff::SESSION_MS;
+    store
+        .start_session(
+            meta(now),
+            account.id,
+            token_hash(&cookie),
+            csrf.clone(),
+            expires_at,
+        )
+        .await?;
+    Ok(SignIn::Started(NewSession {
+        account,
+        cookie,
+        csrf,
+        expires_at,
+    }))
+}
+
+/// The account, CSRF token and expiry of the session with this cookie value.
+pub async fn session(
+    store: &dyn Store,
+    cookie: &str,
+    now: Millis,
+) -> StoreResult<Option<(StaffAccount, String, Millis)>> {
+    if cookie.len() > 100 {
+        return Ok(None);
+    }
+    store.session(&token_hash(cookie), now).await
+}
+
+/// Ends the session with this cookie value.
+pub async fn end_session(store: &dyn Store, now: Millis, cookie: &str) -> StoreResult<()> {
+    store.end_session(meta(now), token_hash(cookie)).await
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
-//! The staff API under `/api/v1/admin`, behind `Authorization: Bearer` with
-//! the token from `TONGXIN_ADMIN_TOKEN`: create and edit scopes, polls,
+//! The staff API under `/api/v1/admin`: create and edit scopes, polls,
 //! conventions and proposals, move proposals through the five steps, keep
-//! the ledger, and issue household codes.
+//! the ledger, and issue household codes. Every operation checks the
+//! caller's roles against the scope of what it touches before it writes
+//! (an administrator everywhere; staff inside their street or community;
+//! building heads hand out codes only).
 
 use axum::Json;
 use axum::extract::State;
@@ -16,6 +18,7 @@ use tongxin_core::proposal::{
     Proposal, ProposalDraft, ProposalEdit, TransitionAction, TransitionRecord,
 };
 use tongxin_core::scope::Scope;
+use tongxin_core::staff::Power;
 use tongxin_core::text::{self, FieldErrors};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -43,6 +46,18 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(issue_codes))
 }
 
+impl AppState {
+    /// [`AppState::authorize`] for running the proposal `id`.
+    async fn authorize_proposal(
+        &self,
+        who: &[tongxin_core::staff::Grant],
+        id: Id,
+    ) -> Result<(), ApiError> {
+        let scope = self.store.get_proposal(id).await?.scope_id;
+        self.authorize(who, Power::Run, Some(scope)).await
+    }
+}
+
 fn created<T: Serialize>(v: T) -> Response {
     (StatusCode::CREATED, Json(v)).into_response()
 }
@@ -52,9 +67,10 @@ fn created<T: Serialize>(v: T) -> Response {
     responses((status = 201, body = Scope), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn create_scope(
     State(s): State<AppState>,
-    Staff(ctx): Staff,
+    Staff(ctx, who): Staff,
     ApiJson(input): ApiJson<NewScope>,
 ) -> Result<Response, ApiError> {
+    s.authorize(&who, Power::Run, input.parent_id).await?;
     Ok(created(
         s.store.create_scope(ctx.staff_meta(), input).await?,
     ))
@@ -65,10 +81,11 @@ async fn create_scope(
     responses((status = 200, body = Scope), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn update_scope(
     State(s): State<AppState>,
-    Staff(ctx): Staff,
+    Staff(ctx, who): Staff,
     ApiPath(id): ApiPath<Id>,
     ApiJson(edit): ApiJson<ScopeEdit>,
 ) -> Result<Json<Scope>, ApiError> {
+    s.authorize(&who, Power::Run, Some(id)).await?;
     Ok(Json(
         s.store.update_scope(ctx.staff_meta(), id, edit).await?,
     ))
@@ -79,9 +96,10 @@ async fn update_scope(
     responses((status = 201, body = Poll), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn create_poll(
     State(s): State<AppState>,
-    Staff(ctx): Staff,
+    Staff(ctx, who): Staff,
     ApiJson(draft): ApiJson<PollDraft>,
 ) -> Result<Response, ApiError> {
+    s.authorize(&who, Power::Run, Some(draft.scope_id)).await?;
     Ok(created(s.store.create_poll(ctx.staff_meta(), draft).await?))
 }
 
@@ -90,10 +108,12 @@ async fn create_poll(
     responses((status = 200, body = Poll), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn update_poll(
     State(s): State<AppState>,
-    Staff(ctx): Staff,
+    Staff(ctx, who): Staff,
     ApiPath(id): ApiPath<Id>,
     ApiJson(edit): ApiJson<PollEdit>,
 ) -> Result<Json<Poll>, ApiError> {
+    let scope = s.store.poll_with_tally(id).await?.0.scope_id;
+    s.authorize(&who, Power::Run, Some(scope)).await?;
     Ok(Json(s.store.update_poll(ctx.staff_meta(), id, edit).await?))
 }
 
@@ -102,9 +122,10 @@ async fn update_poll(
     responses((status = 201, body = Convention), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn create_convention(
     State(s): State<AppState>,
-    Staff(ctx): Staff,
+    Staff(ctx, who): Staff,
     ApiJson(draft): ApiJson<ConventionDraft>,
 ) -> Result<Response, ApiError> {
+    s.authorize(&who, Power::Run, Some(draft.scope_id)).await?;
     Ok(created(
         s.store.create_convention(ctx.staff_meta(), draft).await?,
     ))
@@ -115,10 +136,12 @@ async fn create_convention(
     responses((status = 200, body = Convention), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn update_convention(
     State(s): State<AppState>,
-    Staff(ctx): Staff,
+    Staff(ctx, who): Staff,
     ApiPath(id): ApiPath<Id>,
     ApiJson(edit): ApiJson<ConventionEdit>,
 ) -> Result<Json<Convention>, ApiError> {
+    let scope = s.store.get_convention(id).await?.scope_id;
+    s.authorize(&who, Power::Run, Some(scope)).await?;
     Ok(Json(
         s.store
             .update_convention(ctx.staff_meta(), id, edit)
@@ -131,9 +154,10 @@ async fn update_convention(
     responses((status = 201, body = Proposal), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn create_proposal(
     State(s): State<AppState>,
-    Staff(ctx): Staff,
+    Staff(ctx, who): Staff,
     ApiJson(draft): ApiJson<ProposalDraft>,
 ) -> Result<Response, ApiError> {
+    s.authorize(&who, Power::Run, Some(draft.scope_id)).await?;
     let staff = Voter {
         key: "staff".into(),
         code_hash: None,
@@ -151,10 +175,11 @@ async fn create_proposal(
     responses((status = 200, body = Proposal), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn update_proposal(
     State(s): State<AppState>,
-    Staff(ctx): Staff,
+    Staff(ctx, who): Staff,
     ApiPath(id): ApiPath<Id>,
     ApiJson(edit): ApiJson<ProposalEdit>,
 ) -> Result<Json<Proposal>, ApiError> {
+    s.authorize_proposal(&who, id).await?;
     Ok(Json(
         s.store.update_proposal(ctx.staff_meta(), id, edit).await?,
     ))
@@ -177,9 +202,10 @@ pub struct TransitionRequest {
     responses((status = 200, body = ReportReceipt), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn restore_comment(
     State(s): State<AppState>,
-    Staff(ctx): Staff,
+    Staff(ctx, who): Staff,
     ApiPath((id, comment_id)): ApiPath<(Id, Id)>,
 ) -> Result<Json<ReportReceipt>, ApiError> {
+    s.authorize_proposal(&who, id).await?;
     Ok(Json(
         s.store
             .restore_comment(ctx.staff_meta(), id, comment_id)
@@ -192,10 +218,11 @@ async fn restore_comment(
     responses((status = 201, body = TransitionRecord), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn transition(
     State(s): State<AppState>,
-    Staff(ctx): Staff,
+    Staff(ctx, who): Staff,
     ApiPath(id): ApiPath<Id>,
     ApiJson(req): ApiJson<TransitionRequest>,
 ) -> Result<Response, ApiError> {
+    s.authorize_proposal(&who, id).await?;
     if let Err(m) = text::check_text(&req.actor, text::NAME) {
         return Err(ApiError::field("validation-failed", "actor", m));
     }
@@ -213,10 +240,11 @@ async fn transition(
     responses((status = 201, body = LedgerEntry), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn add_ledger(
     State(s): State<AppState>,
-    Staff(ctx): Staff,
+    Staff(ctx, who): Staff,
     ApiPath(id): ApiPath<Id>,
     ApiJson(input): ApiJson<LedgerInput>,
 ) -> Result<Response, ApiError> {
+    s.authorize_proposal(&who, id).await?;
     let meta = ctx.write_meta("staff", &input)?;
     Ok(reply(
         StatusCode::CREATED,
@@ -252,7 +280,7 @@ pub struct IssuedCodes {
     responses((status = 201, body = IssuedCodes), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn issue_codes(
     State(s): State<AppState>,
-    Staff(ctx): Staff,
+    Staff(ctx, who): Staff,
     ApiJson(req): ApiJson<CodeRequest>,
 ) -> Result<Response, ApiError> {
     if !(1..=2000).contains(&req.count) {
@@ -260,6 +288,12 @@ async fn issue_codes(
         e.add("count", "must be between 1 and 2,000");
         return Err(ApiError::invalid(e));
     }
+    let scope = match req.target {
+        CodeTarget::Poll => s.store.poll_with_tally(req.target_id).await?.0.scope_id,
+        CodeTarget::Convention => s.store.get_convention(req.target_id).await?.scope_id,
+        CodeTarget::Proposal => s.store.get_proposal(req.target_id).await?.scope_id,
+    };
+    s.authorize(&who, Power::HandOutCodes, Some(scope)).await?;
     let codes = (0..req.count)
         .map(|_| identity::new_code())
         .collect::<Result<Vec<_>, _>>()?;

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use tongxin_core::Id;
 use tongxin_core::indicators::view::IndicatorDetail;
 use tongxin_core::indicators::{IndicatorsView, Period, csv, definitions};
+use tongxin_core::staff::Power;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -139,13 +140,15 @@ pub struct RefreshReceipt {
     pub computed_at: i64,
 }
 
-/// Recomputes every indicator snapshot now.
+/// Recomputes every indicator snapshot now (administrators).
 #[utoipa::path(post, path = "/api/v1/admin/indicators/refresh", tag = "admin", security(("staff" = [])),
     responses((status = 200, body = RefreshReceipt), (status = 401, body = Problem), (status = 403, body = Problem)))]
 async fn refresh(
     State(s): State<AppState>,
-    Staff(ctx): Staff,
+    Staff(ctx, who): Staff,
 ) -> Result<Json<RefreshReceipt>, ApiError> {
+    // Every scope's snapshots: the whole tree's business.
+    s.authorize(&who, Power::Run, None).await?;
     let refreshed = service::refresh(&s.store, s.config.utc_offset_minutes, ctx.now).await?;
     Ok(Json(RefreshReceipt {
         refreshed,

@@ -9,6 +9,7 @@ pub mod openapi;
 mod polls;
 mod proposals;
 mod scopes;
+pub mod staff;
 
 use std::sync::Arc;
 
@@ -22,7 +23,7 @@ use tongxin_core::Id;
 use tongxin_core::contract::version;
 use tongxin_core::eligibility::Eligibility;
 use tongxin_core::scope::ScopeTree;
-use tongxin_core::staff::{self, Grant, Power, Role};
+use tongxin_core::staff::{Grant, Power, Role};
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -139,7 +140,7 @@ impl AppState {
     /// for a live personal API token, `None` without a staff credential.
     pub async fn staff_grants(&self, ctx: &Ctx) -> Result<Option<Vec<Grant>>, ApiError> {
         let Some(given) = Self::bearer(ctx) else {
-            return Ok(None);
+            return self.session_grants(ctx).await;
         };
         if let Some(expected) = &self.config.admin_token
             && constant_time_eq(given.as_bytes(), expected.as_bytes())
@@ -152,6 +153,26 @@ impl AppState {
         Ok(accounts::by_token(self.store.as_ref(), given)
             .await?
             .map(|a| a.grants))
+    }
+
+    /// The roles of a console session (the `tongxin_session` cookie); a
+    /// change made with it must carry the session's CSRF token.
+    async fn session_grants(&self, ctx: &Ctx) -> Result<Option<Vec<Grant>>, ApiError> {
+        let Some(cookie) = staff::session_cookie(&ctx.headers) else {
+            return Ok(None);
+        };
+        let Some((account, csrf, _)) =
+            accounts::session(self.store.as_ref(), cookie, ctx.now).await?
+        else {
+            return Ok(None);
+        };
+        if !matches!(
+            ctx.method,
+            axum::http::Method::GET | axum::http::Method::HEAD
+        ) {
+            check_csrf(ctx, &csrf)?;
+        }
+        Ok(Some(account.grants))
     }
 
     /// Whether the caller may use `power` on something of `scope`.
@@ -168,41 +189,70 @@ impl AppState {
             return Ok(true);
         }
         let tree = ScopeTree::new(self.store.list_scopes().await?);
-        Ok(staff::allows(&grants, power, scope, &tree))
+        Ok(tongxin_core::staff::allows(&grants, power, scope, &tree))
     }
 
-    /// Fails unless the caller is an administrator: the shared admin token
-    /// or a personal token of an account with that role. (Staff and
-    /// building heads get their scoped operations with the console.)
-    pub async fn require_staff(&self, ctx: &Ctx) -> Result<(), ApiError> {
+    /// The caller's roles, or why there are none: 401 without a staff
+    /// credential (or with a wrong one), 403 where the server takes no
+    /// shared token and none of an account was sent.
+    pub async fn require_staff(&self, ctx: &Ctx) -> Result<Vec<Grant>, ApiError> {
         match self.staff_grants(ctx).await? {
-            Some(g) if g.iter().any(|g| g.role == Role::Administrator) => Ok(()),
-            Some(_) => Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "role-required",
-                "this operation needs an administrator; the token's owner holds another role",
-            )),
+            Some(g) => Ok(g),
             None if self.config.admin_token.is_none()
-                && !Self::bearer(ctx).is_some_and(|b| b.starts_with(accounts::TOKEN_PREFIX)) =>
+                && !Self::bearer(ctx).is_some_and(|b| b.starts_with(accounts::TOKEN_PREFIX))
+                && staff::session_cookie(&ctx.headers).is_none() =>
             {
                 Err(ApiError::new(
                     StatusCode::FORBIDDEN,
                     "admin-disabled",
-                    "this server has no shared admin token (TONGXIN_ADMIN_TOKEN): send a personal token (`tongxin-server user token LOGIN`)",
+                    "this server has no shared admin token (TONGXIN_ADMIN_TOKEN): send a personal token (`tongxin-server user token LOGIN`) or sign in to the console",
                 ))
             }
             None => Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "admin-token-required",
-                "send a staff token as Authorization: Bearer <token> (TONGXIN_ADMIN_TOKEN or a personal token)",
+                "send a staff token as Authorization: Bearer <token> (TONGXIN_ADMIN_TOKEN or a personal token), or sign in to the console",
             )),
+        }
+    }
+
+    /// Fails unless `grants` carry `power` on `scope` (`None`: the whole
+    /// tree): 403 `role-required` when no role of the caller has the power
+    /// anywhere, 403 `outside-your-scope` when it has it elsewhere.
+    pub async fn authorize(
+        &self,
+        grants: &[Grant],
+        power: Power,
+        scope: Option<Id>,
+    ) -> Result<(), ApiError> {
+        if grants.iter().any(|g| g.role == Role::Administrator) {
+            return Ok(());
+        }
+        let tree = ScopeTree::new(self.store.list_scopes().await?);
+        if tongxin_core::staff::allows(grants, power, scope, &tree) {
+            return Ok(());
+        }
+        if grants.iter().any(|g| g.role.carries(power)) {
+            Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "outside-your-scope",
+                "this item is outside the scopes your roles cover",
+            ))
+        } else {
+            Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "role-required",
+                "your role does not allow this operation",
+            ))
         }
     }
 }
 
-/// The request of a staff member: the token is checked before anything
-/// else of the request (its body included) is read.
-pub struct Staff(pub Ctx);
+/// The request of a staff member and their roles: the credential is
+/// checked before anything else of the request (its body included) is
+/// read; what the roles allow is checked by each operation
+/// ([`AppState::authorize`]) before it writes.
+pub struct Staff(pub Ctx, pub Vec<Grant>);
 
 impl axum::extract::FromRequestParts<AppState> for Staff {
     type Rejection = ApiError;
@@ -212,8 +262,26 @@ impl axum::extract::FromRequestParts<AppState> for Staff {
         s: &AppState,
     ) -> Result<Self, ApiError> {
         let ctx = Ctx::from_request_parts(parts, s).await?;
-        s.require_staff(&ctx).await?;
-        Ok(Staff(ctx))
+        let grants = s.require_staff(&ctx).await?;
+        Ok(Staff(ctx, grants))
+    }
+}
+
+/// Fails unless the request carries `expected` in `X-Tongxin-CSRF`.
+pub(crate) fn check_csrf(ctx: &Ctx, expected: &str) -> Result<(), ApiError> {
+    let given = ctx
+        .headers
+        .get(staff::CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf-failed",
+            "a change made from the console must carry the session's X-Tongxin-CSRF token",
+        ))
     }
 }
 
@@ -247,7 +315,8 @@ pub fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
         (name = "conventions", description = "Conventions and signatures"),
         (name = "proposals", description = "Residents order the dish: proposals, supports, comments, funding, timeline, evaluations"),
         (name = "indicators", description = "Governance indicators of a scope over a period"),
-        (name = "admin", description = "Staff API")
+        (name = "admin", description = "Staff API"),
+        (name = "staff", description = "Console sign-in: a session cookie and its CSRF token")
     ),
     components(schemas(tongxin_core::contract::ProposalSort, proposals::CommentOrder))
 )]
@@ -264,6 +333,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(proposals::routes())
         .merge(indicators::routes())
         .merge(admin::routes())
+        .merge(staff::routes())
         .split_for_parts()
 }
 

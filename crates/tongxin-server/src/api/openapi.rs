@@ -72,7 +72,8 @@ pub fn finish(mut doc: Value) -> Value {
         .entry("components")
         .or_insert_with(|| json!({}));
     components["securitySchemes"] = json!({
-        "staff": {"type": "http", "scheme": "bearer", "description": "A personal API token of a staff account (`tongxin-server user token LOGIN`, `txs_…`), or the shared TONGXIN_ADMIN_TOKEN (an administrator token, kept for compatibility)."}
+        "staff": {"type": "http", "scheme": "bearer", "description": "A personal API token of a staff account (`tongxin-server user token LOGIN`, `txs_…`), or the shared TONGXIN_ADMIN_TOKEN (an administrator token, kept for compatibility)."},
+        "console": {"type": "apiKey", "in": "cookie", "name": "tongxin_session", "description": "A console session (`POST /api/v1/staff/session`). Changes made with it must also send the session's `csrf_token` as `X-Tongxin-CSRF`."}
     });
     doc
 }
@@ -155,7 +156,7 @@ fn finish_operation(path: &str, method: &str, op: &mut Map<String, Value>) {
             "403",
             "The token's owner lacks the role for this operation, or the server has no shared admin token and no personal token was sent.",
         );
-        op.insert("security".into(), json!([{"staff": []}]));
+        op.insert("security".into(), json!([{"staff": []}, {"console": []}]));
     }
     // Every answer names the contract version (`api::router`'s layer).
     if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
@@ -215,11 +216,25 @@ mod tests {
             ]
         );
         let admin = &doc["paths"]["/api/v1/admin/polls"]["post"];
-        assert_eq!(admin["security"], json!([{"staff": []}]));
+        assert_eq!(admin["security"], json!([{"staff": []}, {"console": []}]));
         assert!(admin.get("parameters").is_none());
         assert_eq!(
             doc["components"]["securitySchemes"]["staff"]["scheme"],
             "bearer"
         );
+        assert_eq!(
+            doc["components"]["securitySchemes"]["console"]["in"],
+            "cookie"
+        );
+    }
+
+    #[test]
+    fn signing_in_needs_no_credential_and_may_be_limited() {
+        let doc = crate::api::openapi_document();
+        let sign_in = &doc["paths"]["/api/v1/staff/session"]["post"];
+        assert!(sign_in.get("security").is_none(), "{sign_in}");
+        assert!(sign_in["responses"]["429"].is_object());
+        let me = &doc["paths"]["/api/v1/staff/session"]["get"];
+        assert_eq!(me["security"], json!([{"console": []}]));
     }
 }

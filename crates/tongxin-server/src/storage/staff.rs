@@ -3,8 +3,8 @@
 //! lengths, hashing) are in [`crate::accounts`] and `tongxin_core::staff`.
 
 use async_trait::async_trait;
-use tongxin_core::Id;
 use tongxin_core::staff::{ApiToken, Grant, StaffAccount};
+use tongxin_core::{Id, Millis};
 
 use super::{StoreResult, WriteMeta};
 
@@ -60,4 +60,37 @@ pub trait StaffStore: Send + Sync + 'static {
     async fn revoke_api_token(&self, meta: WriteMeta, id: Id) -> StoreResult<ApiToken>;
     /// The enabled account holding the unrevoked token with this hash.
     async fn staff_by_token(&self, token_hash: &[u8]) -> StoreResult<Option<StaffAccount>>;
+
+    /// Logs a sign-in attempt (`address`: the client's, when known).
+    async fn record_sign_in(
+        &self,
+        meta: WriteMeta,
+        login: String,
+        address: Option<String>,
+        ok: bool,
+    ) -> StoreResult<()>;
+    /// The times of failed sign-ins since `since` for `login` and for `address`.
+    async fn sign_in_failures(
+        &self,
+        login: &str,
+        address: Option<&str>,
+        since: Millis,
+    ) -> StoreResult<(Vec<Millis>, Vec<Millis>)>;
+    /// Starts a session of `account` under the hash of its cookie value.
+    async fn start_session(
+        &self,
+        meta: WriteMeta,
+        account: Id,
+        token_hash: Vec<u8>,
+        csrf: String,
+        expires_at: Millis,
+    ) -> StoreResult<()>;
+    /// The enabled account, CSRF token and expiry of a live session.
+    async fn session(
+        &self,
+        token_hash: &[u8],
+        now: Millis,
+    ) -> StoreResult<Option<(StaffAccount, String, Millis)>>;
+    /// Ends a session (and drops expired ones).
+    async fn end_session(&self, meta: WriteMeta, token_hash: Vec<u8>) -> StoreResult<()>;
 }

@@ -3,8 +3,8 @@
 
 use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, params};
-use tongxin_core::Id;
 use tongxin_core::staff::{ApiToken, Grant, Role, StaffAccount};
+use tongxin_core::{Id, Millis};
 
 use super::SqliteStore;
 use crate::storage::{NewStaff, StaffChange, StaffStore, StoreError, StoreResult, WriteMeta};
@@ -199,5 +199,101 @@ impl StaffStore for SqliteStore {
                 .optional()?;
             login.map(|l| by_login(c, &l).map(|(a, _)| a)).transpose()
         })
+    }
+
+    async fn record_sign_in(
+        &self,
+        meta: WriteMeta,
+        login: String,
+        address: Option<String>,
+        ok: bool,
+    ) -> StoreResult<()> {
+        self.write_typed(meta, move |c, m| {
+            c.execute(
+                "INSERT INTO staff_sign_ins (at, login, address, ok) VALUES (?1, ?2, ?3, ?4)",
+                params![m.now, login, address, ok as i64],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn sign_in_failures(
+        &self,
+        login: &str,
+        address: Option<&str>,
+        since: Millis,
+    ) -> StoreResult<(Vec<Millis>, Vec<Millis>)> {
+        self.read(|c| {
+            let times = |sql: &str, key: &str| -> StoreResult<Vec<Millis>> {
+                let mut st = c.prepare_cached(sql)?;
+                Ok(st
+                    .query_map(params![key, since], |r| r.get(0))?
+                    .collect::<Result<Vec<_>, _>>()?)
+            };
+            let by_login = times(
+                "SELECT at FROM staff_sign_ins WHERE login = ?1 AND at >= ?2 AND ok = 0",
+                login,
+            )?;
+            let by_address = match address {
+                Some(a) => times(
+                    "SELECT at FROM staff_sign_ins WHERE address = ?1 AND at >= ?2 AND ok = 0",
+                    a,
+                )?,
+                None => Vec::new(),
+            };
+            Ok((by_login, by_address))
+        })
+    }
+
+    async fn start_session(
+        &self,
+        meta: WriteMeta,
+        account: Id,
+        token_hash: Vec<u8>,
+        csrf: String,
+        expires_at: Millis,
+    ) -> StoreResult<()> {
+        self.write_typed(meta, move |c, m| {
+            c.execute("DELETE FROM staff_sessions WHERE expires_at <= ?1", [m.now])?;
+            c.execute(
+                "INSERT INTO staff_sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![token_hash, account, csrf, m.now, expires_at],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn session(
+        &self,
+        token_hash: &[u8],
+        now: Millis,
+    ) -> StoreResult<Option<(StaffAccount, String, Millis)>> {
+        self.read(|c| {
+            let found: Option<(String, String, Millis)> = c
+                .query_row(
+                    "SELECT u.login, s.csrf, s.expires_at FROM staff_sessions s \
+                     JOIN staff_users u ON u.id = s.user_id \
+                     WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0",
+                    params![token_hash, now],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            found
+                .map(|(login, csrf, exp)| by_login(c, &login).map(|(a, _)| (a, csrf, exp)))
+                .transpose()
+        })
+    }
+
+    async fn end_session(&self, meta: WriteMeta, token_hash: Vec<u8>) -> StoreResult<()> {
+        self.write_typed(meta, move |c, m| {
+            c.execute(
+                "DELETE FROM staff_sessions WHERE token_hash = ?1 OR expires_at <= ?2",
+                params![token_hash, m.now],
+            )?;
+            Ok(())
+        })
+        .await
     }
 }

@@ -26,3 +26,25 @@ CREATE TABLE staff_tokens (
     revoked_at INTEGER
 );
 CREATE INDEX staff_tokens_user ON staff_tokens(user_id);
+
+-- Console sessions (only the SHA-256 of the cookie's value is kept) and
+-- every sign-in attempt, which both logs them and rate-limits failures
+-- (counted in the database, so every instance sees the same count).
+CREATE TABLE staff_sessions (
+    token_hash BLOB PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES staff_users(id),
+    csrf TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX staff_sessions_user ON staff_sessions(user_id);
+
+CREATE TABLE staff_sign_ins (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    login TEXT NOT NULL,
+    address TEXT,
+    ok INTEGER NOT NULL CHECK (ok IN (0, 1))
+);
+CREATE INDEX staff_sign_ins_login ON staff_sign_ins(login, at);
+CREATE INDEX staff_sign_ins_address ON staff_sign_ins(address, at);
