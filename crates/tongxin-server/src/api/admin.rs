@@ -48,11 +48,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 
 impl AppState {
     /// [`AppState::authorize`] for running the proposal `id`.
-    async fn authorize_proposal(
-        &self,
-        who: &[tongxin_core::staff::Grant],
-        id: Id,
-    ) -> Result<(), ApiError> {
+    async fn authorize_proposal(&self, who: &super::Caller, id: Id) -> Result<(), ApiError> {
         let scope = self.store.get_proposal(id).await?.scope_id;
         self.authorize(who, Power::Run, Some(scope)).await
     }

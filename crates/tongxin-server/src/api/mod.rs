@@ -3,6 +3,8 @@
 //! handlers, so `/openapi.json` is generated from the code and cannot drift.
 
 mod admin;
+pub mod audit;
+pub mod auth;
 mod conventions;
 mod indicators;
 pub mod openapi;
@@ -19,16 +21,12 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{any, get};
-use tongxin_core::Id;
 use tongxin_core::contract::version;
 use tongxin_core::eligibility::Eligibility;
-use tongxin_core::scope::ScopeTree;
-use tongxin_core::staff::{Grant, Power, Role};
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::accounts;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::extract::Ctx;
@@ -125,169 +123,9 @@ impl AppState {
             ctx.now,
         )
     }
-
-    /// The bearer token of the request, if any.
-    fn bearer(ctx: &Ctx) -> Option<&str> {
-        ctx.headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-    }
-
-    /// The roles of the caller: the administrator's for the shared admin
-    /// token (`TONGXIN_ADMIN_TOKEN`, kept for compatibility), the owner's
-    /// for a live personal API token, `None` without a staff credential.
-    pub async fn staff_grants(&self, ctx: &Ctx) -> Result<Option<Vec<Grant>>, ApiError> {
-        let Some(given) = Self::bearer(ctx) else {
-            return self.session_grants(ctx).await;
-        };
-        if let Some(expected) = &self.config.admin_token
-            && constant_time_eq(given.as_bytes(), expected.as_bytes())
-        {
-            return Ok(Some(vec![Grant {
-                role: Role::Administrator,
-                scope_id: None,
-            }]));
-        }
-        Ok(accounts::by_token(self.store.as_ref(), given)
-            .await?
-            .map(|a| a.grants))
-    }
-
-    /// The roles of a console session (the `tongxin_session` cookie); a
-    /// change made with it must carry the session's CSRF token.
-    async fn session_grants(&self, ctx: &Ctx) -> Result<Option<Vec<Grant>>, ApiError> {
-        let Some(cookie) = staff::session_cookie(&ctx.headers) else {
-            return Ok(None);
-        };
-        let Some((account, csrf, _)) =
-            accounts::session(self.store.as_ref(), cookie, ctx.now).await?
-        else {
-            return Ok(None);
-        };
-        if !matches!(
-            ctx.method,
-            axum::http::Method::GET | axum::http::Method::HEAD
-        ) {
-            check_csrf(ctx, &csrf)?;
-        }
-        Ok(Some(account.grants))
-    }
-
-    /// Whether the caller may use `power` on something of `scope`.
-    pub async fn staff_may(
-        &self,
-        ctx: &Ctx,
-        power: Power,
-        scope: Option<Id>,
-    ) -> Result<bool, ApiError> {
-        let Some(grants) = self.staff_grants(ctx).await? else {
-            return Ok(false);
-        };
-        if grants.iter().any(|g| g.role == Role::Administrator) {
-            return Ok(true);
-        }
-        let tree = ScopeTree::new(self.store.list_scopes().await?);
-        Ok(tongxin_core::staff::allows(&grants, power, scope, &tree))
-    }
-
-    /// The caller's roles, or why there are none: 401 without a staff
-    /// credential (or with a wrong one), 403 where the server takes no
-    /// shared token and none of an account was sent.
-    pub async fn require_staff(&self, ctx: &Ctx) -> Result<Vec<Grant>, ApiError> {
-        match self.staff_grants(ctx).await? {
-            Some(g) => Ok(g),
-            None if self.config.admin_token.is_none()
-                && !Self::bearer(ctx).is_some_and(|b| b.starts_with(accounts::TOKEN_PREFIX))
-                && staff::session_cookie(&ctx.headers).is_none() =>
-            {
-                Err(ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "admin-disabled",
-                    "this server has no shared admin token (TONGXIN_ADMIN_TOKEN): send a personal token (`tongxin-server user token LOGIN`) or sign in to the console",
-                ))
-            }
-            None => Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "admin-token-required",
-                "send a staff token as Authorization: Bearer <token> (TONGXIN_ADMIN_TOKEN or a personal token), or sign in to the console",
-            )),
-        }
-    }
-
-    /// Fails unless `grants` carry `power` on `scope` (`None`: the whole
-    /// tree): 403 `role-required` when no role of the caller has the power
-    /// anywhere, 403 `outside-your-scope` when it has it elsewhere.
-    pub async fn authorize(
-        &self,
-        grants: &[Grant],
-        power: Power,
-        scope: Option<Id>,
-    ) -> Result<(), ApiError> {
-        if grants.iter().any(|g| g.role == Role::Administrator) {
-            return Ok(());
-        }
-        let tree = ScopeTree::new(self.store.list_scopes().await?);
-        if tongxin_core::staff::allows(grants, power, scope, &tree) {
-            return Ok(());
-        }
-        if grants.iter().any(|g| g.role.carries(power)) {
-            Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "outside-your-scope",
-                "this item is outside the scopes your roles cover",
-            ))
-        } else {
-            Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "role-required",
-                "your role does not allow this operation",
-            ))
-        }
-    }
 }
 
-/// The request of a staff member and their roles: the credential is
-/// checked before anything else of the request (its body included) is
-/// read; what the roles allow is checked by each operation
-/// ([`AppState::authorize`]) before it writes.
-pub struct Staff(pub Ctx, pub Vec<Grant>);
-
-impl axum::extract::FromRequestParts<AppState> for Staff {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        s: &AppState,
-    ) -> Result<Self, ApiError> {
-        let ctx = Ctx::from_request_parts(parts, s).await?;
-        let grants = s.require_staff(&ctx).await?;
-        Ok(Staff(ctx, grants))
-    }
-}
-
-/// Fails unless the request carries `expected` in `X-Tongxin-CSRF`.
-pub(crate) fn check_csrf(ctx: &Ctx, expected: &str) -> Result<(), ApiError> {
-    let given = ctx
-        .headers
-        .get(staff::CSRF_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if constant_time_eq(given.as_bytes(), expected.as_bytes()) {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "csrf-failed",
-            "a change made from the console must carry the session's X-Tongxin-CSRF token",
-        ))
-    }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
+pub use auth::{Caller, Staff};
 
 /// Page size from a query value: default 20, at most 100.
 pub fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
@@ -333,6 +171,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(proposals::routes())
         .merge(indicators::routes())
         .merge(admin::routes())
+        .merge(audit::routes())
         .merge(staff::routes())
         .split_for_parts()
 }
@@ -383,6 +222,11 @@ pub fn router(state: AppState) -> Router {
         )
     })
     .layer(DefaultBodyLimit::max(BODY_LIMIT))
+    // Every change asked of the staff API goes into the audit log.
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        audit::record,
+    ))
     // Every answer names the contract it speaks, so a widget built for an
     // older one can tell the site's developer (`contract::version`).
     .layer(SetResponseHeaderLayer::overriding(

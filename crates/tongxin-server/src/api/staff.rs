@@ -1,7 +1,7 @@
 //! Console sign-in under `/api/v1/staff/session`: a password starts a
 //! session held in an `HttpOnly; Secure; SameSite=Strict` cookie on this
 //! server's origin; every change made with it must carry the session's
-//! CSRF token in `X-Tongxin-CSRF` (see [`super::AppState::staff_grants`]).
+//! CSRF token in `X-Tongxin-CSRF` (see [`super::AppState::staff_caller`]).
 
 use axum::Json;
 use axum::extract::State;
@@ -147,7 +147,7 @@ async fn sign_out(State(s): State<AppState>, ctx: Ctx) -> Result<Response, ApiEr
     let (_, csrf, _) = accounts::session(s.store.as_ref(), cookie, ctx.now)
         .await?
         .ok_or_else(signed_out)?;
-    super::check_csrf(&ctx, &csrf)?;
+    super::auth::check_csrf(&ctx, &csrf)?;
     accounts::end_session(s.store.as_ref(), ctx.now, cookie).await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut()

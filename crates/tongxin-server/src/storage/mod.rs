@@ -7,9 +7,11 @@
 //! transaction: a retried write with the same key replays the first answer
 //! and never writes twice.
 
+pub mod audit;
 pub mod sqlite;
 pub mod staff;
 
+pub use audit::{AuditFilter, AuditStore};
 pub use staff::{NewStaff, StaffChange, StaffStore};
 
 use async_trait::async_trait;
@@ -245,7 +247,7 @@ pub struct ProposalFilter {
 
 /// The storage interface.
 #[async_trait]
-pub trait Store: StaffStore + Send + Sync + 'static {
+pub trait Store: StaffStore + AuditStore + Send + Sync + 'static {
     // --- scopes
     /// Every scope.
     async fn list_scopes(&self) -> StoreResult<Vec<Scope>>;

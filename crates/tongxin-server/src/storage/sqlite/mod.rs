@@ -10,6 +10,7 @@
 //!   truncated after every commit holding an anonymous ballot
 //!   (`docs/security.md`).
 
+mod audit;
 mod cache;
 mod conventions;
 mod indicators;

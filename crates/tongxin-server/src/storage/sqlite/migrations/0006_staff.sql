@@ -48,3 +48,23 @@ CREATE TABLE staff_sign_ins (
 );
 CREATE INDEX staff_sign_ins_login ON staff_sign_ins(login, at);
 CREATE INDEX staff_sign_ins_address ON staff_sign_ins(address, at);
+
+-- Every staff action, allowed or refused: who, when, what was asked, the
+-- item before and the answer after. Nothing in it can be changed.
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    actor TEXT,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    problem TEXT,
+    request TEXT,
+    before TEXT,
+    after TEXT
+);
+CREATE INDEX audit_log_actor ON audit_log(actor, id);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END;
