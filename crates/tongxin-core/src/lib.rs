@@ -11,11 +11,13 @@
 //! * [`text`] — input validation shared by all forms.
 //! * [`mapping`] — declarative mappings from any REST backend to the contract.
 //! * [`indicators`] — governance indicators for a scope and a period.
+//! * [`export`] — open data as CSV (UTF-8 with BOM) for spreadsheets.
 //! * [`staff`] — staff roles bound to scopes, and what they allow.
 
 pub mod contract;
 pub mod convention;
 pub mod eligibility;
+pub mod export;
 mod id;
 pub mod indicators;
 pub mod mapping;

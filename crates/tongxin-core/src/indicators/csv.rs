@@ -8,21 +8,10 @@ use std::fmt::Write;
 use super::definitions::DEFINITIONS;
 use super::view::IndicatorsView;
 use crate::Id;
+use crate::export::cell;
 
 /// Header row.
 pub const HEADER: &str = "section,key,scope_id,scope,unit_id,unit,month,value";
-
-fn cell(s: &str) -> String {
-    let guarded = match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
-        _ => s.to_string(),
-    };
-    if guarded.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
-}
 
 fn number(v: Option<f64>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()

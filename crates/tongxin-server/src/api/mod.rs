@@ -6,6 +6,7 @@ mod admin;
 pub mod audit;
 pub mod auth;
 mod conventions;
+mod exports;
 mod indicators;
 pub mod openapi;
 mod polls;
@@ -172,6 +173,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(indicators::routes())
         .merge(admin::routes())
         .merge(audit::routes())
+        .merge(exports::routes())
         .merge(staff::routes())
         .split_for_parts()
 }
