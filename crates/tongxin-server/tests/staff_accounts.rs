@@ -5,25 +5,14 @@
 
 mod common;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::*;
 use reqwest::Method;
 use serde_json::json;
 
-/// Runs `tongxin-server user ARGS` on `t`'s database, with `password` in
-/// TONGXIN_PASSWORD when given.
 fn user(t: &TestServer, args: &[&str], password: Option<&str>) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tongxin-server"));
-    c.arg("user")
-        .args(args)
-        .arg("--db")
-        .arg(&t.db)
-        .env_remove("TONGXIN_PASSWORD");
-    if let Some(p) = password {
-        c.env("TONGXIN_PASSWORD", p);
-    }
-    c.output().unwrap()
+    t.user_cli(args, password)
 }
 
 fn stdout(o: &Output) -> String {
@@ -34,7 +23,7 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }
 
-const PASSWORD: &str = "碧鸡社区-2026-staff";
+const PASSWORD: &str = STAFF_PASSWORD;
 
 #[tokio::test]
 async fn the_command_line_creates_lists_and_disables_accounts() {

@@ -5,28 +5,13 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 
 /// Adds `login` with `role` and returns a personal token of it.
 fn token(t: &TestServer, login: &str, role: &str) -> String {
-    let run = |args: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_tongxin-server"))
-            .arg("user")
-            .args(args)
-            .arg("--db")
-            .arg(&t.db)
-            .env("TONGXIN_PASSWORD", "碧鸡社区-2026-staff")
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8_lossy(&o.stdout).trim().to_string()
-    };
-    run(&["add", login, "--role", role]);
-    run(&["token", login])
+    t.staff_token(login, role)
 }
 
 async fn audit(t: &TestServer, query: &str) -> Value {

@@ -4,23 +4,15 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::*;
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "碧鸡社区-2026-staff";
+const PASSWORD: &str = STAFF_PASSWORD;
 
-/// Adds an administrator `login` to `t`'s database with the real binary.
+/// Adds an administrator `login`.
 fn add_admin(t: &TestServer, login: &str) {
-    let o = Command::new(env!("CARGO_BIN_EXE_tongxin-server"))
-        .args(["user", "add", login, "--role", "administrator", "--db"])
-        .arg(&t.db)
-        .env("TONGXIN_PASSWORD", PASSWORD)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    t.add_staff(login, "administrator");
 }
 
 async fn sign_in(t: &TestServer, login: &str, password: &str) -> Response {
@@ -105,12 +97,7 @@ async fn wrong_passwords_are_refused_alike_logged_and_limited() {
     let t = TestServer::start().await;
     add_admin(&t, "wang.li");
     add_admin(&t, "zhao");
-    let disable = Command::new(env!("CARGO_BIN_EXE_tongxin-server"))
-        .args(["user", "disable", "zhao", "--db"])
-        .arg(&t.db)
-        .output()
-        .unwrap();
-    assert!(disable.status.success());
+    assert!(t.user_cli(&["disable", "zhao"], None).status.success());
     // Wrong password, unknown login, disabled account, hostile input: one answer.
     for (login, password) in [
         ("wang.li", "not the password"),

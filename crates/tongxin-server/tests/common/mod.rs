@@ -10,6 +10,10 @@ use serde_json::{Value, json};
 use tongxin_server::config::Config;
 use tongxin_server::{Running, spawn};
 
+mod staff;
+#[allow(unused_imports)]
+pub use staff::STAFF_PASSWORD;
+
 pub const ADMIN: &str = "test-admin-token";
 pub const VOTER_SECRET: &str = "test-voter-secret";
 pub const PEPPER: &str = "test-pepper-0123456789";
