@@ -21,14 +21,6 @@ pub const TOKEN_PREFIX: &str = "txs_";
 /// The longest label of a token.
 const LABEL: text::TextLimits = text::TextLimits::line(1, 60);
 
-fn meta(now: Millis) -> WriteMeta {
-    WriteMeta {
-        now,
-        idem: None,
-        secret: false,
-    }
-}
-
 fn invalid(field: &str, message: impl Into<String>) -> StoreError {
     let mut fe = FieldErrors::new();
     fe.add(field, message);
@@ -105,7 +97,7 @@ pub async fn add(
         password_hash: hash_password(password)?,
         grants,
     };
-    store.create_staff(meta(now), new).await
+    store.create_staff(WriteMeta::plain(now), new).await
 }
 
 /// Sets a new password.
@@ -118,7 +110,11 @@ pub async fn set_password(
     staff::check_password(password).map_err(|e| invalid("password", e.to_string()))?;
     let hash = hash_password(password)?;
     store
-        .change_staff(meta(now), login.to_string(), StaffChange::Password(hash))
+        .change_staff(
+            WriteMeta::plain(now),
+            login.to_string(),
+            StaffChange::Password(hash),
+        )
         .await
 }
 
@@ -132,7 +128,7 @@ pub async fn set_disabled(
 ) -> StoreResult<StaffAccount> {
     store
         .change_staff(
-            meta(now),
+            WriteMeta::plain(now),
             login.to_string(),
             StaffChange::Disabled(disabled),
         )
@@ -150,14 +146,19 @@ pub async fn issue_token(
     text::check_text(label, LABEL).map_err(|e| invalid("label", e))?;
     let (token, hash) = new_token()?;
     let kept = store
-        .add_api_token(meta(now), login.to_string(), label.trim().to_string(), hash)
+        .add_api_token(
+            WriteMeta::plain(now),
+            login.to_string(),
+            label.trim().to_string(),
+            hash,
+        )
         .await?;
     Ok((token, kept))
 }
 
 /// Revokes a token.
 pub async fn revoke_token(store: &dyn Store, now: Millis, id: Id) -> StoreResult<ApiToken> {
-    store.revoke_api_token(meta(now), id).await
+    store.revoke_api_token(WriteMeta::plain(now), id).await
 }
 
 /// The account a bearer token belongs to, if it is a live personal token
@@ -240,7 +241,7 @@ pub async fn start_session(
     let account = sign_in(store, &login, &password).await?;
     let ok = account.is_some();
     store
-        .record_sign_in(meta(now), login.clone(), address.clone(), ok)
+        .record_sign_in(WriteMeta::plain(now), login.clone(), address.clone(), ok)
         .await?;
     let Some(account) = account else {
         tracing::warn!(login = %login, address = ?address, "staff sign-in failed");
@@ -252,7 +253,7 @@ pub async fn start_session(
     let expires_at = now + staff::SESSION_MS;
     store
         .start_session(
-            meta(now),
+            WriteMeta::plain(now),
             account.id,
             token_hash(&cookie),
             csrf.clone(),
@@ -281,7 +282,9 @@ pub async fn session(
 
 /// Ends the session with this cookie value.
 pub async fn end_session(store: &dyn Store, now: Millis, cookie: &str) -> StoreResult<()> {
-    store.end_session(meta(now), token_hash(cookie)).await
+    store
+        .end_session(WriteMeta::plain(now), token_hash(cookie))
+        .await
 }
 
 #[cfg(test)]

@@ -168,11 +168,7 @@ impl Ctx {
 
     /// A write without client identity (staff calls).
     pub fn staff_meta(&self) -> WriteMeta {
-        WriteMeta {
-            now: self.now,
-            idem: None,
-            secret: false,
-        }
+        WriteMeta::plain(self.now)
     }
 }
 

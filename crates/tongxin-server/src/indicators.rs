@@ -20,14 +20,6 @@ use crate::storage::{Store, StoreError, StoreResult, WriteMeta};
 /// Snapshots nobody asked for in this long are dropped by the job.
 pub const KEEP_UNASKED_MS: i64 = 30 * 86_400_000;
 
-fn meta(now: Millis) -> WriteMeta {
-    WriteMeta {
-        now,
-        idem: None,
-        secret: false,
-    }
-}
-
 /// Computes and stores the snapshot of `scope` over `period`; returns its JSON.
 async fn compute_and_save(
     store: &Arc<dyn Store>,
@@ -41,7 +33,7 @@ async fn compute_and_save(
     let view = indicators::compute(&ctx, scope, now).ok_or(StoreError::NotFound("scope"))?;
     let body = serde_json::to_string(&view)?;
     store
-        .save_indicator_snapshot(meta(now), scope, key, body.clone())
+        .save_indicator_snapshot(WriteMeta::plain(now), scope, key, body.clone())
         .await?;
     Ok(body)
 }
@@ -147,7 +139,7 @@ pub async fn refresh(
     now: Millis,
 ) -> StoreResult<usize> {
     let keys = store
-        .indicator_snapshot_keys(meta(now), now - KEEP_UNASKED_MS)
+        .indicator_snapshot_keys(WriteMeta::plain(now), now - KEEP_UNASKED_MS)
         .await?;
     if keys.is_empty() {
         return Ok(0);

@@ -282,10 +282,3 @@ async fn changes_made_with_a_session_need_its_csrf_token() {
     .await;
     assert_eq!(t.snapshot(), after);
 }
-
-/// [`expect_problem`] for an answer already received.
-async fn expect_problem_of(r: Response, status: u16, code: &str) {
-    assert_eq!(r.status().as_u16(), status, "expected {status} {code}");
-    let v: Value = r.json().await.unwrap();
-    assert_eq!(v["type"], format!("/problems/{code}"), "{v}");
-}

@@ -133,12 +133,7 @@ pub async fn record(State(s): State<AppState>, req: Request, next: Next) -> Resp
         before,
         after: after(&path, ok, &answer),
     };
-    let meta = WriteMeta {
-        now: ctx.now,
-        idem: None,
-        secret: false,
-    };
-    if let Err(e) = s.store.append_audit(meta, entry).await {
+    if let Err(e) = s.store.append_audit(WriteMeta::plain(ctx.now), entry).await {
         tracing::error!(error = %e, path = %path, "the audit log refused an entry");
     }
     Response::from_parts(rparts, Body::from(answer))

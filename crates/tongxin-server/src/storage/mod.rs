@@ -137,6 +137,18 @@ pub struct WriteMeta {
     pub secret: bool,
 }
 
+impl WriteMeta {
+    /// A write at `now` with no idempotency key that keeps its history
+    /// (staff actions, jobs, the command line).
+    pub fn plain(now: Millis) -> Self {
+        WriteMeta {
+            now,
+            idem: None,
+            secret: false,
+        }
+    }
+}
+
 /// What a store says about its own state, for `/healthz`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StoreHealth {

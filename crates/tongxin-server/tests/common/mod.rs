@@ -225,7 +225,11 @@ pub async fn send(req: RequestBuilder) -> (u16, Value) {
 
 /// Asserts a problem+json response with the given status and type code.
 pub async fn expect_problem(req: RequestBuilder, status: u16, code: &str) -> Value {
-    let r = req.send().await.unwrap();
+    expect_problem_of(req.send().await.unwrap(), status, code).await
+}
+
+/// [`expect_problem`] for an answer already received.
+pub async fn expect_problem_of(r: Response, status: u16, code: &str) -> Value {
     assert_eq!(r.status().as_u16(), status, "expected {status} {code}");
     let ct = r
         .headers()
