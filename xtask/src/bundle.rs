@@ -77,7 +77,7 @@ pub fn dir() -> PathBuf {
     absolute(tools::target_dir().join("tongxin-bundle"))
 }
 
-fn absolute(p: PathBuf) -> PathBuf {
+pub(crate) fn absolute(p: PathBuf) -> PathBuf {
     if p.is_absolute() {
         p
     } else {
@@ -86,17 +86,17 @@ fn absolute(p: PathBuf) -> PathBuf {
 }
 
 /// `name.<first 10 hex digits of sha256>.ext`.
-fn hashed(stem: &str, ext: &str, bytes: &[u8]) -> String {
+pub(crate) fn hashed(stem: &str, ext: &str, bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let hex: String = digest[..5].iter().map(|b| format!("{b:02x}")).collect();
     format!("{stem}.{hex}.{ext}")
 }
 
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), String> {
+pub(crate) fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(dir.join(name), bytes).map_err(|e| format!("{name}: {e}"))
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, String> {
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
@@ -106,22 +106,37 @@ fn wasm_pack(v: &Variant, out: &Path) -> Result<(), String> {
         "building the {} bundle (wasm-pack --release, features {}, opt-level z, LTO, wasm-opt -Oz)",
         v.name, v.features
     ));
-    let status = Command::new("wasm-pack")
-        .args([
-            "build",
-            "crates/tongxin-embed",
-            "--target",
-            "web",
-            "--release",
-            "--mode",
-            "no-install",
-            "--no-typescript",
-            "--no-pack",
-        ])
-        .arg("--out-dir")
-        .arg(out)
-        .args(["--out-name", v.name])
-        .args(["--", "--no-default-features", "--features", v.features])
+    wasm_pack_crate("crates/tongxin-embed", v.name, Some(v.features), out)
+}
+
+/// wasm-pack of `krate` (`--target web`, release, tuned for size) into
+/// `out` as `name.js` + `name_bg.wasm`, with `features` instead of the
+/// default ones when given.
+pub fn wasm_pack_crate(
+    krate: &str,
+    name: &str,
+    features: Option<&str>,
+    out: &Path,
+) -> Result<(), String> {
+    let mut cmd = Command::new("wasm-pack");
+    cmd.args([
+        "build",
+        krate,
+        "--target",
+        "web",
+        "--release",
+        "--mode",
+        "no-install",
+        "--no-typescript",
+        "--no-pack",
+    ])
+    .arg("--out-dir")
+    .arg(out)
+    .args(["--out-name", name]);
+    if let Some(f) = features {
+        cmd.args(["--", "--no-default-features", "--features", f]);
+    }
+    let status = cmd
         .env("PATH", tools::tool_path())
         .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "z")
         .env("CARGO_PROFILE_RELEASE_LTO", "true")
@@ -139,7 +154,7 @@ fn wasm_pack(v: &Variant, out: &Path) -> Result<(), String> {
     if status.success() {
         Ok(())
     } else {
-        Err(format!("wasm-pack build of the {} bundle failed", v.name))
+        Err(format!("wasm-pack build of {name} ({krate}) failed"))
     }
 }
 
@@ -171,7 +186,7 @@ fn strip_comments(js: &str) -> String {
 /// JavaScript minified by esbuild (whitespace, comments, local names;
 /// `--target=esnext`: no syntax is rewritten). wasm-bindgen's module and
 /// the loader lose about a quarter of their brotli bytes.
-fn minify_js(js: &str) -> Result<String, String> {
+pub(crate) fn minify_js(js: &str) -> Result<String, String> {
     use std::io::Write;
     let mut child = Command::new("node_modules/.bin/esbuild")
         .args([
@@ -203,7 +218,7 @@ fn minify_js(js: &str) -> Result<String, String> {
 /// The stylesheet without its comments and layout whitespace: comments go,
 /// every run of whitespace becomes one space, and spaces next to `{`, `}`
 /// and `;` go (elsewhere a space can matter: `a :focus`, `calc(1px - 2px)`).
-fn minify_css(css: &str) -> String {
+pub(crate) fn minify_css(css: &str) -> String {
     let mut plain = String::with_capacity(css.len());
     let mut rest = css;
     while let Some(start) = rest.find("/*") {
@@ -228,7 +243,7 @@ fn minify_css(css: &str) -> String {
 /// `tongxinHTML(…)` (defined in `js/start.js`), so the bundle works on
 /// pages that require Trusted Types. The only callers are Leptos's static
 /// templates of the widgets' own markup.
-fn trusted_html(glue: &str) -> String {
+pub(crate) fn trusted_html(glue: &str) -> String {
     glue.lines()
         .map(|line| match line.split_once(".innerHTML = ") {
             Some((target, expr)) if expr.ends_with(';') && !expr.contains("tongxinHTML") => {
@@ -303,6 +318,7 @@ pub fn build() -> Result<PathBuf, String> {
             .as_bytes(),
     )?;
     precompress(&bundle)?;
+    crate::console::build(&bundle)?;
     eprintln!("bundle: {}", bundle.display());
     Ok(bundle)
 }
@@ -340,7 +356,7 @@ pub fn loader(manifest: &serde_json::Value, urls: Option<&str>) -> Result<String
 }
 
 /// Writes `f.br` (brotli 11) and `f.gz` (gzip 9) beside every file.
-fn precompress(dir: &Path) -> Result<(), String> {
+pub(crate) fn precompress(dir: &Path) -> Result<(), String> {
     let files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| e.to_string())?
         .filter_map(|e| e.ok().map(|e| e.path()))

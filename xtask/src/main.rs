@@ -13,6 +13,7 @@
 
 mod bench;
 mod bundle;
+mod console;
 mod fuzz;
 mod package;
 mod phone;
@@ -29,6 +30,9 @@ fn main() -> ExitCode {
         Some("bench") => bench::run().and_then(|()| phone::run()),
         Some("phone") => phone::run(),
         Some("bundle") => bundle::build().map(|_| ()),
+        Some("console") => {
+            tools::ensure_wasm_toolchain().and_then(|()| console::build(&bundle::dir()))
+        }
         Some("package") => npm_package().map(|_| ()),
         Some("install") => install().map(|_| ()),
         Some("size") => size::report(true, None).map(|_| ()),
@@ -38,7 +42,7 @@ fn main() -> ExitCode {
             .and_then(|bin| fuzz::run(&bin)),
         _ => {
             eprintln!(
-                "usage: cargo xtask demo|test|bench|phone|bundle|package|install|size|fuzz\n\n  demo    start the demo site on http://127.0.0.1:8080\n  test    run everything CI runs\n  bench   measure the server on loopback, then the phone benchmark\n  phone   each page family on a phone profile in headless Chromium\n  bundle  build the widget bundles into target/tongxin-bundle\n  package the npm package tongxin-widgets (target/tongxin-npm/*.tgz)\n  install the single tongxin-server binary, site and widgets inside, into ~/.cargo/bin\n  size    what each page family transfers, against size-budgets.json\n  fuzz    schemathesis against the server's /openapi.json"
+                "usage: cargo xtask demo|test|bench|phone|bundle|console|package|install|size|fuzz\n\n  demo    start the demo site on http://127.0.0.1:8080\n  test    run everything CI runs\n  bench   measure the server on loopback, then the phone benchmark\n  phone   each page family on a phone profile in headless Chromium\n  bundle  build the widget bundles into target/tongxin-bundle\n  console rebuild only the staff console (target/tongxin-bundle/console)\n  package the npm package tongxin-widgets (target/tongxin-npm/*.tgz)\n  install the single tongxin-server binary, site and widgets inside, into ~/.cargo/bin\n  size    what each page family transfers, against size-budgets.json\n  fuzz    schemathesis against the server's /openapi.json"
             );
             return ExitCode::from(2);
         }

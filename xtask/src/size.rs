@@ -43,6 +43,40 @@ fn manifest(dir: &Path) -> Result<Value, String> {
     serde_json::from_str(&text).map_err(|e| format!("manifest.json: {e}"))
 }
 
+/// The staff console's files (`console/`), for the record: staff load
+/// them, residents never do, so they have no budget.
+fn console_sizes(dir: &Path, out: &mut impl Write) -> Result<(), String> {
+    let Ok(entries) = std::fs::read_dir(dir.join("console")) else {
+        return Ok(());
+    };
+    let mut names: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| !matches!(p.extension().and_then(|e| e.to_str()), Some("br" | "gz")))
+        .collect();
+    names.sort();
+    let mut total = 0;
+    for p in &names {
+        let br = bundle::brotli_len(p)?;
+        total += br;
+        let name = format!(
+            "console/{}",
+            p.file_name().and_then(|n| n.to_str()).unwrap_or("")
+        );
+        let _ = writeln!(
+            out,
+            "{name:<34} {:>10} {:>10} {br:>10}",
+            std::fs::metadata(p).map_or(0, |m| m.len()),
+            bundle::gzip_len(p)?
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{:<34} {:>10} {:>10} {total:>10}",
+        "console (staff only, no budget)", "", ""
+    );
+    Ok(())
+}
+
 fn budgets() -> Result<Vec<Value>, String> {
     let text = std::fs::read_to_string(BUDGETS).map_err(|e| format!("{BUDGETS}: {e}"))?;
     let v: Value = serde_json::from_str(&text).map_err(|e| format!("{BUDGETS}: {e}"))?;
@@ -84,6 +118,7 @@ pub fn report(enforce: bool, built: Option<PathBuf>) -> Result<Vec<PageSize>, St
         let _ = writeln!(out, "{f:<34} {raw:>10} {gz:>10} {br:>10}");
         brotli.insert(f.clone(), br);
     }
+    console_sizes(&dir, &mut out)?;
     let _ = writeln!(
         out,
         "\n{:<42} {:>9} {:>9} {:>9}  verdict",

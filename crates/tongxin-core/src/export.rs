@@ -67,15 +67,42 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 /// Header of [`poll_results`].
 pub const RESULTS_HEADER: [&str; 5] = ["poll_id", "option_id", "option", "measure", "value"];
 
+/// One figure of a poll's results: the option it is about (none for
+/// poll-wide figures), what it measures and its value, as the CSV export
+/// and the staff console show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figure {
+    /// Option id and label.
+    pub option: Option<(Id, String)>,
+    /// `ballots`, `count`, `percent`, `agree`, `mean`, `points`, `round_2` …
+    pub measure: String,
+    /// The value as written (numbers in plain decimal, `true` / `false`).
+    pub value: String,
+}
+
 /// A poll's results, one row per figure (`measure`: `count`, `percent`,
 /// `agree`, `mean`, `points`, `round_2` …), plus the ballots counted.
 pub fn poll_results(poll_id: Id, ballots: u64, results: &PollResults) -> String {
     let mut csv = Csv::new(&RESULTS_HEADER);
-    let mut row = |option: Option<(Id, &str)>, measure: &str, value: String| {
-        let (id, label) = option
-            .map(|(i, l)| (i.to_string(), cell(l)))
+    for f in result_figures(ballots, results) {
+        let (id, label) = f
+            .option
+            .map(|(i, l)| (i.to_string(), cell(&l)))
             .unwrap_or_default();
-        csv.row(&[poll_id.to_string(), id, label, measure.to_string(), value]);
+        csv.row(&[poll_id.to_string(), id, label, f.measure, f.value]);
+    }
+    csv.0
+}
+
+/// Every figure of a poll's results, in the order [`poll_results`] writes them.
+pub fn result_figures(ballots: u64, results: &PollResults) -> Vec<Figure> {
+    let mut out = Vec::new();
+    let mut row = |option: Option<(Id, &str)>, measure: &str, value: String| {
+        out.push(Figure {
+            option: option.map(|(i, l)| (i, l.to_string())),
+            measure: measure.to_string(),
+            value,
+        });
     };
     row(None, "ballots", ballots.to_string());
     match results {
@@ -159,7 +186,7 @@ pub fn poll_results(poll_id: Id, ballots: u64, results: &PollResults) -> String 
             }
         }
     }
-    csv.0
+    out
 }
 
 /// The public list of signatures: masked names as the widget shows them,

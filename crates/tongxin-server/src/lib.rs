@@ -11,6 +11,7 @@ pub mod assets;
 pub mod cli;
 pub mod client_ip;
 pub mod config;
+pub mod console;
 pub mod error;
 pub mod extract;
 pub mod files;
@@ -108,6 +109,7 @@ pub fn app(store: Arc<dyn Store>, config: Config) -> Router {
         )
     };
     let site = api::router(state)
+        .merge(console::router(config.bundle()))
         .fallback_service(hygiene::utf8_files(config.www().router(false)))
         .layer(compress())
         .layer(cors(&config))

@@ -80,6 +80,18 @@ impl Step {
     }
 }
 
+/// A transition asked by staff: who acts (shown on the timeline) and what
+/// they do (`POST /api/v1/admin/proposals/{id}/transitions`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TransitionRequest {
+    /// Who acts, shown on the timeline (e.g. 碧鸡社区居委会).
+    pub actor: String,
+    /// The action.
+    pub action: TransitionAction,
+}
+
 /// What staff (or the proposer, for `withdraw`) ask the machine to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -5,6 +5,7 @@
 
 pub mod funding;
 pub mod machine;
+pub mod polls;
 pub mod rules;
 
 use serde::{Deserialize, Serialize};
@@ -12,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::text::{self, FieldErrors};
 use crate::{Id, Millis};
 
-pub use machine::{Step, TransitionAction, TransitionError, TransitionRecord};
+pub use machine::{Step, TransitionAction, TransitionError, TransitionRecord, TransitionRequest};
 
 /// Highest estimated cost or goal accepted: 100 million yuan, in fen.
 pub const MAX_AMOUNT_FEN: i64 = 10_000_000_000;

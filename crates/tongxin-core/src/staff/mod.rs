@@ -7,9 +7,12 @@
 use serde::{Deserialize, Serialize};
 
 mod audit;
+pub mod codes;
+mod requests;
 mod sign_in;
 
 pub use audit::AuditEntry;
+pub use requests::{AccountChange, NewAccount, SessionView, SignInRequest};
 pub use sign_in::*;
 
 use crate::scope::ScopeTree;

@@ -1,6 +1,6 @@
 //! The staff API under `/api/v1/admin`: create and edit scopes, polls,
 //! conventions and proposals, move proposals through the five steps, keep
-//! the ledger, and issue household codes. Every operation checks the
+//! the ledger (household codes: [`super::codes`]). Every operation checks the
 //! caller's roles against the scope of what it touches before it writes
 //! (an administrator everywhere; staff inside their street or community;
 //! building heads hand out codes only).
@@ -9,26 +9,24 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tongxin_core::Id;
 use tongxin_core::convention::{Convention, ConventionDraft, ConventionEdit};
 use tongxin_core::poll::{Poll, PollDraft, PollEdit};
 use tongxin_core::proposal::funding::{LedgerEntry, LedgerInput};
 use tongxin_core::proposal::{
-    Proposal, ProposalDraft, ProposalEdit, TransitionAction, TransitionRecord,
+    Proposal, ProposalDraft, ProposalEdit, TransitionRecord, TransitionRequest,
 };
 use tongxin_core::scope::Scope;
 use tongxin_core::staff::Power;
-use tongxin_core::text::{self, FieldErrors};
-use utoipa::ToSchema;
+use tongxin_core::text;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{AppState, Staff};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiPath, reply};
-use crate::identity;
-use crate::storage::{CodeTarget, NewScope, ReportReceipt, ScopeEdit, Voter};
+use crate::storage::{NewScope, ReportReceipt, ScopeEdit, Voter};
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -43,7 +41,6 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(transition))
         .routes(routes!(restore_comment))
         .routes(routes!(add_ledger))
-        .routes(routes!(issue_codes))
 }
 
 impl AppState {
@@ -181,16 +178,6 @@ async fn update_proposal(
     ))
 }
 
-/// A transition request: who acts and what they do.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TransitionRequest {
-    /// Who acts, shown on the timeline (e.g. 碧鸡社区居委会).
-    pub actor: String,
-    /// The action.
-    pub action: TransitionAction,
-}
-
 /// Puts a comment hidden by residents' reports back. Its report count starts
 /// again; those who reported it cannot report it again.
 #[utoipa::path(post, path = "/api/v1/admin/proposals/{id}/comments/{comment_id}/restore", tag = "admin", security(("staff" = [])),
@@ -246,63 +233,4 @@ async fn add_ledger(
         StatusCode::CREATED,
         s.store.add_ledger_entry(meta, id, input).await?,
     ))
-}
-
-/// Household codes to issue.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CodeRequest {
-    /// Kind of item.
-    pub target: CodeTarget,
-    /// Item id.
-    pub target_id: Id,
-    /// How many codes, 1–2,000.
-    pub count: u32,
-}
-
-/// Freshly issued codes, shown once: only their hashes are stored.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct IssuedCodes {
-    /// Kind of item.
-    pub target: CodeTarget,
-    /// Item id.
-    pub target_id: Id,
-    /// The codes, to print and hand out.
-    pub codes: Vec<String>,
-}
-
-/// Issues one-time household codes for an item.
-#[utoipa::path(post, path = "/api/v1/admin/codes", tag = "admin", request_body = CodeRequest,
-    responses((status = 201, body = IssuedCodes), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn issue_codes(
-    State(s): State<AppState>,
-    Staff(ctx, who): Staff,
-    ApiJson(req): ApiJson<CodeRequest>,
-) -> Result<Response, ApiError> {
-    if !(1..=2000).contains(&req.count) {
-        let mut e = FieldErrors::new();
-        e.add("count", "must be between 1 and 2,000");
-        return Err(ApiError::invalid(e));
-    }
-    let scope = match req.target {
-        CodeTarget::Poll => s.store.poll_with_tally(req.target_id).await?.0.scope_id,
-        CodeTarget::Convention => s.store.get_convention(req.target_id).await?.scope_id,
-        CodeTarget::Proposal => s.store.get_proposal(req.target_id).await?.scope_id,
-    };
-    s.authorize(&who, Power::HandOutCodes, Some(scope)).await?;
-    let codes = (0..req.count)
-        .map(|_| identity::new_code())
-        .collect::<Result<Vec<_>, _>>()?;
-    let hashes = codes
-        .iter()
-        .map(|c| identity::code_hash(&s.config.pepper, c))
-        .collect();
-    s.store
-        .issue_codes(ctx.staff_meta(), req.target, req.target_id, hashes)
-        .await?;
-    Ok(created(IssuedCodes {
-        target: req.target,
-        target_id: req.target_id,
-        codes,
-    }))
 }

@@ -1,7 +1,8 @@
 //! The audit log of staff actions: a layer records every change asked of
 //! `/api/v1/admin/…` — who (whatever credential opened it, or nobody), what
 //! was asked, the item before and the answer after, refusals included —
-//! and `GET /api/v1/admin/audit` shows it to administrators.
+//! and `GET /api/v1/admin/audit` shows it: all of it to administrators,
+//! their own actions to everyone else.
 
 use axum::Json;
 use axum::body::{Body, Bytes, to_bytes};
@@ -39,7 +40,13 @@ fn kept(bytes: &[u8]) -> Option<Value> {
         return None;
     }
     match serde_json::from_slice::<Value>(bytes) {
-        Ok(v) if bytes.len() <= KEEP_BYTES => Some(v),
+        Ok(mut v) if bytes.len() <= KEEP_BYTES => {
+            // An account's password is never kept, only that one was sent.
+            if let Some(p) = v.get_mut("password").filter(|p| !p.is_null()) {
+                *p = json!("…");
+            }
+            Some(v)
+        }
         _ => Some(json!({"bytes": bytes.len()})),
     }
 }
@@ -57,6 +64,11 @@ async fn before(s: &AppState, method: &Method, path: &str) -> Option<Value> {
         "polls" => serde_json::to_value(store.poll_with_tally(id).await.ok()?.0).ok(),
         "conventions" => serde_json::to_value(store.get_convention(id).await.ok()?).ok(),
         "proposals" => serde_json::to_value(store.get_proposal(id).await.ok()?).ok(),
+        "accounts" => {
+            let login = rest.split('/').nth(1)?;
+            let all = store.list_staff().await.ok()?;
+            serde_json::to_value(all.into_iter().find(|a| a.login == login)?).ok()
+        }
         "scopes" => {
             let all = store.list_scopes().await.ok()?;
             serde_json::to_value(all.into_iter().find(|sc| sc.id == id)?).ok()
@@ -155,7 +167,9 @@ pub struct AuditQuery {
     pub limit: Option<u32>,
 }
 
-/// Staff actions, newest first, allowed and refused (administrators).
+/// Staff actions, newest first, allowed and refused. Administrators see
+/// everyone's; every other member sees their own (the `actor` filter is
+/// then theirs, whatever was asked).
 #[utoipa::path(get, path = "/api/v1/admin/audit", tag = "admin", params(AuditQuery),
     responses((status = 200, body = Page<AuditEntry>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 async fn list(
@@ -163,7 +177,11 @@ async fn list(
     Staff(_, who): Staff,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<Page<AuditEntry>>, ApiError> {
-    s.authorize(&who, Power::ManageAccounts, None).await?;
+    let actor = if s.authorize(&who, Power::ManageAccounts, None).await.is_ok() {
+        q.actor
+    } else {
+        Some(who.who.clone())
+    };
     let limit = page_limit(q.limit)?;
     let before_id = match q.cursor.as_deref() {
         None => None,
@@ -181,7 +199,7 @@ async fn list(
         ),
     };
     let filter = AuditFilter {
-        actor: q.actor,
+        actor,
         path_prefix: q.path,
         before_id,
         limit: limit + 1,

@@ -2,9 +2,11 @@
 //! Each resource has its own module; paths and schemas are declared on the
 //! handlers, so `/openapi.json` is generated from the code and cannot drift.
 
+mod accounts;
 mod admin;
 pub mod audit;
 pub mod auth;
+mod codes;
 mod conventions;
 mod exports;
 mod indicators;
@@ -172,6 +174,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(proposals::routes())
         .merge(indicators::routes())
         .merge(admin::routes())
+        .merge(codes::routes())
+        .merge(accounts::routes())
         .merge(audit::routes())
         .merge(exports::routes())
         .merge(staff::routes())

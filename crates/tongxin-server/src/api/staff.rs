@@ -7,10 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-use tongxin_core::Millis;
-use tongxin_core::staff::StaffAccount;
-use utoipa::ToSchema;
+use tongxin_core::staff::{SessionView, SignInRequest};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -26,27 +23,6 @@ pub const CSRF_HEADER: &str = "x-tongxin-csrf";
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(sign_in, current, sign_out))
-}
-
-/// A sign-in.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SignInRequest {
-    /// Sign-in name.
-    pub login: String,
-    /// Password.
-    pub password: String,
-}
-
-/// The signed-in staff member.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SessionView {
-    /// Who is signed in, with their roles.
-    pub account: StaffAccount,
-    /// Send it back as `X-Tongxin-CSRF` on every change.
-    pub csrf_token: String,
-    /// When the session ends (ms).
-    pub expires_at: Millis,
 }
 
 /// The value of the session cookie in `headers`, if any.

@@ -177,28 +177,7 @@ pub struct Voter {
     pub code_hash: Option<String>,
 }
 
-/// What an item's household codes are for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CodeTarget {
-    /// A poll.
-    Poll,
-    /// A convention.
-    Convention,
-    /// A proposal (supports, pledges, evaluations).
-    Proposal,
-}
-
-impl CodeTarget {
-    /// snake_case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CodeTarget::Poll => "poll",
-            CodeTarget::Convention => "convention",
-            CodeTarget::Proposal => "proposal",
-        }
-    }
-}
+pub use tongxin_core::staff::codes::{CodeSummary, CodeTarget, UnitCodes};
 
 /// A new scope.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
@@ -317,8 +296,19 @@ pub trait Store: StaffStore + AuditStore + Send + Sync + 'static {
         meta: WriteMeta,
         target: CodeTarget,
         target_id: Id,
+        unit_id: Option<Id>,
         hashes: Vec<String>,
     ) -> StoreResult<()>;
+    /// An item's codes counted by unit (names and households not filled in).
+    async fn code_counts(&self, target: CodeTarget, target_id: Id) -> StoreResult<Vec<UnitCodes>>;
+    /// Revokes the unused codes of an item (of one unit, or all); how many.
+    async fn revoke_codes(
+        &self,
+        meta: WriteMeta,
+        target: CodeTarget,
+        target_id: Id,
+        unit_id: Option<Id>,
+    ) -> StoreResult<u32>;
 
     // --- conventions
     /// Conventions, optionally inside a scope.

@@ -12,6 +12,7 @@
 
 mod audit;
 mod cache;
+mod codes;
 mod conventions;
 mod indicators;
 mod polls;
@@ -43,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_scoped_idempotency.sql"),
     include_str!("migrations/0005_indicators.sql"),
     include_str!("migrations/0006_staff.sql"),
+    include_str!("migrations/0007_codes_by_unit.sql"),
 ];
 
 /// Default lifetime of an idempotency record: 24 hours.
@@ -328,7 +330,7 @@ pub(crate) fn check_code(
         return Ok(());
     };
     let n = conn
-        .prepare_cached("UPDATE codes SET first_used_at = COALESCE(first_used_at, ?1) WHERE hash = ?2 AND target_kind = ?3 AND target_id = ?4")?
+        .prepare_cached("UPDATE codes SET first_used_at = COALESCE(first_used_at, ?1) WHERE hash = ?2 AND target_kind = ?3 AND target_id = ?4 AND revoked_at IS NULL")?
         .execute(params![now, hash, kind, id])?;
     if n == 1 {
         Ok(())

@@ -2,7 +2,6 @@
 //! writer thread, each delegating to the table module that knows the SQL.
 
 use async_trait::async_trait;
-use rusqlite::params;
 use tongxin_core::convention::{
     Convention, ConventionDraft, ConventionEdit, PublicSignature, SignatureInput,
 };
@@ -18,7 +17,7 @@ use tongxin_core::proposal::{
 use tongxin_core::scope::Scope;
 use tongxin_core::{Id, Millis};
 
-use super::{SqliteStore, conventions, indicators, polls, proposals, scopes};
+use super::{SqliteStore, codes, conventions, indicators, polls, proposals, scopes};
 use crate::storage::*;
 
 #[async_trait]
@@ -130,6 +129,7 @@ impl Store for SqliteStore {
         meta: WriteMeta,
         target: CodeTarget,
         target_id: Id,
+        unit_id: Option<Id>,
         hashes: Vec<String>,
     ) -> StoreResult<()> {
         self.write_typed(meta, move |c, m| {
@@ -138,11 +138,22 @@ impl Store for SqliteStore {
                 CodeTarget::Convention => conventions::get(c, target_id).map(|_| ())?,
                 CodeTarget::Proposal => proposals::get(c, target_id).map(|_| ())?,
             }
-            let mut st = c.prepare_cached("INSERT INTO codes (hash, target_kind, target_id, issued_at) VALUES (?1, ?2, ?3, ?4)")?;
-            for h in &hashes {
-                st.execute(params![h, target.as_str(), target_id, m.now])?;
-            }
-            Ok(())
+            codes::insert(c, target, target_id, unit_id, &hashes, m.now)
+        })
+        .await
+    }
+    async fn code_counts(&self, target: CodeTarget, target_id: Id) -> StoreResult<Vec<UnitCodes>> {
+        self.read(|c| codes::counts(c, target, target_id))
+    }
+    async fn revoke_codes(
+        &self,
+        meta: WriteMeta,
+        target: CodeTarget,
+        target_id: Id,
+        unit_id: Option<Id>,
+    ) -> StoreResult<u32> {
+        self.write_typed(meta, move |c, m| {
+            codes::revoke(c, target, target_id, unit_id, m.now)
         })
         .await
     }

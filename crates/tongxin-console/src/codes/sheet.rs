@@ -1,0 +1,56 @@
+//! The printable sheet of freshly issued household codes: one slip per
+//! household with the code, what it is for, the QR code of the item's page
+//! and cut lines; A4, eight slips a page (`@media print` in the console's
+//! stylesheet hides everything else).
+
+use leptos::prelude::*;
+
+use super::qr::Qr;
+
+/// What a sheet is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetInfo {
+    /// The item's title.
+    pub title: String,
+    /// The building the codes are for.
+    pub unit: String,
+    /// The item's page (the QR code opens it).
+    pub page: String,
+}
+
+/// The slips of `codes`, and a button that prints them.
+#[component]
+pub fn CodeSheet(
+    /// Title, building and page.
+    info: SheetInfo,
+    /// The codes, shown once.
+    codes: Vec<String>,
+) -> impl IntoView {
+    let print = |_| {
+        let _ = window().print();
+    };
+    let count = codes.len();
+    view! {
+        <section class="cx-sheet-panel" aria-labelledby="sheet-h">
+            <h2 id="sheet-h">{format!("{} 的入户码（{count} 张）", info.unit)}</h2>
+            <p class="cx-muted">"入户码只显示这一次：请现在打印，沿虚线剪开，每户一张。"</p>
+            <button type="button" class="cx-primary" on:click=print>"打印入户码"</button>
+            <div class="cx-sheet">
+                {codes.into_iter().map(|code| {
+                    let label = format!("二维码：{}", info.page);
+                    view! {
+                        <div class="cx-slip">
+                            <div class="cx-slip-text">
+                                <p class="cx-slip-unit">{info.unit.clone()}</p>
+                                <p class="cx-slip-title">{info.title.clone()}</p>
+                                <p class="cx-slip-code">{code.clone()}</p>
+                                <p class="cx-slip-help">"扫码打开页面，输入上面的入户码。每户限用一次。"</p>
+                            </div>
+                            <Qr text=info.page.clone() label=label />
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,29 @@
+//! The Tongxin staff console, served at `/console/` by the reference
+//! server: street-office and community staff run polls, proposals and
+//! household codes here; building heads follow their buildings'
+//! participation and hand out codes. It is its own bundle
+//! (`console.<hash>.wasm`), never loaded by residents' pages.
+//!
+//! One page, routed by the address's fragment ([`route`]); every call
+//! goes to the server's staff API with the session cookie ([`api`]).
+
+mod accounts;
+pub mod api;
+mod app;
+mod audit;
+mod codes;
+mod parts;
+mod polls;
+mod proposals;
+pub mod route;
+mod scopes;
+mod session;
+pub mod snippet;
+
+use wasm_bindgen::prelude::*;
+
+/// Starts the console in `<body>` (called by the bundle's start script).
+#[wasm_bindgen]
+pub fn start_console() {
+    leptos::mount::mount_to_body(app::App);
+}

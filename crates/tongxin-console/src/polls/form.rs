@@ -1,0 +1,188 @@
+//! The form for a new poll: every kind with its parameter, options one
+//! per line, open and close times, result visibility, anonymity, change
+//! policy and eligibility. The draft is checked by the same rules the
+//! server applies (`PollDraft::validate`) before it is sent.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tongxin_core::Millis;
+use tongxin_core::eligibility::Eligibility;
+use tongxin_core::poll::{Poll, PollDraft, PollKind, ResultVisibility};
+use tongxin_core::scope::ScopeLevel;
+use tongxin_core::staff::Power;
+
+use crate::api::{self, Problem};
+use crate::parts::{ProblemNote, TextArea, TextField, invalid, local_problem};
+use crate::route::{Route, go};
+use crate::scopes::ScopeSelect;
+
+/// A `datetime-local` value as milliseconds (local time), if set.
+pub fn local_ms(value: &str) -> Option<Millis> {
+    if value.trim().is_empty() {
+        return None;
+    }
+    let ms = js_sys::Date::new(&value.into()).get_time();
+    ms.is_finite().then_some(ms as Millis)
+}
+
+/// The kind chosen in the form, with its parameter.
+fn kind_of(name: &str, param: u32) -> PollKind {
+    match name {
+        "multiple" => PollKind::Multiple { max_choices: param },
+        "approval" => PollKind::Approval {
+            threshold_percent: param.min(100) as u8,
+        },
+        "score" => PollKind::Score,
+        "ranked" => PollKind::Ranked,
+        "dot" => PollKind::Dot { points: param },
+        _ => PollKind::Single,
+    }
+}
+
+/// What the parameter field of a kind asks for, if it has one.
+fn param_label(name: &str) -> Option<&'static str> {
+    match name {
+        "multiple" => Some("最多可选几项"),
+        "approval" => Some("通过门槛（%）"),
+        "dot" => Some("每人点数"),
+        _ => None,
+    }
+}
+
+/// The new-poll page.
+#[component]
+pub fn NewPoll() -> impl IntoView {
+    let scope = RwSignal::new(None);
+    let title = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let kind = RwSignal::new("single".to_string());
+    let param = RwSignal::new("2".to_string());
+    let options = RwSignal::new(String::new());
+    let opens = RwSignal::new(String::new());
+    let closes = RwSignal::new(String::new());
+    let visibility = RwSignal::new("always".to_string());
+    let eligibility = RwSignal::new("open".to_string());
+    let anonymous = RwSignal::new(false);
+    let allow_change = RwSignal::new(false);
+    let problem = RwSignal::new(None::<Problem>);
+    let busy = RwSignal::new(false);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(scope_id) = scope.get() else {
+            problem.set(Some(local_problem("scope_id", "请选择投票范围")));
+            return;
+        };
+        let mut draft = PollDraft::new(
+            scope_id,
+            title.get().trim(),
+            kind_of(&kind.get(), param.get().trim().parse().unwrap_or(0)),
+            options
+                .get()
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect::<Vec<_>>(),
+        );
+        draft.description = description.get().trim().to_string();
+        draft.opens_at = local_ms(&opens.get());
+        draft.closes_at = local_ms(&closes.get());
+        draft.visibility = match visibility.get().as_str() {
+            "after_vote" => ResultVisibility::AfterVote,
+            "after_close" => ResultVisibility::AfterClose,
+            _ => ResultVisibility::Always,
+        };
+        draft.eligibility = match eligibility.get().as_str() {
+            "code" => Eligibility::Code,
+            "token" => Eligibility::Token,
+            _ => Eligibility::Open,
+        };
+        draft.anonymous = anonymous.get();
+        draft.allow_change = allow_change.get();
+        if let Err(errors) = draft.validate() {
+            problem.set(Some(invalid(errors)));
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            match api::post::<_, Poll>("/api/v1/admin/polls", &draft).await {
+                Ok(p) => go(Route::Poll(p.id)),
+                Err(p) => problem.set(Some(p)),
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <h1>"新建投票"</h1>
+        <form class="cx-form" on:submit=submit>
+            <ScopeSelect label="投票范围" value=scope power=Power::Run
+                levels=&[ScopeLevel::Street, ScopeLevel::Community, ScopeLevel::Group, ScopeLevel::Building] />
+            <TextField label="问题" value=title />
+            <TextArea label="说明（可不填）" value=description />
+            <label class="cx-field">
+                <span>"投票方式"</span>
+                <select aria-label="投票方式" on:change=move |ev| kind.set(event_target_value(&ev))>
+                    <option value="single">"单选"</option>
+                    <option value="multiple">"多选"</option>
+                    <option value="approval">"逐项赞成 / 反对（门槛）"</option>
+                    <option value="score">"满意度评分（1–5）"</option>
+                    <option value="ranked">"排序（即时决选）"</option>
+                    <option value="dot">"投点"</option>
+                </select>
+            </label>
+            {move || param_label(&kind.get()).map(|l| view! { <TextField label=l value=param kind="number" /> })}
+            <TextArea label="选项（每行一项）" value=options rows=5 />
+            <div class="cx-pair">
+                <TextField label="开始时间（不填即现在）" value=opens kind="datetime-local" />
+                <TextField label="结束时间（不填则手动结束）" value=closes kind="datetime-local" />
+            </div>
+            <label class="cx-field">
+                <span>"结果公开"</span>
+                <select aria-label="结果公开" on:change=move |ev| visibility.set(event_target_value(&ev))>
+                    <option value="always">"随时可见"</option>
+                    <option value="after_vote">"投票后可见"</option>
+                    <option value="after_close">"结束后可见"</option>
+                </select>
+            </label>
+            <label class="cx-field">
+                <span>"谁可以投票"</span>
+                <select aria-label="谁可以投票" on:change=move |ev| eligibility.set(event_target_value(&ev))>
+                    <option value="open">"所有人（每台设备一票）"</option>
+                    <option value="code">"凭入户码（每户一票）"</option>
+                    <option value="token">"网站登录的居民"</option>
+                </select>
+            </label>
+            <label class="cx-check"><input type="checkbox" bind:checked=anonymous />"匿名投票（不记录谁投了什么）"</label>
+            <label class="cx-check"><input type="checkbox" bind:checked=allow_change />"允许在结束前修改选票"</label>
+            <ProblemNote problem=problem />
+            <button type="submit" class="cx-primary" disabled=move || busy.get()>"创建投票"</button>
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_of_the_form_is_a_kind_of_the_core() {
+        assert_eq!(kind_of("single", 9), PollKind::Single);
+        assert_eq!(
+            kind_of("multiple", 2),
+            PollKind::Multiple { max_choices: 2 }
+        );
+        assert_eq!(
+            kind_of("approval", 300),
+            PollKind::Approval {
+                threshold_percent: 100
+            }
+        );
+        assert_eq!(kind_of("dot", 10), PollKind::Dot { points: 10 });
+        assert_eq!(kind_of("score", 0), PollKind::Score);
+        assert_eq!(kind_of("ranked", 0), PollKind::Ranked);
+        assert_eq!(kind_of("<script>", 0), PollKind::Single);
+        assert!(param_label("multiple").is_some() && param_label("single").is_none());
+    }
+}

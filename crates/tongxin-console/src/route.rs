@@ -1,0 +1,124 @@
+//! Where the console is: a route read from the address's `#fragment`
+//! (`#/polls/7`), so every page has an address a clerk can bookmark or
+//! send, the back button works, and the server serves one page.
+
+use leptos::prelude::*;
+use tongxin_core::Id;
+use tongxin_core::staff::codes::CodeTarget;
+
+/// A page of the console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// Polls of the scopes the staff member runs.
+    Polls,
+    /// A new poll.
+    NewPoll,
+    /// One poll: results, participation by unit, snippet, close early.
+    Poll(Id),
+    /// The proposal queue, by step.
+    Proposals,
+    /// One proposal: move it, its ledger.
+    Proposal(Id),
+    /// An item's household codes: issue, print, counts, revoke.
+    Codes(CodeTarget, Id),
+    /// The scope tree with households.
+    Scopes,
+    /// Staff accounts (administrators).
+    Accounts,
+    /// The audit log.
+    Audit,
+}
+
+impl Route {
+    /// Reads a fragment such as `#/polls/7`; anything unknown is the poll list.
+    pub fn parse(hash: &str) -> Route {
+        let path = hash.trim_start_matches('#').trim_matches('/');
+        let parts: Vec<&str> = path.split('/').collect();
+        let id = |s: &str| Id::parse(s).ok();
+        match parts.as_slice() {
+            ["polls", "new"] => Route::NewPoll,
+            ["polls", n] => id(n).map_or(Route::Polls, Route::Poll),
+            ["proposals"] => Route::Proposals,
+            ["proposals", n] => id(n).map_or(Route::Proposals, Route::Proposal),
+            ["codes", t, n] => match (CodeTarget::parse(t), id(n)) {
+                (Some(t), Some(n)) => Route::Codes(t, n),
+                _ => Route::Polls,
+            },
+            ["scopes"] => Route::Scopes,
+            ["accounts"] => Route::Accounts,
+            ["audit"] => Route::Audit,
+            _ => Route::Polls,
+        }
+    }
+
+    /// The fragment of this page, for links.
+    pub fn href(self) -> String {
+        match self {
+            Route::Polls => "#/polls".into(),
+            Route::NewPoll => "#/polls/new".into(),
+            Route::Poll(id) => format!("#/polls/{id}"),
+            Route::Proposals => "#/proposals".into(),
+            Route::Proposal(id) => format!("#/proposals/{id}"),
+            Route::Codes(t, id) => format!("#/codes/{}/{id}", t.as_str()),
+            Route::Scopes => "#/scopes".into(),
+            Route::Accounts => "#/accounts".into(),
+            Route::Audit => "#/audit".into(),
+        }
+    }
+}
+
+fn current_hash() -> String {
+    window().location().hash().unwrap_or_default()
+}
+
+/// The current route, kept in step with the address.
+pub fn use_route() -> ReadSignal<Route> {
+    let (route, set_route) = signal(Route::parse(&current_hash()));
+    let handle = window_event_listener(leptos::ev::hashchange, move |_| {
+        set_route.set(Route::parse(&current_hash()));
+    });
+    on_cleanup(move || handle.remove());
+    route
+}
+
+/// Goes to `route` (as a link would).
+pub fn go(route: Route) {
+    let _ = window().location().set_hash(&route.href());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_reads_back_from_its_link() {
+        let id = Id::int(7);
+        for r in [
+            Route::Polls,
+            Route::NewPoll,
+            Route::Poll(id),
+            Route::Proposals,
+            Route::Proposal(id),
+            Route::Codes(CodeTarget::Convention, id),
+            Route::Scopes,
+            Route::Accounts,
+            Route::Audit,
+        ] {
+            assert_eq!(Route::parse(&r.href()), r, "{}", r.href());
+        }
+    }
+
+    #[test]
+    fn unknown_fragments_show_the_poll_list() {
+        for h in [
+            "",
+            "#",
+            "#/nothing",
+            "#/codes/ballot/3",
+            "#/polls/a b",
+            "#/codes/poll",
+        ] {
+            assert_eq!(Route::parse(h), Route::Polls, "{h}");
+        }
+    }
+}

@@ -1,0 +1,266 @@
+// The staff console (/console/) in Debian's Chromium against the real
+// server, at 1280×800 and at 360×740: an administrator creates a street
+// account; that clerk signs in, creates a single-choice poll on household
+// codes for one community, prints a code sheet for 1栋 (a PDF through
+// Chromium's print, pages counted), copies the poll's snippet into a bare
+// host page where a resident votes with a code from the sheet; the console
+// then shows the result and 1栋's participation, and the CSV export matches
+// the tally. A proposal is walked through 提议→合议→群议→决议→评议 from the
+// console with notes and ledger entries, and the resident widget's
+// timeline shows them. No resident page loads the console's files.
+// Screenshots in test-output/e2e/c*.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, shot, noHorizontalScroll, api, admin, audit, widget } from './lib.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const SIZES = [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'phone', width: 360, height: 740 },
+];
+
+async function open(size, errors = []) {
+  const context = await browser.newContext({ viewport: { width: size.width, height: size.height }, locale: 'zh-CN' });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.base });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  // Chromium logs every refused request; the console is refused on purpose
+  // (401 before sign-in, a guard's 409 or 422), and shows the problem.
+  const expected = /Failed to load resource: the server responded with a status of (401|409|422)/;
+  page.on('console', (m) => { if (m.type() === 'error' && !expected.test(m.text())) errors.push(m.text()); });
+  return { context, page };
+}
+
+async function signIn(page, login, password) {
+  await page.goto(`${server.base}/console/`);
+  await page.getByLabel('账号').fill(login);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('button', { name: '退出' }).waitFor();
+}
+
+/** Picks the option of `label`'s select whose text contains `text`. */
+async function pick(page, label, text) {
+  const select = page.getByRole('combobox', { name: label, exact: true });
+  const value = await select.locator('option', { hasText: text }).first().getAttribute('value');
+  await select.selectOption(value);
+}
+
+/**
+ * axe over the console page `page` shows, in a second context with the same
+ * session that bypasses CSP (axe is injected as a script, which the
+ * console's Trusted Types policy would refuse; the flows themselves run
+ * under the real CSP).
+ */
+async function auditConsole(context, page, size, label) {
+  const copy = await browser.newContext({ viewport: { width: size.width, height: size.height }, locale: 'zh-CN', bypassCSP: true, storageState: await context.storageState() });
+  const p = await copy.newPage();
+  await p.goto(page.url());
+  await p.getByRole('heading', { level: 1 }).first().waitFor();
+  await p.waitForLoadState('networkidle');
+  await audit(p, label);
+  await copy.close();
+}
+
+const scopeId = async (name) => (await api(server.base, '/scopes')).find((s) => s.name === name).id;
+
+for (const size of SIZES) {
+  test(`${size.name}: a street clerk runs a code poll from the console to its CSV`, async () => {
+    const errors = [];
+    const { context, page } = await open(size, errors);
+    // The administrator creates the street office's account.
+    await signIn(page, 'admin', 'demo-admin-password');
+    await page.getByRole('link', { name: '账号' }).click();
+    const login = `street.${size.name}`;
+    await page.getByLabel(/^登录账号/).fill(login);
+    await page.getByLabel(/^姓名/).fill(`李芳（碧鸡街道 ${size.name}）`);
+    await page.getByLabel(/^初始密码/).fill('street-clerk-2026');
+    await pick(page, '角色', '工作人员');
+    await pick(page, '负责的辖区', '碧鸡街道');
+    await page.getByRole('button', { name: '创建账号' }).click();
+    await page.getByRole('status').filter({ hasText: `已创建账号 ${login}` }).waitFor();
+    await page.getByRole('row', { name: new RegExp(login) }).waitFor();
+    assert.ok(await noHorizontalScroll(page), 'accounts page fits');
+    await shot(page, `c01-accounts-${size.name}`);
+    await page.getByRole('button', { name: '退出' }).click();
+
+    // The clerk signs in and creates a single-choice poll for 碧鸡社区 on household codes.
+    await signIn(page, login, 'street-clerk-2026');
+    await page.getByRole('link', { name: '新建投票' }).click();
+    await pick(page, '投票范围', '碧鸡社区');
+    const title = `<b>广场音响</b>几点关？（${size.name}）`;
+    await page.getByLabel('问题').fill(title);
+    await page.getByLabel('选项（每行一项）').fill('21:00\n21:30\n22:00');
+    await pick(page, '谁可以投票', '凭入户码');
+    await page.getByRole('button', { name: '创建投票' }).click();
+    await page.getByRole('heading', { level: 1, name: title }).waitFor();
+    const pollId = Number(new URL(page.url()).hash.split('/').pop());
+    assert.ok(pollId > 0, page.url());
+    assert.equal(await page.locator('b').count(), 0, 'the title is text, not markup');
+    assert.ok(await noHorizontalScroll(page), 'poll desk fits');
+
+    // A code sheet for 1栋, printed: one slip per household, eight a page.
+    await page.getByRole('link', { name: '入户码' }).click();
+    await pick(page, '楼栋', '1栋');
+    const households = (await api(server.base, '/scopes')).find((s) => s.name === '1栋').households;
+    assert.equal(await page.getByLabel(/^数量/).inputValue(), String(households ?? ''));
+    await page.getByLabel(/^数量/).fill('10');
+    await page.getByRole('button', { name: '生成入户码' }).click();
+    const slips = page.locator('.cx-slip');
+    await slips.first().waitFor();
+    assert.equal(await slips.count(), 10);
+    assert.equal(await page.locator('.cx-slip svg[role="img"]').count(), 10, 'a QR code per slip');
+    const code = (await slips.first().locator('.cx-slip-code').textContent()).trim();
+    await shot(page, `c02-code-sheet-${size.name}`);
+    const pdf = await page.pdf({ format: 'A4', printBackground: false });
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+    assert.equal(pages, 2, `10 slips at 8 a page print on 2 A4 pages (got ${pages})`);
+    await page.getByRole('row', { name: /1栋/ }).getByRole('cell', { name: '10', exact: true }).first().waitFor();
+
+    // The snippet, copied, in a bare host page; a resident votes there with the code.
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: title }).waitFor();
+    await page.getByRole('button', { name: '复制代码' }).click();
+    await page.getByRole('status').filter({ hasText: '已复制' }).waitFor();
+    const snippet = await page.evaluate(() => navigator.clipboard.readText());
+    assert.match(snippet, new RegExp(`data-id="${pollId}"`));
+    const resident = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    const host = `${server.base}/__e2e/host-${size.name}.html`;
+    await resident.route(host, (r) => r.fulfill({ contentType: 'text/html; charset=utf-8', body: `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>社区网站</title></head><body><main>${snippet}</main></body></html>` }));
+    await resident.goto(host);
+    const w = widget(resident, pollId);
+    await w.getByRole('radio', { name: '21:30' }).check();
+    await w.getByLabel('入户码').fill(code);
+    await w.getByRole('button', { name: '投票', exact: true }).click();
+    await w.getByText(/已投票|投票成功|谢谢/).first().waitFor();
+    await resident.close();
+
+    // Back in the console: the ballot, 1栋's participation, and the CSV.
+    await page.getByRole('button', { name: '刷新' }).click();
+    const results = page.locator('section', { has: page.getByRole('heading', { name: '结果' }) });
+    await results.getByRole('row', { name: /21:30/ }).getByRole('cell', { name: '1', exact: true }).first().waitFor();
+    const unit = page.locator('section', { has: page.getByRole('heading', { name: '各楼栋参与情况' }) }).getByRole('row', { name: /1栋/ });
+    await unit.waitFor();
+    const cells = await unit.getByRole('cell').allTextContents();
+    assert.equal(cells[1], '10', `issued: ${cells}`);
+    assert.equal(cells[2], '1', `used: ${cells}`);
+    const tally = await api(server.base, `/polls/${pollId}/results`);
+    const [bom, csv] = await page.evaluate(async (id) => {
+      const bytes = new Uint8Array(await (await fetch(`/api/v1/polls/${id}/results.csv`)).arrayBuffer());
+      return [Array.from(bytes.slice(0, 3)), new TextDecoder().decode(bytes)];
+    }, pollId);
+    assert.deepEqual(bom, [0xef, 0xbb, 0xbf], 'BOM for Excel');
+    for (const o of tally.results.options) {
+      assert.ok(csv.includes(`${pollId},${o.option},${o.label},count,${o.count}\n`), `${o.label} ${o.count} in:\n${csv}`);
+    }
+    assert.ok(csv.includes(`${pollId},,,ballots,1\n`), csv);
+    assert.ok(await noHorizontalScroll(page), 'poll desk fits after results');
+    await shot(page, `c03-poll-desk-${size.name}`);
+    await auditConsole(context, page, size, `console poll desk ${size.name}`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+test('a proposal walked through the five steps from the console, with notes and ledger', async () => {
+  const errors = [];
+  const { context, page } = await open(SIZES[1], errors);
+  const scope = await scopeId('碧鸡社区');
+  const proposal = await admin(server.base, 'POST', '/proposals', {
+    scope_id: scope, title: '楼道加装扶手', problem: '老人上楼不便', plan: '三栋楼道加装不锈钢扶手', estimated_cost_fen: 300000, proposer_name: '赵敏',
+  });
+  await signIn(page, 'bijie.staff', 'demo-staff-password');
+  await page.getByRole('link', { name: '百姓点菜' }).click();
+  await page.getByRole('link', { name: '楼道加装扶手' }).click();
+  const move = async (action, note, { override = false } = {}) => {
+    await pick(page, '操作', action);
+    await page.getByLabel(/^说明/).fill(note);
+    if (override) await page.getByLabel(/未达门槛也推进/).check();
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.getByText(note).first().waitFor();
+  };
+  const step = (name) => page.locator('.cx-steps li[aria-current="step"]', { hasText: name }).waitFor();
+  // 提议 → 合议 before the threshold needs a reason; refused without one.
+  await pick(page, '操作', '进入下一步');
+  await page.getByRole('button', { name: '提交' }).click();
+  await page.getByRole('alert').filter({ hasText: /supports|支持/ }).waitFor();
+  await move('进入下一步', '居民代表会议同意提前合议', { override: true });
+  await step('合议');
+  await move('进入下一步', '居委会意见：同意，列入本季度微项目');
+  await step('群议');
+  await page.getByRole('button', { name: '创建决议投票' }).click();
+  await page.getByRole('link', { name: '决议投票' }).waitFor();
+  await move('进入下一步', '群议结束，进入决议');
+  await step('决议');
+  // Residents adopt it; the clerk closes the resolution poll early from its desk.
+  const poll = (await api(server.base, `/proposals/${proposal.id}`)).proposal.resolution_poll_id;
+  const motion = (await api(server.base, `/polls/${poll}`)).options[0].id;
+  for (let i = 0; i < 3; i++) {
+    const r = await fetch(`${server.base}/api/v1/polls/${poll}/ballots`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-tongxin-device': `console-e2e-voter-000000${i}` },
+      body: JSON.stringify({ kind: 'approval', stances: { [motion]: 'agree' } }),
+    });
+    assert.equal(r.status, 201, await r.text());
+  }
+  await page.getByRole('link', { name: '决议投票' }).click();
+  await page.getByRole('button', { name: '提前结束投票' }).click();
+  await page.getByText('已结束').first().waitFor();
+  await page.goBack();
+  await move('按决议投票结果决定', '决议通过');
+  await page.getByLabel('金额（元）').fill('1500');
+  await page.getByLabel(/^摘要/).fill('居民认筹款到账');
+  await page.getByRole('button', { name: '记一笔' }).click();
+  await page.getByText(/收 1,?500/).waitFor();
+  await pick(page, '类别', '支出');
+  await page.getByLabel('金额（元）').fill('1200.50');
+  await page.getByLabel(/^摘要/).fill('不锈钢扶手 3 套');
+  await page.getByRole('button', { name: '记一笔' }).click();
+  await page.getByText(/支 1,?200\.50/).waitFor();
+  await move('登记已实施', '扶手已安装，验收合格');
+  await move('进入下一步', '请居民评议');
+  await step('评议');
+  assert.ok(await noHorizontalScroll(page));
+  await shot(page, 'c04-proposal-desk-phone');
+  await auditConsole(context, page, SIZES[1], 'console proposal desk');
+
+  // The resident widget's timeline shows the clerk's notes; the public ledger has both entries.
+  const resident = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  await resident.goto(`${server.base}/item.html?proposal=${proposal.id}`);
+  const w = widget(resident, proposal.id, 'proposal');
+  for (const note of ['居委会意见：同意，列入本季度微项目', '扶手已安装，验收合格']) {
+    await w.getByText(note).first().waitFor();
+  }
+  const ledger = await api(server.base, `/proposals/${proposal.id}/ledger`);
+  assert.deepEqual(ledger.entries.map((e) => [e.kind, e.amount_fen]), [['received', 150000], ['spent', 120050]]);
+  await resident.close();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('no resident page loads the console', async () => {
+  const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  const urls = [];
+  page.on('request', (r) => urls.push(r.url()));
+  for (const path of ['/', '/polls.html', '/square.html', '/proposals.html', '/indicators.html', '/embed.html', '/item.html?poll=1']) {
+    await page.goto(`${server.base}${path}`);
+    await page.waitForLoadState('networkidle');
+  }
+  assert.ok(urls.some((u) => u.includes('/tongxin/')), 'the widgets loaded');
+  const console_ = urls.filter((u) => u.includes('/console') || /console\.[0-9a-f]+\./.test(u));
+  assert.deepEqual(console_, [], 'no console file on a resident page');
+  // And the console's own page names its bundle, not a widget bundle.
+  const html = await (await fetch(`${server.base}/console/`)).text();
+  assert.match(html, /console\.[0-9a-f]{10}\.js/);
+  assert.doesNotMatch(html, /poll\.[0-9a-f]{10}\.(js|wasm)/);
+  await page.close();
+});
