@@ -7,7 +7,10 @@
 // then shows the result and 1栋's participation, and the CSV export matches
 // the tally. A proposal is walked through 提议→合议→群议→决议→评议 from the
 // console with notes and ledger entries, and the resident widget's
-// timeline shows them. No resident page loads the console's files.
+// timeline shows them. A comment a resident reported is hidden from the
+// console's moderation queue with a reason: other residents no longer see
+// it, its author sees it marked with the reason. No resident page loads the
+// console's files.
 // Screenshots in test-output/e2e/c*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -243,6 +246,70 @@ test('a proposal walked through the five steps from the console, with notes and 
   const ledger = await api(server.base, `/proposals/${proposal.id}/ledger`);
   assert.deepEqual(ledger.entries.map((e) => [e.kind, e.amount_fen]), [['received', 150000], ['spent', 120050]]);
   await resident.close();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a reported comment hidden from the console disappears for residents; its author is told why', async () => {
+  const errors = [];
+  const scope = await scopeId('碧鸡社区');
+  const p = await admin(server.base, 'POST', '/proposals', {
+    scope_id: scope, title: '广场增设遮阳棚', problem: '夏天广场太晒', plan: '东侧加装两座遮阳棚', estimated_cost_fen: 800000, proposer_name: '刘洋',
+  });
+  const move = (note, extra = {}) => admin(server.base, 'POST', `/proposals/${p.id}/transitions`, { actor: '居委会', action: { action: 'advance', note, ...extra } });
+  await move('居民代表同意提前合议', { override_threshold: true });
+  await move('居委会意见：同意讨论');
+  const body = '<img src=x onerror=window.__xss=1>楼上这些人都是骗子，别信';
+  // The author writes it in the widget; a neighbour reports it there.
+  const author = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  author.on('pageerror', (e) => errors.push(String(e)));
+  await author.goto(`${server.base}/item.html?proposal=${p.id}`);
+  let w = widget(author, p.id, 'proposal');
+  await w.getByLabel('您的称呼（公开时部分隐藏）').fill('马小军');
+  await w.getByLabel('您的意见').fill(body);
+  await w.getByRole('button', { name: '发表' }).click();
+  await w.locator('.tx-comment', { hasText: '都是骗子' }).waitFor();
+  const neighbour = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  await neighbour.goto(`${server.base}/item.html?proposal=${p.id}`);
+  let n = widget(neighbour, p.id, 'proposal');
+  await n.locator('.tx-comment', { hasText: '都是骗子' }).getByRole('button', { name: '举报' }).click();
+  await n.getByText('已举报，谢谢。').waitFor();
+
+  // The clerk finds it in the queue and hides it with a reason.
+  const { context, page } = await open(SIZES[0], errors);
+  await signIn(page, 'bijie.staff', 'demo-staff-password');
+  await page.getByRole('link', { name: '评论审核' }).click();
+  const card = page.locator('.cx-moderation li', { hasText: '广场增设遮阳棚' });
+  await card.getByText('举报 1 次').waitFor();
+  await card.getByText(body).waitFor();
+  const reason = '人身攻击，违反社区公约第三条';
+  await card.getByRole('button', { name: '隐藏' }).click();
+  await card.getByRole('alert').filter({ hasText: /reason|characters|至少/ }).waitFor();
+  await card.getByLabel('处理原因（告诉评论作者）').fill(reason);
+  await card.getByRole('button', { name: '隐藏' }).click();
+  await page.getByText('没有需要处理的评论。').waitFor();
+  await page.getByRole('button', { name: '已隐藏' }).click();
+  await page.locator('.cx-moderation li', { hasText: `已隐藏：${reason}` }).waitFor();
+  await shot(page, 'c05-moderation');
+  await auditConsole(context, page, SIZES[0], 'console moderation');
+
+  // Residents no longer see it; its author sees it, marked, with the reason.
+  await neighbour.reload();
+  n = widget(neighbour, p.id, 'proposal');
+  await n.locator('.tx-comments').waitFor();
+  await n.getByText('还没有讨论。').waitFor();
+  assert.equal(await n.locator('.tx-comment', { hasText: '都是骗子' }).count(), 0);
+  await author.reload();
+  w = widget(author, p.id, 'proposal');
+  const mine = w.locator('.tx-comment', { hasText: '都是骗子' });
+  await mine.locator('.tx-comment-hidden', { hasText: reason }).waitFor();
+  assert.equal(await mine.getByRole('button', { name: '举报' }).count(), 0);
+  await shot(author, 'c06-hidden-comment-author');
+  assert.equal(await author.evaluate(() => window.__xss), undefined);
+  const audit_ = await admin(server.base, 'GET', `/audit?path=/api/v1/admin/proposals/${p.id}/comments`);
+  assert.ok(audit_.items.some((e) => e.actor === 'bijie.staff' && e.request?.reason === reason), 'the reason is in the audit log');
+  await author.close();
+  await neighbour.close();
   assert.deepEqual(errors, []);
   await context.close();
 });

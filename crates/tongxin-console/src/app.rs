@@ -9,7 +9,7 @@ use tongxin_core::staff::SessionView;
 use crate::route::{Route, use_route};
 use crate::scopes::Scopes;
 use crate::session::{Session, SignIn};
-use crate::{accounts, audit, codes, polls, proposals, scopes};
+use crate::{accounts, audit, codes, conventions, moderation, polls, proposals, scopes};
 
 /// The whole console.
 #[component]
@@ -63,7 +63,14 @@ fn Shell() -> impl IntoView {
                         Route::Polls
                     )
                 )
-                || matches!((here, r), (Route::Proposal(_), Route::Proposals));
+                || matches!((here, r), (Route::Proposal(_), Route::Proposals))
+                || matches!(
+                    (here, r),
+                    (
+                        Route::Convention(_) | Route::NewConvention,
+                        Route::Conventions
+                    )
+                );
             same.then_some("page")
         };
         view! { <a href=r.href() aria-current=current>{label}</a> }
@@ -73,7 +80,9 @@ fn Shell() -> impl IntoView {
             <span class="cx-brand">"同心 · 工作台"</span>
             <nav aria-label="工作台">
                 {link(Route::Polls, "投票")}
+                {link(Route::Conventions, "公约")}
                 {move || session.runs_items().then(|| link(Route::Proposals, "百姓点菜"))}
+                {move || session.runs_items().then(|| link(Route::Moderation, "评论审核"))}
                 {link(Route::Scopes, "辖区")}
                 {move || session.is_administrator().then(|| link(Route::Accounts, "账号"))}
                 {move || session.is_administrator().then(|| link(Route::Audit, "操作记录"))}
@@ -86,9 +95,13 @@ fn Shell() -> impl IntoView {
                 Route::Polls => view! { <polls::PollList /> }.into_any(),
                 Route::NewPoll => view! { <polls::form::NewPoll /> }.into_any(),
                 Route::Poll(id) => view! { <polls::detail::PollDetail id=id /> }.into_any(),
+                Route::Conventions => view! { <conventions::ConventionList /> }.into_any(),
+                Route::NewConvention => view! { <conventions::form::NewConvention /> }.into_any(),
+                Route::Convention(id) => view! { <conventions::desk::ConventionDesk id=id /> }.into_any(),
                 Route::Proposals => view! { <proposals::Queue /> }.into_any(),
                 Route::Proposal(id) => view! { <proposals::ProposalDesk id=id /> }.into_any(),
                 Route::Codes(t, id) => view! { <codes::CodesPage target=t id=id /> }.into_any(),
+                Route::Moderation => view! { <moderation::ModerationQueue /> }.into_any(),
                 Route::Scopes => view! { <scopes::ScopeTreePage /> }.into_any(),
                 Route::Accounts => view! { <accounts::Accounts /> }.into_any(),
                 Route::Audit => view! { <audit::AuditLog /> }.into_any(),

@@ -12,6 +12,8 @@ pub mod api;
 mod app;
 mod audit;
 mod codes;
+mod conventions;
+mod moderation;
 mod parts;
 mod polls;
 mod proposals;

@@ -1,5 +1,5 @@
 //! Small pieces every console page uses: the problem line, labelled
-//! fields, and loading an answer into a signal.
+//! fields and choices, and loading an answer into a signal.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -58,6 +58,28 @@ pub fn TextArea(
         <label class="cx-field">
             <span>{label}</span>
             <textarea rows=rows bind:value=value></textarea>
+        </label>
+    }
+}
+
+/// A labelled choice among fixed `options` (value, label), bound to `value`.
+#[component]
+pub fn SelectField(
+    /// The label (also the select's accessible name).
+    label: &'static str,
+    /// The chosen option's value.
+    value: RwSignal<String>,
+    /// (value, label) pairs in the order shown.
+    options: &'static [(&'static str, &'static str)],
+) -> impl IntoView {
+    view! {
+        <label class="cx-field">
+            <span>{label}</span>
+            <select aria-label=label on:change=move |ev| value.set(event_target_value(&ev))>
+                {options.iter().map(|(v, l)| view! {
+                    <option value=*v selected=move || value.get() == *v>{*l}</option>
+                }).collect_view()}
+            </select>
         </label>
     }
 }

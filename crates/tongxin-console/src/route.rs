@@ -19,8 +19,16 @@ pub enum Route {
     Proposals,
     /// One proposal: move it, its ledger.
     Proposal(Id),
+    /// Conventions of the scopes the staff member runs or follows.
+    Conventions,
+    /// A new convention.
+    NewConvention,
+    /// One convention: edit, signatures by unit, snippet.
+    Convention(Id),
     /// An item's household codes: issue, print, counts, revoke.
     Codes(CodeTarget, Id),
+    /// Reported comments to hide or restore.
+    Moderation,
     /// The scope tree with households.
     Scopes,
     /// Staff accounts (administrators).
@@ -38,12 +46,16 @@ impl Route {
         match parts.as_slice() {
             ["polls", "new"] => Route::NewPoll,
             ["polls", n] => id(n).map_or(Route::Polls, Route::Poll),
+            ["conventions"] => Route::Conventions,
+            ["conventions", "new"] => Route::NewConvention,
+            ["conventions", n] => id(n).map_or(Route::Conventions, Route::Convention),
             ["proposals"] => Route::Proposals,
             ["proposals", n] => id(n).map_or(Route::Proposals, Route::Proposal),
             ["codes", t, n] => match (CodeTarget::parse(t), id(n)) {
                 (Some(t), Some(n)) => Route::Codes(t, n),
                 _ => Route::Polls,
             },
+            ["moderation"] => Route::Moderation,
             ["scopes"] => Route::Scopes,
             ["accounts"] => Route::Accounts,
             ["audit"] => Route::Audit,
@@ -57,9 +69,13 @@ impl Route {
             Route::Polls => "#/polls".into(),
             Route::NewPoll => "#/polls/new".into(),
             Route::Poll(id) => format!("#/polls/{id}"),
+            Route::Conventions => "#/conventions".into(),
+            Route::NewConvention => "#/conventions/new".into(),
+            Route::Convention(id) => format!("#/conventions/{id}"),
             Route::Proposals => "#/proposals".into(),
             Route::Proposal(id) => format!("#/proposals/{id}"),
             Route::Codes(t, id) => format!("#/codes/{}/{id}", t.as_str()),
+            Route::Moderation => "#/moderation".into(),
             Route::Scopes => "#/scopes".into(),
             Route::Accounts => "#/accounts".into(),
             Route::Audit => "#/audit".into(),
@@ -97,9 +113,13 @@ mod tests {
             Route::Polls,
             Route::NewPoll,
             Route::Poll(id),
+            Route::Conventions,
+            Route::NewConvention,
+            Route::Convention(id),
             Route::Proposals,
             Route::Proposal(id),
             Route::Codes(CodeTarget::Convention, id),
+            Route::Moderation,
             Route::Scopes,
             Route::Accounts,
             Route::Audit,

@@ -25,6 +25,7 @@ pub mod mask;
 pub mod poll;
 pub mod proposal;
 pub mod scope;
+pub mod scope_import;
 pub mod score;
 pub mod staff;
 pub mod text;

@@ -70,6 +70,10 @@ impl ScopeLevel {
     }
 }
 
+/// Most households one scope may record (a district of a big city has
+/// fewer than a million).
+pub const MAX_HOUSEHOLDS: u32 = 1_000_000;
+
 /// One node of the scope tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -194,8 +194,14 @@ async fn reports_hide_only_with_distinct_residents_and_staff_can_restore() {
     assert!(t.get(&comments).await.as_array().unwrap().is_empty());
     // Staff look at it and put it back.
     let restore = format!("/api/v1/admin/proposals/{id}/comments/{cid}/restore");
-    expect_problem(t.req(Method::POST, &restore), 401, "admin-token-required").await;
-    let (st, v) = send(t.admin(Method::POST, &restore)).await;
+    let why = json!({"reason": "批评座椅位置，不是人身攻击"});
+    expect_problem(
+        t.req(Method::POST, &restore).json(&why),
+        401,
+        "admin-token-required",
+    )
+    .await;
+    let (st, v) = send(t.admin(Method::POST, &restore).json(&why)).await;
     assert_eq!((st, v["hidden"].as_bool()), (200, Some(false)), "{v}");
     assert_eq!(t.get(&comments).await.as_array().unwrap().len(), 1);
     // The same three households cannot hide it again.
@@ -207,7 +213,8 @@ async fn reports_hide_only_with_distinct_residents_and_staff_can_restore() {
         t.admin(
             Method::POST,
             &format!("/api/v1/admin/proposals/{id}/comments/999/restore"),
-        ),
+        )
+        .json(&why),
         404,
         "not-found",
     )

@@ -148,12 +148,18 @@ fn ops(parent: i64, scope: i64, it: &Items) -> Vec<Op> {
             format!("/api/v1/admin/proposals/{proposal}/ledger"),
             json!({"kind": "received", "amount_fen": 100, "memo": "捐款"}),
         ),
-        Op {
-            name: "restore comment",
-            method: Method::POST,
-            path: format!("/api/v1/admin/proposals/{proposal}/comments/{comment}/restore"),
-            body: None,
-        },
+        op(
+            "hide comment",
+            Method::POST,
+            format!("/api/v1/admin/proposals/{proposal}/comments/{comment}/hide"),
+            json!({"reason": "人身攻击"}),
+        ),
+        op(
+            "restore comment",
+            Method::POST,
+            format!("/api/v1/admin/proposals/{proposal}/comments/{comment}/restore"),
+            json!({"reason": "复核后恢复"}),
+        ),
         op(
             "household codes",
             Method::POST,

@@ -144,6 +144,13 @@ async fn a_building_head_hands_out_and_counts_their_own_building_only() {
     let t = TestServer::start().await;
     let (s, poll) = setup(&t).await;
     let head = t.staff_token("building1.head", &format!("building_head:{}", s[4]));
+    let path = format!("/api/v1/admin/codes?target=poll&target_id={poll}");
+    let v = summary(&t, t.req(Method::GET, &path).bearer_auth(&head)).await;
+    assert_eq!(
+        v["units"],
+        json!([]),
+        "no codes yet is an empty sheet, not a refusal"
+    );
     let body =
         |unit: i64| json!({"target": "poll", "target_id": poll, "count": 2, "unit_id": unit});
     let (st, v) = send(
@@ -181,7 +188,6 @@ async fn a_building_head_hands_out_and_counts_their_own_building_only() {
         .await;
     }
     assert_eq!(t.snapshot(), before, "nothing written when refused");
-    let path = format!("/api/v1/admin/codes?target=poll&target_id={poll}");
     let v = summary(&t, t.req(Method::GET, &path).bearer_auth(&head)).await;
     let units = v["units"].as_array().unwrap();
     assert_eq!(units.len(), 1, "their building only: {v}");

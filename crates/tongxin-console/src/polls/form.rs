@@ -12,7 +12,7 @@ use tongxin_core::scope::ScopeLevel;
 use tongxin_core::staff::Power;
 
 use crate::api::{self, Problem};
-use crate::parts::{ProblemNote, TextArea, TextField, invalid, local_problem};
+use crate::parts::{ProblemNote, SelectField, TextArea, TextField, invalid, local_problem};
 use crate::route::{Route, go};
 use crate::scopes::ScopeSelect;
 
@@ -23,6 +23,39 @@ pub fn local_ms(value: &str) -> Option<Millis> {
     }
     let ms = js_sys::Date::new(&value.into()).get_time();
     ms.is_finite().then_some(ms as Millis)
+}
+
+/// The kinds of poll, as the form offers them.
+const KINDS: &[(&str, &str)] = &[
+    ("single", "单选"),
+    ("multiple", "多选"),
+    ("approval", "逐项赞成 / 反对（门槛）"),
+    ("score", "满意度评分（1–5）"),
+    ("ranked", "排序（即时决选）"),
+    ("dot", "投点"),
+];
+
+/// When results show.
+const VISIBILITIES: &[(&str, &str)] = &[
+    ("always", "随时可见"),
+    ("after_vote", "投票后可见"),
+    ("after_close", "结束后可见"),
+];
+
+/// Who may take part, as every item's form offers it.
+pub const ELIGIBILITIES: &[(&str, &str)] = &[
+    ("open", "所有人（每台设备一次）"),
+    ("code", "凭入户码（每户一次）"),
+    ("token", "网站登录的居民"),
+];
+
+/// The eligibility chosen in a form.
+pub fn eligibility_of(value: &str) -> Eligibility {
+    match value {
+        "code" => Eligibility::Code,
+        "token" => Eligibility::Token,
+        _ => Eligibility::Open,
+    }
 }
 
 /// The kind chosen in the form, with its parameter.
@@ -93,11 +126,7 @@ pub fn NewPoll() -> impl IntoView {
             "after_close" => ResultVisibility::AfterClose,
             _ => ResultVisibility::Always,
         };
-        draft.eligibility = match eligibility.get().as_str() {
-            "code" => Eligibility::Code,
-            "token" => Eligibility::Token,
-            _ => Eligibility::Open,
-        };
+        draft.eligibility = eligibility_of(&eligibility.get());
         draft.anonymous = anonymous.get();
         draft.allow_change = allow_change.get();
         if let Err(errors) = draft.validate() {
@@ -121,39 +150,15 @@ pub fn NewPoll() -> impl IntoView {
                 levels=&[ScopeLevel::Street, ScopeLevel::Community, ScopeLevel::Group, ScopeLevel::Building] />
             <TextField label="问题" value=title />
             <TextArea label="说明（可不填）" value=description />
-            <label class="cx-field">
-                <span>"投票方式"</span>
-                <select aria-label="投票方式" on:change=move |ev| kind.set(event_target_value(&ev))>
-                    <option value="single">"单选"</option>
-                    <option value="multiple">"多选"</option>
-                    <option value="approval">"逐项赞成 / 反对（门槛）"</option>
-                    <option value="score">"满意度评分（1–5）"</option>
-                    <option value="ranked">"排序（即时决选）"</option>
-                    <option value="dot">"投点"</option>
-                </select>
-            </label>
+            <SelectField label="投票方式" value=kind options=KINDS />
             {move || param_label(&kind.get()).map(|l| view! { <TextField label=l value=param kind="number" /> })}
             <TextArea label="选项（每行一项）" value=options rows=5 />
             <div class="cx-pair">
                 <TextField label="开始时间（不填即现在）" value=opens kind="datetime-local" />
                 <TextField label="结束时间（不填则手动结束）" value=closes kind="datetime-local" />
             </div>
-            <label class="cx-field">
-                <span>"结果公开"</span>
-                <select aria-label="结果公开" on:change=move |ev| visibility.set(event_target_value(&ev))>
-                    <option value="always">"随时可见"</option>
-                    <option value="after_vote">"投票后可见"</option>
-                    <option value="after_close">"结束后可见"</option>
-                </select>
-            </label>
-            <label class="cx-field">
-                <span>"谁可以投票"</span>
-                <select aria-label="谁可以投票" on:change=move |ev| eligibility.set(event_target_value(&ev))>
-                    <option value="open">"所有人（每台设备一票）"</option>
-                    <option value="code">"凭入户码（每户一票）"</option>
-                    <option value="token">"网站登录的居民"</option>
-                </select>
-            </label>
+            <SelectField label="结果公开" value=visibility options=VISIBILITIES />
+            <SelectField label="谁可以投票" value=eligibility options=ELIGIBILITIES />
             <label class="cx-check"><input type="checkbox" bind:checked=anonymous />"匿名投票（不记录谁投了什么）"</label>
             <label class="cx-check"><input type="checkbox" bind:checked=allow_change />"允许在结束前修改选票"</label>
             <ProblemNote problem=problem />

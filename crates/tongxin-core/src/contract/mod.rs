@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 pub use convention::{ConventionView, SignatureCounts, SignatureReceipt, UnitCount};
 pub use proposal::{
-    EvaluationsView, LedgerView, ProposalCard, ProposalDetail, ProposalSort, PublicComment,
-    PublicEvaluation, ReportReceipt, SupportState,
+    CommentHidden, EvaluationsView, HiddenBy, LedgerView, ProposalCard, ProposalDetail,
+    ProposalSort, PublicComment, PublicEvaluation, ReportReceipt, SupportState,
 };
 
 use crate::eligibility::Eligibility;

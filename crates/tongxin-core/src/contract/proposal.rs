@@ -83,6 +83,32 @@ pub struct PublicComment {
     pub body: String,
     /// When.
     pub created_at: Millis,
+    /// Set only on the viewer's own comment that the public no longer sees:
+    /// its author is told it was hidden, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<CommentHidden>,
+}
+
+/// Why a comment is hidden from the public list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CommentHidden {
+    /// Who hid it.
+    pub by: HiddenBy,
+    /// The moderator's reason (`None` while it waits for review after reports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Who hid a comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HiddenBy {
+    /// Residents' reports reached the threshold; staff have not looked yet.
+    Reports,
+    /// A moderator hid it, with a reason.
+    Staff,
 }
 
 /// A public evaluation.

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 mod audit;
 pub mod codes;
+pub mod moderation;
 mod requests;
 mod sign_in;
 
@@ -146,6 +147,17 @@ pub fn allows(grants: &[Grant], power: Power, target: Option<Id>, tree: &ScopeTr
                 _ => false,
             }
     })
+}
+
+/// Whether someone holding `grants` may use `power` on some part of an item
+/// of scope `target`: on all of it ([`allows`]), or on a unit inside it (a
+/// building head sees the participation of their own building in a
+/// community's poll).
+pub fn allows_part(grants: &[Grant], power: Power, target: Id, tree: &ScopeTree) -> bool {
+    allows(grants, power, Some(target), tree)
+        || grants.iter().any(|g| {
+            g.role.carries(power) && g.scope_id.is_some_and(|mine| tree.is_within(mine, target))
+        })
 }
 
 /// Why an account or a grant is refused.
@@ -301,5 +313,18 @@ mod tests {
             assert_eq!(serde_json::to_value(r).unwrap(), r.as_str());
         }
         assert_eq!(Role::parse("Administrator"), None);
+    }
+
+    #[test]
+    fn a_building_head_has_a_part_in_their_community_only() {
+        let t = tree();
+        let head = [on(Role::BuildingHead, 5)];
+        let see = Power::SeeParticipation;
+        assert!(allows_part(&head, see, Id::int(3), &t));
+        assert!(allows_part(&head, see, Id::int(5), &t));
+        assert!(!allows(&head, see, Some(Id::int(3)), &t));
+        assert!(!allows_part(&head, see, Id::int(4), &t));
+        assert!(!allows_part(&head, Power::Run, Id::int(3), &t));
+        assert!(allows_part(&[on(Role::Staff, 2)], see, Id::int(3), &t));
     }
 }

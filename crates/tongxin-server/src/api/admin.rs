@@ -26,7 +26,7 @@ use utoipa_axum::routes;
 use super::{AppState, Staff};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiPath, reply};
-use crate::storage::{NewScope, ReportReceipt, ScopeEdit, Voter};
+use crate::storage::{NewScope, ScopeEdit, Voter};
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -39,13 +39,16 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(create_proposal))
         .routes(routes!(update_proposal))
         .routes(routes!(transition))
-        .routes(routes!(restore_comment))
         .routes(routes!(add_ledger))
 }
 
 impl AppState {
     /// [`AppState::authorize`] for running the proposal `id`.
-    async fn authorize_proposal(&self, who: &super::Caller, id: Id) -> Result<(), ApiError> {
+    pub(super) async fn authorize_proposal(
+        &self,
+        who: &super::Caller,
+        id: Id,
+    ) -> Result<(), ApiError> {
         let scope = self.store.get_proposal(id).await?.scope_id;
         self.authorize(who, Power::Run, Some(scope)).await
     }
@@ -175,24 +178,6 @@ async fn update_proposal(
     s.authorize_proposal(&who, id).await?;
     Ok(Json(
         s.store.update_proposal(ctx.staff_meta(), id, edit).await?,
-    ))
-}
-
-/// Puts a comment hidden by residents' reports back. Its report count starts
-/// again; those who reported it cannot report it again.
-#[utoipa::path(post, path = "/api/v1/admin/proposals/{id}/comments/{comment_id}/restore", tag = "admin", security(("staff" = [])),
-    params(("id" = i64, Path, description = "Proposal id"), ("comment_id" = i64, Path, description = "Comment id")),
-    responses((status = 200, body = ReportReceipt), (status = 401, body = Problem), (status = 404, body = Problem)))]
-async fn restore_comment(
-    State(s): State<AppState>,
-    Staff(ctx, who): Staff,
-    ApiPath((id, comment_id)): ApiPath<(Id, Id)>,
-) -> Result<Json<ReportReceipt>, ApiError> {
-    s.authorize_proposal(&who, id).await?;
-    Ok(Json(
-        s.store
-            .restore_comment(ctx.staff_meta(), id, comment_id)
-            .await?,
     ))
 }
 

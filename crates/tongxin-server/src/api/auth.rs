@@ -146,6 +146,17 @@ impl AppState {
         }
     }
 
+    /// Fails with 403 `role-required` unless some role of the caller carries
+    /// `power` somewhere (for lists and imports, which are then limited to
+    /// the caller's scopes).
+    pub async fn require_power(&self, caller: &Caller, power: Power) -> Result<(), ApiError> {
+        if caller.grants.iter().any(|g| g.role.carries(power)) {
+            Ok(())
+        } else {
+            self.authorize(caller, power, None).await
+        }
+    }
+
     /// Fails unless the caller's roles carry `power` on `scope` (`None`: the whole
     /// tree): 403 `role-required` when no role of the caller has the power
     /// anywhere, 403 `outside-your-scope` when it has it elsewhere.

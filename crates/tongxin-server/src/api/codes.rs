@@ -146,8 +146,10 @@ async fn code_summary(
         .into_iter()
         .filter(|u| sees(u.unit_id))
         .collect();
-    if units.is_empty() {
-        // Nothing to show this caller: either none issued yet, or no unit of theirs.
+    if units.is_empty()
+        && !tongxin_core::staff::allows_part(&who.grants, Power::SeeParticipation, scope, &tree)
+    {
+        // Nothing of theirs in this item's scope: refused like any other.
         sees_all?;
     }
     for u in &mut units {

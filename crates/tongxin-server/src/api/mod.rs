@@ -10,9 +10,11 @@ mod codes;
 mod conventions;
 mod exports;
 mod indicators;
+mod moderation;
 pub mod openapi;
 mod polls;
 mod proposals;
+mod scope_import;
 mod scopes;
 pub mod staff;
 
@@ -169,12 +171,14 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     doc.info.version = version::VERSION.to_string();
     OpenApiRouter::with_openapi(doc)
         .merge(scopes::routes())
+        .merge(scope_import::routes())
         .merge(polls::routes())
         .merge(conventions::routes())
         .merge(proposals::routes())
         .merge(indicators::routes())
         .merge(admin::routes())
         .merge(codes::routes())
+        .merge(moderation::routes())
         .merge(accounts::routes())
         .merge(audit::routes())
         .merge(exports::routes())

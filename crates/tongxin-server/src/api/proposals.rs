@@ -210,17 +210,27 @@ async fn unsupport(
     ))
 }
 
-/// Comments (authors masked), threaded one level by `parent_id`.
+/// Comments (authors masked), threaded one level by `parent_id`. The
+/// viewer's own comments that the public no longer sees come with `hidden`
+/// (who hid them and why).
 #[utoipa::path(get, path = "/api/v1/proposals/{id}/comments", tag = "proposals",
     params(("id" = i64, Path, description = "Proposal id"), CommentQuery),
     responses((status = 200, body = Vec<PublicComment>), (status = 400, body = Problem), (status = 404, body = Problem)))]
 async fn list_comments(
     State(s): State<AppState>,
+    ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
     ApiQuery(q): ApiQuery<CommentQuery>,
 ) -> Result<Json<Vec<PublicComment>>, ApiError> {
     let newest = q.order == Some(CommentOrder::Newest);
-    Ok(Json(s.store.list_comments(id, newest).await?))
+    let policy = s
+        .store
+        .get_proposal(id)
+        .await?
+        .eligibility
+        .of(ResidentAction::Comment);
+    let viewer = s.viewer(&ctx, policy)?;
+    Ok(Json(s.store.list_comments(id, newest, viewer).await?))
 }
 
 /// Adds a comment or a reply to a top-level comment.

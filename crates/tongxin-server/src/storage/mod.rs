@@ -177,7 +177,9 @@ pub struct Voter {
     pub code_hash: Option<String>,
 }
 
+pub use tongxin_core::scope_import::ImportStep;
 pub use tongxin_core::staff::codes::{CodeSummary, CodeTarget, UnitCodes};
+pub use tongxin_core::staff::moderation::{ModerationItem, QueueFilter};
 
 /// A new scope.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
@@ -253,6 +255,12 @@ pub trait Store: StaffStore + AuditStore + Send + Sync + 'static {
     async fn create_scope(&self, meta: WriteMeta, input: NewScope) -> StoreResult<Scope>;
     /// Renames a scope.
     async fn update_scope(&self, meta: WriteMeta, id: Id, edit: ScopeEdit) -> StoreResult<Scope>;
+    /// Applies an import plan all at once: (created, counts updated).
+    async fn import_scopes(
+        &self,
+        meta: WriteMeta,
+        steps: Vec<ImportStep>,
+    ) -> StoreResult<(u32, u32)>;
 
     // --- polls
     /// Polls, optionally inside a scope.
@@ -395,8 +403,14 @@ pub trait Store: StaffStore + AuditStore + Send + Sync + 'static {
     async fn unsupport(&self, meta: WriteMeta, id: Id, voter: Voter) -> StoreResult<Reply>;
     /// Whether the voter supports the proposal.
     async fn supports_it(&self, id: Id, voter: &Voter) -> StoreResult<bool>;
-    /// Comments, oldest or newest first.
-    async fn list_comments(&self, id: Id, newest_first: bool) -> StoreResult<Vec<PublicComment>>;
+    /// Public comments, oldest or newest first, with the viewer's own hidden
+    /// ones among them, marked.
+    async fn list_comments(
+        &self,
+        id: Id,
+        newest_first: bool,
+        viewer: Option<Voter>,
+    ) -> StoreResult<Vec<PublicComment>>;
     /// Adds a comment ([`PublicComment`]).
     async fn add_comment(
         &self,
@@ -414,7 +428,22 @@ pub trait Store: StaffStore + AuditStore + Send + Sync + 'static {
         voter: Voter,
         reason: Option<String>,
     ) -> StoreResult<ReportReceipt>;
-    /// Staff put a comment hidden by reports back.
+    /// A moderator hides a comment with a reason.
+    async fn hide_comment(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        comment_id: Id,
+        reason: String,
+    ) -> StoreResult<PublicComment>;
+    /// Comments waiting for a moderator, or hidden by one, on proposals of
+    /// the scopes `in_scope` accepts.
+    async fn moderation_queue(
+        &self,
+        filter: QueueFilter,
+        in_scope: Box<dyn Fn(Id) -> bool + Send>,
+    ) -> StoreResult<Vec<ModerationItem>>;
+    /// A moderator puts a comment back.
     async fn restore_comment(
         &self,
         meta: WriteMeta,

@@ -107,6 +107,16 @@ pub const PROPOSAL: &[(&str, &str, &str)] = &[
     ),
     ("report", "举报", "Report"),
     ("reported", "已举报，谢谢。", "Reported. Thank you."),
+    (
+        "hidden_by_staff",
+        "只有你能看到：这条评论已被工作人员隐藏。原因：{x}",
+        "Only you can see this: staff hid this comment. Reason: {x}",
+    ),
+    (
+        "hidden_by_reports",
+        "只有你能看到：这条评论因居民举报暂时隐藏，等待工作人员复核。",
+        "Only you can see this: residents reported this comment; it is hidden until staff review it.",
+    ),
     ("funding", "众筹资金", "Co-funding"),
     ("from_residents", "居民 ¥{x}", "Residents ¥{x}"),
     ("from_organisations", "单位 ¥{x}", "Organisations ¥{x}"),

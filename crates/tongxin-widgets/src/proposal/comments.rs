@@ -1,13 +1,14 @@
 //! The discussion (群议): comments threaded one level, oldest or newest
 //! first, a reply to any top-level comment, a report button for moderation,
-//! and the form, whose text survives a failed send.
+//! the author's own hidden comments marked with the moderator's reason, and
+//! the form, whose text survives a failed send.
 
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tongxin_core::Id;
-use tongxin_core::contract::PublicComment;
+use tongxin_core::contract::{CommentHidden, HiddenBy, PublicComment};
 use tongxin_core::proposal::CommentInput;
 use tongxin_core::text::FieldErrors;
 
@@ -102,7 +103,9 @@ pub fn Comments(
         let i = env.i18n();
         let cid = c.id;
         let author = c.author.clone();
-        let reply_button = (open && c.parent_id.is_none()).then(|| {
+        let hidden = hidden_note(env, c.hidden.as_ref());
+        let acts = c.hidden.is_none();
+        let reply_button = (open && acts && c.parent_id.is_none()).then(|| {
             let label = i.t("reply");
             view! { <button type="button" class="tx-link-button" on:click=move |_| reply_to.set(Some((cid, author.clone())))>{label}</button> }
         });
@@ -111,7 +114,8 @@ pub fn Comments(
             <li class="tx-comment">
                 <p class="tx-comment-head"><strong>{c.author}</strong>" · "<time class="tx-hint">{i.time(c.created_at)}</time></p>
                 <p class="tx-description">{c.body}</p>
-                <div class="tx-comment-actions">
+                {hidden}
+                {acts.then(|| view! { <div class="tx-comment-actions">
                     {reply_button}
                     {move || if reported.with(|r| r.contains(&cid)) {
                         view! { <span class="tx-hint">{done.clone()}</span> }.into_any()
@@ -119,11 +123,12 @@ pub fn Comments(
                         let label = report_label.clone();
                         view! { <button type="button" class="tx-link-button" on:click=move |_| report(cid)>{label}</button> }.into_any()
                     }}
-                </div>
+                </div> })}
                 {(!replies.is_empty()).then(|| view! {
                     <ul class="tx-replies">
                         {replies.into_iter().map(|r| {
-                            view! { <li class="tx-comment tx-reply"><p class="tx-comment-head"><strong>{r.author}</strong></p><p class="tx-description">{r.body}</p></li> }
+                            let hidden = hidden_note(env, r.hidden.as_ref());
+                            view! { <li class="tx-comment tx-reply"><p class="tx-comment-head"><strong>{r.author}</strong></p><p class="tx-description">{r.body}</p>{hidden}</li> }
                         }).collect_view()}
                     </ul>
                 })}
@@ -191,4 +196,17 @@ pub fn Comments(
             }}
         </section>
     }
+}
+
+/// What the author of a hidden comment is told (nobody else gets it).
+fn hidden_note(env: Env, hidden: Option<&CommentHidden>) -> Option<impl IntoView + use<>> {
+    let i = env.i18n();
+    let text = match hidden? {
+        CommentHidden {
+            by: HiddenBy::Staff,
+            reason,
+        } => i.x("hidden_by_staff", reason.as_deref().unwrap_or("")),
+        CommentHidden { .. } => i.t("hidden_by_reports"),
+    };
+    Some(view! { <p class="tx-hint tx-comment-hidden" role="note">{text}</p> })
 }

@@ -13,6 +13,7 @@
 mod audit;
 mod cache;
 mod codes;
+mod comments;
 mod conventions;
 mod indicators;
 mod polls;
@@ -45,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_indicators.sql"),
     include_str!("migrations/0006_staff.sql"),
     include_str!("migrations/0007_codes_by_unit.sql"),
+    include_str!("migrations/0008_moderation.sql"),
 ];
 
 /// Default lifetime of an idempotency record: 24 hours.

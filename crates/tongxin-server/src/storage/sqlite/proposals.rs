@@ -2,16 +2,14 @@
 //! pledges, the ledger, the timeline and evaluations.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use tongxin_core::mask::mask_name;
 use tongxin_core::poll::{PollKind, PollResults, PollStatus};
 use tongxin_core::proposal::funding::{
     FundingSummary, LedgerEntry, LedgerInput, LedgerKind, Pledge, PledgeInput, PledgeSource,
 };
 use tongxin_core::proposal::machine::{ResolutionOutcome, TransitionContext};
-use tongxin_core::proposal::rules::{HIDE_AFTER_REPORTS, check_pledge_cap, hidden_by_reports};
+use tongxin_core::proposal::rules::check_pledge_cap;
 use tongxin_core::proposal::{
-    CommentInput, EvaluationInput, Proposal, ProposalDraft, ProposalEdit, TransitionAction,
-    TransitionRecord,
+    EvaluationInput, Proposal, ProposalDraft, ProposalEdit, TransitionAction, TransitionRecord,
 };
 use tongxin_core::text::FieldErrors;
 use tongxin_core::{Id, Millis};
@@ -19,8 +17,8 @@ use tongxin_core::{Id, Millis};
 use super::conventions::page;
 use super::{check_code, decode_cursor, encode_cursor, from_json, key, polls, scopes, to_json};
 use crate::storage::{
-    Page, ProposalCard, ProposalFilter, ProposalSort, PublicComment, PublicEvaluation,
-    ReportReceipt, StoreError, StoreResult, SupportState, Voter, WriteMeta,
+    Page, ProposalCard, ProposalFilter, ProposalSort, PublicEvaluation, StoreError, StoreResult,
+    SupportState, Voter, WriteMeta,
 };
 
 pub(crate) fn get(conn: &Connection, id: Id) -> StoreResult<Proposal> {
@@ -194,124 +192,6 @@ pub(crate) fn supports_it(conn: &Connection, id: Id, voter: &Voter) -> StoreResu
     Ok(conn
         .prepare_cached("SELECT 1 FROM supports WHERE proposal_id = ?1 AND voter = ?2")?
         .exists(params![id, voter.key])?)
-}
-
-/// Records one voter's moderation report of a comment (again is a no-op)
-/// and hides the comment once it has [`HIDE_AFTER_REPORTS`] reports.
-pub(crate) fn report_comment(
-    conn: &Connection,
-    meta: &WriteMeta,
-    id: Id,
-    comment_id: Id,
-    voter: &Voter,
-    reason: Option<&str>,
-) -> StoreResult<ReportReceipt> {
-    get(conn, id)?;
-    check_code(conn, voter, "proposal", id, meta.now)?;
-    let exists = conn
-        .prepare_cached("SELECT 1 FROM comments WHERE id = ?1 AND proposal_id = ?2")?
-        .exists(params![comment_id, id])?;
-    if !exists {
-        return Err(StoreError::NotFound("comment"));
-    }
-    let added = conn
-        .prepare_cached(
-            "INSERT OR IGNORE INTO comment_reports (comment_id, voter, reason, reported_at) VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![comment_id, voter.key, reason, meta.now])?;
-    if added == 1 {
-        conn.prepare_cached("UPDATE comments SET reports = reports + 1 WHERE id = ?1")?
-            .execute([comment_id])?;
-    }
-    let reports: i64 = conn
-        .prepare_cached("SELECT reports FROM comments WHERE id = ?1")?
-        .query_row([comment_id], |r| r.get(0))?;
-    Ok(ReportReceipt {
-        comment_id,
-        hidden: hidden_by_reports(reports),
-    })
-}
-
-fn comment_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PublicComment> {
-    let name: String = r.get(2)?;
-    Ok(PublicComment {
-        id: r.get(0)?,
-        parent_id: r.get(1)?,
-        author: mask_name(&name),
-        body: r.get(3)?,
-        created_at: r.get(4)?,
-    })
-}
-
-/// Staff put a hidden comment back: its count starts again from zero, and
-/// the residents who reported it cannot report it again.
-pub(crate) fn restore_comment(
-    conn: &Connection,
-    id: Id,
-    comment_id: Id,
-) -> StoreResult<ReportReceipt> {
-    get(conn, id)?;
-    let n = conn
-        .prepare_cached("UPDATE comments SET reports = 0 WHERE id = ?1 AND proposal_id = ?2")?
-        .execute(params![comment_id, id])?;
-    if n == 0 {
-        return Err(StoreError::NotFound("comment"));
-    }
-    Ok(ReportReceipt {
-        comment_id,
-        hidden: false,
-    })
-}
-
-pub(crate) fn comments(
-    conn: &Connection,
-    id: Id,
-    newest_first: bool,
-) -> StoreResult<Vec<PublicComment>> {
-    get(conn, id)?;
-    let dir = if newest_first { "DESC" } else { "ASC" };
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT id, parent_id, author_name, body, created_at FROM comments WHERE proposal_id = ?1 AND reports < {HIDE_AFTER_REPORTS} ORDER BY id {dir} LIMIT 1000"
-    ))?;
-    Ok(st
-        .query_map([id], comment_row)?
-        .collect::<Result<Vec<_>, _>>()?)
-}
-
-pub(crate) fn add_comment(
-    conn: &Connection,
-    meta: &WriteMeta,
-    id: Id,
-    voter: &Voter,
-    input: &CommentInput,
-) -> StoreResult<PublicComment> {
-    input.validate().map_err(StoreError::Invalid)?;
-    let p = get(conn, id)?;
-    p.check_comment()?;
-    check_code(conn, voter, "proposal", id, meta.now)?;
-    if let Some(parent) = input.parent_id {
-        let top_level: Option<Option<Id>> = conn
-            .prepare_cached("SELECT parent_id FROM comments WHERE id = ?1 AND proposal_id = ?2")?
-            .query_row(params![parent, id], |r| r.get(0))
-            .optional()?;
-        if top_level != Some(None) {
-            let mut e = FieldErrors::new();
-            e.add(
-                "parent_id",
-                "replies go to a top-level comment of this proposal",
-            );
-            return Err(StoreError::Invalid(e));
-        }
-    }
-    conn.prepare_cached(
-        "INSERT INTO comments (proposal_id, parent_id, voter, author_name, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![id, input.parent_id, voter.key, input.author_name.trim(), input.body, meta.now])?;
-    Ok(conn
-        .prepare_cached(
-            "SELECT id, parent_id, author_name, body, created_at FROM comments WHERE id = ?1",
-        )?
-        .query_row([conn.last_insert_rowid()], comment_row)?)
 }
 
 fn source_str(s: PledgeSource) -> &'static str {

@@ -1,8 +1,9 @@
-//! Scope rows and the scope tree.
+//! Scope rows and the scope tree, and applying an import plan to it.
 
 use rusqlite::{Connection, OptionalExtension, params};
 use tongxin_core::Id;
-use tongxin_core::scope::{Scope, ScopeLevel, ScopeTree};
+use tongxin_core::scope::{MAX_HOUSEHOLDS, Scope, ScopeLevel, ScopeTree};
+use tongxin_core::scope_import::{ImportStep, Parent};
 use tongxin_core::text::{self, FieldErrors};
 
 use crate::storage::{NewScope, ScopeEdit, StoreError, StoreResult};
@@ -51,10 +52,6 @@ pub(crate) fn require(conn: &Connection, field: &str, id: Id) -> StoreResult<Sco
         other => other,
     })
 }
-
-/// Most households one scope may record (a district of a big city has
-/// fewer than a million).
-pub(crate) const MAX_HOUSEHOLDS: u32 = 1_000_000;
 
 fn check_names(
     name: Option<&str>,
@@ -118,4 +115,48 @@ pub(crate) fn update(conn: &Connection, id: Id, edit: &ScopeEdit) -> StoreResult
         params![s.name, s.name_en, s.households, id],
     )?;
     Ok(s)
+}
+
+/// Applies an import plan (from `tongxin_core::scope_import::plan`) in the
+/// caller's transaction: any failure leaves the tree as it was. Returns
+/// how many scopes were created and how many counts changed.
+pub(crate) fn import(conn: &Connection, steps: &[ImportStep]) -> StoreResult<(u32, u32)> {
+    let mut ids: Vec<Option<Id>> = Vec::with_capacity(steps.len());
+    let (mut created, mut updated) = (0, 0);
+    for step in steps {
+        match step {
+            ImportStep::Create {
+                parent,
+                level,
+                name,
+                households,
+            } => {
+                let parent_id = match parent {
+                    Parent::Root => None,
+                    Parent::Existing(id) => Some(*id),
+                    Parent::Planned(i) => ids.get(*i).copied().flatten(),
+                };
+                let input = NewScope {
+                    parent_id,
+                    level: *level,
+                    name: name.clone(),
+                    name_en: None,
+                    households: *households,
+                };
+                ids.push(Some(create(conn, &input)?.id));
+                created += 1;
+            }
+            ImportStep::SetHouseholds { id, households } => {
+                let edit = ScopeEdit {
+                    name: None,
+                    name_en: None,
+                    households: Some(*households),
+                };
+                update(conn, *id, &edit)?;
+                ids.push(None);
+                updated += 1;
+            }
+        }
+    }
+    Ok((created, updated))
 }

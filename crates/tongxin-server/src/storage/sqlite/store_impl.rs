@@ -17,7 +17,7 @@ use tongxin_core::proposal::{
 use tongxin_core::scope::Scope;
 use tongxin_core::{Id, Millis};
 
-use super::{SqliteStore, codes, conventions, indicators, polls, proposals, scopes};
+use super::{SqliteStore, codes, comments, conventions, indicators, polls, proposals, scopes};
 use crate::storage::*;
 
 #[async_trait]
@@ -34,6 +34,14 @@ impl Store for SqliteStore {
     }
     async fn update_scope(&self, meta: WriteMeta, id: Id, edit: ScopeEdit) -> StoreResult<Scope> {
         self.write_typed(meta, move |c, _| scopes::update(c, id, &edit))
+            .await
+    }
+    async fn import_scopes(
+        &self,
+        meta: WriteMeta,
+        steps: Vec<ImportStep>,
+    ) -> StoreResult<(u32, u32)> {
+        self.write_typed(meta, move |c, _| scopes::import(c, &steps))
             .await
     }
 
@@ -246,8 +254,13 @@ impl Store for SqliteStore {
     async fn supports_it(&self, id: Id, voter: &Voter) -> StoreResult<bool> {
         self.read(|c| proposals::supports_it(c, id, voter))
     }
-    async fn list_comments(&self, id: Id, newest_first: bool) -> StoreResult<Vec<PublicComment>> {
-        self.read(|c| proposals::comments(c, id, newest_first))
+    async fn list_comments(
+        &self,
+        id: Id,
+        newest_first: bool,
+        viewer: Option<Voter>,
+    ) -> StoreResult<Vec<PublicComment>> {
+        self.read(|c| comments::comments(c, id, newest_first, viewer.as_ref()))
     }
     async fn add_comment(
         &self,
@@ -257,7 +270,7 @@ impl Store for SqliteStore {
         input: CommentInput,
     ) -> StoreResult<Reply> {
         self.write(meta, move |c, m| {
-            proposals::add_comment(c, m, id, &voter, &input)
+            comments::add_comment(c, m, id, &voter, &input)
         })
         .await
     }
@@ -270,7 +283,7 @@ impl Store for SqliteStore {
         reason: Option<String>,
     ) -> StoreResult<ReportReceipt> {
         self.write_typed(meta, move |c, m| {
-            proposals::report_comment(c, m, id, comment_id, &voter, reason.as_deref())
+            comments::report_comment(c, m, id, comment_id, &voter, reason.as_deref())
         })
         .await
     }
@@ -281,9 +294,28 @@ impl Store for SqliteStore {
         comment_id: Id,
     ) -> StoreResult<ReportReceipt> {
         self.write_typed(meta, move |c, _| {
-            proposals::restore_comment(c, id, comment_id)
+            comments::restore_comment(c, id, comment_id)
         })
         .await
+    }
+    async fn hide_comment(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        comment_id: Id,
+        reason: String,
+    ) -> StoreResult<PublicComment> {
+        self.write_typed(meta, move |c, m| {
+            comments::hide_comment(c, m, id, comment_id, &reason)
+        })
+        .await
+    }
+    async fn moderation_queue(
+        &self,
+        filter: QueueFilter,
+        in_scope: Box<dyn Fn(Id) -> bool + Send>,
+    ) -> StoreResult<Vec<ModerationItem>> {
+        self.read(|c| comments::moderation_queue(c, filter, &*in_scope))
     }
     async fn list_pledges(&self, id: Id) -> StoreResult<Vec<Pledge>> {
         self.read(|c| proposals::pledges(c, id))
