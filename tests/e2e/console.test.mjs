@@ -9,8 +9,10 @@
 // console with notes and ledger entries, and the resident widget's
 // timeline shows them. A comment a resident reported is hidden from the
 // console's moderation queue with a reason: other residents no longer see
-// it, its author sees it marked with the reason. No resident page loads the
-// console's files.
+// it, its author sees it marked with the reason. A convention is published
+// with articles added and reordered, edited into a new version, and its
+// signatures counted by unit; buildings and household counts are imported
+// from a CSV. No resident page loads the console's files.
 // Screenshots in test-output/e2e/c*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -310,6 +312,71 @@ test('a reported comment hidden from the console disappears for residents; its a
   assert.ok(audit_.items.some((e) => e.actor === 'bijie.staff' && e.request?.reason === reason), 'the reason is in the audit log');
   await author.close();
   await neighbour.close();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a convention published, reordered and edited into version 2; scopes imported from CSV', async () => {
+  const errors = [];
+  const { context, page } = await open(SIZES[1], errors);
+  await signIn(page, 'bijie.staff', 'demo-staff-password');
+  await page.getByRole('link', { name: '公约', exact: true }).click();
+  await page.getByRole('link', { name: '新建公约' }).click();
+  await pick(page, '公约范围', '碧鸡社区');
+  await page.getByLabel('标题').fill('碧鸡社区养犬文明公约');
+  await page.getByLabel('序言').fill('为了邻里和睦，我们共同约定：');
+  await page.getByLabel('第 1 条', { exact: true }).fill('遛狗拴绳');
+  await page.getByRole('button', { name: '添加一条' }).click();
+  await page.getByLabel('第 2 条', { exact: true }).fill('及时清理粪便');
+  await page.getByRole('button', { name: '添加一条' }).click();
+  await page.getByLabel('第 3 条', { exact: true }).fill('<b>夜间</b>不扰民');
+  await page.getByRole('button', { name: '上移第 3 条' }).click();
+  assert.equal(await page.getByLabel('第 2 条', { exact: true }).inputValue(), '<b>夜间</b>不扰民');
+  await page.getByLabel('签署目标（人）').fill('0');
+  await page.getByRole('button', { name: '发布公约' }).click();
+  await page.getByRole('alert').filter({ hasText: 'goal' }).waitFor();
+  await page.getByLabel('签署目标（人）').fill('20');
+  await page.getByRole('button', { name: '发布公约' }).click();
+  await page.getByRole('heading', { level: 1, name: '碧鸡社区养犬文明公约' }).waitFor();
+  const id = Number(page.url().split('/').pop());
+  const c = await api(server.base, `/conventions/${id}`);
+  assert.deepEqual(c.articles.map((a) => a.text), ['遛狗拴绳', '<b>夜间</b>不扰民', '及时清理粪便']);
+  // A resident of 1栋 signs; the desk counts them by unit.
+  const unit = await scopeId('1栋');
+  const r = await fetch(`${server.base}/api/v1/conventions/${id}/signatures`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-tongxin-device': 'console-e2e-signer-0000001' },
+    body: JSON.stringify({ display_name: '陈静', unit_id: unit, agreed: true, version: 1 }),
+  });
+  assert.equal(r.status, 201, await r.text());
+  await page.getByRole('button', { name: '刷新' }).click();
+  await page.getByText('第 1 版已签 1 人，目标 20 人（5%）').waitFor();
+  await page.getByRole('row', { name: /1栋\s*1/ }).waitFor();
+  // Editing an article publishes version 2; the earlier signature is counted apart.
+  await page.getByLabel('第 3 条', { exact: true }).fill('及时清理粪便，不在绿地便溺');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByText('已发布第 2 版').waitFor();
+  await page.getByText('另有 1 人签署的是旧版本').waitFor();
+  assert.equal((await api(server.base, `/conventions/${id}`)).version, 2);
+  assert.ok(await noHorizontalScroll(page));
+  await shot(page, 'c07-convention-desk-phone');
+  await auditConsole(context, page, SIZES[1], 'console convention desk');
+
+  // Buildings from the office's spreadsheet: a preview, then the import.
+  await page.getByRole('link', { name: '辖区', exact: true }).click();
+  const csv = '区,街道,社区,居民小组,楼栋,户数\n西山区,碧鸡街道,碧鸡社区,第一居民小组,9栋,36\n';
+  await page.getByLabel('或粘贴表格内容').fill(csv);
+  await page.getByRole('button', { name: '预览' }).click();
+  await page.getByText('将新建 1 个').waitFor();
+  assert.equal((await api(server.base, '/scopes')).some((s) => s.name === '9栋'), false);
+  await page.getByRole('button', { name: '导入', exact: true }).click();
+  await page.getByText('已新建 1 个').waitFor();
+  await page.getByRole('cell', { name: '9栋' }).waitFor();
+  await page.getByRole('button', { name: '导入', exact: true }).click();
+  await page.getByText('已新建 0 个，已更新户数 0 个，1 行无变化。').waitFor();
+  await page.getByLabel('或粘贴表格内容').fill('名称,户数\n9栋,36\n');
+  await page.getByRole('button', { name: '预览' }).click();
+  await page.getByRole('alert').filter({ hasText: 'first line' }).waitFor();
+  await auditConsole(context, page, SIZES[1], 'console scopes import');
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -18,6 +18,7 @@ mod parts;
 mod polls;
 mod proposals;
 pub mod route;
+mod scope_import;
 mod scopes;
 mod session;
 pub mod snippet;

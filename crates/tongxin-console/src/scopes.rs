@@ -124,6 +124,7 @@ pub fn ScopeSelect(
 #[component]
 pub fn ScopeTreePage() -> impl IntoView {
     let scopes = Scopes::get();
+    let session = Session::get();
     let rows = move || {
         let tree = scopes.tree();
         let households = tree.households();
@@ -159,5 +160,6 @@ pub fn ScopeTreePage() -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </ScrollBox>
+        {move || session.runs_items().then(|| view! { <crate::scope_import::ImportForm /> })}
     }
 }

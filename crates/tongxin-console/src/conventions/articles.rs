@@ -65,9 +65,9 @@ pub fn ArticleEditor(
                                 </label>
                                 <div class="cx-actions">
                                     <button type="button" aria-label=move || format!("上移第 {} 条", n())
-                                        on:click=move |_| rows.update(|r| shift(r, position(key), -1))>"上移"</button>
+                                        on:click=move |_| { let at = position(key); rows.update(|r| shift(r, at, -1)) }>"上移"</button>
                                     <button type="button" aria-label=move || format!("下移第 {} 条", n())
-                                        on:click=move |_| rows.update(|r| shift(r, position(key), 1))>"下移"</button>
+                                        on:click=move |_| { let at = position(key); rows.update(|r| shift(r, at, 1)) }>"下移"</button>
                                     <button type="button" class="cx-danger" aria-label=move || format!("删除第 {} 条", n())
                                         on:click=move |_| rows.update(|r| r.retain(|(k, _)| *k != key))>"删除"</button>
                                 </div>

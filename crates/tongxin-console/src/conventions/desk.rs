@@ -25,11 +25,18 @@ pub fn ConventionDesk(
     /// The convention.
     id: Id,
 ) -> impl IntoView {
+    // The text reloads after a save only (so "refresh" never resets a form
+    // being typed in); the counts on every refresh and save.
+    let saved_text = RwSignal::new(0u32);
     let reload = RwSignal::new(0u32);
-    let view_ = load::<ConventionView>(move || format!("/api/v1/conventions/{id}"), reload.into());
+    let saved = RwSignal::new(None::<String>);
+    let view_ = load::<ConventionView>(
+        move || format!("/api/v1/conventions/{id}"),
+        saved_text.into(),
+    );
     let counts = load::<SignatureCounts>(
         move || format!("/api/v1/conventions/{id}/count"),
-        reload.into(),
+        Signal::derive(move || reload.get() + saved_text.get()),
     );
     let scopes = Scopes::get();
     let session = Session::get();
@@ -45,9 +52,10 @@ pub fn ConventionDesk(
                     <a class="cx-button" href=format!("/api/v1/conventions/{id}/signatures.csv") download=format!("convention-{id}-signatures.csv")>"导出签署名单 CSV"</a>
                     <a class="cx-button" href=Route::Codes(CodeTarget::Convention, id).href()>"入户码"</a>
                 </div>
-                {session.runs_items().then(|| view! { <EditForm convention=c reload=reload /> })}
+                {session.runs_items().then(|| view! { <EditForm convention=c saved=saved reload=saved_text /> })}
             }
         })}
+        <p role="status">{move || saved.get()}</p>
         <section aria-labelledby="signatures-h">
             <h2 id="signatures-h">"签署情况"</h2>
             {show(counts, |c| view! { <Signatures counts=c /> })}
@@ -92,7 +100,11 @@ fn Signatures(
 
 /// Edits the text and goal; a changed text publishes a new version.
 #[component]
-fn EditForm(convention: Convention, reload: RwSignal<u32>) -> impl IntoView {
+fn EditForm(
+    convention: Convention,
+    saved: RwSignal<Option<String>>,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
     let id = convention.id;
     let title = RwSignal::new(convention.title.clone());
     let preamble = RwSignal::new(convention.preamble.clone());
@@ -100,7 +112,6 @@ fn EditForm(convention: Convention, reload: RwSignal<u32>) -> impl IntoView {
     let rows = RwSignal::new(rows_of(&texts_now));
     let goal = RwSignal::new(convention.goal.to_string());
     let problem = RwSignal::new(None::<Problem>);
-    let saved = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let edit = ConventionEdit {
@@ -140,7 +151,6 @@ fn EditForm(convention: Convention, reload: RwSignal<u32>) -> impl IntoView {
             <ArticleEditor rows=rows />
             <TextField label="签署目标（人）" value=goal kind="number" />
             <ProblemNote problem=problem />
-            <p role="status">{move || saved.get()}</p>
             <button type="submit" class="cx-primary">"保存"</button>
         </form>
     }

@@ -34,6 +34,7 @@ pub struct QueueQuery {
     /// `reported` (default): reported and not yet hidden by a moderator;
     /// `hidden`: hidden by a moderator.
     #[serde(default)]
+    #[param(inline)]
     pub state: QueueFilter,
 }
 
