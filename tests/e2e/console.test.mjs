@@ -113,6 +113,20 @@ for (const size of SIZES) {
     assert.ok(pollId > 0, page.url());
     assert.equal(await page.locator('b').count(), 0, 'the title is text, not markup');
     assert.ok(await noHorizontalScroll(page), 'poll desk fits');
+    // Edited after creation: the background text and when results show.
+    await page.getByText('修改投票').click();
+    const edit = page.locator('details.cx-details');
+    await edit.getByLabel('说明（可不填）').fill('居民反映晚上音响扰民，请选择关闭时间。');
+    await pick(page, '结果公开', '结束后可见');
+    await edit.getByRole('button', { name: '保存修改' }).click();
+    await page.waitForFunction(async (id) => (await (await fetch(`/api/v1/polls/${id}`)).json()).visibility === 'after_close', pollId);
+    const edited = await api(server.base, `/polls/${pollId}`);
+    assert.equal(edited.description, '居民反映晚上音响扰民，请选择关闭时间。');
+    await page.getByText('修改投票').click();
+    await edit.getByLabel('说明（可不填）').fill('');
+    await pick(page, '结果公开', '随时可见');
+    await edit.getByRole('button', { name: '保存修改' }).click();
+    await page.waitForFunction(async (id) => (await (await fetch(`/api/v1/polls/${id}`)).json()).visibility === 'always', pollId);
 
     // A code sheet for 1栋, printed: one slip per household, eight a page.
     await page.getByRole('link', { name: '入户码' }).click();
@@ -234,6 +248,13 @@ test('a proposal walked through the five steps from the console, with notes and 
   await move('登记已实施', '扶手已安装，验收合格');
   await move('进入下一步', '请居民评议');
   await step('评议');
+  // Responsible persons, shown in full to residents.
+  await page.getByLabel(/^负责人/).fill('李建国 楼栋长\n王芳，院落自管会主任');
+  await page.getByLabel('众筹目标（元）').fill('3000.5');
+  await page.getByRole('button', { name: '保存设置' }).click();
+  await page.getByText(/认筹 [\d,.]+ \/ 3,000\.50 元/).waitFor();
+  const saved = (await api(server.base, `/proposals/${proposal.id}`)).proposal;
+  assert.deepEqual(saved.responsible, [{ name: '李建国', role: '楼栋长' }, { name: '王芳', role: '院落自管会主任' }]);
   assert.ok(await noHorizontalScroll(page));
   await shot(page, 'c04-proposal-desk-phone');
   await auditConsole(context, page, SIZES[1], 'console proposal desk');
@@ -245,6 +266,7 @@ test('a proposal walked through the five steps from the console, with notes and 
   for (const note of ['居委会意见：同意，列入本季度微项目', '扶手已安装，验收合格']) {
     await w.getByText(note).first().waitFor();
   }
+  await w.getByText('李建国（楼栋长）、王芳（院落自管会主任）').waitFor();
   const ledger = await api(server.base, `/proposals/${proposal.id}/ledger`);
   assert.deepEqual(ledger.entries.map((e) => [e.kind, e.amount_fen]), [['received', 150000], ['spent', 120050]]);
   await resident.close();

@@ -16,6 +16,7 @@ mod conventions;
 mod moderation;
 mod parts;
 mod polls;
+mod proposal_settings;
 mod proposals;
 pub mod route;
 mod scope_import;

@@ -21,6 +21,7 @@ use tongxin_core::staff::codes::CodeTarget;
 use crate::api::{self, Problem};
 use crate::audit::local_time;
 use crate::parts::{ProblemNote, TextArea, TextField, invalid, load, local_problem, show};
+use crate::proposal_settings::SettingsForm;
 use crate::route::Route;
 use crate::scopes::Scopes;
 use crate::session::Session;
@@ -148,6 +149,7 @@ pub fn ProposalDesk(
                 <PollLinks proposal=p.clone() reload=reload />
                 <MoveForm proposal=p.clone() reload=reload />
                 <LedgerForm id=id reload=reload />
+                <SettingsForm proposal=p.clone() reload=reload />
             }
         })}
         <section aria-labelledby="timeline-h">

@@ -13,7 +13,8 @@ use tongxin_core::Id;
 use tongxin_core::scope::ScopeLevel;
 use tongxin_core::staff::Power;
 use tongxin_core::staff::codes::{
-    CodeRequest, CodeSummary, CodeTarget, IssuedCodes, RevokeCodes, RevokedCodes,
+    CodeRequest, CodeSummary, CodeTarget, IssuedCodes, MAX_CODES_PER_REQUEST, RevokeCodes,
+    RevokedCodes,
 };
 
 use crate::api::{self, Problem};
@@ -90,7 +91,8 @@ pub fn CodesPage(
             return;
         };
         let Ok(n) = count.get().trim().parse::<u32>() else {
-            problem.set(Some(local_problem("count", "请填写入户码数量（1–2000）")));
+            let msg = format!("请填写入户码数量（1–{MAX_CODES_PER_REQUEST}）");
+            problem.set(Some(local_problem("count", &msg)));
             return;
         };
         let req = CodeRequest {

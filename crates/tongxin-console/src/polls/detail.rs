@@ -11,6 +11,7 @@ use tongxin_core::export::result_figures;
 use tongxin_core::poll::{PollEdit, PollStatus};
 use tongxin_core::staff::codes::{CodeSummary, CodeTarget};
 
+use super::edit::PollEditForm;
 use super::{kind_name, status_name};
 use crate::api::{self, Problem};
 use crate::codes::Participation;
@@ -70,6 +71,7 @@ pub fn PollDetail(
                         <button type="button" class="cx-danger" on:click=close>"提前结束投票"</button>
                     })}
                 </div>
+                {(open && session.runs_items()).then(|| view! { <PollEditForm poll=p.poll.clone() reload=reload /> })}
             }
         })}
         <ProblemNote problem=problem />

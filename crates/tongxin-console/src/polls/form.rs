@@ -36,7 +36,7 @@ const KINDS: &[(&str, &str)] = &[
 ];
 
 /// When results show.
-const VISIBILITIES: &[(&str, &str)] = &[
+pub const VISIBILITIES: &[(&str, &str)] = &[
     ("always", "随时可见"),
     ("after_vote", "投票后可见"),
     ("after_close", "结束后可见"),
@@ -48,6 +48,15 @@ pub const ELIGIBILITIES: &[(&str, &str)] = &[
     ("code", "凭入户码（每户一次）"),
     ("token", "网站登录的居民"),
 ];
+
+/// The result visibility chosen in a form.
+pub fn visibility_of(value: &str) -> ResultVisibility {
+    match value {
+        "after_vote" => ResultVisibility::AfterVote,
+        "after_close" => ResultVisibility::AfterClose,
+        _ => ResultVisibility::Always,
+    }
+}
 
 /// The eligibility chosen in a form.
 pub fn eligibility_of(value: &str) -> Eligibility {
@@ -121,11 +130,7 @@ pub fn NewPoll() -> impl IntoView {
         draft.description = description.get().trim().to_string();
         draft.opens_at = local_ms(&opens.get());
         draft.closes_at = local_ms(&closes.get());
-        draft.visibility = match visibility.get().as_str() {
-            "after_vote" => ResultVisibility::AfterVote,
-            "after_close" => ResultVisibility::AfterClose,
-            _ => ResultVisibility::Always,
-        };
+        draft.visibility = visibility_of(&visibility.get());
         draft.eligibility = eligibility_of(&eligibility.get());
         draft.anonymous = anonymous.get();
         draft.allow_change = allow_change.get();

@@ -1,7 +1,9 @@
 //! Polls in the console: the list of the polls a member runs or follows,
-//! the form for a new one ([`form`]) and one poll's desk ([`detail`]).
+//! the form for a new one ([`form`]), one poll's desk ([`detail`]) and
+//! editing it ([`edit`]).
 
 pub mod detail;
+pub mod edit;
 pub mod form;
 
 use leptos::prelude::*;

@@ -46,7 +46,7 @@ impl CodeTarget {
         CodeTarget::ALL.into_iter().find(|t| t.as_str() == s)
     }
 
-    /// The resident page path segment of such an item (`polls`, …).
+    /// The REST path segment of such items (`/api/v1/polls/{id}`, …).
     pub fn plural(self) -> &'static str {
         match self {
             CodeTarget::Poll => "polls",
