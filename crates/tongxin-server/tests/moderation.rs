@@ -70,14 +70,7 @@ async fn queue(t: &TestServer, token: &str, state: &str) -> Vec<Value> {
 async fn a_hidden_comment_leaves_the_public_list_and_its_author_is_told_why() {
     let t = TestServer::start().await;
     let s = t.scopes().await;
-    let other = t
-        .admin_post(
-            "/api/v1/admin/scopes",
-            json!({"parent_id": s[1], "level": "community", "name": "别的社区"}),
-        )
-        .await["id"]
-        .as_i64()
-        .unwrap();
+    let other = t.neighbour_community(s[1]).await;
     let (id, cid) = reported_comment(&t, s[2]).await;
     let staff = t.staff_token("bijie.staff", &format!("staff:{}", s[2]));
     let neighbour = t.staff_token("other.staff", &format!("staff:{other}"));

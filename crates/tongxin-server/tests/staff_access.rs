@@ -203,14 +203,7 @@ async fn attempt(t: &TestServer, token: &str, o: &Op) -> Result<u16, String> {
 async fn each_role_may_do_what_it_holds_inside_its_scope_and_nothing_else() {
     let t = TestServer::start().await;
     let s = t.scopes().await; // district, street, 碧鸡社区, group, 1栋, 2栋
-    let other = t
-        .admin_post(
-            "/api/v1/admin/scopes",
-            json!({"parent_id": s[1], "level": "community", "name": "别的社区"}),
-        )
-        .await["id"]
-        .as_i64()
-        .unwrap();
+    let other = t.neighbour_community(s[1]).await;
     let admin = account(&t, "admin.li", "administrator");
     let staff = account(&t, "bijie.staff", &format!("staff:{}", s[2]));
     let neighbour = account(&t, "other.staff", &format!("staff:{other}"));

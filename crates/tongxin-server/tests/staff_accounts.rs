@@ -307,14 +307,7 @@ async fn a_token_does_what_its_owners_role_allows_and_no_more() {
     assert_eq!(r["visible"], true, "{r}");
     let (_, r) = send(t.req(Method::GET, &path)).await;
     assert_eq!(r["visible"], false, "{r}");
-    let elsewhere = t
-        .admin_post(
-            "/api/v1/admin/scopes",
-            json!({"parent_id": s[1], "level": "community", "name": "别的社区"}),
-        )
-        .await["id"]
-        .as_i64()
-        .unwrap();
+    let elsewhere = t.neighbour_community(s[1]).await;
     let outside = t
         .poll(
             elsewhere,

@@ -99,6 +99,18 @@ impl TestServer {
         scope_tree(&self.http, &self.url).await
     }
 
+    /// A second community, 别的社区, under the street of [`Self::scopes`]
+    /// (`street`): the neighbour whose staff must not touch 碧鸡社区.
+    pub async fn neighbour_community(&self, street: i64) -> i64 {
+        self.admin_post(
+            "/api/v1/admin/scopes",
+            json!({"parent_id": street, "level": "community", "name": "别的社区"}),
+        )
+        .await["id"]
+            .as_i64()
+            .unwrap()
+    }
+
     pub async fn poll(&self, scope: i64, kind: Value, options: &[&str], extra: Value) -> i64 {
         let mut body =
             json!({"scope_id": scope, "title": "测试 poll", "kind": kind, "options": options});
