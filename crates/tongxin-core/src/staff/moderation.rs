@@ -8,7 +8,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Id;
-use crate::contract::PublicComment;
+use crate::contract::{CommentHidden, HiddenBy, PublicComment};
+use crate::proposal::rules::hidden_by_reports;
 use crate::text::{self, FieldErrors, TextLimits};
 
 /// A moderator's reason: shown to the comment's author, kept in the audit log.
@@ -63,6 +64,22 @@ pub struct ModerationItem {
     pub report_reasons: Vec<String>,
 }
 
+/// Whether and why a comment is hidden from the public: a moderator's
+/// reason wins; otherwise enough residents' reports hide it pending review.
+pub fn comment_hidden(reports: i64, staff_reason: Option<String>) -> Option<CommentHidden> {
+    match staff_reason {
+        Some(reason) => Some(CommentHidden {
+            by: HiddenBy::Staff,
+            reason: Some(reason),
+        }),
+        None if hidden_by_reports(reports) => Some(CommentHidden {
+            by: HiddenBy::Reports,
+            reason: None,
+        }),
+        None => None,
+    }
+}
+
 /// Checks a moderation reason as typed (for forms before they send).
 pub fn check_reason(reason: &str) -> Result<(), String> {
     text::check_text(reason, REASON)
@@ -85,6 +102,28 @@ mod tests {
         assert_eq!(
             serde_json::from_str::<QueueFilter>("\"hidden\"").unwrap(),
             QueueFilter::Hidden
+        );
+    }
+
+    #[test]
+    fn a_moderators_reason_wins_over_reports() {
+        assert_eq!(comment_hidden(0, None), None);
+        assert_eq!(comment_hidden(2, None), None);
+        assert_eq!(
+            comment_hidden(3, None),
+            Some(CommentHidden {
+                by: HiddenBy::Reports,
+                reason: None
+            })
+        );
+        let staff = comment_hidden(5, Some("人身攻击".into())).unwrap();
+        assert_eq!(
+            (staff.by, staff.reason.as_deref()),
+            (HiddenBy::Staff, Some("人身攻击"))
+        );
+        assert_eq!(
+            comment_hidden(0, Some("广告".into())).unwrap().by,
+            HiddenBy::Staff
         );
     }
 }

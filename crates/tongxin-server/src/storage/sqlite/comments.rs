@@ -4,10 +4,10 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 use tongxin_core::Id;
-use tongxin_core::contract::{CommentHidden, HiddenBy};
 use tongxin_core::mask::mask_name;
 use tongxin_core::proposal::CommentInput;
 use tongxin_core::proposal::rules::{HIDE_AFTER_REPORTS, hidden_by_reports};
+use tongxin_core::staff::moderation::comment_hidden;
 use tongxin_core::staff::moderation::{ModerationItem, QUEUE_PAGE, QueueFilter};
 use tongxin_core::text::FieldErrors;
 
@@ -65,22 +65,6 @@ fn comment_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PublicComment> {
         created_at: r.get(4)?,
         hidden: comment_hidden(r.get(5)?, r.get(6)?),
     })
-}
-
-/// Whether and why a comment is hidden, from its report count and a
-/// moderator's reason.
-fn comment_hidden(reports: i64, reason: Option<String>) -> Option<CommentHidden> {
-    match reason {
-        Some(reason) => Some(CommentHidden {
-            by: HiddenBy::Staff,
-            reason: Some(reason),
-        }),
-        None if hidden_by_reports(reports) => Some(CommentHidden {
-            by: HiddenBy::Reports,
-            reason: None,
-        }),
-        None => None,
-    }
 }
 
 fn comment_of(conn: &Connection, id: Id, comment_id: Id) -> StoreResult<PublicComment> {
