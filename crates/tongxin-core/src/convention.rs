@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::eligibility::Eligibility;
 use crate::mask::mask_name;
+use crate::scope::ScopeTree;
 use crate::text::{self, FieldErrors};
 use crate::{Id, Millis};
 
@@ -98,6 +99,12 @@ pub enum ConventionError {
     /// Withdrawal is not allowed (any more).
     #[error("signatures can no longer be withdrawn")]
     WithdrawalClosed,
+    /// The voter's signature on this version still stands.
+    #[error("you have already signed version {version} of this convention")]
+    AlreadySigned {
+        /// The version signed.
+        version: u32,
+    },
 }
 
 impl ConventionError {
@@ -107,6 +114,7 @@ impl ConventionError {
             ConventionError::Closed => "convention-closed",
             ConventionError::StaleVersion { .. } => "stale-version",
             ConventionError::WithdrawalClosed => "withdrawal-closed",
+            ConventionError::AlreadySigned { .. } => "already-signed",
         }
     }
 }
@@ -128,6 +136,31 @@ impl Convention {
             }),
             _ => Ok(()),
         }
+    }
+
+    /// A signature on the current version: refused when the voter's earlier
+    /// one still stands (`already`).
+    pub fn check_first_signature(&self, already: bool) -> Result<(), ConventionError> {
+        if already {
+            return Err(ConventionError::AlreadySigned {
+                version: self.version,
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks that the signer's building or group lies inside the
+    /// convention's area.
+    pub fn check_unit(&self, tree: &ScopeTree, unit: Id) -> Result<(), FieldErrors> {
+        if tree.is_within(unit, self.scope_id) {
+            return Ok(());
+        }
+        let mut e = FieldErrors::new();
+        e.add(
+            "unit_id",
+            "choose a building or group inside this convention's area",
+        );
+        Err(e)
     }
 
     /// Checks a signature may be withdrawn at `now`.
@@ -410,6 +443,36 @@ mod tests {
         let c = conv();
         assert_eq!(c.articles[1].number, 2);
         assert_eq!(c.version, 1);
+    }
+
+    #[test]
+    fn a_signer_signs_a_version_once_from_inside_the_area() {
+        use crate::scope::{Scope, ScopeLevel};
+        let scope = |id: i64, parent: Option<i64>, level| Scope {
+            id: Id::from(id),
+            parent_id: parent.map(Id::from),
+            level,
+            name: format!("s{id}"),
+            name_en: None,
+            households: None,
+        };
+        let tree = ScopeTree::new([
+            scope(1, None, ScopeLevel::District),
+            scope(2, Some(1), ScopeLevel::Street),
+            scope(3, None, ScopeLevel::District),
+        ]);
+        let mut c = conv();
+        assert_eq!(c.check_unit(&tree, Id::from(2)), Ok(()));
+        let e = c.check_unit(&tree, Id::from(3)).unwrap_err();
+        assert!(e.0.contains_key("unit_id"), "{e:?}");
+        c.version = 2;
+        assert_eq!(c.check_first_signature(false), Ok(()));
+        let e = c.check_first_signature(true).unwrap_err();
+        assert_eq!(e.code(), "already-signed");
+        assert_eq!(
+            e.to_string(),
+            "you have already signed version 2 of this convention"
+        );
     }
 
     #[test]

@@ -135,9 +135,10 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound(what) => ApiError::not_found(what),
             StoreError::Invalid(fields) => ApiError::invalid(fields),
             StoreError::Ballot(b) => match b {
-                BallotError::NotOpenYet | BallotError::Closed => {
-                    ApiError::new(S::CONFLICT, b.code(), detail)
-                }
+                BallotError::NotOpenYet
+                | BallotError::Closed
+                | BallotError::AlreadyVoted { .. }
+                | BallotError::ChangeNotAllowed => ApiError::new(S::CONFLICT, b.code(), detail),
                 other => ApiError::field(other.code(), "ballot", other.to_string()),
             },
             StoreError::Convention(c) => ApiError::new(S::CONFLICT, c.code(), detail),

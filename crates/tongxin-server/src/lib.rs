@@ -21,6 +21,7 @@ pub mod indicators;
 pub mod ratelimit;
 pub mod seed;
 pub mod serve;
+pub mod service;
 pub mod storage;
 
 use std::net::SocketAddr;

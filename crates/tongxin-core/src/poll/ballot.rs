@@ -176,6 +176,23 @@ pub enum BallotError {
         /// Points in the ballot.
         got: u64,
     },
+    /// The voter has a ballot in this poll already.
+    #[error("you have already voted in this poll.{}", change_hint(.can_change))]
+    AlreadyVoted {
+        /// Whether the poll lets them change it instead.
+        can_change: bool,
+    },
+    /// The poll keeps every ballot as first cast.
+    #[error("this poll does not allow changing or retracting a ballot")]
+    ChangeNotAllowed,
+}
+
+fn change_hint(can_change: &bool) -> &'static str {
+    if *can_change {
+        " Change it instead."
+    } else {
+        ""
+    }
 }
 
 impl BallotError {
@@ -192,6 +209,8 @@ impl BallotError {
             BallotError::MissingAnswer(_) => "missing-answer",
             BallotError::ScoreOutOfRange { .. } => "score-out-of-range",
             BallotError::TooManyPoints { .. } => "too-many-points",
+            BallotError::AlreadyVoted { .. } => "already-voted",
+            BallotError::ChangeNotAllowed => "change-not-allowed",
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod ballot;
 pub mod irv;
+pub mod rules;
 pub mod tally;
 pub mod wire;
 

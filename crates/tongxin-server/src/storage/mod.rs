@@ -8,6 +8,8 @@
 //! and never writes twice.
 
 pub mod audit;
+pub mod cursor;
+pub mod rows;
 pub mod sqlite;
 pub mod staff;
 

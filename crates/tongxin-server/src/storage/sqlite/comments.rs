@@ -11,8 +11,10 @@ use tongxin_core::staff::moderation::comment_hidden;
 use tongxin_core::staff::moderation::{ModerationItem, QUEUE_PAGE, QueueFilter};
 use tongxin_core::text::FieldErrors;
 
-use super::check_code;
+use super::SqliteRows;
 use super::proposals::get;
+use crate::service::codes;
+use crate::storage::CodeTarget;
 use crate::storage::{PublicComment, ReportReceipt, StoreError, StoreResult, Voter, WriteMeta};
 
 /// Records one voter's moderation report of a comment (again is a no-op)
@@ -26,7 +28,13 @@ pub(crate) fn report_comment(
     reason: Option<&str>,
 ) -> StoreResult<ReportReceipt> {
     get(conn, id)?;
-    check_code(conn, voter, "proposal", id, meta.now)?;
+    codes::require(
+        &mut SqliteRows(conn),
+        voter,
+        CodeTarget::Proposal,
+        id,
+        meta.now,
+    )?;
     let exists = conn
         .prepare_cached("SELECT 1 FROM comments WHERE id = ?1 AND proposal_id = ?2")?
         .exists(params![comment_id, id])?;
@@ -183,7 +191,13 @@ pub(crate) fn add_comment(
     input.validate().map_err(StoreError::Invalid)?;
     let p = get(conn, id)?;
     p.check_comment()?;
-    check_code(conn, voter, "proposal", id, meta.now)?;
+    codes::require(
+        &mut SqliteRows(conn),
+        voter,
+        CodeTarget::Proposal,
+        id,
+        meta.now,
+    )?;
     if let Some(parent) = input.parent_id {
         let top_level: Option<Option<Id>> = conn
             .prepare_cached("SELECT parent_id FROM comments WHERE id = ?1 AND proposal_id = ?2")?

@@ -5,10 +5,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 use tongxin_core::convention::{
     Convention, ConventionDraft, ConventionEdit, PublicSignature, SignatureInput, SignerRole,
 };
-use tongxin_core::text::FieldErrors;
 use tongxin_core::{Id, Millis};
 
-use super::{check_code, decode_cursor, encode_cursor, from_json, key, scopes, to_json};
+use super::{SqliteRows, decode_cursor, encode_cursor, from_json, key, scopes, to_json};
+use crate::storage::rows::ConventionRows;
 use crate::storage::{
     Page, SignatureCounts, SignatureReceipt, StoreError, StoreResult, UnitCount, Voter, WriteMeta,
 };
@@ -67,78 +67,74 @@ fn receipt_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SignatureReceipt> {
     })
 }
 
-pub(crate) fn sign(
-    conn: &Connection,
-    meta: &WriteMeta,
-    id: Id,
-    voter: &Voter,
-    input: &SignatureInput,
-) -> StoreResult<SignatureReceipt> {
-    input.validate().map_err(StoreError::Invalid)?;
-    let c = get(conn, id)?;
-    c.check_sign(input.version, meta.now)?;
-    let tree = scopes::tree(conn)?;
-    if !tree.is_within(input.unit_id, c.scope_id) {
-        let mut e = FieldErrors::new();
-        e.add(
-            "unit_id",
-            "choose a building or group inside this convention's area",
-        );
-        return Err(StoreError::Invalid(e));
+impl ConventionRows for SqliteRows<'_> {
+    fn convention_for_update(&mut self, id: Id) -> StoreResult<Option<Convention>> {
+        match get(self, id) {
+            Ok(c) => Ok(Some(c)),
+            Err(StoreError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
-    check_code(conn, voter, "convention", id, meta.now)?;
-    let already = conn
-        .prepare_cached("SELECT 1 FROM signatures WHERE convention_id = ?1 AND voter = ?2 AND version = ?3 AND withdrawn_at IS NULL")?
-        .exists(params![id, voter.key, c.version])?;
-    if already {
-        return Err(StoreError::duplicate(
-            "already-signed",
-            format!(
-                "you have already signed version {} of this convention",
-                c.version
-            ),
-        ));
+    fn has_signed(&mut self, id: Id, voter: &str, version: u32) -> StoreResult<bool> {
+        Ok(self
+            .prepare_cached("SELECT 1 FROM signatures WHERE convention_id = ?1 AND voter = ?2 AND version = ?3 AND withdrawn_at IS NULL")?
+            .exists(params![id, voter, version])?)
     }
-    let team = input
-        .team
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
-    conn.prepare_cached(
-        "INSERT INTO signatures (convention_id, voter, version, display_name, unit_id, team, role, signed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![id, voter.key, c.version, input.display_name.trim(), input.unit_id, team, role_str(input.role), meta.now])?;
-    let sig_id = conn.last_insert_rowid();
-    bump_count(conn, id, c.version, input.unit_id, 1)?;
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {RECEIPT_COLS} FROM signatures WHERE id = ?1"
-        ))?
-        .query_row([sig_id], receipt_row)?)
-}
-
-pub(crate) fn withdraw(
-    conn: &Connection,
-    meta: &WriteMeta,
-    id: Id,
-    voter: &Voter,
-) -> StoreResult<SignatureReceipt> {
-    let c = get(conn, id)?;
-    let sig: Option<SignatureReceipt> = conn
-        .prepare_cached(&format!(
-            "SELECT {RECEIPT_COLS} FROM signatures WHERE convention_id = ?1 AND voter = ?2 AND withdrawn_at IS NULL ORDER BY id DESC LIMIT 1"
-        ))?
-        .query_row(params![id, voter.key], receipt_row)
-        .optional()?;
-    let Some(mut sig) = sig else {
-        return Err(StoreError::NotFound("signature"));
-    };
-    c.check_withdraw(meta.now)?;
-    conn.prepare_cached("UPDATE signatures SET withdrawn_at = ?1 WHERE id = ?2")?
-        .execute(params![meta.now, sig.id])?;
-    bump_count(conn, id, sig.version, sig.unit_id, -1)?;
-    sig.withdrawn_at = Some(meta.now);
-    Ok(sig)
+    fn live_signature(&mut self, id: Id, voter: &str) -> StoreResult<Option<SignatureReceipt>> {
+        Ok(self
+            .prepare_cached(&format!(
+                "SELECT {RECEIPT_COLS} FROM signatures WHERE convention_id = ?1 AND voter = ?2 AND withdrawn_at IS NULL ORDER BY id DESC LIMIT 1"
+            ))?
+            .query_row(params![id, voter], receipt_row)
+            .optional()?)
+    }
+    fn insert_signature(
+        &mut self,
+        id: Id,
+        voter: &str,
+        version: u32,
+        input: &SignatureInput,
+        now: Millis,
+    ) -> StoreResult<SignatureReceipt> {
+        let team = input
+            .team
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        self.prepare_cached(
+            "INSERT INTO signatures (convention_id, voter, version, display_name, unit_id, team, role, signed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![id, voter, version, input.display_name.trim(), input.unit_id, team, role_str(input.role), now])?;
+        let sig_id = self.last_insert_rowid();
+        Ok(self
+            .prepare_cached(&format!(
+                "SELECT {RECEIPT_COLS} FROM signatures WHERE id = ?1"
+            ))?
+            .query_row([sig_id], receipt_row)?)
+    }
+    fn withdraw_signature(&mut self, signature: Id, now: Millis) -> StoreResult<()> {
+        self.prepare_cached("UPDATE signatures SET withdrawn_at = ?1 WHERE id = ?2")?
+            .execute(params![now, signature])?;
+        Ok(())
+    }
+    /// Counts are kept per unit so the progress bar is one indexed read.
+    fn bump_signature_count(
+        &mut self,
+        id: Id,
+        version: u32,
+        unit: Id,
+        delta: i64,
+    ) -> StoreResult<()> {
+        let sql = if delta > 0 {
+            "INSERT INTO signature_counts (convention_id, version, unit_id, count) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (convention_id, version, unit_id) DO UPDATE SET count = count + excluded.count"
+        } else {
+            "UPDATE signature_counts SET count = count + ?4 WHERE convention_id = ?1 AND version = ?2 AND unit_id = ?3"
+        };
+        self.prepare_cached(sql)?
+            .execute(params![id, version, unit, delta])?;
+        Ok(())
+    }
 }
 
 pub(crate) fn mine(conn: &Connection, id: Id, voter: &Voter) -> StoreResult<Vec<SignatureReceipt>> {
@@ -200,18 +196,6 @@ pub(crate) fn page<T>(mut items: Vec<T>, limit: u32, cursor_of: impl Fn(&T) -> S
 
 /// Keeps `signature_counts` in step with a signature (`+1`) or a
 /// withdrawal (`-1`), inside the same transaction.
-fn bump_count(conn: &Connection, id: Id, version: u32, unit: Id, by: i64) -> StoreResult<()> {
-    let sql = if by > 0 {
-        "INSERT INTO signature_counts (convention_id, version, unit_id, count) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (convention_id, version, unit_id) DO UPDATE SET count = count + excluded.count"
-    } else {
-        "UPDATE signature_counts SET count = count + ?4 WHERE convention_id = ?1 AND version = ?2 AND unit_id = ?3"
-    };
-    conn.prepare_cached(sql)?
-        .execute(params![id, version, unit, by])?;
-    Ok(())
-}
-
 /// The progress-bar figures, read from the kept counts (one row per unit).
 pub(crate) fn counts(conn: &Connection, id: Id) -> StoreResult<SignatureCounts> {
     let c = get(conn, id)?;

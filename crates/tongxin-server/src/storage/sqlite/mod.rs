@@ -18,6 +18,7 @@ mod conventions;
 mod indicators;
 mod polls;
 mod proposals;
+mod rows;
 mod scopes;
 mod staff;
 mod store_impl;
@@ -26,13 +27,15 @@ pub mod writer;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, mpsc};
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::sync::oneshot;
 use tongxin_core::Id;
 
-use super::{IdemKey, Reply, StoreError, StoreHealth, StoreResult, WriteMeta};
+use super::{Reply, StoreError, StoreHealth, StoreResult, WriteMeta};
+use crate::service::idempotency::once;
+pub(crate) use rows::SqliteRows;
 pub use writer::MAX_BATCH;
 use writer::{Done, Job, WriterHealth, WriterOptions};
 
@@ -168,7 +171,7 @@ impl SqliteStore {
     ) -> StoreResult<Reply>
     where
         T: Serialize,
-        F: FnOnce(&Connection, &WriteMeta) -> StoreResult<T> + Send + 'static,
+        F: FnOnce(&mut SqliteRows<'_>, &WriteMeta) -> StoreResult<T> + Send + 'static,
     {
         let (tx, rx) = oneshot::channel::<StoreResult<Reply>>();
         let ttl = self.idempotency_ttl_ms;
@@ -180,7 +183,7 @@ impl SqliteStore {
                     return None;
                 }
             };
-            let result = run_idempotent(conn, &meta, ttl, f);
+            let result = once(&mut SqliteRows(conn), &meta, ttl, f);
             let ok = result.is_ok();
             let deliver = Box::new(move |commit: Result<(), String>| {
                 if commit.is_ok()
@@ -207,7 +210,7 @@ impl SqliteStore {
     pub(crate) async fn write<T, F>(&self, meta: WriteMeta, f: F) -> StoreResult<Reply>
     where
         T: Serialize,
-        F: FnOnce(&Connection, &WriteMeta) -> StoreResult<T> + Send + 'static,
+        F: FnOnce(&mut SqliteRows<'_>, &WriteMeta) -> StoreResult<T> + Send + 'static,
     {
         self.write_then(meta, f, None).await
     }
@@ -217,7 +220,7 @@ impl SqliteStore {
     pub(crate) async fn write_typed<T, F>(&self, meta: WriteMeta, f: F) -> StoreResult<T>
     where
         T: Serialize + DeserializeOwned,
-        F: FnOnce(&Connection, &WriteMeta) -> StoreResult<T> + Send + 'static,
+        F: FnOnce(&mut SqliteRows<'_>, &WriteMeta) -> StoreResult<T> + Send + 'static,
     {
         let reply = self.write(meta, f).await?;
         Ok(serde_json::from_str(&reply.body)?)
@@ -242,52 +245,12 @@ impl SqliteStore {
     pub(crate) async fn write_poll<T, F>(&self, id: Id, meta: WriteMeta, f: F) -> StoreResult<Reply>
     where
         T: Serialize,
-        F: FnOnce(&Connection, &WriteMeta) -> StoreResult<T> + Send + 'static,
+        F: FnOnce(&mut SqliteRows<'_>, &WriteMeta) -> StoreResult<T> + Send + 'static,
     {
         let cache = self.polls.clone();
         self.write_then(meta, f, Some(Box::new(move || cache.invalidate(id))))
             .await
     }
-}
-
-fn run_idempotent<T: Serialize>(
-    conn: &Connection,
-    meta: &WriteMeta,
-    ttl_ms: i64,
-    f: impl FnOnce(&Connection, &WriteMeta) -> StoreResult<T>,
-) -> StoreResult<Reply> {
-    if let Some(IdemKey { key, fingerprint }) = &meta.idem {
-        let seen: Option<(String, String)> = conn
-            .prepare_cached(
-                "SELECT fingerprint, body FROM idempotency WHERE key = ?1 AND created_at >= ?2",
-            )?
-            .query_row(params![key, meta.now - ttl_ms], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?;
-        if let Some((fp, body)) = seen {
-            return if &fp == fingerprint {
-                Ok(Reply {
-                    body,
-                    replayed: true,
-                })
-            } else {
-                Err(StoreError::IdempotencyMismatch)
-            };
-        }
-    }
-    let value = f(conn, meta)?;
-    let body = serde_json::to_string(&value)?;
-    if let Some(IdemKey { key, fingerprint }) = &meta.idem {
-        conn.prepare_cached(
-            "INSERT OR REPLACE INTO idempotency (key, fingerprint, body, created_at) VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![key, fingerprint, body, meta.now])?;
-    }
-    Ok(Reply {
-        body,
-        replayed: false,
-    })
 }
 
 fn migrate(conn: &Connection) -> StoreResult<()> {
@@ -319,51 +282,9 @@ pub(crate) fn to_json<T: Serialize>(v: &T) -> StoreResult<String> {
     Ok(serde_json::to_string(v)?)
 }
 
-/// Checks a household code for an item inside the write transaction and
-/// marks its first use.
-pub(crate) fn check_code(
-    conn: &Connection,
-    voter: &super::Voter,
-    kind: &str,
-    id: Id,
-    now: i64,
-) -> StoreResult<()> {
-    let Some(hash) = &voter.code_hash else {
-        return Ok(());
-    };
-    let n = conn
-        .prepare_cached("UPDATE codes SET first_used_at = COALESCE(first_used_at, ?1) WHERE hash = ?2 AND target_kind = ?3 AND target_id = ?4 AND revoked_at IS NULL")?
-        .execute(params![now, hash, kind, id])?;
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::InvalidCode)
-    }
-}
-
-/// Encodes a pagination cursor (opaque to clients).
 /// The integer key of a row this store wrote: its ids are integers.
 pub(crate) fn key(id: Id) -> i64 {
     id.as_i64().unwrap_or_default()
 }
 
-pub(crate) fn encode_cursor(parts: &[i64]) -> String {
-    parts
-        .iter()
-        .map(|p| p.to_string())
-        .collect::<Vec<_>>()
-        .join(".")
-}
-
-/// Decodes a cursor made by [`encode_cursor`] with `n` parts.
-pub(crate) fn decode_cursor(s: &str, n: usize) -> StoreResult<Vec<i64>> {
-    let parts: Result<Vec<i64>, _> = s.split('.').map(str::parse).collect();
-    match parts {
-        Ok(p) if p.len() == n => Ok(p),
-        _ => {
-            let mut e = tongxin_core::text::FieldErrors::new();
-            e.add("cursor", "is not a cursor this server made");
-            Err(StoreError::Invalid(e))
-        }
-    }
-}
+pub(crate) use crate::storage::cursor::{decode as decode_cursor, encode as encode_cursor};

@@ -1,12 +1,13 @@
-//! Poll rows, ballots and the stored tally. The tally is updated in the same
-//! transaction as the ballot, so results are one row read away.
+//! Poll rows, ballots and the stored tally, as SQL: the reads of the public
+//! pages and [`PollRows`] for the use cases in [`crate::service::polls`].
 
 use rusqlite::{Connection, OptionalExtension, params};
-use tongxin_core::poll::{Ballot, Poll, PollDraft, PollEdit, Tally};
+use tongxin_core::poll::{Ballot, Poll, PollDraft, Tally};
 use tongxin_core::{Id, Millis};
 
-use super::{check_code, from_json, scopes, to_json};
-use crate::storage::{BallotReceipt, MyBallot, StoreError, StoreResult, Voter, WriteMeta};
+use super::{SqliteRows, from_json, scopes, to_json};
+use crate::storage::rows::PollRows;
+use crate::storage::{MyBallot, StoreError, StoreResult, Voter};
 
 pub(crate) fn list(conn: &Connection, scope_id: Option<Id>) -> StoreResult<Vec<Poll>> {
     let mut out = Vec::new();
@@ -38,12 +39,6 @@ pub(crate) fn with_tally(conn: &Connection, id: Id) -> StoreResult<(Poll, Tally)
         .optional()?
         .ok_or(StoreError::NotFound("poll"))?;
     Ok((from_json(&data)?, from_json(&tally)?))
-}
-
-fn save_tally(conn: &Connection, id: Id, tally: &Tally) -> StoreResult<()> {
-    conn.prepare_cached("UPDATE polls SET tally = ?1 WHERE id = ?2")?
-        .execute(params![to_json(tally)?, id])?;
-    Ok(())
 }
 
 pub(crate) fn my_ballot(
@@ -81,164 +76,86 @@ pub(crate) fn my_ballot(
     .transpose()
 }
 
-/// The answer to a ballot. For anonymous polls it carries neither the
-/// ballot nor the running count (which would be a sequence number), and its
-/// time is rounded down to the minute: a stored receipt (idempotency record)
-/// must not help anyone pair a voter with a tally change.
-fn receipt(poll: &Poll, ballot: Option<Ballot>, tally: &Tally, at: Millis) -> BallotReceipt {
-    if poll.anonymous {
-        return BallotReceipt {
-            poll_id: poll.id,
-            ballot: None,
-            ballots: 0,
-            at: at - at.rem_euclid(60_000),
-        };
+impl PollRows for SqliteRows<'_> {
+    fn poll_for_update(&mut self, id: Id) -> StoreResult<Option<(Poll, Tally)>> {
+        match with_tally(self, id) {
+            Ok(found) => Ok(Some(found)),
+            Err(StoreError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
-    BallotReceipt {
-        poll_id: poll.id,
-        ballot,
-        ballots: tally.ballots,
-        at,
-    }
-}
-
-pub(crate) fn cast(
-    conn: &Connection,
-    meta: &WriteMeta,
-    id: Id,
-    voter: &Voter,
-    ballot: &Ballot,
-) -> StoreResult<BallotReceipt> {
-    let (poll, mut tally) = with_tally(conn, id)?;
-    poll.check_open(meta.now)?;
-    let ballot = ballot.validate(&poll)?;
-    check_code(conn, voter, "poll", id, meta.now)?;
-    let table = if poll.anonymous {
-        "participations"
-    } else {
-        "ballots"
-    };
-    let exists = conn
-        .prepare_cached(&format!(
-            "SELECT 1 FROM {table} WHERE poll_id = ?1 AND voter = ?2"
-        ))?
-        .exists(params![id, voter.key])?;
-    if exists {
-        let how = if poll.allow_change {
-            " Change it instead."
+    fn has_voted(&mut self, poll: &Poll, voter: &str) -> StoreResult<bool> {
+        let sql = if poll.anonymous {
+            "SELECT 1 FROM participations WHERE poll_id = ?1 AND voter = ?2"
         } else {
-            ""
+            "SELECT 1 FROM ballots WHERE poll_id = ?1 AND voter = ?2"
         };
-        return Err(StoreError::duplicate(
-            "already-voted",
-            format!("you have already voted in this poll.{how}"),
-        ));
+        Ok(self.prepare_cached(sql)?.exists(params![poll.id, voter])?)
     }
-    if poll.anonymous {
-        conn.prepare_cached("INSERT INTO participations (poll_id, voter) VALUES (?1, ?2)")?
-            .execute(params![id, voter.key])?;
-    } else {
-        conn.prepare_cached("INSERT INTO ballots (poll_id, voter, ballot, cast_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)")?
-            .execute(params![id, voter.key, to_json(&ballot)?, meta.now])?;
+    fn stored_ballot(&mut self, poll: Id, voter: &str) -> StoreResult<Option<Ballot>> {
+        let stored: Option<String> = self
+            .prepare_cached("SELECT ballot FROM ballots WHERE poll_id = ?1 AND voter = ?2")?
+            .query_row(params![poll, voter], |r| r.get(0))
+            .optional()?;
+        stored.map(|s| from_json(&s)).transpose()
     }
-    tally
-        .add(&ballot)
-        .map_err(|e| StoreError::Internal(e.to_string()))?;
-    save_tally(conn, id, &tally)?;
-    Ok(receipt(&poll, Some(ballot), &tally, meta.now))
-}
-
-fn existing_for_change(
-    conn: &Connection,
-    poll: &Poll,
-    voter: &Voter,
-    now: Millis,
-) -> StoreResult<Ballot> {
-    poll.check_open(now)?;
-    if !poll.allow_change {
-        return Err(StoreError::conflict(
-            "change-not-allowed",
-            "this poll does not allow changing or retracting a ballot",
-        ));
+    fn insert_ballot(
+        &mut self,
+        poll: &Poll,
+        voter: &str,
+        ballot: &Ballot,
+        now: Millis,
+    ) -> StoreResult<()> {
+        if poll.anonymous {
+            self.prepare_cached("INSERT INTO participations (poll_id, voter) VALUES (?1, ?2)")?
+                .execute(params![poll.id, voter])?;
+        } else {
+            self.prepare_cached("INSERT INTO ballots (poll_id, voter, ballot, cast_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)")?
+                .execute(params![poll.id, voter, to_json(ballot)?, now])?;
+        }
+        Ok(())
     }
-    let stored: Option<String> = conn
-        .prepare_cached("SELECT ballot FROM ballots WHERE poll_id = ?1 AND voter = ?2")?
-        .query_row(params![poll.id, voter.key], |r| r.get(0))
-        .optional()?;
-    match stored {
-        Some(s) => from_json(&s),
-        None => Err(StoreError::NotFound("ballot")),
+    fn replace_ballot(
+        &mut self,
+        poll: Id,
+        voter: &str,
+        ballot: &Ballot,
+        now: Millis,
+    ) -> StoreResult<()> {
+        self.prepare_cached(
+            "UPDATE ballots SET ballot = ?1, updated_at = ?2 WHERE poll_id = ?3 AND voter = ?4",
+        )?
+        .execute(params![to_json(ballot)?, now, poll, voter])?;
+        Ok(())
     }
-}
-
-pub(crate) fn change(
-    conn: &Connection,
-    meta: &WriteMeta,
-    id: Id,
-    voter: &Voter,
-    ballot: &Ballot,
-) -> StoreResult<BallotReceipt> {
-    let (poll, mut tally) = with_tally(conn, id)?;
-    let old = existing_for_change(conn, &poll, voter, meta.now)?;
-    let ballot = ballot.validate(&poll)?;
-    tally
-        .remove(&old)
-        .map_err(|e| StoreError::Internal(e.to_string()))?;
-    tally
-        .add(&ballot)
-        .map_err(|e| StoreError::Internal(e.to_string()))?;
-    conn.prepare_cached(
-        "UPDATE ballots SET ballot = ?1, updated_at = ?2 WHERE poll_id = ?3 AND voter = ?4",
-    )?
-    .execute(params![to_json(&ballot)?, meta.now, id, voter.key])?;
-    save_tally(conn, id, &tally)?;
-    Ok(receipt(&poll, Some(ballot), &tally, meta.now))
-}
-
-pub(crate) fn retract(
-    conn: &Connection,
-    meta: &WriteMeta,
-    id: Id,
-    voter: &Voter,
-) -> StoreResult<BallotReceipt> {
-    let (poll, mut tally) = with_tally(conn, id)?;
-    let old = existing_for_change(conn, &poll, voter, meta.now)?;
-    tally
-        .remove(&old)
-        .map_err(|e| StoreError::Internal(e.to_string()))?;
-    conn.prepare_cached("DELETE FROM ballots WHERE poll_id = ?1 AND voter = ?2")?
-        .execute(params![id, voter.key])?;
-    save_tally(conn, id, &tally)?;
-    Ok(receipt(&poll, None, &tally, meta.now))
-}
-
-pub(crate) fn create(conn: &Connection, meta: &WriteMeta, draft: PollDraft) -> StoreResult<Poll> {
-    draft.validate().map_err(StoreError::Invalid)?;
-    scopes::require(conn, "scope_id", draft.scope_id)?;
-    conn.execute(
-        "INSERT INTO polls (scope_id, data, tally) VALUES (?1, '{}', '{}')",
-        [draft.scope_id],
-    )?;
-    let poll = draft.into_poll(Id::from(conn.last_insert_rowid()), meta.now);
-    conn.execute(
-        "UPDATE polls SET data = ?1, tally = ?2 WHERE id = ?3",
-        params![to_json(&poll)?, to_json(&Tally::new(&poll))?, poll.id],
-    )?;
-    Ok(poll)
-}
-
-pub(crate) fn update(
-    conn: &Connection,
-    meta: &WriteMeta,
-    id: Id,
-    edit: &PollEdit,
-) -> StoreResult<Poll> {
-    let (mut poll, _) = with_tally(conn, id)?;
-    edit.apply(&mut poll, meta.now)
-        .map_err(StoreError::Invalid)?;
-    conn.execute(
-        "UPDATE polls SET data = ?1 WHERE id = ?2",
-        params![to_json(&poll)?, id],
-    )?;
-    Ok(poll)
+    fn delete_ballot(&mut self, poll: Id, voter: &str) -> StoreResult<()> {
+        self.prepare_cached("DELETE FROM ballots WHERE poll_id = ?1 AND voter = ?2")?
+            .execute(params![poll, voter])?;
+        Ok(())
+    }
+    fn save_tally(&mut self, poll: Id, tally: &Tally) -> StoreResult<()> {
+        self.prepare_cached("UPDATE polls SET tally = ?1 WHERE id = ?2")?
+            .execute(params![to_json(tally)?, poll])?;
+        Ok(())
+    }
+    fn new_poll_id(&mut self, draft: &PollDraft) -> StoreResult<Id> {
+        self.execute(
+            "INSERT INTO polls (scope_id, data, tally) VALUES (?1, '{}', '{}')",
+            [draft.scope_id],
+        )?;
+        Ok(Id::from(self.last_insert_rowid()))
+    }
+    fn save_poll(&mut self, poll: &Poll, tally: Option<&Tally>) -> StoreResult<()> {
+        match tally {
+            Some(t) => self.execute(
+                "UPDATE polls SET data = ?1, tally = ?2 WHERE id = ?3",
+                params![to_json(poll)?, to_json(t)?, poll.id],
+            )?,
+            None => self.execute(
+                "UPDATE polls SET data = ?1 WHERE id = ?2",
+                params![to_json(poll)?, poll.id],
+            )?,
+        };
+        Ok(())
+    }
 }

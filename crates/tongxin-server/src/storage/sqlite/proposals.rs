@@ -15,7 +15,9 @@ use tongxin_core::text::FieldErrors;
 use tongxin_core::{Id, Millis};
 
 use super::conventions::page;
-use super::{check_code, decode_cursor, encode_cursor, from_json, key, polls, scopes, to_json};
+use super::{SqliteRows, decode_cursor, encode_cursor, from_json, key, polls, scopes, to_json};
+use crate::service::codes;
+use crate::storage::CodeTarget;
 use crate::storage::{
     Page, ProposalCard, ProposalFilter, ProposalSort, PublicEvaluation, StoreError, StoreResult,
     SupportState, Voter, WriteMeta,
@@ -153,7 +155,13 @@ pub(crate) fn support(
 ) -> StoreResult<SupportState> {
     let mut p = get(conn, id)?;
     p.check_support()?;
-    check_code(conn, voter, "proposal", id, meta.now)?;
+    codes::require(
+        &mut SqliteRows(conn),
+        voter,
+        CodeTarget::Proposal,
+        id,
+        meta.now,
+    )?;
     let n = conn
         .prepare_cached(
             "INSERT OR IGNORE INTO supports (proposal_id, voter, at) VALUES (?1, ?2, ?3)",
@@ -255,7 +263,13 @@ pub(crate) fn pledge(
     input.validate().map_err(StoreError::Invalid)?;
     let p = get(conn, id)?;
     p.check_pledge()?;
-    check_code(conn, voter, "proposal", id, meta.now)?;
+    codes::require(
+        &mut SqliteRows(conn),
+        voter,
+        CodeTarget::Proposal,
+        id,
+        meta.now,
+    )?;
     let already: i64 = conn
         .prepare_cached(
             "SELECT COALESCE(SUM(amount_fen), 0) FROM pledges WHERE proposal_id = ?1 AND voter = ?2",
@@ -460,7 +474,13 @@ pub(crate) fn evaluate(
     input.validate().map_err(StoreError::Invalid)?;
     let p = get(conn, id)?;
     p.check_evaluate()?;
-    check_code(conn, voter, "proposal", id, meta.now)?;
+    codes::require(
+        &mut SqliteRows(conn),
+        voter,
+        CodeTarget::Proposal,
+        id,
+        meta.now,
+    )?;
     let comment = input
         .comment
         .as_deref()

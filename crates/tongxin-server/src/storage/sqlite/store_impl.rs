@@ -18,6 +18,7 @@ use tongxin_core::scope::Scope;
 use tongxin_core::{Id, Millis};
 
 use super::{SqliteStore, codes, comments, conventions, indicators, polls, proposals, scopes};
+use crate::service;
 use crate::storage::*;
 
 #[async_trait]
@@ -94,7 +95,7 @@ impl Store for SqliteStore {
         ballot: Ballot,
     ) -> StoreResult<Reply> {
         self.write_poll(poll_id, meta, move |c, m| {
-            polls::cast(c, m, poll_id, &voter, &ballot)
+            service::polls::cast(c, m, poll_id, &voter, &ballot)
         })
         .await
     }
@@ -106,7 +107,7 @@ impl Store for SqliteStore {
         ballot: Ballot,
     ) -> StoreResult<Reply> {
         self.write_poll(poll_id, meta, move |c, m| {
-            polls::change(c, m, poll_id, &voter, &ballot)
+            service::polls::change(c, m, poll_id, &voter, &ballot)
         })
         .await
     }
@@ -117,17 +118,19 @@ impl Store for SqliteStore {
         voter: Voter,
     ) -> StoreResult<Reply> {
         self.write_poll(poll_id, meta, move |c, m| {
-            polls::retract(c, m, poll_id, &voter)
+            service::polls::retract(c, m, poll_id, &voter)
         })
         .await
     }
     async fn create_poll(&self, meta: WriteMeta, draft: PollDraft) -> StoreResult<Poll> {
-        self.write_typed(meta, move |c, m| polls::create(c, m, draft))
+        self.write_typed(meta, move |c, m| service::polls::create(c, m, draft))
             .await
     }
     async fn update_poll(&self, meta: WriteMeta, id: Id, edit: PollEdit) -> StoreResult<Poll> {
         let reply = self
-            .write_poll(id, meta, move |c, m| polls::update(c, m, id, &edit))
+            .write_poll(id, meta, move |c, m| {
+                service::polls::update(c, m, id, &edit)
+            })
             .await?;
         Ok(serde_json::from_str(&reply.body)?)
     }
@@ -180,7 +183,7 @@ impl Store for SqliteStore {
         input: SignatureInput,
     ) -> StoreResult<Reply> {
         self.write(meta, move |c, m| {
-            conventions::sign(c, m, id, &voter, &input)
+            service::conventions::sign(c, m, id, &voter, &input)
         })
         .await
     }
@@ -190,8 +193,10 @@ impl Store for SqliteStore {
         id: Id,
         voter: Voter,
     ) -> StoreResult<Reply> {
-        self.write(meta, move |c, m| conventions::withdraw(c, m, id, &voter))
-            .await
+        self.write(meta, move |c, m| {
+            service::conventions::withdraw(c, m, id, &voter)
+        })
+        .await
     }
     async fn my_signatures(&self, id: Id, voter: &Voter) -> StoreResult<Vec<SignatureReceipt>> {
         self.read(|c| conventions::mine(c, id, voter))

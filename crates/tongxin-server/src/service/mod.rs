@@ -1,0 +1,22 @@
+//! The use cases of the server, written once over the repository traits of
+//! [`crate::storage::rows`]: load what a write needs, apply the rules of
+//! `tongxin-core` (eligibility of the household code, duplicates, open or
+//! closed, change allowed), write the rows, and say what the answer is.
+//!
+//! A store opens the transaction, hands its rows to one of these functions
+//! and commits; it never decides anything itself. So SQLite and PostgreSQL
+//! answer the same request the same way, and a rule is changed in one
+//! place. [`idempotency::once`] wraps every write that takes a key.
+
+pub mod codes;
+pub mod conventions;
+pub mod idempotency;
+pub mod polls;
+
+use crate::storage::StoreError;
+
+/// A tally that cannot take a ballot it has just validated is a bug in the
+/// store's rows, not the voter's fault.
+pub(crate) fn broken_tally(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Internal(format!("stored tally: {e}"))
+}
