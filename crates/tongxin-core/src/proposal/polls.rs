@@ -4,9 +4,12 @@
 //! proposal as its one motion: adopted when agree reaches the threshold
 //! (the rule the transition to 评议 reads).
 
-use crate::poll::{PollDraft, PollKind, ResultVisibility};
+use crate::poll::{Poll, PollDraft, PollKind, PollResults, PollStatus, ResultVisibility, Tally};
+use crate::text::FieldErrors;
+use crate::{Id, Millis};
 
 use super::Proposal;
+use super::machine::ResolutionOutcome;
 
 /// Default adoption threshold of a resolution poll, in percent.
 pub const RESOLUTION_THRESHOLD_PERCENT: u8 = 50;
@@ -37,6 +40,42 @@ pub fn resolution_draft(p: &Proposal, threshold_percent: u8) -> PollDraft {
     d.eligibility = p.eligibility.support;
     d.visibility = ResultVisibility::AfterClose;
     d
+}
+
+/// What the resolution poll decided so far, for the move to 评议; `None`
+/// when the poll is not an approval poll (it cannot decide).
+pub fn resolution_outcome(poll: &Poll, tally: &Tally, now: Millis) -> Option<ResolutionOutcome> {
+    let PollKind::Approval { threshold_percent } = poll.kind else {
+        return None;
+    };
+    let PollResults::Approval { options, .. } = tally.results(poll) else {
+        return None;
+    };
+    let first = options.first();
+    Some(ResolutionOutcome {
+        closed: poll.status(now) == PollStatus::Closed,
+        adopted: first.is_some_and(|o| o.adopted),
+        agree_percent: first.map_or(0.0, |o| o.agree_percent),
+        threshold_percent,
+    })
+}
+
+/// Checks a poll staff attach as the consultation (`consultation_poll_id`)
+/// or resolution (`resolution_poll_id`) poll: it must exist (`found`), and
+/// a resolution poll must be an approval poll.
+pub fn check_linked_poll(field: &str, id: Id, found: Option<&Poll>) -> Result<(), FieldErrors> {
+    let message = match found {
+        None => format!("poll {id} does not exist"),
+        Some(p)
+            if field == "resolution_poll_id" && !matches!(p.kind, PollKind::Approval { .. }) =>
+        {
+            "must be an approval poll".to_string()
+        }
+        Some(_) => return Ok(()),
+    };
+    let mut e = FieldErrors::new();
+    e.add(field, message);
+    Err(e)
 }
 
 #[cfg(test)]
@@ -73,5 +112,43 @@ mod tests {
             }
         );
         assert_eq!(r.options, vec!["公厕改造".to_string()]);
+    }
+
+    #[test]
+    fn the_resolution_is_read_from_an_approval_poll_only() {
+        use crate::poll::{Ballot, Stance};
+        let p = proposal();
+        let mut d = resolution_draft(&p, 60);
+        d.closes_at = Some(100);
+        let poll = d.into_poll(Id::from(9), 0);
+        let mut tally = Tally::new(&poll);
+        let agree = Ballot::Approval {
+            stances: [(poll.options[0].id, Stance::Agree)].into(),
+        };
+        tally.add(&agree).unwrap();
+        let open = resolution_outcome(&poll, &tally, 50).unwrap();
+        assert!(!open.closed && open.adopted && open.threshold_percent == 60);
+        assert!(resolution_outcome(&poll, &tally, 100).unwrap().closed);
+        let single = consultation_draft(&p).into_poll(Id::from(8), 0);
+        assert_eq!(resolution_outcome(&single, &Tally::new(&single), 0), None);
+
+        assert_eq!(
+            check_linked_poll("resolution_poll_id", poll.id, Some(&poll)),
+            Ok(())
+        );
+        assert_eq!(
+            check_linked_poll("consultation_poll_id", single.id, Some(&single)),
+            Ok(())
+        );
+        let e = check_linked_poll("resolution_poll_id", single.id, Some(&single)).unwrap_err();
+        assert_eq!(
+            e.0["resolution_poll_id"],
+            vec!["must be an approval poll".to_string()]
+        );
+        let e = check_linked_poll("consultation_poll_id", Id::from(77), None).unwrap_err();
+        assert_eq!(
+            e.0["consultation_poll_id"],
+            vec!["poll 77 does not exist".to_string()]
+        );
     }
 }

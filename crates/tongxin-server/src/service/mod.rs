@@ -9,9 +9,11 @@
 //! place. [`idempotency::once`] wraps every write that takes a key.
 
 pub mod codes;
+pub mod comments;
 pub mod conventions;
 pub mod idempotency;
 pub mod polls;
+pub mod proposals;
 
 use crate::storage::StoreError;
 

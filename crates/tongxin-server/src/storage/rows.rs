@@ -11,10 +11,14 @@
 
 use tongxin_core::convention::{Convention, SignatureInput};
 use tongxin_core::poll::{Ballot, Poll, PollDraft, Tally};
+use tongxin_core::proposal::funding::{
+    FundingSummary, LedgerEntry, LedgerInput, Pledge, PledgeInput,
+};
+use tongxin_core::proposal::{CommentInput, Proposal, ProposalDraft, TransitionRecord};
 use tongxin_core::scope::ScopeTree;
 use tongxin_core::{Id, Millis};
 
-use super::{CodeTarget, IdemKey, SignatureReceipt, StoreResult};
+use super::{CodeTarget, IdemKey, PublicComment, PublicEvaluation, SignatureReceipt, StoreResult};
 
 /// The answers remembered under idempotency keys.
 pub trait IdempotencyRows {
@@ -108,4 +112,83 @@ pub trait ConventionRows: CodeRows + ScopeRows {
         unit: Id,
         delta: i64,
     ) -> StoreResult<()>;
+}
+
+/// Proposals, supports, pledges, the ledger, transitions and evaluations.
+pub trait ProposalRows: PollRows {
+    /// A proposal, locked until the transaction ends.
+    fn proposal_for_update(&mut self, id: Id) -> StoreResult<Option<Proposal>>;
+    /// Reserves a row for a new proposal by `voter` and returns its id.
+    fn new_proposal_id(
+        &mut self,
+        draft: &ProposalDraft,
+        voter: &str,
+        now: Millis,
+    ) -> StoreResult<Id>;
+    /// Stores a proposal (and the funding rank the board sorts by).
+    fn save_proposal(&mut self, p: &Proposal) -> StoreResult<()>;
+    /// Records a support; false when the voter already supports it.
+    fn add_support(&mut self, id: Id, voter: &str, now: Millis) -> StoreResult<bool>;
+    /// Removes a support; false when there was none.
+    fn remove_support(&mut self, id: Id, voter: &str) -> StoreResult<bool>;
+    /// Supports counted.
+    fn count_supports(&mut self, id: Id) -> StoreResult<u32>;
+    /// What the voter has pledged so far, in fen.
+    fn pledged_by(&mut self, id: Id, voter: &str) -> StoreResult<i64>;
+    /// The funding totals, and the ledger with running balances, added up
+    /// by [`FundingSummary`].
+    fn funding_and_ledger(
+        &mut self,
+        p: &Proposal,
+    ) -> StoreResult<(FundingSummary, Vec<LedgerEntry>)>;
+    /// Stores a pledge (and the funding rank) and returns it.
+    fn insert_pledge(
+        &mut self,
+        id: Id,
+        voter: &str,
+        input: &PledgeInput,
+        now: Millis,
+    ) -> StoreResult<Pledge>;
+    /// Stores a ledger entry and returns its id.
+    fn insert_ledger(&mut self, id: Id, input: &LedgerInput, now: Millis) -> StoreResult<Id>;
+    /// Appends to the timeline.
+    fn insert_transition(&mut self, id: Id, rec: &TransitionRecord) -> StoreResult<()>;
+    /// Stores an evaluation; false when the voter already rated it.
+    fn insert_evaluation(
+        &mut self,
+        id: Id,
+        voter: &str,
+        evaluation: &PublicEvaluation,
+    ) -> StoreResult<bool>;
+}
+
+/// Comments on proposals and their moderation.
+pub trait CommentRows: ProposalRows {
+    /// A comment of the proposal as the public would see it (masked name,
+    /// with its hidden state).
+    fn comment(&mut self, id: Id, comment: Id) -> StoreResult<Option<PublicComment>>;
+    /// The parent of a comment of the proposal: `None` when there is no
+    /// such comment, `Some(None)` for a top-level one.
+    fn comment_parent(&mut self, id: Id, comment: Id) -> StoreResult<Option<Option<Id>>>;
+    /// Stores a comment and returns it.
+    fn insert_comment(
+        &mut self,
+        id: Id,
+        voter: &str,
+        input: &CommentInput,
+        now: Millis,
+    ) -> StoreResult<PublicComment>;
+    /// Records one voter's report; false when they had reported it already.
+    fn add_report(
+        &mut self,
+        comment: Id,
+        voter: &str,
+        reason: Option<&str>,
+        now: Millis,
+    ) -> StoreResult<bool>;
+    /// Reports counted since the comment was last restored.
+    fn report_count(&mut self, comment: Id) -> StoreResult<i64>;
+    /// Hides a comment with a moderator's reason (`None` puts it back and
+    /// starts its report count again from zero).
+    fn set_hidden(&mut self, comment: Id, reason: Option<&str>, now: Millis) -> StoreResult<()>;
 }

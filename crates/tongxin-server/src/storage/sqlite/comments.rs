@@ -1,63 +1,19 @@
-//! Residents' comments on proposals and their moderation: the public list
-//! (plus the viewer's own hidden comments, marked), reports from distinct
-//! residents, and a moderator hiding a comment with a reason or restoring it.
+//! Residents' comments on proposals, as SQL: the public list (plus the
+//! viewer's own hidden comments, marked), the moderation queue, and
+//! [`CommentRows`] for the use cases in [`crate::service::comments`].
 
 use rusqlite::{Connection, OptionalExtension, params};
-use tongxin_core::Id;
 use tongxin_core::mask::mask_name;
 use tongxin_core::proposal::CommentInput;
-use tongxin_core::proposal::rules::{HIDE_AFTER_REPORTS, hidden_by_reports};
+use tongxin_core::proposal::rules::HIDE_AFTER_REPORTS;
 use tongxin_core::staff::moderation::comment_hidden;
 use tongxin_core::staff::moderation::{ModerationItem, QUEUE_PAGE, QueueFilter};
-use tongxin_core::text::FieldErrors;
+use tongxin_core::{Id, Millis};
 
 use super::SqliteRows;
 use super::proposals::get;
-use crate::service::codes;
-use crate::storage::CodeTarget;
-use crate::storage::{PublicComment, ReportReceipt, StoreError, StoreResult, Voter, WriteMeta};
-
-/// Records one voter's moderation report of a comment (again is a no-op)
-/// and hides the comment once it has [`HIDE_AFTER_REPORTS`] reports.
-pub(crate) fn report_comment(
-    conn: &Connection,
-    meta: &WriteMeta,
-    id: Id,
-    comment_id: Id,
-    voter: &Voter,
-    reason: Option<&str>,
-) -> StoreResult<ReportReceipt> {
-    get(conn, id)?;
-    codes::require(
-        &mut SqliteRows(conn),
-        voter,
-        CodeTarget::Proposal,
-        id,
-        meta.now,
-    )?;
-    let exists = conn
-        .prepare_cached("SELECT 1 FROM comments WHERE id = ?1 AND proposal_id = ?2")?
-        .exists(params![comment_id, id])?;
-    if !exists {
-        return Err(StoreError::NotFound("comment"));
-    }
-    let added = conn
-        .prepare_cached(
-            "INSERT OR IGNORE INTO comment_reports (comment_id, voter, reason, reported_at) VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![comment_id, voter.key, reason, meta.now])?;
-    if added == 1 {
-        conn.prepare_cached("UPDATE comments SET reports = reports + 1 WHERE id = ?1")?
-            .execute([comment_id])?;
-    }
-    let reports: i64 = conn
-        .prepare_cached("SELECT reports FROM comments WHERE id = ?1")?
-        .query_row([comment_id], |r| r.get(0))?;
-    Ok(ReportReceipt {
-        comment_id,
-        hidden: hidden_by_reports(reports),
-    })
-}
+use crate::storage::rows::CommentRows;
+use crate::storage::{PublicComment, StoreResult, Voter};
 
 /// The columns [`comment_row`] reads, in its order.
 const COLUMNS: &str =
@@ -72,48 +28,6 @@ fn comment_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PublicComment> {
         body: r.get(3)?,
         created_at: r.get(4)?,
         hidden: comment_hidden(r.get(5)?, r.get(6)?),
-    })
-}
-
-fn comment_of(conn: &Connection, id: Id, comment_id: Id) -> StoreResult<PublicComment> {
-    get(conn, id)?;
-    conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM comments c WHERE c.id = ?1 AND c.proposal_id = ?2"
-    ))?
-    .query_row(params![comment_id, id], comment_row)
-    .optional()?
-    .ok_or(StoreError::NotFound("comment"))
-}
-
-/// A moderator hides a comment with a reason its author is shown.
-pub(crate) fn hide_comment(
-    conn: &Connection,
-    meta: &WriteMeta,
-    id: Id,
-    comment_id: Id,
-    reason: &str,
-) -> StoreResult<PublicComment> {
-    comment_of(conn, id, comment_id)?;
-    conn.prepare_cached("UPDATE comments SET hidden_reason = ?1, hidden_at = ?2 WHERE id = ?3")?
-        .execute(params![reason.trim(), meta.now, comment_id])?;
-    comment_of(conn, id, comment_id)
-}
-
-/// A moderator puts a comment back: its report count starts again from
-/// zero, and the residents who reported it cannot report it again.
-pub(crate) fn restore_comment(
-    conn: &Connection,
-    id: Id,
-    comment_id: Id,
-) -> StoreResult<ReportReceipt> {
-    comment_of(conn, id, comment_id)?;
-    conn.prepare_cached(
-        "UPDATE comments SET reports = 0, hidden_reason = NULL, hidden_at = NULL WHERE id = ?1",
-    )?
-    .execute([comment_id])?;
-    Ok(ReportReceipt {
-        comment_id,
-        hidden: false,
     })
 }
 
@@ -181,42 +95,72 @@ pub(crate) fn moderation_queue(
     Ok(items)
 }
 
-pub(crate) fn add_comment(
-    conn: &Connection,
-    meta: &WriteMeta,
-    id: Id,
-    voter: &Voter,
-    input: &CommentInput,
-) -> StoreResult<PublicComment> {
-    input.validate().map_err(StoreError::Invalid)?;
-    let p = get(conn, id)?;
-    p.check_comment()?;
-    codes::require(
-        &mut SqliteRows(conn),
-        voter,
-        CodeTarget::Proposal,
-        id,
-        meta.now,
-    )?;
-    if let Some(parent) = input.parent_id {
-        let top_level: Option<Option<Id>> = conn
-            .prepare_cached("SELECT parent_id FROM comments WHERE id = ?1 AND proposal_id = ?2")?
-            .query_row(params![parent, id], |r| r.get(0))
-            .optional()?;
-        if top_level != Some(None) {
-            let mut e = FieldErrors::new();
-            e.add(
-                "parent_id",
-                "replies go to a top-level comment of this proposal",
-            );
-            return Err(StoreError::Invalid(e));
-        }
+impl CommentRows for SqliteRows<'_> {
+    fn comment(&mut self, id: Id, comment: Id) -> StoreResult<Option<PublicComment>> {
+        Ok(self
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM comments c WHERE c.id = ?1 AND c.proposal_id = ?2"
+            ))?
+            .query_row(params![comment, id], comment_row)
+            .optional()?)
     }
-    conn.prepare_cached(
-        "INSERT INTO comments (proposal_id, parent_id, voter, author_name, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![id, input.parent_id, voter.key, input.author_name.trim(), input.body, meta.now])?;
-    Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM comments c WHERE c.id = ?1"))?
-        .query_row([conn.last_insert_rowid()], comment_row)?)
+    fn comment_parent(&mut self, id: Id, comment: Id) -> StoreResult<Option<Option<Id>>> {
+        Ok(self
+            .prepare_cached("SELECT parent_id FROM comments WHERE id = ?1 AND proposal_id = ?2")?
+            .query_row(params![comment, id], |r| r.get(0))
+            .optional()?)
+    }
+    fn insert_comment(
+        &mut self,
+        id: Id,
+        voter: &str,
+        input: &CommentInput,
+        now: Millis,
+    ) -> StoreResult<PublicComment> {
+        self.prepare_cached(
+            "INSERT INTO comments (proposal_id, parent_id, voter, author_name, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![id, input.parent_id, voter, input.author_name.trim(), input.body, now])?;
+        Ok(self
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM comments c WHERE c.id = ?1"))?
+            .query_row([self.last_insert_rowid()], comment_row)?)
+    }
+    fn add_report(
+        &mut self,
+        comment: Id,
+        voter: &str,
+        reason: Option<&str>,
+        now: Millis,
+    ) -> StoreResult<bool> {
+        let added = self
+            .prepare_cached(
+                "INSERT OR IGNORE INTO comment_reports (comment_id, voter, reason, reported_at) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![comment, voter, reason, now])?;
+        if added == 1 {
+            self.prepare_cached("UPDATE comments SET reports = reports + 1 WHERE id = ?1")?
+                .execute([comment])?;
+        }
+        Ok(added == 1)
+    }
+    fn report_count(&mut self, comment: Id) -> StoreResult<i64> {
+        Ok(self
+            .prepare_cached("SELECT reports FROM comments WHERE id = ?1")?
+            .query_row([comment], |r| r.get(0))?)
+    }
+    fn set_hidden(&mut self, comment: Id, reason: Option<&str>, now: Millis) -> StoreResult<()> {
+        match reason {
+            Some(r) => self
+                .prepare_cached(
+                    "UPDATE comments SET hidden_reason = ?1, hidden_at = ?2 WHERE id = ?3",
+                )?
+                .execute(params![r, now, comment])?,
+            None => self
+                .prepare_cached(
+                    "UPDATE comments SET reports = 0, hidden_reason = NULL, hidden_at = NULL WHERE id = ?1",
+                )?
+                .execute([comment])?,
+        };
+        Ok(())
+    }
 }

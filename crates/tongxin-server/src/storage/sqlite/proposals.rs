@@ -1,26 +1,20 @@
-//! Proposal rows and everything hanging off them: supports, comments,
-//! pledges, the ledger, the timeline and evaluations.
+//! Proposal rows and what hangs off them (supports, pledges, the ledger, the
+//! timeline, evaluations), as SQL: the public reads, and [`ProposalRows`] for
+//! the use cases in [`crate::service::proposals`].
 
 use rusqlite::{Connection, OptionalExtension, params};
-use tongxin_core::poll::{PollKind, PollResults, PollStatus};
 use tongxin_core::proposal::funding::{
     FundingSummary, LedgerEntry, LedgerInput, LedgerKind, Pledge, PledgeInput, PledgeSource,
 };
-use tongxin_core::proposal::machine::{ResolutionOutcome, TransitionContext};
-use tongxin_core::proposal::rules::check_pledge_cap;
-use tongxin_core::proposal::{
-    EvaluationInput, Proposal, ProposalDraft, ProposalEdit, TransitionAction, TransitionRecord,
-};
-use tongxin_core::text::FieldErrors;
+use tongxin_core::proposal::{Proposal, ProposalDraft, TransitionRecord};
 use tongxin_core::{Id, Millis};
 
 use super::conventions::page;
-use super::{SqliteRows, decode_cursor, encode_cursor, from_json, key, polls, scopes, to_json};
-use crate::service::codes;
-use crate::storage::CodeTarget;
+use super::{SqliteRows, decode_cursor, encode_cursor, from_json, key, scopes, to_json};
+use crate::storage::rows::ProposalRows;
 use crate::storage::{
     Page, ProposalCard, ProposalFilter, ProposalSort, PublicEvaluation, StoreError, StoreResult,
-    SupportState, Voter, WriteMeta,
+    Voter,
 };
 
 pub(crate) fn get(conn: &Connection, id: Id) -> StoreResult<Proposal> {
@@ -109,92 +103,6 @@ pub(crate) fn list(conn: &Connection, f: &ProposalFilter) -> StoreResult<Page<Pr
     })
 }
 
-pub(crate) fn submit(
-    conn: &Connection,
-    meta: &WriteMeta,
-    voter: &Voter,
-    draft: ProposalDraft,
-    threshold: u32,
-) -> StoreResult<Proposal> {
-    draft.validate().map_err(StoreError::Invalid)?;
-    scopes::require(conn, "scope_id", draft.scope_id)?;
-    let contact = draft.contact.clone().filter(|c| !c.trim().is_empty());
-    conn.prepare_cached(
-        "INSERT INTO proposals (scope_id, step, status, supports, created_at, proposer_voter, contact, data)
-         VALUES (?1, 'propose', 'active', 0, ?2, ?3, ?4, '{}')",
-    )?
-    .execute(params![draft.scope_id, meta.now, voter.key, contact])?;
-    let p = draft.into_proposal(Id::from(conn.last_insert_rowid()), threshold, meta.now);
-    save(conn, &p)?;
-    Ok(p)
-}
-
-fn recount_supports(conn: &Connection, p: &mut Proposal, now: Millis) -> StoreResult<()> {
-    let n: i64 = conn
-        .prepare_cached("SELECT COUNT(*) FROM supports WHERE proposal_id = ?1")?
-        .query_row([p.id], |r| r.get(0))?;
-    p.supports = n as u32;
-    p.updated_at = now;
-    save(conn, p)
-}
-
-fn support_state(p: &Proposal, supported: bool) -> SupportState {
-    SupportState {
-        proposal_id: p.id,
-        supported,
-        supports: p.supports,
-        threshold: p.support_threshold,
-    }
-}
-
-pub(crate) fn support(
-    conn: &Connection,
-    meta: &WriteMeta,
-    id: Id,
-    voter: &Voter,
-) -> StoreResult<SupportState> {
-    let mut p = get(conn, id)?;
-    p.check_support()?;
-    codes::require(
-        &mut SqliteRows(conn),
-        voter,
-        CodeTarget::Proposal,
-        id,
-        meta.now,
-    )?;
-    let n = conn
-        .prepare_cached(
-            "INSERT OR IGNORE INTO supports (proposal_id, voter, at) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![id, voter.key, meta.now])?;
-    if n == 0 {
-        return Err(StoreError::duplicate(
-            "already-supported",
-            "you already support this proposal",
-        ));
-    }
-    recount_supports(conn, &mut p, meta.now)?;
-    Ok(support_state(&p, true))
-}
-
-pub(crate) fn unsupport(
-    conn: &Connection,
-    meta: &WriteMeta,
-    id: Id,
-    voter: &Voter,
-) -> StoreResult<SupportState> {
-    let mut p = get(conn, id)?;
-    p.check_support()?;
-    let n = conn
-        .prepare_cached("DELETE FROM supports WHERE proposal_id = ?1 AND voter = ?2")?
-        .execute(params![id, voter.key])?;
-    if n == 0 {
-        return Err(StoreError::NotFound("support"));
-    }
-    recount_supports(conn, &mut p, meta.now)?;
-    Ok(support_state(&p, false))
-}
-
 pub(crate) fn supports_it(conn: &Connection, id: Id, voter: &Voter) -> StoreResult<bool> {
     get(conn, id)?;
     Ok(conn
@@ -253,52 +161,6 @@ pub(crate) fn pledges(conn: &Connection, id: Id) -> StoreResult<Vec<Pledge>> {
         .collect::<Result<Vec<_>, _>>()?)
 }
 
-pub(crate) fn pledge(
-    conn: &Connection,
-    meta: &WriteMeta,
-    id: Id,
-    voter: &Voter,
-    input: &PledgeInput,
-) -> StoreResult<Pledge> {
-    input.validate().map_err(StoreError::Invalid)?;
-    let p = get(conn, id)?;
-    p.check_pledge()?;
-    codes::require(
-        &mut SqliteRows(conn),
-        voter,
-        CodeTarget::Proposal,
-        id,
-        meta.now,
-    )?;
-    let already: i64 = conn
-        .prepare_cached(
-            "SELECT COALESCE(SUM(amount_fen), 0) FROM pledges WHERE proposal_id = ?1 AND voter = ?2",
-        )?
-        .query_row(params![id, voter.key], |r| r.get(0))?;
-    if let Err(why) = check_pledge_cap(already, input.amount_fen, p.pledge_cap_fen) {
-        return Err(StoreError::conflict("pledge-cap-reached", why));
-    }
-    // The totals must stay representable.
-    let mut summary = funding(conn, &p)?;
-    summary.add_pledge(input.source, input.amount_fen)?;
-    let name = input
-        .public_name
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty());
-    conn.prepare_cached(
-        "INSERT INTO pledges (proposal_id, voter, source, amount_fen, public_name, pledged_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![id, voter.key, source_str(input.source), input.amount_fen, name, meta.now])?;
-    let pledge_id = conn.last_insert_rowid();
-    rank_funding(conn, id)?;
-    Ok(conn
-        .prepare_cached(
-            "SELECT id, source, amount_fen, public_name, pledged_at FROM pledges WHERE id = ?1",
-        )?
-        .query_row([pledge_id], pledge_row)?)
-}
-
 pub(crate) fn ledger(conn: &Connection, id: Id) -> StoreResult<Vec<LedgerEntry>> {
     let p = get(conn, id)?;
     Ok(funding_and_ledger(conn, &p)?.1)
@@ -351,29 +213,6 @@ fn funding_and_ledger(
     Ok((summary, entries))
 }
 
-pub(crate) fn add_ledger(
-    conn: &Connection,
-    meta: &WriteMeta,
-    id: Id,
-    input: &LedgerInput,
-) -> StoreResult<LedgerEntry> {
-    input.validate().map_err(StoreError::Invalid)?;
-    let p = get(conn, id)?;
-    let mut summary = funding(conn, &p)?;
-    summary.add_ledger(input.kind, input.amount_fen)?;
-    let memo = input.memo.trim();
-    conn.prepare_cached("INSERT INTO ledger (proposal_id, kind, amount_fen, memo, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![id, kind_str(input.kind), input.amount_fen, memo, meta.now])?;
-    Ok(LedgerEntry {
-        id: Id::from(conn.last_insert_rowid()),
-        kind: input.kind,
-        amount_fen: input.amount_fen,
-        memo: memo.to_string(),
-        recorded_at: meta.now,
-        balance_fen: summary.balance_fen,
-    })
-}
-
 pub(crate) fn timeline(conn: &Connection, id: Id) -> StoreResult<Vec<TransitionRecord>> {
     get(conn, id)?;
     let mut st =
@@ -382,70 +221,6 @@ pub(crate) fn timeline(conn: &Connection, id: Id) -> StoreResult<Vec<TransitionR
         .query_map([id], |r| r.get::<_, String>(0))?
         .collect::<Result<Vec<_>, _>>()?;
     rows.iter().map(|d| from_json(d)).collect()
-}
-
-pub(crate) fn record(conn: &Connection, id: Id, rec: &TransitionRecord) -> StoreResult<()> {
-    conn.prepare_cached("INSERT INTO transitions (proposal_id, data) VALUES (?1, ?2)")?
-        .execute(params![id, to_json(rec)?])?;
-    Ok(())
-}
-
-fn resolution(
-    conn: &Connection,
-    p: &Proposal,
-    now: Millis,
-) -> StoreResult<Option<ResolutionOutcome>> {
-    let Some(poll_id) = p.resolution_poll_id else {
-        return Ok(None);
-    };
-    let (poll, tally) = polls::with_tally(conn, poll_id)?;
-    let PollKind::Approval { threshold_percent } = poll.kind else {
-        return Err(StoreError::conflict(
-            "resolution-poll-kind",
-            "the resolution poll must be an approval poll",
-        ));
-    };
-    let PollResults::Approval { options, .. } = tally.results(&poll) else {
-        return Err(StoreError::Internal(
-            "approval poll without approval results".into(),
-        ));
-    };
-    let first = options.first();
-    Ok(Some(ResolutionOutcome {
-        closed: poll.status(now) == PollStatus::Closed,
-        adopted: first.is_some_and(|o| o.adopted),
-        agree_percent: first.map_or(0.0, |o| o.agree_percent),
-        threshold_percent,
-    }))
-}
-
-pub(crate) fn transition(
-    conn: &Connection,
-    meta: &WriteMeta,
-    id: Id,
-    actor: String,
-    action: &TransitionAction,
-) -> StoreResult<TransitionRecord> {
-    let mut p = get(conn, id)?;
-    if let TransitionAction::Merge { into, .. } = action
-        && *into != id
-    {
-        get(conn, *into).map_err(|_| {
-            StoreError::conflict(
-                "unknown-merge-target",
-                format!("proposal {into} does not exist"),
-            )
-        })?;
-    }
-    let ctx = TransitionContext {
-        actor,
-        now: meta.now,
-        resolution: resolution(conn, &p, meta.now)?,
-    };
-    let rec = p.transition(action, &ctx)?;
-    save(conn, &p)?;
-    record(conn, id, &rec)?;
-    Ok(rec)
 }
 
 pub(crate) fn evaluations(conn: &Connection, id: Id) -> StoreResult<Vec<PublicEvaluation>> {
@@ -464,79 +239,107 @@ pub(crate) fn evaluations(conn: &Connection, id: Id) -> StoreResult<Vec<PublicEv
         .collect::<Result<Vec<_>, _>>()?)
 }
 
-pub(crate) fn evaluate(
-    conn: &Connection,
-    meta: &WriteMeta,
-    id: Id,
-    voter: &Voter,
-    input: &EvaluationInput,
-) -> StoreResult<PublicEvaluation> {
-    input.validate().map_err(StoreError::Invalid)?;
-    let p = get(conn, id)?;
-    p.check_evaluate()?;
-    codes::require(
-        &mut SqliteRows(conn),
-        voter,
-        CodeTarget::Proposal,
-        id,
-        meta.now,
-    )?;
-    let comment = input
-        .comment
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty());
-    let n = conn
-        .prepare_cached("INSERT OR IGNORE INTO evaluations (proposal_id, voter, score, comment, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![id, voter.key, input.score, comment, meta.now])?;
-    if n == 0 {
-        return Err(StoreError::duplicate(
-            "already-evaluated",
-            "you have already rated this project",
-        ));
-    }
-    Ok(PublicEvaluation {
-        score: input.score,
-        comment: comment.map(String::from),
-        created_at: meta.now,
-    })
-}
-
-pub(crate) fn update(
-    conn: &Connection,
-    meta: &WriteMeta,
-    id: Id,
-    edit: &ProposalEdit,
-) -> StoreResult<Proposal> {
-    let mut p = get(conn, id)?;
-    for (field, poll) in [
-        ("consultation_poll_id", edit.consultation_poll_id),
-        ("resolution_poll_id", edit.resolution_poll_id),
-    ] {
-        if let Some(pid) = poll {
-            let found = polls::with_tally(conn, pid);
-            let ok = match (&found, field) {
-                (Ok((poll, _)), "resolution_poll_id") => {
-                    matches!(poll.kind, PollKind::Approval { .. })
-                }
-                (Ok(_), _) => true,
-                (Err(_), _) => false,
-            };
-            if !ok {
-                let mut e = FieldErrors::new();
-                e.add(
-                    field,
-                    if found.is_ok() {
-                        "must be an approval poll".to_string()
-                    } else {
-                        format!("poll {pid} does not exist")
-                    },
-                );
-                return Err(StoreError::Invalid(e));
-            }
+impl ProposalRows for SqliteRows<'_> {
+    fn proposal_for_update(&mut self, id: Id) -> StoreResult<Option<Proposal>> {
+        match get(self, id) {
+            Ok(p) => Ok(Some(p)),
+            Err(StoreError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e),
         }
     }
-    edit.apply(&mut p, meta.now).map_err(StoreError::Invalid)?;
-    save(conn, &p)?;
-    Ok(p)
+    fn new_proposal_id(
+        &mut self,
+        draft: &ProposalDraft,
+        voter: &str,
+        now: Millis,
+    ) -> StoreResult<Id> {
+        let contact = draft.contact.clone().filter(|c| !c.trim().is_empty());
+        self.prepare_cached(
+            "INSERT INTO proposals (scope_id, step, status, supports, created_at, proposer_voter, contact, data)
+             VALUES (?1, 'propose', 'active', 0, ?2, ?3, ?4, '{}')",
+        )?
+        .execute(params![draft.scope_id, now, voter, contact])?;
+        Ok(Id::from(self.last_insert_rowid()))
+    }
+    fn save_proposal(&mut self, p: &Proposal) -> StoreResult<()> {
+        save(self, p)
+    }
+    fn add_support(&mut self, id: Id, voter: &str, now: Millis) -> StoreResult<bool> {
+        let n = self
+            .prepare_cached(
+                "INSERT OR IGNORE INTO supports (proposal_id, voter, at) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![id, voter, now])?;
+        Ok(n == 1)
+    }
+    fn remove_support(&mut self, id: Id, voter: &str) -> StoreResult<bool> {
+        let n = self
+            .prepare_cached("DELETE FROM supports WHERE proposal_id = ?1 AND voter = ?2")?
+            .execute(params![id, voter])?;
+        Ok(n == 1)
+    }
+    fn count_supports(&mut self, id: Id) -> StoreResult<u32> {
+        let n: i64 = self
+            .prepare_cached("SELECT COUNT(*) FROM supports WHERE proposal_id = ?1")?
+            .query_row([id], |r| r.get(0))?;
+        Ok(n as u32)
+    }
+    fn pledged_by(&mut self, id: Id, voter: &str) -> StoreResult<i64> {
+        Ok(self
+            .prepare_cached(
+                "SELECT COALESCE(SUM(amount_fen), 0) FROM pledges WHERE proposal_id = ?1 AND voter = ?2",
+            )?
+            .query_row(params![id, voter], |r| r.get(0))?)
+    }
+    fn funding_and_ledger(
+        &mut self,
+        p: &Proposal,
+    ) -> StoreResult<(FundingSummary, Vec<LedgerEntry>)> {
+        funding_and_ledger(self, p)
+    }
+    fn insert_pledge(
+        &mut self,
+        id: Id,
+        voter: &str,
+        input: &PledgeInput,
+        now: Millis,
+    ) -> StoreResult<Pledge> {
+        let name = input
+            .public_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        self.prepare_cached(
+            "INSERT INTO pledges (proposal_id, voter, source, amount_fen, public_name, pledged_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![id, voter, source_str(input.source), input.amount_fen, name, now])?;
+        let pledge_id = self.last_insert_rowid();
+        rank_funding(self, id)?;
+        Ok(self
+            .prepare_cached(
+                "SELECT id, source, amount_fen, public_name, pledged_at FROM pledges WHERE id = ?1",
+            )?
+            .query_row([pledge_id], pledge_row)?)
+    }
+    fn insert_ledger(&mut self, id: Id, input: &LedgerInput, now: Millis) -> StoreResult<Id> {
+        self.prepare_cached("INSERT INTO ledger (proposal_id, kind, amount_fen, memo, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+            .execute(params![id, kind_str(input.kind), input.amount_fen, input.memo.trim(), now])?;
+        Ok(Id::from(self.last_insert_rowid()))
+    }
+    fn insert_transition(&mut self, id: Id, rec: &TransitionRecord) -> StoreResult<()> {
+        self.prepare_cached("INSERT INTO transitions (proposal_id, data) VALUES (?1, ?2)")?
+            .execute(params![id, to_json(rec)?])?;
+        Ok(())
+    }
+    fn insert_evaluation(
+        &mut self,
+        id: Id,
+        voter: &str,
+        e: &PublicEvaluation,
+    ) -> StoreResult<bool> {
+        let n = self
+            .prepare_cached("INSERT OR IGNORE INTO evaluations (proposal_id, voter, score, comment, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+            .execute(params![id, voter, e.score, e.comment, e.created_at])?;
+        Ok(n == 1)
+    }
 }

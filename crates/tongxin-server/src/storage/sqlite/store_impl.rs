@@ -244,17 +244,21 @@ impl Store for SqliteStore {
         threshold: u32,
     ) -> StoreResult<Reply> {
         self.write(meta, move |c, m| {
-            proposals::submit(c, m, &voter, draft, threshold)
+            service::proposals::submit(c, m, &voter, draft, threshold)
         })
         .await
     }
     async fn support(&self, meta: WriteMeta, id: Id, voter: Voter) -> StoreResult<Reply> {
-        self.write(meta, move |c, m| proposals::support(c, m, id, &voter))
-            .await
+        self.write(meta, move |c, m| {
+            service::proposals::support(c, m, id, &voter)
+        })
+        .await
     }
     async fn unsupport(&self, meta: WriteMeta, id: Id, voter: Voter) -> StoreResult<Reply> {
-        self.write(meta, move |c, m| proposals::unsupport(c, m, id, &voter))
-            .await
+        self.write(meta, move |c, m| {
+            service::proposals::unsupport(c, m, id, &voter)
+        })
+        .await
     }
     async fn supports_it(&self, id: Id, voter: &Voter) -> StoreResult<bool> {
         self.read(|c| proposals::supports_it(c, id, voter))
@@ -275,7 +279,7 @@ impl Store for SqliteStore {
         input: CommentInput,
     ) -> StoreResult<Reply> {
         self.write(meta, move |c, m| {
-            comments::add_comment(c, m, id, &voter, &input)
+            service::comments::add(c, m, id, &voter, &input)
         })
         .await
     }
@@ -288,7 +292,7 @@ impl Store for SqliteStore {
         reason: Option<String>,
     ) -> StoreResult<ReportReceipt> {
         self.write_typed(meta, move |c, m| {
-            comments::report_comment(c, m, id, comment_id, &voter, reason.as_deref())
+            service::comments::report(c, m, id, comment_id, &voter, reason.as_deref())
         })
         .await
     }
@@ -298,8 +302,8 @@ impl Store for SqliteStore {
         id: Id,
         comment_id: Id,
     ) -> StoreResult<ReportReceipt> {
-        self.write_typed(meta, move |c, _| {
-            comments::restore_comment(c, id, comment_id)
+        self.write_typed(meta, move |c, m| {
+            service::comments::restore(c, m, id, comment_id)
         })
         .await
     }
@@ -311,7 +315,7 @@ impl Store for SqliteStore {
         reason: String,
     ) -> StoreResult<PublicComment> {
         self.write_typed(meta, move |c, m| {
-            comments::hide_comment(c, m, id, comment_id, &reason)
+            service::comments::hide(c, m, id, comment_id, &reason)
         })
         .await
     }
@@ -333,7 +337,7 @@ impl Store for SqliteStore {
         input: PledgeInput,
     ) -> StoreResult<Reply> {
         self.write(meta, move |c, m| {
-            proposals::pledge(c, m, id, &voter, &input)
+            service::proposals::pledge(c, m, id, &voter, &input)
         })
         .await
     }
@@ -349,8 +353,10 @@ impl Store for SqliteStore {
         id: Id,
         input: LedgerInput,
     ) -> StoreResult<Reply> {
-        self.write(meta, move |c, m| proposals::add_ledger(c, m, id, &input))
-            .await
+        self.write(meta, move |c, m| {
+            service::proposals::add_ledger(c, m, id, &input)
+        })
+        .await
     }
     async fn timeline(&self, id: Id) -> StoreResult<Vec<TransitionRecord>> {
         self.read(|c| proposals::timeline(c, id))
@@ -363,7 +369,7 @@ impl Store for SqliteStore {
         action: TransitionAction,
     ) -> StoreResult<Reply> {
         self.write(meta, move |c, m| {
-            proposals::transition(c, m, id, actor, &action)
+            service::proposals::transition(c, m, id, actor, &action)
         })
         .await
     }
@@ -378,7 +384,7 @@ impl Store for SqliteStore {
         input: EvaluationInput,
     ) -> StoreResult<Reply> {
         self.write(meta, move |c, m| {
-            proposals::evaluate(c, m, id, &voter, &input)
+            service::proposals::evaluate(c, m, id, &voter, &input)
         })
         .await
     }
@@ -388,7 +394,9 @@ impl Store for SqliteStore {
         id: Id,
         edit: ProposalEdit,
     ) -> StoreResult<Proposal> {
-        self.write_typed(meta, move |c, m| proposals::update(c, m, id, &edit))
-            .await
+        self.write_typed(meta, move |c, m| {
+            service::proposals::update(c, m, id, &edit)
+        })
+        .await
     }
 }
