@@ -104,6 +104,7 @@ pub const USAGE: &str =
 tongxin-server --version    (server and REST contract versions)
 tongxin-server --openapi    (print the contract's OpenAPI document)
 tongxin-server user --help  (staff accounts and personal API tokens)
+tongxin-server backup --to FILE | restore --from FILE | check  (the database file)
 
 The demo site, the widget bundle and the recipes are built into the binary
 (when they were present at build time); --www, --bundle and --examples

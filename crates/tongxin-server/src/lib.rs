@@ -14,6 +14,7 @@ pub mod config;
 pub mod console;
 pub mod error;
 pub mod extract;
+pub mod file_cli;
 pub mod files;
 pub mod hygiene;
 pub mod identity;

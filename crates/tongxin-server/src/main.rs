@@ -19,6 +19,14 @@ async fn main() {
     if std::env::args().nth(1).as_deref() == Some("user") {
         std::process::exit(tongxin_server::cli::user_main(std::env::args().skip(2)).await);
     }
+    if matches!(
+        std::env::args().nth(1).as_deref(),
+        Some("backup" | "restore" | "check")
+    ) {
+        std::process::exit(tongxin_server::file_cli::file_main(
+            std::env::args().skip(1),
+        ));
+    }
     if std::env::args().nth(1).as_deref() == Some("--openapi") {
         let doc = tongxin_server::api::openapi_document();
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());

@@ -65,9 +65,16 @@ impl TestServer {
         }
     }
 
-    /// Stops and starts again on the same file (and a new port).
+    /// Stops the server; the database file stays.
+    pub async fn stop(&mut self) {
+        if let Some(r) = self.running.take() {
+            r.stop().await;
+        }
+    }
+
+    /// Stops (if running) and starts again on the same file (and a new port).
     pub async fn restart(&mut self) {
-        self.running.take().unwrap().stop().await;
+        self.stop().await;
         let mut config = self.config.clone();
         config.listen = "127.0.0.1:0".parse().unwrap();
         let running = spawn(config).await.unwrap();
@@ -128,34 +135,40 @@ impl TestServer {
     /// written. The audit log is left out: recording a refused staff action
     /// there is what it is for (tests/staff_audit.rs checks it).
     pub fn snapshot(&self) -> String {
-        let conn = rusqlite::Connection::open(&self.db).unwrap();
-        let tables: Vec<String> = conn
+        snapshot_of(&self.db)
+    }
+}
+
+/// Every row of every table of the database at `path` but the audit log,
+/// sorted, as text.
+pub fn snapshot_of(path: &std::path::Path) -> String {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let tables: Vec<String> = conn
             .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'audit_log' ORDER BY name")
             .unwrap()
             .query_map([], |r| r.get(0))
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
-        let mut out = String::new();
-        for t in tables {
-            let mut st = conn.prepare(&format!("SELECT * FROM {t}")).unwrap();
-            let n = st.column_count();
-            let mut rows: Vec<String> = st
-                .query_map([], |r| {
-                    let mut line = String::new();
-                    for i in 0..n {
-                        line.push_str(&format!("{:?}|", r.get_ref(i)?));
-                    }
-                    Ok(line)
-                })
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap();
-            rows.sort();
-            out.push_str(&format!("## {t}\n{}\n", rows.join("\n")));
-        }
-        out
+    let mut out = String::new();
+    for t in tables {
+        let mut st = conn.prepare(&format!("SELECT * FROM {t}")).unwrap();
+        let n = st.column_count();
+        let mut rows: Vec<String> = st
+            .query_map([], |r| {
+                let mut line = String::new();
+                for i in 0..n {
+                    line.push_str(&format!("{:?}|", r.get_ref(i)?));
+                }
+                Ok(line)
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        rows.sort();
+        out.push_str(&format!("## {t}\n{}\n", rows.join("\n")));
     }
+    out
 }
 
 /// A device token header value, unique per `n`.

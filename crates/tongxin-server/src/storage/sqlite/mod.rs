@@ -11,6 +11,7 @@
 //!   (`docs/security.md`).
 
 mod audit;
+pub mod backup;
 mod cache;
 mod codes;
 mod comments;
@@ -64,6 +65,24 @@ pub struct SqliteStore {
     health: Arc<WriterHealth>,
     idempotency_ttl_ms: i64,
     polls: cache::PollCache,
+    /// Which file was opened, to notice one moved or replaced under us.
+    file_id: Option<FileId>,
+}
+
+/// Device and inode of a file (none where the platform has no such thing).
+type FileId = (u64, u64);
+
+fn file_id(path: &Path) -> Option<FileId> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -114,6 +133,7 @@ impl SqliteStore {
             .spawn(move || writer::run(conn, rx, thread_health, options))
             .map_err(|e| StoreError::Internal(e.to_string()))?;
         Ok(SqliteStore {
+            file_id: file_id(&path),
             path: Arc::new(path),
             readers: Arc::new(Mutex::new(Vec::new())),
             writer: tx,
@@ -123,9 +143,28 @@ impl SqliteStore {
         })
     }
 
-    /// The writer's state.
+    /// The writer's state, and whether the file can be read: `/healthz`
+    /// asks on every probe, so a load balancer or systemd's watchdog sees a
+    /// dead writer or a lost file at once.
     pub fn writer_health(&self) -> StoreHealth {
-        let problem = self.health.problem();
+        let moved = self.file_id.is_some() && file_id(&self.path) != self.file_id;
+        let problem = self.health.problem().or_else(|| {
+            if moved {
+                return Some(format!(
+                    "{} was moved, removed or replaced under the running server; restart it",
+                    self.path.display()
+                ));
+            }
+            self.read(|c| {
+                Ok(
+                    c.query_row("SELECT MAX(version) FROM schema_version", [], |r| {
+                        r.get::<_, i64>(0)
+                    })?,
+                )
+            })
+            .err()
+            .map(|e| format!("the database cannot be read: {e}"))
+        });
         StoreHealth {
             ok: problem.is_none(),
             problem,
