@@ -8,6 +8,7 @@
 //! and never writes twice.
 
 pub mod audit;
+pub mod columns;
 pub mod cursor;
 pub mod rows;
 pub mod sqlite;

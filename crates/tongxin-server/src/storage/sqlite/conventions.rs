@@ -3,11 +3,12 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 use tongxin_core::convention::{
-    Convention, ConventionDraft, ConventionEdit, PublicSignature, SignatureInput, SignerRole,
+    Convention, ConventionDraft, ConventionEdit, PublicSignature, SignatureInput,
 };
 use tongxin_core::{Id, Millis};
 
 use super::{SqliteRows, decode_cursor, encode_cursor, from_json, key, scopes, to_json};
+use crate::storage::columns;
 use crate::storage::rows::ConventionRows;
 use crate::storage::{
     Page, SignatureCounts, SignatureReceipt, StoreError, StoreResult, UnitCount, Voter, WriteMeta,
@@ -33,22 +34,6 @@ pub(crate) fn list(conn: &Connection, scope_id: Option<Id>) -> StoreResult<Vec<C
         }
     }
     Ok(out)
-}
-
-fn role_str(r: SignerRole) -> &'static str {
-    match r {
-        SignerRole::Resident => "resident",
-        SignerRole::TeamLeader => "team_leader",
-        SignerRole::OrganisationRep => "organisation_rep",
-    }
-}
-
-fn role_parse(s: &str) -> SignerRole {
-    match s {
-        "team_leader" => SignerRole::TeamLeader,
-        "organisation_rep" => SignerRole::OrganisationRep,
-        _ => SignerRole::Resident,
-    }
 }
 
 const RECEIPT_COLS: &str =
@@ -104,7 +89,7 @@ impl ConventionRows for SqliteRows<'_> {
         self.prepare_cached(
             "INSERT INTO signatures (convention_id, voter, version, display_name, unit_id, team, role, signed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?
-        .execute(params![id, voter, version, input.display_name.trim(), input.unit_id, team, role_str(input.role), now])?;
+        .execute(params![id, voter, version, input.display_name.trim(), input.unit_id, team, columns::signer_role(input.role), now])?;
         let sig_id = self.last_insert_rowid();
         Ok(self
             .prepare_cached(&format!(
@@ -173,7 +158,7 @@ pub(crate) fn signatures(
                 &name,
                 r.get(2)?,
                 r.get(3)?,
-                role_parse(&role),
+                columns::parse_signer_role(&role),
                 r.get(5)?,
                 r.get::<_, Millis>(6)?,
             ))

@@ -4,13 +4,14 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 use tongxin_core::proposal::funding::{
-    FundingSummary, LedgerEntry, LedgerInput, LedgerKind, Pledge, PledgeInput, PledgeSource,
+    FundingSummary, LedgerEntry, LedgerInput, Pledge, PledgeInput,
 };
 use tongxin_core::proposal::{Proposal, ProposalDraft, TransitionRecord};
 use tongxin_core::{Id, Millis};
 
 use super::conventions::page;
 use super::{SqliteRows, decode_cursor, encode_cursor, from_json, key, scopes, to_json};
+use crate::storage::columns;
 use crate::storage::rows::ProposalRows;
 use crate::storage::{
     Page, ProposalCard, ProposalFilter, ProposalSort, PublicEvaluation, StoreError, StoreResult,
@@ -110,41 +111,11 @@ pub(crate) fn supports_it(conn: &Connection, id: Id, voter: &Voter) -> StoreResu
         .exists(params![id, voter.key])?)
 }
 
-fn source_str(s: PledgeSource) -> &'static str {
-    match s {
-        PledgeSource::Resident => "resident",
-        PledgeSource::Organisation => "organisation",
-    }
-}
-
-fn source_parse(s: &str) -> PledgeSource {
-    if s == "organisation" {
-        PledgeSource::Organisation
-    } else {
-        PledgeSource::Resident
-    }
-}
-
-fn kind_str(k: LedgerKind) -> &'static str {
-    match k {
-        LedgerKind::Received => "received",
-        LedgerKind::Spent => "spent",
-    }
-}
-
-fn kind_parse(s: &str) -> LedgerKind {
-    if s == "spent" {
-        LedgerKind::Spent
-    } else {
-        LedgerKind::Received
-    }
-}
-
 fn pledge_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pledge> {
     let source: String = r.get(1)?;
     Ok(Pledge {
         id: r.get(0)?,
-        source: source_parse(&source),
+        source: columns::parse_pledge_source(&source),
         amount_fen: r.get(2)?,
         public_name: r.get(3)?,
         pledged_at: r.get(4)?,
@@ -183,7 +154,7 @@ fn funding_and_ledger(
         Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
     })? {
         let (source, amount) = row?;
-        summary.add_pledge(source_parse(&source), amount)?;
+        summary.add_pledge(columns::parse_pledge_source(&source), amount)?;
     }
     let mut st = conn.prepare_cached(
         "SELECT id, kind, amount_fen, memo, recorded_at FROM ledger WHERE proposal_id = ?1 ORDER BY id",
@@ -199,7 +170,7 @@ fn funding_and_ledger(
         ))
     })? {
         let (id, kind, amount_fen, memo, recorded_at) = row?;
-        let kind = kind_parse(&kind);
+        let kind = columns::parse_ledger_kind(&kind);
         summary.add_ledger(kind, amount_fen)?;
         entries.push(LedgerEntry {
             id,
@@ -312,7 +283,7 @@ impl ProposalRows for SqliteRows<'_> {
         self.prepare_cached(
             "INSERT INTO pledges (proposal_id, voter, source, amount_fen, public_name, pledged_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
-        .execute(params![id, voter, source_str(input.source), input.amount_fen, name, now])?;
+        .execute(params![id, voter, columns::pledge_source(input.source), input.amount_fen, name, now])?;
         let pledge_id = self.last_insert_rowid();
         rank_funding(self, id)?;
         Ok(self
@@ -323,7 +294,7 @@ impl ProposalRows for SqliteRows<'_> {
     }
     fn insert_ledger(&mut self, id: Id, input: &LedgerInput, now: Millis) -> StoreResult<Id> {
         self.prepare_cached("INSERT INTO ledger (proposal_id, kind, amount_fen, memo, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
-            .execute(params![id, kind_str(input.kind), input.amount_fen, input.memo.trim(), now])?;
+            .execute(params![id, columns::ledger_kind(input.kind), input.amount_fen, input.memo.trim(), now])?;
         Ok(Id::from(self.last_insert_rowid()))
     }
     fn insert_transition(&mut self, id: Id, rec: &TransitionRecord) -> StoreResult<()> {
