@@ -8,9 +8,11 @@
 //! and never writes twice.
 
 pub mod audit;
+pub mod cache;
 pub mod columns;
 pub mod cursor;
 pub mod rows;
+pub mod sql;
 pub mod sqlite;
 pub mod staff;
 

@@ -10,32 +10,20 @@
 //!   truncated after every commit holding an anonymous ballot
 //!   (`docs/security.md`).
 
-mod audit;
 pub mod backup;
-mod cache;
-mod codes;
-mod comments;
-mod conventions;
-mod indicators;
-mod polls;
-mod proposals;
+mod db;
 mod rows;
-mod scopes;
-mod staff;
-mod store_impl;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, mpsc};
 
+use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use tokio::sync::oneshot;
-use tongxin_core::Id;
 
-use super::{Reply, StoreError, StoreHealth, StoreResult, WriteMeta};
-use crate::service::idempotency::once;
+use super::sql::{AfterCommit, Engine, ReadFn, SqlStore, WriteFn};
+use super::{Reply, StoreError, StoreHealth, StoreResult};
 pub(crate) use rows::SqliteRows;
 pub use writer::MAX_BATCH;
 use writer::{Done, Job, WriterHealth, WriterOptions};
@@ -56,15 +44,17 @@ const MIGRATIONS: &[&str] = &[
 /// Default lifetime of an idempotency record: 24 hours.
 pub const DEFAULT_IDEMPOTENCY_TTL_MS: i64 = 24 * 3600 * 1000;
 
-/// The SQLite implementation of [`super::Store`].
+/// The SQLite implementation of [`super::Store`]: the shared SQL over
+/// one file.
+pub type SqliteStore = SqlStore<SqliteEngine>;
+
+/// One SQLite file: a writer thread and a pool of read-only connections.
 #[derive(Clone)]
-pub struct SqliteStore {
+pub struct SqliteEngine {
     path: Arc<PathBuf>,
     readers: Arc<Mutex<Vec<Connection>>>,
     writer: mpsc::Sender<Job>,
     health: Arc<WriterHealth>,
-    idempotency_ttl_ms: i64,
-    polls: cache::PollCache,
     /// Which file was opened, to notice one moved or replaced under us.
     file_id: Option<FileId>,
 }
@@ -91,12 +81,6 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-impl From<serde_json::Error> for StoreError {
-    fn from(e: serde_json::Error) -> Self {
-        StoreError::Internal(format!("stored JSON: {e}"))
-    }
-}
-
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -105,7 +89,7 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-impl SqliteStore {
+impl SqlStore<SqliteEngine> {
     /// Opens (creating if needed) the database file with the default
     /// idempotency lifetime.
     pub fn open(path: impl AsRef<Path>) -> StoreResult<Self> {
@@ -115,6 +99,23 @@ impl SqliteStore {
     /// Opens (creating if needed) the database file, runs migrations and
     /// starts the writer thread. Idempotency records live `idempotency_ttl_ms`.
     pub fn open_with(path: impl AsRef<Path>, idempotency_ttl_ms: i64) -> StoreResult<Self> {
+        Ok(SqlStore::new(
+            SqliteEngine::open(path, idempotency_ttl_ms)?,
+            idempotency_ttl_ms,
+        ))
+    }
+
+    /// The writer's state and whether the file can be read.
+    pub fn writer_health(&self) -> StoreHealth {
+        self.engine.health()
+    }
+}
+
+impl SqliteEngine {
+    /// Opens (creating if needed) the database file, runs migrations and
+    /// starts the writer thread, which purges idempotency records older
+    /// than `idempotency_ttl_ms`.
+    pub fn open(path: impl AsRef<Path>, idempotency_ttl_ms: i64) -> StoreResult<Self> {
         let path = path.as_ref().to_path_buf();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
@@ -132,21 +133,19 @@ impl SqliteStore {
             .name("tongxin-sqlite-writer".into())
             .spawn(move || writer::run(conn, rx, thread_health, options))
             .map_err(|e| StoreError::Internal(e.to_string()))?;
-        Ok(SqliteStore {
+        Ok(SqliteEngine {
             file_id: file_id(&path),
             path: Arc::new(path),
             readers: Arc::new(Mutex::new(Vec::new())),
             writer: tx,
             health,
-            idempotency_ttl_ms,
-            polls: Default::default(),
         })
     }
 
     /// The writer's state, and whether the file can be read: `/healthz`
     /// asks on every probe, so a load balancer or systemd's watchdog sees a
     /// dead writer or a lost file at once.
-    pub fn writer_health(&self) -> StoreHealth {
+    fn writer_health(&self) -> StoreHealth {
         let moved = self.file_id.is_some() && file_id(&self.path) != self.file_id;
         let problem = self.health.problem().or_else(|| {
             if moved {
@@ -155,7 +154,7 @@ impl SqliteStore {
                     self.path.display()
                 ));
             }
-            self.read(|c| {
+            self.with_reader(|c| {
                 Ok(
                     c.query_row("SELECT MAX(version) FROM schema_version", [], |r| {
                         r.get::<_, i64>(0)
@@ -177,7 +176,7 @@ impl SqliteStore {
     /// measured: convention count reads fell from 17,700/s to 4,600/s on
     /// this machine, so only writes leave the async workers (the writer
     /// thread).
-    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+    fn with_reader<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
         let pooled = self.readers.lock().expect("reader pool").pop();
         let conn = match pooled {
             Some(c) => c,
@@ -197,23 +196,23 @@ impl SqliteStore {
         }
         out
     }
+}
 
-    /// Runs `f` in the writer's transaction. With an idempotency key, a
-    /// repeated key replays the stored answer instead of running `f`.
-    /// `after_commit` runs in the writer once the commit succeeded, whether
-    /// or not the caller is still waiting.
-    async fn write_then<T, F>(
+#[async_trait]
+impl Engine for SqliteEngine {
+    async fn read<T: Send + 'static>(&self, f: ReadFn<T>) -> StoreResult<T> {
+        self.with_reader(|c| f(&mut SqliteRows(c)))
+    }
+
+    /// Hands `f` to the writer thread, which runs it in its own savepoint
+    /// of the next group commit and answers after `COMMIT`.
+    async fn transact(
         &self,
-        meta: WriteMeta,
-        f: F,
-        after_commit: Option<Box<dyn FnOnce() + Send>>,
-    ) -> StoreResult<Reply>
-    where
-        T: Serialize,
-        F: FnOnce(&mut SqliteRows<'_>, &WriteMeta) -> StoreResult<T> + Send + 'static,
-    {
+        secret: bool,
+        f: WriteFn,
+        after_commit: Option<AfterCommit>,
+    ) -> StoreResult<Reply> {
         let (tx, rx) = oneshot::channel::<StoreResult<Reply>>();
-        let ttl = self.idempotency_ttl_ms;
         let job: Job = Box::new(move |conn| {
             let conn = match conn {
                 Ok(c) => c,
@@ -222,7 +221,7 @@ impl SqliteStore {
                     return None;
                 }
             };
-            let result = once(&mut SqliteRows(conn), &meta, ttl, f);
+            let result = f(&mut SqliteRows(conn));
             let ok = result.is_ok();
             let deliver = Box::new(move |commit: Result<(), String>| {
                 if commit.is_ok()
@@ -234,7 +233,7 @@ impl SqliteStore {
             });
             Some(Done {
                 ok,
-                secret: meta.secret,
+                secret,
                 deliver,
             })
         });
@@ -245,50 +244,14 @@ impl SqliteStore {
             .map_err(|_| StoreError::Internal("writer dropped the request".into()))?
     }
 
-    /// Runs `f` in the writer's transaction (see [`Self::write_then`]).
-    pub(crate) async fn write<T, F>(&self, meta: WriteMeta, f: F) -> StoreResult<Reply>
-    where
-        T: Serialize,
-        F: FnOnce(&mut SqliteRows<'_>, &WriteMeta) -> StoreResult<T> + Send + 'static,
-    {
-        self.write_then(meta, f, None).await
+    fn health(&self) -> StoreHealth {
+        self.writer_health()
     }
 
-    /// Like [`Self::write`] but returns the typed value (for staff calls
-    /// without idempotency keys).
-    pub(crate) async fn write_typed<T, F>(&self, meta: WriteMeta, f: F) -> StoreResult<T>
-    where
-        T: Serialize + DeserializeOwned,
-        F: FnOnce(&mut SqliteRows<'_>, &WriteMeta) -> StoreResult<T> + Send + 'static,
-    {
-        let reply = self.write(meta, f).await?;
-        Ok(serde_json::from_str(&reply.body)?)
-    }
-}
-
-impl SqliteStore {
-    /// A poll and its tally, from the cache when possible.
-    pub(crate) fn cached_poll(&self, id: Id) -> StoreResult<cache::Entry> {
-        match self.polls.get(id) {
-            Ok(e) => Ok(e),
-            Err(generation) => {
-                let entry = Arc::new(self.read(|c| polls::with_tally(c, id))?);
-                self.polls.insert(id, generation, entry.clone());
-                Ok(entry)
-            }
-        }
-    }
-
-    /// Runs a write that touches poll `id`; the writer forgets the cached
-    /// copy right after the commit.
-    pub(crate) async fn write_poll<T, F>(&self, id: Id, meta: WriteMeta, f: F) -> StoreResult<Reply>
-    where
-        T: Serialize,
-        F: FnOnce(&mut SqliteRows<'_>, &WriteMeta) -> StoreResult<T> + Send + 'static,
-    {
-        let cache = self.polls.clone();
-        self.write_then(meta, f, Some(Box::new(move || cache.invalidate(id))))
-            .await
+    /// One process owns the file, so every write passes through this
+    /// process and its cache can be trusted.
+    fn caches_polls(&self) -> bool {
+        true
     }
 }
 
@@ -310,20 +273,3 @@ fn migrate(conn: &Connection) -> StoreResult<()> {
     }
     Ok(())
 }
-
-/// Reads a JSON column into a domain type.
-pub(crate) fn from_json<T: DeserializeOwned>(s: &str) -> StoreResult<T> {
-    Ok(serde_json::from_str(s)?)
-}
-
-/// Serialises a domain type for a JSON column.
-pub(crate) fn to_json<T: Serialize>(v: &T) -> StoreResult<String> {
-    Ok(serde_json::to_string(v)?)
-}
-
-/// The integer key of a row this store wrote: its ids are integers.
-pub(crate) fn key(id: Id) -> i64 {
-    id.as_i64().unwrap_or_default()
-}
-
-pub(crate) use crate::storage::cursor::{decode as decode_cursor, encode as encode_cursor};

@@ -1,10 +1,9 @@
-//! [`AuditStore`] for [`SqliteStore`]: rows of `audit_log`.
+//! [`AuditStore`] for every SQL store: rows of `audit_log`.
 
 use async_trait::async_trait;
-use rusqlite::params;
 use tongxin_core::staff::AuditEntry;
 
-use super::SqliteStore;
+use super::{Engine, SqlStore, Value, p};
 use crate::storage::{AuditFilter, AuditStore, StoreResult, WriteMeta};
 
 fn json(text: Option<String>) -> Option<serde_json::Value> {
@@ -16,19 +15,19 @@ fn text(v: &Option<serde_json::Value>) -> Option<String> {
 }
 
 #[async_trait]
-impl AuditStore for SqliteStore {
+impl<E: Engine> AuditStore for SqlStore<E> {
     async fn append_audit(&self, meta: WriteMeta, e: AuditEntry) -> StoreResult<()> {
-        self.write_typed(meta, move |c, m| {
-            c.execute(
+        self.write_typed(meta, move |db, m| {
+            db.exec(
                 "INSERT INTO audit_log (at, actor, method, path, status, problem, request, before, after) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
+                p![
                     m.now,
-                    e.actor,
-                    e.method,
-                    e.path,
+                    &e.actor,
+                    &e.method,
+                    &e.path,
                     e.status,
-                    e.problem,
+                    &e.problem,
                     text(&e.request),
                     text(&e.before),
                     text(&e.after)
@@ -40,19 +39,36 @@ impl AuditStore for SqliteStore {
     }
 
     async fn audit_log(&self, f: AuditFilter) -> StoreResult<Vec<AuditEntry>> {
-        self.read(|c| {
-            let prefix = f.path_prefix.as_ref().map(|p| {
+        self.read(move |db| {
+            let mut params: Vec<Value> = Vec::new();
+            let mut conditions = vec!["1 = 1".to_string()];
+            if let Some(actor) = &f.actor {
+                params.push(actor.into());
+                conditions.push(format!("actor = ?{}", params.len()));
+            }
+            if let Some(prefix) = &f.path_prefix {
                 // LIKE with the prefix's own wildcards escaped.
-                let escaped = p.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-                format!("{escaped}%")
-            });
-            let mut st = c.prepare_cached(
+                let escaped = prefix
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                params.push(format!("{escaped}%").into());
+                conditions.push(format!("path LIKE ?{} ESCAPE '\\'", params.len()));
+            }
+            if let Some(before) = f.before_id {
+                params.push(before.into());
+                conditions.push(format!("id < ?{}", params.len()));
+            }
+            params.push(f.limit.into());
+            let sql = format!(
                 "SELECT id, at, actor, method, path, status, problem, request, before, after FROM audit_log \
-                 WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR path LIKE ?2 ESCAPE '\\') \
-                 AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4",
-            )?;
-            let rows = st
-                .query_map(params![f.actor, prefix, f.before_id, f.limit], |r| {
+                 WHERE {} ORDER BY id DESC LIMIT ?{}",
+                conditions.join(" AND "),
+                params.len()
+            );
+            db.query(&sql, &params)?
+                .iter()
+                .map(|r| {
                     Ok(AuditEntry {
                         id: r.get(0)?,
                         at: r.get(1)?,
@@ -65,9 +81,9 @@ impl AuditStore for SqliteStore {
                         before: json(r.get(8)?),
                         after: json(r.get(9)?),
                     })
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(rows)
+                })
+                .collect()
         })
+        .await
     }
 }

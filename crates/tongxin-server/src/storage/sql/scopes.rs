@@ -1,14 +1,22 @@
 //! Scope rows and the scope tree, and applying an import plan to it.
 
-use rusqlite::{Connection, OptionalExtension, params};
 use tongxin_core::Id;
 use tongxin_core::scope::{MAX_HOUSEHOLDS, Scope, ScopeLevel, ScopeTree};
 use tongxin_core::scope_import::{ImportStep, Parent};
 use tongxin_core::text::{self, FieldErrors};
 
+use super::{Db, Row, p};
 use crate::storage::{NewScope, ScopeEdit, StoreError, StoreResult};
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Scope> {
+/// A `WITH` clause naming `within(id)`: the scope `?1` and every scope
+/// under it. Put it first in a statement whose first parameter is the scope.
+pub(crate) const WITHIN: &str = "WITH RECURSIVE within(id) AS (\
+     SELECT id FROM scopes WHERE id = ?1 \
+     UNION ALL SELECT s.id FROM scopes s JOIN within w ON s.parent_id = w.id)";
+
+const COLUMNS: &str = "SELECT id, parent_id, level, name, name_en, households FROM scopes";
+
+fn row(r: &Row) -> StoreResult<Scope> {
     let level: String = r.get(2)?;
     Ok(Scope {
         id: r.get(0)?,
@@ -20,30 +28,28 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Scope> {
     })
 }
 
-pub(crate) fn all(conn: &Connection) -> StoreResult<Vec<Scope>> {
-    let mut st = conn.prepare_cached(
-        "SELECT id, parent_id, level, name, name_en, households FROM scopes ORDER BY id",
-    )?;
-    let rows = st.query_map([], row)?.collect::<Result<Vec<_>, _>>()?;
-    Ok(rows)
+pub(crate) fn all<D: Db + ?Sized>(db: &mut D) -> StoreResult<Vec<Scope>> {
+    db.query(&format!("{COLUMNS} ORDER BY id"), &[])?
+        .iter()
+        .map(row)
+        .collect()
 }
 
-pub(crate) fn tree(conn: &Connection) -> StoreResult<ScopeTree> {
-    Ok(ScopeTree::new(all(conn)?))
+pub(crate) fn tree<D: Db + ?Sized>(db: &mut D) -> StoreResult<ScopeTree> {
+    Ok(ScopeTree::new(all(db)?))
 }
 
-pub(crate) fn get(conn: &Connection, id: Id) -> StoreResult<Scope> {
-    conn.prepare_cached(
-        "SELECT id, parent_id, level, name, name_en, households FROM scopes WHERE id = ?1",
-    )?
-    .query_row([id], row)
-    .optional()?
-    .ok_or(StoreError::NotFound("scope"))
+pub(crate) fn get<D: Db + ?Sized>(db: &mut D, id: Id) -> StoreResult<Scope> {
+    db.opt(&format!("{COLUMNS} WHERE id = ?1"), p![id])?
+        .as_ref()
+        .map(row)
+        .transpose()?
+        .ok_or(StoreError::NotFound("scope"))
 }
 
 /// Fails with a field error when `id` is not a scope.
-pub(crate) fn require(conn: &Connection, field: &str, id: Id) -> StoreResult<Scope> {
-    get(conn, id).map_err(|e| match e {
+pub(crate) fn require<D: Db + ?Sized>(db: &mut D, field: &str, id: Id) -> StoreResult<Scope> {
+    get(db, id).map_err(|e| match e {
         StoreError::NotFound(_) => {
             let mut fe = FieldErrors::new();
             fe.add(field, format!("scope {id} does not exist"));
@@ -74,33 +80,33 @@ fn check_names(
     e.into_result().map_err(StoreError::Invalid)
 }
 
-pub(crate) fn create(conn: &Connection, input: &NewScope) -> StoreResult<Scope> {
+pub(crate) fn create<D: Db + ?Sized>(db: &mut D, input: &NewScope) -> StoreResult<Scope> {
     check_names(
         Some(&input.name),
         input.name_en.as_deref(),
         input.households,
     )?;
-    tree(conn)?.check_placement(input.level, input.parent_id)?;
-    conn.prepare_cached(
-        "INSERT INTO scopes (parent_id, level, name, name_en, households) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![
-        input.parent_id,
-        input.level.as_str(),
-        input.name.trim(),
-        input.name_en.as_deref().map(str::trim),
-        input.households
-    ])?;
-    get(conn, Id::from(conn.last_insert_rowid()))
+    tree(db)?.check_placement(input.level, input.parent_id)?;
+    let id = db.insert(
+        "INSERT INTO scopes (parent_id, level, name, name_en, households) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+        p![
+            input.parent_id,
+            input.level.as_str(),
+            input.name.trim(),
+            input.name_en.as_deref().map(str::trim),
+            input.households
+        ],
+    )?;
+    get(db, id)
 }
 
-pub(crate) fn update(conn: &Connection, id: Id, edit: &ScopeEdit) -> StoreResult<Scope> {
+pub(crate) fn update<D: Db + ?Sized>(db: &mut D, id: Id, edit: &ScopeEdit) -> StoreResult<Scope> {
     check_names(
         edit.name.as_deref(),
         edit.name_en.as_deref(),
         edit.households,
     )?;
-    let mut s = get(conn, id)?;
+    let mut s = get(db, id)?;
     if let Some(n) = &edit.name {
         s.name = n.trim().to_string();
     }
@@ -110,9 +116,9 @@ pub(crate) fn update(conn: &Connection, id: Id, edit: &ScopeEdit) -> StoreResult
     if let Some(h) = edit.households {
         s.households = Some(h);
     }
-    conn.execute(
+    db.exec(
         "UPDATE scopes SET name = ?1, name_en = ?2, households = ?3 WHERE id = ?4",
-        params![s.name, s.name_en, s.households, id],
+        p![&s.name, &s.name_en, s.households, id],
     )?;
     Ok(s)
 }
@@ -120,7 +126,7 @@ pub(crate) fn update(conn: &Connection, id: Id, edit: &ScopeEdit) -> StoreResult
 /// Applies an import plan (from `tongxin_core::scope_import::plan`) in the
 /// caller's transaction: any failure leaves the tree as it was. Returns
 /// how many scopes were created and how many counts changed.
-pub(crate) fn import(conn: &Connection, steps: &[ImportStep]) -> StoreResult<(u32, u32)> {
+pub(crate) fn import<D: Db + ?Sized>(db: &mut D, steps: &[ImportStep]) -> StoreResult<(u32, u32)> {
     let mut ids: Vec<Option<Id>> = Vec::with_capacity(steps.len());
     let (mut created, mut updated) = (0, 0);
     for step in steps {
@@ -143,7 +149,7 @@ pub(crate) fn import(conn: &Connection, steps: &[ImportStep]) -> StoreResult<(u3
                     name_en: None,
                     households: *households,
                 };
-                ids.push(Some(create(conn, &input)?.id));
+                ids.push(Some(create(db, &input)?.id));
                 created += 1;
             }
             ImportStep::SetHouseholds { id, households } => {
@@ -152,7 +158,7 @@ pub(crate) fn import(conn: &Connection, steps: &[ImportStep]) -> StoreResult<(u3
                     name_en: None,
                     households: Some(*households),
                 };
-                update(conn, *id, &edit)?;
+                update(db, *id, &edit)?;
                 ids.push(None);
                 updated += 1;
             }

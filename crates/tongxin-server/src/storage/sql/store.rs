@@ -1,5 +1,6 @@
-//! [`Store`] for [`SqliteStore`]: reads on the pool, writes through the
-//! writer thread, each delegating to the table module that knows the SQL.
+//! [`Store`] for [`SqlStore`] over any [`Engine`]: each method hands the
+//! table module that knows the SQL, or the use case of [`crate::service`],
+//! to a read connection or a write transaction of the engine.
 
 use async_trait::async_trait;
 use tongxin_core::convention::{
@@ -17,17 +18,17 @@ use tongxin_core::proposal::{
 use tongxin_core::scope::Scope;
 use tongxin_core::{Id, Millis};
 
-use super::{SqliteStore, codes, comments, conventions, indicators, polls, proposals, scopes};
+use super::{Engine, SqlStore, codes, comments, conventions, indicators, polls, proposals, scopes};
 use crate::service;
 use crate::storage::*;
 
 #[async_trait]
-impl Store for SqliteStore {
+impl<E: Engine> Store for SqlStore<E> {
     fn health(&self) -> StoreHealth {
-        self.writer_health()
+        self.engine.health()
     }
     async fn list_scopes(&self) -> StoreResult<Vec<Scope>> {
-        self.read(scopes::all)
+        self.read(|c| scopes::all(c)).await
     }
     async fn create_scope(&self, meta: WriteMeta, input: NewScope) -> StoreResult<Scope> {
         self.write_typed(meta, move |c, _| scopes::create(c, &input))
@@ -47,14 +48,17 @@ impl Store for SqliteStore {
     }
 
     async fn indicator_facts(&self, offset_minutes: i32) -> StoreResult<Facts> {
-        self.read(|c| indicators::facts(c, offset_minutes))
+        self.read(move |c| indicators::facts(c, offset_minutes))
+            .await
     }
     async fn indicator_snapshot(
         &self,
         scope: Id,
         period: &str,
     ) -> StoreResult<Option<(Millis, String)>> {
-        self.read(|c| indicators::snapshot(c, scope, period))
+        let period = period.to_owned();
+        self.read(move |c| indicators::snapshot(c, scope, &period))
+            .await
     }
     async fn save_indicator_snapshot(
         &self,
@@ -78,14 +82,16 @@ impl Store for SqliteStore {
     }
 
     async fn list_polls(&self, scope_id: Option<Id>) -> StoreResult<Vec<Poll>> {
-        self.read(|c| polls::list(c, scope_id))
+        self.read(move |c| polls::list(c, scope_id)).await
     }
     async fn poll_with_tally(&self, id: Id) -> StoreResult<(Poll, Tally)> {
-        Ok(self.cached_poll(id)?.as_ref().clone())
+        Ok(self.cached_poll(id).await?.as_ref().clone())
     }
     async fn my_ballot(&self, poll_id: Id, voter: &Voter) -> StoreResult<Option<MyBallot>> {
-        let entry = self.cached_poll(poll_id)?;
-        self.read(|c| polls::my_ballot(c, &entry.0, voter))
+        let entry = self.cached_poll(poll_id).await?;
+        let voter = voter.clone();
+        self.read(move |c| polls::my_ballot(c, &entry.0, &voter))
+            .await
     }
     async fn cast_ballot(
         &self,
@@ -154,7 +160,8 @@ impl Store for SqliteStore {
         .await
     }
     async fn code_counts(&self, target: CodeTarget, target_id: Id) -> StoreResult<Vec<UnitCodes>> {
-        self.read(|c| codes::counts(c, target, target_id))
+        self.read(move |c| codes::counts(c, target, target_id))
+            .await
     }
     async fn revoke_codes(
         &self,
@@ -170,10 +177,10 @@ impl Store for SqliteStore {
     }
 
     async fn list_conventions(&self, scope_id: Option<Id>) -> StoreResult<Vec<Convention>> {
-        self.read(|c| conventions::list(c, scope_id))
+        self.read(move |c| conventions::list(c, scope_id)).await
     }
     async fn get_convention(&self, id: Id) -> StoreResult<Convention> {
-        self.read(|c| conventions::get(c, id))
+        self.read(move |c| conventions::get(c, id)).await
     }
     async fn sign(
         &self,
@@ -199,7 +206,8 @@ impl Store for SqliteStore {
         .await
     }
     async fn my_signatures(&self, id: Id, voter: &Voter) -> StoreResult<Vec<SignatureReceipt>> {
-        self.read(|c| conventions::mine(c, id, voter))
+        let voter = voter.clone();
+        self.read(move |c| conventions::mine(c, id, &voter)).await
     }
     async fn list_signatures(
         &self,
@@ -207,10 +215,11 @@ impl Store for SqliteStore {
         cursor: Option<String>,
         limit: u32,
     ) -> StoreResult<Page<PublicSignature>> {
-        self.read(|c| conventions::signatures(c, id, cursor, limit))
+        self.read(move |c| conventions::signatures(c, id, cursor, limit))
+            .await
     }
     async fn signature_counts(&self, id: Id) -> StoreResult<SignatureCounts> {
-        self.read(|c| conventions::counts(c, id))
+        self.read(move |c| conventions::counts(c, id)).await
     }
     async fn create_convention(
         &self,
@@ -231,10 +240,10 @@ impl Store for SqliteStore {
     }
 
     async fn list_proposals(&self, filter: ProposalFilter) -> StoreResult<Page<ProposalCard>> {
-        self.read(|c| proposals::list(c, &filter))
+        self.read(move |c| proposals::list(c, &filter)).await
     }
     async fn get_proposal(&self, id: Id) -> StoreResult<Proposal> {
-        self.read(|c| proposals::get(c, id))
+        self.read(move |c| proposals::get(c, id)).await
     }
     async fn submit_proposal(
         &self,
@@ -261,7 +270,9 @@ impl Store for SqliteStore {
         .await
     }
     async fn supports_it(&self, id: Id, voter: &Voter) -> StoreResult<bool> {
-        self.read(|c| proposals::supports_it(c, id, voter))
+        let voter = voter.clone();
+        self.read(move |c| proposals::supports_it(c, id, &voter))
+            .await
     }
     async fn list_comments(
         &self,
@@ -269,7 +280,8 @@ impl Store for SqliteStore {
         newest_first: bool,
         viewer: Option<Voter>,
     ) -> StoreResult<Vec<PublicComment>> {
-        self.read(|c| comments::comments(c, id, newest_first, viewer.as_ref()))
+        self.read(move |c| comments::comments(c, id, newest_first, viewer.as_ref()))
+            .await
     }
     async fn add_comment(
         &self,
@@ -324,10 +336,11 @@ impl Store for SqliteStore {
         filter: QueueFilter,
         in_scope: Box<dyn Fn(Id) -> bool + Send>,
     ) -> StoreResult<Vec<ModerationItem>> {
-        self.read(|c| comments::moderation_queue(c, filter, &*in_scope))
+        self.read(move |c| comments::moderation_queue(c, filter, &*in_scope))
+            .await
     }
     async fn list_pledges(&self, id: Id) -> StoreResult<Vec<Pledge>> {
-        self.read(|c| proposals::pledges(c, id))
+        self.read(move |c| proposals::pledges(c, id)).await
     }
     async fn pledge(
         &self,
@@ -342,10 +355,14 @@ impl Store for SqliteStore {
         .await
     }
     async fn ledger(&self, id: Id) -> StoreResult<Vec<LedgerEntry>> {
-        self.read(|c| proposals::ledger(c, id))
+        self.read(move |c| proposals::ledger(c, id)).await
     }
     async fn funding(&self, id: Id) -> StoreResult<FundingSummary> {
-        self.read(|c| proposals::funding(c, &proposals::get(c, id)?))
+        self.read(move |c| {
+            let p = proposals::get(c, id)?;
+            proposals::funding(c, &p)
+        })
+        .await
     }
     async fn add_ledger_entry(
         &self,
@@ -359,7 +376,7 @@ impl Store for SqliteStore {
         .await
     }
     async fn timeline(&self, id: Id) -> StoreResult<Vec<TransitionRecord>> {
-        self.read(|c| proposals::timeline(c, id))
+        self.read(move |c| proposals::timeline(c, id)).await
     }
     async fn transition(
         &self,
@@ -374,7 +391,7 @@ impl Store for SqliteStore {
         .await
     }
     async fn list_evaluations(&self, id: Id) -> StoreResult<Vec<PublicEvaluation>> {
-        self.read(|c| proposals::evaluations(c, id))
+        self.read(move |c| proposals::evaluations(c, id)).await
     }
     async fn evaluate(
         &self,

@@ -1,0 +1,265 @@
+//! Convention rows and signatures. Public reads mask names here, at the
+//! edge of storage, so no public path can hand out a raw name.
+
+use tongxin_core::convention::{
+    Convention, ConventionDraft, ConventionEdit, PublicSignature, SignatureInput,
+};
+use tongxin_core::{Id, Millis};
+
+use super::{Db, Row, decode_cursor, encode_cursor, from_json, key, p, page, scopes, to_json};
+use crate::storage::columns;
+use crate::storage::rows::ConventionRows;
+use crate::storage::{
+    Page, SignatureCounts, SignatureReceipt, StoreError, StoreResult, UnitCount, Voter, WriteMeta,
+};
+
+fn read<D: Db + ?Sized>(db: &mut D, id: Id, lock: &str) -> StoreResult<Option<Convention>> {
+    db.opt(
+        &format!("SELECT data FROM conventions WHERE id = ?1{lock}"),
+        p![id],
+    )?
+    .map(|r| from_json(&r.get::<String>(0)?))
+    .transpose()
+}
+
+pub(crate) fn get<D: Db + ?Sized>(db: &mut D, id: Id) -> StoreResult<Convention> {
+    read(db, id, "")?.ok_or(StoreError::NotFound("convention"))
+}
+
+/// Conventions in id order, those inside `scope_id` when given.
+pub(crate) fn list<D: Db + ?Sized>(
+    db: &mut D,
+    scope_id: Option<Id>,
+) -> StoreResult<Vec<Convention>> {
+    let rows = match scope_id {
+        Some(s) => db.query(
+            &format!(
+                "{} SELECT data FROM conventions WHERE scope_id IN (SELECT id FROM within) ORDER BY id",
+                scopes::WITHIN
+            ),
+            p![s],
+        )?,
+        None => db.query("SELECT data FROM conventions ORDER BY id", &[])?,
+    };
+    rows.iter()
+        .map(|r| from_json(&r.get::<String>(0)?))
+        .collect()
+}
+
+const RECEIPT_COLS: &str =
+    "id, convention_id, version, display_name, unit_id, team, signed_at, withdrawn_at";
+
+fn receipt_row(r: &Row) -> StoreResult<SignatureReceipt> {
+    Ok(SignatureReceipt {
+        id: r.get(0)?,
+        convention_id: r.get(1)?,
+        version: r.get(2)?,
+        display_name: r.get(3)?,
+        unit_id: r.get(4)?,
+        team: r.get(5)?,
+        signed_at: r.get(6)?,
+        withdrawn_at: r.get(7)?,
+    })
+}
+
+impl<D: Db + ?Sized> ConventionRows for D {
+    fn convention_for_update(&mut self, id: Id) -> StoreResult<Option<Convention>> {
+        let lock = self.lock_for_update();
+        read(self, id, lock)
+    }
+    fn has_signed(&mut self, id: Id, voter: &str, version: u32) -> StoreResult<bool> {
+        self.exists(
+            "SELECT 1 FROM signatures WHERE convention_id = ?1 AND voter = ?2 AND version = ?3 AND withdrawn_at IS NULL",
+            p![id, voter, version],
+        )
+    }
+    fn live_signature(&mut self, id: Id, voter: &str) -> StoreResult<Option<SignatureReceipt>> {
+        self.opt(
+            &format!(
+                "SELECT {RECEIPT_COLS} FROM signatures WHERE convention_id = ?1 AND voter = ?2 AND withdrawn_at IS NULL ORDER BY id DESC LIMIT 1"
+            ),
+            p![id, voter],
+        )?
+        .as_ref()
+        .map(receipt_row)
+        .transpose()
+    }
+    fn insert_signature(
+        &mut self,
+        id: Id,
+        voter: &str,
+        version: u32,
+        input: &SignatureInput,
+        now: Millis,
+    ) -> StoreResult<SignatureReceipt> {
+        let team = input
+            .team
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        let row = self.one(
+            &format!(
+                "INSERT INTO signatures (convention_id, voter, version, display_name, unit_id, team, role, signed_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING {RECEIPT_COLS}"
+            ),
+            p![
+                id,
+                voter,
+                version,
+                input.display_name.trim(),
+                input.unit_id,
+                team,
+                columns::signer_role(input.role),
+                now
+            ],
+        )?;
+        receipt_row(&row)
+    }
+    fn withdraw_signature(&mut self, signature: Id, now: Millis) -> StoreResult<()> {
+        self.exec(
+            "UPDATE signatures SET withdrawn_at = ?1 WHERE id = ?2",
+            p![now, signature],
+        )?;
+        Ok(())
+    }
+    /// Counts are kept per unit so the progress bar is one indexed read;
+    /// the addition happens in the database, so concurrent signers on
+    /// PostgreSQL never lose one.
+    fn bump_signature_count(
+        &mut self,
+        id: Id,
+        version: u32,
+        unit: Id,
+        delta: i64,
+    ) -> StoreResult<()> {
+        let sql = if delta > 0 {
+            "INSERT INTO signature_counts (convention_id, version, unit_id, count) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT (convention_id, version, unit_id) DO UPDATE SET count = signature_counts.count + excluded.count"
+        } else {
+            "UPDATE signature_counts SET count = count + ?4 WHERE convention_id = ?1 AND version = ?2 AND unit_id = ?3"
+        };
+        self.exec(sql, p![id, version, unit, delta])?;
+        Ok(())
+    }
+}
+
+pub(crate) fn mine<D: Db + ?Sized>(
+    db: &mut D,
+    id: Id,
+    voter: &Voter,
+) -> StoreResult<Vec<SignatureReceipt>> {
+    get(db, id)?;
+    db.query(
+        &format!(
+            "SELECT {RECEIPT_COLS} FROM signatures WHERE convention_id = ?1 AND voter = ?2 ORDER BY id DESC LIMIT 50"
+        ),
+        p![id, &voter.key],
+    )?
+    .iter()
+    .map(receipt_row)
+    .collect()
+}
+
+/// Newest first; the cursor is the last id seen, so signatures arriving
+/// while a resident pages never shift or repeat the list.
+pub(crate) fn signatures<D: Db + ?Sized>(
+    db: &mut D,
+    id: Id,
+    cursor: Option<String>,
+    limit: u32,
+) -> StoreResult<Page<PublicSignature>> {
+    get(db, id)?;
+    let before = match cursor {
+        Some(c) => decode_cursor(&c, 1)?[0],
+        None => i64::MAX,
+    };
+    let items = db
+        .query(
+            "SELECT id, display_name, unit_id, team, role, version, signed_at FROM signatures \
+             WHERE convention_id = ?1 AND withdrawn_at IS NULL AND id < ?2 ORDER BY id DESC LIMIT ?3",
+            p![id, before, i64::from(limit) + 1],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(PublicSignature::new(
+                r.get(0)?,
+                &r.get::<String>(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                columns::parse_signer_role(&r.get::<String>(4)?),
+                r.get(5)?,
+                r.get::<Millis>(6)?,
+            ))
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(page(items, limit, |s| encode_cursor(&[key(s.id)])))
+}
+
+/// The progress-bar figures, read from the kept counts (one row per unit).
+pub(crate) fn counts<D: Db + ?Sized>(db: &mut D, id: Id) -> StoreResult<SignatureCounts> {
+    let c = get(db, id)?;
+    let totals = db.one(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN version = ?2 THEN count END), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN version <> ?2 THEN count END), 0) AS BIGINT) \
+         FROM signature_counts WHERE convention_id = ?1",
+        p![id, c.version],
+    )?;
+    let by_unit = db
+        .query(
+            "SELECT k.unit_id, sc.name, k.count FROM signature_counts k JOIN scopes sc ON sc.id = k.unit_id \
+             WHERE k.convention_id = ?1 AND k.version = ?2 AND k.count > 0 ORDER BY k.count DESC, k.unit_id",
+            p![id, c.version],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(UnitCount {
+                unit_id: r.get(0)?,
+                name: r.get(1)?,
+                count: r.get::<i64>(2)?.max(0) as u64,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(SignatureCounts {
+        convention_id: id,
+        version: c.version,
+        count: totals.get::<i64>(0)?.max(0) as u64,
+        earlier_versions: totals.get::<i64>(1)?.max(0) as u64,
+        goal: c.goal,
+        by_unit,
+    })
+}
+
+pub(crate) fn create<D: Db + ?Sized>(
+    db: &mut D,
+    meta: &WriteMeta,
+    draft: ConventionDraft,
+) -> StoreResult<Convention> {
+    draft.validate().map_err(StoreError::Invalid)?;
+    scopes::require(db, "scope_id", draft.scope_id)?;
+    let id = db.insert(
+        "INSERT INTO conventions (scope_id, data) VALUES (?1, '{}') RETURNING id",
+        p![draft.scope_id],
+    )?;
+    let c = draft.into_convention(id, meta.now);
+    db.exec(
+        "UPDATE conventions SET data = ?1 WHERE id = ?2",
+        p![to_json(&c)?, c.id],
+    )?;
+    Ok(c)
+}
+
+pub(crate) fn update<D: Db + ?Sized>(
+    db: &mut D,
+    meta: &WriteMeta,
+    id: Id,
+    edit: &ConventionEdit,
+) -> StoreResult<Convention> {
+    let lock = db.lock_for_update();
+    let mut c = read(db, id, lock)?.ok_or(StoreError::NotFound("convention"))?;
+    edit.apply(&mut c, meta.now).map_err(StoreError::Invalid)?;
+    db.exec(
+        "UPDATE conventions SET data = ?1 WHERE id = ?2",
+        p![to_json(&c)?, id],
+    )?;
+    Ok(c)
+}

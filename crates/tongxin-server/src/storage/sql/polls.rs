@@ -1,0 +1,166 @@
+//! Poll rows, ballots and the stored tally, as SQL: the reads of the public
+//! pages and [`PollRows`] for the use cases in [`crate::service::polls`].
+
+use tongxin_core::poll::{Ballot, Poll, PollDraft, Tally};
+use tongxin_core::{Id, Millis};
+
+use super::{Db, from_json, p, scopes, to_json};
+use crate::storage::rows::PollRows;
+use crate::storage::{MyBallot, StoreError, StoreResult, Voter};
+
+/// Polls in id order, those inside `scope_id` when given (the scope and
+/// its descendants, found in SQL).
+pub(crate) fn list<D: Db + ?Sized>(db: &mut D, scope_id: Option<Id>) -> StoreResult<Vec<Poll>> {
+    let rows = match scope_id {
+        Some(s) => db.query(
+            &format!(
+                "{} SELECT data FROM polls WHERE scope_id IN (SELECT id FROM within) ORDER BY id",
+                scopes::WITHIN
+            ),
+            p![s],
+        )?,
+        None => db.query("SELECT data FROM polls ORDER BY id", &[])?,
+    };
+    rows.iter()
+        .map(|r| from_json(&r.get::<String>(0)?))
+        .collect()
+}
+
+pub(crate) fn with_tally<D: Db + ?Sized>(db: &mut D, id: Id) -> StoreResult<(Poll, Tally)> {
+    read(db, id, "")?.ok_or(StoreError::NotFound("poll"))
+}
+
+fn read<D: Db + ?Sized>(db: &mut D, id: Id, lock: &str) -> StoreResult<Option<(Poll, Tally)>> {
+    db.opt(
+        &format!("SELECT data, tally FROM polls WHERE id = ?1{lock}"),
+        p![id],
+    )?
+    .map(|r| {
+        Ok((
+            from_json(&r.get::<String>(0)?)?,
+            from_json(&r.get::<String>(1)?)?,
+        ))
+    })
+    .transpose()
+}
+
+pub(crate) fn my_ballot<D: Db + ?Sized>(
+    db: &mut D,
+    poll: &Poll,
+    voter: &Voter,
+) -> StoreResult<Option<MyBallot>> {
+    if poll.anonymous {
+        let took_part = db.exists(
+            "SELECT 1 FROM participations WHERE poll_id = ?1 AND voter = ?2",
+            p![poll.id, &voter.key],
+        )?;
+        return Ok(took_part.then_some(MyBallot {
+            poll_id: poll.id,
+            ballot: None,
+            cast_at: None,
+            updated_at: None,
+        }));
+    }
+    db.opt(
+        "SELECT ballot, cast_at, updated_at FROM ballots WHERE poll_id = ?1 AND voter = ?2",
+        p![poll.id, &voter.key],
+    )?
+    .map(|r| {
+        Ok(MyBallot {
+            poll_id: poll.id,
+            ballot: Some(from_json(&r.get::<String>(0)?)?),
+            cast_at: Some(r.get(1)?),
+            updated_at: Some(r.get(2)?),
+        })
+    })
+    .transpose()
+}
+
+impl<D: Db + ?Sized> PollRows for D {
+    fn poll_for_update(&mut self, id: Id) -> StoreResult<Option<(Poll, Tally)>> {
+        let lock = self.lock_for_update();
+        read(self, id, lock)
+    }
+    fn has_voted(&mut self, poll: &Poll, voter: &str) -> StoreResult<bool> {
+        let sql = if poll.anonymous {
+            "SELECT 1 FROM participations WHERE poll_id = ?1 AND voter = ?2"
+        } else {
+            "SELECT 1 FROM ballots WHERE poll_id = ?1 AND voter = ?2"
+        };
+        self.exists(sql, p![poll.id, voter])
+    }
+    fn stored_ballot(&mut self, poll: Id, voter: &str) -> StoreResult<Option<Ballot>> {
+        self.opt(
+            "SELECT ballot FROM ballots WHERE poll_id = ?1 AND voter = ?2",
+            p![poll, voter],
+        )?
+        .map(|r| from_json(&r.get::<String>(0)?))
+        .transpose()
+    }
+    fn insert_ballot(
+        &mut self,
+        poll: &Poll,
+        voter: &str,
+        ballot: &Ballot,
+        now: Millis,
+    ) -> StoreResult<()> {
+        if poll.anonymous {
+            self.exec(
+                "INSERT INTO participations (poll_id, voter) VALUES (?1, ?2)",
+                p![poll.id, voter],
+            )?;
+        } else {
+            self.exec(
+                "INSERT INTO ballots (poll_id, voter, ballot, cast_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+                p![poll.id, voter, to_json(ballot)?, now],
+            )?;
+        }
+        Ok(())
+    }
+    fn replace_ballot(
+        &mut self,
+        poll: Id,
+        voter: &str,
+        ballot: &Ballot,
+        now: Millis,
+    ) -> StoreResult<()> {
+        self.exec(
+            "UPDATE ballots SET ballot = ?1, updated_at = ?2 WHERE poll_id = ?3 AND voter = ?4",
+            p![to_json(ballot)?, now, poll, voter],
+        )?;
+        Ok(())
+    }
+    fn delete_ballot(&mut self, poll: Id, voter: &str) -> StoreResult<()> {
+        self.exec(
+            "DELETE FROM ballots WHERE poll_id = ?1 AND voter = ?2",
+            p![poll, voter],
+        )?;
+        Ok(())
+    }
+    fn save_tally(&mut self, poll: Id, tally: &Tally) -> StoreResult<()> {
+        self.exec(
+            "UPDATE polls SET tally = ?1 WHERE id = ?2",
+            p![to_json(tally)?, poll],
+        )?;
+        Ok(())
+    }
+    fn new_poll_id(&mut self, draft: &PollDraft) -> StoreResult<Id> {
+        self.insert(
+            "INSERT INTO polls (scope_id, data, tally) VALUES (?1, '{}', '{}') RETURNING id",
+            p![draft.scope_id],
+        )
+    }
+    fn save_poll(&mut self, poll: &Poll, tally: Option<&Tally>) -> StoreResult<()> {
+        match tally {
+            Some(t) => self.exec(
+                "UPDATE polls SET data = ?1, tally = ?2 WHERE id = ?3",
+                p![to_json(poll)?, to_json(t)?, poll.id],
+            )?,
+            None => self.exec(
+                "UPDATE polls SET data = ?1 WHERE id = ?2",
+                p![to_json(poll)?, poll.id],
+            )?,
+        };
+        Ok(())
+    }
+}
