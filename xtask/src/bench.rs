@@ -26,8 +26,8 @@ const POLLS: usize = 100;
 const SECONDS: &str = "10s";
 
 /// The benchmark server's staff token.
-const BENCH_ADMIN: &str = "bench-admin-token-0123";
-fn curl(args: &[&str]) -> Result<String, String> {
+pub(crate) const BENCH_ADMIN: &str = "bench-admin-token-0123";
+pub(crate) fn curl(args: &[&str]) -> Result<String, String> {
     let out = Command::new("curl")
         .args(["-sS", "--fail-with-body"])
         .args(args)
@@ -44,12 +44,24 @@ fn curl(args: &[&str]) -> Result<String, String> {
     }
 }
 
-/// Runs `script` with wrk against `url`; `args` go to the script's `init`.
+/// Runs `script` with wrk against `url` (2 threads, 100 connections);
+/// `args` go to the script's `init`.
 fn wrk(script: &str, url: &str, args: &[&str]) -> Result<String, String> {
+    wrk_with(2, 100, script, url, args)
+}
+
+/// [`wrk`] with `threads` threads and `connections` connections.
+pub(crate) fn wrk_with(
+    threads: u32,
+    connections: u32,
+    script: &str,
+    url: &str,
+    args: &[&str],
+) -> Result<String, String> {
     let out = Command::new("wrk")
         .args([
-            "-t2",
-            "-c100",
+            &format!("-t{threads}"),
+            &format!("-c{connections}"),
             "-d",
             SECONDS,
             "--latency",
@@ -72,7 +84,7 @@ fn wrk(script: &str, url: &str, args: &[&str]) -> Result<String, String> {
 }
 
 /// Pulls `key value` lines printed by the Lua `done()` hooks.
-fn figure(out: &str, key: &str) -> f64 {
+pub(crate) fn figure(out: &str, key: &str) -> f64 {
     out.lines()
         .find_map(|l| l.strip_prefix(key))
         .and_then(|v| v.trim().parse().ok())
@@ -86,6 +98,53 @@ fn peak_rss_mb(pid: u32) -> f64 {
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// Starts the release server on `db` (a file or a PostgreSQL address).
+pub(crate) fn start_server(
+    target: &std::path::Path,
+    db: &str,
+    port: u16,
+) -> Result<std::process::Child, String> {
+    Command::new(target.join("tongxin-server"))
+        .args(["--db", db, "--listen", &format!("127.0.0.1:{port}")])
+        .env("TONGXIN_ADMIN_TOKEN", BENCH_ADMIN)
+        .env("TONGXIN_PEPPER", "bench-pepper-0123456789")
+        .env("TONGXIN_IP_WRITES_PER_MIN", "0")
+        .env("TONGXIN_DEVICE_WRITES_PER_MIN", "0")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("server: {e}"))
+}
+
+/// A district and polls 1–100 ordinary, 101–200 anonymous (secret
+/// ballots), through the staff API at `base`.
+pub(crate) fn create_polls(base: &str) -> Result<(), String> {
+    let auth = format!("Authorization: Bearer {BENCH_ADMIN}");
+    let post = |path: &str, body: &str| {
+        curl(&[
+            "-H",
+            &auth,
+            "-H",
+            "content-type: application/json",
+            "-d",
+            body,
+            &format!("{base}{path}"),
+        ])
+    };
+    post(
+        "/api/v1/admin/scopes",
+        r#"{"level":"district","name":"bench"}"#,
+    )?;
+    for i in 0..2 * POLLS {
+        let anonymous = i >= POLLS;
+        let body = format!(
+            r#"{{"scope_id":1,"title":"bench {i}","kind":{{"type":"single"}},"options":["a","b","c"],"anonymous":{anonymous}}}"#
+        );
+        post("/api/v1/admin/polls", &body)?;
+    }
+    Ok(())
 }
 
 pub fn run() -> Result<(), String> {
@@ -132,51 +191,13 @@ pub fn run() -> Result<(), String> {
     print!("{map_out}");
 
     tools::step(&format!("server on 127.0.0.1:{PORT}, {POLLS} polls"));
-    let mut server = Command::new(target.join("tongxin-server"))
-        .args([
-            "--db",
-            &dir.join("bench.sqlite").to_string_lossy(),
-            "--listen",
-            &format!("127.0.0.1:{PORT}"),
-        ])
-        .env("TONGXIN_ADMIN_TOKEN", BENCH_ADMIN)
-        .env("TONGXIN_PEPPER", "bench-pepper-0123456789")
-        .env("TONGXIN_IP_WRITES_PER_MIN", "0")
-        .env("TONGXIN_DEVICE_WRITES_PER_MIN", "0")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("server: {e}"))?;
+    let mut server = start_server(&target, &dir.join("bench.sqlite").to_string_lossy(), PORT)?;
     let base = format!("http://127.0.0.1:{PORT}");
-    let result = (|| {
+    let result = (|| -> Result<(), String> {
         tools::wait_until_up(&base);
         let auth = format!("Authorization: Bearer {BENCH_ADMIN}");
         let auth = auth.as_str();
-        curl(&[
-            "-H",
-            auth,
-            "-H",
-            "content-type: application/json",
-            "-d",
-            r#"{"level":"district","name":"bench"}"#,
-            &format!("{base}/api/v1/admin/scopes"),
-        ])?;
-        // Polls 1–100 ordinary, 101–200 anonymous (secret ballots).
-        for i in 0..2 * POLLS {
-            let anonymous = i >= POLLS;
-            let body = format!(
-                r#"{{"scope_id":1,"title":"bench {i}","kind":{{"type":"single"}},"options":["a","b","c"],"anonymous":{anonymous}}}"#
-            );
-            curl(&[
-                "-H",
-                auth,
-                "-H",
-                "content-type: application/json",
-                "-d",
-                &body,
-                &format!("{base}/api/v1/admin/polls"),
-            ])?;
-        }
+        create_polls(&base)?;
         tools::step(&format!("casting ballots: wrk -t2 -c100 -d{SECONDS}"));
         let w = wrk("xtask/bench/ballots.lua", &base, &[])?;
         print!("{w}");
@@ -296,5 +317,6 @@ pub fn run() -> Result<(), String> {
     let _ = server.kill();
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&dir);
-    result
+    result?;
+    crate::bench_pg::run(&target)
 }

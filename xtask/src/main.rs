@@ -12,11 +12,13 @@
 //! message saying so, instead of failing obscurely.
 
 mod bench;
+mod bench_pg;
 mod bundle;
 mod console;
 mod fuzz;
 mod package;
 mod phone;
+mod postgres;
 mod size;
 mod tools;
 
@@ -104,6 +106,7 @@ fn test() -> Result<(), String> {
     ])?;
     tools::step("unit, property and HTTP tests (cargo test --workspace)");
     tools::cargo(&["test", "--workspace"])?;
+    postgres_suite()?;
     components()?;
     let built = e2e()?;
     fuzz::run(&server_bin()?)?;
@@ -111,6 +114,25 @@ fn test() -> Result<(), String> {
     size::report(true, Some(built))?;
     tools::step("all tests passed");
     Ok(())
+}
+
+/// The server's HTTP suite again, every test server on a fresh database
+/// of a throwaway PostgreSQL server.
+fn postgres_suite() -> Result<(), String> {
+    tools::step("starting a throwaway PostgreSQL (initdb into a temporary directory)");
+    let pg = postgres::Throwaway::start(postgres::Durability::Tests)?;
+    tools::step("the server's HTTP suite on PostgreSQL (TONGXIN_TEST_POSTGRES)");
+    let status = std::process::Command::new(env!("CARGO"))
+        .args(["test", "-p", "tongxin-server", "--tests"])
+        .env("TONGXIN_TEST_POSTGRES", &pg.url)
+        .status()
+        .map_err(|e| format!("cargo: {e}"))?;
+    drop(pg);
+    if status.success() {
+        Ok(())
+    } else {
+        Err("the HTTP suite failed on PostgreSQL".into())
+    }
 }
 
 /// Component tests of the widgets in headless Chromium (wasm-bindgen-test).

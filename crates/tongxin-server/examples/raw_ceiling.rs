@@ -2,7 +2,8 @@
 //! HTTP benchmark, cast straight through the storage layer by 100
 //! concurrent writers (no HTTP, no JSON parsing of requests).
 //!
-//! Usage: `raw_ceiling <db-file>`; prints `raw_ballots_per_sec N`.
+//! Usage: `raw_ceiling <db-file | postgres://…>`; prints
+//! `raw_ballots_per_sec N`.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -10,7 +11,6 @@ use std::time::Instant;
 use tongxin_core::Id;
 use tongxin_core::poll::{Ballot, PollDraft, PollKind};
 use tongxin_core::scope::ScopeLevel;
-use tongxin_server::storage::sqlite::SqliteStore;
 use tongxin_server::storage::{NewScope, Store, Voter, WriteMeta};
 
 const WRITERS: usize = 100;
@@ -28,8 +28,10 @@ fn meta() -> WriteMeta {
 async fn main() {
     let path = std::env::args()
         .nth(1)
-        .expect("usage: raw_ceiling <db-file>");
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).expect("open"));
+        .expect("usage: raw_ceiling <db-file | postgres://…>");
+    let store: Arc<dyn Store> = tongxin_server::storage::open(path.as_ref(), 3_600_000)
+        .await
+        .expect("open");
     let scope = NewScope {
         parent_id: None,
         level: ScopeLevel::District,

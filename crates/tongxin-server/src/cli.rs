@@ -12,7 +12,7 @@ use tongxin_core::staff::{Grant, Role, StaffAccount};
 
 use crate::accounts;
 use crate::extract::now_ms;
-use crate::storage::sqlite::SqliteStore;
+use crate::storage::sqlite::DEFAULT_IDEMPOTENCY_TTL_MS;
 use crate::storage::{Store, StoreError};
 
 /// Staff accounts of a Tongxin database.
@@ -154,8 +154,8 @@ fn explain(e: StoreError) -> String {
 }
 
 async fn run(cli: UserCli) -> Result<String, String> {
-    let store = SqliteStore::open(&cli.db).map_err(|e| format!("{}: {e}", cli.db.display()))?;
-    let store: &dyn Store = &store;
+    let store = crate::storage::open(&cli.db, DEFAULT_IDEMPOTENCY_TTL_MS).await?;
+    let store: &dyn Store = store.as_ref();
     let now = now_ms();
     let out = match cli.command {
         UserCommand::Add { login, roles, name } => {

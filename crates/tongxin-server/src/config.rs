@@ -11,7 +11,9 @@ use crate::files::{Builtin, Files};
 pub struct Config {
     /// Address to listen on (`--listen`, `TONGXIN_LISTEN`), default 127.0.0.1:8080.
     pub listen: SocketAddr,
-    /// SQLite file (`--db`, `TONGXIN_DB`), default `data/tongxin.sqlite`.
+    /// The database (`--db`, `TONGXIN_DB`): a SQLite file, default
+    /// `data/tongxin.sqlite`, or a `postgres://…` address for several
+    /// instances on one PostgreSQL database.
     pub db: PathBuf,
     /// Staff bearer token (`TONGXIN_ADMIN_TOKEN`); the admin API is off without one.
     pub admin_token: Option<String>,
@@ -100,15 +102,20 @@ impl Default for Config {
 
 /// Usage text for `--help`.
 pub const USAGE: &str =
-    "tongxin-server [--listen ADDR] [--db FILE] [--www DIR] [--bundle DIR] [--examples DIR] [--demo]
+    "tongxin-server [--listen ADDR] [--db FILE|postgres://…] [--www DIR] [--bundle DIR] [--examples DIR] [--demo]
 tongxin-server --version    (server and REST contract versions)
 tongxin-server --openapi    (print the contract's OpenAPI document)
 tongxin-server user --help  (staff accounts and personal API tokens)
 tongxin-server backup --to FILE | restore --from FILE | check  (the database file)
+tongxin-server migrate --from sqlite:FILE --to postgres://…  (move to PostgreSQL)
 
 The demo site, the widget bundle and the recipes are built into the binary
 (when they were present at build time); --www, --bundle and --examples
 serve a directory instead, e.g. a community's own pages.
+
+--db takes a SQLite file (the default, data/tongxin.sqlite) or a PostgreSQL
+address, postgres://USER:PASSWORD@HOST:PORT/DB (or ?host=/run/postgresql for
+a Unix socket), for several instances behind a load balancer.
 
 Required outside --demo: TONGXIN_PEPPER (16+ characters). Staff use personal tokens
 (`tongxin-server user token LOGIN`); TONGXIN_ADMIN_TOKEN (16+ characters), when set,
@@ -261,6 +268,17 @@ impl Config {
         let mut notes = Vec::new();
         if self.demo {
             if self.pepper.is_empty() {
+                if self
+                    .db
+                    .to_str()
+                    .is_some_and(crate::storage::postgres::is_url)
+                {
+                    return Err(
+                        "--demo on PostgreSQL: set TONGXIN_PEPPER (the demo keeps its \
+                        pepper beside a SQLite file)"
+                            .into(),
+                    );
+                }
                 self.pepper = demo_pepper(&self.db)?;
             }
             if self.admin_token.is_none() {

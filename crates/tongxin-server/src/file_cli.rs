@@ -1,4 +1,4 @@
-//! `tongxin-server backup | restore | check`: the database file for the
+//! `tongxin-server backup | restore | check | migrate`: the database file for the
 //! people who keep the service running. `backup` works while the server
 //! runs; `restore` wants it stopped. Each says what the file holds (schema
 //! version, size, rows per table) so a copy can be compared with its
@@ -44,6 +44,16 @@ pub enum FileCommand {
         #[arg(long)]
         from: PathBuf,
     },
+    /// Moves a community's data from its SQLite file into a new, empty
+    /// PostgreSQL database, in one transaction (stop the server first).
+    Migrate {
+        /// `sqlite:PATH` (or just the path) of the file to move.
+        #[arg(long)]
+        from: String,
+        /// `postgres://…` address of the empty database.
+        #[arg(long)]
+        to: String,
+    },
     /// Runs SQLite's integrity check and counts the rows of a database or
     /// a backup.
     Check {
@@ -69,6 +79,25 @@ fn run(cli: FileCli) -> Result<String, String> {
                 "restored {} from {}{kept}\t{facts}",
                 db.display(),
                 from.display()
+            )
+        }
+        FileCommand::Migrate { from, to } => {
+            let path = PathBuf::from(from.strip_prefix("sqlite:").unwrap_or(&from));
+            if !crate::storage::postgres::is_url(&to) {
+                return Err(format!("--to must be a postgres:// address, not {to}"));
+            }
+            // The PostgreSQL client blocks: off the async runtime's thread.
+            let moved = std::thread::scope(|s| {
+                s.spawn(|| crate::storage::postgres::sqlite_move::move_from_sqlite(&path, &to))
+                    .join()
+                    .map_err(|_| "the move failed unexpectedly".to_string())?
+            })?;
+            let rows: u64 = moved.iter().map(|(_, n)| n).sum();
+            let tables: Vec<String> = moved.iter().map(|(t, n)| format!("{t}={n}")).collect();
+            format!(
+                "moved {rows} rows from {} into PostgreSQL\t{}",
+                path.display(),
+                tables.join(" ")
             )
         }
         FileCommand::Check { db } => {

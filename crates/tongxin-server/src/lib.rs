@@ -39,7 +39,6 @@ use crate::api::AppState;
 use crate::config::Config;
 use crate::ratelimit::RateLimiter;
 use crate::storage::Store;
-use crate::storage::sqlite::SqliteStore;
 
 fn cors(config: &Config) -> CorsLayer {
     let origins = if config.cors_origins.iter().any(|o| o == "*") {
@@ -126,13 +125,10 @@ pub fn app(store: Arc<dyn Store>, config: Config) -> Router {
     hygiene::wrap(site, examples, &config)
 }
 
-/// Opens the SQLite store named in `config`, seeding the demo data when asked.
-pub async fn open_store(config: &Config) -> Result<Arc<SqliteStore>, String> {
+/// Opens the store named in `config` (SQLite file or PostgreSQL address), seeding the demo data when asked.
+pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, String> {
     let ttl_ms = (config.idempotency_ttl_secs as i64).saturating_mul(1000);
-    let store = Arc::new(
-        SqliteStore::open_with(&config.db, ttl_ms)
-            .map_err(|e| format!("{}: {e}", config.db.display()))?,
-    );
+    let store = storage::open(&config.db, ttl_ms).await?;
     if config.demo {
         seed::seed_demo(store.clone())
             .await
@@ -147,7 +143,7 @@ pub async fn open_store(config: &Config) -> Result<Arc<SqliteStore>, String> {
 }
 
 /// Starts the periodic jobs (indicator snapshots) on the current runtime.
-fn start_jobs(store: Arc<SqliteStore>, config: &Config) -> tokio::task::JoinHandle<()> {
+fn start_jobs(store: Arc<dyn Store>, config: &Config) -> tokio::task::JoinHandle<()> {
     indicators::start_refresh(
         store,
         config.utc_offset_minutes,

@@ -21,7 +21,7 @@ async fn main() {
     }
     if matches!(
         std::env::args().nth(1).as_deref(),
-        Some("backup" | "restore" | "check")
+        Some("backup" | "restore" | "check" | "migrate")
     ) {
         std::process::exit(tongxin_server::file_cli::file_main(
             std::env::args().skip(1),

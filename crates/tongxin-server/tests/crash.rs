@@ -9,49 +9,17 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{ADMIN, PEPPER, admin_post, device, device_key, scope_tree};
+use common::process::{start_server, wait_up};
+use common::{admin_post, device, device_key, scope_tree};
 use reqwest::Client;
 use serde_json::{Value, json};
 
 const KILLS: usize = 20;
 const CLIENTS: usize = 6;
-
-fn start(db: &Path, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_tongxin-server"))
-        .args([
-            "--db",
-            &db.to_string_lossy(),
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .env("TONGXIN_ADMIN_TOKEN", ADMIN)
-        .env("TONGXIN_PEPPER", PEPPER)
-        .env("TONGXIN_IP_WRITES_PER_MIN", "0")
-        .env("TONGXIN_DEVICE_WRITES_PER_MIN", "0")
-        .env("TONGXIN_SUPPORT_THRESHOLD", "100000")
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("server binary")
-}
-
-async fn wait_up(http: &Client, base: &str) {
-    for _ in 0..400 {
-        if let Ok(r) = http.get(format!("{base}/healthz")).send().await
-            && r.status().is_success()
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("server did not come up");
-}
 
 async fn admin(http: &Client, base: &str, path: &str, body: Value) -> i64 {
     admin_post(http, base, path, body).await["id"]
@@ -102,14 +70,14 @@ fn write(ids: &Ids, n: usize) -> (&'static str, String, Value) {
     }
 }
 
-fn count(conn: &rusqlite::Connection, sql: &str, id: i64) -> i64 {
-    conn.query_row(sql, [id], |r| r.get(0)).unwrap()
+fn count(db: &Path, sql: &str, id: i64) -> i64 {
+    common::store::one(db, sql, &[id.into()]).int()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_writes_survive_twenty_kill_9s() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("crash.sqlite");
+    let db = common::store::fresh_database(dir.path());
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -120,7 +88,7 @@ async fn acknowledged_writes_survive_twenty_kill_9s() {
         .timeout(Duration::from_secs(5))
         .build()
         .unwrap();
-    let mut server = start(&db, port);
+    let mut server = start_server(&db, port);
     wait_up(&http, &base).await;
 
     let s = scope_tree(&http, &base).await;
@@ -201,7 +169,7 @@ async fn acknowledged_writes_survive_twenty_kill_9s() {
         tokio::time::sleep(Duration::from_millis(80 + next(&mut seed) % 320)).await;
         server.kill().unwrap(); // SIGKILL
         server.wait().unwrap();
-        server = start(&db, port);
+        server = start_server(&db, port);
         wait_up(&http, &base).await;
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -219,13 +187,11 @@ async fn acknowledged_writes_survive_twenty_kill_9s() {
         "only {} writes acknowledged",
         acked.len()
     );
-    let conn = rusqlite::Connection::open(&db).unwrap();
     // Every acknowledged write is there.
     for (kind, n) in &acked {
         let voter_has = |sql: &str, id: i64| -> bool {
             let key = device_key(&device(*n));
-            conn.query_row(sql, rusqlite::params![id, key], |_| Ok(()))
-                .is_ok()
+            !common::store::rows(&db, sql, &[id.into(), key.as_str().into()]).is_empty()
         };
         let present = match kind.as_str() {
             "ballot" => voter_has(
@@ -249,14 +215,11 @@ async fn acknowledged_writes_survive_twenty_kill_9s() {
     }
     // Nothing half written: stored figures equal recounts.
     for (poll, table) in [(ids.poll, "ballots"), (ids.secret_poll, "participations")] {
-        let tally: String = conn
-            .query_row("SELECT tally FROM polls WHERE id = ?1", [poll], |r| {
-                r.get(0)
-            })
-            .unwrap();
+        let tally =
+            common::store::one(&db, "SELECT tally FROM polls WHERE id = ?1", &[poll.into()]).text();
         let tally: Value = serde_json::from_str(&tally).unwrap();
         let rows = count(
-            &conn,
+            &db,
             &format!("SELECT COUNT(*) FROM {table} WHERE poll_id = ?1"),
             poll,
         );
@@ -273,19 +236,21 @@ async fn acknowledged_writes_survive_twenty_kill_9s() {
             .sum();
         assert_eq!(votes, rows, "{table}: options vs rows");
     }
-    let mut st = conn
-        .prepare("SELECT ballot FROM ballots WHERE poll_id = ?1")
-        .unwrap();
     let mut recount = [0i64; 4];
-    for b in st.query_map([ids.poll], |r| r.get::<_, String>(0)).unwrap() {
-        let b: Value = serde_json::from_str(&b.unwrap()).unwrap();
+    for b in common::store::rows(
+        &db,
+        "SELECT ballot FROM ballots WHERE poll_id = ?1",
+        &[ids.poll.into()],
+    ) {
+        let b: Value = serde_json::from_str(&b[0].text()).unwrap();
         recount[b["option"].as_u64().unwrap() as usize] += 1;
     }
-    let tally: String = conn
-        .query_row("SELECT tally FROM polls WHERE id = ?1", [ids.poll], |r| {
-            r.get(0)
-        })
-        .unwrap();
+    let tally = common::store::one(
+        &db,
+        "SELECT tally FROM polls WHERE id = ?1",
+        &[ids.poll.into()],
+    )
+    .text();
     let tally: Value = serde_json::from_str(&tally).unwrap();
     for option in 1..=3 {
         assert_eq!(
@@ -296,12 +261,12 @@ async fn acknowledged_writes_survive_twenty_kill_9s() {
     }
     assert_eq!(
         count(
-            &conn,
+            &db,
             "SELECT supports FROM proposals WHERE id = ?1",
             ids.proposal
         ),
         count(
-            &conn,
+            &db,
             "SELECT COUNT(*) FROM supports WHERE proposal_id = ?1",
             ids.proposal
         ),
@@ -309,12 +274,12 @@ async fn acknowledged_writes_survive_twenty_kill_9s() {
     );
     assert_eq!(
         count(
-            &conn,
-            "SELECT COALESCE(SUM(count), 0) FROM signature_counts WHERE convention_id = ?1",
+            &db,
+            "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM signature_counts WHERE convention_id = ?1",
             ids.convention
         ),
         count(
-            &conn,
+            &db,
             "SELECT COUNT(*) FROM signatures WHERE convention_id = ?1 AND withdrawn_at IS NULL",
             ids.convention
         ),

@@ -58,14 +58,12 @@ async fn fifty_clients_forty_ballots_each_with_retries_count_exactly() {
         .map(|o| o["count"].as_i64().unwrap())
         .sum();
     assert_eq!(sum, 2000);
-    let conn = rusqlite::Connection::open(&t.db).unwrap();
-    let rows: i64 = conn
-        .query_row(
+    let rows = t
+        .one(
             "SELECT COUNT(*) FROM ballots WHERE poll_id = ?1",
-            [id],
-            |r| r.get(0),
+            &[id.into()],
         )
-        .unwrap();
+        .int();
     assert_eq!(rows, 2000);
 }
 

@@ -99,7 +99,7 @@ fn sigterm_lets_requests_in_flight_finish_then_exits() {
     let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_tongxin-server"))
         .args([
             "--db",
-            &dir.path().join("t.sqlite").to_string_lossy(),
+            &common::store::fresh_database(dir.path()).to_string_lossy(),
             "--listen",
             &format!("127.0.0.1:{port}"),
         ])
@@ -254,14 +254,12 @@ async fn idempotency_keys_belong_to_their_caller_and_expire() {
     // The writer purged the expired records after that batch.
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(send(vote(3, 1)).await.0, 201);
-    let conn = rusqlite::Connection::open(&t.db).unwrap();
-    let old: i64 = conn
-        .query_row(
+    let old = t
+        .one(
             "SELECT COUNT(*) FROM idempotency WHERE created_at < (SELECT MAX(created_at) FROM idempotency) - 1000",
-            [],
-            |r| r.get(0),
+            &[],
         )
-        .unwrap();
+        .int();
     assert_eq!(old, 0, "expired idempotency records are purged");
 }
 

@@ -24,40 +24,27 @@ const OFFSET: i32 = 480;
 
 /// Facts read row by row from the file, counted here in Rust.
 fn facts_from_rows(db: &std::path::Path) -> Facts {
-    let c = rusqlite::Connection::open(db).unwrap();
-    let rows = |sql: &str| -> Vec<Vec<rusqlite::types::Value>> {
-        let mut st = c.prepare(sql).unwrap();
-        let n = st.column_count();
-        st.query_map([], |r| (0..n).map(|i| r.get(i)).collect())
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
-    };
-    use rusqlite::types::Value as V;
-    let int = |v: &V| match v {
-        V::Integer(i) => *i,
-        _ => panic!("{v:?}"),
-    };
-    let text = |v: &V| match v {
-        V::Text(s) => s.clone(),
-        _ => panic!("{v:?}"),
-    };
-    let scopes = rows("SELECT id, parent_id, level, name, name_en, households FROM scopes")
-        .iter()
-        .map(|r| Scope {
-            id: Id::from(int(&r[0])),
-            parent_id: matches!(r[1], V::Integer(_)).then(|| Id::from(int(&r[1]))),
-            level: ScopeLevel::parse(&text(&r[2])).unwrap(),
-            name: text(&r[3]),
-            name_en: matches!(r[4], V::Text(_)).then(|| text(&r[4])),
-            households: matches!(r[5], V::Integer(_)).then(|| int(&r[5]) as u32),
-        })
-        .collect();
+    let rows = |sql: &str| common::store::rows(db, sql, &[]);
+    use common::Cell as V;
+    let int = |v: &V| v.int();
+    let text = |v: &V| v.text();
+    let scopes =
+        rows("SELECT id, parent_id, level, name, name_en, households FROM scopes ORDER BY id")
+            .iter()
+            .map(|r| Scope {
+                id: Id::from(int(&r[0])),
+                parent_id: matches!(r[1], V::Int(_)).then(|| Id::from(int(&r[1]))),
+                level: ScopeLevel::parse(&text(&r[2])).unwrap(),
+                name: text(&r[3]),
+                name_en: matches!(r[4], V::Text(_)).then(|| text(&r[4])),
+                households: matches!(r[5], V::Int(_)).then(|| int(&r[5]) as u32),
+            })
+            .collect();
     let mut voters: HashMap<Id, u64> = HashMap::new();
     for r in rows("SELECT poll_id FROM participations UNION ALL SELECT poll_id FROM ballots") {
         *voters.entry(Id::from(int(&r[0]))).or_default() += 1;
     }
-    let polls = rows("SELECT data FROM polls")
+    let polls = rows("SELECT data FROM polls ORDER BY id")
         .iter()
         .map(|r| {
             let p: Poll = serde_json::from_str(&text(&r[0])).unwrap();
@@ -71,7 +58,7 @@ fn facts_from_rows(db: &std::path::Path) -> Facts {
         })
         .collect();
     let day = |t: i64| local_day(t, OFFSET);
-    let conventions = rows("SELECT data FROM conventions")
+    let conventions = rows("SELECT data FROM conventions ORDER BY id")
         .iter()
         .map(|r| {
             let cv: Convention = serde_json::from_str(&text(&r[0])).unwrap();
@@ -85,7 +72,7 @@ fn facts_from_rows(db: &std::path::Path) -> Facts {
             ConventionFact { id: cv.id, scope_id: cv.scope_id, title: cv.title, signatures }
         })
         .collect();
-    let proposals = rows("SELECT data FROM proposals")
+    let proposals = rows("SELECT data FROM proposals ORDER BY id")
         .iter()
         .map(|r| {
             let p: Proposal = serde_json::from_str(&text(&r[0])).unwrap();

@@ -361,21 +361,9 @@ async fn anonymous_polls_store_no_link_between_voter_and_choice() {
         "already-voted",
     )
     .await;
-    let conn = rusqlite::Connection::open(&t.db).unwrap();
-    let ballots: i64 = conn
-        .query_row(
-            "SELECT COUNT(*) FROM ballots WHERE poll_id = ?1",
-            [id],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let took_part: i64 = conn
-        .query_row(
-            "SELECT COUNT(*) FROM participations WHERE poll_id = ?1",
-            [id],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let count = |sql: &str| t.one(sql, &[id.into()]).int();
+    let ballots = count("SELECT COUNT(*) FROM ballots WHERE poll_id = ?1");
+    let took_part = count("SELECT COUNT(*) FROM participations WHERE poll_id = ?1");
     assert_eq!((ballots, took_part), (0, 1));
     assert_eq!(
         t.get(&format!("/api/v1/polls/{id}/results")).await["results"]["options"][1]["count"],

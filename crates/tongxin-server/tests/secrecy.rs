@@ -72,6 +72,9 @@ fn attacker_files(db: &std::path::Path) -> Vec<(&'static str, Vec<u8>)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_operator_with_the_database_cannot_pair_voters_with_choices() {
+    if common::store::sqlite_only("reads the SQLite file and its WAL byte by byte") {
+        return;
+    }
     let mut t = TestServer::start().await;
     let s = t.scopes().await;
     let id = t

@@ -58,14 +58,12 @@ async fn the_command_line_creates_lists_and_disables_accounts() {
     assert!(list.contains(&community) && list.contains(&head), "{list}");
 
     // The password is kept as an argon2id hash, never as typed.
-    let conn = rusqlite::Connection::open(&t.db).unwrap();
-    let hash: String = conn
-        .query_row(
+    let hash = t
+        .one(
             "SELECT password_hash FROM staff_users WHERE login = 'wang.li'",
-            [],
-            |r| r.get(0),
+            &[],
         )
-        .unwrap();
+        .text();
     assert!(hash.starts_with("$argon2id$v=19$"), "{hash}");
     assert!(!hash.contains(PASSWORD));
 
@@ -75,13 +73,12 @@ async fn the_command_line_creates_lists_and_disables_accounts() {
             .status
             .success()
     );
-    let again: String = conn
-        .query_row(
+    let again = t
+        .one(
             "SELECT password_hash FROM staff_users WHERE login = 'wang.li'",
-            [],
-            |r| r.get(0),
+            &[],
         )
-        .unwrap();
+        .text();
     assert_ne!(hash, again);
     assert!(user(&t, &["disable", "zhao"], None).status.success());
     assert!(stdout(&user(&t, &["list"], None)).contains("disabled"));
@@ -195,10 +192,7 @@ async fn personal_tokens_open_the_admin_api_until_revoked_or_disabled() {
     assert!(token.starts_with("txs_") && token.len() > 40, "{token}");
 
     // Only the token's SHA-256 is kept.
-    let conn = rusqlite::Connection::open(&t.db).unwrap();
-    let kept: Vec<u8> = conn
-        .query_row("SELECT token_hash FROM staff_tokens", [], |r| r.get(0))
-        .unwrap();
+    let kept = t.one("SELECT token_hash FROM staff_tokens", &[]).bytes();
     assert_eq!(kept.len(), 32);
     assert!(!String::from_utf8_lossy(&kept).contains(&token[4..]));
 
@@ -328,33 +322,30 @@ async fn a_token_does_what_its_owners_role_allows_and_no_more() {
 async fn the_demo_has_one_account_per_role_with_its_documented_password() {
     let t = TestServer::start_with(|c| c.demo = true).await;
     let list = stdout(&user(&t, &["list"], None));
-    let conn = rusqlite::Connection::open(&t.db).unwrap();
     for (login, _, password, role) in tongxin_server::seed::DEMO_ACCOUNTS {
         assert!(
             list.contains(&format!("{login}\t")) && list.contains(role.as_str()),
             "{list}"
         );
-        let hash: String = conn
-            .query_row(
+        let hash = t
+            .one(
                 "SELECT password_hash FROM staff_users WHERE login = ?1",
-                [login],
-                |r| r.get(0),
+                &[(*login).into()],
             )
-            .unwrap();
+            .text();
         assert!(
             tongxin_server::accounts::verify_password(&hash, password),
             "{login}"
         );
     }
     // Staff and the building head are bound to 碧鸡社区 and its 1栋.
-    let scopes: Vec<String> = conn
-        .prepare(
+    let scopes: Vec<String> = t
+        .rows(
             "SELECT s.name FROM staff_grants g JOIN scopes s ON s.id = g.scope_id ORDER BY s.name",
+            &[],
         )
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+        .iter()
+        .map(|r| r[0].text())
+        .collect();
     assert_eq!(scopes, ["1栋", "碧鸡社区"]);
 }

@@ -113,14 +113,12 @@ async fn every_staff_change_is_recorded_with_who_what_before_and_after() {
     );
 
     // No code is kept anywhere in the database's log.
-    let conn = rusqlite::Connection::open(&t.db).unwrap();
-    let all: String = conn
-        .query_row(
-            "SELECT group_concat(COALESCE(request, '') || COALESCE(after, '')) FROM audit_log",
-            [],
-            |r| r.get(0),
+    let all = t
+        .one(
+            "SELECT string_agg(COALESCE(request, '') || COALESCE(after, ''), ',') FROM audit_log",
+            &[],
         )
-        .unwrap();
+        .text();
     for code in issued["codes"].as_array().unwrap() {
         assert!(
             !all.contains(code.as_str().unwrap()),
@@ -204,12 +202,11 @@ async fn administrators_filter_and_page_the_log_and_nobody_can_change_it() {
     }
 
     // The database refuses to change or delete an entry.
-    let conn = rusqlite::Connection::open(&t.db).unwrap();
     for sql in [
         "UPDATE audit_log SET actor = 'someone else'",
         "DELETE FROM audit_log",
     ] {
-        let e = conn.execute(sql, []).unwrap_err().to_string();
+        let e = common::store::exec(&t.db, sql).unwrap_err();
         assert!(e.contains("cannot be changed"), "{sql}: {e}");
     }
 }

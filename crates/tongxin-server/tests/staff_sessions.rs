@@ -73,10 +73,7 @@ async fn signing_in_sets_a_strict_http_only_cookie_and_says_who_is_in() {
         "no hash leaves the server: {body}"
     );
     // Only the cookie's hash is kept.
-    let conn = rusqlite::Connection::open(&t.db).unwrap();
-    let kept: Vec<u8> = conn
-        .query_row("SELECT token_hash FROM staff_sessions", [], |r| r.get(0))
-        .unwrap();
+    let kept = t.one("SELECT token_hash FROM staff_sessions", &[]).bytes();
     assert_ne!(kept, cookie.as_bytes());
     assert_eq!(kept.len(), 32);
 
@@ -143,26 +140,19 @@ async fn wrong_passwords_are_refused_alike_logged_and_limited() {
     assert!((800..=900).contains(&wait), "about 15 minutes: {wait}");
     expect_problem_of(r, 429, "rate-limited").await;
     // Every attempt that was not refused for the limit is in the log.
-    let conn = rusqlite::Connection::open(&t.db).unwrap();
-    let (failed, ok): (i64, i64) = conn
-        .query_row(
-            "SELECT SUM(ok = 0), SUM(ok = 1) FROM staff_sign_ins",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
-    assert_eq!((failed, ok), (9, 0));
-    let address: String = conn
-        .query_row("SELECT address FROM staff_sign_ins LIMIT 1", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
+    let counts = t.rows(
+        "SELECT COUNT(*) FILTER (WHERE NOT ok), COUNT(*) FILTER (WHERE ok) FROM staff_sign_ins",
+        &[],
+    );
+    assert_eq!((counts[0][0].int(), counts[0][1].int()), (9, 0));
+    let address = t.rows("SELECT address FROM staff_sign_ins LIMIT 1", &[])[0][0].text();
     assert_eq!(address, "127.0.0.1");
-    let longest: i64 = conn
-        .query_row("SELECT MAX(LENGTH(login)) FROM staff_sign_ins", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
+    let longest = t
+        .one(
+            "SELECT CAST(MAX(LENGTH(login)) AS BIGINT) FROM staff_sign_ins",
+            &[],
+        )
+        .int();
     assert!(
         longest <= 33,
         "hostile logins are logged cut short: {longest}"

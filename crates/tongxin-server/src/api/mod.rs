@@ -191,7 +191,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 async fn healthz(
     axum::extract::State(s): axum::extract::State<AppState>,
 ) -> axum::response::Response {
-    let h = s.store.health();
+    let h = s.store.health().await;
     if h.ok {
         "ok".into_response()
     } else {

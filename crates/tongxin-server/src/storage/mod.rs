@@ -11,6 +11,7 @@ pub mod audit;
 pub mod cache;
 pub mod columns;
 pub mod cursor;
+pub mod postgres;
 pub mod rows;
 pub mod sql;
 pub mod sqlite;
@@ -18,6 +19,8 @@ pub mod staff;
 
 pub use audit::{AuditFilter, AuditStore};
 pub use staff::{NewStaff, StaffChange, StaffStore};
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -42,6 +45,21 @@ use utoipa::ToSchema;
 pub use tongxin_core::contract::{BallotReceipt, MyBallot};
 pub use tongxin_core::convention::ConventionError;
 pub use tongxin_core::proposal::funding::FundingError;
+
+/// Opens the store `db` names: a `postgres://…` address or a SQLite file.
+pub async fn open(db: &std::path::Path, idempotency_ttl_ms: i64) -> Result<Arc<dyn Store>, String> {
+    match db.to_str().filter(|d| postgres::is_url(d)) {
+        Some(url) => Ok(Arc::new(
+            postgres::PgStore::connect(url, idempotency_ttl_ms)
+                .await
+                .map_err(|e| format!("PostgreSQL: {e}"))?,
+        )),
+        None => Ok(Arc::new(
+            sqlite::SqliteStore::open_with(db, idempotency_ttl_ms)
+                .map_err(|e| format!("{}: {e}", db.display()))?,
+        )),
+    }
+}
 
 /// Result of a store call.
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -250,7 +268,7 @@ pub trait Store: StaffStore + AuditStore + Send + Sync + 'static {
     /// Every scope.
     async fn list_scopes(&self) -> StoreResult<Vec<Scope>>;
     /// Whether the store can take writes (reported by `/healthz`).
-    fn health(&self) -> StoreHealth {
+    async fn health(&self) -> StoreHealth {
         StoreHealth {
             ok: true,
             problem: None,

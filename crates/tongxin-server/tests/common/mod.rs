@@ -1,5 +1,5 @@
 //! Test harness: a real server on a loopback port over a temporary SQLite
-//! file, a reqwest client, and a snapshot of every table to prove that
+//! file or a fresh PostgreSQL database ([`store`]), a reqwest client, and a snapshot of every table to prove that
 //! refused requests wrote nothing.
 #![allow(dead_code, missing_docs)]
 
@@ -10,9 +10,12 @@ use serde_json::{Value, json};
 use tongxin_server::config::Config;
 use tongxin_server::{Running, spawn};
 
+pub mod process;
 mod staff;
+pub mod store;
 #[allow(unused_imports)]
 pub use staff::STAFF_PASSWORD;
+pub use store::{Arg, Cell, snapshot_of};
 
 pub const ADMIN: &str = "test-admin-token";
 pub const VOTER_SECRET: &str = "test-voter-secret";
@@ -51,14 +54,14 @@ impl TestServer {
 
     pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("test.sqlite");
-        let mut config = config(db.clone());
+        let db = store::fresh_database(dir.path());
+        let mut config = config(db);
         tweak(&mut config);
         let running = spawn(config.clone()).await.unwrap();
         TestServer {
             url: running.url(),
             running: Some(running),
-            db,
+            db: config.db.clone(),
             dir,
             http: Client::new(),
             config,
@@ -137,38 +140,21 @@ impl TestServer {
     pub fn snapshot(&self) -> String {
         snapshot_of(&self.db)
     }
-}
 
-/// Every row of every table of the database at `path` but the audit log,
-/// sorted, as text.
-pub fn snapshot_of(path: &std::path::Path) -> String {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    let tables: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'audit_log' ORDER BY name")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-    let mut out = String::new();
-    for t in tables {
-        let mut st = conn.prepare(&format!("SELECT * FROM {t}")).unwrap();
-        let n = st.column_count();
-        let mut rows: Vec<String> = st
-            .query_map([], |r| {
-                let mut line = String::new();
-                for i in 0..n {
-                    line.push_str(&format!("{:?}|", r.get_ref(i)?));
-                }
-                Ok(line)
-            })
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        rows.sort();
-        out.push_str(&format!("## {t}\n{}\n", rows.join("\n")));
+    /// Whether this server runs on PostgreSQL.
+    pub fn on_postgres(&self) -> bool {
+        store::is_postgres(&self.db)
     }
-    out
+
+    /// Every row `sql` returns from this server's database.
+    pub fn rows(&self, sql: &str, args: &[Arg]) -> Vec<Vec<Cell>> {
+        store::rows(&self.db, sql, args)
+    }
+
+    /// The one value `sql` returns from this server's database.
+    pub fn one(&self, sql: &str, args: &[Arg]) -> Cell {
+        store::one(&self.db, sql, args)
+    }
 }
 
 /// A device token header value, unique per `n`.

@@ -34,7 +34,7 @@ pub(crate) fn counts<D: Db + ?Sized>(
     db.query(
         "SELECT unit_id, COUNT(*), COUNT(first_used_at), \
          CAST(SUM(CASE WHEN revoked_at IS NOT NULL AND first_used_at IS NULL THEN 1 ELSE 0 END) AS BIGINT) \
-         FROM codes WHERE target_kind = ?1 AND target_id = ?2 GROUP BY unit_id ORDER BY unit_id",
+         FROM codes WHERE target_kind = ?1 AND target_id = ?2 GROUP BY unit_id ORDER BY (unit_id IS NOT NULL), unit_id",
         p![target.as_str(), target_id],
     )?
     .into_iter()

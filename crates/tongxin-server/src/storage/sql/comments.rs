@@ -80,7 +80,7 @@ pub(crate) fn moderation_queue<D: Db + ?Sized>(
         let report_reasons = db
             .query(
                 "SELECT reason FROM comment_reports WHERE comment_id = ?1 AND reason IS NOT NULL \
-                 AND reason <> '' ORDER BY reported_at DESC LIMIT 20",
+                 AND reason <> '' ORDER BY reported_at DESC, voter LIMIT 20",
                 p![comment.id],
             )?
             .iter()

@@ -37,7 +37,7 @@ pub trait Engine: Send + Sync + 'static {
         after_commit: Option<AfterCommit>,
     ) -> StoreResult<Reply>;
     /// Whether writes are being accepted and committed.
-    fn health(&self) -> StoreHealth;
+    async fn health(&self) -> StoreHealth;
     /// Whether this process may keep polls in memory between requests:
     /// true only when no other process writes the same database.
     fn caches_polls(&self) -> bool;

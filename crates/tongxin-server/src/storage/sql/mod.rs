@@ -47,6 +47,14 @@ pub trait Db {
         ""
     }
 
+    /// Holds `key` (an idempotency key) until the transaction ends, so
+    /// the same write arriving twice at once runs once: an advisory lock on
+    /// PostgreSQL; nothing on SQLite, whose writes already take turns.
+    fn hold_key(&mut self, key: &str) -> StoreResult<()> {
+        let _ = key;
+        Ok(())
+    }
+
     /// The first row, if any.
     fn opt(&mut self, sql: &str, params: &[Value]) -> StoreResult<Option<Row>> {
         Ok(self.query(sql, params)?.into_iter().next())

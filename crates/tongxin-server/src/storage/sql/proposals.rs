@@ -230,7 +230,7 @@ pub(crate) fn evaluations<D: Db + ?Sized>(
 ) -> StoreResult<Vec<PublicEvaluation>> {
     get(db, id)?;
     db.query(
-        "SELECT score, comment, created_at FROM evaluations WHERE proposal_id = ?1 ORDER BY created_at DESC LIMIT 1000",
+        "SELECT score, comment, created_at FROM evaluations WHERE proposal_id = ?1 ORDER BY created_at DESC, voter LIMIT 1000",
         p![id],
     )?
     .iter()

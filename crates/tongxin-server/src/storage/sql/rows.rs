@@ -11,6 +11,7 @@ use crate::storage::{CodeTarget, IdemKey, StoreResult};
 
 impl<D: Db + ?Sized> IdempotencyRows for D {
     fn remembered(&mut self, key: &str, since: Millis) -> StoreResult<Option<(String, String)>> {
+        self.hold_key(key)?;
         self.opt(
             "SELECT fingerprint, body FROM idempotency WHERE key = ?1 AND created_at >= ?2",
             p![key, since],

@@ -24,8 +24,8 @@ use crate::storage::*;
 
 #[async_trait]
 impl<E: Engine> Store for SqlStore<E> {
-    fn health(&self) -> StoreHealth {
-        self.engine.health()
+    async fn health(&self) -> StoreHealth {
+        self.engine.health().await
     }
     async fn list_scopes(&self) -> StoreResult<Vec<Scope>> {
         self.read(|c| scopes::all(c)).await

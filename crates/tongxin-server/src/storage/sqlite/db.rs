@@ -21,7 +21,7 @@ impl ToSql for Value {
     }
 }
 
-fn value(v: ValueRef<'_>) -> Value {
+pub(crate) fn value(v: ValueRef<'_>) -> Value {
     match v {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(n) => Value::Int(n),

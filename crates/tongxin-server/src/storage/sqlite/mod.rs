@@ -24,6 +24,7 @@ use tokio::sync::oneshot;
 
 use super::sql::{AfterCommit, Engine, ReadFn, SqlStore, WriteFn};
 use super::{Reply, StoreError, StoreHealth, StoreResult};
+pub(crate) use db::value;
 pub(crate) use rows::SqliteRows;
 pub use writer::MAX_BATCH;
 use writer::{Done, Job, WriterHealth, WriterOptions};
@@ -107,7 +108,7 @@ impl SqlStore<SqliteEngine> {
 
     /// The writer's state and whether the file can be read.
     pub fn writer_health(&self) -> StoreHealth {
-        self.engine.health()
+        self.engine.writer_health()
     }
 }
 
@@ -244,7 +245,7 @@ impl Engine for SqliteEngine {
             .map_err(|_| StoreError::Internal("writer dropped the request".into()))?
     }
 
-    fn health(&self) -> StoreHealth {
+    async fn health(&self) -> StoreHealth {
         self.writer_health()
     }
 

@@ -1,0 +1,190 @@
+//! A throwaway PostgreSQL server for the tests and the benchmark: Debian's
+//! `postgresql` package (installed when missing), `initdb` into a fresh
+//! directory, listening on a Unix socket in that directory and a random
+//! port, stopped and deleted when dropped. No docker, no system service.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::tools;
+
+/// A running throwaway server.
+pub struct Throwaway {
+    dir: PathBuf,
+    bin: PathBuf,
+    /// Unix user the server runs as (initdb refuses root).
+    user: Option<String>,
+    port: u16,
+    /// Address of its `postgres` database, for `postgres::Client`:
+    /// `postgresql:///postgres?host=DIR&port=N&user=postgres`.
+    pub url: String,
+}
+
+/// How the server is tuned.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// `fsync=off`: for tests, where a power cut loses nothing of value.
+    Tests,
+    /// PostgreSQL's defaults (every commit flushed): for honest figures.
+    Full,
+}
+
+/// The newest `/usr/lib/postgresql/N/bin` holding `initdb`.
+fn bin_dir() -> Option<PathBuf> {
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .flatten()
+        .filter_map(|e| {
+            let v = e.file_name().to_string_lossy().parse().ok()?;
+            let bin = e.path().join("bin");
+            bin.join("initdb").exists().then_some((v, bin))
+        })
+        .collect();
+    versions.sort();
+    versions.pop().map(|(_, b)| b)
+}
+
+fn ensure_installed() -> Result<PathBuf, String> {
+    if let Some(b) = bin_dir() {
+        return Ok(b);
+    }
+    tools::step("installing PostgreSQL from Debian (apt-get install postgresql)");
+    tools::run("apt-get", &["update", "-qq"])?;
+    tools::run("apt-get", &["install", "-y", "-qq", "postgresql"])?;
+    bin_dir().ok_or_else(|| "postgresql installed but no initdb under /usr/lib/postgresql".into())
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn free_port() -> Result<u16, String> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("no free port: {e}"))
+}
+
+impl Throwaway {
+    /// Creates and starts a server.
+    pub fn start(durability: Durability) -> Result<Self, String> {
+        let bin = ensure_installed()?;
+        let dir = std::env::temp_dir().join(format!(
+            "tongxin-pg-{}-{}",
+            std::process::id(),
+            free_port()?
+        ));
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let user = is_root().then(|| "postgres".to_string());
+        if let Some(u) = &user {
+            tools::run("chown", &[u, &dir.to_string_lossy()])?;
+        }
+        let port = free_port()?;
+        let t = Throwaway {
+            url: format!(
+                "postgresql:///postgres?host={}&port={port}&user=postgres",
+                dir.display()
+            ),
+            dir,
+            bin,
+            user,
+            port,
+        };
+        let data = t.dir.join("data");
+        t.pg(
+            "initdb",
+            &[
+                "-D",
+                &data.to_string_lossy(),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+                "--no-sync",
+            ],
+        )?;
+        let mut options = format!(
+            "-p {port} -k {} -c listen_addresses='' -c max_connections=400 -c shared_buffers=128MB",
+            t.dir.display()
+        );
+        if durability == Durability::Tests {
+            options.push_str(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+        }
+        t.pg(
+            "pg_ctl",
+            &[
+                "-D",
+                &data.to_string_lossy(),
+                "-o",
+                &options,
+                "-l",
+                &t.dir.join("server.log").to_string_lossy(),
+                "-w",
+                "start",
+            ],
+        )?;
+        Ok(t)
+    }
+
+    /// Runs one of PostgreSQL's programs, as the server's user.
+    fn pg(&self, program: &str, args: &[&str]) -> Result<(), String> {
+        let exe = self.bin.join(program);
+        let mut cmd = match &self.user {
+            Some(u) => {
+                let mut c = Command::new("runuser");
+                c.args(["-u", u, "--"]).arg(&exe);
+                c
+            }
+            None => Command::new(&exe),
+        };
+        let out = cmd
+            .args(args)
+            .current_dir(&self.dir)
+            .output()
+            .map_err(|e| format!("{program}: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{program} failed: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    }
+
+    /// Creates database `name`; its address.
+    pub fn create_database(&self, name: &str) -> Result<String, String> {
+        let port = self.port.to_string();
+        let host = self.dir.to_string_lossy().into_owned();
+        self.pg(
+            "createdb",
+            &["-h", &host, "-p", &port, "-U", "postgres", name],
+        )?;
+        Ok(self.url.replacen("/postgres?", &format!("/{name}?"), 1))
+    }
+}
+
+impl Drop for Throwaway {
+    fn drop(&mut self) {
+        let data = self.dir.join("data");
+        let _ = self.pg(
+            "pg_ctl",
+            &[
+                "-D",
+                &data.to_string_lossy(),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
+        );
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
