@@ -3,9 +3,12 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-/// Prints a step header.
+/// Prints a step header with the time since xtask started, so a slow
+/// step shows in CI logs.
 pub fn step(msg: &str) {
-    eprintln!("\n==> {msg}");
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let secs = START.get_or_init(std::time::Instant::now).elapsed().as_secs();
+    eprintln!("\n==> [{:02}:{:02}] {msg}", secs / 60, secs % 60);
 }
 
 /// Runs a program, failing with its name when it fails.

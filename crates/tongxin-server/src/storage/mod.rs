@@ -1,6 +1,7 @@
 //! The storage interface the HTTP handlers use. Handlers see only the
-//! [`Store`] trait, so a PostgreSQL implementation for several server
-//! instances can be added beside [`sqlite`] without touching them.
+//! [`Store`] trait; [`sql::SqlStore`] implements it once over the SQL of
+//! [`sql`], on the embedded [`sqlite`] file or on [`postgres`] for several
+//! server instances ([`open`] picks by the `--db` value).
 //!
 //! Writes carry a [`WriteMeta`] (time and optional idempotency key). A store
 //! must apply the write and remember its answer under the key in one

@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_staff.sql"),
     include_str!("migrations/0007_codes_by_unit.sql"),
     include_str!("migrations/0008_moderation.sql"),
+    include_str!("migrations/0009_scope_indexes.sql"),
 ];
 
 /// Default lifetime of an idempotency record: 24 hours.
