@@ -7,7 +7,10 @@ use std::process::Command;
 /// step shows in CI logs.
 pub fn step(msg: &str) {
     static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-    let secs = START.get_or_init(std::time::Instant::now).elapsed().as_secs();
+    let secs = START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_secs();
     eprintln!("\n==> [{:02}:{:02}] {msg}", secs / 60, secs % 60);
 }
 

@@ -15,7 +15,22 @@ pub mod idempotency;
 pub mod polls;
 pub mod proposals;
 
-use crate::storage::StoreError;
+use tongxin_core::Id;
+use tongxin_core::text::FieldErrors;
+
+use crate::storage::rows::ScopeRows;
+use crate::storage::{StoreError, StoreResult};
+
+/// Refuses a new item for a scope that does not exist, as an error of its
+/// `scope_id` field.
+pub(crate) fn require_scope(rows: &mut (impl ScopeRows + ?Sized), id: Id) -> StoreResult<()> {
+    if rows.scope_exists(id)? {
+        return Ok(());
+    }
+    let mut e = FieldErrors::new();
+    e.add("scope_id", format!("scope {id} does not exist"));
+    Err(StoreError::Invalid(e))
+}
 
 /// A tally that cannot take a ballot it has just validated is a bug in the
 /// store's rows, not the voter's fault.

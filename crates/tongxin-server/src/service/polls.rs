@@ -3,7 +3,6 @@
 //! transaction, so results are one row away and always match the ballots.
 
 use tongxin_core::poll::{Ballot, Poll, PollDraft, PollEdit, Tally};
-use tongxin_core::text::FieldErrors;
 use tongxin_core::{Id, Millis};
 
 use super::{broken_tally, codes};
@@ -86,14 +85,7 @@ pub fn create(
     draft: PollDraft,
 ) -> StoreResult<Poll> {
     draft.validate().map_err(StoreError::Invalid)?;
-    if !rows.scope_exists(draft.scope_id)? {
-        let mut e = FieldErrors::new();
-        e.add(
-            "scope_id",
-            format!("scope {} does not exist", draft.scope_id),
-        );
-        return Err(StoreError::Invalid(e));
-    }
+    super::require_scope(rows, draft.scope_id)?;
     let id = rows.new_poll_id(&draft)?;
     let poll = draft.into_poll(id, meta.now);
     rows.save_poll(&poll, Some(&Tally::new(&poll)))?;

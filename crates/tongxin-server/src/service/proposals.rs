@@ -10,7 +10,6 @@ use tongxin_core::proposal::rules::check_pledge_cap;
 use tongxin_core::proposal::{
     EvaluationInput, Proposal, ProposalDraft, ProposalEdit, TransitionAction, TransitionRecord,
 };
-use tongxin_core::text::FieldErrors;
 use tongxin_core::{Id, Millis};
 
 use super::codes;
@@ -33,14 +32,7 @@ pub fn submit(
     threshold: u32,
 ) -> StoreResult<Proposal> {
     draft.validate().map_err(StoreError::Invalid)?;
-    if !rows.scope_exists(draft.scope_id)? {
-        let mut e = FieldErrors::new();
-        e.add(
-            "scope_id",
-            format!("scope {} does not exist", draft.scope_id),
-        );
-        return Err(StoreError::Invalid(e));
-    }
+    super::require_scope(rows, draft.scope_id)?;
     let id = rows.new_proposal_id(&draft, &voter.key, meta.now)?;
     let p = draft.into_proposal(id, threshold, meta.now);
     rows.save_proposal(&p)?;
