@@ -39,12 +39,13 @@ fn main() -> ExitCode {
         Some("install") => install().map(|_| ()),
         Some("size") => size::report(true, None).map(|_| ()),
         Some("e2e") => e2e().map(|_| ()),
+        Some("postgres") => postgres_suite(),
         Some("fuzz") => tools::cargo(&["build", "-p", "tongxin-server"])
             .and_then(|()| server_bin())
             .and_then(|bin| fuzz::run(&bin)),
         _ => {
             eprintln!(
-                "usage: cargo xtask demo|test|bench|phone|bundle|console|package|install|size|fuzz\n\n  demo    start the demo site on http://127.0.0.1:8080\n  test    run everything CI runs\n  bench   measure the server on loopback, then the phone benchmark\n  phone   each page family on a phone profile in headless Chromium\n  bundle  build the widget bundles into target/tongxin-bundle\n  console rebuild only the staff console (target/tongxin-bundle/console)\n  package the npm package tongxin-widgets (target/tongxin-npm/*.tgz)\n  install the single tongxin-server binary, site and widgets inside, into ~/.cargo/bin\n  size    what each page family transfers, against size-budgets.json\n  fuzz    schemathesis against the server's /openapi.json"
+                "usage: cargo xtask demo|test|bench|phone|bundle|console|package|install|size|fuzz|postgres\n\n  demo    start the demo site on http://127.0.0.1:8080\n  test    run everything CI runs\n  bench   measure the server on loopback, then the phone benchmark\n  phone   each page family on a phone profile in headless Chromium\n  bundle  build the widget bundles into target/tongxin-bundle\n  console rebuild only the staff console (target/tongxin-bundle/console)\n  package the npm package tongxin-widgets (target/tongxin-npm/*.tgz)\n  install the single tongxin-server binary, site and widgets inside, into ~/.cargo/bin\n  size    what each page family transfers, against size-budgets.json\n  fuzz    schemathesis against the server's /openapi.json\n  postgres the server's HTTP suite alone, on a throwaway PostgreSQL (part of test)"
             );
             return ExitCode::from(2);
         }
@@ -125,6 +126,7 @@ fn postgres_suite() -> Result<(), String> {
     let status = std::process::Command::new(env!("CARGO"))
         .args(["test", "-p", "tongxin-server", "--tests"])
         .env("TONGXIN_TEST_POSTGRES", &pg.url)
+        .env("TONGXIN_TEST_POSTGRES_TLS", &pg.tls_url)
         .status()
         .map_err(|e| format!("cargo: {e}"))?;
     drop(pg);

@@ -2,6 +2,9 @@
 //! `postgresql` package (installed when missing), `initdb` into a fresh
 //! directory, listening on a Unix socket in that directory and a random
 //! port, stopped and deleted when dropped. No docker, no system service.
+//! The same port on 127.0.0.1 takes TLS connections only, with a
+//! certificate from a throwaway CA made by `openssl` (a dependency of
+//! Debian's `postgresql`), for the tests of `sslmode=require`.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -18,6 +21,9 @@ pub struct Throwaway {
     /// Address of its `postgres` database, for `postgres::Client`:
     /// `postgresql:///postgres?host=DIR&port=N&user=postgres`.
     pub url: String,
+    /// The same database over TCP with TLS, the certificate trusted:
+    /// `postgresql://postgres@localhost:N/postgres?sslmode=require&sslrootcert=DIR/ca.crt`.
+    pub tls_url: String,
 }
 
 /// How the server is tuned.
@@ -89,6 +95,10 @@ impl Throwaway {
                 "postgresql:///postgres?host={}&port={port}&user=postgres",
                 dir.display()
             ),
+            tls_url: format!(
+                "postgresql://postgres@localhost:{port}/postgres?sslmode=require&sslrootcert={}",
+                dir.join("ca.crt").display()
+            ),
             dir,
             bin,
             user,
@@ -109,9 +119,11 @@ impl Throwaway {
                 "--no-sync",
             ],
         )?;
+        t.tls_only_tcp(&data)?;
         let mut options = format!(
-            "-p {port} -k {} -c listen_addresses='' -c max_connections=400 -c shared_buffers=128MB",
-            t.dir.display()
+            "-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c max_connections=400 -c shared_buffers=128MB \
+             -c ssl=on -c ssl_cert_file={dir}/server.crt -c ssl_key_file={dir}/server.key",
+            dir = t.dir.display()
         );
         if durability == Durability::Tests {
             options.push_str(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
@@ -130,6 +142,72 @@ impl Throwaway {
             ],
         )?;
         Ok(t)
+    }
+
+    /// A certificate for `localhost` / 127.0.0.1 signed by a throwaway CA
+    /// (`ca.crt`, what clients trust), and TCP refused without TLS.
+    fn tls_only_tcp(&self, data: &std::path::Path) -> Result<(), String> {
+        let file = |name: &str| self.dir.join(name).to_string_lossy().into_owned();
+        let ext = file("server.ext");
+        std::fs::write(
+            &ext,
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+        )
+        .map_err(|e| format!("{ext}: {e}"))?;
+        let key = file("server.key");
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Tongxin test CA",
+            "-keyout",
+            &file("ca.key"),
+            "-out",
+            &file("ca.crt"),
+        ])?;
+        openssl(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            &key,
+            "-out",
+            &file("server.csr"),
+        ])?;
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            &file("server.csr"),
+            "-CA",
+            &file("ca.crt"),
+            "-CAkey",
+            &file("ca.key"),
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            &ext,
+            "-out",
+            &file("server.crt"),
+        ])?;
+        std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+            .map_err(|e| format!("{key}: {e}"))?;
+        if let Some(u) = &self.user {
+            tools::run("chown", &[u, &key, &file("server.crt")])?;
+        }
+        let hba = data.join("pg_hba.conf");
+        let old = std::fs::read_to_string(&hba).map_err(|e| format!("{}: {e}", hba.display()))?;
+        std::fs::write(&hba, format!("hostnossl all all all reject\n{old}"))
+            .map_err(|e| format!("{}: {e}", hba.display()))
     }
 
     /// Runs one of PostgreSQL's programs, as the server's user.
@@ -186,5 +264,22 @@ impl Drop for Throwaway {
             ],
         );
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Runs `openssl` quietly (it reports progress on standard error).
+fn openssl(args: &[&str]) -> Result<(), String> {
+    let out = Command::new("openssl")
+        .args(args)
+        .output()
+        .map_err(|e| format!("openssl (Debian's openssl package): {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "openssl {} failed: {}",
+            args[0],
+            String::from_utf8_lossy(&out.stderr)
+        ))
     }
 }

@@ -18,9 +18,23 @@ impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> Self {
         match e.as_db_error() {
             Some(db) => StoreError::Internal(format!("{}: {}", db.code().code(), db.message())),
-            None => StoreError::Internal(e.to_string()),
+            None => StoreError::Internal(describe(&e)),
         }
     }
+}
+
+/// The crate's message with its causes: on its own it says only "error
+/// performing TLS handshake" or "invalid connection string"; the reason
+/// (which certificate, which option) is in the source chain.
+pub(super) fn describe(e: &postgres::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
 }
 
 fn is_integer(ty: &Type) -> bool {

@@ -22,17 +22,19 @@
 
 mod db;
 pub mod sqlite_move;
+mod tls;
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use postgres::{Client, NoTls};
+use postgres::Client;
 use tokio::sync::Semaphore;
 
 use super::sql::{AfterCommit, Engine, ReadFn, SqlStore, WriteFn};
 use super::{Reply, StoreError, StoreHealth, StoreResult};
 use db::{PgRows, Prepared};
+use tls::Tls;
 
 /// Connections one instance holds at most.
 pub const POOL_SIZE: usize = 16;
@@ -56,6 +58,7 @@ struct Conn {
 
 struct Inner {
     config: postgres::Config,
+    tls: Tls,
     idle: Mutex<Vec<Conn>>,
     permits: Arc<Semaphore>,
     idempotency_ttl_ms: i64,
@@ -81,15 +84,14 @@ impl SqlStore<PgEngine> {
 impl PgEngine {
     /// Connects, migrates and returns the pool.
     pub async fn connect(url: &str, idempotency_ttl_ms: i64) -> StoreResult<Self> {
-        let mut config: postgres::Config = url
-            .parse()
-            .map_err(|e| StoreError::Internal(format!("database address: {e}")))?;
+        let (mut config, tls) = tls::parse(url)?;
         // Notices ("already exists, skipping") are not news for an operator.
         config.options("-c client_min_messages=warning");
         config.application_name("tongxin-server");
         let engine = PgEngine {
             inner: Arc::new(Inner {
                 config,
+                tls,
                 idle: Mutex::new(Vec::new()),
                 permits: Arc::new(Semaphore::new(POOL_SIZE)),
                 idempotency_ttl_ms,
@@ -133,7 +135,7 @@ impl Inner {
         if let Some(c) = self.idle.lock().expect("pool").pop() {
             return Ok(c);
         }
-        let client = self.config.connect(NoTls)?;
+        let client = self.tls.connect(&self.config)?;
         Ok(Conn {
             client,
             prepared: Prepared::new(),

@@ -8,8 +8,8 @@
 
 use std::path::Path;
 
+use postgres::Client;
 use postgres::types::ToSql;
-use postgres::{Client, NoTls};
 use rusqlite::{Connection, OpenFlags};
 
 use crate::storage::sql::Value;
@@ -94,10 +94,10 @@ pub fn move_from_sqlite(from: &Path, to: &str) -> Result<Moved, String> {
     );
     let src = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| format!("{}: {e}", from.display()))?;
-    let mut config: postgres::Config = to.parse().map_err(|e| format!("{to}: {e}"))?;
+    let (mut config, tls) = super::tls::parse(to).map_err(|e| e.to_string())?;
     config.options("-c client_min_messages=warning");
-    let mut pg: Client = config
-        .connect(NoTls)
+    let mut pg: Client = tls
+        .connect(&config)
         .map_err(|e| format!("PostgreSQL: {e}"))?;
     super::migrate(&mut pg).map_err(|e| e.to_string())?;
     let tables = sqlite_tables(&src)?;
