@@ -221,20 +221,7 @@ impl Throwaway {
             }
             None => Command::new(&exe),
         };
-        let out = cmd
-            .args(args)
-            .current_dir(&self.dir)
-            .output()
-            .map_err(|e| format!("{program}: {e}"))?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(format!(
-                "{program} failed: {}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            ))
-        }
+        quietly(cmd.args(args).current_dir(&self.dir), program)
     }
 
     /// Creates database `name`; its address.
@@ -267,18 +254,24 @@ impl Drop for Throwaway {
     }
 }
 
-/// Runs `openssl` quietly (it reports progress on standard error).
+/// Runs `openssl` (Debian's `openssl` package, which `postgresql` needs).
 fn openssl(args: &[&str]) -> Result<(), String> {
-    let out = Command::new("openssl")
-        .args(args)
-        .output()
-        .map_err(|e| format!("openssl (Debian's openssl package): {e}"))?;
+    quietly(
+        Command::new("openssl").args(args),
+        &format!("openssl {}", args[0]),
+    )
+}
+
+/// Runs `cmd`, keeping its output unless it fails (initdb and openssl
+/// report progress nobody needs).
+fn quietly(cmd: &mut Command, what: &str) -> Result<(), String> {
+    let out = cmd.output().map_err(|e| format!("{what}: {e}"))?;
     if out.status.success() {
         Ok(())
     } else {
         Err(format!(
-            "openssl {} failed: {}",
-            args[0],
+            "{what} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         ))
     }
