@@ -1,6 +1,6 @@
 //! The connection to PostgreSQL over TLS (`sslmode=require`), against the
 //! throwaway server of `cargo xtask test`, whose TCP port takes TLS only
-//! (`TONGXIN_TEST_POSTGRES_TLS` names it with its certificate as
+//! (`TONGXIN_TEST_POSTGRES_TLS` names it, with its CA's certificate as
 //! `sslrootcert`): a server on that address works end to end and its
 //! connections are encrypted; a certificate nobody vouched for, a missing
 //! root file or a plain connection is refused with a reason.
@@ -14,24 +14,24 @@ use common::{TestServer, device, send};
 use reqwest::Method;
 use serde_json::json;
 
-/// The TLS address of the database `unix` (a fresh test database) names.
-fn tls_address(unix: &Path) -> Option<PathBuf> {
-    let tls = std::env::var("TONGXIN_TEST_POSTGRES_TLS").ok()?;
-    let unix = unix.to_str()?;
-    let name = unix.strip_prefix("postgresql:///")?.split('?').next()?;
-    Some(PathBuf::from(tls.replacen(
-        "/postgres?",
-        &format!("/{name}?"),
-        1,
-    )))
+/// The database name in a fresh test database's Unix-socket address
+/// (`postgresql:///NAME?host=…`).
+fn database_name(unix: &Path) -> String {
+    let unix = unix.to_str().expect("UTF-8 address");
+    let rest = unix
+        .strip_prefix("postgresql:///")
+        .expect("postgresql:///NAME?…");
+    rest.split('?').next().unwrap_or(rest).to_string()
 }
 
-/// Which throwaway database a test uses, when the suite runs on PostgreSQL.
-fn fresh_tls_database(dir: &Path) -> Option<(PathBuf, PathBuf)> {
+/// A fresh test database, by its name and its TLS address, when the suite
+/// runs on PostgreSQL.
+fn fresh_tls_database(dir: &Path) -> Option<(String, PathBuf)> {
     common::store::postgres_admin()?;
-    let unix = common::store::fresh_database(dir);
-    let tls = tls_address(&unix)?;
-    Some((unix, tls))
+    let tls = std::env::var("TONGXIN_TEST_POSTGRES_TLS").ok()?;
+    let name = database_name(&common::store::fresh_database(dir));
+    let address = tls.replacen("/postgres?", &format!("/{name}?"), 1);
+    Some((name, PathBuf::from(address)))
 }
 
 async fn open_error(db: &Path) -> String {
@@ -44,7 +44,7 @@ async fn open_error(db: &Path) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_on_a_tls_address_votes_over_encrypted_connections() {
     let dir = tempfile::tempdir().unwrap();
-    let Some((unix, tls)) = fresh_tls_database(dir.path()) else {
+    let Some((name, tls)) = fresh_tls_database(dir.path()) else {
         eprintln!("TLS to PostgreSQL needs the throwaway server: run under cargo xtask test");
         return;
     };
@@ -67,15 +67,6 @@ async fn a_server_on_a_tls_address_votes_over_encrypted_connections() {
 
     // Read from the Unix socket (no TLS there): the server's own
     // connections to this database, and whether each is encrypted.
-    let name = unix
-        .to_str()
-        .unwrap()
-        .strip_prefix("postgresql:///")
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_string();
     let admin = common::store::postgres_admin().unwrap();
     let sessions: Vec<(bool, String)> = std::thread::spawn(move || {
         let mut c = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
@@ -109,8 +100,8 @@ async fn unchecked_or_plain_connections_are_refused_with_a_reason() {
     let tls = tls.to_str().unwrap().to_string();
     let (base, _) = tls.split_once('?').unwrap();
 
-    // The system's roots do not vouch for the throwaway's self-signed
-    // certificate: encryption to an unknown party is not accepted.
+    // The system's roots do not vouch for the throwaway CA's certificate:
+    // encryption to an unknown party is not accepted.
     let system = open_error(Path::new(&format!("{base}?sslmode=require"))).await;
     assert!(system.contains("certificate"), "{system}");
     let verify_full = open_error(Path::new(&format!(
