@@ -15,6 +15,7 @@ mod bench;
 mod bench_pg;
 mod bundle;
 mod console;
+mod disk;
 mod fuzz;
 mod package;
 mod phone;
@@ -84,6 +85,7 @@ fn demo(extra: &[String]) -> Result<(), String> {
 }
 
 fn test() -> Result<(), String> {
+    disk::ensure_room(&tools::target_dir())?;
     tools::ensure_wasm_target()?;
     tools::ensure_apt("curl", "curl")?;
     tools::step("formatting (cargo fmt --check)");
