@@ -32,13 +32,14 @@ async fn main() {
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         return;
     }
-    let mut config = match Config::from_args(std::env::args().skip(1), |k| std::env::var(k).ok()) {
-        Ok(c) => c,
-        Err(msg) => {
-            eprintln!("{msg}");
-            std::process::exit(2);
+    let args: Vec<_> = std::env::args_os().collect();
+    let mut config = Config::from_args(args.clone()).unwrap_or_else(|e| {
+        let _ = e.print();
+        if let Some(line) = Config::variable_behind(&e, &args) {
+            eprintln!("{line}");
         }
-    };
+        std::process::exit(e.exit_code());
+    });
     match config.prepare_secrets() {
         Ok(notes) => notes.iter().for_each(|n| eprintln!("{n}")),
         Err(msg) => {
