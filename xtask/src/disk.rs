@@ -56,13 +56,7 @@ pub fn ensure_room(target: &Path) -> Result<(), String> {
 
 /// Free space on the file system holding `dir` (`df -Pk`), in KiB.
 fn free_kib(dir: &Path) -> Result<u64, String> {
-    let out = Command::new("df")
-        .arg("-Pk")
-        .arg(dir)
-        .output()
-        .map_err(|e| format!("df: {e}"))?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    available_column(&text).ok_or_else(|| format!("df printed no free space for {}", dir.display()))
+    figure_of("df", "-Pk", dir, available_column)
 }
 
 /// The "Available" figure of `df -P` output (header, then one line).
@@ -72,16 +66,25 @@ fn available_column(df: &str) -> Option<u64> {
 
 /// What `dir` holds (`du -sk`), in KiB.
 fn used_kib(dir: &Path) -> Result<u64, String> {
-    let out = Command::new("du")
-        .arg("-sk")
+    figure_of("du", "-sk", dir, |du| {
+        du.split_whitespace().next()?.parse().ok()
+    })
+}
+
+/// Runs `program flag dir` and picks a figure out of what it printed.
+fn figure_of(
+    program: &str,
+    flag: &str,
+    dir: &Path,
+    pick: impl Fn(&str) -> Option<u64>,
+) -> Result<u64, String> {
+    let out = Command::new(program)
+        .arg(flag)
         .arg(dir)
         .output()
-        .map_err(|e| format!("du: {e}"))?;
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .next()
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(|| format!("du printed no size for {}", dir.display()))
+        .map_err(|e| format!("{program}: {e}"))?;
+    pick(&String::from_utf8_lossy(&out.stdout))
+        .ok_or_else(|| format!("{program} {flag} printed no figure for {}", dir.display()))
 }
 
 /// KiB as GiB with one decimal, for messages.
