@@ -196,7 +196,8 @@ impl Default for Config {
 impl Config {
     /// Reads flags from `args` (the program name first) and the
     /// `TONGXIN_*` variables of this process; `--help` and refusals come
-    /// back as clap's error, which prints itself with [`clap::Error::exit`].
+    /// back as clap's error, for the caller to print (with
+    /// [`Config::variable_behind`]) and exit with its code.
     pub fn from_args(
         args: impl IntoIterator<Item = std::ffi::OsString>,
     ) -> Result<Self, clap::Error> {
@@ -294,15 +295,11 @@ fn positive(v: &str) -> Result<usize, String> {
 mod tests {
     use super::*;
 
+    /// What the server makes of `args` (the process's own variables are
+    /// not `TONGXIN_*` ones under `cargo test`).
     fn parse(args: &[&str]) -> Result<Config, String> {
-        let mut argv = vec!["tongxin-server"];
-        argv.extend_from_slice(args);
-        Config::try_parse_from(argv)
-            .map(|mut c| {
-                c.tidy();
-                c
-            })
-            .map_err(|e| e.to_string())
+        let argv = std::iter::once("tongxin-server").chain(args.iter().copied());
+        Config::from_args(argv.map(Into::into)).map_err(|e| e.to_string())
     }
 
     #[test]
