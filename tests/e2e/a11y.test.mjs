@@ -407,6 +407,32 @@ test('proposals: a list reloaded behind the resident leaves the focus on the car
   await context.close();
 });
 
+test('proposals: a slow reload that lands while another proposal is open still lets the focus come back to that card', async () => {
+  const { context, page, errors } = await open('light');
+  await page.goto(`${server.base}/proposals.html`);
+  await page.locator('[data-tongxin="proposals"] .tx-proposal-card').first().waitFor();
+  await openCard(page, '南强街巷背街路灯');
+  // Hold the reload that coming back starts, until the next proposal is open.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  let holding = true;
+  await page.route(/\/api\/v1\/proposals\?/, async (route) => {
+    if (holding) await held;
+    await route.continue();
+  });
+  await backToList(page, '南强街巷背街路灯');
+  await openCard(page, '电动车充电棚');
+  holding = false;
+  const reloaded = page.waitForResponse(/\/api\/v1\/proposals\?/);
+  release();
+  await reloaded;
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+  // Back from the second proposal, the focus is on its card.
+  await backToList(page, '电动车充电棚');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('proposals by keyboard: support, comment, pledge and rate; the focus lands on each answer', async () => {
   const { context, page, errors } = await open('light');
   await page.goto(`${server.base}/proposals.html`);

@@ -79,7 +79,15 @@ pub fn ProposalBoard(
         }
     };
 
+    // Each load of the first page starts a new generation; an answer from
+    // an older one (the filter changed, or the resident came back again
+    // while it was slow) is dropped rather than drawn over a newer list.
+    let generation = StoredValue::new(0u32);
     let load = move |first: bool| {
+        if first {
+            generation.update_value(|g| *g = g.wrapping_add(1));
+        }
+        let mine = generation.get_value();
         loading.set(true);
         load_error.set(None);
         let query = ProposalQuery {
@@ -91,10 +99,19 @@ pub fn ProposalBoard(
         };
         spawn_local(async move {
             let Some(b) = env.backend() else { return };
-            match b.proposals(&query).await {
+            let answer = b.proposals(&query).await;
+            if generation.get_value() != mine {
+                return;
+            }
+            match answer {
                 Ok(page) => {
                     cursor.set(page.next_cursor);
-                    if first {
+                    if first && screen.get_untracked() != Screen::List {
+                        // Landed while a proposal is open: the list is not
+                        // on screen, so the focus is not ours to move, and
+                        // the card to come back to stays remembered.
+                        cards.set(page.items);
+                    } else if first {
                         // The focus stays on the card the resident is on
                         // (drawn anew), or goes back to the one they came
                         // from; never away from where they went meanwhile.
