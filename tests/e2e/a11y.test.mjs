@@ -373,31 +373,45 @@ test('proposals: board and every step by keyboard, focus in and back; axe in eve
   }
 });
 
-test('proposals: a list reloaded behind the resident leaves the focus on the card they moved to', async () => {
-  const { context, page, errors } = await open('light');
+/**
+ * The board in light, with its first card opened; the board's reloads from
+ * now on are held until `release()` lets them through and waits until the
+ * answer is drawn and its focus move (a zero timer) has run.
+ */
+async function boardWithHeldReload() {
+  const opened = await open('light');
+  const { page } = opened;
   await page.goto(`${server.base}/proposals.html`);
   await page.locator('[data-tongxin="proposals"] .tx-proposal-card').first().waitFor();
   await openCard(page, '南强街巷背街路灯');
-  // Hold the board's reload until the resident has moved on to another card.
-  let release;
-  const held = new Promise((r) => { release = r; });
+  let letThrough;
+  const held = new Promise((r) => { letThrough = r; });
   let seen = false;
   await page.route(/\/api\/v1\/proposals\?/, async (route) => {
     seen = true;
     await held;
     await route.continue();
   });
+  const release = async () => {
+    const reloaded = page.waitForResponse(/\/api\/v1\/proposals\?/);
+    letThrough();
+    await reloaded;
+    for (let i = 0; i < 2; i++) {
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+    }
+  };
+  return { ...opened, seen: () => seen, release };
+}
+
+test('proposals: a list reloaded behind the resident leaves the focus on the card they moved to', async () => {
+  const { context, page, errors, seen, release } = await boardWithHeldReload();
+  // The reload is held until the resident has moved on to another card.
   await backToList(page, '南强街巷背街路灯');
   const other = page.locator('[data-tongxin="proposals"] .tx-card-open', { hasText: '电动车充电棚' });
   await other.focus();
   await waitForFocus(page, '.tx-card-open', '电动车充电棚');
-  assert.ok(seen, 'the board reloads when the resident comes back');
-  const reloaded = page.waitForResponse(/\/api\/v1\/proposals\?/);
-  release();
-  await reloaded;
-  // The reload is drawn and its focus move (a zero timer) has run.
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+  assert.ok(seen(), 'the board reloads when the resident comes back');
+  await release();
   const f = await focused(page);
   assert.match(f.text, /电动车充电棚/, `the focus stays on the card the resident moved to (it is on "${f.text}")`);
   // And Enter opens that one.
@@ -408,25 +422,11 @@ test('proposals: a list reloaded behind the resident leaves the focus on the car
 });
 
 test('proposals: a slow reload that lands while another proposal is open still lets the focus come back to that card', async () => {
-  const { context, page, errors } = await open('light');
-  await page.goto(`${server.base}/proposals.html`);
-  await page.locator('[data-tongxin="proposals"] .tx-proposal-card').first().waitFor();
-  await openCard(page, '南强街巷背街路灯');
-  // Hold the reload that coming back starts, until the next proposal is open.
-  let release;
-  const held = new Promise((r) => { release = r; });
-  let holding = true;
-  await page.route(/\/api\/v1\/proposals\?/, async (route) => {
-    if (holding) await held;
-    await route.continue();
-  });
+  const { context, page, errors, release } = await boardWithHeldReload();
+  // The reload coming back starts is held until the next proposal is open.
   await backToList(page, '南强街巷背街路灯');
   await openCard(page, '电动车充电棚');
-  holding = false;
-  const reloaded = page.waitForResponse(/\/api\/v1\/proposals\?/);
-  release();
-  await reloaded;
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+  await release();
   // Back from the second proposal, the focus is on its card.
   await backToList(page, '电动车充电棚');
   assert.deepEqual(errors, []);
