@@ -113,13 +113,21 @@ for (const size of SIZES) {
     assert.ok(pollId > 0, page.url());
     assert.equal(await page.locator('b').count(), 0, 'the title is text, not markup');
     assert.ok(await noHorizontalScroll(page), 'poll desk fits');
-    // Edited after creation: the background text and when results show.
+    // Edited after creation: the background text, when results show, and
+    // the closing time given meanwhile removed again (closed by hand).
+    await admin(server.base, 'PATCH', `/polls/${pollId}`, { closes_at: Date.now() + 86_400_000 });
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: title }).waitFor();
     await page.getByText('修改投票').click();
     const edit = page.locator('details.cx-details');
+    const closing = edit.getByLabel('结束时间（清空则手动结束）');
+    assert.notEqual(await closing.inputValue(), '', 'the form shows the closing time');
     await edit.getByLabel('说明（可不填）').fill('居民反映晚上音响扰民，请选择关闭时间。');
     await pick(page, '结果公开', '结束后可见');
+    await closing.fill('');
     await edit.getByRole('button', { name: '保存修改' }).click();
     await page.waitForFunction(async (id) => (await (await fetch(`/api/v1/polls/${id}`)).json()).visibility === 'after_close', pollId);
+    assert.equal((await api(server.base, `/polls/${pollId}`)).closes_at, null, 'the closing time is removed');
     const edited = await api(server.base, `/polls/${pollId}`);
     assert.equal(edited.description, '居民反映晚上音响扰民，请选择关闭时间。');
     await admin(server.base, 'PATCH', `/polls/${pollId}`, { visibility: 'always' });

@@ -330,6 +330,69 @@ async fn closed_and_scheduled_polls_refuse_ballots() {
 }
 
 #[tokio::test]
+async fn staff_can_remove_a_closing_time_and_the_poll_then_stays_open() {
+    let t = TestServer::start().await;
+    let s = t.scopes().await;
+    let now = tongxin_server::extract::now_ms();
+    let id = t
+        .poll(
+            s[2],
+            json!({"type": "single"}),
+            &["a", "b"],
+            json!({"closes_at": now + 3_600_000}),
+        )
+        .await;
+    let path = format!("/api/v1/admin/polls/{id}");
+    // Together with a new closing time, or with closing now: refused, and
+    // nothing is written.
+    let before = t.snapshot();
+    for both in [
+        json!({"clear_closes_at": true, "closes_at": now + 7_200_000}),
+        json!({"clear_closes_at": true, "close_now": true}),
+    ] {
+        let v = expect_problem(
+            t.admin(Method::PATCH, &path).json(&both),
+            422,
+            "validation-failed",
+        )
+        .await;
+        assert!(v["errors"]["clear_closes_at"].is_array(), "{v}");
+    }
+    for bad in [
+        json!({"clear_closes_at": "yes"}),
+        json!({"clear_closes_at": 1}),
+    ] {
+        expect_problem(
+            t.admin(Method::PATCH, &path).json(&bad),
+            422,
+            "invalid-body",
+        )
+        .await;
+    }
+    assert_eq!(t.snapshot(), before);
+    // Alone: the closing time is gone and ballots are still taken.
+    let (st, poll) = send(
+        t.admin(Method::PATCH, &path)
+            .json(&json!({"clear_closes_at": true})),
+    )
+    .await;
+    assert_eq!(st, 200);
+    assert!(poll["closes_at"].is_null(), "{poll}");
+    let public = t.get(&format!("/api/v1/polls/{id}")).await;
+    assert_eq!(
+        (public["status"].as_str(), public["closes_at"].is_null()),
+        (Some("open"), true)
+    );
+    let (st, _) = send(
+        t.req(Method::POST, &format!("/api/v1/polls/{id}/ballots"))
+            .header("x-tongxin-device", device(1))
+            .json(&json!({"kind": "single", "option": 1})),
+    )
+    .await;
+    assert_eq!(st, 201);
+}
+
+#[tokio::test]
 async fn anonymous_polls_store_no_link_between_voter_and_choice() {
     let t = TestServer::start().await;
     let s = t.scopes().await;

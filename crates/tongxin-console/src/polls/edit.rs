@@ -46,14 +46,19 @@ pub fn PollEditForm(
     let title = RwSignal::new(poll.title.clone());
     let description = RwSignal::new(poll.description.clone());
     let closes = RwSignal::new(poll.closes_at.map(local_input).unwrap_or_default());
+    // Emptying a closing time the poll had removes it (an empty field alone
+    // would mean "unchanged").
+    let had_closing_time = poll.closes_at.is_some();
     let visibility = RwSignal::new(visibility_value(poll.visibility).to_string());
     let problem = RwSignal::new(None::<Problem>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let closing = closes.get();
         let edit = PollEdit {
             title: Some(title.get().trim().to_string()),
             description: Some(description.get().trim().to_string()),
-            closes_at: local_ms(&closes.get()),
+            closes_at: local_ms(&closing),
+            clear_closes_at: had_closing_time && closing.trim().is_empty(),
             visibility: Some(visibility_of(&visibility.get())),
             ..PollEdit::default()
         };
@@ -74,7 +79,7 @@ pub fn PollEditForm(
                 <p class="cx-muted">"投票方式和选项创建后不能修改（选票依据它们）。"</p>
                 <TextField label="问题" value=title />
                 <TextArea label="说明（可不填）" value=description />
-                <TextField label="结束时间" value=closes kind="datetime-local" />
+                <TextField label="结束时间（清空则手动结束）" value=closes kind="datetime-local" />
                 <SelectField label="结果公开" value=visibility options=VISIBILITIES />
                 <ProblemNote problem=problem />
                 <button type="submit" class="cx-primary">"保存修改"</button>

@@ -387,15 +387,19 @@ pub struct PollEdit {
     /// New background text.
     #[serde(default)]
     pub description: Option<String>,
-    /// New opening time (`null` clears it when sent as the JSON value null is not distinguishable; use `opens_now`).
+    /// New opening time (absent or `null`: unchanged).
     #[serde(default)]
     pub opens_at: Option<Millis>,
-    /// New closing time.
+    /// New closing time (absent or `null`: unchanged; see `clear_closes_at`).
     #[serde(default)]
     pub closes_at: Option<Millis>,
     /// Close the poll now (sets `closes_at` to the current time).
     #[serde(default)]
     pub close_now: bool,
+    /// Remove the closing time: the poll stays open until it is closed by
+    /// hand (`close_now`). Not together with `closes_at` or `close_now`.
+    #[serde(default)]
+    pub clear_closes_at: bool,
     /// New result visibility.
     #[serde(default)]
     pub visibility: Option<ResultVisibility>,
@@ -411,9 +415,17 @@ impl PollEdit {
         if let Some(d) = &self.description {
             e.text("description", d, text::BODY);
         }
+        if self.clear_closes_at && (self.close_now || self.closes_at.is_some()) {
+            e.add(
+                "clear_closes_at",
+                "cannot be combined with closes_at or close_now",
+            );
+        }
         let opens = self.opens_at.or(poll.opens_at);
         let closes = if self.close_now {
             Some(now)
+        } else if self.clear_closes_at {
+            None
         } else {
             self.closes_at.or(poll.closes_at)
         };
@@ -616,5 +628,37 @@ pub(crate) mod tests {
         };
         assert!(bad.apply(&mut p, 150).is_err());
         assert_eq!(p.closes_at, Some(150));
+    }
+
+    #[test]
+    fn the_closing_time_can_be_cleared_but_not_in_the_same_edit_as_a_new_one() {
+        let mut p = poll(PollKind::Single, 2);
+        let clear = PollEdit {
+            clear_closes_at: true,
+            ..Default::default()
+        };
+        clear.apply(&mut p, 150).unwrap();
+        assert_eq!(p.closes_at, None);
+        assert_eq!(p.opens_at, Some(100), "the opening time is kept");
+        for both in [
+            PollEdit {
+                clear_closes_at: true,
+                closes_at: Some(300),
+                ..Default::default()
+            },
+            PollEdit {
+                clear_closes_at: true,
+                close_now: true,
+                ..Default::default()
+            },
+        ] {
+            let mut q = poll(PollKind::Single, 2);
+            let e = both.apply(&mut q, 150).unwrap_err();
+            assert!(e.0.contains_key("clear_closes_at"), "{e:?}");
+            assert_eq!(q.closes_at, Some(200), "nothing changed");
+        }
+        // Absent, the flag changes nothing (older clients keep working).
+        let edit: PollEdit = serde_json::from_str(r#"{"title":"T"}"#).unwrap();
+        assert!(!edit.clear_closes_at);
     }
 }

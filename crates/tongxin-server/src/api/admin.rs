@@ -99,7 +99,8 @@ async fn create_poll(
     Ok(created(s.store.create_poll(ctx.staff_meta(), draft).await?))
 }
 
-/// Edits a poll's texts, window or visibility (`close_now` closes it).
+/// Edits a poll's texts, window or visibility (`close_now` closes it,
+/// `clear_closes_at` removes its closing time).
 #[utoipa::path(patch, path = "/api/v1/admin/polls/{id}", tag = "admin", request_body = PollEdit, params(("id" = i64, Path, description = "Poll id")),
     responses((status = 200, body = Poll), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn update_poll(
