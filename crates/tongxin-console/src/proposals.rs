@@ -10,11 +10,9 @@ use tongxin_core::Id;
 use tongxin_core::contract::{Page, ProposalCard, ProposalDetail};
 use tongxin_core::poll::Poll;
 use tongxin_core::proposal::funding::{LedgerInput, LedgerKind, format_yuan, parse_yuan};
-use tongxin_core::proposal::polls::{
-    RESOLUTION_THRESHOLD_PERCENT, consultation_draft, resolution_draft,
-};
+use tongxin_core::proposal::polls::{NewProposalPoll, PollRole};
 use tongxin_core::proposal::{
-    Proposal, ProposalEdit, Step, TransitionAction, TransitionRecord, TransitionRequest,
+    Proposal, Step, TransitionAction, TransitionRecord, TransitionRequest,
 };
 use tongxin_core::staff::codes::CodeTarget;
 
@@ -170,51 +168,30 @@ pub fn ProposalDesk(
 }
 
 /// The consultation and resolution polls: a link to each, or a button
-/// that creates it from the proposal and attaches it.
+/// that has the server make it from the proposal and attach it (one write).
 #[component]
 fn PollLinks(proposal: Proposal, reload: RwSignal<u32>) -> impl IntoView {
     let problem = RwSignal::new(None::<Problem>);
     let id = proposal.id;
-    let create = move |resolution: bool, p: Proposal| {
+    let create = move |role: PollRole| {
         spawn_local(async move {
-            let draft = if resolution {
-                resolution_draft(&p, RESOLUTION_THRESHOLD_PERCENT)
-            } else {
-                consultation_draft(&p)
-            };
-            let made = api::post::<_, Poll>("/api/v1/admin/polls", &draft).await;
-            let result = match made {
-                Ok(poll) => {
-                    let mut edit = ProposalEdit::default();
-                    if resolution {
-                        edit.resolution_poll_id = Some(poll.id);
-                    } else {
-                        edit.consultation_poll_id = Some(poll.id);
-                    }
-                    api::patch::<_, Proposal>(&format!("/api/v1/admin/proposals/{id}"), &edit)
-                        .await
-                        .map(|_| ())
-                }
-                Err(e) => Err(e),
-            };
-            match result {
-                Ok(()) => reload.update(|n| *n += 1),
+            let path = format!("/api/v1/admin/proposals/{id}/polls");
+            match api::post::<_, Poll>(&path, &NewProposalPoll { role }).await {
+                Ok(_) => reload.update(|n| *n += 1),
                 Err(e) => problem.set(Some(e)),
             }
         });
     };
-    let (consult, resolve) = (proposal.consultation_poll_id, proposal.resolution_poll_id);
-    let row = move |label: &'static str, poll: Option<Id>, resolution: bool| {
-        let p = proposal.clone();
-        match poll {
-            Some(poll) => view! { <li><a href=Route::Poll(poll).href()>{label}</a></li> }.into_any(),
-            None => view! { <li><button type="button" on:click=move |_| create(resolution, p.clone())>{format!("创建{label}")}</button></li> }.into_any(),
-        }
+    let row = move |label: &'static str, role: PollRole| {
+        match proposal.poll_of(role) {
+        Some(poll) => view! { <li><a href=Route::Poll(poll).href()>{label}</a></li> }.into_any(),
+        None => view! { <li><button type="button" on:click=move |_| create(role)>{format!("创建{label}")}</button></li> }.into_any(),
+    }
     };
     view! {
         <ul class="cx-inline">
-            {row("群议投票", consult, false)}
-            {row("决议投票", resolve, true)}
+            {row("群议投票", PollRole::Consultation)}
+            {row("决议投票", PollRole::Resolution)}
         </ul>
         <ProblemNote problem=problem />
     }

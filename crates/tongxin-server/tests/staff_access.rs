@@ -149,6 +149,12 @@ fn ops(parent: i64, scope: i64, it: &Items) -> Vec<Op> {
             json!({"kind": "received", "amount_fen": 100, "memo": "捐款"}),
         ),
         op(
+            "proposal poll",
+            Method::POST,
+            format!("/api/v1/admin/proposals/{proposal}/polls"),
+            json!({"role": "consultation"}),
+        ),
+        op(
             "hide comment",
             Method::POST,
             format!("/api/v1/admin/proposals/{proposal}/comments/{comment}/hide"),

@@ -135,6 +135,10 @@ pub enum ActionError {
     /// Pledges need an active proposal with a funding goal.
     #[error("this proposal does not take pledges")]
     NoFunding,
+    /// The proposal already has its poll in this role (`consultation`,
+    /// `resolution`).
+    #[error("the proposal already has its {0} poll")]
+    PollAttached(&'static str),
 }
 
 impl ActionError {
@@ -146,6 +150,7 @@ impl ActionError {
             ActionError::CommentsClosed(_) => "comments-closed",
             ActionError::EvaluationNotOpen => "evaluation-not-open",
             ActionError::NoFunding => "no-funding",
+            ActionError::PollAttached(_) => "poll-already-attached",
         }
     }
 }

@@ -4,12 +4,14 @@
 //! proposal as its one motion: adopted when agree reaches the threshold
 //! (the rule the transition to 评议 reads).
 
+use serde::{Deserialize, Serialize};
+
 use crate::poll::{Poll, PollDraft, PollKind, PollResults, PollStatus, ResultVisibility, Tally};
 use crate::text::FieldErrors;
 use crate::{Id, Millis};
 
-use super::Proposal;
 use super::machine::ResolutionOutcome;
+use super::{ActionError, Proposal};
 
 /// Default adoption threshold of a resolution poll, in percent.
 pub const RESOLUTION_THRESHOLD_PERCENT: u8 = 50;
@@ -40,6 +42,76 @@ pub fn resolution_draft(p: &Proposal, threshold_percent: u8) -> PollDraft {
     d.eligibility = p.eligibility.support;
     d.visibility = ResultVisibility::AfterClose;
     d
+}
+
+/// Which of a proposal's two polls: the consultation (群议) or the
+/// resolution (决议).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PollRole {
+    /// The consultation poll ([`consultation_draft`]).
+    Consultation,
+    /// The resolution poll ([`resolution_draft`] at
+    /// [`RESOLUTION_THRESHOLD_PERCENT`]).
+    Resolution,
+}
+
+impl PollRole {
+    /// The spelling on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PollRole::Consultation => "consultation",
+            PollRole::Resolution => "resolution",
+        }
+    }
+
+    /// The poll of this role for `p`, as staff get it made.
+    pub fn draft(self, p: &Proposal) -> PollDraft {
+        match self {
+            PollRole::Consultation => consultation_draft(p),
+            PollRole::Resolution => resolution_draft(p, RESOLUTION_THRESHOLD_PERCENT),
+        }
+    }
+}
+
+/// Staff asking for a proposal's poll: made from the proposal and attached
+/// to it in one write, so there is never a poll without its proposal or a
+/// second poll for the same role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewProposalPoll {
+    /// Which poll.
+    pub role: PollRole,
+}
+
+impl Proposal {
+    /// The id of the poll attached in `role`, if any.
+    pub fn poll_of(&self, role: PollRole) -> Option<Id> {
+        match role {
+            PollRole::Consultation => self.consultation_poll_id,
+            PollRole::Resolution => self.resolution_poll_id,
+        }
+    }
+
+    /// Whether the `role` poll may be made now: the proposal is active and
+    /// has none in that role yet.
+    pub fn check_new_poll(&self, role: PollRole) -> Result<(), ActionError> {
+        self.active()?;
+        match self.poll_of(role) {
+            Some(_) => Err(ActionError::PollAttached(role.as_str())),
+            None => Ok(()),
+        }
+    }
+
+    /// Attaches the poll `id` in `role`.
+    pub fn attach_poll(&mut self, role: PollRole, id: Id) {
+        match role {
+            PollRole::Consultation => self.consultation_poll_id = Some(id),
+            PollRole::Resolution => self.resolution_poll_id = Some(id),
+        }
+    }
 }
 
 /// What the resolution poll decided so far, for the move to 评议; `None`
@@ -112,6 +184,45 @@ mod tests {
             }
         );
         assert_eq!(r.options, vec!["公厕改造".to_string()]);
+    }
+
+    #[test]
+    fn a_poll_is_made_once_per_role_and_only_for_an_active_proposal() {
+        let mut p = proposal();
+        for role in [PollRole::Consultation, PollRole::Resolution] {
+            assert_eq!(p.check_new_poll(role), Ok(()));
+            assert_eq!(role.draft(&p).scope_id, p.scope_id);
+            p.attach_poll(role, Id::from(40));
+            assert_eq!(p.poll_of(role), Some(Id::from(40)));
+            let e = p.check_new_poll(role).unwrap_err();
+            assert_eq!(e.code(), "poll-already-attached");
+            assert!(e.to_string().contains(role.as_str()), "{e}");
+        }
+        assert!(matches!(
+            PollRole::Resolution.draft(&p).kind,
+            PollKind::Approval {
+                threshold_percent: RESOLUTION_THRESHOLD_PERCENT
+            }
+        ));
+        let mut closed = proposal();
+        closed.status = crate::proposal::ProposalStatus::Rejected;
+        assert_eq!(
+            closed.check_new_poll(PollRole::Consultation),
+            Err(ActionError::NotActive("rejected"))
+        );
+        // The wire form: a role and nothing else.
+        let ok: NewProposalPoll = serde_json::from_str(r#"{"role":"resolution"}"#).unwrap();
+        assert_eq!(ok.role, PollRole::Resolution);
+        for bad in [
+            r#"{}"#,
+            r#"{"role":"vote"}"#,
+            r#"{"role":"resolution","x":1}"#,
+        ] {
+            assert!(
+                serde_json::from_str::<NewProposalPoll>(bad).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@ use tongxin_core::Id;
 use tongxin_core::convention::{Convention, ConventionDraft, ConventionEdit};
 use tongxin_core::poll::{Poll, PollDraft, PollEdit};
 use tongxin_core::proposal::funding::{LedgerEntry, LedgerInput};
+use tongxin_core::proposal::polls::NewProposalPoll;
 use tongxin_core::proposal::{
     Proposal, ProposalDraft, ProposalEdit, TransitionRecord, TransitionRequest,
 };
@@ -38,6 +39,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(update_convention))
         .routes(routes!(create_proposal))
         .routes(routes!(update_proposal))
+        .routes(routes!(create_proposal_poll))
         .routes(routes!(transition))
         .routes(routes!(add_ledger))
 }
@@ -179,6 +181,27 @@ async fn update_proposal(
     s.authorize_proposal(&who, id).await?;
     Ok(Json(
         s.store.update_proposal(ctx.staff_meta(), id, edit).await?,
+    ))
+}
+
+/// Makes the proposal's consultation (群议) or resolution (决议) poll from
+/// the proposal and attaches it, in one write: a proposal never points at a
+/// poll that was not made, and a role gets one poll (`409
+/// poll-already-attached`). With an `Idempotency-Key`, a repeat replays the
+/// first answer.
+#[utoipa::path(post, path = "/api/v1/admin/proposals/{id}/polls", tag = "admin", request_body = NewProposalPoll, params(("id" = i64, Path, description = "Proposal id")),
+    responses((status = 201, body = Poll), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn create_proposal_poll(
+    State(s): State<AppState>,
+    Staff(ctx, who): Staff,
+    ApiPath(id): ApiPath<Id>,
+    ApiJson(req): ApiJson<NewProposalPoll>,
+) -> Result<Response, ApiError> {
+    s.authorize_proposal(&who, id).await?;
+    let meta = ctx.write_meta("staff", &req)?;
+    Ok(reply(
+        StatusCode::CREATED,
+        s.store.create_proposal_poll(meta, id, req.role).await?,
     ))
 }
 

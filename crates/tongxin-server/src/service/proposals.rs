@@ -3,9 +3,10 @@
 //! The rules are in `tongxin_core::proposal`; this module loads what they
 //! read, applies them and writes the rows, in one transaction.
 
+use tongxin_core::poll::Poll;
 use tongxin_core::proposal::funding::{LedgerEntry, LedgerInput, Pledge, PledgeInput};
 use tongxin_core::proposal::machine::TransitionContext;
-use tongxin_core::proposal::polls::{check_linked_poll, resolution_outcome};
+use tongxin_core::proposal::polls::{PollRole, check_linked_poll, resolution_outcome};
 use tongxin_core::proposal::rules::check_pledge_cap;
 use tongxin_core::proposal::{
     EvaluationInput, Proposal, ProposalDraft, ProposalEdit, TransitionAction, TransitionRecord,
@@ -210,6 +211,23 @@ pub fn evaluate(
         ));
     }
     Ok(evaluation)
+}
+
+/// The proposal's consultation or resolution poll, made from the proposal
+/// and attached to it in the same transaction.
+pub fn create_poll(
+    rows: &mut (impl ProposalRows + ?Sized),
+    meta: &WriteMeta,
+    id: Id,
+    role: PollRole,
+) -> StoreResult<Poll> {
+    let mut p = load(rows, id)?;
+    p.check_new_poll(role)?;
+    let poll = super::polls::create(rows, meta, role.draft(&p))?;
+    p.attach_poll(role, poll.id);
+    p.updated_at = meta.now;
+    rows.save_proposal(&p)?;
+    Ok(poll)
 }
 
 /// Staff edits, with the consultation and resolution polls checked.

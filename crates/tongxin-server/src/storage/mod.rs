@@ -34,6 +34,7 @@ use tongxin_core::poll::{PollDraft, PollEdit};
 use tongxin_core::proposal::funding::{
     FundingSummary, LedgerEntry, LedgerInput, Pledge, PledgeInput,
 };
+use tongxin_core::proposal::polls::PollRole;
 use tongxin_core::proposal::{
     ActionError, CommentInput, EvaluationInput, Proposal, ProposalDraft, ProposalEdit, Step,
     TransitionAction, TransitionError, TransitionRecord,
@@ -514,6 +515,14 @@ pub trait Store: StaffStore + AuditStore + Send + Sync + 'static {
         id: Id,
         voter: Voter,
         input: EvaluationInput,
+    ) -> StoreResult<Reply>;
+    /// Makes the proposal's consultation or resolution poll and attaches it,
+    /// in one write ([`Poll`]; replayed for a repeated idempotency key).
+    async fn create_proposal_poll(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        role: PollRole,
     ) -> StoreResult<Reply>;
     /// Staff edits.
     async fn update_proposal(

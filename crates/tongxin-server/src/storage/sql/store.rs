@@ -11,6 +11,7 @@ use tongxin_core::poll::{Ballot, Poll, PollDraft, PollEdit, Tally};
 use tongxin_core::proposal::funding::{
     FundingSummary, LedgerEntry, LedgerInput, Pledge, PledgeInput,
 };
+use tongxin_core::proposal::polls::PollRole;
 use tongxin_core::proposal::{
     CommentInput, EvaluationInput, Proposal, ProposalDraft, ProposalEdit, TransitionAction,
     TransitionRecord,
@@ -402,6 +403,17 @@ impl<E: Engine> Store for SqlStore<E> {
     ) -> StoreResult<Reply> {
         self.write(meta, move |c, m| {
             service::proposals::evaluate(c, m, id, &voter, &input)
+        })
+        .await
+    }
+    async fn create_proposal_poll(
+        &self,
+        meta: WriteMeta,
+        id: Id,
+        role: PollRole,
+    ) -> StoreResult<Reply> {
+        self.write(meta, move |c, m| {
+            service::proposals::create_poll(c, m, id, role)
         })
         .await
     }
