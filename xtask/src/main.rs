@@ -39,7 +39,7 @@ fn main() -> ExitCode {
         Some("package") => npm_package().map(|_| ()),
         Some("install") => install().map(|_| ()),
         Some("size") => size::report(true, None).map(|_| ()),
-        Some("e2e") => e2e().map(|_| ()),
+        Some("e2e") => e2e(),
         Some("postgres") => postgres_suite(),
         Some("fuzz") => tools::cargo(&["build", "-p", "tongxin-server"])
             .and_then(|()| server_bin())
@@ -107,11 +107,17 @@ fn test() -> Result<(), String> {
         "--target",
         "wasm32-unknown-unknown",
     ])?;
+    // The widget bundle before the tests: the server embeds it (build.rs),
+    // so the binary the test step builds is the one the browser tests and
+    // the fuzzer run, built once. Built after the bundle, `cargo build -p
+    // tongxin-server` unified the features without the dev-dependencies
+    // and rebuilt them (about 1 min 20 s cold, 20 s warm).
+    let built = bundle::build()?;
     tools::step("unit, property and HTTP tests (cargo test --workspace)");
     tools::cargo(&["test", "--workspace"])?;
     postgres_suite()?;
     components()?;
-    let built = e2e()?;
+    e2e_with(&built)?;
     fuzz::run(&server_bin()?)?;
     tools::step("bundle sizes against size-budgets.json (a page family over its limit fails)");
     size::report(true, Some(built))?;
@@ -223,22 +229,24 @@ fn server_bin() -> Result<std::path::PathBuf, String> {
     Ok(cwd.join(tools::target_dir()).join("debug/tongxin-server"))
 }
 
-/// Browser end-to-end tests: Playwright (playwright-core) driving Debian's
-/// Chromium against the real server with a fresh SQLite file.
-fn e2e() -> Result<std::path::PathBuf, String> {
-    tools::ensure_chromium()?;
+/// `cargo xtask e2e`: the bundle, the debug server with it inside, then
+/// the browser tests.
+fn e2e() -> Result<(), String> {
     let bundle = bundle::build()?;
-    // The server binary as the test step builds it (`cargo test` puts it in
-    // target/debug for the HTTP tests): after that step there is nothing
-    // left to build, where `cargo build -p tongxin-server` would unify the
-    // dependencies' features without the dev-dependencies and rebuild them
-    // (about 1 min 20 s cold).
-    tools::step("building the server for the browser tests (as the test step does)");
-    tools::cargo(&["test", "--workspace", "--no-run"])?;
+    tools::step("building the server for the browser tests");
+    tools::cargo(&["build", "-p", "tongxin-server"])?;
+    e2e_with(&bundle)
+}
+
+/// Browser end-to-end tests: Playwright (playwright-core) driving Debian's
+/// Chromium against the debug server (built with `bundle` inside) with a
+/// fresh SQLite file.
+fn e2e_with(bundle: &std::path::Path) -> Result<(), String> {
+    tools::ensure_chromium()?;
     tools::step("browser end-to-end tests (node --test tests/e2e, screenshots in test-output/e2e)");
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let server = server_bin()?;
-    let tarball = package::build(&bundle, &server)?;
+    let tarball = package::build(bundle, &server)?;
     let installed = install_into(&tools::target_dir().join("tongxin-install"), true)?;
     let directus = tools::ensure_directus()?;
     let status = std::process::Command::new("node")
@@ -247,13 +255,13 @@ fn e2e() -> Result<std::path::PathBuf, String> {
         .env("TONGXIN_NPM_TARBALL", tarball)
         .env("TONGXIN_INSTALLED_BIN", installed)
         .env("TONGXIN_WWW", cwd.join("www"))
-        .env("TONGXIN_BUNDLE", &bundle)
+        .env("TONGXIN_BUNDLE", bundle)
         .env("TONGXIN_EXAMPLES", cwd.join("examples"))
         .env("TONGXIN_DIRECTUS_DIR", directus)
         .status()
         .map_err(|e| format!("node: {e}"))?;
     if status.success() {
-        Ok(bundle)
+        Ok(())
     } else {
         Err("browser end-to-end tests failed".into())
     }
