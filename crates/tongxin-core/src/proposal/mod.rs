@@ -367,10 +367,10 @@ impl ProposalEdit {
             p.funding_goal_fen = g;
         }
         if let Some(id) = self.consultation_poll_id {
-            p.consultation_poll_id = Some(id);
+            p.attach_poll(polls::PollRole::Consultation, id);
         }
         if let Some(id) = self.resolution_poll_id {
-            p.resolution_poll_id = Some(id);
+            p.attach_poll(polls::PollRole::Resolution, id);
         }
         if let Some(r) = &self.responsible {
             p.responsible = r.clone();

@@ -66,6 +66,14 @@ impl PollRole {
         }
     }
 
+    /// The proposal's field that holds this poll's id.
+    pub fn field(self) -> &'static str {
+        match self {
+            PollRole::Consultation => "consultation_poll_id",
+            PollRole::Resolution => "resolution_poll_id",
+        }
+    }
+
     /// The poll of this role for `p`, as staff get it made.
     pub fn draft(self, p: &Proposal) -> PollDraft {
         match self {
@@ -132,21 +140,19 @@ pub fn resolution_outcome(poll: &Poll, tally: &Tally, now: Millis) -> Option<Res
     })
 }
 
-/// Checks a poll staff attach as the consultation (`consultation_poll_id`)
-/// or resolution (`resolution_poll_id`) poll: it must exist (`found`), and
-/// a resolution poll must be an approval poll.
-pub fn check_linked_poll(field: &str, id: Id, found: Option<&Poll>) -> Result<(), FieldErrors> {
+/// Checks a poll staff attach in `role` (the error names the role's
+/// field): it must exist (`found`), and a resolution poll must be an
+/// approval poll.
+pub fn check_linked_poll(role: PollRole, id: Id, found: Option<&Poll>) -> Result<(), FieldErrors> {
     let message = match found {
         None => format!("poll {id} does not exist"),
-        Some(p)
-            if field == "resolution_poll_id" && !matches!(p.kind, PollKind::Approval { .. }) =>
-        {
+        Some(p) if role == PollRole::Resolution && !matches!(p.kind, PollKind::Approval { .. }) => {
             "must be an approval poll".to_string()
         }
         Some(_) => return Ok(()),
     };
     let mut e = FieldErrors::new();
-    e.add(field, message);
+    e.add(role.field(), message);
     Err(e)
 }
 
@@ -244,19 +250,19 @@ mod tests {
         assert_eq!(resolution_outcome(&single, &Tally::new(&single), 0), None);
 
         assert_eq!(
-            check_linked_poll("resolution_poll_id", poll.id, Some(&poll)),
+            check_linked_poll(PollRole::Resolution, poll.id, Some(&poll)),
             Ok(())
         );
         assert_eq!(
-            check_linked_poll("consultation_poll_id", single.id, Some(&single)),
+            check_linked_poll(PollRole::Consultation, single.id, Some(&single)),
             Ok(())
         );
-        let e = check_linked_poll("resolution_poll_id", single.id, Some(&single)).unwrap_err();
+        let e = check_linked_poll(PollRole::Resolution, single.id, Some(&single)).unwrap_err();
         assert_eq!(
             e.0["resolution_poll_id"],
             vec!["must be an approval poll".to_string()]
         );
-        let e = check_linked_poll("consultation_poll_id", Id::from(77), None).unwrap_err();
+        let e = check_linked_poll(PollRole::Consultation, Id::from(77), None).unwrap_err();
         assert_eq!(
             e.0["consultation_poll_id"],
             vec!["poll 77 does not exist".to_string()]

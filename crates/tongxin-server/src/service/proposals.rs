@@ -238,13 +238,13 @@ pub fn update(
     edit: &ProposalEdit,
 ) -> StoreResult<Proposal> {
     let mut p = load(rows, id)?;
-    for (field, poll) in [
-        ("consultation_poll_id", edit.consultation_poll_id),
-        ("resolution_poll_id", edit.resolution_poll_id),
+    for (role, poll) in [
+        (PollRole::Consultation, edit.consultation_poll_id),
+        (PollRole::Resolution, edit.resolution_poll_id),
     ] {
         if let Some(pid) = poll {
             let found = rows.poll_for_update(pid)?;
-            check_linked_poll(field, pid, found.as_ref().map(|(poll, _)| poll))
+            check_linked_poll(role, pid, found.as_ref().map(|(poll, _)| poll))
                 .map_err(StoreError::Invalid)?;
         }
     }
