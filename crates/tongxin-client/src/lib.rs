@@ -14,6 +14,7 @@
 //! * [`identity`] — the device token kept in `localStorage` (never
 //!   cookies: embeds must work with third-party cookies blocked) and
 //!   idempotency keys, one per user action, reused on retry;
+//! * [`pinning`] — the origins a host page lets its widgets talk to;
 //! * [`outbox`] — writes that failed for lack of network, kept on the device
 //!   and sent again later with the same idempotency key.
 
@@ -25,6 +26,7 @@ pub mod identity;
 pub mod js;
 pub mod mapped;
 pub mod outbox;
+pub mod pinning;
 pub mod transport;
 
 use async_trait::async_trait;

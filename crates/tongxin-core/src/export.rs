@@ -20,13 +20,28 @@ use crate::{Id, Millis};
 /// What every export starts with: the UTF-8 byte-order mark.
 pub const BOM: char = '\u{feff}';
 
-/// One CSV cell: guarded against formulas, quoted where needed.
+/// Characters that make a spreadsheet read a cell as a formula.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+/// Separators a spreadsheet may split a line on, by locale or by guess:
+/// `,` (most), `;` (where `,` is the decimal mark), tab and `|`.
+const SEPARATORS: [char; 4] = [',', ';', '\t', '|'];
+
+/// One CSV cell: guarded against formulas, quoted where needed. A cell is
+/// guarded at its start and after every separator any spreadsheet may
+/// split on (`x;=1+1` would be two cells, the second a formula, where `;`
+/// separates), and quoted whenever it holds one of them.
 pub fn cell(s: &str) -> String {
-    let guarded = match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
-        _ => s.to_string(),
-    };
-    if guarded.contains([',', '"', '\n', '\r']) {
+    let mut guarded = String::with_capacity(s.len() + 1);
+    let mut at_start = true;
+    for c in s.chars() {
+        if at_start && FORMULA_START.contains(&c) {
+            guarded.push('\'');
+        }
+        guarded.push(c);
+        // Spaces after a separator do not protect: spreadsheets trim them.
+        at_start = SEPARATORS.contains(&c) || (at_start && c == ' ');
+    }
+    if guarded.contains(['"', '\n', '\r']) || guarded.contains(SEPARATORS) {
         format!("\"{}\"", guarded.replace('"', "\"\""))
     } else {
         guarded
@@ -321,6 +336,14 @@ mod tests {
             "<script>alert(1)</script>"
         );
         assert_eq!(cell("毕节广场"), "毕节广场");
+        // Behind every separator a spreadsheet may split on, too.
+        assert_eq!(cell("x;=1+1"), "\"x;'=1+1\"");
+        assert_eq!(cell("x; =1+1"), "\"x; '=1+1\"");
+        assert_eq!(cell("a|@SUM(A1)"), "\"a|'@SUM(A1)\"");
+        assert_eq!(cell("a\t+1"), "\"a\t'+1\"");
+        assert_eq!(cell("a,-1"), "\"a,'-1\"");
+        assert_eq!(cell("a;b"), "\"a;b\"");
+        assert_eq!(cell("a = b"), "a = b");
     }
 
     #[test]

@@ -156,6 +156,21 @@ impl ScopeTree {
         }
     }
 
+    /// The rule for every link from one item to another (a proposal's
+    /// consultation or resolution poll, a merge): the linked item lies in
+    /// the item's scope or below it, so staff of one community never bind
+    /// another community's items to theirs.
+    pub fn check_link(&self, item_scope: Id, linked_scope: Id) -> Result<(), LinkOutsideScope> {
+        if self.is_within(linked_scope, item_scope) {
+            Ok(())
+        } else {
+            Err(LinkOutsideScope {
+                item_scope,
+                linked_scope,
+            })
+        }
+    }
+
     /// True when `inner` is `outer` or lies below it. Unknown ids are inside nothing.
     pub fn is_within(&self, inner: Id, outer: Id) -> bool {
         let mut cursor = Some(inner);
@@ -234,9 +249,34 @@ impl ScopeTree {
     }
 }
 
+/// A link to an item outside the linking item's scope ([`ScopeTree::check_link`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the linked item (scope {linked_scope}) lies outside this item's scope {item_scope}")]
+pub struct LinkOutsideScope {
+    /// Scope of the item that links.
+    pub item_scope: Id,
+    /// Scope of the item linked to.
+    pub linked_scope: Id,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_stay_inside_the_items_scope() {
+        let tree = tree();
+        let (community, building, other) = (Id::from(3), Id::from(5), Id::from(6));
+        assert_eq!(tree.check_link(community, community), Ok(()));
+        assert_eq!(tree.check_link(community, building), Ok(()));
+        let e = tree.check_link(community, other).unwrap_err();
+        assert_eq!((e.item_scope, e.linked_scope), (community, other));
+        assert!(tree.check_link(building, community).is_err(), "not upwards");
+        assert!(
+            tree.check_link(community, Id::from(99)).is_err(),
+            "unknown scope"
+        );
+    }
 
     fn s(id: Id, parent: Option<Id>, level: ScopeLevel) -> Scope {
         Scope {

@@ -86,9 +86,12 @@ const isMapped = (backend, adapter) => Boolean((backend && String(backend).trim(
 
 // ---- pinned backends ----
 // <script type="module" src="…/tongxin.js" data-backends="https://a.example https://b.example">
-// lets widgets drawn from markup (data-tongxin elements, custom elements)
-// talk only to those origins; without it any origin is allowed, and a
-// foreign one gets its own device token (never the resident's).
+// lets widgets talk only to those origins: markup (data-tongxin elements,
+// custom elements) naming anything else is refused here, before a bundle
+// loads, and the client checks every request it sends against the same
+// list (tongxin-client's pinning), however the widget learnt its backend.
+// Without it any origin is allowed, and a foreign one gets its own device
+// token (never the resident's).
 const resolve = (u) => {
   try {
     return new URL(u, location.href).origin;
@@ -101,18 +104,54 @@ const pinned = (() => {
   return s ? s.dataset.backends.split(/[\s,]+/).filter(Boolean).map(resolve).filter(Boolean) : null;
 })();
 
+/** `#` and an id: never a selector list, a class or any other selector. */
+const ID_REF = /^#[A-Za-z][A-Za-z0-9_-]*$/;
+
+/** The mapping a `#id` (of a <script type="application/json">) or an inline `{…}` names; null if none. */
+function inlineMapping(b) {
+  try {
+    if (b.startsWith('{')) return JSON.parse(b);
+    const el = document.getElementById(b.slice(1));
+    return el && el.tagName === 'SCRIPT' && el.type === 'application/json' ? JSON.parse(el.textContent) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Where a mapping sends requests: its base, and each operation URL that names its own origin. */
+function mappingUrls(m, api) {
+  const base = typeof m?.base === 'string' ? m.base : api;
+  const urls = [base];
+  for (const op of Object.values(m?.operations ?? {})) {
+    const u = typeof op?.url === 'string' ? op.url.trim() : '';
+    // An origin with a {variable} in it resolves to nothing, and is refused.
+    if (/^([a-z][a-z0-9+.-]*:|\/\/)/i.test(u)) urls.push(u.split('{')[0]);
+  }
+  return urls;
+}
+
 /** Whether markup may point a widget at `api` (and a mapping at `backend`). */
 function allowed(el, api, backend) {
+  const b = backend && String(backend).trim();
+  const refuse = (why, urls) => {
+    el.setAttribute('data-tongxin-refused', 'backend');
+    console.error(`Tongxin: ${why}:`, urls.join(' '));
+    return false;
+  };
+  if (b && b.startsWith('#') && !ID_REF.test(b)) return refuse('data-backend must be a #id of a <script type="application/json">', [b]);
   if (!pinned) return true;
   const urls = [api || '/api'];
-  const b = backend && String(backend).trim();
-  if (b && !b.startsWith('#') && !b.startsWith('{')) urls.push(b);
-  const ok = urls.every((u) => pinned.includes(resolve(u)));
-  if (!ok) {
-    el.setAttribute('data-tongxin-refused', 'backend');
-    console.error('Tongxin: this widget names a backend the page does not allow (data-backends):', urls.join(' '));
+  if (b && (b.startsWith('#') || b.startsWith('{'))) {
+    const m = inlineMapping(b);
+    if (!m) return refuse('this widget names a mapping the page does not have (data-backends)', [b]);
+    urls.push(...mappingUrls(m, api || '/api'));
+  } else if (b) {
+    urls.push(b);
   }
-  return ok;
+  if (!urls.every((u) => pinned.includes(resolve(u)))) {
+    return refuse('this widget names a backend the page does not allow (data-backends)', urls);
+  }
+  return true;
 }
 
 // ---- auto-mount of [data-tongxin] elements ----

@@ -50,16 +50,7 @@ pub fn source(adapter_name: Option<&str>, backend: &Value) -> Source {
         };
     }
     match backend {
-        Value::String(s) if s.starts_with('#') => {
-            let text = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.query_selector(s).ok().flatten())
-                .and_then(|el| el.text_content());
-            Source::Mapping(match text {
-                Some(t) => load_json(&t, s),
-                None => Err(format!("backend mapping: no element {s} on this page")),
-            })
-        }
+        Value::String(s) if s.starts_with('#') => Source::Mapping(inline_script(s)),
         Value::String(url) => match LOADED.with(|l| l.borrow().get(url).cloned()) {
             Some(m) => Source::Mapping(Ok(m)),
             None => Source::Url(url.clone()),
@@ -73,6 +64,40 @@ pub fn source(adapter_name: Option<&str>, backend: &Value) -> Source {
             "backend must be a URL, a #id of a JSON script, or a mapping object, not {other}"
         ))),
     }
+}
+
+/// Whether `s` is `#` and an id: a letter, then letters, digits, `-`, `_`
+/// (never a selector list, a class or anything else a selector can say).
+fn is_id_ref(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next() == Some('#')
+        && chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// The mapping in the `<script type="application/json">` with the id `#…`
+/// names. Only such a script: a `<pre>` or `<div>` of the same id could be
+/// a resident's comment that the host's sanitiser kept.
+fn inline_script(s: &str) -> Loaded {
+    if !is_id_ref(s) {
+        return Err(format!(
+            "backend mapping: {s:.40} is not a #id (a letter, then letters, digits, - and _)"
+        ));
+    }
+    let el = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(&s[1..]))
+        .filter(|el| {
+            el.tag_name().eq_ignore_ascii_case("script")
+                && el.get_attribute("type").as_deref() == Some("application/json")
+        })
+        .ok_or_else(|| {
+            format!(
+                "backend mapping: no <script type=\"application/json\" id=\"{}\"> on this page",
+                &s[1..]
+            )
+        })?;
+    load_json(&el.text_content().unwrap_or_default(), s)
 }
 
 /// The mapping document at `url`, fetched once for all the widgets that

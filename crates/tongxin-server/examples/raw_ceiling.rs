@@ -17,11 +17,7 @@ const WRITERS: usize = 100;
 const PER_WRITER: usize = 400;
 
 fn meta() -> WriteMeta {
-    WriteMeta {
-        now: tongxin_server::extract::now_ms(),
-        idem: None,
-        secret: false,
-    }
+    WriteMeta::plain(tongxin_server::extract::now_ms())
 }
 
 #[tokio::main]

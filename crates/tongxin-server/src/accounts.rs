@@ -48,6 +48,30 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
     })
 }
 
+/// Argon2 runs at once at the most (one per core of the machine this is
+/// sized for); more wait their turn. Each takes 19 MiB and tens of ms of a
+/// core, so a burst of sign-ins must neither stall the async workers (they
+/// run on Tokio's blocking pool) nor take every core.
+const CONCURRENT_HASHES: usize = 2;
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_HASHES);
+
+/// Runs a password hash or check on the blocking pool, [`CONCURRENT_HASHES`] at once.
+async fn off_workers<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> StoreResult<T> {
+    let _turn = HASHING
+        .acquire()
+        .await
+        .map_err(|e| StoreError::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| StoreError::Internal(e.to_string()))
+}
+
+/// [`hash_password`] off the async workers.
+async fn hash_password_async(password: &str) -> StoreResult<String> {
+    let password = password.to_string();
+    off_workers(move || hash_password(&password)).await?
+}
+
 /// The SHA-256 of a token, as stored. Tokens are 256 random bits, so a
 /// fast hash is enough: nobody can guess one to test against it.
 pub fn token_hash(token: &str) -> Vec<u8> {
@@ -94,7 +118,7 @@ pub async fn add(
     let new = NewStaff {
         login: login.to_string(),
         display_name: display_name.trim().to_string(),
-        password_hash: hash_password(password)?,
+        password_hash: hash_password_async(password).await?,
         grants,
     };
     store.create_staff(WriteMeta::plain(now), new).await
@@ -108,7 +132,7 @@ pub async fn set_password(
     password: &str,
 ) -> StoreResult<StaffAccount> {
     staff::check_password(password).map_err(|e| invalid("password", e.to_string()))?;
-    let hash = hash_password(password)?;
+    let hash = hash_password_async(password).await?;
     store
         .change_staff(
             WriteMeta::plain(now),
@@ -178,17 +202,19 @@ pub async fn sign_in(
     password: &str,
 ) -> StoreResult<Option<StaffAccount>> {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    match store.staff_with_hash(login).await {
-        Ok((account, hash)) => {
-            Ok((verify_password(&hash, password) && !account.disabled).then_some(account))
-        }
-        Err(StoreError::NotFound(_)) => {
-            let dummy = DUMMY.get_or_init(|| hash_password("no such account").unwrap_or_default());
-            let _ = verify_password(dummy, password);
-            Ok(None)
-        }
-        Err(e) => Err(e),
-    }
+    let (account, hash) = match store.staff_with_hash(login).await {
+        Ok((account, hash)) => (Some(account), hash),
+        Err(StoreError::NotFound(_)) => (
+            None,
+            DUMMY
+                .get_or_init(|| hash_password("no such account").unwrap_or_default())
+                .clone(),
+        ),
+        Err(e) => return Err(e),
+    };
+    let password = password.to_string();
+    let matches = off_workers(move || verify_password(&hash, &password)).await?;
+    Ok(account.filter(|a| matches && !a.disabled))
 }
 
 /// A console session just started: the cookie's value (sent to the
@@ -230,19 +256,21 @@ pub async fn start_session(
     // Hostile input is logged, but not all of it.
     let login: String = login.chars().take(staff::LOGIN_CHARS.1 + 1).collect();
     let since = now - staff::SIGN_IN_WINDOW_MS;
-    let (by_login, by_address) = store
-        .sign_in_failures(&login, address.as_deref(), since)
-        .await?;
-    if let Some(secs) = staff::sign_in_wait(&by_login, &by_address, now) {
-        tracing::warn!(login = %login, address = ?address, wait_s = secs, "staff sign-in refused: too many failures");
-        return Ok(SignIn::Wait(secs));
-    }
+    let attempt = match store
+        .begin_sign_in(WriteMeta::plain(now), login.clone(), address.clone(), since)
+        .await?
+    {
+        Ok(attempt) => attempt,
+        Err(secs) => {
+            tracing::warn!(login = %login, address = ?address, wait_s = secs, "staff sign-in refused: too many failures");
+            return Ok(SignIn::Wait(secs));
+        }
+    };
     let password: String = password.chars().take(staff::PASSWORD_CHARS.1 + 1).collect();
     let account = sign_in(store, &login, &password).await?;
-    let ok = account.is_some();
-    store
-        .record_sign_in(WriteMeta::plain(now), login.clone(), address.clone(), ok)
-        .await?;
+    if account.is_some() {
+        store.finish_sign_in(WriteMeta::plain(now), attempt).await?;
+    }
     let Some(account) = account else {
         tracing::warn!(login = %login, address = ?address, "staff sign-in failed");
         return Ok(SignIn::Refused);

@@ -156,6 +156,9 @@ impl From<StoreError> for ApiError {
                 ApiError::new(S::CONFLICT, code, detail)
             }
             StoreError::InvalidCode => ApiError::new(S::FORBIDDEN, "invalid-code", detail),
+            StoreError::OutsideScope(_) => {
+                ApiError::new(S::FORBIDDEN, "outside-your-scope", detail)
+            }
             StoreError::IdempotencyMismatch => {
                 ApiError::new(S::UNPROCESSABLE_ENTITY, "idempotency-key-reused", detail)
             }

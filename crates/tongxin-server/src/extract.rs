@@ -121,9 +121,11 @@ impl Ctx {
     /// The metadata of a secret write (a ballot in an anonymous poll): the
     /// fingerprint leaves the ballot out, so no stored record holds a trace
     /// of it. A key reused with another ballot replays the first answer.
-    pub fn secret_write_meta(&self, voter: &str) -> Result<WriteMeta, ApiError> {
+    /// `batch` is the server's publication batch of secret ballots.
+    pub fn secret_write_meta(&self, voter: &str, batch: u32) -> Result<WriteMeta, ApiError> {
         let mut meta = self.meta(voter, None)?;
         meta.secret = true;
+        meta.secret_batch = batch;
         Ok(meta)
     }
 
@@ -160,9 +162,8 @@ impl Ctx {
             }
         };
         Ok(WriteMeta {
-            now: self.now,
             idem,
-            secret: false,
+            ..WriteMeta::plain(self.now)
         })
     }
 

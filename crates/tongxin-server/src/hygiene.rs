@@ -1,6 +1,7 @@
 //! What every answer of the server gets, whatever route made it: security
-//! headers, a request deadline and a cap on requests in flight (503 with
-//! `Retry-After` beyond it); and UTF-8 for static text files.
+//! headers, a request deadline, a cap on requests in flight and a share of
+//! it per client (503 with `Retry-After` beyond them); and UTF-8 for
+//! static text files.
 
 use std::time::Duration;
 
@@ -14,12 +15,20 @@ use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
+use crate::client_ip::TrustedProxies;
+use crate::client_slots::{self, ClientSlots};
 use crate::config::Config;
 use crate::error::ApiError;
 
 /// The policy of the server's own pages and answers: nothing inline, no
 /// other origins, wasm allowed, Trusted Types required.
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'; form-action 'self'; require-trusted-types-for 'script'";
+
+/// The policy of `/examples/`: recipes of host pages, which keep their own
+/// inline scripts and styles as a community's site would and may talk to
+/// other backends, but load nothing from elsewhere, embed no plugins,
+/// cannot be framed by other sites or rebase their links.
+pub const EXAMPLES_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' http: https:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'; form-action 'self'";
 
 /// The charset fix as a function pointer (a nameable service type).
 pub type Charset<B> = fn(axum::http::Response<B>) -> axum::http::Response<B>;
@@ -77,9 +86,11 @@ fn set(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderVa
 }
 
 /// Wraps the whole site in the hygiene layers. `/examples/` (recipes of
-/// host pages, with their own inline scripts) gets no CSP of ours.
+/// host pages, with their own inline scripts) gets [`EXAMPLES_CSP`], the
+/// rest (the console included) [`CSP`].
 pub fn wrap(site: Router, examples: Router, config: &Config) -> Router {
     let site = site.layer(set(header::CONTENT_SECURITY_POLICY, CSP));
+    let examples = examples.layer(set(header::CONTENT_SECURITY_POLICY, EXAMPLES_CSP));
     site.merge(examples)
         .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(set(header::REFERRER_POLICY, "no-referrer"))
@@ -99,4 +110,13 @@ pub fn wrap(site: Router, examples: Router, config: &Config) -> Router {
                     config.max_concurrency.max(1),
                 )),
         )
+        // Outside the server's cap: a client over its share is refused
+        // before it takes a slot of the whole server.
+        .layer(axum::middleware::from_fn_with_state(
+            ClientSlots::new(
+                config.per_client_concurrency(),
+                TrustedProxies::parse(&config.trusted_proxies).unwrap_or_default(),
+            ),
+            client_slots::limit,
+        ))
 }

@@ -23,15 +23,21 @@ pub const KEEP_UNASKED_MS: i64 = 30 * 86_400_000;
 /// Computes and stores the snapshot of `scope` over `period`; returns its JSON.
 async fn compute_and_save(
     store: &Arc<dyn Store>,
-    facts: &Facts,
+    facts: &Arc<Facts>,
     scope: Id,
     period: Period,
     now: Millis,
 ) -> StoreResult<String> {
     let key = period.label.clone();
-    let ctx = Ctx::new(facts, period);
-    let view = indicators::compute(&ctx, scope, now).ok_or(StoreError::NotFound("scope"))?;
-    let body = serde_json::to_string(&view)?;
+    // Counting is CPU work: on the blocking pool, off the async workers.
+    let facts = facts.clone();
+    let body = tokio::task::spawn_blocking(move || {
+        let ctx = Ctx::new(&facts, period);
+        let view = indicators::compute(&ctx, scope, now).ok_or(StoreError::NotFound("scope"))?;
+        Ok::<_, StoreError>(serde_json::to_string(&view)?)
+    })
+    .await
+    .map_err(|e| StoreError::Internal(e.to_string()))??;
     store
         .save_indicator_snapshot(WriteMeta::plain(now), scope, key, body.clone())
         .await?;
@@ -59,13 +65,13 @@ async fn cached_or_computed(
     scope: Id,
     period: Period,
     now: Millis,
-    facts: &mut Option<Facts>,
+    facts: &mut Option<Arc<Facts>>,
 ) -> StoreResult<String> {
     if let Some((_, body)) = store.indicator_snapshot(scope, &period.label).await? {
         return Ok(body);
     }
     if facts.is_none() {
-        *facts = Some(store.indicator_facts(offset_minutes).await?);
+        *facts = Some(Arc::new(store.indicator_facts(offset_minutes).await?));
     }
     let facts = facts.as_ref().expect("read just above");
     compute_and_save(store, facts, scope, period, now).await
@@ -94,7 +100,7 @@ pub async fn detail(
 ) -> StoreResult<IndicatorDetail> {
     let months = period.months();
     let mut facts = None;
-    let view = async |p: Period, facts: &mut Option<Facts>| -> StoreResult<IndicatorsView> {
+    let view = async |p: Period, facts: &mut Option<Arc<Facts>>| -> StoreResult<IndicatorsView> {
         let body = cached_or_computed(store, offset_minutes, scope, p, now, facts).await?;
         Ok(serde_json::from_str(&body)?)
     };
@@ -144,7 +150,7 @@ pub async fn refresh(
     if keys.is_empty() {
         return Ok(0);
     }
-    let facts = store.indicator_facts(offset_minutes).await?;
+    let facts = Arc::new(store.indicator_facts(offset_minutes).await?);
     let mut n = 0;
     for (scope, label) in keys {
         let Some(period) = period_of_label(&label, now, offset_minutes) else {
@@ -174,7 +180,9 @@ fn period_of_label(label: &str, now: Millis, offset_minutes: i32) -> Option<Peri
     Period::parse(label, now, offset_minutes).ok()
 }
 
-/// Starts the periodic job on the current runtime.
+/// Starts the periodic job on the current runtime: indicator snapshots,
+/// and dropping sign-in records older than
+/// [`tongxin_core::staff::SIGN_IN_RECORDS_KEPT_MS`].
 pub fn start_refresh(
     store: Arc<dyn Store>,
     offset_minutes: i32,
@@ -186,8 +194,14 @@ pub fn start_refresh(
         tick.tick().await;
         loop {
             tick.tick().await;
-            if let Err(e) = refresh(&store, offset_minutes, now_ms()).await {
+            let now = now_ms();
+            if let Err(e) = refresh(&store, offset_minutes, now).await {
                 tracing::warn!("indicator snapshots: {e}");
+            }
+            // Sign-in records are kept as long as they can tell anything.
+            let before = now - tongxin_core::staff::SIGN_IN_RECORDS_KEPT_MS;
+            if let Err(e) = store.purge_sign_ins(WriteMeta::plain(now), before).await {
+                tracing::warn!("sign-in records: {e}");
             }
         }
     })

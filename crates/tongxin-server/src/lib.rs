@@ -10,6 +10,7 @@ pub mod api;
 pub mod assets;
 pub mod cli;
 pub mod client_ip;
+pub mod client_slots;
 pub mod config;
 pub mod console;
 pub mod error;

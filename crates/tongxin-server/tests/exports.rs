@@ -72,6 +72,13 @@ async fn poll_results_export_the_counts_the_json_shows_and_nothing_of_voters() {
         .await;
         assert_eq!(st, 201);
     }
+    // An open anonymous poll shows its figures in batches of 5: closed, all of them.
+    let (st, _) = send(
+        t.admin(Method::PATCH, &format!("/api/v1/admin/polls/{poll}"))
+            .json(&json!({"close_now": true})),
+    )
+    .await;
+    assert_eq!(st, 200);
     let (st, ct, body) = csv(&t, &format!("/api/v1/polls/{poll}/results.csv"), false).await;
     assert_eq!((st, ct.as_str()), (200, "text/csv; charset=utf-8"));
     let r = rows(&body);

@@ -428,6 +428,18 @@ async fn anonymous_polls_store_no_link_between_voter_and_choice() {
     let ballots = count("SELECT COUNT(*) FROM ballots WHERE poll_id = ?1");
     let took_part = count("SELECT COUNT(*) FROM participations WHERE poll_id = ?1");
     assert_eq!((ballots, took_part), (0, 1));
+    // While open the figures move only in batches (tests/trust.rs); closed,
+    // the ballot shows.
+    assert_eq!(
+        t.get(&format!("/api/v1/polls/{id}/results")).await["results"]["options"][1]["count"],
+        0
+    );
+    let (st, _) = send(
+        t.admin(Method::PATCH, &format!("/api/v1/admin/polls/{id}"))
+            .json(&json!({"close_now": true})),
+    )
+    .await;
+    assert_eq!(st, 200);
     assert_eq!(
         t.get(&format!("/api/v1/polls/{id}/results")).await["results"]["options"][1]["count"],
         1

@@ -45,12 +45,15 @@ fn tally_snapshots(bytes: &[u8]) -> BTreeSet<String> {
     let mut i = 0;
     while let Some(pos) = bytes[i..].windows(needle.len()).position(|w| w == needle) {
         let start = i + pos;
-        let rest = &bytes[start..bytes.len().min(start + 400)];
-        if let Some(end) = rest.windows(4).position(|w| w == b"}}}}") {
-            let s = String::from_utf8_lossy(&rest[..end + 4]).into_owned();
-            if s.contains("\"votes\"") {
-                found.insert(s);
-            }
+        let rest = &bytes[start..bytes.len().min(start + 4000)];
+        // A stored tally (or the figures it last published, nested in it):
+        // its ballots and counts are one version of the tally.
+        if let Some(Ok(v)) = serde_json::Deserializer::from_slice(rest)
+            .into_iter::<serde_json::Value>()
+            .next()
+            && v["counts"]["choices"]["votes"].is_object()
+        {
+            found.insert(format!("{}/{}", v["ballots"], v["counts"]));
         }
         i = start + 1;
     }

@@ -4,7 +4,8 @@
 
 use std::process::{Command, Output};
 
-const PEPPER: &str = "settings-test-pepper-0123456789";
+const PEPPER: &str =
+    "settings-pepper-2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
 
 /// Runs the server binary with `args` and `env`, in an empty directory so
 /// that a start that got too far would show as a database file.
@@ -97,5 +98,42 @@ fn secrets_are_not_flags() {
     let e = refused(&["--pepper", PEPPER], &[]);
     assert!(e.contains("--pepper"), "{e}");
     let e = refused(&[], &[("TONGXIN_PEPPER", "short")]);
-    assert!(e.contains("at least 16 characters"), "{e}");
+    assert!(e.contains("too weak") && e.contains("openssl rand"), "{e}");
+}
+
+/// The attack: a weak voter secret lets anyone brute-force it offline and
+/// forge voter tokens for unlimited votes. The server refuses to start.
+#[test]
+fn weak_secrets_are_refused_at_startup() {
+    for (var, value) in [
+        ("TONGXIN_VOTER_SECRET", "x"),
+        ("TONGXIN_VOTER_SECRET", "correct-horse-battery"),
+        (
+            "TONGXIN_ADMIN_TOKEN",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        ),
+        ("TONGXIN_PEPPER", "0123456789abcdef"),
+    ] {
+        let pepper = if var == "TONGXIN_PEPPER" {
+            value
+        } else {
+            PEPPER
+        };
+        let e = refused(&[], &[("TONGXIN_PEPPER", pepper), (var, value)]);
+        assert!(
+            e.contains(var) && e.contains("too weak"),
+            "{var}={value}: {e}"
+        );
+        assert!(
+            !e.contains(value) || value.len() < 3,
+            "the secret is not echoed: {e}"
+        );
+    }
+    // Strong, but without the host site's aud/iss: refused too.
+    let strong = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    let e = refused(
+        &[],
+        &[("TONGXIN_PEPPER", PEPPER), ("TONGXIN_VOTER_SECRET", strong)],
+    );
+    assert!(e.contains("--voter-audience"), "{e}");
 }

@@ -1,6 +1,6 @@
-//! The audit log over real HTTP: every change asked of the staff API is
-//! recorded with who, what, before and after — refusals too — household
-//! codes never; administrators read and filter it; the database refuses to
+//! The audit log over real HTTP: every change a signed-in caller asks of
+//! the staff API is recorded with who, what, before and after — refusals
+//! too — household codes never; administrators read and filter it; the database refuses to
 //! change a written entry.
 
 mod common;
@@ -82,13 +82,14 @@ async fn every_staff_change_is_recorded_with_who_what_before_and_after() {
         refused["request"]["name"], "<script>alert(1)</script>",
         "kept as asked; the console escapes it"
     );
-    let nobody = &items[2];
-    assert_eq!(
-        (nobody["actor"].clone(), nobody["status"].as_u64()),
-        (Value::Null, Some(401))
+    // Nobody signed in: answered, never recorded (tests/trust.rs floods it).
+    assert!(
+        items
+            .iter()
+            .all(|e| !e["actor"].is_null() && e["status"] != 401),
+        "an unauthenticated request is not in the log"
     );
-    assert_eq!(nobody["problem"], "admin-token-required");
-    let edit = &items[3];
+    let edit = &items[2];
     assert_eq!(edit["actor"], "bijie.staff");
     assert_eq!(edit["path"], format!("/api/v1/admin/polls/{poll}"));
     assert_eq!(

@@ -146,7 +146,7 @@ async fn wrong_passwords_are_refused_alike_logged_and_limited() {
     );
     assert_eq!((counts[0][0].int(), counts[0][1].int()), (9, 0));
     let address = t.rows("SELECT address FROM staff_sign_ins LIMIT 1", &[])[0][0].text();
-    assert_eq!(address, "127.0.0.1");
+    assert_eq!(address, "ip:127.0.0.1");
     let longest = t
         .one(
             "SELECT CAST(MAX(LENGTH(login)) AS BIGINT) FROM staff_sign_ins",

@@ -181,8 +181,16 @@ pub fn Participation(
             .participation_permille
             .map_or_else(|| "—".to_string(), |p| format!("{}.{}%", p / 10, p % 10));
         let unused = u.unused();
+        // While an anonymous poll is open the server rounds `used` down to
+        // its batch: 0 reads "fewer than the batch", and unused is not told.
+        let used = match u.used_rounded_to {
+            Some(k) if u.used == 0 => format!("< {k}"),
+            Some(_) => format!("≥ {}", u.used),
+            None => u.used.to_string(),
+        };
+        let unused_text = unused.map_or_else(|| "—".to_string(), |n| n.to_string());
         let name = u.unit_name.clone().unwrap_or_else(|| "（未注明楼栋）".into());
-        let button = revoke.filter(|_| unused > 0).map(|reload| {
+        let button = revoke.filter(|_| unused != Some(0)).map(|reload| {
             let req = RevokeCodes { target, target_id, unit_id: u.unit_id };
             let label = format!("作废 {name} 未使用的入户码");
             view! {
@@ -202,8 +210,8 @@ pub fn Participation(
                 <th scope="row">{name}</th>
                 <td class="cx-num">{u.households.map_or_else(|| "—".to_string(), |h| h.to_string())}</td>
                 <td class="cx-num">{u.issued}</td>
-                <td class="cx-num">{u.used}</td>
-                <td class="cx-num">{unused}</td>
+                <td class="cx-num">{used}</td>
+                <td class="cx-num">{unused_text}</td>
                 <td class="cx-num">{u.revoked}</td>
                 <td class="cx-num">{rate}</td>
                 {revoke.map(|_| view! { <td>{button}</td> })}

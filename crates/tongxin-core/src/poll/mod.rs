@@ -5,6 +5,7 @@
 pub mod ballot;
 pub mod irv;
 pub mod rules;
+pub mod secrecy;
 pub mod tally;
 pub mod wire;
 

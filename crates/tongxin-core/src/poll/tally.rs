@@ -21,6 +21,10 @@ pub struct Tally {
     pub ballots: u64,
     /// Kind-specific counts.
     pub counts: Counts,
+    /// Anonymous polls: the figures last published while the poll is open
+    /// (see [`super::secrecy`]); `None` for every other poll.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<Box<super::secrecy::Published>>,
 }
 
 /// Kind-specific running counts. Externally tagged: serde's internally
@@ -94,7 +98,14 @@ impl Tally {
                 voters: ids().map(|i| (i, 0)).collect(),
             },
         };
-        Tally { ballots: 0, counts }
+        let published = poll
+            .anonymous
+            .then(|| Box::new(super::secrecy::Published::empty(counts.clone())));
+        Tally {
+            ballots: 0,
+            counts,
+            published,
+        }
     }
 
     /// Counts every ballot from scratch.

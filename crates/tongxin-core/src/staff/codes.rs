@@ -129,12 +129,26 @@ pub struct UnitCodes {
     pub revoked: u32,
     /// `used / households` in permille, when households are recorded.
     pub participation_permille: Option<u32>,
+    /// Set while an anonymous poll is open: `used` is rounded down to a
+    /// multiple of this batch (0 reads "fewer than this"), so no single
+    /// household's vote shows ([`crate::poll::secrecy`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_rounded_to: Option<u32>,
 }
 
 impl UnitCodes {
-    /// Codes still usable: issued, neither used nor revoked.
-    pub fn unused(&self) -> u32 {
-        self.issued.saturating_sub(self.used + self.revoked)
+    /// Codes still usable: issued, neither used nor revoked (`None` while
+    /// `used` is rounded: the difference would give the exact count away).
+    pub fn unused(&self) -> Option<u32> {
+        self.used_rounded_to
+            .is_none()
+            .then(|| self.issued.saturating_sub(self.used + self.revoked))
+    }
+
+    /// Rounds `used` for an open anonymous poll (see `used_rounded_to`).
+    pub fn round_used(&mut self, batch: u32) {
+        self.used = crate::poll::secrecy::rounded_participation(self.used, batch);
+        self.used_rounded_to = Some(batch.max(crate::poll::secrecy::MIN_BATCH));
     }
 }
 
@@ -181,8 +195,15 @@ mod tests {
             used: 3,
             revoked: 2,
             participation_permille: None,
+            used_rounded_to: None,
         };
-        assert_eq!(u.unused(), 5);
+        assert_eq!(u.unused(), Some(5));
+        let mut open_secret = u.clone();
+        open_secret.round_used(5);
+        assert_eq!((open_secret.used, open_secret.unused()), (0, None));
+        open_secret.used = 7;
+        open_secret.round_used(5);
+        assert_eq!(open_secret.used, 5);
     }
 
     #[test]

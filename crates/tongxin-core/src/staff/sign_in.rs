@@ -8,16 +8,39 @@ use crate::Millis;
 pub const SESSION_MS: Millis = 8 * 3600 * 1000;
 /// The window in which failed sign-ins are counted.
 pub const SIGN_IN_WINDOW_MS: Millis = 15 * 60 * 1000;
-/// Failed sign-ins allowed per login in [`SIGN_IN_WINDOW_MS`].
-pub const SIGN_IN_FAILURES_PER_LOGIN: usize = 5;
-/// Failed sign-ins allowed per client address in [`SIGN_IN_WINDOW_MS`]
-/// (a street office shares one address).
+/// How long records of sign-in attempts are kept (90 days): long enough
+/// to look back on an attack, and the table stays small.
+pub const SIGN_IN_RECORDS_KEPT_MS: Millis = 90 * 86_400_000;
+/// Failed sign-ins allowed for one login from one client address (an
+/// IPv6 /64 counts as one) in [`SIGN_IN_WINDOW_MS`]: past it *that address*
+/// waits, and the account's owner signs in from anywhere else.
+pub const SIGN_IN_FAILURES_PER_LOGIN_AND_ADDRESS: usize = 5;
+/// Failed sign-ins allowed per client address in [`SIGN_IN_WINDOW_MS`],
+/// over all logins (a street office shares one address).
 pub const SIGN_IN_FAILURES_PER_ADDRESS: usize = 20;
+/// Failed sign-ins allowed per login from all addresses together in
+/// [`SIGN_IN_WINDOW_MS`]: only a guessing attack spread over many
+/// addresses reaches it, and then the login waits for everyone until the
+/// window has passed (an administrator can meanwhile set a new password,
+/// which does not lift the wait: the attack is what has to stop).
+pub const SIGN_IN_FAILURES_PER_LOGIN: usize = 100;
 
-/// Seconds to wait before the next sign-in attempt, given the times of the
-/// failed attempts for the login and for the client's address within the
-/// window (any order); `None` when an attempt may go ahead.
-pub fn sign_in_wait(by_login: &[Millis], by_address: &[Millis], now: Millis) -> Option<u64> {
+/// The failed sign-ins within the window that bear on one attempt (any
+/// order). An attempt in progress counts as a failure until it succeeds,
+/// so attempts racing each other cannot pass the limit together.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SignInFailures {
+    /// For this login from this address.
+    pub login_from_address: Vec<Millis>,
+    /// From this address, any login.
+    pub address: Vec<Millis>,
+    /// For this login, any address.
+    pub login: Vec<Millis>,
+}
+
+/// Seconds to wait before the next sign-in attempt, given the failures
+/// that bear on it; `None` when the attempt may go ahead.
+pub fn sign_in_wait(failures: &SignInFailures, now: Millis) -> Option<u64> {
     let wait = |times: &[Millis], allowed: usize| -> Option<Millis> {
         let mut recent: Vec<Millis> = times
             .iter()
@@ -32,8 +55,12 @@ pub fn sign_in_wait(by_login: &[Millis], by_address: &[Millis], now: Millis) -> 
         Some(recent[recent.len() - allowed] + SIGN_IN_WINDOW_MS - now)
     };
     let ms = [
-        wait(by_login, SIGN_IN_FAILURES_PER_LOGIN),
-        wait(by_address, SIGN_IN_FAILURES_PER_ADDRESS),
+        wait(
+            &failures.login_from_address,
+            SIGN_IN_FAILURES_PER_LOGIN_AND_ADDRESS,
+        ),
+        wait(&failures.address, SIGN_IN_FAILURES_PER_ADDRESS),
+        wait(&failures.login, SIGN_IN_FAILURES_PER_LOGIN),
     ]
     .into_iter()
     .flatten()
@@ -80,21 +107,43 @@ mod tests {
     fn failed_sign_ins_make_the_next_attempt_wait() {
         let now = 10 * SIGN_IN_WINDOW_MS;
         let minute = 60_000;
-        // Four failures on a login: the fifth attempt may go ahead.
+        let pair = |times: Vec<Millis>| SignInFailures {
+            login_from_address: times.clone(),
+            address: times.clone(),
+            login: times,
+        };
+        // Four failures on a login from one address: the fifth attempt may go ahead.
         let four: Vec<Millis> = (1..=4).map(|i| now - i * minute).collect();
-        assert_eq!(sign_in_wait(&four, &four, now), None);
+        assert_eq!(sign_in_wait(&pair(four), now), None);
         // Five: wait until the oldest of them (5 minutes ago) leaves the window.
         let five: Vec<Millis> = (1..=5).map(|i| now - i * minute).collect();
-        assert_eq!(sign_in_wait(&five, &[], now), Some(10 * 60));
+        assert_eq!(sign_in_wait(&pair(five.clone()), now), Some(10 * 60));
+        // The same five from other addresses: the owner's address goes ahead.
+        let elsewhere = SignInFailures {
+            login: five,
+            ..SignInFailures::default()
+        };
+        assert_eq!(sign_in_wait(&elsewhere, now), None);
         // Older failures do not count.
-        let old: Vec<Millis> = (0..50).map(|i| now - SIGN_IN_WINDOW_MS - i).collect();
-        assert_eq!(sign_in_wait(&old, &old, now), None);
+        let old: Vec<Millis> = (0..500).map(|i| now - SIGN_IN_WINDOW_MS - i).collect();
+        assert_eq!(sign_in_wait(&pair(old), now), None);
         // An address with 20 failures over many logins waits too.
         let many: Vec<Millis> = (0..20).map(|i| now - 1000 - i).collect();
-        assert_eq!(sign_in_wait(&[], &many, now), Some(15 * 60 - 1));
+        let address = SignInFailures {
+            address: many,
+            ..SignInFailures::default()
+        };
+        assert_eq!(sign_in_wait(&address, now), Some(15 * 60 - 1));
+        // A login guessed at from 100 addresses waits for everyone.
+        let spread: Vec<Millis> = (0..100).map(|i| now - 1000 - i).collect();
+        let login = SignInFailures {
+            login: spread,
+            ..SignInFailures::default()
+        };
+        assert_eq!(sign_in_wait(&login, now), Some(15 * 60 - 1));
         // Never a zero wait.
         let edge: Vec<Millis> = (0..5).map(|_| now - SIGN_IN_WINDOW_MS + 1).collect();
-        assert_eq!(sign_in_wait(&edge, &[], now), Some(1));
+        assert_eq!(sign_in_wait(&pair(edge), now), Some(1));
     }
 
     #[test]

@@ -1,8 +1,14 @@
 //! The audit log of staff actions: a layer records every change asked of
-//! `/api/v1/admin/…` — who (whatever credential opened it, or nobody), what
-//! was asked, the item before and the answer after, refusals included —
-//! and `GET /api/v1/admin/audit` shows it: all of it to administrators,
-//! their own actions to everyone else.
+//! an existing `/api/v1/admin/…` route by an authenticated caller — who,
+//! what was asked, the item before (for allowed changes only) and the
+//! answer after, refusals included — and `GET /api/v1/admin/audit` shows
+//! it: all of it to administrators, their own actions to everyone else.
+//!
+//! Requests without valid credentials, and requests to routes that do not
+//! exist, are answered and counted but never stored: the log is permanent,
+//! so whoever can write into it without signing in could fill it.
+
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
 use axum::Json;
 use axum::body::{Body, Bytes, to_bytes};
@@ -30,6 +36,48 @@ const ADMIN: &str = "/api/v1/admin/";
 const KEEP_BYTES: usize = 8 * 1024;
 /// Longest answer read back for the log.
 const ANSWER_LIMIT: usize = 1 << 20;
+/// Longest path kept; a longer one is cut (with `…`).
+const PATH_KEEP_CHARS: usize = 300;
+
+/// Marks an answer that no route of the API gave (an unknown path or a
+/// method the path does not take): nothing to record.
+#[derive(Debug, Clone, Copy)]
+pub struct NoRoute;
+
+/// Changes asked of the staff API without valid credentials since start.
+static UNRECORDED: AtomicU64 = AtomicU64::new(0);
+/// When the last line about them was logged (s since the epoch).
+static LAST_LOGGED: AtomicI64 = AtomicI64::new(0);
+
+/// Counts an unauthenticated change asked of the staff API, and says so in
+/// the log at most once a minute.
+fn count_unrecorded(now_ms: i64) {
+    let n = UNRECORDED.fetch_add(1, Ordering::Relaxed) + 1;
+    let now = now_ms / 1000;
+    let last = LAST_LOGGED.load(Ordering::Relaxed);
+    if now - last >= 60
+        && LAST_LOGGED
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+    {
+        tracing::warn!(
+            total = n,
+            "changes asked of the staff API without valid credentials (answered, not recorded)"
+        );
+    }
+}
+
+/// Changes asked of the staff API without valid credentials since start.
+pub fn unrecorded() -> u64 {
+    UNRECORDED.load(Ordering::Relaxed)
+}
+
+fn cut(path: &str) -> String {
+    match path.char_indices().nth(PATH_KEEP_CHARS) {
+        Some((i, _)) => format!("{}…", &path[..i]),
+        None => path.to_string(),
+    }
+}
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list))
@@ -63,7 +111,10 @@ async fn before(s: &AppState, method: &Method, path: &str) -> Option<Value> {
     match kind {
         "polls" => serde_json::to_value(store.poll_with_tally(id).await.ok()?.0).ok(),
         "conventions" => serde_json::to_value(store.get_convention(id).await.ok()?).ok(),
-        "proposals" => serde_json::to_value(store.get_proposal(id).await.ok()?).ok(),
+        // As the API shows it: the proposer's name masked.
+        "proposals" => {
+            serde_json::to_value(super::proposals::public(store.get_proposal(id).await.ok()?)).ok()
+        }
         "accounts" => {
             let login = rest.split('/').nth(1)?;
             let all = store.list_staff().await.ok()?;
@@ -84,11 +135,23 @@ fn after(path: &str, ok: bool, answer: &[u8]) -> Option<Value> {
     if !ok {
         return None;
     }
+    if answer.len() > KEEP_BYTES {
+        return Some(json!({"bytes": answer.len()}));
+    }
     if path == "/api/v1/admin/codes" {
         let n = v["codes"].as_array().map_or(0, Vec::len);
         return Some(json!({"target": v["target"], "target_id": v["target_id"], "issued": n}));
     }
     Some(v)
+}
+
+fn body_too_large() -> Response {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body-too-large",
+        format!("the body is larger than {BODY_LIMIT} bytes"),
+    )
+    .into_response()
 }
 
 /// The layer: records every change asked of the staff API.
@@ -105,23 +168,25 @@ pub async fn record(State(s): State<AppState>, req: Request, next: Next) -> Resp
         Ok(b) => (b, false),
         Err(_) => (Bytes::new(), true),
     };
-    let actor = s.staff_caller(&ctx).await.ok().flatten().map(|c| c.who);
-    let before = if actor.is_some() {
-        before(&s, &ctx.method, &path).await
-    } else {
-        None
+    let Some(actor) = s.staff_caller(&ctx).await.ok().flatten().map(|c| c.who) else {
+        count_unrecorded(ctx.now);
+        return if too_large {
+            body_too_large()
+        } else {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        };
     };
+    let before = before(&s, &ctx.method, &path).await;
     let res = if too_large {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body-too-large",
-            format!("the body is larger than {BODY_LIMIT} bytes"),
-        )
-        .into_response()
+        body_too_large()
     } else {
         next.run(Request::from_parts(parts, Body::from(bytes.clone())))
             .await
     };
+    if res.extensions().get::<NoRoute>().is_some() {
+        return res;
+    }
     let (rparts, rbody) = res.into_parts();
     let answer = to_bytes(rbody, ANSWER_LIMIT).await.unwrap_or_default();
     let ok = rparts.status.is_success();
@@ -136,13 +201,14 @@ pub async fn record(State(s): State<AppState>, req: Request, next: Next) -> Resp
     let entry = AuditEntry {
         id: Id::int(0),
         at: ctx.now,
-        actor,
+        actor: Some(actor),
         method: ctx.method.to_string(),
-        path: path.clone(),
+        path: cut(&path),
         status: rparts.status.as_u16(),
         problem,
         request: kept(&bytes),
-        before,
+        // A refused caller never gets the item's state through the log.
+        before: before.filter(|_| ok),
         after: after(&path, ok, &answer),
     };
     if let Err(e) = s.store.append_audit(WriteMeta::plain(ctx.now), entry).await {

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tongxin_core::Id;
+use tongxin_core::poll::PollStatus;
 use tongxin_core::scope::ScopeTree;
 use tongxin_core::staff::Power;
 use tongxin_core::staff::codes::{
@@ -22,7 +23,7 @@ use utoipa_axum::routes;
 
 use super::{AppState, Caller, Staff};
 use crate::error::{ApiError, Problem};
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiQuery, now_ms};
 use crate::identity;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
@@ -152,7 +153,18 @@ async fn code_summary(
         // Nothing of theirs in this item's scope: refused like any other.
         sees_all?;
     }
+    // Participation of an open anonymous poll moves in whole batches, like its results.
+    let secret_open = match q.target {
+        CodeTarget::Poll => {
+            let (poll, _) = s.store.poll_with_tally(q.target_id).await?;
+            poll.anonymous && poll.status(now_ms()) != PollStatus::Closed
+        }
+        _ => false,
+    };
     for u in &mut units {
+        if secret_open {
+            u.round_used(s.config.secret_batch);
+        }
         let unit = u.unit_id.and_then(|id| tree.get(id));
         u.unit_name = unit.map(|sc| sc.name.clone());
         u.households = u.unit_id.and_then(|id| households.get(&id).copied());

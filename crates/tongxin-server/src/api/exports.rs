@@ -62,7 +62,7 @@ async fn results_csv(
     ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Response, ApiError> {
-    let (poll, tally) = s.store.poll_with_tally(id).await?;
+    let (poll, tally) = super::polls::poll_shown(&s, id, ctx.now).await?;
     let visible = poll.results_visible(ctx.now, false)
         || s.staff_may(&ctx, Power::SeeParticipation, Some(poll.scope_id))
             .await?;

@@ -43,10 +43,17 @@ pub struct IndicatorQuery {
     pub period: Option<String>,
 }
 
-fn period(s: &AppState, q: &IndicatorQuery, now: i64) -> Result<Period, ApiError> {
-    Period::parse(
+/// Custom periods (`YYYY-MM-DD..YYYY-MM-DD`) not computed before that one
+/// client may ask for per minute: each is counted afresh and kept, so they
+/// are the one way to make the server work per request.
+pub const NEW_CUSTOM_PERIODS_PER_MIN: u32 = 10;
+
+/// The period asked for; a custom one never computed before counts against
+/// the client's [`NEW_CUSTOM_PERIODS_PER_MIN`] (429 beyond it).
+async fn period(s: &AppState, ctx: &Ctx, q: &IndicatorQuery) -> Result<Period, ApiError> {
+    let p = Period::parse(
         q.period.as_deref().unwrap_or(""),
-        now,
+        ctx.now,
         s.config.utc_offset_minutes,
     )
     .map_err(|e| {
@@ -55,25 +62,38 @@ fn period(s: &AppState, q: &IndicatorQuery, now: i64) -> Result<Period, ApiError
             "invalid-period",
             e.to_string(),
         )
-    })
+    })?;
+    if p.label.contains("..")
+        && s.store
+            .indicator_snapshot(q.scope, &p.label)
+            .await?
+            .is_none()
+        && let Some(ip) = s.client_ip(ctx)
+    {
+        let key = format!("indicators:{}", crate::client_ip::bucket(ip));
+        s.limiter
+            .check(&key, NEW_CUSTOM_PERIODS_PER_MIN, ctx.now)
+            .map_err(ApiError::rate_limited)?;
+    }
+    Ok(p)
 }
 
-async fn view(s: &AppState, q: &IndicatorQuery, now: i64) -> Result<IndicatorsView, ApiError> {
-    let p = period(s, q, now)?;
-    Ok(service::get(&s.store, s.config.utc_offset_minutes, q.scope, p, now).await?)
+async fn view(s: &AppState, ctx: &Ctx, q: &IndicatorQuery) -> Result<IndicatorsView, ApiError> {
+    let p = period(s, ctx, q).await?;
+    Ok(service::get(&s.store, s.config.utc_offset_minutes, q.scope, p, ctx.now).await?)
 }
 
 /// Every indicator of a scope over a period, with its parent and siblings
 /// for comparison. From the latest snapshot: `computed_at` says when.
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators", params(IndicatorQuery),
-    responses((status = 200, body = IndicatorsView), (status = 400, body = Problem), (status = 422, body = Problem),
+    responses((status = 200, body = IndicatorsView), (status = 400, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem),
         (status = 404, body = Problem)))]
 async fn indicators(
     State(s): State<AppState>,
     ctx: Ctx,
     ApiQuery(q): ApiQuery<IndicatorQuery>,
 ) -> Result<Response, ApiError> {
-    let p = period(&s, &q, ctx.now)?;
+    let p = period(&s, &ctx, &q).await?;
     let offset = s.config.utc_offset_minutes;
     let body = service::get_json(&s.store, offset, q.scope, p, ctx.now).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
@@ -82,14 +102,14 @@ async fn indicators(
 /// The same figures as CSV (one row per figure: section, key, scope, unit,
 /// month, value), for a spreadsheet.
 #[utoipa::path(get, path = "/api/v1/indicators.csv", tag = "indicators", params(IndicatorQuery),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = Problem), (status = 422, body = Problem),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem),
         (status = 404, body = Problem)))]
 async fn indicators_csv(
     State(s): State<AppState>,
     ctx: Ctx,
     ApiQuery(q): ApiQuery<IndicatorQuery>,
 ) -> Result<Response, ApiError> {
-    let v = view(&s, &q, ctx.now).await?;
+    let v = view(&s, &ctx, &q).await?;
     let name = format!(
         "attachment; filename=\"tongxin-indicators-{}-{}.csv\"",
         v.scope.id,
@@ -108,7 +128,7 @@ async fn indicators_csv(
 /// One indicator: its definition, its value and the value of each month.
 #[utoipa::path(get, path = "/api/v1/indicators/{key}", tag = "indicators",
     params(("key" = String, Path, description = "Indicator key, e.g. resolution_percent"), IndicatorQuery),
-    responses((status = 200, body = IndicatorDetail), (status = 400, body = Problem), (status = 422, body = Problem),
+    responses((status = 200, body = IndicatorDetail), (status = 400, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem),
         (status = 404, body = Problem)))]
 async fn indicator(
     State(s): State<AppState>,
@@ -124,7 +144,7 @@ async fn indicator(
             format!("no indicator {key:.40}; known: {}", keys.join(", ")),
         )
     })?;
-    let p = period(&s, &q, ctx.now)?;
+    let p = period(&s, &ctx, &q).await?;
     let offset = s.config.utc_offset_minutes;
     Ok(Json(
         service::detail(&s.store, offset, def, q.scope, p, ctx.now).await?,

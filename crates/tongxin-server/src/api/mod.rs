@@ -199,12 +199,15 @@ async fn healthz(
     }
 }
 
-async fn unknown_api_path(ctx: Ctx) -> ApiError {
-    ApiError::new(
+async fn unknown_api_path(ctx: Ctx) -> axum::response::Response {
+    let mut res = ApiError::new(
         StatusCode::NOT_FOUND,
         "not-found",
         format!("no API endpoint at {}", ctx.path),
     )
+    .into_response();
+    res.extensions_mut().insert(audit::NoRoute);
+    res
 }
 
 /// The OpenAPI document of the contract, as `/openapi.json` serves it
@@ -225,11 +228,14 @@ pub fn router(state: AppState) -> Router {
     .route("/healthz", get(healthz))
     .route("/api/{*rest}", any(unknown_api_path))
     .method_not_allowed_fallback(|| async {
-        ApiError::new(
+        let mut res = ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "method-not-allowed",
             "this endpoint does not accept that method",
         )
+        .into_response();
+        res.extensions_mut().insert(audit::NoRoute);
+        res
     })
     .layer(DefaultBodyLimit::max(BODY_LIMIT))
     // Every change asked of the staff API goes into the audit log.

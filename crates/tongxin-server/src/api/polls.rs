@@ -6,9 +6,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use tongxin_core::Id;
-use tongxin_core::poll::{Ballot, ResultVisibility};
+use tongxin_core::eligibility::Eligibility;
+use tongxin_core::poll::{Ballot, Poll, ResultVisibility, Tally};
 use tongxin_core::staff::Power;
+use tongxin_core::{Id, Millis};
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -39,11 +40,24 @@ async fn poll_writer(
     let (poll, _) = s.store.poll_with_tally(id).await?;
     let voter = s.voter(ctx, poll.eligibility)?;
     let meta = if poll.anonymous {
-        ctx.secret_write_meta(&voter.key)?
+        ctx.secret_write_meta(&voter.key, s.config.secret_batch)?
     } else {
         ctx.write_meta(&voter.key, body)?
     };
     Ok((voter, meta))
+}
+
+/// A poll and the figures that may be shown of it now: while an anonymous
+/// poll is open, the ones last published ([`tongxin_core::poll::secrecy`]),
+/// for residents and staff alike.
+pub(super) async fn poll_shown(
+    s: &AppState,
+    id: Id,
+    now: Millis,
+) -> Result<(Poll, Tally), ApiError> {
+    let (poll, tally) = s.store.poll_with_tally(id).await?;
+    let shown = tally.shown(&poll, now);
+    Ok((poll, shown))
 }
 
 /// List filter.
@@ -65,7 +79,7 @@ async fn list_polls(
 ) -> Result<Json<Vec<PollView>>, ApiError> {
     let mut out = Vec::new();
     for p in s.store.list_polls(q.scope_id).await? {
-        let (poll, tally) = s.store.poll_with_tally(p.id).await?;
+        let (poll, tally) = poll_shown(&s, p.id, ctx.now).await?;
         out.push(PollView {
             status: poll.status(ctx.now),
             ballots: tally.ballots,
@@ -83,7 +97,7 @@ async fn get_poll(
     ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Json<PollView>, ApiError> {
-    let (poll, tally) = s.store.poll_with_tally(id).await?;
+    let (poll, tally) = poll_shown(&s, id, ctx.now).await?;
     Ok(Json(PollView {
         status: poll.status(ctx.now),
         ballots: tally.ballots,
@@ -100,7 +114,7 @@ async fn results(
     ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Json<ResultsView>, ApiError> {
-    let (poll, tally) = s.store.poll_with_tally(id).await?;
+    let (poll, tally) = poll_shown(&s, id, ctx.now).await?;
     let viewer = s.viewer(&ctx, poll.eligibility)?;
     let visible = s
         .staff_may(&ctx, Power::SeeParticipation, Some(poll.scope_id))
@@ -130,7 +144,7 @@ async fn count(
     ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Json<PollCount>, ApiError> {
-    let (poll, tally) = s.store.poll_with_tally(id).await?;
+    let (poll, tally) = poll_shown(&s, id, ctx.now).await?;
     Ok(Json(PollCount {
         poll_id: id,
         ballots: tally.ballots,
@@ -159,8 +173,10 @@ async fn cast(
 
 /// The voter's own ballot (`ballot: null` on anonymous polls); 204 No
 /// Content when they have not voted (not an error: browsers would log a 404).
+/// On an anonymous poll with household codes it is always 204: whoever
+/// holds a printed slip must not learn from it when the household voted.
 #[utoipa::path(get, path = "/api/v1/polls/{id}/ballots/mine", tag = "polls", params(("id" = i64, Path, description = "Poll id")),
-    responses((status = 200, body = MyBallot), (status = 204, description = "Not voted yet"), (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = MyBallot), (status = 204, description = "Not voted yet; always 204 on an anonymous poll with household codes"), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn my_ballot(
     State(s): State<AppState>,
     ctx: Ctx,
@@ -168,6 +184,9 @@ async fn my_ballot(
 ) -> Result<Response, ApiError> {
     let (poll, _) = s.store.poll_with_tally(id).await?;
     let voter = s.require_viewer(&ctx, poll.eligibility)?;
+    if poll.anonymous && poll.eligibility == Eligibility::Code {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
     Ok(match s.store.my_ballot(id, &voter).await? {
         Some(b) => Json(b).into_response(),
         None => StatusCode::NO_CONTENT.into_response(),

@@ -48,8 +48,10 @@ fn signed_out() -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, "signed-out", "sign in first")
 }
 
-/// Signs in with a password. Five failures for a login (twenty for an
-/// address) within 15 minutes make the next attempts wait (429).
+/// Signs in with a password. Five failures for a login from one address
+/// (twenty from an address, a hundred for a login from everywhere) within
+/// 15 minutes make that address's next attempts wait (429); the account's
+/// owner still signs in from elsewhere.
 #[utoipa::path(post, path = "/api/v1/staff/session", tag = "staff", request_body = SignInRequest,
     responses((status = 200, body = SessionView, description = "Signed in; the session cookie is set."),
         (status = 401, body = Problem, description = "Wrong login or password (`sign-in-failed`)."),
@@ -63,7 +65,8 @@ async fn sign_in(
     if let Some(old) = session_cookie(&ctx.headers) {
         accounts::end_session(s.store.as_ref(), ctx.now, old).await?;
     }
-    let address = s.client_ip(&ctx).map(|ip| ip.to_string());
+    // An IPv6 client is counted by its /64, which one household holds whole.
+    let address = s.client_ip(&ctx).map(crate::client_ip::bucket);
     match accounts::start_session(
         s.store.as_ref(),
         ctx.now,

@@ -28,6 +28,7 @@ mod defaults {
     pub const IP_WRITES_PER_MIN: u32 = 600;
     pub const SUPPORT_THRESHOLD: u32 = 20;
     pub const INDICATORS_REFRESH_SECS: u64 = 900;
+    pub const SECRET_BATCH: u32 = tongxin_core::poll::secrecy::DEFAULT_BATCH;
     pub const UTC_OFFSET_MINUTES: i32 = tongxin_core::indicators::period::DEFAULT_OFFSET_MINUTES;
 }
 
@@ -103,6 +104,12 @@ pub struct Config {
     #[arg(long, env = "TONGXIN_MAX_CONCURRENCY", value_name = "N", value_parser = positive,
           default_value_t = defaults::MAX_CONCURRENCY)]
     pub max_concurrency: usize,
+    /// Requests one client address (an IPv6 /64) may have in flight at
+    /// once; more get 503 + `Retry-After`. Default: a quarter of
+    /// `--max-concurrency`. Behind a reverse proxy, set
+    /// `--trusted-proxies`, or every client shares the proxy's share.
+    #[arg(long, env = "TONGXIN_MAX_CONCURRENCY_PER_CLIENT", value_name = "N", value_parser = positive)]
+    pub max_concurrency_per_client: Option<usize>,
     /// Seconds a client has to send its request headers.
     #[arg(long, env = "TONGXIN_HEADER_TIMEOUT_SECS", value_name = "SECS",
           value_parser = clap::value_parser!(u64).range(1..),
@@ -123,6 +130,14 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(1..),
           default_value_t = defaults::INDICATORS_REFRESH_SECS)]
     pub indicators_refresh_secs: u64,
+    /// While an anonymous poll is open, its results and ballot count change
+    /// only once at least this many new ballots have been cast, so nobody
+    /// who knows when a household voted can see how (2–1000).
+    #[arg(long, env = "TONGXIN_SECRET_BATCH", value_name = "N",
+          value_parser = clap::value_parser!(u32).range(
+              tongxin_core::poll::secrecy::MIN_BATCH as i64..=tongxin_core::poll::secrecy::MAX_BATCH as i64),
+          default_value_t = defaults::SECRET_BATCH)]
+    pub secret_batch: u32,
     /// UTC offset of the local days that periods are cut into, in minutes
     /// (480 is China Standard Time).
     #[arg(long, env = "TONGXIN_UTC_OFFSET_MINUTES", value_name = "MINUTES",
@@ -138,8 +153,7 @@ pub struct Config {
     #[arg(skip)]
     pub voter_secret: Option<String>,
     /// Secret key of the hashes of device tokens, household codes and voter
-    /// subjects (`TONGXIN_PEPPER`, environment only, at least 16
-    /// characters). Required outside `--demo`; the demo keeps a random one
+    /// subjects (`TONGXIN_PEPPER`, environment only, 32 random bytes). Required outside `--demo`; the demo keeps a random one
     /// beside its database.
     #[arg(skip)]
     pub pepper: String,
@@ -155,10 +169,12 @@ Other commands:
   tongxin-server migrate --from sqlite:FILE --to postgres://…     move to PostgreSQL
 
 Secrets, from the environment only:
-  TONGXIN_PEPPER        required outside --demo (16+ characters)
-  TONGXIN_ADMIN_TOKEN   optional shared administrator token (16+ characters);
+  TONGXIN_PEPPER        required outside --demo
+  TONGXIN_ADMIN_TOKEN   optional shared administrator token;
                         staff use personal tokens (`tongxin-server user token LOGIN`)
-  TONGXIN_VOTER_SECRET  verifies host-signed voter tokens
+  TONGXIN_VOTER_SECRET  verifies host-signed voter tokens (with --voter-audience
+                        and --voter-issuer)
+Outside --demo each must hold 32 random bytes: `openssl rand -hex 32`.
 
 --db takes a SQLite file or postgres://USER:PASSWORD@HOST:PORT/DB
 (?host=/run/postgresql for a Unix socket, ?sslmode=require for TLS).";
@@ -181,15 +197,27 @@ impl Default for Config {
             support_threshold: defaults::SUPPORT_THRESHOLD,
             idempotency_ttl_secs: defaults::IDEMPOTENCY_TTL_SECS,
             max_concurrency: defaults::MAX_CONCURRENCY,
+            max_concurrency_per_client: None,
             header_timeout_secs: defaults::HEADER_TIMEOUT_SECS,
             request_timeout_secs: defaults::REQUEST_TIMEOUT_SECS,
             shutdown_grace_secs: defaults::SHUTDOWN_GRACE_SECS,
             indicators_refresh_secs: defaults::INDICATORS_REFRESH_SECS,
+            secret_batch: defaults::SECRET_BATCH,
             utc_offset_minutes: defaults::UTC_OFFSET_MINUTES,
             admin_token: None,
             voter_secret: None,
             pepper: String::new(),
         }
+    }
+}
+
+impl Config {
+    /// Requests one client may have in flight: the setting, or a quarter
+    /// of the server's (at least one).
+    pub fn per_client_concurrency(&self) -> usize {
+        self.max_concurrency_per_client
+            .unwrap_or(self.max_concurrency / 4)
+            .clamp(1, self.max_concurrency.max(1))
     }
 }
 

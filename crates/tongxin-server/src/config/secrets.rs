@@ -50,19 +50,77 @@ impl Config {
                 self.admin_token = Some(token);
             }
         }
-        if self.pepper.chars().count() < 16 {
-            return Err("TONGXIN_PEPPER must be set to a secret of at least 16 characters (it keys the hashes of device tokens and household codes); see --help".into());
+        if self.pepper.is_empty() {
+            return Err(format!(
+                "TONGXIN_PEPPER must be set (it keys the hashes of device tokens and household codes); {MAKE_ONE}"
+            ));
         }
+        if self.demo {
+            return Ok(notes);
+        }
+        // Outside the demo every secret must be too strong to guess offline:
+        // a weak voter secret lets anyone forge voter tokens.
         // Without the shared token the admin API takes personal tokens
         // (`tongxin-server user token`) only.
-        match &self.admin_token {
-            Some(t) if t.chars().count() < 16 && !self.demo => {
-                return Err("TONGXIN_ADMIN_TOKEN, when set, must be a secret of at least 16 characters; see --help".into());
+        let secrets = [
+            ("TONGXIN_PEPPER", Some(&self.pepper)),
+            ("TONGXIN_ADMIN_TOKEN", self.admin_token.as_ref()),
+            ("TONGXIN_VOTER_SECRET", self.voter_secret.as_ref()),
+        ];
+        for (name, value) in secrets {
+            if let Some(v) = value
+                && !strong(v)
+            {
+                return Err(format!(
+                    "{name} is too weak: it needs at least {MIN_SECRET_BITS} bits of randomness                     (32 random bytes); {MAKE_ONE}"
+                ));
             }
-            _ => {}
+        }
+        if self.voter_secret.is_some()
+            && (self.voter_audience.is_none() || self.voter_issuer.is_none())
+        {
+            return Err("TONGXIN_VOTER_SECRET is set, so voter tokens come from a host site:                 also set --voter-audience and --voter-issuer (TONGXIN_VOTER_AUDIENCE,                 TONGXIN_VOTER_ISSUER), so that a token made for another site is refused"
+                .into());
         }
         Ok(notes)
     }
+}
+
+/// How to make a strong secret, said with every refusal.
+const MAKE_ONE: &str =
+    "make one with `openssl rand -hex 32` (or `head -c 32 /dev/urandom | base64`)";
+
+/// Randomness a secret must carry outside the demo, in bits (32 bytes).
+pub const MIN_SECRET_BITS: f64 = 256.0;
+
+/// Whether `s` looks like at least [`MIN_SECRET_BITS`] of randomness: its
+/// length times the bits of the character classes it draws from (hex,
+/// base64, …) must reach it, and its characters must be spread like random
+/// ones: a Shannon entropy of at least 3 bits per character (random hex
+/// has about 3.7, base64 about 5) and half the bits in all, which catches
+/// long repeats such as `aaaa…` or `abab…`.
+fn strong(s: &str) -> bool {
+    let chars: Vec<char> = s.chars().collect();
+    let n = chars.len() as f64;
+    let mut alphabet = 0u32;
+    for (present, size) in [
+        (chars.iter().any(char::is_ascii_lowercase), 26),
+        (chars.iter().any(char::is_ascii_uppercase), 26),
+        (chars.iter().any(char::is_ascii_digit), 10),
+        (chars.iter().any(|c| c.is_ascii_punctuation()), 32),
+        (chars.iter().any(|c| !c.is_ascii()), 1000),
+    ] {
+        if present {
+            alphabet += size;
+        }
+    }
+    let by_classes = n * f64::from(alphabet.max(1)).log2();
+    let mut freq = std::collections::HashMap::<char, f64>::new();
+    for c in &chars {
+        *freq.entry(*c).or_default() += 1.0;
+    }
+    let per_char: f64 = freq.values().map(|k| -(k / n) * (k / n).log2()).sum();
+    by_classes >= MIN_SECRET_BITS && per_char >= 3.0 && 2.0 * per_char * n >= MIN_SECRET_BITS
 }
 
 fn random_token() -> Result<String, String> {
@@ -108,21 +166,68 @@ mod tests {
         assert_eq!(c.voter_secret.as_deref(), Some("host-secret"));
     }
 
+    /// `openssl rand -hex 32`, as the refusals advise.
+    const HEX32: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    /// `head -c 32 /dev/urandom | base64`.
+    const B64_32: &str = "q3Jx0m9Yb8ZkR2pV+L1tWc7sN4eHf6aDgU5iTzXoP0E=";
+
     #[test]
-    fn outside_the_demo_secrets_are_required() {
+    fn outside_the_demo_secrets_are_required_and_strong() {
         let mut c = Config::default();
         assert!(c.prepare_secrets().unwrap_err().contains("TONGXIN_PEPPER"));
-        c.pepper = "0123456789abcdef".into();
+        for weak in [
+            "x",
+            "0123456789abcdef",
+            "password-password-password",
+            &"a".repeat(200),
+            &"ab".repeat(100),
+        ] {
+            c.pepper = weak.to_string();
+            let e = c.prepare_secrets().unwrap_err();
+            assert!(
+                e.contains("TONGXIN_PEPPER") && e.contains("openssl rand"),
+                "{weak}: {e}"
+            );
+        }
+        c.pepper = HEX32.into();
         // The shared admin token is optional (personal tokens replace it),
         // but never weak.
         assert!(c.prepare_secrets().is_ok());
-        c.admin_token = Some("short".into());
+        c.admin_token = Some("a-long-enough-admin-token".into());
         assert!(
             c.prepare_secrets()
                 .unwrap_err()
                 .contains("TONGXIN_ADMIN_TOKEN")
         );
-        c.admin_token = Some("a-long-enough-admin-token".into());
+        c.admin_token = Some(B64_32.into());
+        assert!(c.prepare_secrets().is_ok());
+        // A voter secret: strong, and with the host site's aud and iss.
+        c.voter_secret = Some("x".into());
+        assert!(
+            c.prepare_secrets()
+                .unwrap_err()
+                .contains("TONGXIN_VOTER_SECRET is too weak")
+        );
+        c.voter_secret = Some(HEX32.into());
+        assert!(
+            c.prepare_secrets()
+                .unwrap_err()
+                .contains("--voter-audience")
+        );
+        c.voter_audience = Some("tongxin".into());
+        c.voter_issuer = Some("https://host.example".into());
+        assert!(c.prepare_secrets().is_ok());
+    }
+
+    #[test]
+    fn the_demo_takes_any_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = Config {
+            demo: true,
+            db: dir.path().join("demo.sqlite"),
+            voter_secret: Some("demo".into()),
+            ..Config::default()
+        };
         assert!(c.prepare_secrets().is_ok());
     }
 

@@ -41,9 +41,8 @@ const YARD47_HOUSEHOLDS: u32 = 120;
 
 fn at(now: Millis, days_ago: i64) -> WriteMeta {
     WriteMeta {
-        now: now - days_ago * DAY,
-        idem: None,
         secret: true,
+        ..WriteMeta::plain(now - days_ago * DAY)
     }
 }
 

@@ -27,10 +27,9 @@ use crate::storage::{NewScope, Store, StoreError, Voter, WriteMeta};
 
 fn meta() -> WriteMeta {
     WriteMeta {
-        now: now_ms(),
-        idem: None,
         // Demo ballots include anonymous ones: keep no history of any.
         secret: true,
+        ..WriteMeta::plain(now_ms())
     }
 }
 

@@ -73,12 +73,11 @@ mod tests {
 
     fn meta(now: i64, fingerprint: &str) -> WriteMeta {
         WriteMeta {
-            now,
             idem: Some(IdemKey {
                 key: "k".into(),
                 fingerprint: fingerprint.into(),
             }),
-            secret: false,
+            ..WriteMeta::plain(now)
         }
     }
 

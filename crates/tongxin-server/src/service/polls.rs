@@ -29,6 +29,9 @@ pub fn cast(
     poll.check_first(rows.has_voted(&poll, &voter.key)?)?;
     rows.insert_ballot(&poll, &voter.key, &ballot, meta.now)?;
     tally.add(&ballot).map_err(broken_tally)?;
+    if poll.anonymous {
+        tally.count_secret(&poll, meta.secret_batch);
+    }
     rows.save_tally(id, &tally)?;
     Ok(poll.receipt(Some(ballot), &tally, meta.now))
 }

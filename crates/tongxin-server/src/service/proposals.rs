@@ -150,12 +150,18 @@ pub fn transition(
     let mut p = load(rows, id)?;
     if let TransitionAction::Merge { into, .. } = action
         && *into != id
-        && rows.proposal_for_update(*into)?.is_none()
     {
-        return Err(StoreError::conflict(
-            "unknown-merge-target",
-            format!("proposal {into} does not exist"),
-        ));
+        let Some(target) = rows.proposal_for_update(*into)? else {
+            return Err(StoreError::conflict(
+                "unknown-merge-target",
+                format!("proposal {into} does not exist"),
+            ));
+        };
+        // Merged into a proposal of its own scope or below, or into one
+        // whose scope holds it (a community's proposal absorbing a building's).
+        let tree = rows.scope_tree()?;
+        tree.check_link(p.scope_id, target.scope_id)
+            .or_else(|_| tree.check_link(target.scope_id, p.scope_id))?;
     }
     let resolution = match p.resolution_poll_id {
         None => None,
@@ -244,8 +250,11 @@ pub fn update(
     ] {
         if let Some(pid) = poll {
             let found = rows.poll_for_update(pid)?;
-            check_linked_poll(role, pid, found.as_ref().map(|(poll, _)| poll))
-                .map_err(StoreError::Invalid)?;
+            let found = found.as_ref().map(|(poll, _)| poll);
+            check_linked_poll(role, pid, found).map_err(StoreError::Invalid)?;
+            if let Some(poll) = found {
+                rows.scope_tree()?.check_link(p.scope_id, poll.scope_id)?;
+            }
         }
     }
     edit.apply(&mut p, meta.now).map_err(StoreError::Invalid)?;

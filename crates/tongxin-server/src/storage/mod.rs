@@ -94,6 +94,9 @@ pub enum StoreError {
     /// A scope tree rule.
     #[error(transparent)]
     Scope(#[from] ScopeError),
+    /// A link to an item of another scope.
+    #[error(transparent)]
+    OutsideScope(#[from] tongxin_core::scope::LinkOutsideScope),
     /// The voter already did this (voted, signed, supported, evaluated).
     #[error("{detail}")]
     Duplicate {
@@ -160,6 +163,9 @@ pub struct WriteMeta {
     /// A secret write (a ballot in an anonymous poll): the store keeps no
     /// history of it (see `docs/security.md`).
     pub secret: bool,
+    /// Secret ballots that one publication of an open anonymous poll's
+    /// figures gathers at least ([`tongxin_core::poll::secrecy`]).
+    pub secret_batch: u32,
 }
 
 impl WriteMeta {
@@ -170,6 +176,7 @@ impl WriteMeta {
             now,
             idem: None,
             secret: false,
+            secret_batch: tongxin_core::poll::secrecy::DEFAULT_BATCH,
         }
     }
 }

@@ -61,21 +61,23 @@ pub trait StaffStore: Send + Sync + 'static {
     /// The enabled account holding the unrevoked token with this hash.
     async fn staff_by_token(&self, token_hash: &[u8]) -> StoreResult<Option<StaffAccount>>;
 
-    /// Logs a sign-in attempt (`address`: the client's, when known).
-    async fn record_sign_in(
+    /// Starts a sign-in attempt in one step that attempts racing each other
+    /// cannot pass together: reads the failures since `since` that bear on
+    /// it and asks [`tongxin_core::staff::sign_in_wait`]; when the attempt
+    /// may go ahead it is logged, as a failure until [`Self::finish_sign_in`]
+    /// says otherwise, and its id comes back; else the seconds to wait.
+    /// (`address`: the client's address bucket, when known.)
+    async fn begin_sign_in(
         &self,
         meta: WriteMeta,
         login: String,
         address: Option<String>,
-        ok: bool,
-    ) -> StoreResult<()>;
-    /// The times of failed sign-ins since `since` for `login` and for `address`.
-    async fn sign_in_failures(
-        &self,
-        login: &str,
-        address: Option<&str>,
         since: Millis,
-    ) -> StoreResult<(Vec<Millis>, Vec<Millis>)>;
+    ) -> StoreResult<Result<Id, u64>>;
+    /// Drops the records of sign-in attempts made before `before`; returns how many.
+    async fn purge_sign_ins(&self, meta: WriteMeta, before: Millis) -> StoreResult<u64>;
+    /// Marks a sign-in attempt begun with [`Self::begin_sign_in`] as successful.
+    async fn finish_sign_in(&self, meta: WriteMeta, attempt: Id) -> StoreResult<()>;
     /// Starts a session of `account` under the hash of its cookie value.
     async fn start_session(
         &self,

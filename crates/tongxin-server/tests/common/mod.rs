@@ -17,9 +17,10 @@ pub mod store;
 pub use staff::STAFF_PASSWORD;
 pub use store::{Arg, Cell, snapshot_of};
 
-pub const ADMIN: &str = "test-admin-token";
+pub const ADMIN: &str = "test-admin-token-5d41402abc4b2a76b9719d911017c592e4da3b";
 pub const VOTER_SECRET: &str = "test-voter-secret";
-pub const PEPPER: &str = "test-pepper-0123456789";
+pub const PEPPER: &str =
+    "test-pepper-7f83b1657ff1fc53b92dc18148a1d65dfc2d4b1fa3d677284addd200126d9069";
 
 pub struct TestServer {
     pub running: Option<Running>,

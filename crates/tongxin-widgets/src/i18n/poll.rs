@@ -21,8 +21,8 @@ pub const POLL: &[(&str, &str, &str)] = &[
     ("your_ballot", "您的选择：{x}", "Your choice: {x}"),
     (
         "anonymous_ballot",
-        "这是匿名投票，您的选择不与您关联保存。",
-        "This poll is anonymous: your choice is not stored with you.",
+        "这是匿名投票，您的选择不与您关联保存；投票期间结果攒够几票才更新，没人能从变化看出您的选择。",
+        "This poll is anonymous: your choice is not stored with you, and while it is open the results change only after several votes, so nobody can tell your choice from a change.",
     ),
     ("results", "结果", "Results"),
     ("results_of", "结果：{x}", "Results: {x}"),

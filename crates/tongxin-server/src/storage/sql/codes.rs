@@ -47,6 +47,7 @@ pub(crate) fn counts<D: Db + ?Sized>(
             used: r.get(2)?,
             revoked: r.get(3)?,
             participation_permille: None,
+            used_rounded_to: None,
         })
     })
     .collect()

@@ -2,7 +2,7 @@
 //! `staff_grants`, `staff_tokens`, `staff_sessions` and `staff_sign_ins`.
 
 use async_trait::async_trait;
-use tongxin_core::staff::{ApiToken, Grant, Role, StaffAccount};
+use tongxin_core::staff::{ApiToken, Grant, Role, SignInFailures, StaffAccount, sign_in_wait};
 use tongxin_core::{Id, Millis};
 
 use super::{Db, Engine, Row, SqlStore, p};
@@ -101,6 +101,17 @@ fn change<D: Db + ?Sized>(
     if n == 0 {
         return Err(StoreError::NotFound("account"));
     }
+    // A new password or a disabled account ends every console session of
+    // it: whoever held the old password (or the account) is signed out.
+    if matches!(
+        change,
+        StaffChange::Password(_) | StaffChange::Disabled(true)
+    ) {
+        db.exec(
+            "DELETE FROM staff_sessions WHERE user_id = (SELECT id FROM staff_users WHERE login = ?1)",
+            p![login],
+        )?;
+    }
     Ok(by_login(db, login)?.0)
 }
 
@@ -198,50 +209,65 @@ impl<E: Engine> StaffStore for SqlStore<E> {
         .await
     }
 
-    async fn record_sign_in(
+    async fn begin_sign_in(
         &self,
         meta: WriteMeta,
         login: String,
         address: Option<String>,
-        ok: bool,
-    ) -> StoreResult<()> {
+        since: Millis,
+    ) -> StoreResult<Result<Id, u64>> {
         self.write_typed(meta, move |db, m| {
-            db.exec(
-                "INSERT INTO staff_sign_ins (at, login, address, ok) VALUES (?1, ?2, ?3, ?4)",
-                p![m.now, login, address, ok],
+            // Attempts on one login take turns on PostgreSQL too.
+            db.hold_key(&format!("sign-in:{login}"))?;
+            let mut times = |sql: &str, params: &[super::Value]| -> StoreResult<Vec<Millis>> {
+                db.query(sql, params)?.iter().map(|r| r.get(0)).collect()
+            };
+            let failures = SignInFailures {
+                login_from_address: match &address {
+                    Some(a) => times(
+                        "SELECT at FROM staff_sign_ins WHERE login = ?1 AND address = ?2 AND at >= ?3 AND ok = ?4",
+                        p![&login, a, since, false],
+                    )?,
+                    None => Vec::new(),
+                },
+                address: match &address {
+                    Some(a) => times(
+                        "SELECT at FROM staff_sign_ins WHERE address = ?1 AND at >= ?2 AND ok = ?3",
+                        p![a, since, false],
+                    )?,
+                    None => Vec::new(),
+                },
+                login: times(
+                    "SELECT at FROM staff_sign_ins WHERE login = ?1 AND at >= ?2 AND ok = ?3",
+                    p![&login, since, false],
+                )?,
+            };
+            if let Some(wait) = sign_in_wait(&failures, m.now) {
+                return Ok(Err(wait));
+            }
+            let id = db.insert(
+                "INSERT INTO staff_sign_ins (at, login, address, ok) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+                p![m.now, login, address, false],
             )?;
-            Ok(())
+            Ok(Ok(id))
         })
         .await
     }
 
-    async fn sign_in_failures(
-        &self,
-        login: &str,
-        address: Option<&str>,
-        since: Millis,
-    ) -> StoreResult<(Vec<Millis>, Vec<Millis>)> {
-        let login = login.to_owned();
-        let address = address.map(str::to_owned);
-        self.read(move |db| {
-            let mut times = |sql: &str, key: &str| -> StoreResult<Vec<Millis>> {
-                db.query(sql, p![key, since, false])?
-                    .iter()
-                    .map(|r| r.get(0))
-                    .collect()
-            };
-            let by_login = times(
-                "SELECT at FROM staff_sign_ins WHERE login = ?1 AND at >= ?2 AND ok = ?3",
-                &login,
+    async fn purge_sign_ins(&self, meta: WriteMeta, before: Millis) -> StoreResult<u64> {
+        self.write_typed(meta, move |db, _| {
+            db.exec("DELETE FROM staff_sign_ins WHERE at < ?1", p![before])
+        })
+        .await
+    }
+
+    async fn finish_sign_in(&self, meta: WriteMeta, attempt: Id) -> StoreResult<()> {
+        self.write_typed(meta, move |db, _| {
+            db.exec(
+                "UPDATE staff_sign_ins SET ok = ?2 WHERE id = ?1",
+                p![attempt, true],
             )?;
-            let by_address = match &address {
-                Some(a) => times(
-                    "SELECT at FROM staff_sign_ins WHERE address = ?1 AND at >= ?2 AND ok = ?3",
-                    a,
-                )?,
-                None => Vec::new(),
-            };
-            Ok((by_login, by_address))
+            Ok(())
         })
         .await
     }
