@@ -72,6 +72,7 @@ fn cors(config: &Config) -> CorsLayer {
         .expose_headers([
             header::RETRY_AFTER,
             HeaderName::from_static("idempotent-replayed"),
+            header::LINK,
             HeaderName::from_static(tongxin_core::contract::version::HEADER),
         ])
         .max_age(std::time::Duration::from_secs(3600))

@@ -561,3 +561,69 @@ async fn the_console_and_the_recipes_are_served_with_a_csp() {
         }
     }
 }
+
+#[tokio::test]
+async fn pledges_come_a_page_at_a_time() {
+    let t = TestServer::start().await;
+    let s = t.scopes().await;
+    let id = t
+        .admin_post(
+            "/api/v1/admin/proposals",
+            json!({"scope_id": s[2], "title": "公厕改造", "problem": "老旧", "plan": "翻新", "estimated_cost_fen": 10_000_000, "proposer_name": "李"}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let (st, _) = send(
+        t.admin(Method::PATCH, &format!("/api/v1/admin/proposals/{id}"))
+            .json(&json!({"funding_goal_fen": 10_000_000})),
+    )
+    .await;
+    assert_eq!(st, 200);
+    for n in 0..130 {
+        let (st, v) = send(
+            t.req(Method::POST, &format!("/api/v1/proposals/{id}/pledges"))
+                .header("x-tongxin-device", device(n))
+                .json(&json!({"source": "resident", "amount_fen": 100 + n})),
+        )
+        .await;
+        assert_eq!(st, 201, "{v}");
+    }
+    let path = format!("/api/v1/proposals/{id}/pledges");
+    let first = t.req(Method::GET, &path).send().await.unwrap();
+    let link = first.headers()["link"].to_str().unwrap().to_string();
+    assert_eq!(link, format!("<{path}?cursor=100&limit=100>; rel=\"next\""));
+    let first: Vec<Value> = first.json().await.unwrap();
+    assert_eq!(first.len(), 100);
+    let next = t
+        .req(Method::GET, &format!("{path}?cursor=100&limit=100"))
+        .send()
+        .await
+        .unwrap();
+    assert!(next.headers().get("link").is_none(), "the last page");
+    let next: Vec<Value> = next.json().await.unwrap();
+    assert_eq!(next.len(), 30);
+    let ids: std::collections::BTreeSet<_> = first
+        .iter()
+        .chain(&next)
+        .map(|p| p["id"].to_string())
+        .collect();
+    assert_eq!(ids.len(), 130, "every pledge once");
+    for bad in [
+        "cursor=x",
+        "cursor=999",
+        "limit=0",
+        "limit=101",
+        "cursor=<script>",
+    ] {
+        let (st, _) = send(t.req(Method::GET, &format!("{path}?{bad}"))).await;
+        assert!(st == 400 || st == 422, "{bad}: {st}");
+    }
+    // Evaluations page the same way (their summary covers them all).
+    let (st, v) = send(t.req(
+        Method::GET,
+        &format!("/api/v1/proposals/{id}/evaluations?limit=1"),
+    ))
+    .await;
+    assert_eq!((st, v["items"].as_array().map(Vec::len)), (200, Some(0)));
+}

@@ -12,6 +12,7 @@ mod exports;
 mod indicators;
 mod moderation;
 pub mod openapi;
+pub mod paging;
 mod polls;
 mod proposals;
 mod scope_import;

@@ -24,6 +24,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::paging::{PageQuery, with_next};
 use super::{AppState, page_limit};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Ctx, reply};
@@ -290,14 +291,18 @@ async fn report_comment(
     ))
 }
 
-/// Pledges, newest first.
-#[utoipa::path(get, path = "/api/v1/proposals/{id}/pledges", tag = "proposals", params(("id" = i64, Path, description = "Proposal id")),
-    responses((status = 200, body = Vec<Pledge>), (status = 404, body = Problem)))]
+/// Pledges, newest first, a page at a time (`Link: rel="next"`).
+#[utoipa::path(get, path = "/api/v1/proposals/{id}/pledges", tag = "proposals", params(("id" = i64, Path, description = "Proposal id"), PageQuery),
+    responses((status = 200, body = Vec<Pledge>, headers(("link" = String, description = "The next page, when there is one"))),
+        (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn list_pledges(
     State(s): State<AppState>,
+    ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
-) -> Result<Json<Vec<Pledge>>, ApiError> {
-    Ok(Json(s.store.list_pledges(id).await?))
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Result<Response, ApiError> {
+    let (items, next) = q.page(s.store.list_pledges(id).await?, &ctx.path)?;
+    Ok(with_next(Json(items), next))
 }
 
 /// Pledges money (integer fen) to an active proposal with a funding goal.
@@ -341,22 +346,30 @@ async fn timeline(
     Ok(Json(s.store.timeline(id).await?))
 }
 
-/// Evaluations and satisfaction %.
-#[utoipa::path(get, path = "/api/v1/proposals/{id}/evaluations", tag = "proposals", params(("id" = i64, Path, description = "Proposal id")),
-    responses((status = 200, body = EvaluationsView), (status = 404, body = Problem)))]
+/// Evaluations and satisfaction %: the summary of all of them, the items
+/// a page at a time (`Link: rel="next"`).
+#[utoipa::path(get, path = "/api/v1/proposals/{id}/evaluations", tag = "proposals", params(("id" = i64, Path, description = "Proposal id"), PageQuery),
+    responses((status = 200, body = EvaluationsView, headers(("link" = String, description = "The next page of items, when there is one"))),
+        (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn list_evaluations(
     State(s): State<AppState>,
+    ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
-) -> Result<Json<EvaluationsView>, ApiError> {
-    let items = s.store.list_evaluations(id).await?;
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Result<Response, ApiError> {
+    let all = s.store.list_evaluations(id).await?;
     let mut d = ScoreDistribution::default();
-    for e in &items {
+    for e in &all {
         d.add(e.score);
     }
-    Ok(Json(EvaluationsView {
-        summary: d.summary(),
-        items,
-    }))
+    let (items, next) = q.page(all, &ctx.path)?;
+    Ok(with_next(
+        Json(EvaluationsView {
+            summary: d.summary(),
+            items,
+        }),
+        next,
+    ))
 }
 
 /// Rates the delivered project 1–5 (evaluate step only, once per voter).
