@@ -76,17 +76,7 @@ async fn a_slip_holder_cannot_link_a_household_to_its_secret_vote() {
             json!({"anonymous": true, "eligibility": "code"}),
         )
         .await;
-    let codes: Vec<String> = t
-        .admin_post(
-            "/api/v1/admin/codes",
-            json!({"target": "poll", "target_id": poll, "unit_id": s[4], "count": 3}),
-        )
-        .await["codes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap().to_string())
-        .collect();
+    let codes: Vec<String> = t.poll_codes(poll, s[4], 3).await;
 
     // The attack: watch every endpoint tick by tick while the second
     // household votes for option 2.
@@ -107,17 +97,7 @@ async fn a_slip_holder_cannot_link_a_household_to_its_secret_vote() {
     assert!(units.get("unused").is_none());
 
     // More households vote: the figures move only in whole batches of 5.
-    let more: Vec<String> = t
-        .admin_post(
-            "/api/v1/admin/codes",
-            json!({"target": "poll", "target_id": poll, "unit_id": s[5], "count": 11}),
-        )
-        .await["codes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap().to_string())
-        .collect();
+    let more: Vec<String> = t.poll_codes(poll, s[5], 11).await;
     let mut seen = vec![0];
     for (i, c) in more.iter().enumerate() {
         cast_with_code(&t, poll, c, 1 + (i as i64 % 3)).await;
@@ -204,14 +184,7 @@ async fn nobody_writes_into_the_audit_log_without_signing_in() {
 async fn a_refused_caller_reads_nothing_of_the_item_in_the_audit_log() {
     let t = TestServer::start().await;
     let s = t.scopes().await;
-    let proposal = t
-        .admin_post(
-            "/api/v1/admin/proposals",
-            json!({"scope_id": s[2], "title": "广场加装座椅", "problem": "老人没有地方坐", "plan": "加装十张座椅", "estimated_cost_fen": 500_000, "proposer_name": "孙雨萌"}),
-        )
-        .await["id"]
-        .as_i64()
-        .unwrap();
+    let proposal = t.proposal(s[2]).await;
     let head = t.staff_token("lou.zhang", &format!("building_head:{}", s[4]));
     let (st, _) = send(
         t.req(
@@ -243,14 +216,7 @@ async fn staff_cannot_bind_another_communitys_poll_to_their_proposal() {
     let t = TestServer::start().await;
     let s = t.scopes().await;
     let other = t.neighbour_community(s[1]).await;
-    let proposal = t
-        .admin_post(
-            "/api/v1/admin/proposals",
-            json!({"scope_id": s[2], "title": "广场加装座椅", "problem": "老人没有地方坐", "plan": "加装十张座椅", "estimated_cost_fen": 500_000, "proposer_name": "孙雨萌"}),
-        )
-        .await["id"]
-        .as_i64()
-        .unwrap();
+    let proposal = t.proposal(s[2]).await;
     let approval = json!({"type": "approval", "threshold_percent": 50});
     let theirs = t.poll(other, approval.clone(), &["同意"], json!({})).await;
     let ours = t.poll(s[4], approval, &["同意"], json!({})).await;

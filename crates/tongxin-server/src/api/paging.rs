@@ -11,6 +11,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::error::ApiError;
+use crate::storage::cursor;
 
 /// Items in one page, by default and at the most.
 pub const MAX_PAGE: u32 = 100;
@@ -44,17 +45,13 @@ impl PageQuery {
         } as usize;
         let from = match self.cursor.as_deref() {
             None => 0,
-            Some(c) => c
-                .parse::<usize>()
-                .ok()
-                .filter(|n| *n <= items.len())
-                .ok_or_else(|| {
-                    ApiError::field(
-                        "validation-failed",
-                        "cursor",
-                        "is not a cursor this server made",
-                    )
-                })?,
+            Some(c) => {
+                let n = cursor::decode(c, 1)?[0];
+                usize::try_from(n)
+                    .ok()
+                    .filter(|n| *n <= items.len())
+                    .ok_or_else(cursor::foreign)?
+            }
         };
         let total = items.len();
         let page: Vec<T> = items.into_iter().skip(from).take(limit).collect();

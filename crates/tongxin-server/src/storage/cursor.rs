@@ -20,12 +20,16 @@ pub fn decode(s: &str, n: usize) -> StoreResult<Vec<i64>> {
     let parts: Result<Vec<i64>, _> = s.split('.').map(str::parse).collect();
     match parts {
         Ok(p) if p.len() == n => Ok(p),
-        _ => {
-            let mut e = FieldErrors::new();
-            e.add("cursor", "is not a cursor this server made");
-            Err(StoreError::Invalid(e))
-        }
+        _ => Err(foreign()),
     }
+}
+
+/// The refusal of a cursor this server did not make (or that points past
+/// the end of its list).
+pub fn foreign() -> StoreError {
+    let mut e = FieldErrors::new();
+    e.add("cursor", "is not a cursor this server made");
+    StoreError::Invalid(e)
 }
 
 #[cfg(test)]

@@ -135,6 +135,31 @@ impl TestServer {
             .unwrap()
     }
 
+    /// A proposal staff enter in `scope` (广场加装座椅, proposed by 孙雨萌).
+    pub async fn proposal(&self, scope: i64) -> i64 {
+        self.admin_post(
+            "/api/v1/admin/proposals",
+            json!({"scope_id": scope, "title": "广场加装座椅", "problem": "老人没有地方坐", "plan": "加装十张座椅", "estimated_cost_fen": 500_000, "proposer_name": "孙雨萌"}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap()
+    }
+
+    /// `count` household codes of poll `poll` for building `unit`.
+    pub async fn poll_codes(&self, poll: i64, unit: i64, count: u32) -> Vec<String> {
+        self.admin_post(
+            "/api/v1/admin/codes",
+            json!({"target": "poll", "target_id": poll, "unit_id": unit, "count": count}),
+        )
+        .await["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect()
+    }
+
     /// Every row of every table, as text: equal snapshots mean nothing was
     /// written. The audit log is left out: recording a refused staff action
     /// there is what it is for (tests/staff_audit.rs checks it).
