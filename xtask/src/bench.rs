@@ -115,6 +115,8 @@ pub(crate) fn start_server(
             "bench-pepper-d4735e3a265e16eee03f59718b9b5d03019c07d8b6c51f90da3a666eec13ab35",
         )
         .env("TONGXIN_IP_WRITES_PER_MIN", "0")
+        // The load generator is one address playing many residents.
+        .env("TONGXIN_MAX_CONCURRENCY_PER_CLIENT", "512")
         .env("TONGXIN_DEVICE_WRITES_PER_MIN", "0")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())

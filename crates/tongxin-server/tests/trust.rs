@@ -409,7 +409,8 @@ async fn a_session_ends_when_its_password_changes_or_its_account_is_disabled() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_address_with_530_slow_bodies_does_not_take_the_server() {
-    let t = TestServer::start().await;
+    // The default share: a quarter of the 512 slots.
+    let t = TestServer::start_with(|c| c.max_concurrency_per_client = None).await;
     let addr: std::net::SocketAddr = t.url.trim_start_matches("http://").parse().unwrap();
     let mut held = Vec::new();
     for _ in 0..530 {

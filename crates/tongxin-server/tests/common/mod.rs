@@ -41,6 +41,9 @@ pub fn config(db: PathBuf) -> Config {
         ip_writes_per_min: 0,
         device_writes_per_min: 0,
         support_threshold: 3,
+        // The tests play many residents from one loopback address; the
+        // share per client is tested on its own (tests/trust.rs).
+        max_concurrency_per_client: Some(512),
         www_dir: Some(PathBuf::from("/nonexistent-www")),
         bundle_dir: Some(PathBuf::from("/nonexistent-bundle")),
         examples_dir: Some(PathBuf::from("/nonexistent-examples")),

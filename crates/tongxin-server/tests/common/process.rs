@@ -30,6 +30,7 @@ pub fn start_server(db: &Path, port: u16) -> Child {
         .env("TONGXIN_ADMIN_TOKEN", ADMIN)
         .env("TONGXIN_PEPPER", PEPPER)
         .env("TONGXIN_IP_WRITES_PER_MIN", "0")
+        .env("TONGXIN_MAX_CONCURRENCY_PER_CLIENT", "512")
         .env("TONGXIN_DEVICE_WRITES_PER_MIN", "0")
         .env("TONGXIN_SUPPORT_THRESHOLD", "100000")
         .env("RUST_LOG", "error")

@@ -21,8 +21,8 @@ pub const POLL: &[(&str, &str, &str)] = &[
     ("your_ballot", "您的选择：{x}", "Your choice: {x}"),
     (
         "anonymous_ballot",
-        "这是匿名投票，您的选择不与您关联保存；投票期间结果攒够几票才更新，没人能从变化看出您的选择。",
-        "This poll is anonymous: your choice is not stored with you, and while it is open the results change only after several votes, so nobody can tell your choice from a change.",
+        "这是匿名投票，您的选择不与您关联保存。",
+        "This poll is anonymous: your choice is not stored with you.",
     ),
     ("results", "结果", "Results"),
     ("results_of", "结果：{x}", "Results: {x}"),
@@ -37,6 +37,11 @@ pub const POLL: &[(&str, &str, &str)] = &[
         "Results are published when the poll closes.",
     ),
     ("no_votes", "还没有人投票。", "No votes yet."),
+    (
+        "results_in_batches",
+        "匿名投票的结果每攒够几票公布一次，没人能从变化看出谁投了什么。",
+        "This anonymous poll publishes its results a few votes at a time, so nobody can tell who chose what from a change.",
+    ),
     ("choose_one", "请选择一项", "Choose one"),
     ("choose_up_to", "最多选择 {n} 项", "Choose up to {n}"),
     ("chosen_of", "已选 {n} 项", "{n} chosen"),

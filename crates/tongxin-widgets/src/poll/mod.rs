@@ -311,6 +311,8 @@ pub fn PollWidget(
 
         let results_block = results.get().map(|r| match r.results {
             Some(res) if r.ballots > 0 => view! { <PollResultsView poll=poll.clone() results=res mine=my.as_ref().and_then(|m| m.ballot.clone()) i18n=i.clone() /> }.into_any(),
+            // An open anonymous poll shows its figures in batches (server side).
+            Some(_) if poll.anonymous && status == PollStatus::Open => view! { <p class="tx-hint">{i.t("results_in_batches")}</p> }.into_any(),
             Some(_) => view! { <p class="tx-hint">{i.t("no_votes")}</p> }.into_any(),
             None => {
                 let why = match r.visibility {
