@@ -15,7 +15,7 @@ use std::process::Command;
 
 use sha2::{Digest, Sha256};
 
-use crate::tools;
+use crate::{fingerprint, tools};
 
 /// One bundle: its name, the cargo features it is built with, the widgets
 /// it draws and whether it reaches other backends (mapping, adapter).
@@ -265,6 +265,14 @@ pub fn build() -> Result<PathBuf, String> {
     tools::ensure_wasm_toolchain()?;
     tools::ensure_apt("brotli", "brotli")?;
     let bundle = dir();
+    // Nothing it is made from changed: keep it, files and times as they
+    // are, so the server that embeds it is not rebuilt either.
+    let inputs = fingerprint::of_inputs();
+    if fingerprint::matches(&bundle, &inputs) {
+        tools::step("widget bundle and console: inputs unchanged, kept as built");
+        eprintln!("bundle: {}", bundle.display());
+        return Ok(bundle);
+    }
     // Old hashed files would pile up: the directory holds one build.
     let _ = std::fs::remove_dir_all(&bundle);
     std::fs::create_dir_all(&bundle).map_err(|e| e.to_string())?;
@@ -319,6 +327,7 @@ pub fn build() -> Result<PathBuf, String> {
     )?;
     precompress(&bundle)?;
     crate::console::build(&bundle)?;
+    fingerprint::stamp(&bundle, &inputs)?;
     eprintln!("bundle: {}", bundle.display());
     Ok(bundle)
 }

@@ -16,6 +16,7 @@ mod bench_pg;
 mod bundle;
 mod console;
 mod disk;
+mod fingerprint;
 mod fuzz;
 mod package;
 mod phone;

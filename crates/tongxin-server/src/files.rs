@@ -32,6 +32,8 @@ struct Examples;
 
 #[derive(Embed)]
 #[folder = "$TONGXIN_BUILTIN_BUNDLE"]
+// The fingerprint of the bundle's inputs (`cargo xtask bundle`) is not served.
+#[exclude = ".inputs"]
 struct Bundle;
 
 /// One of the folders built into the binary.
