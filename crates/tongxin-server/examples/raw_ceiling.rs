@@ -17,7 +17,7 @@ const WRITERS: usize = 100;
 const PER_WRITER: usize = 400;
 
 fn meta() -> WriteMeta {
-    WriteMeta::plain(tongxin_server::extract::now_ms())
+    WriteMeta::plain(tongxin_server::clock::now_ms())
 }
 
 #[tokio::main]

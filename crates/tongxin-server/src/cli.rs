@@ -11,7 +11,7 @@ use tongxin_core::Id;
 use tongxin_core::staff::{Grant, Role, StaffAccount};
 
 use crate::accounts;
-use crate::extract::now_ms;
+use crate::clock::now_ms;
 use crate::storage::sqlite::DEFAULT_IDEMPOTENCY_TTL_MS;
 use crate::storage::{Store, StoreError};
 

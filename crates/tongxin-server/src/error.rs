@@ -195,7 +195,10 @@ impl From<JsonRejection> for ApiError {
                 ApiError::new(
                     S::PAYLOAD_TOO_LARGE,
                     "body-too-large",
-                    format!("the body is larger than {} bytes", crate::api::BODY_LIMIT),
+                    format!(
+                        "the body is larger than {} bytes",
+                        crate::config::BODY_LIMIT
+                    ),
                 )
             }
             other => ApiError::new(S::BAD_REQUEST, "bad-request", other.body_text()),

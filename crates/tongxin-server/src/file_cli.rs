@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::extract::now_ms;
+use crate::clock::now_ms;
 use crate::storage::sqlite::backup;
 
 /// The database file of a Tongxin server.

@@ -14,7 +14,7 @@ use tongxin_core::indicators::view::{IndicatorDetail, SeriesPoint};
 use tongxin_core::indicators::{self, Ctx, Facts, IndicatorsView, Period};
 use tongxin_core::{Id, Millis};
 
-use crate::extract::now_ms;
+use crate::clock::now_ms;
 use crate::storage::{Store, StoreError, StoreResult, WriteMeta};
 
 /// Snapshots nobody asked for in this long are dropped by the job.

@@ -11,6 +11,7 @@ pub mod assets;
 pub mod cli;
 pub mod client_ip;
 pub mod client_slots;
+pub mod clock;
 pub mod config;
 pub mod console;
 pub mod error;

@@ -96,7 +96,7 @@ async fn withdrawal_window_and_closing() {
     let t = TestServer::start().await;
     let s = t.scopes().await;
     let never = convention(&t, s[2], json!({"withdrawal": {"mode": "never"}})).await;
-    let now = tongxin_server::extract::now_ms();
+    let now = tongxin_server::clock::now_ms();
     let closed = convention(&t, s[2], json!({"closes_at": now - 1})).await;
     send(
         t.req(

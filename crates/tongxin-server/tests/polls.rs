@@ -290,7 +290,7 @@ async fn hidden_results_are_null_until_vote_or_close() {
 async fn closed_and_scheduled_polls_refuse_ballots() {
     let t = TestServer::start().await;
     let s = t.scopes().await;
-    let now = tongxin_server::extract::now_ms();
+    let now = tongxin_server::clock::now_ms();
     let closed = t
         .poll(
             s[2],
@@ -333,7 +333,7 @@ async fn closed_and_scheduled_polls_refuse_ballots() {
 async fn staff_can_remove_a_closing_time_and_the_poll_then_stays_open() {
     let t = TestServer::start().await;
     let s = t.scopes().await;
-    let now = tongxin_server::extract::now_ms();
+    let now = tongxin_server::clock::now_ms();
     let id = t
         .poll(
             s[2],
@@ -561,7 +561,7 @@ async fn host_signed_tokens_identify_residents() {
         .await;
     let path = format!("/api/v1/polls/{id}/ballots");
     let ballot = json!({"kind": "single", "option": 2});
-    let exp = tongxin_server::extract::now_ms() / 1000 + 600;
+    let exp = tongxin_server::clock::now_ms() / 1000 + 600;
     let good = tongxin_server::identity::sign_voter_token(VOTER_SECRET, "resident-42", Some(exp));
     let forged =
         tongxin_server::identity::sign_voter_token("wrong-secret", "resident-42", Some(exp));

@@ -22,8 +22,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{AppState, Caller, Staff};
+use crate::clock::now_ms;
 use crate::error::{ApiError, Problem};
-use crate::extract::{ApiJson, ApiQuery, now_ms};
+use crate::extract::{ApiJson, ApiQuery};
 use crate::identity;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {

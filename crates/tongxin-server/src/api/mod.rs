@@ -40,8 +40,7 @@ use crate::identity;
 use crate::ratelimit::RateLimiter;
 use crate::storage::{Store, Voter};
 
-/// Largest request body accepted, in bytes.
-pub const BODY_LIMIT: usize = 64 * 1024;
+pub use crate::config::BODY_LIMIT;
 /// Default page size.
 pub const DEFAULT_LIMIT: u32 = 20;
 /// Largest page size.

@@ -12,6 +12,9 @@ use clap::{CommandFactory, Parser};
 
 use crate::files::{Builtin, Files};
 
+/// Largest request body accepted, in bytes.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
 /// The defaults, named once for clap and for [`Config::default`].
 mod defaults {
     use super::*;

@@ -7,7 +7,7 @@ use tongxin_core::Id;
 use tongxin_core::staff::{Grant, Role};
 
 use crate::accounts;
-use crate::extract::now_ms;
+use crate::clock::now_ms;
 use crate::storage::{Store, StoreError};
 
 /// Sign-in name, display name, password and role of each demo account.

@@ -22,7 +22,7 @@ use tongxin_core::proposal::{
 };
 use tongxin_core::scope::ScopeLevel;
 
-use crate::extract::now_ms;
+use crate::clock::now_ms;
 use crate::storage::{NewScope, Store, StoreError, Voter, WriteMeta};
 
 fn meta() -> WriteMeta {

@@ -6,12 +6,12 @@
 //! A store opens the transaction, hands its rows to one of these functions
 //! and commits; it never decides anything itself. So SQLite and PostgreSQL
 //! answer the same request the same way, and a rule is changed in one
-//! place. [`idempotency::once`] wraps every write that takes a key.
+//! place. [`crate::storage::idempotency::once`] wraps every write that takes
+//! a key, inside the same transaction.
 
 pub mod codes;
 pub mod comments;
 pub mod conventions;
-pub mod idempotency;
 pub mod polls;
 pub mod proposals;
 

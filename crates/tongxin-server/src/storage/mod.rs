@@ -12,6 +12,7 @@ pub mod audit;
 pub mod cache;
 pub mod columns;
 pub mod cursor;
+pub mod idempotency;
 pub mod postgres;
 pub mod rows;
 pub mod sql;

@@ -145,7 +145,7 @@ impl Inner {
     /// Deletes expired idempotency records, at most once a minute per
     /// instance (any instance's purge serves all).
     fn purge(&self, conn: &mut Conn) {
-        let now = crate::extract::now_ms();
+        let now = crate::clock::now_ms();
         let every = self.idempotency_ttl_ms.clamp(1, 60_000);
         let last = self.last_purge_ms.load(Ordering::Relaxed);
         if now - last < every

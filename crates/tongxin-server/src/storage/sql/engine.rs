@@ -11,8 +11,8 @@ use serde::de::DeserializeOwned;
 use tongxin_core::Id;
 
 use super::{Db, polls};
-use crate::service::idempotency::once;
 use crate::storage::cache::{Entry, PollCache};
+use crate::storage::idempotency::once;
 use crate::storage::{Reply, StoreHealth, StoreResult, WriteMeta};
 
 /// A read: runs on a connection that sees committed data.

@@ -213,7 +213,7 @@ fn truncate_wal(conn: &Connection) -> bool {
 
 /// Deletes idempotency records older than the TTL (`secure_delete` zeroes them).
 fn purge_idempotency(conn: &Connection, ttl_ms: i64) {
-    let cutoff = crate::extract::now_ms() - ttl_ms;
+    let cutoff = crate::clock::now_ms() - ttl_ms;
     if let Err(e) = conn.execute(
         "DELETE FROM idempotency WHERE created_at < ?1",
         params![cutoff],

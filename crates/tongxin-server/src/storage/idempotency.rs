@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 
-use crate::storage::rows::IdempotencyRows;
-use crate::storage::{Reply, StoreError, StoreResult, WriteMeta};
+use super::rows::IdempotencyRows;
+use super::{Reply, StoreError, StoreResult, WriteMeta};
 
 /// Runs `write` once per idempotency key of `meta` (every time when it has
 /// none) and returns its answer as JSON. Records older than `ttl_ms` are
