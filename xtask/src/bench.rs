@@ -153,7 +153,7 @@ pub(crate) fn create_polls(base: &str) -> Result<(), String> {
     Ok(())
 }
 
-pub fn run() -> Result<(), String> {
+pub(crate) fn run() -> Result<(), String> {
     tools::ensure_apt("wrk", "wrk")?;
     tools::ensure_apt("curl", "curl")?;
     tools::step("building the release server and the raw-ceiling driver");

@@ -94,7 +94,7 @@ fn measure(
 }
 
 /// Runs the PostgreSQL figures and prints them.
-pub fn run(target: &Path) -> Result<(), String> {
+pub(crate) fn run(target: &Path) -> Result<(), String> {
     tools::step("starting a throwaway PostgreSQL with full durability");
     let pg = Throwaway::start(Durability::Full)?;
     tools::step("raw PostgreSQL ceiling through the store");

@@ -19,7 +19,7 @@ use crate::{fingerprint, tools};
 
 /// One bundle: its name, the cargo features it is built with, the widgets
 /// it draws and whether it reaches other backends (mapping, adapter).
-pub struct Variant {
+pub(crate) struct Variant {
     /// File name stem.
     pub name: &'static str,
     /// `--features` of `tongxin-embed`.
@@ -33,7 +33,7 @@ pub struct Variant {
 /// The bundles built. A page with widgets of several families loads one
 /// bundle per family; one whose widgets name another backend loads a
 /// `mapping` bundle.
-pub const VARIANTS: &[Variant] = &[
+pub(crate) const VARIANTS: &[Variant] = &[
     Variant {
         name: "poll",
         features: "poll",
@@ -73,7 +73,7 @@ pub const VARIANTS: &[Variant] = &[
 ];
 
 /// Where the bundle is assembled.
-pub fn dir() -> PathBuf {
+pub(crate) fn dir() -> PathBuf {
     absolute(tools::target_dir().join("tongxin-bundle"))
 }
 
@@ -112,7 +112,7 @@ fn wasm_pack(v: &Variant, out: &Path) -> Result<(), String> {
 /// wasm-pack of `krate` (`--target web`, release, tuned for size) into
 /// `out` as `name.js` + `name_bg.wasm`, with `features` instead of the
 /// default ones when given.
-pub fn wasm_pack_crate(
+pub(crate) fn wasm_pack_crate(
     krate: &str,
     name: &str,
     features: Option<&str>,
@@ -261,7 +261,7 @@ pub(crate) fn trusted_html(glue: &str) -> String {
 
 /// Builds every bundle and the loader, installing the toolchain pieces
 /// that are missing.
-pub fn build() -> Result<PathBuf, String> {
+pub(crate) fn build() -> Result<PathBuf, String> {
     tools::ensure_wasm_toolchain()?;
     tools::ensure_apt("brotli", "brotli")?;
     let bundle = dir();
@@ -337,7 +337,7 @@ pub fn build() -> Result<PathBuf, String> {
 /// `new URL("./file", import.meta.url)`, which replaces the loader's
 /// run-time `here()` (bundlers only see literal URLs), and the bundle import
 /// marked for Vite and webpack to leave alone.
-pub fn loader(manifest: &serde_json::Value, urls: Option<&str>) -> Result<String, String> {
+pub(crate) fn loader(manifest: &serde_json::Value, urls: Option<&str>) -> Result<String, String> {
     const HERE: &str = "const here = (name) => new URL(name, import.meta.url).href;";
     const IMPORT: &str = "import(here(bundle.js))";
     let source =
@@ -395,12 +395,12 @@ fn compressed(path: &Path, program: &str, args: &[&str]) -> Result<Vec<u8>, Stri
 }
 
 /// Brotli (quality 11) size of a file.
-pub fn brotli_len(path: &Path) -> Result<u64, String> {
+pub(crate) fn brotli_len(path: &Path) -> Result<u64, String> {
     compressed(path, "brotli", &["-q", "11"]).map(|b| b.len() as u64)
 }
 
 /// Gzip (level 9) size of a file.
-pub fn gzip_len(path: &Path) -> Result<u64, String> {
+pub(crate) fn gzip_len(path: &Path) -> Result<u64, String> {
     compressed(path, "gzip", &["-9", "-n"]).map(|b| b.len() as u64)
 }
 

@@ -35,7 +35,7 @@ const PAGE: &str = r#"<!doctype html>
 "#;
 
 /// Builds the console into `bundle/console/`.
-pub fn build(bundle: &Path) -> Result<(), String> {
+pub(crate) fn build(bundle: &Path) -> Result<(), String> {
     tools::step("building the staff console (wasm-pack --release, opt-level z, LTO, wasm-opt -Oz)");
     let out = absolute(tools::target_dir().join("wasm-pack-out").join("console"));
     wasm_pack_crate("crates/tongxin-console", "console", None, &out)?;

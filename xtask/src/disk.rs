@@ -23,7 +23,7 @@ const SLACK_KIB: u64 = 2 * 1024 * 1024;
 
 /// Makes sure a test run has room on the disk of `target` (the cargo
 /// target directory), removing a build cache that stands in the way.
-pub fn ensure_room(target: &Path) -> Result<(), String> {
+pub(crate) fn ensure_room(target: &Path) -> Result<(), String> {
     std::fs::create_dir_all(target).map_err(|e| format!("{}: {e}", target.display()))?;
     let free = free_kib(target)?;
     let cached = used_kib(target)?;

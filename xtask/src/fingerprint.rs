@@ -53,7 +53,7 @@ fn files(path: &Path, out: &mut Vec<PathBuf>) {
 
 /// The fingerprint of the bundle's inputs as they are now, in the
 /// workspace at the current directory.
-pub fn of_inputs() -> String {
+pub(crate) fn of_inputs() -> String {
     of_inputs_in(Path::new("."))
 }
 
@@ -90,13 +90,13 @@ fn of_inputs_in(root: &Path) -> String {
 
 /// Whether `bundle` was built from inputs with this fingerprint (and was
 /// built whole: the stamp is written last).
-pub fn matches(bundle: &Path, fingerprint: &str) -> bool {
+pub(crate) fn matches(bundle: &Path, fingerprint: &str) -> bool {
     std::fs::read_to_string(bundle.join(STAMP)).is_ok_and(|s| s.trim() == fingerprint)
         && bundle.join("manifest.json").is_file()
 }
 
 /// Records that `bundle` was built from inputs with this fingerprint.
-pub fn stamp(bundle: &Path, fingerprint: &str) -> Result<(), String> {
+pub(crate) fn stamp(bundle: &Path, fingerprint: &str) -> Result<(), String> {
     std::fs::write(bundle.join(STAMP), fingerprint).map_err(|e| format!("{STAMP}: {e}"))
 }
 

@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use crate::tools;
 
 /// Pinned Schemathesis release.
-pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
+pub(crate) const SCHEMATHESIS_VERSION: &str = "4.32.5";
 const PORT: u16 = 18_477;
 const ADMIN: &str = "fuzz-admin-token-0123456";
 
@@ -55,7 +55,7 @@ fn venv() -> Result<PathBuf, String> {
 }
 
 /// Runs Schemathesis against a fresh demo server built at `server`.
-pub fn run(server: &Path) -> Result<(), String> {
+pub(crate) fn run(server: &Path) -> Result<(), String> {
     let schemathesis = venv()?;
     let dir = tempfile_dir()?;
     tools::step(&format!(

@@ -21,7 +21,7 @@ const SOURCE: &str = "packages/tongxin-widgets";
 
 /// Builds the package from the bundle in `bundle_dir` with the server
 /// binary `server` (for its OpenAPI document); returns the tarball.
-pub fn build(bundle_dir: &Path, server: &Path) -> Result<PathBuf, String> {
+pub(crate) fn build(bundle_dir: &Path, server: &Path) -> Result<PathBuf, String> {
     tools::ensure_npm()?;
     tools::step("npm package tongxin-widgets (target/tongxin-npm, npm pack)");
     let out = absolute(tools::target_dir().join("tongxin-npm"));

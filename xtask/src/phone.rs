@@ -92,7 +92,7 @@ fn write_pages(dir: &Path) -> Result<(), String> {
 }
 
 /// Builds what is needed, serves the pages and runs the measurement.
-pub fn run() -> Result<(), String> {
+pub(crate) fn run() -> Result<(), String> {
     tools::ensure_chromium()?;
     let built = bundle::build()?;
     tools::step("building the release server for the phone benchmark");

@@ -12,7 +12,7 @@ use std::process::Command;
 use crate::tools;
 
 /// A running throwaway server.
-pub struct Throwaway {
+pub(crate) struct Throwaway {
     dir: PathBuf,
     bin: PathBuf,
     /// Unix user the server runs as (initdb refuses root).
@@ -28,7 +28,7 @@ pub struct Throwaway {
 
 /// How the server is tuned.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Durability {
+pub(crate) enum Durability {
     /// `fsync=off`: for tests, where a power cut loses nothing of value.
     Tests,
     /// PostgreSQL's defaults (every commit flushed): for honest figures.
@@ -77,7 +77,7 @@ fn free_port() -> Result<u16, String> {
 
 impl Throwaway {
     /// Creates and starts a server.
-    pub fn start(durability: Durability) -> Result<Self, String> {
+    pub(crate) fn start(durability: Durability) -> Result<Self, String> {
         let bin = ensure_installed()?;
         let dir = std::env::temp_dir().join(format!(
             "tongxin-pg-{}-{}",
@@ -225,7 +225,7 @@ impl Throwaway {
     }
 
     /// Creates database `name`; its address.
-    pub fn create_database(&self, name: &str) -> Result<String, String> {
+    pub(crate) fn create_database(&self, name: &str) -> Result<String, String> {
         let port = self.port.to_string();
         let host = self.dir.to_string_lossy().into_owned();
         self.pg(

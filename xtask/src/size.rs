@@ -16,10 +16,10 @@ use crate::bundle;
 use crate::tools;
 
 /// The budget file, at the repository's root.
-pub const BUDGETS: &str = "size-budgets.json";
+pub(crate) const BUDGETS: &str = "size-budgets.json";
 
 /// One page family's figure.
-pub struct PageSize {
+pub(crate) struct PageSize {
     /// Bundle name (`poll`, …).
     pub bundle: String,
     /// Brotli bytes of loader + bundle + CSS.
@@ -32,7 +32,7 @@ pub struct PageSize {
 
 impl PageSize {
     /// What the family may not exceed now.
-    pub fn limit(&self) -> u64 {
+    pub(crate) fn limit(&self) -> u64 {
         self.ratchet.map_or(self.target, |r| r.max(self.target))
     }
 }
@@ -89,7 +89,7 @@ fn budgets() -> Result<Vec<Value>, String> {
 /// Measures every file of the bundle and every page family in the budget
 /// file; prints both tables. With `enforce`, fails when a family is over
 /// its limit.
-pub fn report(enforce: bool, built: Option<PathBuf>) -> Result<Vec<PageSize>, String> {
+pub(crate) fn report(enforce: bool, built: Option<PathBuf>) -> Result<Vec<PageSize>, String> {
     tools::ensure_apt("brotli", "brotli")?;
     let dir = match built {
         Some(d) => d,

@@ -5,7 +5,7 @@ use std::process::Command;
 
 /// Prints a step header with the time since xtask started, so a slow
 /// step shows in CI logs.
-pub fn step(msg: &str) {
+pub(crate) fn step(msg: &str) {
     static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
     let secs = START
         .get_or_init(std::time::Instant::now)
@@ -15,7 +15,7 @@ pub fn step(msg: &str) {
 }
 
 /// Runs a program, failing with its name when it fails.
-pub fn run(program: &str, args: &[&str]) -> Result<(), String> {
+pub(crate) fn run(program: &str, args: &[&str]) -> Result<(), String> {
     let status = Command::new(program)
         .args(args)
         .status()
@@ -28,7 +28,7 @@ pub fn run(program: &str, args: &[&str]) -> Result<(), String> {
 }
 
 /// Runs cargo with the same toolchain as this xtask.
-pub fn cargo(args: &[&str]) -> Result<(), String> {
+pub(crate) fn cargo(args: &[&str]) -> Result<(), String> {
     run(
         &std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()),
         args,
@@ -36,7 +36,7 @@ pub fn cargo(args: &[&str]) -> Result<(), String> {
 }
 
 /// Whether `program` is on PATH.
-pub fn have(program: &str) -> bool {
+pub(crate) fn have(program: &str) -> bool {
     Command::new("sh")
         .args(["-c", &format!("command -v {program} >/dev/null 2>&1")])
         .status()
@@ -44,14 +44,14 @@ pub fn have(program: &str) -> bool {
 }
 
 /// The cargo target directory.
-pub fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("target"))
 }
 
 /// Installs the wasm32 target with rustup when it is missing.
-pub fn ensure_wasm_target() -> Result<(), String> {
+pub(crate) fn ensure_wasm_target() -> Result<(), String> {
     let out = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .output();
@@ -66,7 +66,7 @@ pub fn ensure_wasm_target() -> Result<(), String> {
 }
 
 /// Installs a Debian package when `program` is missing.
-pub fn ensure_apt(program: &str, package: &str) -> Result<(), String> {
+pub(crate) fn ensure_apt(program: &str, package: &str) -> Result<(), String> {
     if have(program) {
         return Ok(());
     }
@@ -78,10 +78,10 @@ pub fn ensure_apt(program: &str, package: &str) -> Result<(), String> {
 }
 
 /// Pinned wasm-bindgen version: must equal the `wasm-bindgen` crate in Cargo.lock.
-pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
+pub(crate) const WASM_BINDGEN_VERSION: &str = "0.2.130";
 
 /// PATH with `node_modules/.bin` (binaryen's wasm-opt) and `~/.cargo/bin` first.
-pub fn tool_path() -> String {
+pub(crate) fn tool_path() -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
     let home = std::env::var("HOME").unwrap_or_default();
     format!(
@@ -105,7 +105,7 @@ fn output_of(program: &str, args: &[&str]) -> Option<String> {
 /// Installs the npm packages (binaryen's wasm-opt, playwright-core,
 /// json-server for the other-backend example, axe-core for the
 /// accessibility audit) when missing.
-pub fn ensure_npm() -> Result<(), String> {
+pub(crate) fn ensure_npm() -> Result<(), String> {
     let manifest =
         std::fs::read_to_string("package.json").map_err(|e| format!("package.json: {e}"))?;
     let manifest: serde_json::Value =
@@ -142,7 +142,7 @@ pub fn ensure_npm() -> Result<(), String> {
 /// package.json and lock file, into the target directory (about 700 MB; a
 /// persistent target directory keeps it between runs, and a changed lock
 /// file installs again). Returns the folder holding its `node_modules`.
-pub fn ensure_directus() -> Result<std::path::PathBuf, String> {
+pub(crate) fn ensure_directus() -> Result<std::path::PathBuf, String> {
     let src = std::path::Path::new("examples/directus");
     let dir = std::env::current_dir()
         .map_err(|e| e.to_string())?
@@ -183,7 +183,7 @@ pub fn ensure_directus() -> Result<std::path::PathBuf, String> {
 
 /// Installs the wasm toolchain pieces that are missing: the wasm32 target,
 /// wasm-bindgen-cli at the pinned version, wasm-pack, binaryen (npm).
-pub fn ensure_wasm_toolchain() -> Result<(), String> {
+pub(crate) fn ensure_wasm_toolchain() -> Result<(), String> {
     ensure_wasm_target()?;
     let have_bindgen =
         output_of("wasm-bindgen", &["--version"]).is_some_and(|v| v.contains(WASM_BINDGEN_VERSION));
@@ -210,7 +210,7 @@ pub fn ensure_wasm_toolchain() -> Result<(), String> {
 }
 
 /// Installs Debian's chromium and chromium-driver when missing.
-pub fn ensure_chromium() -> Result<(), String> {
+pub(crate) fn ensure_chromium() -> Result<(), String> {
     let fonts = std::path::Path::new("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc").exists();
     if have("chromium") && have("chromedriver") && fonts {
         return Ok(());
@@ -231,7 +231,7 @@ pub fn ensure_chromium() -> Result<(), String> {
 }
 
 /// Waits (up to 10 s) until the server at `base` answers `/healthz`.
-pub fn wait_until_up(base: &str) {
+pub(crate) fn wait_until_up(base: &str) {
     for _ in 0..100 {
         let up = Command::new("curl")
             .args(["-sf", &format!("{base}/healthz")])

@@ -11,7 +11,7 @@ use crate::parts::{ProblemNote, ScrollBox, TextField, load, local_problem, show}
 use crate::scopes::{ScopeSelect, Scopes};
 
 /// The Chinese name of a role.
-pub fn role_name(role: Role) -> &'static str {
+pub(crate) fn role_name(role: Role) -> &'static str {
     match role {
         Role::Administrator => "管理员",
         Role::Staff => "工作人员",
@@ -21,7 +21,7 @@ pub fn role_name(role: Role) -> &'static str {
 
 /// The accounts page.
 #[component]
-pub fn Accounts() -> impl IntoView {
+pub(crate) fn Accounts() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let list = load::<Vec<StaffAccount>>(|| "/api/v1/admin/accounts".into(), reload.into());
     let scopes = Scopes::get();

@@ -13,7 +13,7 @@ use crate::{accounts, audit, codes, conventions, moderation, polls, proposals, s
 
 /// The whole console.
 #[component]
-pub fn App() -> impl IntoView {
+pub(crate) fn App() -> impl IntoView {
     let session = Session(RwSignal::new(None));
     provide_context(session);
     let checked = RwSignal::new(false);

@@ -9,7 +9,7 @@ use tongxin_core::staff::AuditEntry;
 use crate::parts::{ScrollBox, TextField, load, show};
 
 /// A time in milliseconds as the clerk's clock shows it.
-pub fn local_time(ms: i64) -> String {
+pub(crate) fn local_time(ms: i64) -> String {
     let d = js_sys::Date::new(&(ms as f64).into());
     d.to_locale_string("zh-CN", &wasm_bindgen::JsValue::UNDEFINED)
         .as_string()
@@ -42,7 +42,7 @@ fn query(actor: &str, path: &str, cursor: Option<&str>) -> String {
 
 /// The audit log page.
 #[component]
-pub fn AuditLog() -> impl IntoView {
+pub(crate) fn AuditLog() -> impl IntoView {
     let actor = RwSignal::new(String::new());
     let path = RwSignal::new(String::new());
     let cursor = RwSignal::new(None::<String>);

@@ -7,6 +7,11 @@
 //! One page, routed by the address's fragment ([`route`]); every call
 //! goes to the server's staff API with the session cookie ([`api`]).
 
+// Leptos' `#[component]` gives every component a `pub` props struct,
+// whatever the function's own visibility: the console's components live in
+// private modules, so `unreachable_pub` would flag each of them.
+#![allow(unreachable_pub)]
+
 mod accounts;
 pub mod api;
 mod app;

@@ -15,7 +15,7 @@ use crate::route::Route;
 
 /// The moderation queue page.
 #[component]
-pub fn ModerationQueue() -> impl IntoView {
+pub(crate) fn ModerationQueue() -> impl IntoView {
     let filter = RwSignal::new(QueueFilter::Reported);
     let reload = RwSignal::new(0u32);
     let items = load::<Vec<ModerationItem>>(

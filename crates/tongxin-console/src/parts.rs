@@ -9,7 +9,7 @@ use crate::api::{self, Problem};
 
 /// A problem from the server, read out when it appears.
 #[component]
-pub fn ProblemNote(
+pub(crate) fn ProblemNote(
     /// The problem to show, if any.
     #[prop(into)]
     problem: Signal<Option<Problem>>,
@@ -23,7 +23,7 @@ pub fn ProblemNote(
 
 /// A labelled one-line text field bound to `value`.
 #[component]
-pub fn TextField(
+pub(crate) fn TextField(
     /// The label shown above the field.
     label: &'static str,
     /// What is typed.
@@ -45,7 +45,7 @@ pub fn TextField(
 
 /// A labelled multi-line text field bound to `value`.
 #[component]
-pub fn TextArea(
+pub(crate) fn TextArea(
     /// The label.
     label: &'static str,
     /// What is typed.
@@ -64,7 +64,7 @@ pub fn TextArea(
 
 /// A labelled choice among fixed `options` (value, label), bound to `value`.
 #[component]
-pub fn SelectField(
+pub(crate) fn SelectField(
     /// The label (also the select's accessible name).
     label: &'static str,
     /// The chosen option's value.
@@ -87,7 +87,7 @@ pub fn SelectField(
 /// A table that may scroll sideways on a phone: a named region that the
 /// keyboard can reach and scroll.
 #[component]
-pub fn ScrollBox(
+pub(crate) fn ScrollBox(
     /// What it holds, for screen readers.
     label: &'static str,
     /// The table.
@@ -100,7 +100,7 @@ pub fn ScrollBox(
 
 /// What a page loads: nothing yet, the answer, or why not.
 #[derive(Debug, Clone)]
-pub enum Loaded<T> {
+pub(crate) enum Loaded<T> {
     /// Still waiting.
     Loading,
     /// The answer.
@@ -110,7 +110,10 @@ pub enum Loaded<T> {
 }
 
 /// Loads `path` into a signal now and whenever `reload` changes.
-pub fn load<T>(path: impl Fn() -> String + 'static, reload: Signal<u32>) -> ReadSignal<Loaded<T>>
+pub(crate) fn load<T>(
+    path: impl Fn() -> String + 'static,
+    reload: Signal<u32>,
+) -> ReadSignal<Loaded<T>>
 where
     T: DeserializeOwned + Clone + Send + Sync + 'static,
 {
@@ -129,7 +132,7 @@ where
 }
 
 /// Shows a [`Loaded`] value: a waiting line, the problem, or `ready`.
-pub fn show<T, V>(
+pub(crate) fn show<T, V>(
     data: ReadSignal<Loaded<T>>,
     ready: impl Fn(T) -> V + Send + Sync + 'static,
 ) -> impl IntoView
@@ -147,7 +150,7 @@ where
 }
 
 /// Field problems found before anything is sent, shown like the server's.
-pub fn invalid(errors: tongxin_core::text::FieldErrors) -> Problem {
+pub(crate) fn invalid(errors: tongxin_core::text::FieldErrors) -> Problem {
     Problem {
         type_: "/problems/validation-failed".into(),
         title: "validation failed".into(),
@@ -158,7 +161,7 @@ pub fn invalid(errors: tongxin_core::text::FieldErrors) -> Problem {
 }
 
 /// One field's problem found before anything is sent.
-pub fn local_problem(field: &str, message: &str) -> Problem {
+pub(crate) fn local_problem(field: &str, message: &str) -> Problem {
     let mut errors = tongxin_core::text::FieldErrors::new();
     errors.add(field, message);
     invalid(errors)

@@ -13,7 +13,7 @@ use crate::parts::{ProblemNote, TextArea, TextField, local_problem};
 
 /// Responsible persons from lines of "name role" (the first space, or a
 /// Chinese or Latin comma, separates them); blank lines are skipped.
-pub fn parse_people(text: &str) -> Vec<ResponsiblePerson> {
+pub(crate) fn parse_people(text: &str) -> Vec<ResponsiblePerson> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
@@ -35,7 +35,7 @@ pub fn parse_people(text: &str) -> Vec<ResponsiblePerson> {
 }
 
 /// The persons as the form shows them, one per line.
-pub fn format_people(people: &[ResponsiblePerson]) -> String {
+pub(crate) fn format_people(people: &[ResponsiblePerson]) -> String {
     people
         .iter()
         .map(|p| format!("{} {}", p.name, p.role))
@@ -45,7 +45,7 @@ pub fn format_people(people: &[ResponsiblePerson]) -> String {
 
 /// The settings form.
 #[component]
-pub fn SettingsForm(
+pub(crate) fn SettingsForm(
     /// The proposal as loaded.
     proposal: Proposal,
     /// Bumped after a save, to reload the desk.

@@ -25,7 +25,7 @@ use crate::scopes::Scopes;
 use crate::session::Session;
 
 /// The Chinese name of a step.
-pub fn step_name(step: Step) -> &'static str {
+pub(crate) fn step_name(step: Step) -> &'static str {
     match step {
         Step::Propose => "提议",
         Step::Deliberate => "合议",
@@ -37,7 +37,7 @@ pub fn step_name(step: Step) -> &'static str {
 
 /// The queue: one column per step.
 #[component]
-pub fn Queue() -> impl IntoView {
+pub(crate) fn Queue() -> impl IntoView {
     let step = RwSignal::new(Step::Propose);
     let page = load::<Page<ProposalCard>>(
         move || format!("/api/v1/proposals?step={}&limit=100", step.get().as_str()),
@@ -114,7 +114,7 @@ fn action_of(name: &str, note: Option<String>, override_threshold: bool) -> Tran
 
 /// One proposal's desk.
 #[component]
-pub fn ProposalDesk(
+pub(crate) fn ProposalDesk(
     /// The proposal.
     id: Id,
 ) -> impl IntoView {

@@ -33,7 +33,7 @@ fn report_text(r: &ImportReport) -> String {
 
 /// The import form, below the tree.
 #[component]
-pub fn ImportForm() -> impl IntoView {
+pub(crate) fn ImportForm() -> impl IntoView {
     let scopes = Scopes::get();
     let csv = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Problem>);

@@ -12,21 +12,21 @@ use crate::session::Session;
 
 /// Every scope, shared with the pages.
 #[derive(Clone, Copy)]
-pub struct Scopes(pub RwSignal<Vec<Scope>>);
+pub(crate) struct Scopes(pub RwSignal<Vec<Scope>>);
 
 impl Scopes {
     /// The list of the page (set up by the shell).
-    pub fn get() -> Scopes {
+    pub(crate) fn get() -> Scopes {
         expect_context::<Scopes>()
     }
 
     /// The tree, indexed.
-    pub fn tree(self) -> ScopeTree {
+    pub(crate) fn tree(self) -> ScopeTree {
         ScopeTree::new(self.0.get())
     }
 
     /// The name of scope `id` ("" while the list loads).
-    pub fn name(self, id: Id) -> String {
+    pub(crate) fn name(self, id: Id) -> String {
         self.0.with(|l| {
             l.iter()
                 .find(|s| s.id == id)
@@ -36,7 +36,7 @@ impl Scopes {
     }
 
     /// The scopes where the signed-in member may use `power`, in tree order.
-    pub fn where_allowed(self, power: Power) -> Vec<Scope> {
+    pub(crate) fn where_allowed(self, power: Power) -> Vec<Scope> {
         let grants = Session::get()
             .0
             .with(|s| s.as_ref().map(|s| s.account.grants.clone()))
@@ -59,7 +59,7 @@ impl Scopes {
 }
 
 /// The Chinese name of a level.
-pub fn level_name(level: ScopeLevel) -> &'static str {
+pub(crate) fn level_name(level: ScopeLevel) -> &'static str {
     match level {
         ScopeLevel::District => "区",
         ScopeLevel::Street => "街道",
@@ -81,7 +81,7 @@ fn label(s: &Scope) -> String {
 
 /// Picks one of the scopes where the member may use `power`.
 #[component]
-pub fn ScopeSelect(
+pub(crate) fn ScopeSelect(
     /// The label above the picker.
     label: &'static str,
     /// The chosen scope.
@@ -122,7 +122,7 @@ pub fn ScopeSelect(
 
 /// The tree with households per building and the sums above them.
 #[component]
-pub fn ScopeTreePage() -> impl IntoView {
+pub(crate) fn ScopeTreePage() -> impl IntoView {
     let scopes = Scopes::get();
     let session = Session::get();
     let rows = move || {

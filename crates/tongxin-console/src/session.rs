@@ -12,16 +12,16 @@ use crate::parts::{ProblemNote, TextField};
 
 /// The session, shared with every page.
 #[derive(Clone, Copy)]
-pub struct Session(pub RwSignal<Option<SessionView>>);
+pub(crate) struct Session(pub RwSignal<Option<SessionView>>);
 
 impl Session {
     /// The session of the page (set up by the app).
-    pub fn get() -> Session {
+    pub(crate) fn get() -> Session {
         expect_context::<Session>()
     }
 
     /// Whether the signed-in member is an administrator.
-    pub fn is_administrator(self) -> bool {
+    pub(crate) fn is_administrator(self) -> bool {
         self.0.with(|s| {
             s.as_ref().is_some_and(|s| {
                 s.account
@@ -33,7 +33,7 @@ impl Session {
     }
 
     /// Whether any role of the member runs items (not only a building head).
-    pub fn runs_items(self) -> bool {
+    pub(crate) fn runs_items(self) -> bool {
         self.0.with(|s| {
             s.as_ref().is_some_and(|s| {
                 s.account
@@ -46,7 +46,11 @@ impl Session {
 
     /// Whether an item of `scope` concerns the member: they run items
     /// there, or one of their scopes (a building) lies inside it.
-    pub fn concerns(self, scope: tongxin_core::Id, tree: &tongxin_core::scope::ScopeTree) -> bool {
+    pub(crate) fn concerns(
+        self,
+        scope: tongxin_core::Id,
+        tree: &tongxin_core::scope::ScopeTree,
+    ) -> bool {
         self.0.with(|s| {
             s.as_ref().is_some_and(|s| {
                 s.account.grants.iter().any(|g| match g.scope_id {
@@ -58,13 +62,13 @@ impl Session {
     }
 
     /// Keeps a session just found or started.
-    pub fn keep(self, view: SessionView) {
+    pub(crate) fn keep(self, view: SessionView) {
         api::set_csrf(&view.csrf_token);
         self.0.set(Some(view));
     }
 
     /// Ends the session on the server and here.
-    pub fn end(self) {
+    pub(crate) fn end(self) {
         spawn_local(async move {
             let _ = api::delete("/api/v1/staff/session").await;
             api::set_csrf("");
@@ -75,7 +79,7 @@ impl Session {
 
 /// The sign-in form.
 #[component]
-pub fn SignIn() -> impl IntoView {
+pub(crate) fn SignIn() -> impl IntoView {
     let session = Session::get();
     let login = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());

@@ -390,7 +390,7 @@ mod tests {
                 },
             ]
         );
-        let mut after = tree.clone();
+        let mut after = tree;
         after[4].households = Some(120);
         after.push(scope(6, Some(4), ScopeLevel::Building, "2栋", Some(96)));
         after.push(scope(7, Some(3), ScopeLevel::Group, "第二居民小组", None));

@@ -81,7 +81,7 @@ fn items_named_by_uuid_and_slug_round_trip() {
             "pledged_total_fen": 0, "remaining_fen": 90000, "received_fen": 0, "spent_fen": 0,
             "balance_fen": 0, "pledges": 0}
     });
-    let read: ProposalCard = serde_json::from_value(card.clone()).unwrap();
+    let read: ProposalCard = serde_json::from_value(card).unwrap();
     assert_eq!(
         read.proposal.id.as_str(),
         "0d6f3c2a-1111-4e6a-8c9d-abcdef012345"

@@ -19,13 +19,13 @@ use crate::MountConfig;
 
 /// A mapping, or why it could not be had.
 #[cfg(feature = "mapping")]
-pub type MappingResult = Result<Rc<tongxin_core::mapping::Mapping>, String>;
+pub(crate) type MappingResult = Result<Rc<tongxin_core::mapping::Mapping>, String>;
 /// Without the `mapping` feature there is never a mapping, only the reason.
 #[cfg(not(feature = "mapping"))]
 pub type MappingResult = Result<std::convert::Infallible, String>;
 
 /// Where the backend description comes from.
-pub enum Source {
+pub(crate) enum Source {
     /// The reference server's contract.
     Reference,
     /// A mapping to load from this URL.
@@ -39,7 +39,7 @@ pub enum Source {
 }
 
 /// The operations a widget cannot work without.
-pub fn required_ops(widget: &str) -> &'static [Op] {
+pub(crate) fn required_ops(widget: &str) -> &'static [Op] {
     match widget {
         "poll" => &[Op::GetPoll, Op::CastBallot],
         "convention" => &[Op::GetConvention, Op::Sign],
@@ -50,7 +50,7 @@ pub fn required_ops(widget: &str) -> &'static [Op] {
 }
 
 /// The source named by `cfg` (and a JavaScript adapter object, if any).
-pub fn source(cfg: &MountConfig, adapter: Option<JsValue>) -> Source {
+pub(crate) fn source(cfg: &MountConfig, adapter: Option<JsValue>) -> Source {
     let adapter = adapter.filter(JsValue::is_object);
     let adapter_name = cfg.adapter.as_deref().filter(|n| !n.is_empty());
     let backend = match &cfg.backend {
@@ -77,7 +77,11 @@ pub fn source(cfg: &MountConfig, adapter: Option<JsValue>) -> Source {
 /// The widget's backend for a loaded source, checked against what the
 /// widget needs: over a mapping, a JavaScript adapter or (neither) the
 /// reference server's routes.
-pub fn build(cfg: &MountConfig, api: String, source: Source) -> Result<Rc<dyn Backend>, String> {
+pub(crate) fn build(
+    cfg: &MountConfig,
+    api: String,
+    source: Source,
+) -> Result<Rc<dyn Backend>, String> {
     let voter_token = cfg.voter_token.clone().filter(|t| !t.is_empty());
     let mut opts = HttpOptions::new(api);
     opts.voter_token = voter_token;

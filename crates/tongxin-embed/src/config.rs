@@ -47,7 +47,7 @@ pub struct MountConfig {
 }
 
 /// Widgets this bundle can draw (by its cargo features).
-pub const WIDGETS: &[&str] = &[
+pub(crate) const WIDGETS: &[&str] = &[
     #[cfg(feature = "poll")]
     "poll",
     #[cfg(feature = "convention")]
@@ -62,7 +62,8 @@ pub const WIDGETS: &[&str] = &[
 
 /// Every widget of the kit, whichever bundle this is.
 #[cfg(feature = "mapping")]
-pub const ALL_WIDGETS: &[&str] = &["poll", "convention", "proposals", "proposal", "indicators"];
+pub(crate) const ALL_WIDGETS: &[&str] =
+    &["poll", "convention", "proposals", "proposal", "indicators"];
 
 impl MountConfig {
     /// Reads the `mount()` config object (as JSON): `widget` is required,

@@ -175,7 +175,7 @@ pub fn mount_on(
         .filter(|a| !a.trim().is_empty())
         .unwrap_or_else(default_api);
     let key = registry::insert(registry::Mounted {
-        host: host.clone(),
+        host,
         backend: None,
         view: None,
     });
@@ -307,7 +307,7 @@ pub fn mount_raw(element: HtmlElement, config: JsValue) -> Result<Handle, JsValu
     let adapter = js_sys::Reflect::get(&config, &JsValue::from_str("adapter"))
         .ok()
         .filter(JsValue::is_object);
-    let plain = js_sys::Object::assign(&js_sys::Object::new(), &config.clone().into());
+    let plain = js_sys::Object::assign(&js_sys::Object::new(), &config.into());
     if adapter.is_some() {
         let _ = js_sys::Reflect::delete_property(&plain, &JsValue::from_str("adapter"));
     }

@@ -21,7 +21,7 @@ use wasm_bindgen::JsValue;
 use crate::backend::{Source, required_ops};
 
 /// A mapping document's outcome: the mapping, or why not.
-pub type Loaded = Result<Rc<Mapping>, String>;
+pub(crate) type Loaded = Result<Rc<Mapping>, String>;
 
 thread_local! {
     static LOADED: RefCell<HashMap<String, Rc<Mapping>>> = RefCell::new(HashMap::new());
@@ -37,7 +37,7 @@ fn load_json(text: &str, what: &str) -> Loaded {
 }
 
 /// The source a `data-adapter` name or a `backend` value names.
-pub fn source(adapter_name: Option<&str>, backend: &Value) -> Source {
+pub(crate) fn source(adapter_name: Option<&str>, backend: &Value) -> Source {
     if let Some(name) = adapter_name {
         let found = web_sys::window()
             .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str(name)).ok())
@@ -102,7 +102,7 @@ fn inline_script(s: &str) -> Loaded {
 
 /// The mapping document at `url`, fetched once for all the widgets that
 /// name it: the first caller fetches, the others wait for its outcome.
-pub async fn fetch_mapping(url: &str) -> Loaded {
+pub(crate) async fn fetch_mapping(url: &str) -> Loaded {
     if LOADING.with(|l| l.borrow().contains_key(url)) {
         loop {
             gloo_timers::future::TimeoutFuture::new(10).await;
@@ -147,19 +147,19 @@ async fn fetch_once(url: &str) -> Loaded {
 }
 
 /// A backend over `mapping`.
-pub fn mapped_backend(mapping: Rc<Mapping>, opts: HttpOptions) -> Rc<dyn Backend> {
+pub(crate) fn mapped_backend(mapping: Rc<Mapping>, opts: HttpOptions) -> Rc<dyn Backend> {
     Rc::new(ContractBackend::new(mapped::transport(mapping, opts)))
 }
 
 /// A backend over the host's adapter object.
-pub fn adapter_backend(adapter: JsValue, voter_token: Option<String>) -> Rc<dyn Backend> {
+pub(crate) fn adapter_backend(adapter: JsValue, voter_token: Option<String>) -> Rc<dyn Backend> {
     Rc::new(ContractBackend::new(JsTransport::new(adapter, voter_token)))
 }
 
 /// What `Tongxin.checkMapping(mapping)` reports: whether the mapping loads,
 /// the first mistake (naming operation and field), the operations it
 /// declares, and which widgets it can drive.
-pub fn check(mapping: &Value) -> Value {
+pub(crate) fn check(mapping: &Value) -> Value {
     let m = match mapping {
         Value::String(text) => Mapping::from_json(text),
         other => Mapping::from_value(other),
@@ -200,7 +200,7 @@ pub fn check(mapping: &Value) -> Value {
     feature = "proposals",
     feature = "indicators"
 ))]
-pub async fn try_ops(mapping: &Value, options: &Value) -> Value {
+pub(crate) async fn try_ops(mapping: &Value, options: &Value) -> Value {
     let mut report = check(mapping);
     let (Some(tries), true) = (
         options.get("try").and_then(Value::as_object),

@@ -11,7 +11,7 @@ use tongxin_client::Backend;
 use web_sys::HtmlElement;
 
 /// One mounted widget.
-pub struct Mounted {
+pub(crate) struct Mounted {
     /// Its host element.
     pub host: HtmlElement,
     /// Its backend (to abort requests); `None` while its mapping loads.
@@ -25,7 +25,7 @@ thread_local! {
     static NEXT: Cell<u32> = const { Cell::new(1) };
 }
 
-pub fn insert(m: Mounted) -> u32 {
+pub(crate) fn insert(m: Mounted) -> u32 {
     let key = NEXT.with(|n| {
         let k = n.get();
         n.set(k + 1);
@@ -36,7 +36,7 @@ pub fn insert(m: Mounted) -> u32 {
 }
 
 /// Gives a mounted entry its backend and view once they exist.
-pub fn attach(key: u32, backend: Rc<dyn Backend>, view: Box<dyn Any>) {
+pub(crate) fn attach(key: u32, backend: Rc<dyn Backend>, view: Box<dyn Any>) {
     MOUNTED.with(|r| {
         if let Some(m) = r.borrow_mut().get_mut(&key) {
             m.backend = Some(backend);
@@ -47,17 +47,17 @@ pub fn attach(key: u32, backend: Rc<dyn Backend>, view: Box<dyn Any>) {
 
 /// Whether `key` is still mounted (a mapping may load meanwhile).
 #[cfg(feature = "mapping")]
-pub fn is_mounted(key: u32) -> bool {
+pub(crate) fn is_mounted(key: u32) -> bool {
     MOUNTED.with(|r| r.borrow().contains_key(&key))
 }
 
 /// The host element of `key`.
-pub fn host(key: u32) -> Option<HtmlElement> {
+pub(crate) fn host(key: u32) -> Option<HtmlElement> {
     MOUNTED.with(|r| r.borrow().get(&key).map(|m| m.host.clone()))
 }
 
 /// Takes widget `key` down: aborts its requests, drops its view, empties its shadow root.
-pub fn unmount(key: u32) {
+pub(crate) fn unmount(key: u32) {
     let Some(m) = MOUNTED.with(|r| r.borrow_mut().remove(&key)) else {
         return;
     };

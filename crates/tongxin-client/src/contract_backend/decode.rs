@@ -14,18 +14,18 @@ use tongxin_core::mapping::Op;
 use crate::{ClientError, ClientResult};
 
 /// The answer written out one field per line.
-pub fn text_of(v: &Value) -> String {
+pub(super) fn text_of(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default()
 }
 
 /// The answer as `R`; a misfit names the operation and the field
 /// (`getPoll: "title": null — invalid type: null, expected a string`).
-pub fn decode<R: DeserializeOwned>(op: Op, text: &str) -> ClientResult<R> {
+pub(super) fn decode<R: DeserializeOwned>(op: Op, text: &str) -> ClientResult<R> {
     serde_json::from_str(text).map_err(|e| misfit(op, text, &e))
 }
 
 /// `decode`, with `fallback` when there was nothing to read.
-pub fn decode_or<R: DeserializeOwned>(
+pub(super) fn decode_or<R: DeserializeOwned>(
     op: Op,
     text: Option<String>,
     fallback: R,
@@ -110,7 +110,7 @@ thread_local! {
 /// secrets hidden: [`tongxin_core::mapping::excerpt`]) is only made for a
 /// misfit, not for every answer.
 #[cfg(feature = "mapping")]
-pub fn remember_sent(op: Op, text: &str) {
+pub(crate) fn remember_sent(op: Op, text: &str) {
     SENT.with(|s| {
         let mut s = s.borrow_mut();
         s.0 = Some(op);

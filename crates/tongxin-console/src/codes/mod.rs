@@ -46,7 +46,7 @@ fn field<'a>(v: &'a serde_json::Value, f: &str) -> &'a serde_json::Value {
 
 /// The codes page of an item.
 #[component]
-pub fn CodesPage(
+pub(crate) fn CodesPage(
     /// Kind of item.
     target: CodeTarget,
     /// The item.
@@ -161,7 +161,7 @@ fn UnitSelect(target: CodeTarget, id: Id, value: RwSignal<Option<Id>>) -> impl I
 /// participation they measure; with `revoke`, a button per building that
 /// revokes its unused codes (and bumps `revoke` to reload).
 #[component]
-pub fn Participation(
+pub(crate) fn Participation(
     /// The counts.
     summary: CodeSummary,
     /// Set on the codes page: revoking is offered, and this reloads after.

@@ -6,7 +6,7 @@ use qrcode::{Color, EcLevel, QrCode};
 
 /// The path of the dark modules of `text`'s QR code, and its width in
 /// modules (quiet zone of 2 included); `None` when `text` is too long.
-pub fn qr_path(text: &str) -> Option<(String, usize)> {
+pub(super) fn qr_path(text: &str) -> Option<(String, usize)> {
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).ok()?;
     let width = code.width();
     let mut d = String::new();
@@ -21,7 +21,7 @@ pub fn qr_path(text: &str) -> Option<(String, usize)> {
 
 /// The QR code of `text`, labelled for screen readers.
 #[component]
-pub fn Qr(
+pub(super) fn Qr(
     /// What the code holds (a page address).
     text: String,
     /// Its accessible name.

@@ -9,7 +9,7 @@ use super::qr::Qr;
 
 /// What a sheet is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SheetInfo {
+pub(super) struct SheetInfo {
     /// The item's title.
     pub title: String,
     /// The building the codes are for.
@@ -20,7 +20,7 @@ pub struct SheetInfo {
 
 /// The slips of `codes`, and a button that prints them.
 #[component]
-pub fn CodeSheet(
+pub(super) fn CodeSheet(
     /// Title, building and page.
     info: SheetInfo,
     /// The codes, shown once.
@@ -43,7 +43,7 @@ pub fn CodeSheet(
                             <div class="cx-slip-text">
                                 <p class="cx-slip-unit">{info.unit.clone()}</p>
                                 <p class="cx-slip-title">{info.title.clone()}</p>
-                                <p class="cx-slip-code">{code.clone()}</p>
+                                <p class="cx-slip-code">{code}</p>
                                 <p class="cx-slip-help">"扫码打开页面，输入上面的入户码。每户限用一次。"</p>
                             </div>
                             <Qr text=info.page.clone() label=label />

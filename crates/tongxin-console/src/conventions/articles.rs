@@ -6,10 +6,10 @@ use leptos::prelude::*;
 
 /// One article being edited: a key that stays with it when it moves, and
 /// its text.
-pub type Row = (u32, RwSignal<String>);
+pub(crate) type Row = (u32, RwSignal<String>);
 
 /// Rows for `texts`, keyed 0…n.
-pub fn rows_of(texts: &[String]) -> Vec<Row> {
+pub(crate) fn rows_of(texts: &[String]) -> Vec<Row> {
     texts
         .iter()
         .enumerate()
@@ -18,7 +18,7 @@ pub fn rows_of(texts: &[String]) -> Vec<Row> {
 }
 
 /// The article texts in order, trimmed, blank ones left out.
-pub fn texts(rows: &[Row]) -> Vec<String> {
+pub(crate) fn texts(rows: &[Row]) -> Vec<String> {
     rows.iter()
         .map(|(_, t)| t.get_untracked().trim().to_string())
         .filter(|t| !t.is_empty())
@@ -35,7 +35,7 @@ fn shift(rows: &mut [Row], at: usize, by: isize) {
 
 /// The article list editor.
 #[component]
-pub fn ArticleEditor(
+pub(crate) fn ArticleEditor(
     /// The articles, in order.
     rows: RwSignal<Vec<Row>>,
 ) -> impl IntoView {
@@ -47,7 +47,7 @@ pub fn ArticleEditor(
         rows.update(|r| {
             let key = r.iter().map(|(k, _)| k + 1).max().unwrap_or(0);
             r.push((key, RwSignal::new(String::new())));
-        })
+        });
     };
     view! {
         <fieldset class="cx-articles">

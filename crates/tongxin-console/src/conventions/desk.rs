@@ -21,7 +21,7 @@ use crate::snippet::SnippetPanel;
 
 /// The convention desk.
 #[component]
-pub fn ConventionDesk(
+pub(crate) fn ConventionDesk(
     /// The convention.
     id: Id,
 ) -> impl IntoView {

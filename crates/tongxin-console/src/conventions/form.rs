@@ -16,13 +16,13 @@ use crate::route::{Route, go};
 use crate::scopes::ScopeSelect;
 
 /// Until when a signer may withdraw, as the form offers it.
-pub const WITHDRAWALS: &[(&str, &str)] = &[
+pub(crate) const WITHDRAWALS: &[(&str, &str)] = &[
     ("while_open", "签署期内可撤回"),
     ("never", "签署后不可撤回"),
 ];
 
 /// The withdrawal rule chosen in a form.
-pub fn withdrawal_of(value: &str) -> WithdrawalPolicy {
+pub(crate) fn withdrawal_of(value: &str) -> WithdrawalPolicy {
     match value {
         "never" => WithdrawalPolicy::Never,
         _ => WithdrawalPolicy::WhileOpen,
@@ -31,7 +31,7 @@ pub fn withdrawal_of(value: &str) -> WithdrawalPolicy {
 
 /// The new-convention page.
 #[component]
-pub fn NewConvention() -> impl IntoView {
+pub(crate) fn NewConvention() -> impl IntoView {
     let scope = RwSignal::new(None);
     let title = RwSignal::new(String::new());
     let preamble = RwSignal::new(String::new());

@@ -3,9 +3,9 @@
 //! edit (a changed text publishes a new version), signatures by unit,
 //! household codes, the CSV export and the embed snippet.
 
-pub mod articles;
-pub mod desk;
-pub mod form;
+pub(crate) mod articles;
+pub(crate) mod desk;
+pub(crate) mod form;
 
 use leptos::prelude::*;
 use tongxin_core::contract::ConventionView;
@@ -16,13 +16,13 @@ use crate::scopes::Scopes;
 use crate::session::Session;
 
 /// Whether a convention is open for signing, in words.
-pub fn open_name(open: bool) -> &'static str {
+pub(crate) fn open_name(open: bool) -> &'static str {
     if open { "签署中" } else { "已截止" }
 }
 
 /// Every convention the member runs or whose scope holds one of their units.
 #[component]
-pub fn ConventionList() -> impl IntoView {
+pub(crate) fn ConventionList() -> impl IntoView {
     let session = Session::get();
     let scopes = Scopes::get();
     let list = load::<Vec<ConventionView>>(|| "/api/v1/conventions".into(), Signal::stored(0));

@@ -23,7 +23,7 @@ use crate::snippet::SnippetPanel;
 
 /// The poll desk.
 #[component]
-pub fn PollDetail(
+pub(crate) fn PollDetail(
     /// The poll.
     id: Id,
 ) -> impl IntoView {

@@ -13,7 +13,7 @@ use crate::api::{self, Problem};
 use crate::parts::{ProblemNote, SelectField, TextArea, TextField};
 
 /// A time in milliseconds as a `datetime-local` value in the clerk's zone.
-pub fn local_input(ms: Millis) -> String {
+pub(crate) fn local_input(ms: Millis) -> String {
     let d = js_sys::Date::new(&(ms as f64).into());
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}",
@@ -36,7 +36,7 @@ fn visibility_value(v: ResultVisibility) -> &'static str {
 
 /// The edit form, folded under "修改投票".
 #[component]
-pub fn PollEditForm(
+pub(crate) fn PollEditForm(
     /// The poll as loaded.
     poll: Poll,
     /// Bumped after a save, to reload the desk.

@@ -17,7 +17,7 @@ use crate::route::{Route, go};
 use crate::scopes::ScopeSelect;
 
 /// A `datetime-local` value as milliseconds (local time), if set.
-pub fn local_ms(value: &str) -> Option<Millis> {
+pub(crate) fn local_ms(value: &str) -> Option<Millis> {
     if value.trim().is_empty() {
         return None;
     }
@@ -36,21 +36,21 @@ const KINDS: &[(&str, &str)] = &[
 ];
 
 /// When results show.
-pub const VISIBILITIES: &[(&str, &str)] = &[
+pub(crate) const VISIBILITIES: &[(&str, &str)] = &[
     ("always", "随时可见"),
     ("after_vote", "投票后可见"),
     ("after_close", "结束后可见"),
 ];
 
 /// Who may take part, as every item's form offers it.
-pub const ELIGIBILITIES: &[(&str, &str)] = &[
+pub(crate) const ELIGIBILITIES: &[(&str, &str)] = &[
     ("open", "所有人（每台设备一次）"),
     ("code", "凭入户码（每户一次）"),
     ("token", "网站登录的居民"),
 ];
 
 /// The result visibility chosen in a form.
-pub fn visibility_of(value: &str) -> ResultVisibility {
+pub(crate) fn visibility_of(value: &str) -> ResultVisibility {
     match value {
         "after_vote" => ResultVisibility::AfterVote,
         "after_close" => ResultVisibility::AfterClose,
@@ -59,7 +59,7 @@ pub fn visibility_of(value: &str) -> ResultVisibility {
 }
 
 /// The eligibility chosen in a form.
-pub fn eligibility_of(value: &str) -> Eligibility {
+pub(crate) fn eligibility_of(value: &str) -> Eligibility {
     match value {
         "code" => Eligibility::Code,
         "token" => Eligibility::Token,
@@ -93,7 +93,7 @@ fn param_label(name: &str) -> Option<&'static str> {
 
 /// The new-poll page.
 #[component]
-pub fn NewPoll() -> impl IntoView {
+pub(crate) fn NewPoll() -> impl IntoView {
     let scope = RwSignal::new(None);
     let title = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());

@@ -2,9 +2,9 @@
 //! the form for a new one ([`form`]), one poll's desk ([`detail`]) and
 //! editing it ([`edit`]).
 
-pub mod detail;
-pub mod edit;
-pub mod form;
+pub(crate) mod detail;
+pub(crate) mod edit;
+pub(crate) mod form;
 
 use leptos::prelude::*;
 use tongxin_core::contract::PollView;
@@ -16,7 +16,7 @@ use crate::scopes::Scopes;
 use crate::session::Session;
 
 /// The Chinese name of a poll kind.
-pub fn kind_name(kind: &PollKind) -> &'static str {
+pub(crate) fn kind_name(kind: &PollKind) -> &'static str {
     match kind {
         PollKind::Single => "单选",
         PollKind::Multiple { .. } => "多选",
@@ -28,7 +28,7 @@ pub fn kind_name(kind: &PollKind) -> &'static str {
 }
 
 /// The Chinese name of a status.
-pub fn status_name(status: PollStatus) -> &'static str {
+pub(crate) fn status_name(status: PollStatus) -> &'static str {
     match status {
         PollStatus::Scheduled => "未开始",
         PollStatus::Open => "进行中",
@@ -38,7 +38,7 @@ pub fn status_name(status: PollStatus) -> &'static str {
 
 /// Every poll the member runs or whose scope holds one of their units.
 #[component]
-pub fn PollList() -> impl IntoView {
+pub(crate) fn PollList() -> impl IntoView {
     let session = Session::get();
     let scopes = Scopes::get();
     let polls = load::<Vec<PollView>>(|| "/api/v1/polls".into(), Signal::stored(0));

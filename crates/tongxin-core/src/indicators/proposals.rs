@@ -187,7 +187,7 @@ pub fn funding(ctx: &Ctx, scope: Id) -> Funding {
                     }
                 }
                 MoneyKind::Received if inside => {
-                    f.received_fen = f.received_fen.saturating_add(m.fen)
+                    f.received_fen = f.received_fen.saturating_add(m.fen);
                 }
                 MoneyKind::Spent if inside => f.spent_fen = f.spent_fen.saturating_add(m.fen),
                 _ => {}

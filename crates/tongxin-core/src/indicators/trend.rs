@@ -33,7 +33,7 @@ pub fn monthly(ctx: &Ctx, scope: Id) -> Vec<MonthPoint> {
     };
     for p in ctx.facts.polls.iter().filter(|p| within(p.scope_id)) {
         slot(ctx.period.day(p.opened_at), &mut |m| {
-            m.participations += p.participants
+            m.participations += p.participants;
         });
     }
     for c in ctx.facts.conventions.iter().filter(|c| within(c.scope_id)) {
@@ -51,7 +51,7 @@ pub fn monthly(ctx: &Ctx, scope: Id) -> Vec<MonthPoint> {
                 money.kind
             {
                 slot(money.day, &mut |m| {
-                    m.pledged_fen = m.pledged_fen.saturating_add(money.fen)
+                    m.pledged_fen = m.pledged_fen.saturating_add(money.fen);
                 });
             }
         }

@@ -609,7 +609,7 @@ mod tests {
             Ok(json!(0))
         );
         assert_eq!(
-            run(json!({"$add": ["yes", "missing"]}), body.clone()),
+            run(json!({"$add": ["yes", "missing"]}), body),
             Ok(Value::Null)
         );
         assert_eq!(

@@ -159,7 +159,7 @@ fn requests_fill_templates_value_maps_and_headers() {
             .contains("no getResults")
     );
     // A header value cannot smuggle a line break.
-    let mut evil = vars.clone();
+    let mut evil = vars;
     evil.insert("device".into(), json!("x\r\nx-admin: 1"));
     assert!(
         m.request(Op::GetPoll, "", &evil, None)
@@ -429,7 +429,7 @@ proptest! {
     /// without panicking.
     #[test]
     fn loading_and_applying_never_panics(ops in any_json(), answer in any_json(), status in 100u16..600) {
-        let doc = json!({"tongxin": 1, "operations": {"getPoll": {"url": "/p/{id}", "response": ops.clone()},
+        let doc = json!({"tongxin": 1, "operations": {"getPoll": {"url": "/p/{id}", "response": ops},
             "listProposals": {"url": "/l", "pagination": {"style": "page"}, "response": ops}}});
         if let Ok(m) = Mapping::from_value(&doc) {
             let vars = vars_of(&[("id", json!(1)), ("limit", json!(2))]);

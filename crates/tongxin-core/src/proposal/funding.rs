@@ -259,10 +259,10 @@ impl FundingSummary {
     pub fn add_pledge(&mut self, source: PledgeSource, amount: i64) -> Result<(), FundingError> {
         match source {
             PledgeSource::Resident => {
-                self.pledged_residents_fen = add(self.pledged_residents_fen, amount)?
+                self.pledged_residents_fen = add(self.pledged_residents_fen, amount)?;
             }
             PledgeSource::Organisation => {
-                self.pledged_organisations_fen = add(self.pledged_organisations_fen, amount)?
+                self.pledged_organisations_fen = add(self.pledged_organisations_fen, amount)?;
             }
         }
         self.pledged_total_fen = add(self.pledged_residents_fen, self.pledged_organisations_fen)?;

@@ -198,7 +198,7 @@ mod tests {
             used_rounded_to: None,
         };
         assert_eq!(u.unused(), Some(5));
-        let mut open_secret = u.clone();
+        let mut open_secret = u;
         open_secret.round_used(5);
         assert_eq!((open_secret.used, open_secret.unused()), (0, None));
         open_secret.used = 7;

@@ -113,7 +113,7 @@ async fn issue_codes(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct CodeQuery {
+pub(super) struct CodeQuery {
     /// Kind of item.
     pub target: CodeTarget,
     /// Item id.

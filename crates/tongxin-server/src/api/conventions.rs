@@ -31,7 +31,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct ConventionListQuery {
+pub(super) struct ConventionListQuery {
     /// Only conventions inside this scope.
     pub scope_id: Option<Id>,
 }
@@ -40,7 +40,7 @@ pub struct ConventionListQuery {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct PageQuery {
+pub(super) struct PageQuery {
     /// Cursor from the previous page's `next_cursor`.
     #[param(min_length = 1, max_length = 200)]
     pub cursor: Option<String>,

@@ -112,7 +112,7 @@ async fn signatures_csv(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct ProposalsExportQuery {
+pub(super) struct ProposalsExportQuery {
     /// Only inside this scope.
     pub scope_id: Option<Id>,
     /// Only this step.

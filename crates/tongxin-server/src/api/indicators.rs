@@ -34,7 +34,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct IndicatorQuery {
+pub(super) struct IndicatorQuery {
     /// Scope id (any level of the tree).
     pub scope: Id,
     /// `YYYY`, `YYYY-Qn`, `YYYY-MM`, `12m` (default: the last twelve
@@ -46,7 +46,7 @@ pub struct IndicatorQuery {
 /// Custom periods (`YYYY-MM-DD..YYYY-MM-DD`) not computed before that one
 /// client may ask for per minute: each is counted afresh and kept, so they
 /// are the one way to make the server work per request.
-pub const NEW_CUSTOM_PERIODS_PER_MIN: u32 = 10;
+pub(super) const NEW_CUSTOM_PERIODS_PER_MIN: u32 = 10;
 
 /// The period asked for; a custom one never computed before counts against
 /// the client's [`NEW_CUSTOM_PERIODS_PER_MIN`] (429 beyond it).
@@ -153,7 +153,7 @@ async fn indicator(
 
 /// What a refresh did.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct RefreshReceipt {
+pub(super) struct RefreshReceipt {
     /// Snapshots recomputed.
     pub refreshed: usize,
     /// When (UTC ms).

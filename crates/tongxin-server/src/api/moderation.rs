@@ -30,7 +30,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct QueueQuery {
+pub(super) struct QueueQuery {
     /// `reported` (default): reported and not yet hidden by a moderator;
     /// `hidden`: hidden by a moderator.
     #[serde(default)]

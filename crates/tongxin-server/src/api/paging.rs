@@ -95,7 +95,7 @@ mod tests {
         );
         let (last, next) = q(Some("200"), None).page(items.clone(), "/p").unwrap();
         assert_eq!((last.len(), last[0], next), (50, 200, None));
-        let (small, _) = q(Some("10"), Some(5)).page(items.clone(), "/p").unwrap();
+        let (small, _) = q(Some("10"), Some(5)).page(items, "/p").unwrap();
         assert_eq!(small, [10, 11, 12, 13, 14]);
     }
 

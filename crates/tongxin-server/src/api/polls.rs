@@ -64,7 +64,7 @@ pub(super) async fn poll_shown(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct PollListQuery {
+pub(super) struct PollListQuery {
     /// Only polls inside this scope.
     pub scope_id: Option<Id>,
 }

@@ -63,7 +63,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// The public face of a proposal: the proposer's name is masked.
-pub fn public(mut p: Proposal) -> Proposal {
+pub(super) fn public(mut p: Proposal) -> Proposal {
     p.proposer_name = mask_name(&p.proposer_name);
     p
 }
@@ -72,7 +72,7 @@ pub fn public(mut p: Proposal) -> Proposal {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct ProposalListQuery {
+pub(super) struct ProposalListQuery {
     /// Only this step.
     pub step: Option<Step>,
     /// Only inside this scope.
@@ -93,7 +93,7 @@ pub struct ProposalListQuery {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct CommentQuery {
+pub(super) struct CommentQuery {
     /// `oldest` (default) or `newest`.
     pub order: Option<CommentOrder>,
 }
@@ -101,7 +101,7 @@ pub struct CommentQuery {
 /// Order of a comment list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum CommentOrder {
+pub(super) enum CommentOrder {
     /// Oldest first (the default).
     Oldest,
     /// Newest first.
@@ -255,7 +255,7 @@ async fn add_comment(
 /// A moderation report.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReportInput {
+pub(super) struct ReportInput {
     /// Why, optional, up to 200 characters.
     #[serde(default)]
     pub reason: Option<String>,

@@ -19,20 +19,22 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 mod defaults {
     use super::*;
 
-    pub const LISTEN: SocketAddr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 8080));
-    pub const DB: &str = "data/tongxin.sqlite";
-    pub const CORS_ORIGINS: [&str; 2] = ["http://127.0.0.1:8080", "http://localhost:8080"];
-    pub const IDEMPOTENCY_TTL_SECS: u64 = 86_400;
-    pub const MAX_CONCURRENCY: usize = 512;
-    pub const HEADER_TIMEOUT_SECS: u64 = 10;
-    pub const REQUEST_TIMEOUT_SECS: u64 = 30;
-    pub const SHUTDOWN_GRACE_SECS: u64 = 10;
-    pub const DEVICE_WRITES_PER_MIN: u32 = 30;
-    pub const IP_WRITES_PER_MIN: u32 = 600;
-    pub const SUPPORT_THRESHOLD: u32 = 20;
-    pub const INDICATORS_REFRESH_SECS: u64 = 900;
-    pub const SECRET_BATCH: u32 = tongxin_core::poll::secrecy::DEFAULT_BATCH;
-    pub const UTC_OFFSET_MINUTES: i32 = tongxin_core::indicators::period::DEFAULT_OFFSET_MINUTES;
+    pub(super) const LISTEN: SocketAddr =
+        SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 8080));
+    pub(super) const DB: &str = "data/tongxin.sqlite";
+    pub(super) const CORS_ORIGINS: [&str; 2] = ["http://127.0.0.1:8080", "http://localhost:8080"];
+    pub(super) const IDEMPOTENCY_TTL_SECS: u64 = 86_400;
+    pub(super) const MAX_CONCURRENCY: usize = 512;
+    pub(super) const HEADER_TIMEOUT_SECS: u64 = 10;
+    pub(super) const REQUEST_TIMEOUT_SECS: u64 = 30;
+    pub(super) const SHUTDOWN_GRACE_SECS: u64 = 10;
+    pub(super) const DEVICE_WRITES_PER_MIN: u32 = 30;
+    pub(super) const IP_WRITES_PER_MIN: u32 = 600;
+    pub(super) const SUPPORT_THRESHOLD: u32 = 20;
+    pub(super) const INDICATORS_REFRESH_SECS: u64 = 900;
+    pub(super) const SECRET_BATCH: u32 = tongxin_core::poll::secrecy::DEFAULT_BATCH;
+    pub(super) const UTC_OFFSET_MINUTES: i32 =
+        tongxin_core::indicators::period::DEFAULT_OFFSET_MINUTES;
 }
 
 /// Everything the server needs to start.

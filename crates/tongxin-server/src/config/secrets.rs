@@ -91,7 +91,7 @@ const MAKE_ONE: &str =
     "make one with `openssl rand -hex 32` (or `head -c 32 /dev/urandom | base64`)";
 
 /// Randomness a secret must carry outside the demo, in bits (32 bytes).
-pub const MIN_SECRET_BITS: f64 = 256.0;
+pub(super) const MIN_SECRET_BITS: f64 = 256.0;
 
 /// Whether `s` looks like at least [`MIN_SECRET_BITS`] of randomness: its
 /// length times the bits of the character classes it draws from (hex,

@@ -22,7 +22,7 @@ use crate::storage::{NewScope, ScopeEdit, Store, StoreError, Voter, WriteMeta};
 const DAY: Millis = 86_400_000;
 
 /// The demo scopes the history is about.
-pub struct Places {
+pub(super) struct Places {
     /// 碧鸡街道.
     pub street: Id,
     /// 碧鸡社区.
@@ -54,7 +54,7 @@ fn voter(i: usize) -> Voter {
 }
 
 /// Writes the history; `now` is the seeding time.
-pub async fn seed(s: &Arc<dyn Store>, p: &Places, now: Millis) -> Result<(), StoreError> {
+pub(super) async fn seed(s: &Arc<dyn Store>, p: &Places, now: Millis) -> Result<(), StoreError> {
     for (b, h) in p.buildings.iter().zip(BIJIE_HOUSEHOLDS) {
         let edit = ScopeEdit {
             households: Some(h),

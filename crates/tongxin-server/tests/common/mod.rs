@@ -10,19 +10,19 @@ use serde_json::{Value, json};
 use tongxin_server::config::Config;
 use tongxin_server::{Running, spawn};
 
-pub mod process;
+pub(crate) mod process;
 mod staff;
-pub mod store;
+pub(crate) mod store;
 #[allow(unused_imports)]
-pub use staff::STAFF_PASSWORD;
-pub use store::{Arg, Cell, snapshot_of};
+pub(crate) use staff::STAFF_PASSWORD;
+pub(crate) use store::{Arg, Cell, snapshot_of};
 
-pub const ADMIN: &str = "test-admin-token-5d41402abc4b2a76b9719d911017c592e4da3b";
-pub const VOTER_SECRET: &str = "test-voter-secret";
-pub const PEPPER: &str =
+pub(crate) const ADMIN: &str = "test-admin-token-5d41402abc4b2a76b9719d911017c592e4da3b";
+pub(crate) const VOTER_SECRET: &str = "test-voter-secret";
+pub(crate) const PEPPER: &str =
     "test-pepper-7f83b1657ff1fc53b92dc18148a1d65dfc2d4b1fa3d677284addd200126d9069";
 
-pub struct TestServer {
+pub(crate) struct TestServer {
     pub running: Option<Running>,
     pub url: String,
     pub db: PathBuf,
@@ -31,7 +31,7 @@ pub struct TestServer {
     pub config: Config,
 }
 
-pub fn config(db: PathBuf) -> Config {
+pub(crate) fn config(db: PathBuf) -> Config {
     Config {
         listen: "127.0.0.1:0".parse().unwrap(),
         db,
@@ -52,11 +52,11 @@ pub fn config(db: PathBuf) -> Config {
 }
 
 impl TestServer {
-    pub async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         Self::start_with(|_| {}).await
     }
 
-    pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Self {
+    pub(crate) async fn start_with(tweak: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db = store::fresh_database(dir.path());
         let mut config = config(db);
@@ -73,14 +73,14 @@ impl TestServer {
     }
 
     /// Stops the server; the database file stays.
-    pub async fn stop(&mut self) {
+    pub(crate) async fn stop(&mut self) {
         if let Some(r) = self.running.take() {
             r.stop().await;
         }
     }
 
     /// Stops (if running) and starts again on the same file (and a new port).
-    pub async fn restart(&mut self) {
+    pub(crate) async fn restart(&mut self) {
         self.stop().await;
         let mut config = self.config.clone();
         config.listen = "127.0.0.1:0".parse().unwrap();
@@ -89,33 +89,33 @@ impl TestServer {
         self.running = Some(running);
     }
 
-    pub fn req(&self, method: Method, path: &str) -> RequestBuilder {
+    pub(crate) fn req(&self, method: Method, path: &str) -> RequestBuilder {
         self.http.request(method, format!("{}{}", self.url, path))
     }
 
-    pub fn admin(&self, method: Method, path: &str) -> RequestBuilder {
+    pub(crate) fn admin(&self, method: Method, path: &str) -> RequestBuilder {
         self.req(method, path).bearer_auth(ADMIN)
     }
 
-    pub async fn get(&self, path: &str) -> Value {
+    pub(crate) async fn get(&self, path: &str) -> Value {
         let r = self.req(Method::GET, path).send().await.unwrap();
         assert!(r.status().is_success(), "GET {path}: {}", r.status());
         r.json().await.unwrap()
     }
 
-    pub async fn admin_post(&self, path: &str, body: Value) -> Value {
+    pub(crate) async fn admin_post(&self, path: &str, body: Value) -> Value {
         admin_post(&self.http, &self.url, path, body).await
     }
 
     /// A district → street → community → group → two buildings; returns
     /// `[district, street, community, group, building_a, building_b]`.
-    pub async fn scopes(&self) -> Vec<i64> {
+    pub(crate) async fn scopes(&self) -> Vec<i64> {
         scope_tree(&self.http, &self.url).await
     }
 
     /// A second community, 别的社区, under the street of [`Self::scopes`]
     /// (`street`): the neighbour whose staff must not touch 碧鸡社区.
-    pub async fn neighbour_community(&self, street: i64) -> i64 {
+    pub(crate) async fn neighbour_community(&self, street: i64) -> i64 {
         self.admin_post(
             "/api/v1/admin/scopes",
             json!({"parent_id": street, "level": "community", "name": "别的社区"}),
@@ -125,7 +125,13 @@ impl TestServer {
             .unwrap()
     }
 
-    pub async fn poll(&self, scope: i64, kind: Value, options: &[&str], extra: Value) -> i64 {
+    pub(crate) async fn poll(
+        &self,
+        scope: i64,
+        kind: Value,
+        options: &[&str],
+        extra: Value,
+    ) -> i64 {
         let mut body =
             json!({"scope_id": scope, "title": "测试 poll", "kind": kind, "options": options});
         if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
@@ -139,7 +145,7 @@ impl TestServer {
     }
 
     /// A proposal staff enter in `scope` (广场加装座椅, proposed by 孙雨萌).
-    pub async fn proposal(&self, scope: i64) -> i64 {
+    pub(crate) async fn proposal(&self, scope: i64) -> i64 {
         self.admin_post(
             "/api/v1/admin/proposals",
             json!({"scope_id": scope, "title": "广场加装座椅", "problem": "老人没有地方坐", "plan": "加装十张座椅", "estimated_cost_fen": 500_000, "proposer_name": "孙雨萌"}),
@@ -150,7 +156,7 @@ impl TestServer {
     }
 
     /// `count` household codes of poll `poll` for building `unit`.
-    pub async fn poll_codes(&self, poll: i64, unit: i64, count: u32) -> Vec<String> {
+    pub(crate) async fn poll_codes(&self, poll: i64, unit: i64, count: u32) -> Vec<String> {
         self.admin_post(
             "/api/v1/admin/codes",
             json!({"target": "poll", "target_id": poll, "unit_id": unit, "count": count}),
@@ -166,22 +172,22 @@ impl TestServer {
     /// Every row of every table, as text: equal snapshots mean nothing was
     /// written. The audit log is left out: recording a refused staff action
     /// there is what it is for (tests/staff_audit.rs checks it).
-    pub fn snapshot(&self) -> String {
+    pub(crate) fn snapshot(&self) -> String {
         snapshot_of(&self.db)
     }
 
     /// Whether this server runs on PostgreSQL.
-    pub fn on_postgres(&self) -> bool {
+    pub(crate) fn on_postgres(&self) -> bool {
         store::is_postgres(&self.db)
     }
 
     /// Every row `sql` returns from this server's database.
-    pub fn rows(&self, sql: &str, args: &[Arg]) -> Vec<Vec<Cell>> {
+    pub(crate) fn rows(&self, sql: &str, args: &[Arg]) -> Vec<Vec<Cell>> {
         store::rows(&self.db, sql, args)
     }
 
     /// The one value `sql` returns from this server's database.
-    pub fn one(&self, sql: &str, args: &[Arg]) -> Cell {
+    pub(crate) fn one(&self, sql: &str, args: &[Arg]) -> Cell {
         store::one(&self.db, sql, args)
     }
 }
@@ -189,7 +195,7 @@ impl TestServer {
 /// A device token header value, unique per `n`.
 /// The voter key the server stores for a device token (its keyed hash,
 /// recomputed with the test pepper), as an attacker with the pepper would.
-pub fn device_key(token: &str) -> String {
+pub(crate) fn device_key(token: &str) -> String {
     use hmac::{Hmac, Mac};
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(PEPPER.as_bytes()).unwrap();
     mac.update(b"device\0");
@@ -202,7 +208,7 @@ pub fn device_key(token: &str) -> String {
 }
 
 /// A staff POST to any server at `base`; fails the test unless it succeeds.
-pub async fn admin_post(http: &Client, base: &str, path: &str, body: Value) -> Value {
+pub(crate) async fn admin_post(http: &Client, base: &str, path: &str, body: Value) -> Value {
     let r = http
         .post(format!("{base}{path}"))
         .bearer_auth(ADMIN)
@@ -217,7 +223,7 @@ pub async fn admin_post(http: &Client, base: &str, path: &str, body: Value) -> V
 }
 
 /// The test scope tree on any server at `base` (see [`TestServer::scopes`]).
-pub async fn scope_tree(http: &Client, base: &str) -> Vec<i64> {
+pub(crate) async fn scope_tree(http: &Client, base: &str) -> Vec<i64> {
     let mut ids = Vec::new();
     let mut parent: Option<i64> = None;
     for (level, name) in [
@@ -248,12 +254,12 @@ pub async fn scope_tree(http: &Client, base: &str) -> Vec<i64> {
     ids
 }
 
-pub fn device(n: usize) -> String {
+pub(crate) fn device(n: usize) -> String {
     format!("test-device-{n:08}")
 }
 
 /// Sends `req` with a device token and returns status and JSON body.
-pub async fn send(req: RequestBuilder) -> (u16, Value) {
+pub(crate) async fn send(req: RequestBuilder) -> (u16, Value) {
     let r: Response = req.send().await.unwrap();
     let status = r.status().as_u16();
     let text = r.text().await.unwrap();
@@ -264,12 +270,12 @@ pub async fn send(req: RequestBuilder) -> (u16, Value) {
 }
 
 /// Asserts a problem+json response with the given status and type code.
-pub async fn expect_problem(req: RequestBuilder, status: u16, code: &str) -> Value {
+pub(crate) async fn expect_problem(req: RequestBuilder, status: u16, code: &str) -> Value {
     expect_problem_of(req.send().await.unwrap(), status, code).await
 }
 
 /// [`expect_problem`] for an answer already received.
-pub async fn expect_problem_of(r: Response, status: u16, code: &str) -> Value {
+pub(crate) async fn expect_problem_of(r: Response, status: u16, code: &str) -> Value {
     assert_eq!(r.status().as_u16(), status, "expected {status} {code}");
     let ct = r
         .headers()

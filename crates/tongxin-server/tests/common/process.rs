@@ -10,7 +10,7 @@ use reqwest::Client;
 use super::{ADMIN, PEPPER};
 
 /// A free loopback port.
-pub fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -19,7 +19,7 @@ pub fn free_port() -> u16 {
 }
 
 /// Starts `tongxin-server` on `db` and `port`, limits off, quiet.
-pub fn start_server(db: &Path, port: u16) -> Child {
+pub(crate) fn start_server(db: &Path, port: u16) -> Child {
     Command::new(env!("CARGO_BIN_EXE_tongxin-server"))
         .args([
             "--db",
@@ -41,7 +41,7 @@ pub fn start_server(db: &Path, port: u16) -> Child {
 }
 
 /// Waits until `/healthz` at `base` answers ok.
-pub async fn wait_up(http: &Client, base: &str) {
+pub(crate) async fn wait_up(http: &Client, base: &str) {
     for _ in 0..400 {
         if let Ok(r) = http.get(format!("{base}/healthz")).send().await
             && r.status().is_success()

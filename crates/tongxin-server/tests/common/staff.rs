@@ -6,12 +6,12 @@ use std::process::{Command, Output};
 use super::TestServer;
 
 /// The password the tests give staff accounts.
-pub const STAFF_PASSWORD: &str = "碧鸡社区-2026-staff";
+pub(crate) const STAFF_PASSWORD: &str = "碧鸡社区-2026-staff";
 
 impl TestServer {
     /// Runs `tongxin-server user ARGS` on this server's database, with
     /// `password` in TONGXIN_PASSWORD when given.
-    pub fn user_cli(&self, args: &[&str], password: Option<&str>) -> Output {
+    pub(crate) fn user_cli(&self, args: &[&str], password: Option<&str>) -> Output {
         let mut c = Command::new(env!("CARGO_BIN_EXE_tongxin-server"));
         c.arg("user")
             .args(args)
@@ -26,13 +26,13 @@ impl TestServer {
 
     /// Adds `login` with `role` (e.g. `staff:3`) and [`STAFF_PASSWORD`];
     /// fails the test unless it works.
-    pub fn add_staff(&self, login: &str, role: &str) {
+    pub(crate) fn add_staff(&self, login: &str, role: &str) {
         let o = self.user_cli(&["add", login, "--role", role], Some(STAFF_PASSWORD));
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
 
     /// [`Self::add_staff`], then a personal token of the account.
-    pub fn staff_token(&self, login: &str, role: &str) -> String {
+    pub(crate) fn staff_token(&self, login: &str, role: &str) -> String {
         self.add_staff(login, role);
         let o = self.user_cli(&["token", login], None);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

@@ -9,20 +9,20 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// The throwaway PostgreSQL server's address, when the suite runs on it.
-pub fn postgres_admin() -> Option<String> {
+pub(crate) fn postgres_admin() -> Option<String> {
     std::env::var("TONGXIN_TEST_POSTGRES")
         .ok()
         .filter(|s| !s.is_empty())
 }
 
 /// Whether `db` is a PostgreSQL address.
-pub fn is_postgres(db: &Path) -> bool {
+pub(crate) fn is_postgres(db: &Path) -> bool {
     db.to_str().is_some_and(|d| d.starts_with("postgres"))
 }
 
 /// A new empty database for one test server: a file in `dir`, or a new
 /// PostgreSQL database when the suite runs on PostgreSQL.
-pub fn fresh_database(dir: &Path) -> PathBuf {
+pub(crate) fn fresh_database(dir: &Path) -> PathBuf {
     let Some(admin) = postgres_admin() else {
         return dir.join("test.sqlite");
     };
@@ -55,7 +55,7 @@ fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 
 /// One value read from either database.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub(crate) enum Cell {
     Null,
     Int(i64),
     Real(f64),
@@ -64,19 +64,19 @@ pub enum Cell {
 }
 
 impl Cell {
-    pub fn int(&self) -> i64 {
+    pub(crate) fn int(&self) -> i64 {
         match self {
             Cell::Int(n) => *n,
             other => panic!("not an integer: {other:?}"),
         }
     }
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         match self {
             Cell::Text(s) => s.clone(),
             other => panic!("not text: {other:?}"),
         }
     }
-    pub fn bytes(&self) -> Vec<u8> {
+    pub(crate) fn bytes(&self) -> Vec<u8> {
         match self {
             Cell::Bytes(b) => b.clone(),
             other => panic!("not bytes: {other:?}"),
@@ -86,7 +86,7 @@ impl Cell {
 
 /// A parameter of [`rows`].
 #[derive(Debug, Clone)]
-pub enum Arg {
+pub(crate) enum Arg {
     Int(i64),
     Text(String),
 }
@@ -108,7 +108,7 @@ fn dollars(sql: &str) -> String {
 }
 
 /// Every row `sql` returns from the database `db`.
-pub fn rows(db: &Path, sql: &str, args: &[Arg]) -> Vec<Vec<Cell>> {
+pub(crate) fn rows(db: &Path, sql: &str, args: &[Arg]) -> Vec<Vec<Cell>> {
     if !is_postgres(db) {
         let c = rusqlite::Connection::open(db).unwrap();
         let mut st = c.prepare(sql).unwrap();
@@ -182,14 +182,14 @@ pub fn rows(db: &Path, sql: &str, args: &[Arg]) -> Vec<Vec<Cell>> {
 }
 
 /// The one value `sql` returns.
-pub fn one(db: &Path, sql: &str, args: &[Arg]) -> Cell {
+pub(crate) fn one(db: &Path, sql: &str, args: &[Arg]) -> Cell {
     let all = rows(db, sql, args);
     assert_eq!(all.len(), 1, "{sql}: {all:?}");
     all[0][0].clone()
 }
 
 /// Runs a statement on `db`; the database's refusal as text.
-pub fn exec(db: &Path, sql: &str) -> Result<u64, String> {
+pub(crate) fn exec(db: &Path, sql: &str) -> Result<u64, String> {
     if !is_postgres(db) {
         let c = rusqlite::Connection::open(db).unwrap();
         return c
@@ -210,7 +210,7 @@ pub fn exec(db: &Path, sql: &str) -> Result<u64, String> {
 
 /// Every row of every table of `db` but the audit log, sorted, as text:
 /// equal snapshots mean nothing was written.
-pub fn snapshot_of(db: &Path) -> String {
+pub(crate) fn snapshot_of(db: &Path) -> String {
     let list = if is_postgres(db) {
         "SELECT table_name::text FROM information_schema.tables \
          WHERE table_schema = 'public' AND table_name <> 'audit_log' ORDER BY 1"
@@ -232,7 +232,7 @@ pub fn snapshot_of(db: &Path) -> String {
 
 /// True (and says so) when the suite runs on PostgreSQL and the calling
 /// test is about the SQLite file itself (`why`): such a test returns early.
-pub fn sqlite_only(why: &str) -> bool {
+pub(crate) fn sqlite_only(why: &str) -> bool {
     let skip = postgres_admin().is_some();
     if skip {
         eprintln!("not on PostgreSQL: {why}");

@@ -108,7 +108,7 @@ pub fn ConventionWidget(
     let fire = move |e: WidgetEvent| {
         emit.try_with_value(|f| {
             if let Some(f) = f {
-                f(e)
+                f(e);
             }
         })
     };
@@ -387,7 +387,7 @@ pub fn ConventionWidget(
                 {token_missing.then(|| view! { <Notice kind=NoticeKind::Info text=i.t("sign_token_required") /> })}
                 {(!cv.open).then(|| view! { <Notice kind=NoticeKind::Info text=i.t("convention_closed") /> })}
                 {withdrawn.then(|| view! { <Notice kind=NoticeKind::Info text=i.t("withdrawn_ok") id="tx-withdrawn" /> })}
-                {active.clone().filter(|_| !resign.get()).map(|r| view! {
+                {active.filter(|_| !resign.get()).map(|r| view! {
                     <SignedReceipt
                         receipt=r
                         current_version=c.version

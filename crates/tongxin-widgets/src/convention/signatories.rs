@@ -50,7 +50,7 @@ pub fn Signatories(
     let empty = i18n.t("no_signatures");
     let more = i18n.t("load_more");
     let busy = i18n.t("loading");
-    let i = i18n.clone();
+    let i = i18n;
     view! {
         <section class="tx-signatories" aria-label=label>
             <h3 class="tx-subhead">{title}</h3>

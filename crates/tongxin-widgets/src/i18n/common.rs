@@ -1,7 +1,7 @@
 //! Strings every widget uses: loading, errors, retry, household codes.
 
 /// (key, zh-CN, en).
-pub const COMMON: &[(&str, &str, &str)] = &[
+pub(super) const COMMON: &[(&str, &str, &str)] = &[
     ("loading", "正在加载…", "Loading…"),
     ("retry", "重试", "Try again"),
     (

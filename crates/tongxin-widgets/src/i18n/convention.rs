@@ -1,7 +1,7 @@
 //! Strings of the convention-signing widget.
 
 /// (key, zh-CN, en).
-pub const CONVENTION: &[(&str, &str, &str)] = &[
+pub(super) const CONVENTION: &[(&str, &str, &str)] = &[
     (
         "conv_load_failed",
         "公约加载失败。",

@@ -3,7 +3,7 @@
 use super::Table;
 
 /// The indicators widget's strings.
-pub const INDICATORS: Table = &[
+pub(super) const INDICATORS: Table = &[
     ("ind_12m", "近12个月", "Last 12 months"),
     ("ind_adoption", "决议通过率 {x}", "Adopted at the vote: {x}"),
     ("ind_by_unit", "各单元参与率", "Participation by unit"),

@@ -1,7 +1,7 @@
 //! Strings of the poll widget.
 
 /// (key, zh-CN, en).
-pub const POLL: &[(&str, &str, &str)] = &[
+pub(super) const POLL: &[(&str, &str, &str)] = &[
     (
         "load_failed",
         "投票加载失败。",

@@ -1,7 +1,7 @@
 //! Strings of the proposal board ("residents order the dish", 百姓点菜).
 
 /// (key, zh-CN, en).
-pub const PROPOSAL: &[(&str, &str, &str)] = &[
+pub(super) const PROPOSAL: &[(&str, &str, &str)] = &[
     (
         "board_title",
         "百姓点菜 · 民生小实事",

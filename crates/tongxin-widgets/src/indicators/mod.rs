@@ -70,7 +70,7 @@ pub fn IndicatorsWidget(
     let fire = move |e: WidgetEvent| {
         emit.try_with_value(|f| {
             if let Some(f) = f {
-                f(e)
+                f(e);
             }
         })
     };

@@ -81,7 +81,7 @@ pub fn PollWidget(
     let fire = move |e: WidgetEvent| {
         emit.try_with_value(|f| {
             if let Some(f) = f {
-                f(e)
+                f(e);
             }
         })
     };

@@ -88,7 +88,7 @@ impl Env {
     /// Tells the host page.
     pub fn fire(&self, e: WidgetEvent) {
         if let Some(f) = self.emit() {
-            f(e)
+            f(e);
         }
     }
 

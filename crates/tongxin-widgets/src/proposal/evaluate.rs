@@ -114,7 +114,7 @@ pub fn EvaluateSection(
             let comments: Vec<String> = v.items.iter().filter_map(|e| e.comment.clone()).take(SHOWN_COMMENTS).collect();
             view! {
                 <section class="tx-results">
-                    <ScoreSummaryView title=i.t("evaluations") summary=v.summary i18n=i.clone() />
+                    <ScoreSummaryView title=i.t("evaluations") summary=v.summary i18n=i />
                     <ul class="tx-eval-comments">
                         {comments.into_iter().map(|c| view! { <li class="tx-description">{c}</li> }).collect_view()}
                     </ul>

@@ -168,7 +168,7 @@ pub fn SubmitProposal(
                     <h4 class="tx-subhead">{i.t("problem")}</h4>
                     <p class="tx-description">{f.problem.clone()}</p>
                     <h4 class="tx-subhead">{i.t("plan")}</h4>
-                    <p class="tx-description">{f.plan.clone()}</p>
+                    <p class="tx-description">{f.plan}</p>
                 </section>
             }
         })

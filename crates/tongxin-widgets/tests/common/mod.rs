@@ -7,12 +7,12 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement};
 
 /// English strings.
-pub fn en() -> I18n {
+pub(crate) fn en() -> I18n {
     I18n::new(Lang::En, Default::default())
 }
 
 /// A new `<div>` in the page's body to mount into.
-pub fn root() -> HtmlElement {
+pub(crate) fn root() -> HtmlElement {
     let doc = web_sys::window().unwrap().document().unwrap();
     let el: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
     doc.body().unwrap().append_child(&el).unwrap();
@@ -20,12 +20,12 @@ pub fn root() -> HtmlElement {
 }
 
 /// Lets effects and scheduled renders run.
-pub async fn tick() {
+pub(crate) async fn tick() {
     gloo_timers::future::TimeoutFuture::new(0).await;
 }
 
 /// Every input matching `selector`.
-pub fn inputs(root: &HtmlElement, selector: &str) -> Vec<HtmlInputElement> {
+pub(crate) fn inputs(root: &HtmlElement, selector: &str) -> Vec<HtmlInputElement> {
     let list = root.query_selector_all(selector).unwrap();
     (0..list.length())
         .map(|i| list.item(i).unwrap().unchecked_into())
@@ -33,7 +33,7 @@ pub fn inputs(root: &HtmlElement, selector: &str) -> Vec<HtmlInputElement> {
 }
 
 /// Every element matching `selector`.
-pub fn buttons(root: &HtmlElement, selector: &str) -> Vec<HtmlElement> {
+pub(crate) fn buttons(root: &HtmlElement, selector: &str) -> Vec<HtmlElement> {
     let list = root.query_selector_all(selector).unwrap();
     (0..list.length())
         .map(|i| list.item(i).unwrap().unchecked_into())
@@ -41,7 +41,7 @@ pub fn buttons(root: &HtmlElement, selector: &str) -> Vec<HtmlElement> {
 }
 
 /// The one button whose text is `text`.
-pub fn button(root: &HtmlElement, text: &str) -> HtmlElement {
+pub(crate) fn button(root: &HtmlElement, text: &str) -> HtmlElement {
     buttons(root, "button")
         .into_iter()
         .find(|b| b.text_content().unwrap_or_default().trim() == text)

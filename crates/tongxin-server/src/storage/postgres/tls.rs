@@ -22,10 +22,10 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 use crate::storage::{StoreError, StoreResult};
 
 /// Debian's bundle of the system's trusted certificate authorities.
-pub const SYSTEM_ROOTS: &str = "/etc/ssl/certs/ca-certificates.crt";
+pub(super) const SYSTEM_ROOTS: &str = "/etc/ssl/certs/ca-certificates.crt";
 
 /// How connections are made.
-pub enum Tls {
+pub(super) enum Tls {
     /// Plain TCP or a Unix socket.
     Plain,
     /// TLS, the server's certificate checked against the loaded roots.
@@ -34,7 +34,10 @@ pub enum Tls {
 
 impl Tls {
     /// Opens one connection.
-    pub fn connect(&self, config: &postgres::Config) -> Result<postgres::Client, postgres::Error> {
+    pub(super) fn connect(
+        &self,
+        config: &postgres::Config,
+    ) -> Result<postgres::Client, postgres::Error> {
         match self {
             Tls::Plain => config.connect(postgres::NoTls),
             Tls::Verified(tls) => config.connect(tls.clone()),
@@ -43,7 +46,7 @@ impl Tls {
 }
 
 /// Reads a `postgres://…` address: the client settings and how to connect.
-pub fn parse(url: &str) -> StoreResult<(postgres::Config, Tls)> {
+pub(super) fn parse(url: &str) -> StoreResult<(postgres::Config, Tls)> {
     let bad = |m: String| StoreError::Internal(format!("database address: {m}"));
     let (base, query) = url.split_once('?').unwrap_or((url, ""));
     let mut kept = Vec::new();
@@ -53,7 +56,7 @@ pub fn parse(url: &str) -> StoreResult<(postgres::Config, Tls)> {
         match key {
             "sslrootcert" => root = Some(decode(value).map_err(bad)?),
             "sslmode" if matches!(value, "verify-ca" | "verify-full") => {
-                kept.push("sslmode=require".to_string())
+                kept.push("sslmode=require".to_string());
             }
             _ => kept.push(pair.to_string()),
         }
