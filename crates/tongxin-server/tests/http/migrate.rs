@@ -5,12 +5,10 @@
 //! the now full database, and bad arguments, are refused and change nothing.
 //! (Needs PostgreSQL: returns early on the SQLite-only run.)
 
-mod common;
-
 use std::process::{Command, Output};
 
-use common::TestServer;
-use common::store::{fresh_database, postgres_admin, rows, snapshot_of};
+use crate::common::TestServer;
+use crate::common::store::{fresh_database, postgres_admin, rows, snapshot_of};
 use reqwest::Method;
 use serde_json::Value;
 

@@ -6,11 +6,9 @@
 //! root file or a plain connection is refused with a reason.
 //! (On the SQLite pass there is no PostgreSQL: the tests return early.)
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{TestServer, device, send};
+use crate::common::{TestServer, device, send};
 use reqwest::Method;
 use serde_json::json;
 
@@ -27,9 +25,9 @@ fn database_name(unix: &Path) -> String {
 /// A fresh test database, by its name and its TLS address, when the suite
 /// runs on PostgreSQL.
 fn fresh_tls_database(dir: &Path) -> Option<(String, PathBuf)> {
-    common::store::postgres_admin()?;
+    crate::common::store::postgres_admin()?;
     let tls = std::env::var("TONGXIN_TEST_POSTGRES_TLS").ok()?;
-    let name = database_name(&common::store::fresh_database(dir));
+    let name = database_name(&crate::common::store::fresh_database(dir));
     let address = tls.replacen("/postgres?", &format!("/{name}?"), 1);
     Some((name, PathBuf::from(address)))
 }
@@ -67,7 +65,7 @@ async fn a_server_on_a_tls_address_votes_over_encrypted_connections() {
 
     // Read from the Unix socket (no TLS there): the server's own
     // connections to this database, and whether each is encrypted.
-    let admin = common::store::postgres_admin().unwrap();
+    let admin = crate::common::store::postgres_admin().unwrap();
     let sessions: Vec<(bool, String)> = std::thread::spawn(move || {
         let mut c = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
         c.query(

@@ -3,11 +3,9 @@
 //! (working, revoked, of a disabled account, of a role without the power),
 //! and what is kept of passwords and tokens.
 
-mod common;
-
 use std::process::Output;
 
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::json;
 
@@ -275,7 +273,7 @@ async fn a_token_does_what_its_owners_role_allows_and_no_more() {
     let token = stdout(&user(&t, &["token", "zhao"], None));
 
     // Staff create items inside their community, not in the street above
-    // (403, nothing written; the whole matrix is in tests/staff_access.rs).
+    // (403, nothing written; the whole matrix is in tests/http/staff_access.rs).
     let poll = |scope: i64| {
         t.req(Method::POST, "/api/v1/admin/polls").bearer_auth(&token).json(&json!({
             "scope_id": scope, "title": "周末活动", "kind": {"type": "single"}, "options": ["a", "b"]

@@ -1,9 +1,7 @@
 //! Convention endpoints over real HTTP: sign, duplicates, withdrawal
 //! windows, versions, masked paginated lists and counts by unit.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 

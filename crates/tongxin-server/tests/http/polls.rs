@@ -1,9 +1,7 @@
 //! Poll endpoints over real HTTP: every kind, change and retract, my
 //! ballot, visibility, anonymous polls, codes and host tokens.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::json;
 
@@ -428,7 +426,7 @@ async fn anonymous_polls_store_no_link_between_voter_and_choice() {
     let ballots = count("SELECT COUNT(*) FROM ballots WHERE poll_id = ?1");
     let took_part = count("SELECT COUNT(*) FROM participations WHERE poll_id = ?1");
     assert_eq!((ballots, took_part), (0, 1));
-    // While open the figures move only in batches (tests/trust.rs); closed,
+    // While open the figures move only in batches (tests/http/trust.rs); closed,
     // the ballot shows.
     assert_eq!(
         t.get(&format!("/api/v1/polls/{id}/results")).await["results"]["options"][1]["count"],

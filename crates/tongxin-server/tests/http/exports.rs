@@ -2,9 +2,7 @@
 //! JSON endpoints, masked names, formulas defused, hidden results kept
 //! hidden, anonymous polls exported as counts only, and bad ids refused.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::json;
 

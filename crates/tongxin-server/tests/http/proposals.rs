@@ -2,9 +2,7 @@
 //! the ledger, comments, evaluations, refusals that write nothing, and
 //! supports under concurrency with retries.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 

@@ -4,12 +4,10 @@
 //! both at once, and what one instance wrote the other reads at once.
 //! (On SQLite one file belongs to one process: the test returns early.)
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::process::{free_port, start_server, wait_up};
-use common::{admin_post, device, scope_tree};
+use crate::common::process::{free_port, start_server, wait_up};
+use crate::common::{admin_post, device, scope_tree};
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
 
@@ -44,12 +42,12 @@ fn counted(r: &Value) -> (i64, i64) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_on_one_database_agree_at_once() {
-    if common::store::postgres_admin().is_none() {
+    if crate::common::store::postgres_admin().is_none() {
         eprintln!("several instances need PostgreSQL: run under cargo xtask test");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let db = common::store::fresh_database(dir.path());
+    let db = crate::common::store::fresh_database(dir.path());
     let ports = [free_port(), free_port()];
     let _a = Killed(start_server(&db, ports[0]));
     let _b = Killed(start_server(&db, ports[1]));
@@ -133,7 +131,7 @@ async fn two_instances_on_one_database_agree_at_once() {
     // Closed through A: B refuses the next ballot.
     let r = http
         .request(Method::PATCH, format!("{a}/api/v1/admin/polls/{fresh}"))
-        .bearer_auth(common::ADMIN)
+        .bearer_auth(crate::common::ADMIN)
         .json(&json!({"close_now": true}))
         .send()
         .await

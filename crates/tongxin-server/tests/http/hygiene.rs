@@ -1,13 +1,11 @@
 //! The server on a hostile internet: slow clients, overload, shutdown,
 //! headers, proxies, credentials and idempotency rules.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::json;
 
@@ -99,7 +97,7 @@ fn sigterm_lets_requests_in_flight_finish_then_exits() {
     let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_tongxin-server"))
         .args([
             "--db",
-            &common::store::fresh_database(dir.path()).to_string_lossy(),
+            &crate::common::store::fresh_database(dir.path()).to_string_lossy(),
             "--listen",
             &format!("127.0.0.1:{port}"),
         ])

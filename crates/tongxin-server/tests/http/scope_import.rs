@@ -3,9 +3,7 @@
 //! the same file again changes nothing; staff import inside their own
 //! community only; a bad file is refused whole, naming its line.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 

@@ -5,13 +5,11 @@
 //! binding another community's poll, racing the sign-in limit, a session
 //! that outlives its password, one address taking every request slot,
 //! custom indicator periods as a work generator, and CSV formulas behind
-//! `;`. Weak secrets at startup are in tests/settings.rs.
-
-mod common;
+//! `;`. Weak secrets at startup are in tests/http/settings.rs.
 
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt;

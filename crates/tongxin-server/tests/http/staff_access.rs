@@ -4,9 +4,7 @@
 //! hands out codes for their building's items and creates nothing. Every
 //! refusal is 403 problem+json and writes nothing.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 

@@ -3,9 +3,7 @@
 //! too — household codes never; administrators read and filter it; the database refuses to
 //! change a written entry.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -82,7 +80,7 @@ async fn every_staff_change_is_recorded_with_who_what_before_and_after() {
         refused["request"]["name"], "<script>alert(1)</script>",
         "kept as asked; the console escapes it"
     );
-    // Nobody signed in: answered, never recorded (tests/trust.rs floods it).
+    // Nobody signed in: answered, never recorded (tests/http/trust.rs floods it).
     assert!(
         items
             .iter()
@@ -207,7 +205,7 @@ async fn administrators_filter_and_page_the_log_and_nobody_can_change_it() {
         "UPDATE audit_log SET actor = 'someone else'",
         "DELETE FROM audit_log",
     ] {
-        let e = common::store::exec(&t.db, sql).unwrap_err();
+        let e = crate::common::store::exec(&t.db, sql).unwrap_err();
         assert!(e.contains("cannot be changed"), "{sql}: {e}");
     }
 }

@@ -3,9 +3,7 @@
 //! write, once per role, replayed for a repeated idempotency key, and
 //! refused with nothing written for bad or hostile input.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 

@@ -3,9 +3,7 @@
 //! longer see it while its author sees it marked hidden with that reason;
 //! restoring puts it back. Bad reasons are refused and write nothing.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 

@@ -4,9 +4,7 @@
 //! refused at the ballot box); building heads act on their own building
 //! only; malformed, out-of-range and hostile requests write nothing.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 

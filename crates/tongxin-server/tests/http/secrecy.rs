@@ -6,11 +6,9 @@
 //! link no ballot to its voter; the best per-voter guess is then bounded by
 //! chance: the share of the most popular option (see `docs/security.md`).
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::*;
+use crate::common::*;
 use hmac::{Hmac, Mac};
 use reqwest::Method;
 use serde_json::json;
@@ -75,7 +73,7 @@ fn attacker_files(db: &std::path::Path) -> Vec<(&'static str, Vec<u8>)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_operator_with_the_database_cannot_pair_voters_with_choices() {
-    if common::store::sqlite_only("reads the SQLite file and its WAL byte by byte") {
+    if crate::common::store::sqlite_only("reads the SQLite file and its WAL byte by byte") {
         return;
     }
     let mut t = TestServer::start().await;

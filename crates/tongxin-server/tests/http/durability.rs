@@ -1,10 +1,8 @@
 //! Concurrency, restarts, the demo seed and the generated OpenAPI document.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 

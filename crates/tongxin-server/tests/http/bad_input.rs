@@ -1,9 +1,7 @@
 //! Hostile and broken requests: each gets the right 4xx problem+json and
 //! the database is byte-for-byte unchanged afterwards.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::json;
 

@@ -5,16 +5,14 @@
 //! written (a ballot without its tally, a support without its count); the
 //! stored tallies and counts must equal recounts of the rows.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::process::{start_server, wait_up};
-use common::{admin_post, device, device_key, scope_tree};
+use crate::common::process::{start_server, wait_up};
+use crate::common::{admin_post, device, device_key, scope_tree};
 use reqwest::Client;
 use serde_json::{Value, json};
 
@@ -71,13 +69,13 @@ fn write(ids: &Ids, n: usize) -> (&'static str, String, Value) {
 }
 
 fn count(db: &Path, sql: &str, id: i64) -> i64 {
-    common::store::one(db, sql, &[id.into()]).int()
+    crate::common::store::one(db, sql, &[id.into()]).int()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_writes_survive_twenty_kill_9s() {
     let dir = tempfile::tempdir().unwrap();
-    let db = common::store::fresh_database(dir.path());
+    let db = crate::common::store::fresh_database(dir.path());
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -191,7 +189,7 @@ async fn acknowledged_writes_survive_twenty_kill_9s() {
     for (kind, n) in &acked {
         let voter_has = |sql: &str, id: i64| -> bool {
             let key = device_key(&device(*n));
-            !common::store::rows(&db, sql, &[id.into(), key.as_str().into()]).is_empty()
+            !crate::common::store::rows(&db, sql, &[id.into(), key.as_str().into()]).is_empty()
         };
         let present = match kind.as_str() {
             "ballot" => voter_has(
@@ -216,7 +214,8 @@ async fn acknowledged_writes_survive_twenty_kill_9s() {
     // Nothing half written: stored figures equal recounts.
     for (poll, table) in [(ids.poll, "ballots"), (ids.secret_poll, "participations")] {
         let tally =
-            common::store::one(&db, "SELECT tally FROM polls WHERE id = ?1", &[poll.into()]).text();
+            crate::common::store::one(&db, "SELECT tally FROM polls WHERE id = ?1", &[poll.into()])
+                .text();
         let tally: Value = serde_json::from_str(&tally).unwrap();
         let rows = count(
             &db,
@@ -237,7 +236,7 @@ async fn acknowledged_writes_survive_twenty_kill_9s() {
         assert_eq!(votes, rows, "{table}: options vs rows");
     }
     let mut recount = [0i64; 4];
-    for b in common::store::rows(
+    for b in crate::common::store::rows(
         &db,
         "SELECT ballot FROM ballots WHERE poll_id = ?1",
         &[ids.poll.into()],
@@ -245,7 +244,7 @@ async fn acknowledged_writes_survive_twenty_kill_9s() {
         let b: Value = serde_json::from_str(&b[0].text()).unwrap();
         recount[b["option"].as_u64().unwrap() as usize] += 1;
     }
-    let tally = common::store::one(
+    let tally = crate::common::store::one(
         &db,
         "SELECT tally FROM polls WHERE id = ?1",
         &[ids.poll.into()],

@@ -2,9 +2,7 @@
 //! sign-ins and their limit (counted in the database), session fixation,
 //! CSRF on every change made with a session, and signing out.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
 

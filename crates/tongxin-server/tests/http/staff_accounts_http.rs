@@ -3,9 +3,7 @@
 //! stops), set a password; only administrators; bad and hostile input
 //! refused with nothing written; no password in the audit log.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::json;
 

@@ -1,9 +1,7 @@
 //! Eligibility per proposal and per action, the pledge cap, and moderation
 //! that needs distinct eligible residents with a staff way back.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 

@@ -3,12 +3,10 @@
 //! was committed before it, a restore brings it back (and keeps the file it
 //! replaces), and bad files or paths are refused with nothing changed.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 fn server_cli(args: &[&str]) -> Output {
@@ -54,7 +52,7 @@ fn path(p: &Path) -> &str {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_taken_while_serving_restores_exactly_what_it_held() {
-    if common::store::sqlite_only(
+    if crate::common::store::sqlite_only(
         "backup and restore copy a SQLite file (pg_dump does this for PostgreSQL)",
     ) {
         return;
@@ -137,7 +135,7 @@ async fn a_backup_taken_while_serving_restores_exactly_what_it_held() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_files_and_paths_are_refused_and_nothing_changes() {
-    if common::store::sqlite_only("backup and restore copy a SQLite file") {
+    if crate::common::store::sqlite_only("backup and restore copy a SQLite file") {
         return;
     }
     let t = TestServer::start().await;
@@ -231,7 +229,7 @@ async fn bad_files_and_paths_are_refused_and_nothing_changes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_reports_a_database_file_replaced_under_the_server() {
-    if common::store::sqlite_only("a SQLite file replaced under the server") {
+    if crate::common::store::sqlite_only("a SQLite file replaced under the server") {
         return;
     }
     let t = TestServer::start().await;

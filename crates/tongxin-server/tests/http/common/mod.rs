@@ -42,7 +42,7 @@ pub(crate) fn config(db: PathBuf) -> Config {
         device_writes_per_min: 0,
         support_threshold: 3,
         // The tests play many residents from one loopback address; the
-        // share per client is tested on its own (tests/trust.rs).
+        // share per client is tested on its own (tests/http/trust.rs).
         max_concurrency_per_client: Some(512),
         www_dir: Some(PathBuf::from("/nonexistent-www")),
         bundle_dir: Some(PathBuf::from("/nonexistent-bundle")),
@@ -171,7 +171,7 @@ impl TestServer {
 
     /// Every row of every table, as text: equal snapshots mean nothing was
     /// written. The audit log is left out: recording a refused staff action
-    /// there is what it is for (tests/staff_audit.rs checks it).
+    /// there is what it is for (tests/http/staff_audit.rs checks it).
     pub(crate) fn snapshot(&self) -> String {
         snapshot_of(&self.db)
     }

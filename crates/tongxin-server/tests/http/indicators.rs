@@ -3,11 +3,9 @@
 //! aggregates), scope and period filters, CSV = JSON, snapshots and their
 //! refresh, the per-indicator series, and refused input.
 
-mod common;
-
 use std::collections::HashMap;
 
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 use tongxin_core::Id;
@@ -24,8 +22,8 @@ const OFFSET: i32 = 480;
 
 /// Facts read row by row from the file, counted here in Rust.
 fn facts_from_rows(db: &std::path::Path) -> Facts {
-    let rows = |sql: &str| common::store::rows(db, sql, &[]);
-    use common::Cell as V;
+    let rows = |sql: &str| crate::common::store::rows(db, sql, &[]);
+    use crate::common::Cell as V;
     let int = |v: &V| v.int();
     let text = |v: &V| v.text();
     let scopes =
