@@ -17,23 +17,10 @@ use tongxin_core::{Id, Millis};
 
 use tongxin_core::scope::ScopeLevel;
 
+use super::scopes::Places;
 use crate::storage::{NewScope, ScopeEdit, Store, StoreError, Voter, WriteMeta};
 
 const DAY: Millis = 86_400_000;
-
-/// The demo scopes the history is about.
-pub(super) struct Places {
-    /// 碧鸡街道.
-    pub street: Id,
-    /// 碧鸡社区.
-    pub bijie: Id,
-    /// Its four buildings.
-    pub buildings: Vec<Id>,
-    /// 明通社区.
-    pub mingtong: Id,
-    /// 明通巷47号院.
-    pub yard47: Id,
-}
 
 /// Households per Bijie building, and in courtyard No. 47 (120, as in the story).
 const BIJIE_HOUSEHOLDS: [u32; 4] = [160, 140, 150, 130];
