@@ -88,7 +88,9 @@ fn kept(bytes: &[u8]) -> Option<Value> {
         return None;
     }
     match serde_json::from_slice::<Value>(bytes) {
-        Ok(mut v) if bytes.len() <= KEEP_BYTES => {
+        // Only an object is kept as it came (what the schema promises);
+        // anything else the API refuses anyway, and is kept as its size.
+        Ok(mut v) if bytes.len() <= KEEP_BYTES && v.is_object() => {
             // An account's password is never kept, only that one was sent.
             if let Some(p) = v.get_mut("password").filter(|p| !p.is_null()) {
                 *p = json!("…");

@@ -209,3 +209,23 @@ async fn administrators_filter_and_page_the_log_and_nobody_can_change_it() {
         assert!(e.contains("cannot be changed"), "{sql}: {e}");
     }
 }
+
+#[tokio::test]
+async fn a_body_that_is_not_an_object_is_kept_as_its_size() {
+    let t = TestServer::start().await;
+    for body in ["0", "[1, 2]", "\"x\""] {
+        let r = t
+            .admin(Method::POST, "/api/v1/admin/scopes")
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{body}");
+    }
+    let log = audit(&t, "").await;
+    for e in log["items"].as_array().unwrap() {
+        assert!(e["request"].is_object(), "{e}");
+        assert!(e["request"]["bytes"].is_u64(), "{e}");
+    }
+}
