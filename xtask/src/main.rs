@@ -29,7 +29,13 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("demo") => demo(&args[1..]),
+        // `cargo xtask demo -- --listen …` (as the README writes it): the
+        // `--` only separates xtask's words from the server's.
+        Some("demo") => demo(
+            args[1..]
+                .strip_prefix(&["--".to_string()])
+                .unwrap_or(&args[1..]),
+        ),
         Some("test") => test(),
         Some("bench") => bench::run().and_then(|()| phone::run()),
         Some("phone") => phone::run(),
