@@ -176,14 +176,7 @@ async fn signatures_export_masked_names_with_their_units() {
 async fn proposals_ledger_and_evaluations_export_what_the_json_shows() {
     let t = TestServer::start().await;
     let s = t.scopes().await;
-    let id = t
-        .admin_post(
-            "/api/v1/admin/proposals",
-            json!({"scope_id": s[2], "title": "广场加装座椅", "problem": "老人没有地方坐", "plan": "加装十张座椅", "estimated_cost_fen": 500_000, "proposer_name": "孙雨萌"}),
-        )
-        .await["id"]
-        .as_i64()
-        .unwrap();
+    let id = t.proposal(s[2]).await;
     for (kind, amount, memo) in [
         ("received", 120_050, "居民捐款"),
         ("spent", 20_000, "-购买木材"),

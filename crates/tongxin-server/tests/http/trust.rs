@@ -47,6 +47,18 @@ async fn observe(t: &TestServer, poll: i64, codes: &[String]) -> Value {
     })
 }
 
+/// The status of `/healthz`, which must answer within `within`.
+async fn healthz(t: &TestServer, within: Duration) -> u16 {
+    t.http
+        .get(format!("{}/healthz", t.url))
+        .timeout(within)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
 async fn cast_with_code(t: &TestServer, poll: i64, code: &str, option: i64) {
     let (st, v) = send(
         t.req(Method::POST, &format!("/api/v1/polls/{poll}/ballots"))
@@ -285,14 +297,7 @@ async fn a_burst_of_wrong_passwords_gets_five_tries_and_the_server_keeps_answeri
         }));
     }
     // Meanwhile the server answers its health check within a second.
-    let health = t
-        .http
-        .get(format!("{}/healthz", t.url))
-        .timeout(Duration::from_secs(1))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(health.status(), 200);
+    assert_eq!(healthz(&t, Duration::from_secs(1)).await, 200);
     let mut answered = std::collections::BTreeMap::<u16, usize>::new();
     for b in burst {
         *answered.entry(b.await.unwrap().unwrap()).or_default() += 1;
@@ -427,14 +432,7 @@ async fn one_address_with_530_slow_bodies_does_not_take_the_server() {
     // Let the server take in every request head.
     tokio::time::sleep(Duration::from_millis(500)).await;
     for _ in 0..3 {
-        let r = t
-            .http
-            .get(format!("{}/healthz", t.url))
-            .timeout(Duration::from_secs(5))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
+        assert_eq!(healthz(&t, Duration::from_secs(5)).await, 200);
         let r = t
             .http
             .get(format!("{}/api/v1/polls", t.url))
@@ -531,14 +529,7 @@ async fn the_console_and_the_recipes_are_served_with_a_csp() {
 async fn pledges_come_a_page_at_a_time() {
     let t = TestServer::start().await;
     let s = t.scopes().await;
-    let id = t
-        .admin_post(
-            "/api/v1/admin/proposals",
-            json!({"scope_id": s[2], "title": "公厕改造", "problem": "老旧", "plan": "翻新", "estimated_cost_fen": 10_000_000, "proposer_name": "李"}),
-        )
-        .await["id"]
-        .as_i64()
-        .unwrap();
+    let id = t.proposal(s[2]).await;
     let (st, _) = send(
         t.admin(Method::PATCH, &format!("/api/v1/admin/proposals/{id}"))
             .json(&json!({"funding_goal_fen": 10_000_000})),
