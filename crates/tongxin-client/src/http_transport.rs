@@ -13,8 +13,8 @@ use serde_json::Value;
 use tongxin_core::contract::{Problem, routes, version};
 use tongxin_core::mapping::{Failure, HttpRequest, Op, Vars};
 
+use crate::device::{device_token_for, origin_of};
 use crate::http::{Http, Reply};
-use crate::identity::{device_token_for, origin_of};
 use crate::outbox::{self, Pending};
 use crate::transport::{Call, Transport};
 use crate::{ClientError, ClientResult};

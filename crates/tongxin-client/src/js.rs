@@ -20,7 +20,7 @@ use tongxin_core::text::FieldErrors;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::identity::device_token_for;
+use crate::device::device_token_for;
 use crate::transport::{Call, Transport};
 use crate::{ClientError, ClientResult};
 

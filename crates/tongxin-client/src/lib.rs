@@ -11,7 +11,7 @@
 //!   sending, reading and the outbox either way;
 //! * [`js::JsTransport`] — a backend written by the host page in JavaScript;
 //! * [`http`] — fetch with time limits and cancellation on unmount;
-//! * [`identity`] — the device token kept in `localStorage` (never
+//! * [`device`] — the device token kept in `localStorage` (never
 //!   cookies: embeds must work with third-party cookies blocked) and
 //!   idempotency keys, one per user action, reused on retry;
 //! * [`pinning`] — the origins a host page lets its widgets talk to;
@@ -19,10 +19,10 @@
 //!   and sent again later with the same idempotency key.
 
 pub mod contract_backend;
+pub mod device;
 pub mod error;
 pub mod http;
 pub mod http_transport;
-pub mod identity;
 pub mod js;
 pub mod mapped;
 pub mod outbox;
@@ -46,8 +46,8 @@ use tongxin_core::proposal::{
 use tongxin_core::scope::Scope;
 
 pub use contract_backend::ContractBackend;
+pub use device::IdemKey;
 pub use error::ClientError;
-pub use identity::IdemKey;
 pub use tongxin_core::mapping::Op;
 
 /// Result of a backend call.

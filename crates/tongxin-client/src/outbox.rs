@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use tongxin_core::mapping::HttpRequest;
 
-use crate::identity;
+use crate::device;
 
 /// Where the outbox is kept (under `tongxin:` in `localStorage`).
 const STORE_KEY: &str = "outbox.v2";
@@ -37,14 +37,14 @@ pub struct Pending {
 
 /// Every pending write on this device.
 pub fn all() -> Vec<Pending> {
-    identity::load(STORE_KEY)
+    device::load(STORE_KEY)
         .and_then(|s| serde_json::from_str(&s).ok())
         .unwrap_or_default()
 }
 
 fn save(list: &[Pending]) {
     if let Ok(json) = serde_json::to_string(list) {
-        identity::save(STORE_KEY, &json);
+        device::save(STORE_KEY, &json);
     }
 }
 

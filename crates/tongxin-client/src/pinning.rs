@@ -8,7 +8,7 @@
 
 use std::cell::OnceCell;
 
-use crate::identity::origin_of;
+use crate::device::origin_of;
 
 thread_local! {
     static PINNED: OnceCell<Option<Vec<String>>> = const { OnceCell::new() };

@@ -74,7 +74,7 @@ async fn loader(State(files): State<Files>, req_headers: HeaderMap) -> Response 
         return (StatusCode::NOT_FOUND, "the widget bundle is not built").into_response();
     };
     // One tag for the loader's content, whichever encoding carries it.
-    let tag = crate::identity::hex(&Sha256::digest(&raw)[..8]);
+    let tag = crate::hex::encode(&Sha256::digest(&raw)[..8]);
     let (body, coding) = match files.read_precompressed("tongxin.js", &req_headers).await {
         Some((bytes, c)) => (bytes, Some(c)),
         None => (raw, None),

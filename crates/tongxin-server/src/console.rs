@@ -51,7 +51,7 @@ async fn serve(files: &Files, name: &str, headers: &HeaderMap) -> Response {
         )
             .into_response();
     };
-    let tag = crate::identity::hex(&sha(&plain)[..8]);
+    let tag = crate::hex::encode(&sha(&plain)[..8]);
     let (body, coding) = match files.read_precompressed(&path, headers).await {
         Some((bytes, c)) => (bytes, Some(c)),
         None => (plain, None),

@@ -96,7 +96,7 @@ fn hex_sha256(parts: &[&[u8]]) -> String {
         h.update((p.len() as u64).to_be_bytes());
         h.update(p);
     }
-    crate::identity::hex(&h.finalize())
+    crate::hex::encode(&h.finalize())
 }
 
 impl Ctx {

@@ -215,7 +215,7 @@ async fn builtin_file(
         return StatusCode::NOT_FOUND.into_response();
     };
     // One tag for the file's content, whichever encoding carries it.
-    let tag = crate::identity::hex(&plain.metadata.sha256_hash()[..8]);
+    let tag = crate::hex::encode(&plain.metadata.sha256_hash()[..8]);
     let compressed = if precompressed {
         Files::Builtin(files)
             .read_precompressed(&name, &headers)

@@ -18,14 +18,15 @@ pub mod error;
 pub mod extract;
 pub mod file_cli;
 pub mod files;
+pub mod hex;
 pub mod hygiene;
-pub mod identity;
 pub mod indicators;
 pub mod ratelimit;
 pub mod seed;
 pub mod serve;
 pub mod service;
 pub mod storage;
+pub mod voter;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -66,9 +67,9 @@ fn cors(config: &Config) -> CorsLayer {
             header::CONTENT_TYPE,
             header::AUTHORIZATION,
             HeaderName::from_static("idempotency-key"),
-            HeaderName::from_static(identity::DEVICE_HEADER),
-            HeaderName::from_static(identity::CODE_HEADER),
-            HeaderName::from_static(identity::VOTER_HEADER),
+            HeaderName::from_static(voter::DEVICE_HEADER),
+            HeaderName::from_static(voter::CODE_HEADER),
+            HeaderName::from_static(voter::VOTER_HEADER),
         ])
         .expose_headers([
             header::RETRY_AFTER,

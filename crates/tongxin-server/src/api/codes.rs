@@ -25,7 +25,7 @@ use super::{AppState, Caller, Staff};
 use crate::clock::now_ms;
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiQuery};
-use crate::identity;
+use crate::voter;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -85,11 +85,11 @@ async fn issue_codes(
     s.authorize_codes(&who, req.target, req.target_id, req.unit_id)
         .await?;
     let codes = (0..req.count)
-        .map(|_| identity::new_code())
+        .map(|_| voter::new_code())
         .collect::<Result<Vec<_>, _>>()?;
     let hashes = codes
         .iter()
-        .map(|c| identity::code_hash(&s.config.pepper, c))
+        .map(|c| voter::code_hash(&s.config.pepper, c))
         .collect();
     s.store
         .issue_codes(

@@ -36,9 +36,9 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::extract::Ctx;
-use crate::identity;
 use crate::ratelimit::RateLimiter;
 use crate::storage::{Store, Voter};
+use crate::voter;
 
 pub use crate::config::BODY_LIMIT;
 /// Default page size.
@@ -75,13 +75,13 @@ impl AppState {
     /// The voter for a write on an item with `policy`, after rate limits.
     pub fn voter(&self, ctx: &Ctx, policy: Eligibility) -> Result<Voter, ApiError> {
         let c = &self.config;
-        identity::check_headers(&ctx.headers)?;
+        voter::check_headers(&ctx.headers)?;
         if let Some(ip) = self.client_ip(ctx) {
             self.limiter
                 .check(&crate::client_ip::bucket(ip), c.ip_writes_per_min, ctx.now)
                 .map_err(ApiError::rate_limited)?;
         }
-        let voter = identity::require_voter(
+        let voter = voter::require_voter(
             policy,
             &ctx.headers,
             &c.pepper,
@@ -102,8 +102,8 @@ impl AppState {
     /// "unknown".
     pub fn viewer(&self, ctx: &Ctx, policy: Eligibility) -> Result<Option<Voter>, ApiError> {
         let c = &self.config;
-        identity::check_headers(&ctx.headers)?;
-        Ok(identity::voter_for(
+        voter::check_headers(&ctx.headers)?;
+        Ok(voter::voter_for(
             policy,
             &ctx.headers,
             &c.pepper,
@@ -118,8 +118,8 @@ impl AppState {
     /// The viewer on a read that needs one.
     pub fn require_viewer(&self, ctx: &Ctx, policy: Eligibility) -> Result<Voter, ApiError> {
         let c = &self.config;
-        identity::check_headers(&ctx.headers)?;
-        identity::require_voter(
+        voter::check_headers(&ctx.headers)?;
+        voter::require_voter(
             policy,
             &ctx.headers,
             &c.pepper,

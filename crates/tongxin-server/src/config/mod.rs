@@ -294,8 +294,8 @@ impl Config {
     }
 
     /// The `aud`/`iss` rules for voter tokens.
-    pub fn token_rules(&self) -> crate::identity::TokenRules<'_> {
-        crate::identity::TokenRules {
+    pub fn token_rules(&self) -> crate::voter::TokenRules<'_> {
+        crate::voter::TokenRules {
             audience: self.voter_audience.as_deref(),
             issuer: self.voter_issuer.as_deref(),
         }

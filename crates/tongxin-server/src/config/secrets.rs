@@ -126,7 +126,7 @@ fn strong(s: &str) -> bool {
 fn random_token() -> Result<String, String> {
     let mut bytes = [0u8; 24];
     getrandom::fill(&mut bytes).map_err(|e| format!("no randomness: {e}"))?;
-    Ok(crate::identity::hex(&bytes))
+    Ok(crate::hex::encode(&bytes))
 }
 
 /// The demo's pepper: read from `<db>.pepper`, created on first start.

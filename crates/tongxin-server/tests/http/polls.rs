@@ -560,10 +560,9 @@ async fn host_signed_tokens_identify_residents() {
     let path = format!("/api/v1/polls/{id}/ballots");
     let ballot = json!({"kind": "single", "option": 2});
     let exp = tongxin_server::clock::now_ms() / 1000 + 600;
-    let good = tongxin_server::identity::sign_voter_token(VOTER_SECRET, "resident-42", Some(exp));
-    let forged =
-        tongxin_server::identity::sign_voter_token("wrong-secret", "resident-42", Some(exp));
-    let expired = tongxin_server::identity::sign_voter_token(VOTER_SECRET, "resident-43", Some(1));
+    let good = tongxin_server::voter::sign_voter_token(VOTER_SECRET, "resident-42", Some(exp));
+    let forged = tongxin_server::voter::sign_voter_token("wrong-secret", "resident-42", Some(exp));
+    let expired = tongxin_server::voter::sign_voter_token(VOTER_SECRET, "resident-43", Some(1));
     expect_problem(
         t.req(Method::POST, &path).json(&ballot),
         401,

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tongxin_client::{Backend, ClientError, IdemKey, Op, identity};
+use tongxin_client::{Backend, ClientError, IdemKey, Op, device};
 use tongxin_core::Id;
 use tongxin_core::contract::{ConventionView, SignatureCounts, SignatureReceipt};
 use tongxin_core::convention::PublicSignature;
@@ -46,12 +46,12 @@ fn receipt_key(id: Id) -> String {
 
 /// The receipt kept on this device, if any.
 fn local_receipt(id: Id) -> Option<SignatureReceipt> {
-    serde_json::from_str(&identity::load(&receipt_key(id))?).ok()
+    serde_json::from_str(&device::load(&receipt_key(id))?).ok()
 }
 
 fn keep_receipt(r: &SignatureReceipt) {
     if let Ok(json) = serde_json::to_string(r) {
-        identity::save(&receipt_key(r.convention_id), &json);
+        device::save(&receipt_key(r.convention_id), &json);
     }
 }
 
@@ -93,7 +93,7 @@ pub fn ConventionWidget(
     let resign = RwSignal::new(false);
     let extra = RwSignal::new(0u64);
     // Never kept on the device (see the poll widget).
-    identity::forget(&format!("code:convention:{id}"));
+    device::forget(&format!("code:convention:{id}"));
     let code = RwSignal::new(String::new());
     let pending_key: StoredValue<Option<IdemKey>> = StoredValue::new(None);
     let offline = Offline::new(backend, format!("/conventions/{id}/"));

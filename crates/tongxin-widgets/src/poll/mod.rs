@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tongxin_client::{Backend, ClientError, IdemKey, Op, identity};
+use tongxin_client::{Backend, ClientError, IdemKey, Op, device};
 use tongxin_core::Id;
 use tongxin_core::contract::{MyBallot, PollView, ResultsView};
 use tongxin_core::eligibility::Eligibility;
@@ -70,7 +70,7 @@ pub fn PollWidget(
     // A household code is never kept on the device: on a shared phone the
     // next person must not act as this household (codes kept by earlier
     // versions are dropped).
-    identity::forget(&format!("code:poll:{poll_id}"));
+    device::forget(&format!("code:poll:{poll_id}"));
     let code = RwSignal::new(String::new());
     let extra = RwSignal::new(0u64);
     let pending_key: StoredValue<Option<IdemKey>> = StoredValue::new(None);

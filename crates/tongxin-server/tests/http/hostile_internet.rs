@@ -213,7 +213,7 @@ async fn voter_tokens_need_an_expiry() {
             json!({"eligibility": "token"}),
         )
         .await;
-    let forever = tongxin_server::identity::sign_voter_token(VOTER_SECRET, "resident-42", None);
+    let forever = tongxin_server::voter::sign_voter_token(VOTER_SECRET, "resident-42", None);
     let before = t.snapshot();
     let p = expect_problem(
         t.req(Method::POST, &format!("/api/v1/polls/{id}/ballots"))

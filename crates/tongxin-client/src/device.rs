@@ -1,5 +1,6 @@
-//! Identity kept on the resident's device: a random device token per
-//! backend in `localStorage`, and idempotency keys for writes.
+//! What a widget keeps on the resident's device: a random device token per
+//! backend in `localStorage`, small values of its own, and idempotency keys
+//! for writes.
 //!
 //! The token is per backend *origin*: a widget that a hostile tag on the
 //! host page points at another server (`data-api="https://evil/api"`) gets

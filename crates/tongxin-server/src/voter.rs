@@ -32,17 +32,12 @@ pub const VOTER_HEADER: &str = "x-tongxin-voter";
 /// Alphabet of household codes: no 0/O, 1/I/L, U.
 const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-/// Lower-case hex of `bytes`.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn keyed(pepper: &str, domain: &str, value: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(pepper.as_bytes()).expect("hmac takes any key");
     mac.update(domain.as_bytes());
     mac.update(b"\0");
     mac.update(value.as_bytes());
-    hex(&mac.finalize().into_bytes()[..16])
+    crate::hex::encode(&mac.finalize().into_bytes()[..16])
 }
 
 /// Normalises a household code as typed: upper case, no spaces or dashes.
