@@ -1,6 +1,6 @@
 //! `tongxin-server user …`: staff accounts from the command line, so that
 //! the first administrator exists before anyone can sign in. Each command
-//! opens the database, does one thing through [`crate::accounts`] and says
+//! opens the database, does one thing through [`crate::service::staff`] and says
 //! what it did; a refusal says why and exits with 2.
 
 use std::io::{BufRead, IsTerminal, Write};
@@ -10,8 +10,8 @@ use clap::{Parser, Subcommand};
 use tongxin_core::Id;
 use tongxin_core::staff::{Grant, Role, StaffAccount};
 
-use crate::accounts;
 use crate::clock::now_ms;
+use crate::service::staff;
 use crate::storage::sqlite::DEFAULT_IDEMPOTENCY_TTL_MS;
 use crate::storage::{Store, StoreError};
 
@@ -161,12 +161,12 @@ async fn run(cli: UserCli) -> Result<String, String> {
         UserCommand::Add { login, roles, name } => {
             let password = read_password()?;
             let name = name.unwrap_or_else(|| login.clone());
-            let a = accounts::add(store, now, &login, &name, &password, roles).await;
+            let a = staff::add(store, now, &login, &name, &password, roles).await;
             format!("added\t{}", describe(&a.map_err(explain)?))
         }
         UserCommand::Passwd { login } => {
             let password = read_password()?;
-            let a = accounts::set_password(store, now, &login, &password).await;
+            let a = staff::set_password(store, now, &login, &password).await;
             format!("password changed\t{}", a.map_err(explain)?.login)
         }
         UserCommand::List => {
@@ -174,15 +174,15 @@ async fn run(cli: UserCli) -> Result<String, String> {
             all.iter().map(describe).collect::<Vec<_>>().join("\n")
         }
         UserCommand::Disable { login } => {
-            let a = accounts::set_disabled(store, now, &login, true).await;
+            let a = staff::set_disabled(store, now, &login, true).await;
             format!("disabled\t{}", a.map_err(explain)?.login)
         }
         UserCommand::Enable { login } => {
-            let a = accounts::set_disabled(store, now, &login, false).await;
+            let a = staff::set_disabled(store, now, &login, false).await;
             format!("enabled\t{}", a.map_err(explain)?.login)
         }
         UserCommand::Token { login, label } => {
-            let (token, kept) = accounts::issue_token(store, now, &login, &label)
+            let (token, kept) = staff::issue_token(store, now, &login, &label)
                 .await
                 .map_err(explain)?;
             eprintln!(
@@ -206,7 +206,7 @@ async fn run(cli: UserCli) -> Result<String, String> {
                 .join("\n")
         }
         UserCommand::Revoke { id } => {
-            let t = accounts::revoke_token(store, now, Id::from(id))
+            let t = staff::revoke_token(store, now, Id::from(id))
                 .await
                 .map_err(explain)?;
             format!("revoked\t{}\t{}", t.id, t.label)

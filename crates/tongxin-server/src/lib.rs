@@ -5,7 +5,6 @@
 //! bundle, CORS); [`serve`] runs it; [`spawn`] runs it on a background task,
 //! which the tests and the benchmark use.
 
-pub mod accounts;
 pub mod api;
 pub mod assets;
 pub mod cli;

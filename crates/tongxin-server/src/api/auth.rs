@@ -9,10 +9,10 @@ use tongxin_core::Id;
 use tongxin_core::scope::ScopeTree;
 use tongxin_core::staff::{Grant, Power, Role};
 
-use super::{AppState, staff};
-use crate::accounts;
+use super::{AppState, sessions};
 use crate::error::ApiError;
 use crate::extract::Ctx;
+use crate::service::staff;
 
 /// The name the audit log gives the shared admin token.
 pub const SHARED_TOKEN: &str = "TONGXIN_ADMIN_TOKEN";
@@ -61,7 +61,7 @@ impl AppState {
                 }],
             }));
         }
-        Ok(accounts::by_token(self.store.as_ref(), given)
+        Ok(staff::by_token(self.store.as_ref(), given)
             .await?
             .map(|a| Caller {
                 who: a.login,
@@ -72,11 +72,10 @@ impl AppState {
     /// The roles of a console session (the `tongxin_session` cookie); a
     /// change made with it must carry the session's CSRF token.
     async fn session_caller(&self, ctx: &Ctx) -> Result<Option<Caller>, ApiError> {
-        let Some(cookie) = staff::session_cookie(&ctx.headers) else {
+        let Some(cookie) = sessions::session_cookie(&ctx.headers) else {
             return Ok(None);
         };
-        let Some((account, csrf, _)) =
-            accounts::session(self.store.as_ref(), cookie, ctx.now).await?
+        let Some((account, csrf, _)) = staff::session(self.store.as_ref(), cookie, ctx.now).await?
         else {
             return Ok(None);
         };
@@ -129,8 +128,8 @@ impl AppState {
         match self.staff_caller(ctx).await? {
             Some(g) => Ok(g),
             None if self.config.admin_token.is_none()
-                && !Self::bearer(ctx).is_some_and(|b| b.starts_with(accounts::TOKEN_PREFIX))
-                && staff::session_cookie(&ctx.headers).is_none() =>
+                && !Self::bearer(ctx).is_some_and(|b| b.starts_with(staff::TOKEN_PREFIX))
+                && sessions::session_cookie(&ctx.headers).is_none() =>
             {
                 Err(ApiError::new(
                     StatusCode::FORBIDDEN,
@@ -208,7 +207,7 @@ impl axum::extract::FromRequestParts<AppState> for Staff {
 pub(crate) fn check_csrf(ctx: &Ctx, expected: &str) -> Result<(), ApiError> {
     let given = ctx
         .headers
-        .get(staff::CSRF_HEADER)
+        .get(sessions::CSRF_HEADER)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if constant_time_eq(given.as_bytes(), expected.as_bytes()) {

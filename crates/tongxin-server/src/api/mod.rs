@@ -2,7 +2,6 @@
 //! Each resource has its own module; paths and schemas are declared on the
 //! handlers, so `/openapi.json` is generated from the code and cannot drift.
 
-mod accounts;
 mod admin;
 pub mod audit;
 pub mod auth;
@@ -17,7 +16,8 @@ mod polls;
 mod proposals;
 mod scope_import;
 mod scopes;
-pub mod staff;
+pub mod sessions;
+mod staff_accounts;
 
 use std::sync::Arc;
 
@@ -179,10 +179,10 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(admin::routes())
         .merge(codes::routes())
         .merge(moderation::routes())
-        .merge(accounts::routes())
+        .merge(staff_accounts::routes())
         .merge(audit::routes())
         .merge(exports::routes())
-        .merge(staff::routes())
+        .merge(sessions::routes())
         .split_for_parts()
 }
 

@@ -5,14 +5,14 @@
 //! from public units, walked through all five steps. Seeds only an empty
 //! database, so restarting `--demo` keeps what visitors did.
 
-mod accounts;
 mod convention;
 mod history;
 mod polls;
 mod proposals;
 mod scopes;
+mod staff;
 
-pub use accounts::{DEMO_ACCOUNTS, seed_demo_accounts};
+pub use staff::{DEMO_ACCOUNTS, seed_demo_accounts};
 
 use std::sync::Arc;
 

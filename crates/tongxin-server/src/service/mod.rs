@@ -14,6 +14,7 @@ pub mod comments;
 pub mod conventions;
 pub mod polls;
 pub mod proposals;
+pub mod staff;
 
 use tongxin_core::Id;
 use tongxin_core::text::FieldErrors;

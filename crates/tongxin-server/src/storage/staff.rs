@@ -1,6 +1,6 @@
 //! What a store keeps of staff accounts, their roles and their personal
 //! API tokens. Persistence only: the rules (who may hold what, password
-//! lengths, hashing) are in [`crate::accounts`] and `tongxin_core::staff`.
+//! lengths, hashing) are in [`crate::service::staff`] and `tongxin_core::staff`.
 
 use async_trait::async_trait;
 use tongxin_core::staff::{ApiToken, Grant, StaffAccount};

@@ -332,7 +332,7 @@ async fn the_demo_has_one_account_per_role_with_its_documented_password() {
             )
             .text();
         assert!(
-            tongxin_server::accounts::verify_password(&hash, password),
+            tongxin_server::service::staff::verify_password(&hash, password),
             "{login}"
         );
     }

@@ -6,8 +6,8 @@
 use tongxin_core::Id;
 use tongxin_core::staff::{Grant, Role};
 
-use crate::accounts;
 use crate::clock::now_ms;
+use crate::service::staff;
 use crate::storage::{Store, StoreError};
 
 /// Sign-in name, display name, password and role of each demo account.
@@ -50,7 +50,7 @@ pub async fn seed_demo_accounts(store: &dyn Store) -> Result<(), StoreError> {
             Role::Staff => Some(community),
             Role::BuildingHead => Some(building),
         };
-        accounts::add(
+        staff::add(
             store,
             now_ms(),
             login,

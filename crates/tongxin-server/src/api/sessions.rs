@@ -12,9 +12,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AppState;
-use crate::accounts::{self, SignIn};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, Ctx};
+use crate::service::staff::{self, SignIn};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "tongxin_session";
@@ -63,11 +63,11 @@ async fn sign_in(
 ) -> Result<Response, ApiError> {
     // A session the browser brought is ended, never taken over.
     if let Some(old) = session_cookie(&ctx.headers) {
-        accounts::end_session(s.store.as_ref(), ctx.now, old).await?;
+        staff::end_session(s.store.as_ref(), ctx.now, old).await?;
     }
     // An IPv6 client is counted by its /64, which one household holds whole.
     let address = s.client_ip(&ctx).map(crate::client_ip::bucket);
-    match accounts::start_session(
+    match staff::start_session(
         s.store.as_ref(),
         ctx.now,
         &req.login,
@@ -104,7 +104,7 @@ async fn sign_in(
     responses((status = 200, body = SessionView), (status = 401, body = Problem, description = "Not signed in (`signed-out`).")))]
 async fn current(State(s): State<AppState>, ctx: Ctx) -> Result<Response, ApiError> {
     let cookie = session_cookie(&ctx.headers).ok_or_else(signed_out)?;
-    let (account, csrf, expires_at) = accounts::session(s.store.as_ref(), cookie, ctx.now)
+    let (account, csrf, expires_at) = staff::session(s.store.as_ref(), cookie, ctx.now)
         .await?
         .ok_or_else(signed_out)?;
     let mut res = Json(SessionView {
@@ -123,11 +123,11 @@ async fn current(State(s): State<AppState>, ctx: Ctx) -> Result<Response, ApiErr
     responses((status = 204, description = "Signed out."), (status = 401, body = Problem), (status = 403, body = Problem, description = "The CSRF token is missing or wrong (`csrf-failed`).")))]
 async fn sign_out(State(s): State<AppState>, ctx: Ctx) -> Result<Response, ApiError> {
     let cookie = session_cookie(&ctx.headers).ok_or_else(signed_out)?;
-    let (_, csrf, _) = accounts::session(s.store.as_ref(), cookie, ctx.now)
+    let (_, csrf, _) = staff::session(s.store.as_ref(), cookie, ctx.now)
         .await?
         .ok_or_else(signed_out)?;
     super::auth::check_csrf(&ctx, &csrf)?;
-    accounts::end_session(s.store.as_ref(), ctx.now, cookie).await?;
+    staff::end_session(s.store.as_ref(), ctx.now, cookie).await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut()
         .insert(header::SET_COOKIE, set_cookie("", 0));

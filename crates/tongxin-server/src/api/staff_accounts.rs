@@ -1,6 +1,6 @@
 //! Staff accounts over HTTP, for administrators (`/api/v1/admin/accounts`):
 //! list them, create one with its roles, set a password, disable or enable
-//! it. The same rules as `tongxin-server user …` ([`crate::accounts`]).
+//! it. The same rules as `tongxin-server user …` ([`crate::service::staff`]).
 //! Passwords never reach the audit log (it keeps `"password": "…"`).
 
 use axum::Json;
@@ -12,9 +12,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{AppState, Staff};
-use crate::accounts;
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiPath};
+use crate::service::staff;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -42,7 +42,7 @@ async fn create_account(
     ApiJson(new): ApiJson<NewAccount>,
 ) -> Result<Response, ApiError> {
     s.authorize(&who, Power::ManageAccounts, None).await?;
-    let account = accounts::add(
+    let account = staff::add(
         s.store.as_ref(),
         ctx.now,
         &new.login,
@@ -69,10 +69,10 @@ async fn change_account(
     let store = s.store.as_ref();
     let mut account = None;
     if let Some(p) = &change.password {
-        account = Some(accounts::set_password(store, ctx.now, &login, p).await?);
+        account = Some(staff::set_password(store, ctx.now, &login, p).await?);
     }
     if let Some(d) = change.disabled {
-        account = Some(accounts::set_disabled(store, ctx.now, &login, d).await?);
+        account = Some(staff::set_disabled(store, ctx.now, &login, d).await?);
     }
     match account {
         Some(a) => Ok(Json(a)),
