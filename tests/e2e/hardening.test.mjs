@@ -128,7 +128,7 @@ test('data-backends on the script tag: a widget naming another backend is not dr
   await context.close();
 });
 
-test('data-backends holds for mappings too: a comment with a selector-list backend, an inline mapping and mount() never reach another origin', async () => {
+test('data-backends holds for mappings too: a comment with a selector-list backend or a data-backends tag of its own, an inline mapping and mount() never reach another origin', async () => {
   const errors = [];
   const { context, page } = await phone(browser, errors);
   stolen.length = 0;
@@ -145,6 +145,8 @@ test('data-backends holds for mappings too: a comment with a selector-list backe
     <div class="comment">
       <div data-tongxin="poll" data-id="3" data-backend="#nothing, .comment pre" id="selector-list"></div>
       <pre>${text}</pre>
+      <script type="text/plain" data-backends="${evil.base} ${server.base}"></script>
+      <div data-tongxin="poll" data-id="3" data-api="${evil.base}/api" id="widened"></div>
     </div>
     <script type="application/json" id="elsewhere">${text}</script>
     <div data-tongxin="poll" data-id="3" data-backend="#elsewhere" id="by-id"></div>
@@ -155,6 +157,8 @@ test('data-backends holds for mappings too: a comment with a selector-list backe
   await page.locator('#real').getByRole('radio').first().waitFor();
   assert.equal(await page.locator('#selector-list').getAttribute('data-tongxin-refused'), 'backend');
   assert.equal(await page.locator('#by-id').getAttribute('data-tongxin-refused'), 'backend');
+  // An inert tag of the comment's own cannot widen the pin.
+  assert.equal(await page.locator('#widened').getAttribute('data-tongxin-refused'), 'backend');
   // The host page's own script mounts with the mapping object: the client refuses every request.
   const mounted = await page.evaluate(async (m) => {
     const { mount } = await import('/tongxin/tongxin.js');

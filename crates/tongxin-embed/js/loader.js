@@ -99,10 +99,11 @@ const resolve = (u) => {
     return null;
   }
 };
-const pinned = (() => {
-  const s = document.querySelector('script[data-backends]');
-  return s ? s.dataset.backends.split(/[\s,]+/).filter(Boolean).map(resolve).filter(Boolean) : null;
-})();
+// Several tags (a hostile fragment may hold an inert one): only the origins
+// every one of them lists, so a fragment can narrow the pin, never widen it.
+const pinned = [...document.querySelectorAll('script[data-backends]')]
+  .map((s) => s.dataset.backends.split(/[\s,]+/).filter(Boolean).map(resolve).filter(Boolean))
+  .reduce((all, list) => (all ? all.filter((o) => list.includes(o)) : list), null);
 
 /** `#` and an id: never a selector list, a class or any other selector. */
 const ID_REF = /^#[A-Za-z][A-Za-z0-9_-]*$/;
