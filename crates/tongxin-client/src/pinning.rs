@@ -8,7 +8,7 @@
 
 use std::cell::OnceCell;
 
-use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
 
 use crate::device::origin_of;
 
@@ -16,37 +16,25 @@ thread_local! {
     static PINNED: OnceCell<Option<Vec<String>>> = const { OnceCell::new() };
 }
 
-/// The origins the page pins, read once; `None` when it pins none. When
-/// several `script[data-backends]` are on the page (a hostile fragment may
-/// hold an inert one), only the origins that every one of them lists are
-/// allowed: a fragment can narrow the pin, never widen it.
+/// The global the loader (`tongxin.js`) defines, read-only, before any
+/// bundle loads: the pinned origins, or `null`.
+const GLOBAL: &str = "__tongxinPinned";
+
+/// The origins the page pins, read once; `None` when it pins none. The
+/// loader works them out from every `script[data-backends]` on the page
+/// (their intersection: a hostile fragment's inert tag can narrow the pin,
+/// never widen it) and defines them as a read-only global, which markup
+/// cannot forge or clobber.
 fn pinned() -> Option<Vec<String>> {
     PINNED.with(|p| {
         p.get_or_init(|| {
-            let tags = web_sys::window()?
-                .document()?
-                .query_selector_all("script[data-backends]")
-                .ok()?;
-            let mut pinned: Option<Vec<String>> = None;
-            for i in 0..tags.length() {
-                let Some(list) = tags
-                    .item(i)
-                    .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-                    .and_then(|e| e.get_attribute("data-backends"))
-                else {
-                    continue;
-                };
-                let origins: Vec<String> = list
-                    .split([' ', ',', '\t', '\n'])
-                    .filter(|u| !u.is_empty())
-                    .map(origin_of)
-                    .collect();
-                pinned = Some(match pinned {
-                    None => origins,
-                    Some(before) => before.into_iter().filter(|o| origins.contains(o)).collect(),
-                });
-            }
-            pinned
+            let v = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str(GLOBAL)).ok()?;
+            js_sys::Array::is_array(&v).then(|| {
+                js_sys::Array::from(&v)
+                    .iter()
+                    .filter_map(|o| o.as_string())
+                    .collect()
+            })
         })
         .clone()
     })

@@ -104,6 +104,11 @@ const resolve = (u) => {
 const pinned = [...document.querySelectorAll('script[data-backends]')]
   .map((s) => s.dataset.backends.split(/[\s,]+/).filter(Boolean).map(resolve).filter(Boolean))
   .reduce((all, list) => (all ? all.filter((o) => list.includes(o)) : list), null);
+// The client checks every request against the same list (tongxin-client's
+// pinning): a read-only global, defined once, before any bundle loads.
+if (!Object.getOwnPropertyDescriptor(globalThis, '__tongxinPinned')) {
+  Object.defineProperty(globalThis, '__tongxinPinned', { value: pinned && Object.freeze(pinned) });
+}
 
 /** `#` and an id: never a selector list, a class or any other selector. */
 const ID_REF = /^#[A-Za-z][A-Za-z0-9_-]*$/;
