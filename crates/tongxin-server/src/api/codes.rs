@@ -22,7 +22,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{AppState, Caller, Staff};
-use crate::clock::now_ms;
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::voter;
@@ -126,7 +125,7 @@ pub(super) struct CodeQuery {
     responses((status = 200, body = CodeSummary), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn code_summary(
     State(s): State<AppState>,
-    Staff(_, who): Staff,
+    Staff(ctx, who): Staff,
     ApiQuery(q): ApiQuery<CodeQuery>,
 ) -> Result<Json<CodeSummary>, ApiError> {
     let scope = s.code_item_scope(q.target, q.target_id).await?;
@@ -158,7 +157,7 @@ async fn code_summary(
     let secret_open = match q.target {
         CodeTarget::Poll => {
             let (poll, _) = s.store.poll_with_tally(q.target_id).await?;
-            poll.anonymous && poll.status(now_ms()) != PollStatus::Closed
+            poll.anonymous && poll.status(ctx.now) != PollStatus::Closed
         }
         _ => false,
     };

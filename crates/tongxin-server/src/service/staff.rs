@@ -203,17 +203,21 @@ pub async fn sign_in(
 ) -> StoreResult<Option<StaffAccount>> {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let (account, hash) = match store.staff_with_hash(login).await {
-        Ok((account, hash)) => (Some(account), hash),
-        Err(StoreError::NotFound(_)) => (
-            None,
-            DUMMY
-                .get_or_init(|| hash_password("no such account").unwrap_or_default())
-                .clone(),
-        ),
+        Ok((account, hash)) => (Some(account), Some(hash)),
+        Err(StoreError::NotFound(_)) => (None, None),
         Err(e) => return Err(e),
     };
     let password = password.to_string();
-    let matches = off_workers(move || verify_password(&hash, &password)).await?;
+    // The dummy hash is made there too: its first making is an argon2 run.
+    let matches = off_workers(move || {
+        let hash = hash.unwrap_or_else(|| {
+            DUMMY
+                .get_or_init(|| hash_password("no such account").unwrap_or_default())
+                .clone()
+        });
+        verify_password(&hash, &password)
+    })
+    .await?;
     Ok(account.filter(|a| matches && !a.disabled))
 }
 
