@@ -11,6 +11,7 @@ use std::time::Instant;
 use tongxin_core::Id;
 use tongxin_core::poll::{Ballot, PollDraft, PollKind};
 use tongxin_core::scope::ScopeLevel;
+use tongxin_server::service;
 use tongxin_server::storage::{NewScope, Store, Voter, WriteMeta};
 
 const WRITERS: usize = 100;
@@ -25,7 +26,7 @@ async fn main() {
     let path = std::env::args()
         .nth(1)
         .expect("usage: raw_ceiling <db-file | postgres://…>");
-    let store: Arc<dyn Store> = tongxin_server::storage::open(path.as_ref(), 3_600_000)
+    let store: Arc<Store> = tongxin_server::storage::open(path.as_ref(), 3_600_000)
         .await
         .expect("open");
     let scope = NewScope {
@@ -35,7 +36,9 @@ async fn main() {
         name_en: None,
         households: None,
     };
-    store.create_scope(meta(), scope).await.expect("scope");
+    service::scopes::create(&store, meta(), scope)
+        .await
+        .expect("scope");
     for i in 0..100 {
         let draft = PollDraft::new(
             Id::from(1),
@@ -43,7 +46,9 @@ async fn main() {
             PollKind::Single,
             ["a", "b", "c"],
         );
-        store.create_poll(meta(), draft).await.expect("poll");
+        service::polls::create(&store, meta(), draft)
+            .await
+            .expect("poll");
     }
     let start = Instant::now();
     let mut tasks = Vec::new();
@@ -59,7 +64,7 @@ async fn main() {
                 let ballot = Ballot::Single {
                     option: Id::from((n % 3) as i64 + 1),
                 };
-                s.cast_ballot(meta(), Id::from((n % 100) as i64 + 1), voter, ballot)
+                service::polls::cast(&s, meta(), Id::from((n % 100) as i64 + 1), voter, ballot)
                     .await
                     .expect("cast");
             }

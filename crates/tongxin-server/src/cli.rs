@@ -11,6 +11,7 @@ use tongxin_core::Id;
 use tongxin_core::staff::{Grant, Role, StaffAccount};
 
 use crate::clock::now_ms;
+use crate::service;
 use crate::service::staff;
 use crate::storage::sqlite::DEFAULT_IDEMPOTENCY_TTL_MS;
 use crate::storage::{Store, StoreError};
@@ -155,7 +156,7 @@ fn explain(e: StoreError) -> String {
 
 async fn run(cli: UserCli) -> Result<String, String> {
     let store = crate::storage::open(&cli.db, DEFAULT_IDEMPOTENCY_TTL_MS).await?;
-    let store: &dyn Store = store.as_ref();
+    let store: &Store = store.as_ref();
     let now = now_ms();
     let out = match cli.command {
         UserCommand::Add { login, roles, name } => {
@@ -170,7 +171,7 @@ async fn run(cli: UserCli) -> Result<String, String> {
             format!("password changed\t{}", a.map_err(explain)?.login)
         }
         UserCommand::List => {
-            let all = store.list_staff().await.map_err(explain)?;
+            let all = service::staff::list(store).await.map_err(explain)?;
             all.iter().map(describe).collect::<Vec<_>>().join("\n")
         }
         UserCommand::Disable { login } => {
@@ -192,7 +193,9 @@ async fn run(cli: UserCli) -> Result<String, String> {
             token
         }
         UserCommand::Tokens { login } => {
-            let all = store.api_tokens(&login).await.map_err(explain)?;
+            let all = service::staff::tokens(store, &login)
+                .await
+                .map_err(explain)?;
             all.iter()
                 .map(|t| {
                     let state = if t.revoked_at.is_some() {

@@ -19,7 +19,6 @@ pub mod file_cli;
 pub mod files;
 pub mod hex;
 pub mod hygiene;
-pub mod indicators;
 pub mod ratelimit;
 pub mod seed;
 pub mod serve;
@@ -40,6 +39,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use crate::api::AppState;
 use crate::config::Config;
 use crate::ratelimit::RateLimiter;
+
 use crate::storage::Store;
 
 fn cors(config: &Config) -> CorsLayer {
@@ -94,7 +94,7 @@ pub fn version_line() -> String {
 pub const COMPRESS_ABOVE_BYTES: u16 = 512;
 
 /// The whole site for a store and settings.
-pub fn app(store: Arc<dyn Store>, config: Config) -> Router {
+pub fn app(store: Arc<Store>, config: Config) -> Router {
     let config = Arc::new(config);
     let state = AppState {
         store,
@@ -129,7 +129,7 @@ pub fn app(store: Arc<dyn Store>, config: Config) -> Router {
 }
 
 /// Opens the store named in `config` (SQLite file or PostgreSQL address), seeding the demo data when asked.
-pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, String> {
+pub async fn open_store(config: &Config) -> Result<Arc<Store>, String> {
     let ttl_ms = (config.idempotency_ttl_secs as i64).saturating_mul(1000);
     let store = storage::open(&config.db, ttl_ms).await?;
     if config.demo {
@@ -146,8 +146,8 @@ pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, String> {
 }
 
 /// Starts the periodic jobs (indicator snapshots) on the current runtime.
-fn start_jobs(store: Arc<dyn Store>, config: &Config) -> tokio::task::JoinHandle<()> {
-    indicators::start_refresh(
+fn start_jobs(store: Arc<Store>, config: &Config) -> tokio::task::JoinHandle<()> {
+    crate::service::indicators::start_refresh(
         store,
         config.utc_offset_minutes,
         config.indicators_refresh_secs,

@@ -27,6 +27,7 @@ use utoipa_axum::routes;
 use super::{AppState, Staff};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiPath, reply};
+use crate::service;
 use crate::storage::{NewScope, ScopeEdit, Voter};
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
@@ -51,7 +52,7 @@ impl AppState {
         who: &super::Caller,
         id: Id,
     ) -> Result<(), ApiError> {
-        let scope = self.store.get_proposal(id).await?.scope_id;
+        let scope = service::proposals::get(&self.store, id).await?.scope_id;
         self.authorize(who, Power::Run, Some(scope)).await
     }
 }
@@ -70,7 +71,7 @@ async fn create_scope(
 ) -> Result<Response, ApiError> {
     s.authorize(&who, Power::Run, input.parent_id).await?;
     Ok(created(
-        s.store.create_scope(ctx.staff_meta(), input).await?,
+        service::scopes::create(&s.store, ctx.staff_meta(), input).await?,
     ))
 }
 
@@ -85,7 +86,7 @@ async fn update_scope(
 ) -> Result<Json<Scope>, ApiError> {
     s.authorize(&who, Power::Run, Some(id)).await?;
     Ok(Json(
-        s.store.update_scope(ctx.staff_meta(), id, edit).await?,
+        service::scopes::update(&s.store, ctx.staff_meta(), id, edit).await?,
     ))
 }
 
@@ -98,7 +99,9 @@ async fn create_poll(
     ApiJson(draft): ApiJson<PollDraft>,
 ) -> Result<Response, ApiError> {
     s.authorize(&who, Power::Run, Some(draft.scope_id)).await?;
-    Ok(created(s.store.create_poll(ctx.staff_meta(), draft).await?))
+    Ok(created(
+        service::polls::create(&s.store, ctx.staff_meta(), draft).await?,
+    ))
 }
 
 /// Edits a poll's texts, window or visibility (`close_now` closes it,
@@ -111,9 +114,11 @@ async fn update_poll(
     ApiPath(id): ApiPath<Id>,
     ApiJson(edit): ApiJson<PollEdit>,
 ) -> Result<Json<Poll>, ApiError> {
-    let scope = s.store.poll_with_tally(id).await?.0.scope_id;
+    let scope = service::polls::get(&s.store, id).await?.0.scope_id;
     s.authorize(&who, Power::Run, Some(scope)).await?;
-    Ok(Json(s.store.update_poll(ctx.staff_meta(), id, edit).await?))
+    Ok(Json(
+        service::polls::update(&s.store, ctx.staff_meta(), id, edit).await?,
+    ))
 }
 
 /// Creates a convention at version 1.
@@ -126,7 +131,7 @@ async fn create_convention(
 ) -> Result<Response, ApiError> {
     s.authorize(&who, Power::Run, Some(draft.scope_id)).await?;
     Ok(created(
-        s.store.create_convention(ctx.staff_meta(), draft).await?,
+        service::conventions::create(&s.store, ctx.staff_meta(), draft).await?,
     ))
 }
 
@@ -139,12 +144,10 @@ async fn update_convention(
     ApiPath(id): ApiPath<Id>,
     ApiJson(edit): ApiJson<ConventionEdit>,
 ) -> Result<Json<Convention>, ApiError> {
-    let scope = s.store.get_convention(id).await?.scope_id;
+    let scope = service::conventions::get(&s.store, id).await?.scope_id;
     s.authorize(&who, Power::Run, Some(scope)).await?;
     Ok(Json(
-        s.store
-            .update_convention(ctx.staff_meta(), id, edit)
-            .await?,
+        service::conventions::update(&s.store, ctx.staff_meta(), id, edit).await?,
     ))
 }
 
@@ -163,9 +166,14 @@ async fn create_proposal(
     };
     Ok(reply(
         StatusCode::CREATED,
-        s.store
-            .submit_proposal(ctx.staff_meta(), staff, draft, s.config.support_threshold)
-            .await?,
+        service::proposals::submit(
+            &s.store,
+            ctx.staff_meta(),
+            staff,
+            draft,
+            s.config.support_threshold,
+        )
+        .await?,
     ))
 }
 
@@ -180,7 +188,7 @@ async fn update_proposal(
 ) -> Result<Json<Proposal>, ApiError> {
     s.authorize_proposal(&who, id).await?;
     Ok(Json(
-        s.store.update_proposal(ctx.staff_meta(), id, edit).await?,
+        service::proposals::update(&s.store, ctx.staff_meta(), id, edit).await?,
     ))
 }
 
@@ -201,7 +209,7 @@ async fn create_proposal_poll(
     let meta = ctx.write_meta("staff", &req)?;
     Ok(reply(
         StatusCode::CREATED,
-        s.store.create_proposal_poll(meta, id, req.role).await?,
+        service::proposals::create_poll(&s.store, meta, id, req.role).await?,
     ))
 }
 
@@ -221,9 +229,14 @@ async fn transition(
     let meta = ctx.write_meta("staff", &req)?;
     Ok(reply(
         StatusCode::CREATED,
-        s.store
-            .transition(meta, id, req.actor.trim().to_string(), req.action)
-            .await?,
+        service::proposals::transition(
+            &s.store,
+            meta,
+            id,
+            req.actor.trim().to_string(),
+            req.action,
+        )
+        .await?,
     ))
 }
 
@@ -240,6 +253,6 @@ async fn add_ledger(
     let meta = ctx.write_meta("staff", &input)?;
     Ok(reply(
         StatusCode::CREATED,
-        s.store.add_ledger_entry(meta, id, input).await?,
+        service::proposals::add_ledger(&s.store, meta, id, input).await?,
     ))
 }

@@ -28,6 +28,7 @@ use utoipa_axum::routes;
 use super::{AppState, BODY_LIMIT, Staff, page_limit};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiQuery, Ctx};
+use crate::service;
 use crate::storage::{AuditFilter, WriteMeta};
 
 /// Where the recorded operations live.
@@ -111,19 +112,22 @@ async fn before(s: &AppState, method: &Method, path: &str) -> Option<Value> {
     let (kind, id) = (parts.next()?, Id::parse(parts.next()?).ok()?);
     let store = &s.store;
     match kind {
-        "polls" => serde_json::to_value(store.poll_with_tally(id).await.ok()?.0).ok(),
-        "conventions" => serde_json::to_value(store.get_convention(id).await.ok()?).ok(),
-        // As the API shows it: the proposer's name masked.
-        "proposals" => {
-            serde_json::to_value(super::proposals::public(store.get_proposal(id).await.ok()?)).ok()
+        "polls" => serde_json::to_value(service::polls::get(store, id).await.ok()?.0).ok(),
+        "conventions" => {
+            serde_json::to_value(service::conventions::get(store, id).await.ok()?).ok()
         }
+        // As the API shows it: the proposer's name masked.
+        "proposals" => serde_json::to_value(super::proposals::public(
+            service::proposals::get(store, id).await.ok()?,
+        ))
+        .ok(),
         "accounts" => {
             let login = rest.split('/').nth(1)?;
-            let all = store.list_staff().await.ok()?;
+            let all = service::staff::list(store).await.ok()?;
             serde_json::to_value(all.into_iter().find(|a| a.login == login)?).ok()
         }
         "scopes" => {
-            let all = store.list_scopes().await.ok()?;
+            let all = service::scopes::list(store).await.ok()?;
             serde_json::to_value(all.into_iter().find(|sc| sc.id == id)?).ok()
         }
         _ => None,
@@ -213,7 +217,7 @@ pub async fn record(State(s): State<AppState>, req: Request, next: Next) -> Resp
         before: before.filter(|_| ok),
         after: after(&path, ok, &answer),
     };
-    if let Err(e) = s.store.append_audit(WriteMeta::plain(ctx.now), entry).await {
+    if let Err(e) = service::audit::append(&s.store, WriteMeta::plain(ctx.now), entry).await {
         tracing::error!(error = %e, path = %path, "the audit log refused an entry");
     }
     Response::from_parts(rparts, Body::from(answer))
@@ -272,7 +276,7 @@ async fn list(
         before_id,
         limit: limit + 1,
     };
-    let mut items = s.store.audit_log(filter).await?;
+    let mut items = service::audit::log(&s.store, filter).await?;
     let next_cursor = (items.len() > limit as usize).then(|| {
         items.truncate(limit as usize);
         items.last().map(|e| e.id.to_string()).unwrap_or_default()

@@ -12,6 +12,7 @@ use tongxin_core::staff::{Grant, Power, Role};
 use super::{AppState, sessions};
 use crate::error::ApiError;
 use crate::extract::Ctx;
+use crate::service;
 use crate::service::staff;
 
 /// The name the audit log gives the shared admin token.
@@ -112,7 +113,7 @@ impl AppState {
         if caller.is_administrator() {
             return Ok(true);
         }
-        let tree = ScopeTree::new(self.store.list_scopes().await?);
+        let tree = ScopeTree::new(service::scopes::list(&self.store).await?);
         Ok(tongxin_core::staff::allows(
             &caller.grants,
             power,

@@ -24,6 +24,7 @@ use utoipa_axum::routes;
 use super::{AppState, Caller, Staff};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiQuery};
+use crate::service;
 use crate::voter;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
@@ -36,9 +37,9 @@ impl AppState {
     /// The scope of the item a code is for (404 when there is no such item).
     async fn code_item_scope(&self, target: CodeTarget, id: Id) -> Result<Id, ApiError> {
         Ok(match target {
-            CodeTarget::Poll => self.store.poll_with_tally(id).await?.0.scope_id,
-            CodeTarget::Convention => self.store.get_convention(id).await?.scope_id,
-            CodeTarget::Proposal => self.store.get_proposal(id).await?.scope_id,
+            CodeTarget::Poll => service::polls::get(&self.store, id).await?.0.scope_id,
+            CodeTarget::Convention => service::conventions::get(&self.store, id).await?.scope_id,
+            CodeTarget::Proposal => service::proposals::get(&self.store, id).await?.scope_id,
         })
     }
 
@@ -53,7 +54,7 @@ impl AppState {
     ) -> Result<(), ApiError> {
         let scope = self.code_item_scope(target, id).await?;
         if let Some(u) = unit {
-            let tree = ScopeTree::new(self.store.list_scopes().await?);
+            let tree = ScopeTree::new(service::scopes::list(&self.store).await?);
             if tree.get(u).is_none() || !tree.is_within(u, scope) {
                 return Err(ApiError::field(
                     "validation-failed",
@@ -90,15 +91,15 @@ async fn issue_codes(
         .iter()
         .map(|c| voter::code_hash(&s.config.pepper, c))
         .collect();
-    s.store
-        .issue_codes(
-            ctx.staff_meta(),
-            req.target,
-            req.target_id,
-            req.unit_id,
-            hashes,
-        )
-        .await?;
+    service::codes::issue(
+        &s.store,
+        ctx.staff_meta(),
+        req.target,
+        req.target_id,
+        req.unit_id,
+        hashes,
+    )
+    .await?;
     let issued = IssuedCodes {
         target: req.target,
         target_id: req.target_id,
@@ -129,7 +130,7 @@ async fn code_summary(
     ApiQuery(q): ApiQuery<CodeQuery>,
 ) -> Result<Json<CodeSummary>, ApiError> {
     let scope = s.code_item_scope(q.target, q.target_id).await?;
-    let tree = ScopeTree::new(s.store.list_scopes().await?);
+    let tree = ScopeTree::new(service::scopes::list(&s.store).await?);
     let households = tree.households();
     let sees_all = s
         .authorize(&who, Power::SeeParticipation, Some(scope))
@@ -140,9 +141,7 @@ async fn code_summary(
                 tongxin_core::staff::allows(&who.grants, Power::SeeParticipation, Some(u), &tree)
             })
     };
-    let mut units: Vec<_> = s
-        .store
-        .code_counts(q.target, q.target_id)
+    let mut units: Vec<_> = service::codes::counts(&s.store, q.target, q.target_id)
         .await?
         .into_iter()
         .filter(|u| sees(u.unit_id))
@@ -156,7 +155,7 @@ async fn code_summary(
     // Participation of an open anonymous poll moves in whole batches, like its results.
     let secret_open = match q.target {
         CodeTarget::Poll => {
-            let (poll, _) = s.store.poll_with_tally(q.target_id).await?;
+            let (poll, _) = service::polls::get(&s.store, q.target_id).await?;
             poll.anonymous && poll.status(ctx.now) != PollStatus::Closed
         }
         _ => false,
@@ -188,9 +187,13 @@ async fn revoke_codes(
 ) -> Result<Json<RevokedCodes>, ApiError> {
     s.authorize_codes(&who, req.target, req.target_id, req.unit_id)
         .await?;
-    let revoked = s
-        .store
-        .revoke_codes(ctx.staff_meta(), req.target, req.target_id, req.unit_id)
-        .await?;
+    let revoked = service::codes::revoke(
+        &s.store,
+        ctx.staff_meta(),
+        req.target,
+        req.target_id,
+        req.unit_id,
+    )
+    .await?;
     Ok(Json(RevokedCodes { revoked }))
 }

@@ -16,6 +16,7 @@ use utoipa_axum::routes;
 use super::{AppState, page_limit};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Ctx, reply};
+use crate::service;
 use crate::storage::{Page, SignatureCounts, SignatureReceipt};
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
@@ -58,8 +59,7 @@ async fn list_conventions(
     ApiQuery(q): ApiQuery<ConventionListQuery>,
 ) -> Result<Json<Vec<ConventionView>>, ApiError> {
     Ok(Json(
-        s.store
-            .list_conventions(q.scope_id)
+        service::conventions::list(&s.store, q.scope_id)
             .await?
             .into_iter()
             .map(|c| ConventionView::at(c, ctx.now))
@@ -76,7 +76,7 @@ async fn get_convention(
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Json<ConventionView>, ApiError> {
     Ok(Json(ConventionView::at(
-        s.store.get_convention(id).await?,
+        service::conventions::get(&s.store, id).await?,
         ctx.now,
     )))
 }
@@ -92,12 +92,12 @@ async fn sign(
     ApiPath(id): ApiPath<Id>,
     ApiJson(input): ApiJson<SignatureInput>,
 ) -> Result<Response, ApiError> {
-    let c = s.store.get_convention(id).await?;
+    let c = service::conventions::get(&s.store, id).await?;
     let voter = s.voter(&ctx, c.eligibility)?;
     let meta = ctx.write_meta(&voter.key, &input)?;
     Ok(reply(
         StatusCode::CREATED,
-        s.store.sign(meta, id, voter, input).await?,
+        service::conventions::sign(&s.store, meta, id, voter, input).await?,
     ))
 }
 
@@ -111,7 +111,9 @@ async fn list_signatures(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Json<Page<PublicSignature>>, ApiError> {
     let limit = page_limit(q.limit)?;
-    Ok(Json(s.store.list_signatures(id, q.cursor, limit).await?))
+    Ok(Json(
+        service::conventions::signatures(&s.store, id, q.cursor, limit).await?,
+    ))
 }
 
 /// The caller's own signatures on this convention, newest first.
@@ -122,9 +124,11 @@ async fn my_signatures(
     ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Json<Vec<SignatureReceipt>>, ApiError> {
-    let c = s.store.get_convention(id).await?;
+    let c = service::conventions::get(&s.store, id).await?;
     let voter = s.require_viewer(&ctx, c.eligibility)?;
-    Ok(Json(s.store.my_signatures(id, &voter).await?))
+    Ok(Json(
+        service::conventions::mine(&s.store, id, &voter).await?,
+    ))
 }
 
 /// Withdraws the caller's active signature while withdrawal is allowed.
@@ -135,12 +139,12 @@ async fn withdraw(
     ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Response, ApiError> {
-    let c = s.store.get_convention(id).await?;
+    let c = service::conventions::get(&s.store, id).await?;
     let voter = s.voter(&ctx, c.eligibility)?;
     let meta = ctx.write_meta(&voter.key, &())?;
     Ok(reply(
         StatusCode::OK,
-        s.store.withdraw_signature(meta, id, voter).await?,
+        service::conventions::withdraw(&s.store, meta, id, voter).await?,
     ))
 }
 
@@ -151,5 +155,5 @@ async fn counts(
     State(s): State<AppState>,
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Json<SignatureCounts>, ApiError> {
-    Ok(Json(s.store.signature_counts(id).await?))
+    Ok(Json(service::conventions::counts(&s.store, id).await?))
 }

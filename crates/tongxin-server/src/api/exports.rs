@@ -25,6 +25,7 @@ use super::AppState;
 use super::proposals::public;
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiPath, ApiQuery, Ctx};
+use crate::service;
 use crate::storage::ProposalFilter;
 
 /// Most rows read per page while an export gathers a whole list.
@@ -84,20 +85,18 @@ async fn signatures_csv(
     State(s): State<AppState>,
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Response, ApiError> {
-    s.store.get_convention(id).await?;
+    service::conventions::get(&s.store, id).await?;
     let mut all = Vec::new();
     let mut cursor = None;
     loop {
-        let page = s.store.list_signatures(id, cursor, PAGE).await?;
+        let page = service::conventions::signatures(&s.store, id, cursor, PAGE).await?;
         all.extend(page.items);
         match page.next_cursor {
             Some(c) => cursor = Some(c),
             None => break,
         }
     }
-    let units: HashMap<Id, String> = s
-        .store
-        .list_scopes()
+    let units: HashMap<Id, String> = service::scopes::list(&s.store)
         .await?
         .into_iter()
         .map(|u| (u.id, u.name))
@@ -131,17 +130,18 @@ async fn proposals_csv(
     let mut all: Vec<ProposalCard> = Vec::new();
     let mut cursor = None;
     loop {
-        let page = s
-            .store
-            .list_proposals(ProposalFilter {
+        let page = service::proposals::list(
+            &s.store,
+            ProposalFilter {
                 step: q.step,
                 scope_id: q.scope_id,
                 include_closed: q.include_closed.unwrap_or(true),
                 sort: ProposalSort::Newest,
                 cursor,
                 limit: PAGE,
-            })
-            .await?;
+            },
+        )
+        .await?;
         all.extend(page.items.into_iter().map(|c| ProposalCard {
             proposal: public(c.proposal),
             funding: c.funding,
@@ -161,8 +161,8 @@ async fn ledger_csv(
     State(s): State<AppState>,
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Response, ApiError> {
-    s.store.get_proposal(id).await?;
-    let entries = s.store.ledger(id).await?;
+    service::proposals::get(&s.store, id).await?;
+    let entries = service::proposals::ledger(&s.store, id).await?;
     Ok(csv(
         format!("tongxin-proposal-{id}-ledger.csv"),
         export::ledger(id, &entries),
@@ -176,8 +176,8 @@ async fn evaluations_csv(
     State(s): State<AppState>,
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Response, ApiError> {
-    s.store.get_proposal(id).await?;
-    let list = s.store.list_evaluations(id).await?;
+    service::proposals::get(&s.store, id).await?;
+    let list = service::proposals::evaluations(&s.store, id).await?;
     Ok(csv(
         format!("tongxin-proposal-{id}-evaluations.csv"),
         export::evaluations(id, &list),

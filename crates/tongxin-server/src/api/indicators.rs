@@ -20,7 +20,7 @@ use utoipa_axum::routes;
 use super::{AppState, Staff};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiPath, ApiQuery, Ctx};
-use crate::indicators as service;
+use crate::service::indicators as service;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -64,8 +64,7 @@ async fn period(s: &AppState, ctx: &Ctx, q: &IndicatorQuery) -> Result<Period, A
         )
     })?;
     if p.label.contains("..")
-        && s.store
-            .indicator_snapshot(q.scope, &p.label)
+        && service::snapshot(&s.store, q.scope, &p.label)
             .await?
             .is_none()
         && let Some(ip) = s.client_ip(ctx)

@@ -50,7 +50,7 @@ pub const MAX_LIMIT: u32 = 100;
 #[derive(Clone)]
 pub struct AppState {
     /// Storage.
-    pub store: Arc<dyn Store>,
+    pub store: Arc<Store>,
     /// Settings.
     pub config: Arc<Config>,
     /// Write limits.

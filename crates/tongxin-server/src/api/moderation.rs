@@ -17,6 +17,7 @@ use utoipa_axum::routes;
 use super::{AppState, Staff};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::service;
 use crate::storage::{PublicComment, ReportReceipt};
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
@@ -48,14 +49,12 @@ async fn queue(
     ApiQuery(q): ApiQuery<QueueQuery>,
 ) -> Result<Json<Vec<ModerationItem>>, ApiError> {
     s.require_power(&who, Power::Run).await?;
-    let tree = ScopeTree::new(s.store.list_scopes().await?);
+    let tree = ScopeTree::new(service::scopes::list(&s.store).await?);
     let grants = who.grants.clone();
     let in_scope =
         move |scope: Id| tongxin_core::staff::allows(&grants, Power::Run, Some(scope), &tree);
     Ok(Json(
-        s.store
-            .moderation_queue(q.state, Box::new(in_scope))
-            .await?,
+        service::comments::moderation_queue(&s.store, q.state, Box::new(in_scope)).await?,
     ))
 }
 
@@ -74,9 +73,7 @@ async fn hide_comment(
     s.authorize_proposal(&who, id).await?;
     req.validate().map_err(ApiError::invalid)?;
     Ok(Json(
-        s.store
-            .hide_comment(ctx.staff_meta(), id, comment_id, req.reason)
-            .await?,
+        service::comments::hide(&s.store, ctx.staff_meta(), id, comment_id, req.reason).await?,
     ))
 }
 
@@ -95,8 +92,6 @@ async fn restore_comment(
     s.authorize_proposal(&who, id).await?;
     req.validate().map_err(ApiError::invalid)?;
     Ok(Json(
-        s.store
-            .restore_comment(ctx.staff_meta(), id, comment_id)
-            .await?,
+        service::comments::restore(&s.store, ctx.staff_meta(), id, comment_id).await?,
     ))
 }

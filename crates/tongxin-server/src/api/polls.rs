@@ -17,6 +17,7 @@ use utoipa_axum::routes;
 use super::AppState;
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Ctx, reply};
+use crate::service;
 use crate::storage::{BallotReceipt, MyBallot, Voter, WriteMeta};
 use tongxin_core::contract::{PollCount, PollView, ResultsView};
 
@@ -37,7 +38,7 @@ async fn poll_writer(
     id: Id,
     body: &impl serde::Serialize,
 ) -> Result<(Voter, WriteMeta), ApiError> {
-    let (poll, _) = s.store.poll_with_tally(id).await?;
+    let (poll, _) = service::polls::get(&s.store, id).await?;
     let voter = s.voter(ctx, poll.eligibility)?;
     let meta = if poll.anonymous {
         ctx.secret_write_meta(&voter.key, s.config.secret_batch)?
@@ -55,7 +56,7 @@ pub(super) async fn poll_shown(
     id: Id,
     now: Millis,
 ) -> Result<(Poll, Tally), ApiError> {
-    let (poll, tally) = s.store.poll_with_tally(id).await?;
+    let (poll, tally) = service::polls::get(&s.store, id).await?;
     let shown = tally.shown(&poll, now);
     Ok((poll, shown))
 }
@@ -78,7 +79,7 @@ async fn list_polls(
     ApiQuery(q): ApiQuery<PollListQuery>,
 ) -> Result<Json<Vec<PollView>>, ApiError> {
     let mut out = Vec::new();
-    for p in s.store.list_polls(q.scope_id).await? {
+    for p in service::polls::list(&s.store, q.scope_id).await? {
         let (poll, tally) = poll_shown(&s, p.id, ctx.now).await?;
         out.push(PollView {
             status: poll.status(ctx.now),
@@ -121,7 +122,7 @@ async fn results(
         .await?
         || match poll.visibility {
             ResultVisibility::AfterVote if !poll.results_visible(ctx.now, false) => match viewer {
-                Some(v) => s.store.my_ballot(id, &v).await?.is_some(),
+                Some(v) => service::polls::my_ballot(&s.store, id, &v).await?.is_some(),
                 None => false,
             },
             _ => poll.results_visible(ctx.now, false),
@@ -167,7 +168,7 @@ async fn cast(
     let (voter, meta) = poll_writer(&s, &ctx, id, &ballot).await?;
     Ok(reply(
         StatusCode::CREATED,
-        s.store.cast_ballot(meta, id, voter, ballot).await?,
+        service::polls::cast(&s.store, meta, id, voter, ballot).await?,
     ))
 }
 
@@ -182,15 +183,17 @@ async fn my_ballot(
     ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Response, ApiError> {
-    let (poll, _) = s.store.poll_with_tally(id).await?;
+    let (poll, _) = service::polls::get(&s.store, id).await?;
     let voter = s.require_viewer(&ctx, poll.eligibility)?;
     if poll.anonymous && poll.eligibility == Eligibility::Code {
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
-    Ok(match s.store.my_ballot(id, &voter).await? {
-        Some(b) => Json(b).into_response(),
-        None => StatusCode::NO_CONTENT.into_response(),
-    })
+    Ok(
+        match service::polls::my_ballot(&s.store, id, &voter).await? {
+            Some(b) => Json(b).into_response(),
+            None => StatusCode::NO_CONTENT.into_response(),
+        },
+    )
 }
 
 /// Replaces the voter's ballot while the poll is open, where allowed.
@@ -206,7 +209,7 @@ async fn change(
     let (voter, meta) = poll_writer(&s, &ctx, id, &ballot).await?;
     Ok(reply(
         StatusCode::OK,
-        s.store.change_ballot(meta, id, voter, ballot).await?,
+        service::polls::change(&s.store, meta, id, voter, ballot).await?,
     ))
 }
 
@@ -221,6 +224,6 @@ async fn retract(
     let (voter, meta) = poll_writer(&s, &ctx, id, &()).await?;
     Ok(reply(
         StatusCode::OK,
-        s.store.retract_ballot(meta, id, voter).await?,
+        service::polls::retract(&s.store, meta, id, voter).await?,
     ))
 }

@@ -28,6 +28,7 @@ use super::paging::{PageQuery, with_next};
 use super::{AppState, page_limit};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Ctx, reply};
+use crate::service;
 use crate::storage::{
     Page, ProposalFilter, ProposalSort, PublicComment, PublicEvaluation, SupportState, Voter,
 };
@@ -44,7 +45,7 @@ async fn resident(
     id: Id,
     action: ResidentAction,
 ) -> Result<Voter, ApiError> {
-    let p = s.store.get_proposal(id).await?;
+    let p = service::proposals::get(&s.store, id).await?;
     s.voter(ctx, p.eligibility.of(action))
 }
 
@@ -123,7 +124,7 @@ async fn list_proposals(
         cursor: q.cursor,
         limit: page_limit(q.limit)?,
     };
-    let page = s.store.list_proposals(filter).await?;
+    let page = service::proposals::list(&s.store, filter).await?;
     Ok(Json(Page {
         items: page
             .items
@@ -150,9 +151,7 @@ async fn submit(
     let threshold = s.config.support_threshold;
     Ok(reply(
         StatusCode::CREATED,
-        s.store
-            .submit_proposal(meta, voter, draft, threshold)
-            .await?,
+        service::proposals::submit(&s.store, meta, voter, draft, threshold).await?,
     ))
 }
 
@@ -164,12 +163,12 @@ async fn get_proposal(
     ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Json<ProposalDetail>, ApiError> {
-    let stored = s.store.get_proposal(id).await?;
+    let stored = service::proposals::get(&s.store, id).await?;
     let support_policy = stored.eligibility.support;
     let proposal = public(stored);
-    let funding = s.store.funding(id).await?;
+    let funding = service::proposals::funding(&s.store, id).await?;
     let supported_by_me = match s.viewer(&ctx, support_policy)? {
-        Some(v) => Some(s.store.supports_it(id, &v).await?),
+        Some(v) => Some(service::proposals::supports_it(&s.store, id, &v).await?),
         None => None,
     };
     Ok(Json(ProposalDetail {
@@ -191,7 +190,7 @@ async fn support(
     let meta = ctx.write_meta(&voter.key, &())?;
     Ok(reply(
         StatusCode::CREATED,
-        s.store.support(meta, id, voter).await?,
+        service::proposals::support(&s.store, meta, id, voter).await?,
     ))
 }
 
@@ -207,7 +206,7 @@ async fn unsupport(
     let meta = ctx.write_meta(&voter.key, &())?;
     Ok(reply(
         StatusCode::OK,
-        s.store.unsupport(meta, id, voter).await?,
+        service::proposals::unsupport(&s.store, meta, id, voter).await?,
     ))
 }
 
@@ -224,14 +223,14 @@ async fn list_comments(
     ApiQuery(q): ApiQuery<CommentQuery>,
 ) -> Result<Json<Vec<PublicComment>>, ApiError> {
     let newest = q.order == Some(CommentOrder::Newest);
-    let policy = s
-        .store
-        .get_proposal(id)
+    let policy = service::proposals::get(&s.store, id)
         .await?
         .eligibility
         .of(ResidentAction::Comment);
     let viewer = s.viewer(&ctx, policy)?;
-    Ok(Json(s.store.list_comments(id, newest, viewer).await?))
+    Ok(Json(
+        service::comments::list(&s.store, id, newest, viewer).await?,
+    ))
 }
 
 /// Adds a comment or a reply to a top-level comment.
@@ -248,7 +247,7 @@ async fn add_comment(
     let meta = ctx.write_meta(&voter.key, &input)?;
     Ok(reply(
         StatusCode::CREATED,
-        s.store.add_comment(meta, id, voter, input).await?,
+        service::comments::add(&s.store, meta, id, voter, input).await?,
     ))
 }
 
@@ -285,9 +284,7 @@ async fn report_comment(
     let voter = resident(&s, &ctx, id, ResidentAction::Report).await?;
     let meta = ctx.write_meta(&voter.key, &reason)?;
     Ok(Json(
-        s.store
-            .report_comment(meta, id, comment_id, voter, reason)
-            .await?,
+        service::comments::report(&s.store, meta, id, comment_id, voter, reason).await?,
     ))
 }
 
@@ -301,7 +298,7 @@ async fn list_pledges(
     ApiPath(id): ApiPath<Id>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Response, ApiError> {
-    let (items, next) = q.page(s.store.list_pledges(id).await?, &ctx.path)?;
+    let (items, next) = q.page(service::proposals::pledges(&s.store, id).await?, &ctx.path)?;
     Ok(with_next(Json(items), next))
 }
 
@@ -319,7 +316,7 @@ async fn pledge(
     let meta = ctx.write_meta(&voter.key, &input)?;
     Ok(reply(
         StatusCode::CREATED,
-        s.store.pledge(meta, id, voter, input).await?,
+        service::proposals::pledge(&s.store, meta, id, voter, input).await?,
     ))
 }
 
@@ -331,8 +328,8 @@ async fn ledger(
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Json<LedgerView>, ApiError> {
     Ok(Json(LedgerView {
-        funding: s.store.funding(id).await?,
-        entries: s.store.ledger(id).await?,
+        funding: service::proposals::funding(&s.store, id).await?,
+        entries: service::proposals::ledger(&s.store, id).await?,
     }))
 }
 
@@ -343,7 +340,7 @@ async fn timeline(
     State(s): State<AppState>,
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Json<Vec<TransitionRecord>>, ApiError> {
-    Ok(Json(s.store.timeline(id).await?))
+    Ok(Json(service::proposals::timeline(&s.store, id).await?))
 }
 
 /// Evaluations and satisfaction %: the summary of all of them, the items
@@ -357,7 +354,7 @@ async fn list_evaluations(
     ApiPath(id): ApiPath<Id>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Response, ApiError> {
-    let all = s.store.list_evaluations(id).await?;
+    let all = service::proposals::evaluations(&s.store, id).await?;
     let mut d = ScoreDistribution::default();
     for e in &all {
         d.add(e.score);
@@ -386,6 +383,6 @@ async fn evaluate(
     let meta = ctx.write_meta(&voter.key, &input)?;
     Ok(reply(
         StatusCode::CREATED,
-        s.store.evaluate(meta, id, voter, input).await?,
+        service::proposals::evaluate(&s.store, meta, id, voter, input).await?,
     ))
 }

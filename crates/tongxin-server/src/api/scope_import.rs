@@ -20,6 +20,7 @@ use utoipa_axum::routes;
 use super::{AppState, Staff};
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
+use crate::service;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(import_scopes))
@@ -60,7 +61,7 @@ async fn import_scopes(
 ) -> Result<Json<ImportReport>, ApiError> {
     s.require_power(&who, Power::Run).await?;
     let rows = parse_csv(&req.csv).map_err(ApiError::invalid)?;
-    let (steps, unchanged) = plan(&s.store.list_scopes().await?, &rows);
+    let (steps, unchanged) = plan(&service::scopes::list(&s.store).await?, &rows);
     for target in targets(&steps) {
         s.authorize(&who, Power::Run, target).await?;
     }
@@ -76,7 +77,7 @@ async fn import_scopes(
         }
     }
     if !req.dry_run && !steps.is_empty() {
-        let (created, updated) = s.store.import_scopes(ctx.staff_meta(), steps).await?;
+        let (created, updated) = service::scopes::import(&s.store, ctx.staff_meta(), steps).await?;
         (report.created, report.updated) = (created, updated);
     }
     Ok(Json(report))

@@ -8,6 +8,7 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use crate::error::{ApiError, Problem};
+use crate::service;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_scopes))
@@ -17,5 +18,5 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/scopes", tag = "scopes",
     responses((status = 200, body = Vec<Scope>), (status = 500, body = Problem)))]
 async fn list_scopes(State(s): State<AppState>) -> Result<Json<Vec<Scope>>, ApiError> {
-    Ok(Json(s.store.list_scopes().await?))
+    Ok(Json(service::scopes::list(&s.store).await?))
 }

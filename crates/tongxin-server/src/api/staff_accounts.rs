@@ -14,6 +14,7 @@ use utoipa_axum::routes;
 use super::{AppState, Staff};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiPath};
+use crate::service;
 use crate::service::staff;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
@@ -30,7 +31,7 @@ async fn list_accounts(
     Staff(_, who): Staff,
 ) -> Result<Json<Vec<StaffAccount>>, ApiError> {
     s.authorize(&who, Power::ManageAccounts, None).await?;
-    Ok(Json(s.store.list_staff().await?))
+    Ok(Json(service::staff::list(&s.store).await?))
 }
 
 /// Creates an account with a first password and its roles.

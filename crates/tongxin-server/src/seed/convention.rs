@@ -6,18 +6,18 @@ use std::sync::Arc;
 use tongxin_core::convention::{ConventionDraft, SignatureInput, SignerRole, WithdrawalPolicy};
 use tongxin_core::eligibility::Eligibility;
 
+use crate::service;
 use crate::storage::{Store, StoreError};
 
 use super::scopes::Places;
 use super::*;
 
 /// The Bijie Square civility convention and its signatories.
-pub(super) async fn seed(s: &Arc<dyn Store>, at: &Places) -> Result<(), StoreError> {
+pub(super) async fn seed(s: &Arc<Store>, at: &Places) -> Result<(), StoreError> {
     let bijie = at.bijie;
     let buildings = &at.buildings;
     // 7. The convention itself.
-    let c = s
-        .create_convention(meta(), ConventionDraft {
+    let c = service::conventions::create(s, meta(), ConventionDraft {
             scope_id: bijie,
             title: "碧鸡广场活动文明公约 / Bijie Square Activity Civility Convention".into(),
             preamble: "为营造文明、和谐、有序的广场环境，经6场座谈会和526份问卷征求意见，超过80%的受访者赞成，制定本公约。由“要我遵守”变为“我要遵守”。\nAfter six forums and a survey of 526 people, over 80 % approved this convention. From “I am made to comply” to “I choose to comply”.".into(),
@@ -57,7 +57,8 @@ pub(super) async fn seed(s: &Arc<dyn Store>, at: &Places) -> Result<(), StoreErr
         None,
     ];
     for i in 0..48 {
-        s.sign(
+        service::conventions::sign(
+            s,
             meta(),
             c.id,
             seeder(10_000 + i),

@@ -18,6 +18,7 @@ use tongxin_core::{Id, Millis};
 use tongxin_core::scope::ScopeLevel;
 
 use super::scopes::Places;
+use crate::service;
 use crate::storage::{NewScope, ScopeEdit, Store, StoreError, Voter, WriteMeta};
 
 const DAY: Millis = 86_400_000;
@@ -41,19 +42,19 @@ fn voter(i: usize) -> Voter {
 }
 
 /// Writes the history; `now` is the seeding time.
-pub(super) async fn seed(s: &Arc<dyn Store>, p: &Places, now: Millis) -> Result<(), StoreError> {
+pub(super) async fn seed(s: &Arc<Store>, p: &Places, now: Millis) -> Result<(), StoreError> {
     for (b, h) in p.buildings.iter().zip(BIJIE_HOUSEHOLDS) {
         let edit = ScopeEdit {
             households: Some(h),
             ..ScopeEdit::default()
         };
-        s.update_scope(at(now, 0), *b, edit).await?;
+        service::scopes::update(s, at(now, 0), *b, edit).await?;
     }
     let edit = ScopeEdit {
         households: Some(YARD47_HOUSEHOLDS),
         ..ScopeEdit::default()
     };
-    s.update_scope(at(now, 0), p.yard47, edit).await?;
+    service::scopes::update(s, at(now, 0), p.yard47, edit).await?;
     let mut n = 0usize;
     polls(s, p, now, &mut n).await?;
     conventions(s, p, now, &mut n).await?;
@@ -64,7 +65,7 @@ pub(super) async fn seed(s: &Arc<dyn Store>, p: &Places, now: Millis) -> Result<
 /// 龙门社区, Bijie's neighbour in the same street, so a community can be
 /// compared with its street: two buildings and a poll a quarter.
 async fn neighbour(
-    s: &Arc<dyn Store>,
+    s: &Arc<Store>,
     p: &Places,
     now: Millis,
     n: &mut usize,
@@ -76,37 +77,38 @@ async fn neighbour(
         name_en: Some(en.into()),
         households,
     };
-    let longmen = s
-        .create_scope(
-            at(now, 0),
-            scope(
-                p.street,
-                ScopeLevel::Community,
-                "龙门社区",
-                "Longmen Community",
-                None,
-            ),
-        )
-        .await?
-        .id;
-    let group = s
-        .create_scope(
-            at(now, 0),
-            scope(
-                longmen,
-                ScopeLevel::Group,
-                "龙门居民小组",
-                "Longmen group",
-                None,
-            ),
-        )
-        .await?
-        .id;
+    let longmen = service::scopes::create(
+        s,
+        at(now, 0),
+        scope(
+            p.street,
+            ScopeLevel::Community,
+            "龙门社区",
+            "Longmen Community",
+            None,
+        ),
+    )
+    .await?
+    .id;
+    let group = service::scopes::create(
+        s,
+        at(now, 0),
+        scope(
+            longmen,
+            ScopeLevel::Group,
+            "龙门居民小组",
+            "Longmen group",
+            None,
+        ),
+    )
+    .await?
+    .id;
     for (name, en, h) in [
         ("龙门1栋", "Longmen building 1", 90),
         ("龙门2栋", "Longmen building 2", 110),
     ] {
-        s.create_scope(
+        service::scopes::create(
+            s,
             at(now, 0),
             scope(group, ScopeLevel::Building, name, en, Some(h)),
         )
@@ -163,7 +165,7 @@ async fn neighbour(
 
 /// Casts `agree` + `disagree` single-choice or approval ballots on `poll` `when`.
 async fn vote(
-    s: &Arc<dyn Store>,
+    s: &Arc<Store>,
     poll: Id,
     approval: bool,
     agree: usize,
@@ -189,7 +191,7 @@ async fn vote(
         *n += 1;
         let m = when.clone();
         tasks.push(tokio::spawn(async move {
-            st.cast_ballot(m, poll, v, ballot).await
+            service::polls::cast(&st, m, poll, v, ballot).await
         }));
     }
     for t in tasks {
@@ -200,7 +202,7 @@ async fn vote(
 
 /// A closed poll opened `days_ago`, open for ten days.
 async fn closed_poll(
-    s: &Arc<dyn Store>,
+    s: &Arc<Store>,
     scope: Id,
     title: &str,
     kind: PollKind,
@@ -213,26 +215,23 @@ async fn closed_poll(
         eligibility: Eligibility::Open,
         ..PollDraft::new(scope, title, kind, options.iter().copied())
     };
-    Ok(s.create_poll(at(now, days_ago), draft).await?.id)
+    Ok(service::polls::create(s, at(now, days_ago), draft)
+        .await?
+        .id)
 }
 
-async fn close(s: &Arc<dyn Store>, poll: Id, now: Millis, days_ago: i64) -> Result<(), StoreError> {
+async fn close(s: &Arc<Store>, poll: Id, now: Millis, days_ago: i64) -> Result<(), StoreError> {
     let edit = PollEdit {
         close_now: true,
         ..Default::default()
     };
-    s.update_poll(at(now, days_ago), poll, edit)
+    service::polls::update(s, at(now, days_ago), poll, edit)
         .await
         .map(|_| ())
 }
 
 /// A poll every other month in each community, turnout rising through the year.
-async fn polls(
-    s: &Arc<dyn Store>,
-    p: &Places,
-    now: Millis,
-    n: &mut usize,
-) -> Result<(), StoreError> {
+async fn polls(s: &Arc<Store>, p: &Places, now: Millis, n: &mut usize) -> Result<(), StoreError> {
     let topics = [
         (
             "楼道堆物清理日定在周六？ Stairwell clear-out day on Saturdays?",
@@ -316,7 +315,7 @@ async fn polls(
 
 /// One convention per community, signed a few households a week.
 async fn conventions(
-    s: &Arc<dyn Store>,
+    s: &Arc<Store>,
     p: &Places,
     now: Millis,
     n: &mut usize,
@@ -348,8 +347,7 @@ async fn conventions(
         "周敏",
     ];
     for (scope, units, title, goal) in drafts {
-        let c = s
-            .create_convention(at(now, 340), ConventionDraft {
+        let c = service::conventions::create(s, at(now, 340), ConventionDraft {
                 scope_id: scope,
                 title: title.into(),
                 preamble: "居民自愿承诺，共同维护。 Residents promise of their own will, and keep it together.".into(),
@@ -375,7 +373,7 @@ async fn conventions(
                     version: Some(1),
                     agreed: true,
                 };
-                s.sign(at(now, 336 - week * 7), c.id, voter(*n), input)
+                service::conventions::sign(s, at(now, 336 - week * 7), c.id, voter(*n), input)
                     .await?;
                 *n += 1;
             }
@@ -411,7 +409,7 @@ struct Story {
 }
 
 async fn proposals(
-    s: &Arc<dyn Store>,
+    s: &Arc<Store>,
     p: &Places,
     now: Millis,
     n: &mut usize,
@@ -505,12 +503,7 @@ async fn proposals(
 }
 
 /// Takes one proposal as far as its fate, each step some days after the last.
-async fn walk(
-    s: &Arc<dyn Store>,
-    st: &Story,
-    now: Millis,
-    n: &mut usize,
-) -> Result<(), StoreError> {
+async fn walk(s: &Arc<Store>, st: &Story, now: Millis, n: &mut usize) -> Result<(), StoreError> {
     let t0 = st.days_ago;
     let draft = ProposalDraft {
         scope_id: st.scope,
@@ -525,14 +518,13 @@ async fn walk(
         key: "staff".into(),
         code_hash: None,
     };
-    let reply = s.submit_proposal(at(now, t0), staff, draft, 20).await?;
+    let reply = service::proposals::submit(s, at(now, t0), staff, draft, 20).await?;
     let id = serde_json::from_str::<serde_json::Value>(&reply.body)?["id"]
         .as_i64()
         .unwrap_or(0);
     let supports = if st.fate == Fate::Proposing { 14 } else { 24 };
     for i in 0..supports {
-        s.support(at(now, t0 - 1 - i / 8), Id::from(id), voter(*n))
-            .await?;
+        service::proposals::support(s, at(now, t0 - 1 - i / 8), Id::from(id), voter(*n)).await?;
         *n += 1;
     }
     if st.fate == Fate::Proposing {
@@ -541,7 +533,8 @@ async fn walk(
     let step = |days_ago: i64, action: TransitionAction| {
         let s = s.clone();
         async move {
-            s.transition(
+            service::proposals::transition(
+                &s,
                 at(now, days_ago),
                 Id::from(id),
                 "社区居委会 / Community committee".into(),
@@ -589,7 +582,8 @@ async fn walk(
     };
     vote(s, vote_id, true, agree, against, at(now, t0 - 25), n).await?;
     close(s, vote_id, now, t0 - 30).await?;
-    s.update_proposal(
+    service::proposals::update(
+        s,
         at(now, t0 - 30),
         Id::from(id),
         ProposalEdit {
@@ -622,7 +616,8 @@ async fn walk(
             amount_fen: fen,
             public_name: None,
         };
-        s.pledge(
+        service::proposals::pledge(
+            s,
             at(now, t0 - 34 - 2 * k as i64),
             Id::from(id),
             voter(*n),
@@ -636,7 +631,8 @@ async fn walk(
         amount_fen,
         memo: memo.into(),
     };
-    s.add_ledger_entry(
+    service::proposals::add_ledger(
+        s,
         at(now, t0 - 42),
         Id::from(id),
         entry(
@@ -647,7 +643,8 @@ async fn walk(
     )
     .await?;
     if st.fate == Fate::Adopted {
-        s.add_ledger_entry(
+        service::proposals::add_ledger(
+            s,
             at(now, t0 - 50),
             Id::from(id),
             entry(
@@ -659,7 +656,8 @@ async fn walk(
         .await?;
         return Ok(());
     }
-    s.add_ledger_entry(
+    service::proposals::add_ledger(
+        s,
         at(now, t0 - 60),
         Id::from(id),
         entry(LedgerKind::Spent, st.cost_fen * 9 / 10, "施工 / Works"),
@@ -678,7 +676,8 @@ async fn walk(
             score: *score,
             comment: None,
         };
-        s.evaluate(
+        service::proposals::evaluate(
+            s,
             at(now, t0 - 80 - k as i64 * 3),
             Id::from(id),
             voter(*n),

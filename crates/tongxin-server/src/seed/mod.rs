@@ -20,6 +20,7 @@ use tongxin_core::Id;
 use tongxin_core::poll::{Ballot, PollDraft, PollKind};
 
 use crate::clock::now_ms;
+use crate::service;
 use crate::storage::{Store, StoreError, Voter, WriteMeta};
 
 fn meta() -> WriteMeta {
@@ -50,16 +51,12 @@ pub mod ids {
 }
 
 /// Casts many ballots at once so the writer commits them in batches.
-async fn cast_many(
-    store: &Arc<dyn Store>,
-    poll: Id,
-    ballots: Vec<Ballot>,
-) -> Result<(), StoreError> {
+async fn cast_many(store: &Arc<Store>, poll: Id, ballots: Vec<Ballot>) -> Result<(), StoreError> {
     let mut tasks = Vec::new();
     for (i, b) in ballots.into_iter().enumerate() {
         let s = store.clone();
         tasks.push(tokio::spawn(async move {
-            s.cast_ballot(meta(), poll, seeder(i), b).await
+            service::polls::cast(&s, meta(), poll, seeder(i), b).await
         }));
     }
     for t in tasks {
@@ -77,8 +74,8 @@ fn draft(scope: Id, title: &str, description: &str, kind: PollKind, options: &[&
 }
 
 /// Seeds the demo data if the database has no scopes yet.
-pub async fn seed_demo(store: Arc<dyn Store>) -> Result<(), StoreError> {
-    if !store.list_scopes().await?.is_empty() {
+pub async fn seed_demo(store: Arc<Store>) -> Result<(), StoreError> {
+    if !service::scopes::list(&store).await?.is_empty() {
         return Ok(());
     }
     let s = &store;

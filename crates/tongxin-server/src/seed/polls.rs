@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tongxin_core::Id;
 use tongxin_core::poll::{Ballot, PollDraft, PollKind, ResultVisibility, Stance};
 
+use crate::service;
 use crate::storage::{Store, StoreError};
 
 use super::scopes::Places;
@@ -13,12 +14,11 @@ use super::*;
 
 /// The approval poll that started the convention, the satisfaction rating
 /// and one poll of each remaining kind.
-pub(super) async fn seed(s: &Arc<dyn Store>, at: &Places) -> Result<(), StoreError> {
+pub(super) async fn seed(s: &Arc<Store>, at: &Places) -> Result<(), StoreError> {
     let bijie = at.bijie;
     let nanqiang = at.nanqiang;
     // 1. The approval poll that started the convention: 526 answers, over 80 % agree.
-    let p = s
-        .create_poll(meta(), PollDraft {
+    let p = service::polls::create(s, meta(), PollDraft {
             visibility: ResultVisibility::Always,
             ..draft(
                 bijie,
@@ -46,8 +46,7 @@ pub(super) async fn seed(s: &Arc<dyn Store>, at: &Places) -> Result<(), StoreErr
     cast_many(s, p.id, stances).await?;
 
     // 2. Satisfaction with order on the square, results after voting.
-    let p = s
-        .create_poll(meta(), PollDraft {
+    let p = service::polls::create(s, meta(), PollDraft {
             visibility: ResultVisibility::AfterVote,
             ..draft(bijie, "您对公约实施后广场秩序的满意度 / How satisfied are you with order on the square since the convention?", "", PollKind::Score, &["广场秩序 / Order on the square"])
         })
@@ -60,7 +59,8 @@ pub(super) async fn seed(s: &Arc<dyn Store>, at: &Places) -> Result<(), StoreErr
     cast_many(s, p.id, ratings).await?;
 
     // 3–6. One poll of each remaining kind.
-    s.create_poll(
+    service::polls::create(
+        s,
         meta(),
         draft(
             bijie,
@@ -71,7 +71,8 @@ pub(super) async fn seed(s: &Arc<dyn Store>, at: &Places) -> Result<(), StoreErr
         ),
     )
     .await?;
-    s.create_poll(
+    service::polls::create(
+        s,
         meta(),
         draft(
             bijie,
@@ -86,8 +87,9 @@ pub(super) async fn seed(s: &Arc<dyn Store>, at: &Places) -> Result<(), StoreErr
         ),
     )
     .await?;
-    s.create_poll(meta(), draft(nanqiang, "南强街巷夜市下一步改进什么？请排序 / Rank the next improvements for the Nanqiang night market", "", PollKind::Ranked, &["增加垃圾分类点 / More sorting bins", "夜间照明 / Night lighting", "公共座椅 / Public seating", "无障碍通道 / Step-free access"])).await?;
-    s.create_poll(
+    service::polls::create(s, meta(), draft(nanqiang, "南强街巷夜市下一步改进什么？请排序 / Rank the next improvements for the Nanqiang night market", "", PollKind::Ranked, &["增加垃圾分类点 / More sorting bins", "夜间照明 / Night lighting", "公共座椅 / Public seating", "无障碍通道 / Step-free access"])).await?;
+    service::polls::create(
+        s,
         meta(),
         draft(
             bijie,

@@ -10,21 +10,21 @@ use tongxin_core::proposal::{
     CommentInput, EvaluationInput, ProposalDraft, ProposalEdit, ResponsiblePerson, TransitionAction,
 };
 
+use crate::service;
 use crate::storage::{Store, StoreError, Voter};
 
 use super::scopes::Places;
 use super::*;
 
 /// Mingtong Lane No. 47's courtyard toilet, walked through all five steps.
-pub(super) async fn toilet(s: &Arc<dyn Store>, at: &Places) -> Result<(), StoreError> {
+pub(super) async fn toilet(s: &Arc<Store>, at: &Places) -> Result<(), StoreError> {
     let yard47 = at.yard47;
     // 8. Mingtong Lane No. 47: the whole five-step story, delivered and rated.
     let staff = Voter {
         key: "staff".into(),
         code_hash: None,
     };
-    let reply = s
-        .submit_proposal(meta(), staff.clone(), ProposalDraft {
+    let reply = service::proposals::submit(s, meta(), staff.clone(), ProposalDraft {
             scope_id: yard47,
             title: "明通巷47号院公厕改造 / Rebuild the shared toilet of Mingtong Lane No. 47".into(),
             problem: "院内120户居民共用一个老旧公厕，漏水、无照明、老人如厕不便。\n120 households share one old toilet: it leaks, has no light, and is hard for the elderly to use.".into(),
@@ -40,22 +40,22 @@ pub(super) async fn toilet(s: &Arc<dyn Store>, at: &Places) -> Result<(), StoreE
             .unwrap_or(1),
     );
     for i in 0..26 {
-        s.support(meta(), toilet, seeder(20_000 + i)).await?;
+        service::proposals::support(s, meta(), toilet, seeder(20_000 + i)).await?;
     }
-    let resolution = s
-        .create_poll(
-            meta(),
-            draft(
-                yard47,
-                "明通巷47号院公厕改造方案表决 / Binding vote: the Mingtong Lane No. 47 toilet plan",
-                "",
-                PollKind::Approval {
-                    threshold_percent: 80,
-                },
-                &["同意改造方案 / Approve the plan"],
-            ),
-        )
-        .await?;
+    let resolution = service::polls::create(
+        s,
+        meta(),
+        draft(
+            yard47,
+            "明通巷47号院公厕改造方案表决 / Binding vote: the Mingtong Lane No. 47 toilet plan",
+            "",
+            PollKind::Approval {
+                threshold_percent: 80,
+            },
+            &["同意改造方案 / Approve the plan"],
+        ),
+    )
+    .await?;
     let votes = (0..110)
         .map(|i| Ballot::Approval {
             stances: [(
@@ -72,7 +72,8 @@ pub(super) async fn toilet(s: &Arc<dyn Store>, at: &Places) -> Result<(), StoreE
         })
         .collect();
     cast_many(s, resolution.id, votes).await?;
-    s.update_poll(
+    service::polls::update(
+        s,
         meta(),
         resolution.id,
         PollEdit {
@@ -81,7 +82,8 @@ pub(super) async fn toilet(s: &Arc<dyn Store>, at: &Places) -> Result<(), StoreE
         },
     )
     .await?;
-    s.update_proposal(
+    service::proposals::update(
+        s,
         meta(),
         toilet,
         ProposalEdit {
@@ -104,7 +106,8 @@ pub(super) async fn toilet(s: &Arc<dyn Store>, at: &Places) -> Result<(), StoreE
     let step = |action: TransitionAction| {
         let s = s.clone();
         async move {
-            s.transition(
+            service::proposals::transition(
+                &s,
                 meta(),
                 toilet,
                 "明通社区居委会 / Mingtong community committee".into(),
@@ -119,7 +122,8 @@ pub(super) async fn toilet(s: &Arc<dyn Store>, at: &Places) -> Result<(), StoreE
     })
     .await?;
     step(TransitionAction::Advance { note: Some("居民议事会合议意见：同意改造，建议居民自筹与驻区单位支持相结合。 Council opinion: approve; combine residents' own funds with support from public units.".into()), override_threshold: false }).await?;
-    s.add_comment(
+    service::comments::add(
+        s,
         meta(),
         toilet,
         seeder(30_000),
@@ -130,7 +134,8 @@ pub(super) async fn toilet(s: &Arc<dyn Store>, at: &Places) -> Result<(), StoreE
         },
     )
     .await?;
-    s.add_comment(
+    service::comments::add(
+        s,
         meta(),
         toilet,
         seeder(30_001),
@@ -171,7 +176,8 @@ pub(super) async fn toilet(s: &Arc<dyn Store>, at: &Places) -> Result<(), StoreE
         ),
     ];
     for (i, (source, amount_fen, name)) in pledges.into_iter().enumerate() {
-        s.pledge(
+        service::proposals::pledge(
+            s,
             meta(),
             toilet,
             seeder(40_000 + i),
@@ -205,7 +211,8 @@ pub(super) async fn toilet(s: &Arc<dyn Store>, at: &Places) -> Result<(), StoreE
             "照明、扶手、无障碍设施 / Lights, grab bars, step-free access",
         ),
     ] {
-        s.add_ledger_entry(
+        service::proposals::add_ledger(
+            s,
             meta(),
             toilet,
             LedgerInput {
@@ -228,7 +235,8 @@ pub(super) async fn toilet(s: &Arc<dyn Store>, at: &Places) -> Result<(), StoreE
     for (i, score) in [5u8, 5, 4, 5, 4, 5, 3, 5, 4, 5].into_iter().enumerate() {
         let comment = (i == 0)
             .then(|| "干净了，老人方便多了。 Clean now, much easier for the elderly.".to_string());
-        s.evaluate(
+        service::proposals::evaluate(
+            s,
             meta(),
             toilet,
             seeder(50_000 + i),
@@ -241,7 +249,7 @@ pub(super) async fn toilet(s: &Arc<dyn Store>, at: &Places) -> Result<(), StoreE
 }
 
 /// Proposals waiting in the earlier steps, and one at the binding vote.
-pub(super) async fn waiting(s: &Arc<dyn Store>, at: &Places) -> Result<(), StoreError> {
+pub(super) async fn waiting(s: &Arc<Store>, at: &Places) -> Result<(), StoreError> {
     let bijie = at.bijie;
     let nanqiang = at.nanqiang;
     let lane = at.lane;
@@ -258,17 +266,17 @@ pub(super) async fn waiting(s: &Arc<dyn Store>, at: &Places) -> Result<(), Store
             contact: None,
         };
         async move {
-            let r = s
-                .submit_proposal(
-                    meta(),
-                    Voter {
-                        key: "staff".into(),
-                        code_hash: None,
-                    },
-                    d,
-                    20,
-                )
-                .await?;
+            let r = service::proposals::submit(
+                &s,
+                meta(),
+                Voter {
+                    key: "staff".into(),
+                    code_hash: None,
+                },
+                d,
+                20,
+            )
+            .await?;
             Ok::<Id, StoreError>(Id::from(
                 serde_json::from_str::<serde_json::Value>(&r.body)?["id"]
                     .as_i64()
@@ -286,7 +294,7 @@ pub(super) async fn waiting(s: &Arc<dyn Store>, at: &Places) -> Result<(), Store
     )
     .await?;
     for i in 0..12 {
-        s.support(meta(), lights, seeder(60_000 + i)).await?;
+        service::proposals::support(s, meta(), lights, seeder(60_000 + i)).await?;
     }
     let shed = submit(
         "碧鸡社区电动车充电棚 / E-bike charging shed in Bijie",
@@ -297,7 +305,8 @@ pub(super) async fn waiting(s: &Arc<dyn Store>, at: &Places) -> Result<(), Store
         bijie,
     )
     .await?;
-    s.transition(
+    service::proposals::transition(
+        s,
         meta(),
         shed,
         "碧鸡社区居委会".into(),
@@ -317,24 +326,25 @@ pub(super) async fn waiting(s: &Arc<dyn Store>, at: &Places) -> Result<(), Store
     )
     .await?;
     for i in 0..21 {
-        s.support(meta(), seats, seeder(70_000 + i)).await?;
+        service::proposals::support(s, meta(), seats, seeder(70_000 + i)).await?;
     }
-    let consult = s
-        .create_poll(
-            meta(),
-            draft(
-                bijie,
-                "座椅放在哪里？ Where should the benches go?",
-                "",
-                PollKind::Single,
-                &[
-                    "东侧树荫下 / East side, in the shade",
-                    "舞台两侧 / Beside the stage",
-                ],
-            ),
-        )
-        .await?;
-    s.update_proposal(
+    let consult = service::polls::create(
+        s,
+        meta(),
+        draft(
+            bijie,
+            "座椅放在哪里？ Where should the benches go?",
+            "",
+            PollKind::Single,
+            &[
+                "东侧树荫下 / East side, in the shade",
+                "舞台两侧 / Beside the stage",
+            ],
+        ),
+    )
+    .await?;
+    service::proposals::update(
+        s,
         meta(),
         seats,
         ProposalEdit {
@@ -347,7 +357,8 @@ pub(super) async fn waiting(s: &Arc<dyn Store>, at: &Places) -> Result<(), Store
         "21位居民附议 / 21 supports",
         "合议意见：同意，位置请群议。 Opinion: approve; let residents choose the place.",
     ] {
-        s.transition(
+        service::proposals::transition(
+            s,
             meta(),
             seats,
             "碧鸡社区居委会".into(),
@@ -370,22 +381,22 @@ pub(super) async fn waiting(s: &Arc<dyn Store>, at: &Places) -> Result<(), Store
     )
     .await?;
     for i in 0..20 {
-        s.support(meta(), room, seeder(80_000 + i)).await?;
+        service::proposals::support(s, meta(), room, seeder(80_000 + i)).await?;
     }
-    let vote = s
-        .create_poll(
-            meta(),
-            draft(
-                lane,
-                "老年活动室添置桌椅表决 / Binding vote: seniors' room furniture",
-                "",
-                PollKind::Approval {
-                    threshold_percent: 67,
-                },
-                &["同意添置 / Approve the purchase"],
-            ),
-        )
-        .await?;
+    let vote = service::polls::create(
+        s,
+        meta(),
+        draft(
+            lane,
+            "老年活动室添置桌椅表决 / Binding vote: seniors' room furniture",
+            "",
+            PollKind::Approval {
+                threshold_percent: 67,
+            },
+            &["同意添置 / Approve the purchase"],
+        ),
+    )
+    .await?;
     let votes = (0..31)
         .map(|i| Ballot::Approval {
             stances: [(
@@ -400,7 +411,8 @@ pub(super) async fn waiting(s: &Arc<dyn Store>, at: &Places) -> Result<(), Store
         })
         .collect();
     cast_many(s, vote.id, votes).await?;
-    s.update_proposal(
+    service::proposals::update(
+        s,
         meta(),
         room,
         ProposalEdit {
@@ -415,7 +427,8 @@ pub(super) async fn waiting(s: &Arc<dyn Store>, at: &Places) -> Result<(), Store
         "合议意见：同意，费用由居民与共建单位共担。 Opinion: approve; residents and partner units share the cost.",
         "群议结束，无反对意见 / Consultation closed without objections",
     ] {
-        s.transition(
+        service::proposals::transition(
+            s,
             meta(),
             room,
             "明通社区居委会".into(),
@@ -433,7 +446,8 @@ pub(super) async fn waiting(s: &Arc<dyn Store>, at: &Places) -> Result<(), Store
     .into_iter()
     .enumerate()
     {
-        s.pledge(
+        service::proposals::pledge(
+            s,
             meta(),
             room,
             seeder(90_000 + i),

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tongxin_core::Id;
 use tongxin_core::scope::ScopeLevel;
 
+use crate::service;
 use crate::storage::{NewScope, Store, StoreError};
 
 use super::*;
@@ -30,7 +31,7 @@ pub(super) struct Places {
 }
 
 /// Creates the scope tree.
-pub(super) async fn create(s: &Arc<dyn Store>) -> Result<Places, StoreError> {
+pub(super) async fn create(s: &Arc<Store>) -> Result<Places, StoreError> {
     let scope = |parent: Option<Id>, level: ScopeLevel, name: &str, en: &str| NewScope {
         parent_id: parent,
         level,
@@ -39,42 +40,46 @@ pub(super) async fn create(s: &Arc<dyn Store>) -> Result<Places, StoreError> {
         households: None,
     };
     use ScopeLevel::*;
-    let xishan = s
-        .create_scope(meta(), scope(None, District, "西山区", "Xishan District"))
-        .await?
-        .id;
-    let bijie_st = s
-        .create_scope(
-            meta(),
-            scope(Some(xishan), Street, "碧鸡街道", "Bijie Street"),
-        )
-        .await?
-        .id;
-    let bijie = s
-        .create_scope(
-            meta(),
-            scope(Some(bijie_st), Community, "碧鸡社区", "Bijie Community"),
-        )
-        .await?
-        .id;
-    let g1 = s
-        .create_scope(
-            meta(),
-            scope(Some(bijie), Group, "第一居民小组", "Residents' group 1"),
-        )
-        .await?
-        .id;
-    let g2 = s
-        .create_scope(
-            meta(),
-            scope(Some(bijie), Group, "第二居民小组", "Residents' group 2"),
-        )
-        .await?
-        .id;
+    let xishan = service::scopes::create(
+        s,
+        meta(),
+        scope(None, District, "西山区", "Xishan District"),
+    )
+    .await?
+    .id;
+    let bijie_st = service::scopes::create(
+        s,
+        meta(),
+        scope(Some(xishan), Street, "碧鸡街道", "Bijie Street"),
+    )
+    .await?
+    .id;
+    let bijie = service::scopes::create(
+        s,
+        meta(),
+        scope(Some(bijie_st), Community, "碧鸡社区", "Bijie Community"),
+    )
+    .await?
+    .id;
+    let g1 = service::scopes::create(
+        s,
+        meta(),
+        scope(Some(bijie), Group, "第一居民小组", "Residents' group 1"),
+    )
+    .await?
+    .id;
+    let g2 = service::scopes::create(
+        s,
+        meta(),
+        scope(Some(bijie), Group, "第二居民小组", "Residents' group 2"),
+    )
+    .await?
+    .id;
     let mut buildings = Vec::new();
     for (g, n) in [(g1, 1), (g1, 2), (g2, 3), (g2, 4)] {
         buildings.push(
-            s.create_scope(
+            service::scopes::create(
+                s,
                 meta(),
                 scope(
                     Some(g),
@@ -87,48 +92,48 @@ pub(super) async fn create(s: &Arc<dyn Store>) -> Result<Places, StoreError> {
             .id,
         );
     }
-    let wuhua = s
-        .create_scope(meta(), scope(None, District, "五华区", "Wuhua District"))
-        .await?
-        .id;
-    let nanqiang = s
-        .create_scope(
-            meta(),
-            scope(Some(wuhua), Street, "南强街道", "Nanqiang Street"),
-        )
-        .await?
-        .id;
-    let mingtong = s
-        .create_scope(
-            meta(),
-            scope(Some(nanqiang), Community, "明通社区", "Mingtong Community"),
-        )
-        .await?
-        .id;
-    let lane = s
-        .create_scope(
-            meta(),
-            scope(
-                Some(mingtong),
-                Group,
-                "明通巷居民小组",
-                "Mingtong Lane group",
-            ),
-        )
-        .await?
-        .id;
-    let yard47 = s
-        .create_scope(
-            meta(),
-            scope(
-                Some(lane),
-                Building,
-                "明通巷47号院",
-                "Mingtong Lane No. 47 courtyard",
-            ),
-        )
-        .await?
-        .id;
+    let wuhua =
+        service::scopes::create(s, meta(), scope(None, District, "五华区", "Wuhua District"))
+            .await?
+            .id;
+    let nanqiang = service::scopes::create(
+        s,
+        meta(),
+        scope(Some(wuhua), Street, "南强街道", "Nanqiang Street"),
+    )
+    .await?
+    .id;
+    let mingtong = service::scopes::create(
+        s,
+        meta(),
+        scope(Some(nanqiang), Community, "明通社区", "Mingtong Community"),
+    )
+    .await?
+    .id;
+    let lane = service::scopes::create(
+        s,
+        meta(),
+        scope(
+            Some(mingtong),
+            Group,
+            "明通巷居民小组",
+            "Mingtong Lane group",
+        ),
+    )
+    .await?
+    .id;
+    let yard47 = service::scopes::create(
+        s,
+        meta(),
+        scope(
+            Some(lane),
+            Building,
+            "明通巷47号院",
+            "Mingtong Lane No. 47 courtyard",
+        ),
+    )
+    .await?
+    .id;
 
     Ok(Places {
         street: bijie_st,

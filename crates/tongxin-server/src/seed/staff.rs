@@ -7,6 +7,7 @@ use tongxin_core::Id;
 use tongxin_core::staff::{Grant, Role};
 
 use crate::clock::now_ms;
+use crate::service;
 use crate::service::staff;
 use crate::storage::{Store, StoreError};
 
@@ -34,11 +35,11 @@ pub const DEMO_ACCOUNTS: [(&str, &str, &str, Role); 3] = [
 ];
 
 /// Creates the demo accounts unless there are accounts already.
-pub async fn seed_demo_accounts(store: &dyn Store) -> Result<(), StoreError> {
-    if !store.list_staff().await?.is_empty() {
+pub async fn seed_demo_accounts(store: &Store) -> Result<(), StoreError> {
+    if !service::staff::list(store).await?.is_empty() {
         return Ok(());
     }
-    let scopes = store.list_scopes().await?;
+    let scopes = service::scopes::list(store).await?;
     let find =
         |name: &str| -> Option<Id> { scopes.iter().filter(|s| s.name == name).map(|s| s.id).min() };
     let (Some(community), Some(building)) = (find("碧鸡社区"), find("1栋")) else {

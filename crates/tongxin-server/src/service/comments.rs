@@ -8,39 +8,37 @@ use tongxin_core::proposal::rules::hidden_by_reports;
 use tongxin_core::text::FieldErrors;
 
 use super::codes;
-use crate::storage::rows::CommentRows;
+use crate::storage::sql::{Db, comments, proposals};
 use crate::storage::{
     CodeTarget, PublicComment, ReportReceipt, StoreError, StoreResult, Voter, WriteMeta,
 };
+use crate::storage::{ModerationItem, QueueFilter, Reply, Store};
 
-fn require_proposal(rows: &mut (impl CommentRows + ?Sized), id: Id) -> StoreResult<()> {
-    rows.proposal_for_update(id)?
+fn require_proposal(rows: &mut dyn Db, id: Id) -> StoreResult<()> {
+    proposals::proposal_for_update(rows, id)?
         .map(|_| ())
         .ok_or(StoreError::NotFound("proposal"))
 }
 
-fn load(rows: &mut (impl CommentRows + ?Sized), id: Id, comment: Id) -> StoreResult<PublicComment> {
+fn load(rows: &mut dyn Db, id: Id, comment: Id) -> StoreResult<PublicComment> {
     require_proposal(rows, id)?;
-    rows.comment(id, comment)?
-        .ok_or(StoreError::NotFound("comment"))
+    comments::comment(rows, id, comment)?.ok_or(StoreError::NotFound("comment"))
 }
 
 /// A comment, or a reply to a top-level comment of the same proposal.
-pub fn add(
-    rows: &mut (impl CommentRows + ?Sized),
+fn add_tx(
+    rows: &mut dyn Db,
     meta: &WriteMeta,
     id: Id,
     voter: &Voter,
     input: &CommentInput,
 ) -> StoreResult<PublicComment> {
     input.validate().map_err(StoreError::Invalid)?;
-    let p = rows
-        .proposal_for_update(id)?
-        .ok_or(StoreError::NotFound("proposal"))?;
+    let p = proposals::proposal_for_update(rows, id)?.ok_or(StoreError::NotFound("proposal"))?;
     p.check_comment()?;
     codes::require(rows, voter, CodeTarget::Proposal, id, meta.now)?;
     if let Some(parent) = input.parent_id
-        && rows.comment_parent(id, parent)? != Some(None)
+        && comments::comment_parent(rows, id, parent)? != Some(None)
     {
         let mut e = FieldErrors::new();
         e.add(
@@ -49,13 +47,13 @@ pub fn add(
         );
         return Err(StoreError::Invalid(e));
     }
-    rows.insert_comment(id, &voter.key, input, meta.now)
+    comments::insert_comment(rows, id, &voter.key, input, meta.now)
 }
 
 /// One voter's report (again is a no-op); the comment is hidden once
 /// enough distinct residents reported it.
-pub fn report(
-    rows: &mut (impl CommentRows + ?Sized),
+fn report_tx(
+    rows: &mut dyn Db,
     meta: &WriteMeta,
     id: Id,
     comment: Id,
@@ -64,41 +62,120 @@ pub fn report(
 ) -> StoreResult<ReportReceipt> {
     require_proposal(rows, id)?;
     codes::require(rows, voter, CodeTarget::Proposal, id, meta.now)?;
-    if rows.comment_parent(id, comment)?.is_none() {
+    if comments::comment_parent(rows, id, comment)?.is_none() {
         return Err(StoreError::NotFound("comment"));
     }
-    rows.add_report(comment, &voter.key, reason, meta.now)?;
+    comments::add_report(rows, comment, &voter.key, reason, meta.now)?;
     Ok(ReportReceipt {
         comment_id: comment,
-        hidden: hidden_by_reports(rows.report_count(comment)?),
+        hidden: hidden_by_reports(comments::report_count(rows, comment)?),
     })
 }
 
 /// A moderator hides a comment with a reason its author is shown.
-pub fn hide(
-    rows: &mut (impl CommentRows + ?Sized),
+fn hide_tx(
+    rows: &mut dyn Db,
     meta: &WriteMeta,
     id: Id,
     comment: Id,
     reason: &str,
 ) -> StoreResult<PublicComment> {
     load(rows, id, comment)?;
-    rows.set_hidden(comment, Some(reason.trim()), meta.now)?;
+    comments::set_hidden(rows, comment, Some(reason.trim()), meta.now)?;
     load(rows, id, comment)
 }
 
 /// A moderator puts a comment back: its report count starts again from
 /// zero, and the residents who reported it cannot report it again.
-pub fn restore(
-    rows: &mut (impl CommentRows + ?Sized),
+fn restore_tx(
+    rows: &mut dyn Db,
     meta: &WriteMeta,
     id: Id,
     comment: Id,
 ) -> StoreResult<ReportReceipt> {
     load(rows, id, comment)?;
-    rows.set_hidden(comment, None, meta.now)?;
+    comments::set_hidden(rows, comment, None, meta.now)?;
     Ok(ReportReceipt {
         comment_id: comment,
         hidden: false,
     })
+}
+
+/// Public comments, oldest or newest first, with the viewer's own hidden
+/// ones among them, marked.
+pub async fn list(
+    store: &Store,
+    id: Id,
+    newest_first: bool,
+    viewer: Option<Voter>,
+) -> StoreResult<Vec<PublicComment>> {
+    store
+        .read(move |c| comments::comments(c, id, newest_first, viewer.as_ref()))
+        .await
+}
+
+/// Adds a comment ([`PublicComment`]).
+pub async fn add(
+    store: &Store,
+    meta: WriteMeta,
+    id: Id,
+    voter: Voter,
+    input: CommentInput,
+) -> StoreResult<Reply> {
+    store
+        .write(meta, move |c, m| add_tx(c, m, id, &voter, &input))
+        .await
+}
+
+/// Records a moderation report of a comment by this voter.
+pub async fn report(
+    store: &Store,
+    meta: WriteMeta,
+    id: Id,
+    comment_id: Id,
+    voter: Voter,
+    reason: Option<String>,
+) -> StoreResult<ReportReceipt> {
+    store
+        .write_typed(meta, move |c, m| {
+            report_tx(c, m, id, comment_id, &voter, reason.as_deref())
+        })
+        .await
+}
+
+/// A moderator puts a comment back.
+pub async fn restore(
+    store: &Store,
+    meta: WriteMeta,
+    id: Id,
+    comment_id: Id,
+) -> StoreResult<ReportReceipt> {
+    store
+        .write_typed(meta, move |c, m| restore_tx(c, m, id, comment_id))
+        .await
+}
+
+/// A moderator hides a comment with a reason.
+pub async fn hide(
+    store: &Store,
+    meta: WriteMeta,
+    id: Id,
+    comment_id: Id,
+    reason: String,
+) -> StoreResult<PublicComment> {
+    store
+        .write_typed(meta, move |c, m| hide_tx(c, m, id, comment_id, &reason))
+        .await
+}
+
+/// Comments waiting for a moderator, or hidden by one, on proposals of
+/// the scopes `in_scope` accepts.
+pub async fn moderation_queue(
+    store: &Store,
+    filter: QueueFilter,
+    in_scope: Box<dyn Fn(Id) -> bool + Send>,
+) -> StoreResult<Vec<ModerationItem>> {
+    store
+        .read(move |c| comments::moderation_queue(c, filter, &*in_scope))
+        .await
 }

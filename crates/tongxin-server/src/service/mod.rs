@@ -9,23 +9,26 @@
 //! place. [`crate::storage::idempotency::once`] wraps every write that takes
 //! a key, inside the same transaction.
 
+pub mod audit;
 pub mod codes;
 pub mod comments;
 pub mod conventions;
+pub mod indicators;
 pub mod polls;
 pub mod proposals;
+pub mod scopes;
 pub mod staff;
 
 use tongxin_core::Id;
 use tongxin_core::text::FieldErrors;
 
-use crate::storage::rows::ScopeRows;
+use crate::storage::sql::{self, Db};
 use crate::storage::{StoreError, StoreResult};
 
 /// Refuses a new item for a scope that does not exist, as an error of its
 /// `scope_id` field.
-pub(crate) fn require_scope(rows: &mut (impl ScopeRows + ?Sized), id: Id) -> StoreResult<()> {
-    if rows.scope_exists(id)? {
+pub(crate) fn require_scope(rows: &mut dyn Db, id: Id) -> StoreResult<()> {
+    if sql::scopes::scope_exists(rows, id)? {
         return Ok(());
     }
     let mut e = FieldErrors::new();

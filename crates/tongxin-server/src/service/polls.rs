@@ -6,17 +6,17 @@ use tongxin_core::poll::{Ballot, Poll, PollDraft, PollEdit, Tally};
 use tongxin_core::{Id, Millis};
 
 use super::{broken_tally, codes};
-use crate::storage::rows::PollRows;
+use crate::storage::sql::{Db, polls};
 use crate::storage::{BallotReceipt, CodeTarget, StoreError, StoreResult, Voter, WriteMeta};
+use crate::storage::{MyBallot, Reply, Store};
 
-fn load(rows: &mut (impl PollRows + ?Sized), id: Id) -> StoreResult<(Poll, Tally)> {
-    rows.poll_for_update(id)?
-        .ok_or(StoreError::NotFound("poll"))
+fn load(rows: &mut dyn Db, id: Id) -> StoreResult<(Poll, Tally)> {
+    polls::poll_for_update(rows, id)?.ok_or(StoreError::NotFound("poll"))
 }
 
 /// A first ballot.
-pub fn cast(
-    rows: &mut (impl PollRows + ?Sized),
+fn cast_tx(
+    rows: &mut dyn Db,
     meta: &WriteMeta,
     id: Id,
     voter: &Voter,
@@ -26,31 +26,25 @@ pub fn cast(
     poll.check_open(meta.now)?;
     let ballot = ballot.validate(&poll)?;
     codes::require(rows, voter, CodeTarget::Poll, id, meta.now)?;
-    poll.check_first(rows.has_voted(&poll, &voter.key)?)?;
-    rows.insert_ballot(&poll, &voter.key, &ballot, meta.now)?;
+    poll.check_first(polls::has_voted(rows, &poll, &voter.key)?)?;
+    polls::insert_ballot(rows, &poll, &voter.key, &ballot, meta.now)?;
     tally.add(&ballot).map_err(broken_tally)?;
     if poll.anonymous {
         tally.count_secret(&poll, meta.secret_batch);
     }
-    rows.save_tally(id, &tally)?;
+    polls::save_tally(rows, id, &tally)?;
     Ok(poll.receipt(Some(ballot), &tally, meta.now))
 }
 
 /// The voter's ballot, where the poll lets it be changed or retracted.
-fn changeable(
-    rows: &mut (impl PollRows + ?Sized),
-    poll: &Poll,
-    voter: &Voter,
-    now: Millis,
-) -> StoreResult<Ballot> {
+fn changeable(rows: &mut dyn Db, poll: &Poll, voter: &Voter, now: Millis) -> StoreResult<Ballot> {
     poll.check_change(now)?;
-    rows.stored_ballot(poll.id, &voter.key)?
-        .ok_or(StoreError::NotFound("ballot"))
+    polls::stored_ballot(rows, poll.id, &voter.key)?.ok_or(StoreError::NotFound("ballot"))
 }
 
 /// Replaces the voter's ballot.
-pub fn change(
-    rows: &mut (impl PollRows + ?Sized),
+fn change_tx(
+    rows: &mut dyn Db,
     meta: &WriteMeta,
     id: Id,
     voter: &Voter,
@@ -61,14 +55,14 @@ pub fn change(
     let ballot = ballot.validate(&poll)?;
     tally.remove(&old).map_err(broken_tally)?;
     tally.add(&ballot).map_err(broken_tally)?;
-    rows.replace_ballot(id, &voter.key, &ballot, meta.now)?;
-    rows.save_tally(id, &tally)?;
+    polls::replace_ballot(rows, id, &voter.key, &ballot, meta.now)?;
+    polls::save_tally(rows, id, &tally)?;
     Ok(poll.receipt(Some(ballot), &tally, meta.now))
 }
 
 /// Retracts the voter's ballot.
-pub fn retract(
-    rows: &mut (impl PollRows + ?Sized),
+fn retract_tx(
+    rows: &mut dyn Db,
     meta: &WriteMeta,
     id: Id,
     voter: &Voter,
@@ -76,35 +70,106 @@ pub fn retract(
     let (poll, mut tally) = load(rows, id)?;
     let old = changeable(rows, &poll, voter, meta.now)?;
     tally.remove(&old).map_err(broken_tally)?;
-    rows.delete_ballot(id, &voter.key)?;
-    rows.save_tally(id, &tally)?;
+    polls::delete_ballot(rows, id, &voter.key)?;
+    polls::save_tally(rows, id, &tally)?;
     Ok(poll.receipt(None, &tally, meta.now))
 }
 
 /// A new poll with an empty tally.
-pub fn create(
-    rows: &mut (impl PollRows + ?Sized),
+pub(super) fn create_tx(
+    rows: &mut dyn Db,
     meta: &WriteMeta,
     draft: PollDraft,
 ) -> StoreResult<Poll> {
     draft.validate().map_err(StoreError::Invalid)?;
     super::require_scope(rows, draft.scope_id)?;
-    let id = rows.new_poll_id(&draft)?;
+    let id = polls::new_poll_id(rows, &draft)?;
     let poll = draft.into_poll(id, meta.now);
-    rows.save_poll(&poll, Some(&Tally::new(&poll)))?;
+    polls::save_poll(rows, &poll, Some(&Tally::new(&poll)))?;
     Ok(poll)
 }
 
 /// Staff edits of a poll's text and settings.
-pub fn update(
-    rows: &mut (impl PollRows + ?Sized),
-    meta: &WriteMeta,
-    id: Id,
-    edit: &PollEdit,
-) -> StoreResult<Poll> {
+fn update_tx(rows: &mut dyn Db, meta: &WriteMeta, id: Id, edit: &PollEdit) -> StoreResult<Poll> {
     let (mut poll, _) = load(rows, id)?;
     edit.apply(&mut poll, meta.now)
         .map_err(StoreError::Invalid)?;
-    rows.save_poll(&poll, None)?;
+    polls::save_poll(rows, &poll, None)?;
     Ok(poll)
+}
+
+/// Polls, optionally inside a scope.
+pub async fn list(store: &Store, scope_id: Option<Id>) -> StoreResult<Vec<Poll>> {
+    store.read(move |c| polls::list(c, scope_id)).await
+}
+
+/// One poll with its tally.
+pub async fn get(store: &Store, id: Id) -> StoreResult<(Poll, Tally)> {
+    Ok(store.cached_poll(id).await?.as_ref().clone())
+}
+
+/// The voter's ballot, if any.
+pub async fn my_ballot(store: &Store, poll_id: Id, voter: &Voter) -> StoreResult<Option<MyBallot>> {
+    let entry = store.cached_poll(poll_id).await?;
+    let voter = voter.clone();
+    store
+        .read(move |c| polls::my_ballot(c, &entry.0, &voter))
+        .await
+}
+
+/// Casts a first ballot ([`BallotReceipt`]).
+pub async fn cast(
+    store: &Store,
+    meta: WriteMeta,
+    poll_id: Id,
+    voter: Voter,
+    ballot: Ballot,
+) -> StoreResult<Reply> {
+    store
+        .write_poll(poll_id, meta, move |c, m| {
+            cast_tx(c, m, poll_id, &voter, &ballot)
+        })
+        .await
+}
+
+/// Replaces the voter's ballot where the poll allows it.
+pub async fn change(
+    store: &Store,
+    meta: WriteMeta,
+    poll_id: Id,
+    voter: Voter,
+    ballot: Ballot,
+) -> StoreResult<Reply> {
+    store
+        .write_poll(poll_id, meta, move |c, m| {
+            change_tx(c, m, poll_id, &voter, &ballot)
+        })
+        .await
+}
+
+/// Retracts the voter's ballot where the poll allows it.
+pub async fn retract(
+    store: &Store,
+    meta: WriteMeta,
+    poll_id: Id,
+    voter: Voter,
+) -> StoreResult<Reply> {
+    store
+        .write_poll(poll_id, meta, move |c, m| retract_tx(c, m, poll_id, &voter))
+        .await
+}
+
+/// Creates a poll.
+pub async fn create(store: &Store, meta: WriteMeta, draft: PollDraft) -> StoreResult<Poll> {
+    store
+        .write_typed(meta, move |c, m| create_tx(c, m, draft))
+        .await
+}
+
+/// Edits a poll.
+pub async fn update(store: &Store, meta: WriteMeta, id: Id, edit: PollEdit) -> StoreResult<Poll> {
+    let reply = store
+        .write_poll(id, meta, move |c, m| update_tx(c, m, id, &edit))
+        .await?;
+    Ok(serde_json::from_str(&reply.body)?)
 }

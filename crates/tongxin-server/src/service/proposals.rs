@@ -14,19 +14,20 @@ use tongxin_core::proposal::{
 use tongxin_core::{Id, Millis};
 
 use super::codes;
-use crate::storage::rows::ProposalRows;
+use crate::storage::sql::{Db, polls, proposals, scopes};
 use crate::storage::{
     CodeTarget, PublicEvaluation, StoreError, StoreResult, SupportState, Voter, WriteMeta,
 };
+use crate::storage::{Page, ProposalCard, ProposalFilter, Reply, Store};
+use tongxin_core::proposal::funding::FundingSummary;
 
-fn load(rows: &mut (impl ProposalRows + ?Sized), id: Id) -> StoreResult<Proposal> {
-    rows.proposal_for_update(id)?
-        .ok_or(StoreError::NotFound("proposal"))
+fn load(rows: &mut dyn Db, id: Id) -> StoreResult<Proposal> {
+    proposals::proposal_for_update(rows, id)?.ok_or(StoreError::NotFound("proposal"))
 }
 
 /// A resident's proposal, at 提议 with the community's support threshold.
-pub fn submit(
-    rows: &mut (impl ProposalRows + ?Sized),
+fn submit_tx(
+    rows: &mut dyn Db,
     meta: &WriteMeta,
     voter: &Voter,
     draft: ProposalDraft,
@@ -34,20 +35,16 @@ pub fn submit(
 ) -> StoreResult<Proposal> {
     draft.validate().map_err(StoreError::Invalid)?;
     super::require_scope(rows, draft.scope_id)?;
-    let id = rows.new_proposal_id(&draft, &voter.key, meta.now)?;
+    let id = proposals::new_proposal_id(rows, &draft, &voter.key, meta.now)?;
     let p = draft.into_proposal(id, threshold, meta.now);
-    rows.save_proposal(&p)?;
+    proposals::save_proposal(rows, &p)?;
     Ok(p)
 }
 
-fn recount(
-    rows: &mut (impl ProposalRows + ?Sized),
-    p: &mut Proposal,
-    now: Millis,
-) -> StoreResult<()> {
-    p.supports = rows.count_supports(p.id)?;
+fn recount(rows: &mut dyn Db, p: &mut Proposal, now: Millis) -> StoreResult<()> {
+    p.supports = proposals::count_supports(rows, p.id)?;
     p.updated_at = now;
-    rows.save_proposal(p)
+    proposals::save_proposal(rows, p)
 }
 
 fn support_state(p: &Proposal, supported: bool) -> SupportState {
@@ -60,8 +57,8 @@ fn support_state(p: &Proposal, supported: bool) -> SupportState {
 }
 
 /// Supports a proposal, once per voter.
-pub fn support(
-    rows: &mut (impl ProposalRows + ?Sized),
+fn support_tx(
+    rows: &mut dyn Db,
     meta: &WriteMeta,
     id: Id,
     voter: &Voter,
@@ -69,7 +66,7 @@ pub fn support(
     let mut p = load(rows, id)?;
     p.check_support()?;
     codes::require(rows, voter, CodeTarget::Proposal, id, meta.now)?;
-    if !rows.add_support(id, &voter.key, meta.now)? {
+    if !proposals::add_support(rows, id, &voter.key, meta.now)? {
         return Err(StoreError::duplicate(
             "already-supported",
             "you already support this proposal",
@@ -80,15 +77,15 @@ pub fn support(
 }
 
 /// Withdraws the voter's support.
-pub fn unsupport(
-    rows: &mut (impl ProposalRows + ?Sized),
+fn unsupport_tx(
+    rows: &mut dyn Db,
     meta: &WriteMeta,
     id: Id,
     voter: &Voter,
 ) -> StoreResult<SupportState> {
     let mut p = load(rows, id)?;
     p.check_support()?;
-    if !rows.remove_support(id, &voter.key)? {
+    if !proposals::remove_support(rows, id, &voter.key)? {
         return Err(StoreError::NotFound("support"));
     }
     recount(rows, &mut p, meta.now)?;
@@ -96,8 +93,8 @@ pub fn unsupport(
 }
 
 /// A resident's pledge toward the co-funding goal, within the per-voter cap.
-pub fn pledge(
-    rows: &mut (impl ProposalRows + ?Sized),
+fn pledge_tx(
+    rows: &mut dyn Db,
     meta: &WriteMeta,
     id: Id,
     voter: &Voter,
@@ -107,28 +104,28 @@ pub fn pledge(
     let p = load(rows, id)?;
     p.check_pledge()?;
     codes::require(rows, voter, CodeTarget::Proposal, id, meta.now)?;
-    let already = rows.pledged_by(id, &voter.key)?;
+    let already = proposals::pledged_by(rows, id, &voter.key)?;
     if let Err(why) = check_pledge_cap(already, input.amount_fen, p.pledge_cap_fen) {
         return Err(StoreError::conflict("pledge-cap-reached", why));
     }
     // The totals must stay representable.
-    let (mut summary, _) = rows.funding_and_ledger(&p)?;
+    let (mut summary, _) = proposals::funding_and_ledger(rows, &p)?;
     summary.add_pledge(input.source, input.amount_fen)?;
-    rows.insert_pledge(id, &voter.key, input, meta.now)
+    proposals::insert_pledge(rows, id, &voter.key, input, meta.now)
 }
 
 /// A staff entry in the public ledger, with the balance after it.
-pub fn add_ledger(
-    rows: &mut (impl ProposalRows + ?Sized),
+fn add_ledger_tx(
+    rows: &mut dyn Db,
     meta: &WriteMeta,
     id: Id,
     input: &LedgerInput,
 ) -> StoreResult<LedgerEntry> {
     input.validate().map_err(StoreError::Invalid)?;
     let p = load(rows, id)?;
-    let (mut summary, _) = rows.funding_and_ledger(&p)?;
+    let (mut summary, _) = proposals::funding_and_ledger(rows, &p)?;
     summary.add_ledger(input.kind, input.amount_fen)?;
-    let entry_id = rows.insert_ledger(id, input, meta.now)?;
+    let entry_id = proposals::insert_ledger(rows, id, input, meta.now)?;
     Ok(LedgerEntry {
         id: entry_id,
         kind: input.kind,
@@ -140,8 +137,8 @@ pub fn add_ledger(
 }
 
 /// A move of the five-step machine, with what its guards read.
-pub fn transition(
-    rows: &mut (impl ProposalRows + ?Sized),
+fn transition_tx(
+    rows: &mut dyn Db,
     meta: &WriteMeta,
     id: Id,
     actor: String,
@@ -151,7 +148,7 @@ pub fn transition(
     if let TransitionAction::Merge { into, .. } = action
         && *into != id
     {
-        let Some(target) = rows.proposal_for_update(*into)? else {
+        let Some(target) = proposals::proposal_for_update(rows, *into)? else {
             return Err(StoreError::conflict(
                 "unknown-merge-target",
                 format!("proposal {into} does not exist"),
@@ -159,16 +156,15 @@ pub fn transition(
         };
         // Merged into a proposal of its own scope or below, or into one
         // whose scope holds it (a community's proposal absorbing a building's).
-        let tree = rows.scope_tree()?;
+        let tree = scopes::scope_tree(rows)?;
         tree.check_link(p.scope_id, target.scope_id)
             .or_else(|_| tree.check_link(target.scope_id, p.scope_id))?;
     }
     let resolution = match p.resolution_poll_id {
         None => None,
         Some(poll_id) => {
-            let (poll, tally) = rows
-                .poll_for_update(poll_id)?
-                .ok_or(StoreError::NotFound("poll"))?;
+            let (poll, tally) =
+                polls::poll_for_update(rows, poll_id)?.ok_or(StoreError::NotFound("poll"))?;
             Some(resolution_outcome(&poll, &tally, meta.now).ok_or_else(|| {
                 StoreError::conflict(
                     "resolution-poll-kind",
@@ -183,14 +179,14 @@ pub fn transition(
         resolution,
     };
     let rec = p.transition(action, &ctx)?;
-    rows.save_proposal(&p)?;
-    rows.insert_transition(id, &rec)?;
+    proposals::save_proposal(rows, &p)?;
+    proposals::insert_transition(rows, id, &rec)?;
     Ok(rec)
 }
 
 /// A resident's rating of the delivered result, once per voter.
-pub fn evaluate(
-    rows: &mut (impl ProposalRows + ?Sized),
+fn evaluate_tx(
+    rows: &mut dyn Db,
     meta: &WriteMeta,
     id: Id,
     voter: &Voter,
@@ -210,7 +206,7 @@ pub fn evaluate(
             .map(String::from),
         created_at: meta.now,
     };
-    if !rows.insert_evaluation(id, &voter.key, &evaluation)? {
+    if !proposals::insert_evaluation(rows, id, &voter.key, &evaluation)? {
         return Err(StoreError::duplicate(
             "already-evaluated",
             "you have already rated this project",
@@ -221,24 +217,24 @@ pub fn evaluate(
 
 /// The proposal's consultation or resolution poll, made from the proposal
 /// and attached to it in the same transaction.
-pub fn create_poll(
-    rows: &mut (impl ProposalRows + ?Sized),
+fn create_poll_tx(
+    rows: &mut dyn Db,
     meta: &WriteMeta,
     id: Id,
     role: PollRole,
 ) -> StoreResult<Poll> {
     let mut p = load(rows, id)?;
     p.check_new_poll(role)?;
-    let poll = super::polls::create(rows, meta, role.draft(&p))?;
+    let poll = super::polls::create_tx(rows, meta, role.draft(&p))?;
     p.attach_poll(role, poll.id);
     p.updated_at = meta.now;
-    rows.save_proposal(&p)?;
+    proposals::save_proposal(rows, &p)?;
     Ok(poll)
 }
 
 /// Staff edits, with the consultation and resolution polls checked.
-pub fn update(
-    rows: &mut (impl ProposalRows + ?Sized),
+fn update_tx(
+    rows: &mut dyn Db,
     meta: &WriteMeta,
     id: Id,
     edit: &ProposalEdit,
@@ -249,15 +245,166 @@ pub fn update(
         (PollRole::Resolution, edit.resolution_poll_id),
     ] {
         if let Some(pid) = poll {
-            let found = rows.poll_for_update(pid)?;
+            let found = polls::poll_for_update(rows, pid)?;
             let found = found.as_ref().map(|(poll, _)| poll);
             check_linked_poll(role, pid, found).map_err(StoreError::Invalid)?;
             if let Some(poll) = found {
-                rows.scope_tree()?.check_link(p.scope_id, poll.scope_id)?;
+                scopes::scope_tree(rows)?.check_link(p.scope_id, poll.scope_id)?;
             }
         }
     }
     edit.apply(&mut p, meta.now).map_err(StoreError::Invalid)?;
-    rows.save_proposal(&p)?;
+    proposals::save_proposal(rows, &p)?;
     Ok(p)
+}
+
+/// Filtered, sorted, paginated list.
+pub async fn list(store: &Store, filter: ProposalFilter) -> StoreResult<Page<ProposalCard>> {
+    store.read(move |c| proposals::list(c, &filter)).await
+}
+
+/// One proposal.
+pub async fn get(store: &Store, id: Id) -> StoreResult<Proposal> {
+    store.read(move |c| proposals::get(c, id)).await
+}
+
+/// Submits a proposal ([`Proposal`]).
+pub async fn submit(
+    store: &Store,
+    meta: WriteMeta,
+    voter: Voter,
+    draft: ProposalDraft,
+    threshold: u32,
+) -> StoreResult<Reply> {
+    store
+        .write(meta, move |c, m| submit_tx(c, m, &voter, draft, threshold))
+        .await
+}
+
+/// Supports ([`SupportState`]).
+pub async fn support(store: &Store, meta: WriteMeta, id: Id, voter: Voter) -> StoreResult<Reply> {
+    store
+        .write(meta, move |c, m| support_tx(c, m, id, &voter))
+        .await
+}
+
+/// Withdraws support ([`SupportState`]).
+pub async fn unsupport(store: &Store, meta: WriteMeta, id: Id, voter: Voter) -> StoreResult<Reply> {
+    store
+        .write(meta, move |c, m| unsupport_tx(c, m, id, &voter))
+        .await
+}
+
+/// Whether the voter supports the proposal.
+pub async fn supports_it(store: &Store, id: Id, voter: &Voter) -> StoreResult<bool> {
+    let voter = voter.clone();
+    store
+        .read(move |c| proposals::supports_it(c, id, &voter))
+        .await
+}
+
+/// Pledges, newest first.
+pub async fn pledges(store: &Store, id: Id) -> StoreResult<Vec<Pledge>> {
+    store.read(move |c| proposals::pledges(c, id)).await
+}
+
+/// Adds a pledge ([`Pledge`]).
+pub async fn pledge(
+    store: &Store,
+    meta: WriteMeta,
+    id: Id,
+    voter: Voter,
+    input: PledgeInput,
+) -> StoreResult<Reply> {
+    store
+        .write(meta, move |c, m| pledge_tx(c, m, id, &voter, &input))
+        .await
+}
+
+/// The ledger in order with running balance.
+pub async fn ledger(store: &Store, id: Id) -> StoreResult<Vec<LedgerEntry>> {
+    store.read(move |c| proposals::ledger(c, id)).await
+}
+
+/// Funding totals.
+pub async fn funding(store: &Store, id: Id) -> StoreResult<FundingSummary> {
+    store
+        .read(move |c| {
+            let p = proposals::get(c, id)?;
+            proposals::funding(c, &p)
+        })
+        .await
+}
+
+/// Records a ledger entry ([`LedgerEntry`]).
+pub async fn add_ledger(
+    store: &Store,
+    meta: WriteMeta,
+    id: Id,
+    input: LedgerInput,
+) -> StoreResult<Reply> {
+    store
+        .write(meta, move |c, m| add_ledger_tx(c, m, id, &input))
+        .await
+}
+
+/// The timeline.
+pub async fn timeline(store: &Store, id: Id) -> StoreResult<Vec<TransitionRecord>> {
+    store.read(move |c| proposals::timeline(c, id)).await
+}
+
+/// Applies a transition ([`TransitionRecord`]).
+pub async fn transition(
+    store: &Store,
+    meta: WriteMeta,
+    id: Id,
+    actor: String,
+    action: TransitionAction,
+) -> StoreResult<Reply> {
+    store
+        .write(meta, move |c, m| transition_tx(c, m, id, actor, &action))
+        .await
+}
+
+/// Evaluations, newest first.
+pub async fn evaluations(store: &Store, id: Id) -> StoreResult<Vec<PublicEvaluation>> {
+    store.read(move |c| proposals::evaluations(c, id)).await
+}
+
+/// Adds an evaluation ([`PublicEvaluation`]).
+pub async fn evaluate(
+    store: &Store,
+    meta: WriteMeta,
+    id: Id,
+    voter: Voter,
+    input: EvaluationInput,
+) -> StoreResult<Reply> {
+    store
+        .write(meta, move |c, m| evaluate_tx(c, m, id, &voter, &input))
+        .await
+}
+
+/// Makes the proposal's consultation or resolution poll and attaches it,
+/// in one write ([`Poll`]; replayed for a repeated idempotency key).
+pub async fn create_poll(
+    store: &Store,
+    meta: WriteMeta,
+    id: Id,
+    role: PollRole,
+) -> StoreResult<Reply> {
+    store
+        .write(meta, move |c, m| create_poll_tx(c, m, id, role))
+        .await
+}
+
+/// Staff edits.
+pub async fn update(
+    store: &Store,
+    meta: WriteMeta,
+    id: Id,
+    edit: ProposalEdit,
+) -> StoreResult<Proposal> {
+    store
+        .write_typed(meta, move |c, m| update_tx(c, m, id, &edit))
+        .await
 }

@@ -12,6 +12,7 @@ use tongxin_core::staff::{self, ApiToken, Grant, StaffAccount};
 use tongxin_core::text::{self, FieldErrors};
 use tongxin_core::{Id, Millis};
 
+use crate::storage::sql::staff as rows;
 use crate::storage::{NewStaff, StaffChange, Store, StoreError, StoreResult, WriteMeta};
 
 /// What every personal API token starts with, so that it is recognised
@@ -95,9 +96,72 @@ fn new_token() -> StoreResult<(String, Vec<u8>)> {
     Ok((token, hash))
 }
 
+/// Every account, by login.
+pub async fn list(store: &Store) -> StoreResult<Vec<StaffAccount>> {
+    store.read(|db| rows::list(db)).await
+}
+
+/// The personal tokens of `login`, newest first.
+pub async fn tokens(store: &Store, login: &str) -> StoreResult<Vec<ApiToken>> {
+    let login = login.to_string();
+    store.read(move |db| rows::tokens(db, &login)).await
+}
+
+/// Changes an account.
+async fn change(
+    store: &Store,
+    now: Millis,
+    login: &str,
+    what: StaffChange,
+) -> StoreResult<StaffAccount> {
+    let login = login.to_string();
+    store
+        .write_typed(WriteMeta::plain(now), move |db, _| {
+            rows::change(db, &login, &what)
+        })
+        .await
+}
+
+/// Starts a sign-in attempt in one step that attempts racing each other
+/// cannot pass together: reads the failures since `since` that bear on it
+/// and asks [`staff::sign_in_wait`]; when the attempt may go ahead it is
+/// logged, as a failure until it succeeds, and its id comes back; else the
+/// seconds to wait. (`address`: the client's address bucket, when known.)
+async fn begin_sign_in(
+    store: &Store,
+    now: Millis,
+    login: String,
+    address: Option<String>,
+    since: Millis,
+) -> StoreResult<Result<Id, u64>> {
+    store
+        .write_typed(WriteMeta::plain(now), move |db, m| {
+            let failures = rows::sign_in_failures(db, &login, address.as_deref(), since)?;
+            if let Some(wait) = staff::sign_in_wait(&failures, m.now) {
+                return Ok(Err(wait));
+            }
+            Ok(Ok(rows::log_sign_in(
+                db,
+                m.now,
+                &login,
+                address.as_deref(),
+            )?))
+        })
+        .await
+}
+
+/// Drops the records of sign-in attempts made before `before`; how many.
+pub async fn purge_sign_ins(store: &Store, now: Millis, before: Millis) -> StoreResult<u64> {
+    store
+        .write_typed(WriteMeta::plain(now), move |db, _| {
+            rows::purge_sign_ins(db, before)
+        })
+        .await
+}
+
 /// Checks and creates an account.
 pub async fn add(
-    store: &dyn Store,
+    store: &Store,
     now: Millis,
     login: &str,
     display_name: &str,
@@ -110,7 +174,7 @@ pub async fn add(
     if grants.is_empty() {
         return Err(invalid("grants", "an account needs at least one role"));
     }
-    let tree = ScopeTree::new(store.list_scopes().await?);
+    let tree = ScopeTree::new(super::scopes::list(store).await?);
     for g in &grants {
         g.check(&tree)
             .map_err(|e| invalid("grants", e.to_string()))?;
@@ -121,88 +185,84 @@ pub async fn add(
         password_hash: hash_password_async(password).await?,
         grants,
     };
-    store.create_staff(WriteMeta::plain(now), new).await
+    store
+        .write_typed(WriteMeta::plain(now), move |db, m| {
+            rows::create(db, m, &new)
+        })
+        .await
 }
 
 /// Sets a new password.
 pub async fn set_password(
-    store: &dyn Store,
+    store: &Store,
     now: Millis,
     login: &str,
     password: &str,
 ) -> StoreResult<StaffAccount> {
     staff::check_password(password).map_err(|e| invalid("password", e.to_string()))?;
     let hash = hash_password_async(password).await?;
-    store
-        .change_staff(
-            WriteMeta::plain(now),
-            login.to_string(),
-            StaffChange::Password(hash),
-        )
-        .await
+    change(store, now, login, StaffChange::Password(hash)).await
 }
 
 /// Disables an account (its sign-in and its tokens stop working) or
 /// enables it again.
 pub async fn set_disabled(
-    store: &dyn Store,
+    store: &Store,
     now: Millis,
     login: &str,
     disabled: bool,
 ) -> StoreResult<StaffAccount> {
-    store
-        .change_staff(
-            WriteMeta::plain(now),
-            login.to_string(),
-            StaffChange::Disabled(disabled),
-        )
-        .await
+    change(store, now, login, StaffChange::Disabled(disabled)).await
 }
 
 /// Makes a personal API token for `login`: the token (shown once) and
 /// what is kept of it.
 pub async fn issue_token(
-    store: &dyn Store,
+    store: &Store,
     now: Millis,
     login: &str,
     label: &str,
 ) -> StoreResult<(String, ApiToken)> {
     text::check_text(label, LABEL).map_err(|e| invalid("label", e))?;
     let (token, hash) = new_token()?;
+    let (login, label) = (login.to_string(), label.trim().to_string());
     let kept = store
-        .add_api_token(
-            WriteMeta::plain(now),
-            login.to_string(),
-            label.trim().to_string(),
-            hash,
-        )
+        .write_typed(WriteMeta::plain(now), move |db, m| {
+            rows::add_token(db, m.now, &login, &label, &hash)
+        })
         .await?;
     Ok((token, kept))
 }
 
 /// Revokes a token.
-pub async fn revoke_token(store: &dyn Store, now: Millis, id: Id) -> StoreResult<ApiToken> {
-    store.revoke_api_token(WriteMeta::plain(now), id).await
+pub async fn revoke_token(store: &Store, now: Millis, id: Id) -> StoreResult<ApiToken> {
+    store
+        .write_typed(WriteMeta::plain(now), move |db, m| {
+            rows::revoke_token(db, m.now, id)
+        })
+        .await
 }
 
 /// The account a bearer token belongs to, if it is a live personal token
 /// of an enabled account.
-pub async fn by_token(store: &dyn Store, token: &str) -> StoreResult<Option<StaffAccount>> {
+pub async fn by_token(store: &Store, token: &str) -> StoreResult<Option<StaffAccount>> {
     if !token.starts_with(TOKEN_PREFIX) || token.len() > 100 {
         return Ok(None);
     }
-    store.staff_by_token(&token_hash(token)).await
+    let hash = token_hash(token);
+    store.read(move |db| rows::by_token(db, &hash)).await
 }
 
 /// The account `login` if `password` is its password and it is enabled.
 /// Hashes even for an unknown login, so timing does not tell which logins exist.
 pub async fn sign_in(
-    store: &dyn Store,
+    store: &Store,
     login: &str,
     password: &str,
 ) -> StoreResult<Option<StaffAccount>> {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let (account, hash) = match store.staff_with_hash(login).await {
+    let name = login.to_string();
+    let (account, hash) = match store.read(move |db| rows::by_login(db, &name)).await {
         Ok((account, hash)) => (Some(account), Some(hash)),
         Err(StoreError::NotFound(_)) => (None, None),
         Err(e) => return Err(e),
@@ -251,7 +311,7 @@ pub enum SignIn {
 /// ([`staff::sign_in_wait`]), logs the attempt and, on success, starts a
 /// new session (never one the browser brought: no session fixation).
 pub async fn start_session(
-    store: &dyn Store,
+    store: &Store,
     now: Millis,
     login: &str,
     password: &str,
@@ -260,10 +320,7 @@ pub async fn start_session(
     // Hostile input is logged, but not all of it.
     let login: String = login.chars().take(staff::LOGIN_CHARS.1 + 1).collect();
     let since = now - staff::SIGN_IN_WINDOW_MS;
-    let attempt = match store
-        .begin_sign_in(WriteMeta::plain(now), login.clone(), address.clone(), since)
-        .await?
-    {
+    let attempt = match begin_sign_in(store, now, login.clone(), address.clone(), since).await? {
         Ok(attempt) => attempt,
         Err(secs) => {
             tracing::warn!(login = %login, address = ?address, wait_s = secs, "staff sign-in refused: too many failures");
@@ -273,7 +330,11 @@ pub async fn start_session(
     let password: String = password.chars().take(staff::PASSWORD_CHARS.1 + 1).collect();
     let account = sign_in(store, &login, &password).await?;
     if account.is_some() {
-        store.finish_sign_in(WriteMeta::plain(now), attempt).await?;
+        store
+            .write_typed(WriteMeta::plain(now), move |db, _| {
+                rows::finish_sign_in(db, attempt)
+            })
+            .await?;
     }
     let Some(account) = account else {
         tracing::warn!(login = %login, address = ?address, "staff sign-in failed");
@@ -283,14 +344,11 @@ pub async fn start_session(
     let cookie = random_secret("")?;
     let csrf = random_secret("")?;
     let expires_at = now + staff::SESSION_MS;
+    let (id, hash, kept_csrf) = (account.id, token_hash(&cookie), csrf.clone());
     store
-        .start_session(
-            WriteMeta::plain(now),
-            account.id,
-            token_hash(&cookie),
-            csrf.clone(),
-            expires_at,
-        )
+        .write_typed(WriteMeta::plain(now), move |db, m| {
+            rows::start_session(db, m.now, id, &hash, &kept_csrf, expires_at)
+        })
         .await?;
     Ok(SignIn::Started(NewSession {
         account,
@@ -302,20 +360,24 @@ pub async fn start_session(
 
 /// The account, CSRF token and expiry of the session with this cookie value.
 pub async fn session(
-    store: &dyn Store,
+    store: &Store,
     cookie: &str,
     now: Millis,
 ) -> StoreResult<Option<(StaffAccount, String, Millis)>> {
     if cookie.len() > 100 {
         return Ok(None);
     }
-    store.session(&token_hash(cookie), now).await
+    let hash = token_hash(cookie);
+    store.read(move |db| rows::session(db, &hash, now)).await
 }
 
 /// Ends the session with this cookie value.
-pub async fn end_session(store: &dyn Store, now: Millis, cookie: &str) -> StoreResult<()> {
+pub async fn end_session(store: &Store, now: Millis, cookie: &str) -> StoreResult<()> {
+    let hash = token_hash(cookie);
     store
-        .end_session(WriteMeta::plain(now), token_hash(cookie))
+        .write_typed(WriteMeta::plain(now), move |db, m| {
+            rows::end_session(db, m.now, &hash)
+        })
         .await
 }
 

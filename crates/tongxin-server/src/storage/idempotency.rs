@@ -5,24 +5,21 @@
 
 use serde::Serialize;
 
-use super::rows::IdempotencyRows;
+use super::sql::{Db, idempotency};
 use super::{Reply, StoreError, StoreResult, WriteMeta};
 
 /// Runs `write` once per idempotency key of `meta` (every time when it has
 /// none) and returns its answer as JSON. Records older than `ttl_ms` are
 /// forgotten: the key may then be used again.
-pub fn once<R, T>(
-    rows: &mut R,
+pub fn once<T: Serialize>(
+    rows: &mut dyn Db,
     meta: &WriteMeta,
     ttl_ms: i64,
-    write: impl FnOnce(&mut R, &WriteMeta) -> StoreResult<T>,
-) -> StoreResult<Reply>
-where
-    R: IdempotencyRows + ?Sized,
-    T: Serialize,
-{
+    write: impl FnOnce(&mut dyn Db, &WriteMeta) -> StoreResult<T>,
+) -> StoreResult<Reply> {
     if let Some(idem) = &meta.idem
-        && let Some((fingerprint, body)) = rows.remembered(&idem.key, meta.now - ttl_ms)?
+        && let Some((fingerprint, body)) =
+            idempotency::remembered(rows, &idem.key, meta.now - ttl_ms)?
     {
         return if fingerprint == idem.fingerprint {
             Ok(Reply {
@@ -36,7 +33,7 @@ where
     let value = write(rows, meta)?;
     let body = serde_json::to_string(&value)?;
     if let Some(idem) = &meta.idem {
-        rows.remember(idem, &body, meta.now)?;
+        idempotency::remember(rows, idem, &body, meta.now)?;
     }
     Ok(Reply {
         body,
@@ -48,27 +45,19 @@ where
 mod tests {
     use super::*;
     use crate::storage::IdemKey;
-    use std::collections::HashMap;
+    use crate::storage::sqlite::SqliteRows;
+    use rusqlite::Connection;
 
-    /// Rows in memory: this module's rule, not a store, is under test.
-    #[derive(Default)]
-    struct Memory(HashMap<String, (String, String, i64)>);
-
-    impl IdempotencyRows for Memory {
-        fn remembered(&mut self, key: &str, since: i64) -> StoreResult<Option<(String, String)>> {
-            Ok(self
-                .0
-                .get(key)
-                .filter(|(_, _, at)| *at >= since)
-                .map(|(f, b, _)| (f.clone(), b.clone())))
-        }
-        fn remember(&mut self, idem: &IdemKey, body: &str, now: i64) -> StoreResult<()> {
-            self.0.insert(
-                idem.key.clone(),
-                (idem.fingerprint.clone(), body.into(), now),
-            );
-            Ok(())
-        }
+    /// The `idempotency` table alone, in memory: this module's rule is
+    /// under test, on the same SQL the stores run.
+    fn table() -> Connection {
+        let c = Connection::open_in_memory().unwrap();
+        c.execute_batch(
+            "CREATE TABLE idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, \
+             body TEXT NOT NULL, created_at INTEGER NOT NULL)",
+        )
+        .unwrap();
+        c
     }
 
     fn meta(now: i64, fingerprint: &str) -> WriteMeta {
@@ -83,10 +72,10 @@ mod tests {
 
     #[test]
     fn a_key_replays_its_first_answer_refuses_other_content_and_expires() {
-        let mut rows = Memory::default();
+        let c = table();
         let mut runs = 0;
         let mut write = |now, fp: &str| {
-            once(&mut rows, &meta(now, fp), 100, |_, m| {
+            once(&mut SqliteRows(&c), &meta(now, fp), 100, |_, m| {
                 runs += 1;
                 Ok(m.now)
             })
@@ -106,11 +95,14 @@ mod tests {
 
     #[test]
     fn a_refused_write_remembers_nothing() {
-        let mut rows = Memory::default();
-        let refused = once(&mut rows, &meta(10, "a"), 100, |_, _| {
+        let c = table();
+        let refused = once(&mut SqliteRows(&c), &meta(10, "a"), 100, |_, _| {
             Err::<(), _>(StoreError::NotFound("poll"))
         });
         assert!(refused.is_err());
-        assert!(rows.0.is_empty());
+        let n: i64 = c
+            .query_row("SELECT COUNT(*) FROM idempotency", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
     }
 }

@@ -1,7 +1,9 @@
-//! The storage interface the HTTP handlers use. Handlers see only the
-//! [`Store`] trait; [`sql::SqlStore`] implements it once over the SQL of
-//! [`sql`], on the embedded [`sqlite`] file or on [`postgres`] for several
-//! server instances ([`open`] picks by the `--db` value).
+//! Persistence, and nothing else: the SQL of [`sql`] (written once for
+//! both engines), the embedded [`sqlite`] file or [`postgres`] for several
+//! server instances ([`open`] picks by the `--db` value), and the [`Store`]
+//! that runs a use case's reads and writes on them. What a write means is
+//! decided by the use cases (the `service` module), which sit above this
+//! one; nothing here calls up to them (a test checks).
 //!
 //! Writes carry a [`WriteMeta`] (time and optional idempotency key). A store
 //! must apply the write and remember its answer under the key in one
@@ -14,33 +16,21 @@ pub mod columns;
 pub mod cursor;
 pub mod idempotency;
 pub mod postgres;
-pub mod rows;
 pub mod sql;
 pub mod sqlite;
 pub mod staff;
+mod store;
 
-pub use audit::{AuditFilter, AuditStore};
-pub use staff::{NewStaff, StaffChange, StaffStore};
+pub use audit::AuditFilter;
+pub use staff::{NewStaff, StaffChange};
+pub use store::{Database, Store};
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tongxin_core::convention::{
-    Convention, ConventionDraft, ConventionEdit, PublicSignature, SignatureInput,
-};
-use tongxin_core::indicators::Facts;
-use tongxin_core::poll::{Ballot, BallotError, Poll, Tally};
-use tongxin_core::poll::{PollDraft, PollEdit};
-use tongxin_core::proposal::funding::{
-    FundingSummary, LedgerEntry, LedgerInput, Pledge, PledgeInput,
-};
-use tongxin_core::proposal::polls::PollRole;
-use tongxin_core::proposal::{
-    ActionError, CommentInput, EvaluationInput, Proposal, ProposalDraft, ProposalEdit, Step,
-    TransitionAction, TransitionError, TransitionRecord,
-};
-use tongxin_core::scope::{Scope, ScopeError, ScopeLevel};
+use tongxin_core::poll::BallotError;
+use tongxin_core::proposal::{ActionError, Step, TransitionError};
+use tongxin_core::scope::{ScopeError, ScopeLevel};
 use tongxin_core::text::FieldErrors;
 use tongxin_core::{Id, Millis};
 use utoipa::ToSchema;
@@ -50,18 +40,19 @@ pub use tongxin_core::convention::ConventionError;
 pub use tongxin_core::proposal::funding::FundingError;
 
 /// Opens the store `db` names: a `postgres://…` address or a SQLite file.
-pub async fn open(db: &std::path::Path, idempotency_ttl_ms: i64) -> Result<Arc<dyn Store>, String> {
-    match db.to_str().filter(|d| postgres::is_url(d)) {
-        Some(url) => Ok(Arc::new(
-            postgres::PgStore::connect(url, idempotency_ttl_ms)
+pub async fn open(db: &std::path::Path, idempotency_ttl_ms: i64) -> Result<Arc<Store>, String> {
+    let engine = match db.to_str().filter(|d| postgres::is_url(d)) {
+        Some(url) => Database::Postgres(
+            postgres::PgEngine::connect(url, idempotency_ttl_ms)
                 .await
                 .map_err(|e| format!("PostgreSQL: {e}"))?,
-        )),
-        None => Ok(Arc::new(
-            sqlite::SqliteStore::open_with(db, idempotency_ttl_ms)
+        ),
+        None => Database::Sqlite(
+            sqlite::SqliteEngine::open(db, idempotency_ttl_ms)
                 .map_err(|e| format!("{}: {e}", db.display()))?,
-        )),
-    }
+        ),
+    };
+    Ok(Arc::new(Store::new(engine, idempotency_ttl_ms)))
 }
 
 /// Result of a store call.
@@ -271,272 +262,59 @@ pub struct ProposalFilter {
     pub limit: u32,
 }
 
-/// The storage interface.
-#[async_trait]
-pub trait Store: StaffStore + AuditStore + Send + Sync + 'static {
-    // --- scopes
-    /// Every scope.
-    async fn list_scopes(&self) -> StoreResult<Vec<Scope>>;
-    /// Whether the store can take writes (reported by `/healthz`).
-    async fn health(&self) -> StoreHealth {
-        StoreHealth {
-            ok: true,
-            problem: None,
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// Every `.rs` file below `dir`.
+    fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
         }
     }
-    /// Adds a scope.
-    async fn create_scope(&self, meta: WriteMeta, input: NewScope) -> StoreResult<Scope>;
-    /// Renames a scope.
-    async fn update_scope(&self, meta: WriteMeta, id: Id, edit: ScopeEdit) -> StoreResult<Scope>;
-    /// Applies an import plan all at once: (created, counts updated).
-    async fn import_scopes(
-        &self,
-        meta: WriteMeta,
-        steps: Vec<ImportStep>,
-    ) -> StoreResult<(u32, u32)>;
 
-    // --- polls
-    /// Polls, optionally inside a scope.
-    async fn list_polls(&self, scope_id: Option<Id>) -> StoreResult<Vec<Poll>>;
-    /// One poll with its tally.
-    async fn poll_with_tally(&self, id: Id) -> StoreResult<(Poll, Tally)>;
-    /// The voter's ballot, if any.
-    async fn my_ballot(&self, poll_id: Id, voter: &Voter) -> StoreResult<Option<MyBallot>>;
-    /// Casts a first ballot ([`BallotReceipt`]).
-    async fn cast_ballot(
-        &self,
-        meta: WriteMeta,
-        poll_id: Id,
-        voter: Voter,
-        ballot: Ballot,
-    ) -> StoreResult<Reply>;
-    /// Replaces the voter's ballot where the poll allows it.
-    async fn change_ballot(
-        &self,
-        meta: WriteMeta,
-        poll_id: Id,
-        voter: Voter,
-        ballot: Ballot,
-    ) -> StoreResult<Reply>;
-    /// Retracts the voter's ballot where the poll allows it.
-    async fn retract_ballot(
-        &self,
-        meta: WriteMeta,
-        poll_id: Id,
-        voter: Voter,
-    ) -> StoreResult<Reply>;
-    /// Creates a poll.
-    async fn create_poll(&self, meta: WriteMeta, draft: PollDraft) -> StoreResult<Poll>;
-    /// Edits a poll.
-    async fn update_poll(&self, meta: WriteMeta, id: Id, edit: PollEdit) -> StoreResult<Poll>;
-
-    // --- household codes
-    /// Stores hashes of freshly issued codes for an item.
-    async fn issue_codes(
-        &self,
-        meta: WriteMeta,
-        target: CodeTarget,
-        target_id: Id,
-        unit_id: Option<Id>,
-        hashes: Vec<String>,
-    ) -> StoreResult<()>;
-    /// An item's codes counted by unit (names and households not filled in).
-    async fn code_counts(&self, target: CodeTarget, target_id: Id) -> StoreResult<Vec<UnitCodes>>;
-    /// Revokes the unused codes of an item (of one unit, or all); how many.
-    async fn revoke_codes(
-        &self,
-        meta: WriteMeta,
-        target: CodeTarget,
-        target_id: Id,
-        unit_id: Option<Id>,
-    ) -> StoreResult<u32>;
-
-    // --- conventions
-    /// Conventions, optionally inside a scope.
-    async fn list_conventions(&self, scope_id: Option<Id>) -> StoreResult<Vec<Convention>>;
-    /// One convention.
-    async fn get_convention(&self, id: Id) -> StoreResult<Convention>;
-    /// Signs ([`SignatureReceipt`]).
-    async fn sign(
-        &self,
-        meta: WriteMeta,
-        id: Id,
-        voter: Voter,
-        input: SignatureInput,
-    ) -> StoreResult<Reply>;
-    /// Withdraws the voter's current signature ([`SignatureReceipt`]).
-    async fn withdraw_signature(&self, meta: WriteMeta, id: Id, voter: Voter)
-    -> StoreResult<Reply>;
-    /// The voter's signatures on this convention, newest first.
-    async fn my_signatures(&self, id: Id, voter: &Voter) -> StoreResult<Vec<SignatureReceipt>>;
-    /// Public, masked, newest first.
-    async fn list_signatures(
-        &self,
-        id: Id,
-        cursor: Option<String>,
-        limit: u32,
-    ) -> StoreResult<Page<PublicSignature>>;
-    /// Counts for progress bars.
-    async fn signature_counts(&self, id: Id) -> StoreResult<SignatureCounts>;
-    /// Creates a convention.
-    async fn create_convention(
-        &self,
-        meta: WriteMeta,
-        draft: ConventionDraft,
-    ) -> StoreResult<Convention>;
-    /// Edits a convention (text edits publish a new version).
-    async fn update_convention(
-        &self,
-        meta: WriteMeta,
-        id: Id,
-        edit: ConventionEdit,
-    ) -> StoreResult<Convention>;
-
-    // --- indicators
-    /// What indicators are computed from, counted by the store, with local
-    /// days at `offset_minutes` from UTC.
-    async fn indicator_facts(&self, offset_minutes: i32) -> StoreResult<Facts>;
-    /// The snapshot of `(scope, period)`: when it was computed, and its JSON.
-    async fn indicator_snapshot(
-        &self,
-        scope: Id,
-        period: &str,
-    ) -> StoreResult<Option<(Millis, String)>>;
-    /// Stores a snapshot (the least recently asked-for go beyond a cap).
-    async fn save_indicator_snapshot(
-        &self,
-        meta: WriteMeta,
-        scope: Id,
-        period: String,
-        body: String,
-    ) -> StoreResult<()>;
-    /// Drops snapshots first asked for before `before` and lists the rest.
-    async fn indicator_snapshot_keys(
-        &self,
-        meta: WriteMeta,
-        before: Millis,
-    ) -> StoreResult<Vec<(Id, String)>>;
-
-    // --- proposals
-    /// Filtered, sorted, paginated list.
-    async fn list_proposals(&self, filter: ProposalFilter) -> StoreResult<Page<ProposalCard>>;
-    /// One proposal.
-    async fn get_proposal(&self, id: Id) -> StoreResult<Proposal>;
-    /// Submits a proposal ([`Proposal`]).
-    async fn submit_proposal(
-        &self,
-        meta: WriteMeta,
-        voter: Voter,
-        draft: ProposalDraft,
-        threshold: u32,
-    ) -> StoreResult<Reply>;
-    /// Supports ([`SupportState`]).
-    async fn support(&self, meta: WriteMeta, id: Id, voter: Voter) -> StoreResult<Reply>;
-    /// Withdraws support ([`SupportState`]).
-    async fn unsupport(&self, meta: WriteMeta, id: Id, voter: Voter) -> StoreResult<Reply>;
-    /// Whether the voter supports the proposal.
-    async fn supports_it(&self, id: Id, voter: &Voter) -> StoreResult<bool>;
-    /// Public comments, oldest or newest first, with the viewer's own hidden
-    /// ones among them, marked.
-    async fn list_comments(
-        &self,
-        id: Id,
-        newest_first: bool,
-        viewer: Option<Voter>,
-    ) -> StoreResult<Vec<PublicComment>>;
-    /// Adds a comment ([`PublicComment`]).
-    async fn add_comment(
-        &self,
-        meta: WriteMeta,
-        id: Id,
-        voter: Voter,
-        input: CommentInput,
-    ) -> StoreResult<Reply>;
-    /// Records a moderation report of a comment by this voter.
-    async fn report_comment(
-        &self,
-        meta: WriteMeta,
-        id: Id,
-        comment_id: Id,
-        voter: Voter,
-        reason: Option<String>,
-    ) -> StoreResult<ReportReceipt>;
-    /// A moderator hides a comment with a reason.
-    async fn hide_comment(
-        &self,
-        meta: WriteMeta,
-        id: Id,
-        comment_id: Id,
-        reason: String,
-    ) -> StoreResult<PublicComment>;
-    /// Comments waiting for a moderator, or hidden by one, on proposals of
-    /// the scopes `in_scope` accepts.
-    async fn moderation_queue(
-        &self,
-        filter: QueueFilter,
-        in_scope: Box<dyn Fn(Id) -> bool + Send>,
-    ) -> StoreResult<Vec<ModerationItem>>;
-    /// A moderator puts a comment back.
-    async fn restore_comment(
-        &self,
-        meta: WriteMeta,
-        id: Id,
-        comment_id: Id,
-    ) -> StoreResult<ReportReceipt>;
-    /// Pledges, newest first.
-    async fn list_pledges(&self, id: Id) -> StoreResult<Vec<Pledge>>;
-    /// Adds a pledge ([`Pledge`]).
-    async fn pledge(
-        &self,
-        meta: WriteMeta,
-        id: Id,
-        voter: Voter,
-        input: PledgeInput,
-    ) -> StoreResult<Reply>;
-    /// The ledger in order with running balance.
-    async fn ledger(&self, id: Id) -> StoreResult<Vec<LedgerEntry>>;
-    /// Funding totals.
-    async fn funding(&self, id: Id) -> StoreResult<FundingSummary>;
-    /// Records a ledger entry ([`LedgerEntry`]).
-    async fn add_ledger_entry(
-        &self,
-        meta: WriteMeta,
-        id: Id,
-        input: LedgerInput,
-    ) -> StoreResult<Reply>;
-    /// The timeline.
-    async fn timeline(&self, id: Id) -> StoreResult<Vec<TransitionRecord>>;
-    /// Applies a transition ([`TransitionRecord`]).
-    async fn transition(
-        &self,
-        meta: WriteMeta,
-        id: Id,
-        actor: String,
-        action: TransitionAction,
-    ) -> StoreResult<Reply>;
-    /// Evaluations, newest first.
-    async fn list_evaluations(&self, id: Id) -> StoreResult<Vec<PublicEvaluation>>;
-    /// Adds an evaluation ([`PublicEvaluation`]).
-    async fn evaluate(
-        &self,
-        meta: WriteMeta,
-        id: Id,
-        voter: Voter,
-        input: EvaluationInput,
-    ) -> StoreResult<Reply>;
-    /// Makes the proposal's consultation or resolution poll and attaches it,
-    /// in one write ([`Poll`]; replayed for a repeated idempotency key).
-    async fn create_proposal_poll(
-        &self,
-        meta: WriteMeta,
-        id: Id,
-        role: PollRole,
-    ) -> StoreResult<Reply>;
-    /// Staff edits.
-    async fn update_proposal(
-        &self,
-        meta: WriteMeta,
-        id: Id,
-        edit: ProposalEdit,
-    ) -> StoreResult<Proposal>;
+    /// The layers point one way (api → service → storage): no code under
+    /// `storage/` names the use cases, the HTTP layer or its extractors.
+    #[test]
+    fn storage_does_not_reach_up_to_service_or_api() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/storage");
+        let mut files = Vec::new();
+        sources(&root, &mut files);
+        assert!(files.len() > 20, "found only {} files", files.len());
+        // Spelled in two halves so this test does not find itself.
+        let upward = [
+            concat!("crate", "::service"),
+            concat!("crate", "::api"),
+            concat!("crate", "::extract"),
+            concat!("crate", "::voter"),
+            concat!("super::super", "::service"),
+        ];
+        let mut offences = Vec::new();
+        for file in &files {
+            let text = std::fs::read_to_string(file).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                let code = line.trim_start();
+                if code.starts_with("//") {
+                    continue;
+                }
+                let grouped = code.starts_with("use crate::{")
+                    && ["service", "api", "extract", "voter"]
+                        .iter()
+                        .any(|m| code.contains(m));
+                if grouped || upward.iter().any(|u| code.contains(u)) {
+                    offences.push(format!("{}:{}: {code}", file.display(), n + 1));
+                }
+            }
+        }
+        assert!(
+            offences.is_empty(),
+            "storage reaches up:\n{}",
+            offences.join("\n")
+        );
+    }
 }

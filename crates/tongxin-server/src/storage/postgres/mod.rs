@@ -31,7 +31,7 @@ use async_trait::async_trait;
 use postgres::Client;
 use tokio::sync::Semaphore;
 
-use super::sql::{AfterCommit, Engine, ReadFn, SqlStore, WriteFn};
+use super::sql::{AfterCommit, Engine, ReadFn, WriteFn};
 use super::{Reply, StoreError, StoreHealth, StoreResult};
 use db::{PgRows, Prepared};
 use tls::Tls;
@@ -42,9 +42,6 @@ pub const POOL_SIZE: usize = 16;
 const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_schema.sql")];
 /// Key of the advisory lock held while migrating.
 const MIGRATION_LOCK: i64 = 0x0074_6f6e_6778_696e; // "tongxin"
-
-/// The PostgreSQL implementation of [`super::Store`].
-pub type PgStore = SqlStore<PgEngine>;
 
 /// Whether `--db` names a PostgreSQL database rather than a SQLite file.
 pub fn is_url(db: &str) -> bool {
@@ -69,16 +66,6 @@ struct Inner {
 #[derive(Clone)]
 pub struct PgEngine {
     inner: Arc<Inner>,
-}
-
-impl SqlStore<PgEngine> {
-    /// Connects to `url` (`postgres://user@host:port/db`, or with
-    /// `?host=/run/postgresql` for a Unix socket), runs migrations and
-    /// keeps idempotency records `idempotency_ttl_ms`.
-    pub async fn connect(url: &str, idempotency_ttl_ms: i64) -> StoreResult<Self> {
-        let engine = PgEngine::connect(url, idempotency_ttl_ms).await?;
-        Ok(SqlStore::new(engine, idempotency_ttl_ms))
-    }
 }
 
 impl PgEngine {

@@ -1,8 +1,8 @@
 //! The rows of `codes`: one per household code (its hash), for one item
 //! and one unit, marked when first used and when revoked unused.
 
-use tongxin_core::Id;
 use tongxin_core::staff::codes::{CodeTarget, UnitCodes};
+use tongxin_core::{Id, Millis};
 
 use super::{Db, p};
 use crate::storage::StoreResult;
@@ -71,4 +71,21 @@ pub(crate) fn revoke<D: Db + ?Sized>(
     let mut params = vec![now.into(), target.as_str().into(), target_id.into()];
     params.extend(unit_id.map(Into::into));
     Ok(db.exec(sql, &params)? as u32)
+}
+
+/// Marks the first use of the unrevoked code with this hash for the
+/// item; false when no such code exists.
+pub(crate) fn use_code<D: Db + ?Sized>(
+    db: &mut D,
+    hash: &str,
+    target: CodeTarget,
+    id: Id,
+    now: Millis,
+) -> StoreResult<bool> {
+    let n = db.exec(
+        "UPDATE codes SET first_used_at = COALESCE(first_used_at, ?1) \
+         WHERE hash = ?2 AND target_kind = ?3 AND target_id = ?4 AND revoked_at IS NULL",
+        p![now, hash, target.as_str(), id],
+    )?;
+    Ok(n == 1)
 }

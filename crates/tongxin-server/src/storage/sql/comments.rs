@@ -1,6 +1,6 @@
 //! Residents' comments on proposals, as SQL: the public list (plus the
-//! viewer's own hidden comments, marked), the moderation queue, and
-//! [`CommentRows`] for the use cases in [`crate::service::comments`].
+//! viewer's own hidden comments, marked), the moderation queue, and the
+//! rows the comment use cases read and write.
 
 use tongxin_core::mask::mask_name;
 use tongxin_core::proposal::rules::HIDE_AFTER_REPORTS;
@@ -11,7 +11,6 @@ use tongxin_core::{Id, Millis};
 
 use super::proposals::get;
 use super::{Db, Row, from_json, p};
-use crate::storage::rows::CommentRows;
 use crate::storage::{PublicComment, StoreResult, Voter};
 
 /// The columns [`comment_row`] reads, in its order.
@@ -101,83 +100,108 @@ pub(crate) fn moderation_queue<D: Db + ?Sized>(
     Ok(items)
 }
 
-impl<D: Db + ?Sized> CommentRows for D {
-    fn comment(&mut self, id: Id, comment: Id) -> StoreResult<Option<PublicComment>> {
-        self.opt(
-            &format!("SELECT {COLUMNS} FROM comments c WHERE c.id = ?1 AND c.proposal_id = ?2"),
-            p![comment, id],
-        )?
-        .as_ref()
-        .map(comment_row)
-        .transpose()
-    }
-    fn comment_parent(&mut self, id: Id, comment: Id) -> StoreResult<Option<Option<Id>>> {
-        self.opt(
-            "SELECT parent_id FROM comments WHERE id = ?1 AND proposal_id = ?2",
-            p![comment, id],
-        )?
-        .map(|r| r.get(0))
-        .transpose()
-    }
-    fn insert_comment(
-        &mut self,
-        id: Id,
-        voter: &str,
-        input: &CommentInput,
-        now: Millis,
-    ) -> StoreResult<PublicComment> {
-        let new = self.insert(
-            "INSERT INTO comments (proposal_id, parent_id, voter, author_name, body, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-            p![
-                id,
-                input.parent_id,
-                voter,
-                input.author_name.trim(),
-                &input.body,
-                now
-            ],
+/// A comment of the proposal as the public would see it (masked name,
+/// with its hidden state).
+pub(crate) fn comment<D: Db + ?Sized>(
+    db: &mut D,
+    id: Id,
+    comment: Id,
+) -> StoreResult<Option<PublicComment>> {
+    db.opt(
+        &format!("SELECT {COLUMNS} FROM comments c WHERE c.id = ?1 AND c.proposal_id = ?2"),
+        p![comment, id],
+    )?
+    .as_ref()
+    .map(comment_row)
+    .transpose()
+}
+
+/// The parent of a comment of the proposal: `None` when there is no
+/// such comment, `Some(None)` for a top-level one.
+pub(crate) fn comment_parent<D: Db + ?Sized>(
+    db: &mut D,
+    id: Id,
+    comment: Id,
+) -> StoreResult<Option<Option<Id>>> {
+    db.opt(
+        "SELECT parent_id FROM comments WHERE id = ?1 AND proposal_id = ?2",
+        p![comment, id],
+    )?
+    .map(|r| r.get(0))
+    .transpose()
+}
+
+/// Stores a comment and returns it.
+pub(crate) fn insert_comment<D: Db + ?Sized>(
+    db: &mut D,
+    id: Id,
+    voter: &str,
+    input: &CommentInput,
+    now: Millis,
+) -> StoreResult<PublicComment> {
+    let new = db.insert(
+        "INSERT INTO comments (proposal_id, parent_id, voter, author_name, body, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+        p![
+            id,
+            input.parent_id,
+            voter,
+            input.author_name.trim(),
+            &input.body,
+            now
+        ],
+    )?;
+    comment_row(&db.one(
+        &format!("SELECT {COLUMNS} FROM comments c WHERE c.id = ?1"),
+        p![new],
+    )?)
+}
+
+/// Records one voter's report; false when they had reported it already.
+pub(crate) fn add_report<D: Db + ?Sized>(
+    db: &mut D,
+    comment: Id,
+    voter: &str,
+    reason: Option<&str>,
+    now: Millis,
+) -> StoreResult<bool> {
+    let added = db.exec(
+        "INSERT INTO comment_reports (comment_id, voter, reason, reported_at) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT DO NOTHING",
+        p![comment, voter, reason, now],
+    )?;
+    if added == 1 {
+        db.exec(
+            "UPDATE comments SET reports = reports + 1 WHERE id = ?1",
+            p![comment],
         )?;
-        comment_row(&self.one(
-            &format!("SELECT {COLUMNS} FROM comments c WHERE c.id = ?1"),
-            p![new],
-        )?)
     }
-    fn add_report(
-        &mut self,
-        comment: Id,
-        voter: &str,
-        reason: Option<&str>,
-        now: Millis,
-    ) -> StoreResult<bool> {
-        let added = self.exec(
-            "INSERT INTO comment_reports (comment_id, voter, reason, reported_at) VALUES (?1, ?2, ?3, ?4) \
-             ON CONFLICT DO NOTHING",
-            p![comment, voter, reason, now],
-        )?;
-        if added == 1 {
-            self.exec(
-                "UPDATE comments SET reports = reports + 1 WHERE id = ?1",
-                p![comment],
-            )?;
-        }
-        Ok(added == 1)
-    }
-    fn report_count(&mut self, comment: Id) -> StoreResult<i64> {
-        self.one("SELECT reports FROM comments WHERE id = ?1", p![comment])?
-            .get(0)
-    }
-    fn set_hidden(&mut self, comment: Id, reason: Option<&str>, now: Millis) -> StoreResult<()> {
-        match reason {
-            Some(r) => self.exec(
-                "UPDATE comments SET hidden_reason = ?1, hidden_at = ?2 WHERE id = ?3",
-                p![r, now, comment],
-            )?,
-            None => self.exec(
-                "UPDATE comments SET reports = 0, hidden_reason = NULL, hidden_at = NULL WHERE id = ?1",
-                p![comment],
-            )?,
-        };
-        Ok(())
-    }
+    Ok(added == 1)
+}
+
+/// Reports counted since the comment was last restored.
+pub(crate) fn report_count<D: Db + ?Sized>(db: &mut D, comment: Id) -> StoreResult<i64> {
+    db.one("SELECT reports FROM comments WHERE id = ?1", p![comment])?
+        .get(0)
+}
+
+/// Hides a comment with a moderator's reason (`None` puts it back and
+/// starts its report count again from zero).
+pub(crate) fn set_hidden<D: Db + ?Sized>(
+    db: &mut D,
+    comment: Id,
+    reason: Option<&str>,
+    now: Millis,
+) -> StoreResult<()> {
+    match reason {
+        Some(r) => db.exec(
+            "UPDATE comments SET hidden_reason = ?1, hidden_at = ?2 WHERE id = ?3",
+            p![r, now, comment],
+        )?,
+        None => db.exec(
+            "UPDATE comments SET reports = 0, hidden_reason = NULL, hidden_at = NULL WHERE id = ?1",
+            p![comment],
+        )?,
+    };
+    Ok(())
 }

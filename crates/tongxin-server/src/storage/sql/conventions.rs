@@ -1,16 +1,13 @@
 //! Convention rows and signatures. Public reads mask names here, at the
 //! edge of storage, so no public path can hand out a raw name.
 
-use tongxin_core::convention::{
-    Convention, ConventionDraft, ConventionEdit, PublicSignature, SignatureInput,
-};
+use tongxin_core::convention::{Convention, PublicSignature, SignatureInput};
 use tongxin_core::{Id, Millis};
 
 use super::{Db, Row, decode_cursor, encode_cursor, from_json, key, p, page, scopes, to_json};
 use crate::storage::columns;
-use crate::storage::rows::ConventionRows;
 use crate::storage::{
-    Page, SignatureCounts, SignatureReceipt, StoreError, StoreResult, UnitCount, Voter, WriteMeta,
+    Page, SignatureCounts, SignatureReceipt, StoreError, StoreResult, UnitCount, Voter,
 };
 
 fn read<D: Db + ?Sized>(db: &mut D, id: Id, lock: &str) -> StoreResult<Option<Convention>> {
@@ -62,85 +59,107 @@ fn receipt_row(r: &Row) -> StoreResult<SignatureReceipt> {
     })
 }
 
-impl<D: Db + ?Sized> ConventionRows for D {
-    fn convention_for_update(&mut self, id: Id) -> StoreResult<Option<Convention>> {
-        let lock = self.lock_for_update();
-        read(self, id, lock)
-    }
-    fn has_signed(&mut self, id: Id, voter: &str, version: u32) -> StoreResult<bool> {
-        self.exists(
-            "SELECT 1 FROM signatures WHERE convention_id = ?1 AND voter = ?2 AND version = ?3 AND withdrawn_at IS NULL",
-            p![id, voter, version],
-        )
-    }
-    fn live_signature(&mut self, id: Id, voter: &str) -> StoreResult<Option<SignatureReceipt>> {
-        self.opt(
-            &format!(
-                "SELECT {RECEIPT_COLS} FROM signatures WHERE convention_id = ?1 AND voter = ?2 AND withdrawn_at IS NULL ORDER BY id DESC LIMIT 1"
-            ),
-            p![id, voter],
-        )?
-        .as_ref()
-        .map(receipt_row)
-        .transpose()
-    }
-    fn insert_signature(
-        &mut self,
-        id: Id,
-        voter: &str,
-        version: u32,
-        input: &SignatureInput,
-        now: Millis,
-    ) -> StoreResult<SignatureReceipt> {
-        let team = input
-            .team
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty());
-        let row = self.one(
-            &format!(
-                "INSERT INTO signatures (convention_id, voter, version, display_name, unit_id, team, role, signed_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING {RECEIPT_COLS}"
-            ),
-            p![
-                id,
-                voter,
-                version,
-                input.display_name.trim(),
-                input.unit_id,
-                team,
-                columns::signer_role(input.role),
-                now
-            ],
-        )?;
-        receipt_row(&row)
-    }
-    fn withdraw_signature(&mut self, signature: Id, now: Millis) -> StoreResult<()> {
-        self.exec(
-            "UPDATE signatures SET withdrawn_at = ?1 WHERE id = ?2",
-            p![now, signature],
-        )?;
-        Ok(())
-    }
-    /// Counts are kept per unit so the progress bar is one indexed read;
-    /// the addition happens in the database, so concurrent signers on
-    /// PostgreSQL never lose one.
-    fn bump_signature_count(
-        &mut self,
-        id: Id,
-        version: u32,
-        unit: Id,
-        delta: i64,
-    ) -> StoreResult<()> {
-        let sql = if delta > 0 {
-            "INSERT INTO signature_counts (convention_id, version, unit_id, count) VALUES (?1, ?2, ?3, ?4) \
-             ON CONFLICT (convention_id, version, unit_id) DO UPDATE SET count = signature_counts.count + excluded.count"
-        } else {
-            "UPDATE signature_counts SET count = count + ?4 WHERE convention_id = ?1 AND version = ?2 AND unit_id = ?3"
-        };
-        self.exec(sql, p![id, version, unit, delta])?;
-        Ok(())
-    }
+/// A convention, locked until the transaction ends.
+pub(crate) fn convention_for_update<D: Db + ?Sized>(
+    db: &mut D,
+    id: Id,
+) -> StoreResult<Option<Convention>> {
+    let lock = db.lock_for_update();
+    read(db, id, lock)
+}
+
+/// Whether the voter has a live signature on this version.
+pub(crate) fn has_signed<D: Db + ?Sized>(
+    db: &mut D,
+    id: Id,
+    voter: &str,
+    version: u32,
+) -> StoreResult<bool> {
+    db.exists(
+        "SELECT 1 FROM signatures WHERE convention_id = ?1 AND voter = ?2 AND version = ?3 AND withdrawn_at IS NULL",
+        p![id, voter, version],
+    )
+}
+
+/// The voter's newest live signature.
+pub(crate) fn live_signature<D: Db + ?Sized>(
+    db: &mut D,
+    id: Id,
+    voter: &str,
+) -> StoreResult<Option<SignatureReceipt>> {
+    db.opt(
+        &format!(
+            "SELECT {RECEIPT_COLS} FROM signatures WHERE convention_id = ?1 AND voter = ?2 AND withdrawn_at IS NULL ORDER BY id DESC LIMIT 1"
+        ),
+        p![id, voter],
+    )?
+    .as_ref()
+    .map(receipt_row)
+    .transpose()
+}
+
+/// Stores a signature and returns it.
+pub(crate) fn insert_signature<D: Db + ?Sized>(
+    db: &mut D,
+    id: Id,
+    voter: &str,
+    version: u32,
+    input: &SignatureInput,
+    now: Millis,
+) -> StoreResult<SignatureReceipt> {
+    let team = input
+        .team
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let row = db.one(
+        &format!(
+            "INSERT INTO signatures (convention_id, voter, version, display_name, unit_id, team, role, signed_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING {RECEIPT_COLS}"
+        ),
+        p![
+            id,
+            voter,
+            version,
+            input.display_name.trim(),
+            input.unit_id,
+            team,
+            columns::signer_role(input.role),
+            now
+        ],
+    )?;
+    receipt_row(&row)
+}
+
+/// Marks a signature withdrawn.
+pub(crate) fn withdraw_signature<D: Db + ?Sized>(
+    db: &mut D,
+    signature: Id,
+    now: Millis,
+) -> StoreResult<()> {
+    db.exec(
+        "UPDATE signatures SET withdrawn_at = ?1 WHERE id = ?2",
+        p![now, signature],
+    )?;
+    Ok(())
+}
+
+/// Adds `delta` to the live count of a version, in total and for a unit.
+pub(crate) fn bump_signature_count<D: Db + ?Sized>(
+    db: &mut D,
+    id: Id,
+    version: u32,
+    unit: Id,
+    delta: i64,
+) -> StoreResult<()> {
+    let sql = if delta > 0 {
+        "INSERT INTO signature_counts (convention_id, version, unit_id, count) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (convention_id, version, unit_id) DO UPDATE SET count = signature_counts.count + excluded.count"
+    } else {
+        "UPDATE signature_counts SET count = count + ?4 WHERE convention_id = ?1 AND version = ?2 AND unit_id = ?3"
+    };
+    db.exec(sql, p![id, version, unit, delta])?;
+    Ok(())
 }
 
 pub(crate) fn mine<D: Db + ?Sized>(
@@ -229,37 +248,19 @@ pub(crate) fn counts<D: Db + ?Sized>(db: &mut D, id: Id) -> StoreResult<Signatur
     })
 }
 
-pub(crate) fn create<D: Db + ?Sized>(
-    db: &mut D,
-    meta: &WriteMeta,
-    draft: ConventionDraft,
-) -> StoreResult<Convention> {
-    draft.validate().map_err(StoreError::Invalid)?;
-    scopes::require(db, "scope_id", draft.scope_id)?;
-    let id = db.insert(
+/// Reserves a row for a new convention of `scope` and returns its id.
+pub(crate) fn new_convention_id<D: Db + ?Sized>(db: &mut D, scope: Id) -> StoreResult<Id> {
+    db.insert(
         "INSERT INTO conventions (scope_id, data) VALUES (?1, '{}') RETURNING id",
-        p![draft.scope_id],
-    )?;
-    let c = draft.into_convention(id, meta.now);
-    db.exec(
-        "UPDATE conventions SET data = ?1 WHERE id = ?2",
-        p![to_json(&c)?, c.id],
-    )?;
-    Ok(c)
+        p![scope],
+    )
 }
 
-pub(crate) fn update<D: Db + ?Sized>(
-    db: &mut D,
-    meta: &WriteMeta,
-    id: Id,
-    edit: &ConventionEdit,
-) -> StoreResult<Convention> {
-    let lock = db.lock_for_update();
-    let mut c = read(db, id, lock)?.ok_or(StoreError::NotFound("convention"))?;
-    edit.apply(&mut c, meta.now).map_err(StoreError::Invalid)?;
+/// Stores a convention.
+pub(crate) fn save_convention<D: Db + ?Sized>(db: &mut D, c: &Convention) -> StoreResult<()> {
     db.exec(
         "UPDATE conventions SET data = ?1 WHERE id = ?2",
-        p![to_json(&c)?, id],
+        p![to_json(c)?, c.id],
     )?;
-    Ok(c)
+    Ok(())
 }

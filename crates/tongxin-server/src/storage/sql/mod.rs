@@ -6,25 +6,24 @@
 //! (rewritten to `$N` for PostgreSQL), `ON CONFLICT`, `RETURNING id`,
 //! `CAST(… AS BIGINT)` around sums, no JSON functions.
 //!
-//! Because the row traits of [`crate::storage::rows`] are implemented here
-//! for every [`Db`], a store gets the whole service layer by implementing
-//! two methods.
+//! The table modules are plain functions over a [`Db`]: the use cases of
+//! (the `service` module, above this one) call them inside the transaction
+//! the store opened, so an engine gets them all by implementing two methods.
 
 pub mod audit;
 pub mod codes;
 pub mod comments;
 pub mod conventions;
 mod engine;
+pub mod idempotency;
 pub mod indicators;
 pub mod polls;
 pub mod proposals;
-pub mod rows;
 pub mod scopes;
 pub mod staff;
-mod store;
 mod value;
 
-pub use engine::{AfterCommit, Engine, ReadFn, SqlStore, WriteFn};
+pub use engine::{AfterCommit, Engine, ReadFn, WriteFn};
 pub use value::{FromValue, Row, Value};
 
 use serde::Serialize;

@@ -1,11 +1,10 @@
 //! Poll rows, ballots and the stored tally, as SQL: the reads of the public
-//! pages and [`PollRows`] for the use cases in [`crate::service::polls`].
+//! pages and the rows the poll use cases read and write.
 
 use tongxin_core::poll::{Ballot, Poll, PollDraft, Tally};
 use tongxin_core::{Id, Millis};
 
 use super::{Db, from_json, p, scopes, to_json};
-use crate::storage::rows::PollRows;
 use crate::storage::{MyBallot, StoreError, StoreResult, Voter};
 
 /// Polls in id order, those inside `scope_id` when given (the scope and
@@ -76,91 +75,119 @@ pub(crate) fn my_ballot<D: Db + ?Sized>(
     .transpose()
 }
 
-impl<D: Db + ?Sized> PollRows for D {
-    fn poll_for_update(&mut self, id: Id) -> StoreResult<Option<(Poll, Tally)>> {
-        let lock = self.lock_for_update();
-        read(self, id, lock)
-    }
-    fn has_voted(&mut self, poll: &Poll, voter: &str) -> StoreResult<bool> {
-        let sql = if poll.anonymous {
-            "SELECT 1 FROM participations WHERE poll_id = ?1 AND voter = ?2"
-        } else {
-            "SELECT 1 FROM ballots WHERE poll_id = ?1 AND voter = ?2"
-        };
-        self.exists(sql, p![poll.id, voter])
-    }
-    fn stored_ballot(&mut self, poll: Id, voter: &str) -> StoreResult<Option<Ballot>> {
-        self.opt(
-            "SELECT ballot FROM ballots WHERE poll_id = ?1 AND voter = ?2",
-            p![poll, voter],
-        )?
-        .map(|r| from_json(&r.get::<String>(0)?))
-        .transpose()
-    }
-    fn insert_ballot(
-        &mut self,
-        poll: &Poll,
-        voter: &str,
-        ballot: &Ballot,
-        now: Millis,
-    ) -> StoreResult<()> {
-        if poll.anonymous {
-            self.exec(
-                "INSERT INTO participations (poll_id, voter) VALUES (?1, ?2)",
-                p![poll.id, voter],
-            )?;
-        } else {
-            self.exec(
-                "INSERT INTO ballots (poll_id, voter, ballot, cast_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
-                p![poll.id, voter, to_json(ballot)?, now],
-            )?;
-        }
-        Ok(())
-    }
-    fn replace_ballot(
-        &mut self,
-        poll: Id,
-        voter: &str,
-        ballot: &Ballot,
-        now: Millis,
-    ) -> StoreResult<()> {
-        self.exec(
-            "UPDATE ballots SET ballot = ?1, updated_at = ?2 WHERE poll_id = ?3 AND voter = ?4",
-            p![to_json(ballot)?, now, poll, voter],
+/// A poll and its tally, locked until the transaction ends.
+pub(crate) fn poll_for_update<D: Db + ?Sized>(
+    db: &mut D,
+    id: Id,
+) -> StoreResult<Option<(Poll, Tally)>> {
+    let lock = db.lock_for_update();
+    read(db, id, lock)
+}
+
+/// Whether the voter has a ballot (or, in an anonymous poll, a
+/// participation) in the poll.
+pub(crate) fn has_voted<D: Db + ?Sized>(db: &mut D, poll: &Poll, voter: &str) -> StoreResult<bool> {
+    let sql = if poll.anonymous {
+        "SELECT 1 FROM participations WHERE poll_id = ?1 AND voter = ?2"
+    } else {
+        "SELECT 1 FROM ballots WHERE poll_id = ?1 AND voter = ?2"
+    };
+    db.exists(sql, p![poll.id, voter])
+}
+
+/// The voter's stored ballot (never stored for anonymous polls).
+pub(crate) fn stored_ballot<D: Db + ?Sized>(
+    db: &mut D,
+    poll: Id,
+    voter: &str,
+) -> StoreResult<Option<Ballot>> {
+    db.opt(
+        "SELECT ballot FROM ballots WHERE poll_id = ?1 AND voter = ?2",
+        p![poll, voter],
+    )?
+    .map(|r| from_json(&r.get::<String>(0)?))
+    .transpose()
+}
+
+/// Records a first ballot: in an anonymous poll only that the voter took
+/// part, never the choice.
+pub(crate) fn insert_ballot<D: Db + ?Sized>(
+    db: &mut D,
+    poll: &Poll,
+    voter: &str,
+    ballot: &Ballot,
+    now: Millis,
+) -> StoreResult<()> {
+    if poll.anonymous {
+        db.exec(
+            "INSERT INTO participations (poll_id, voter) VALUES (?1, ?2)",
+            p![poll.id, voter],
         )?;
-        Ok(())
-    }
-    fn delete_ballot(&mut self, poll: Id, voter: &str) -> StoreResult<()> {
-        self.exec(
-            "DELETE FROM ballots WHERE poll_id = ?1 AND voter = ?2",
-            p![poll, voter],
+    } else {
+        db.exec(
+            "INSERT INTO ballots (poll_id, voter, ballot, cast_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+            p![poll.id, voter, to_json(ballot)?, now],
         )?;
-        Ok(())
     }
-    fn save_tally(&mut self, poll: Id, tally: &Tally) -> StoreResult<()> {
-        self.exec(
-            "UPDATE polls SET tally = ?1 WHERE id = ?2",
-            p![to_json(tally)?, poll],
-        )?;
-        Ok(())
-    }
-    fn new_poll_id(&mut self, draft: &PollDraft) -> StoreResult<Id> {
-        self.insert(
-            "INSERT INTO polls (scope_id, data, tally) VALUES (?1, '{}', '{}') RETURNING id",
-            p![draft.scope_id],
-        )
-    }
-    fn save_poll(&mut self, poll: &Poll, tally: Option<&Tally>) -> StoreResult<()> {
-        match tally {
-            Some(t) => self.exec(
-                "UPDATE polls SET data = ?1, tally = ?2 WHERE id = ?3",
-                p![to_json(poll)?, to_json(t)?, poll.id],
-            )?,
-            None => self.exec(
-                "UPDATE polls SET data = ?1 WHERE id = ?2",
-                p![to_json(poll)?, poll.id],
-            )?,
-        };
-        Ok(())
-    }
+    Ok(())
+}
+
+/// Replaces the voter's ballot.
+pub(crate) fn replace_ballot<D: Db + ?Sized>(
+    db: &mut D,
+    poll: Id,
+    voter: &str,
+    ballot: &Ballot,
+    now: Millis,
+) -> StoreResult<()> {
+    db.exec(
+        "UPDATE ballots SET ballot = ?1, updated_at = ?2 WHERE poll_id = ?3 AND voter = ?4",
+        p![to_json(ballot)?, now, poll, voter],
+    )?;
+    Ok(())
+}
+
+/// Deletes the voter's ballot.
+pub(crate) fn delete_ballot<D: Db + ?Sized>(db: &mut D, poll: Id, voter: &str) -> StoreResult<()> {
+    db.exec(
+        "DELETE FROM ballots WHERE poll_id = ?1 AND voter = ?2",
+        p![poll, voter],
+    )?;
+    Ok(())
+}
+
+/// Stores the tally.
+pub(crate) fn save_tally<D: Db + ?Sized>(db: &mut D, poll: Id, tally: &Tally) -> StoreResult<()> {
+    db.exec(
+        "UPDATE polls SET tally = ?1 WHERE id = ?2",
+        p![to_json(tally)?, poll],
+    )?;
+    Ok(())
+}
+
+/// Reserves a new poll row for this draft and returns its id.
+pub(crate) fn new_poll_id<D: Db + ?Sized>(db: &mut D, draft: &PollDraft) -> StoreResult<Id> {
+    db.insert(
+        "INSERT INTO polls (scope_id, data, tally) VALUES (?1, '{}', '{}') RETURNING id",
+        p![draft.scope_id],
+    )
+}
+
+/// Stores a poll's settings (and, with `tally`, its tally).
+pub(crate) fn save_poll<D: Db + ?Sized>(
+    db: &mut D,
+    poll: &Poll,
+    tally: Option<&Tally>,
+) -> StoreResult<()> {
+    match tally {
+        Some(t) => db.exec(
+            "UPDATE polls SET data = ?1, tally = ?2 WHERE id = ?3",
+            p![to_json(poll)?, to_json(t)?, poll.id],
+        )?,
+        None => db.exec(
+            "UPDATE polls SET data = ?1 WHERE id = ?2",
+            p![to_json(poll)?, poll.id],
+        )?,
+    };
+    Ok(())
 }

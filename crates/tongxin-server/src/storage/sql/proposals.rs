@@ -1,6 +1,6 @@
 //! Proposal rows and what hangs off them (supports, pledges, the ledger, the
-//! timeline, evaluations), as SQL: the public reads, and [`ProposalRows`] for
-//! the use cases in [`crate::service::proposals`].
+//! timeline, evaluations), as SQL: the public reads, and the rows the
+//! proposal use cases read and write.
 
 use tongxin_core::proposal::funding::{
     FundingSummary, LedgerEntry, LedgerInput, Pledge, PledgeInput,
@@ -12,7 +12,6 @@ use super::{
     Db, Row, Value, decode_cursor, encode_cursor, from_json, key, p, page, scopes, to_json,
 };
 use crate::storage::columns;
-use crate::storage::rows::ProposalRows;
 use crate::storage::{
     Page, ProposalCard, ProposalFilter, ProposalSort, PublicEvaluation, StoreError, StoreResult,
     Voter,
@@ -31,7 +30,8 @@ pub(crate) fn get<D: Db + ?Sized>(db: &mut D, id: Id) -> StoreResult<Proposal> {
     read(db, id, "")?.ok_or(StoreError::NotFound("proposal"))
 }
 
-fn save<D: Db + ?Sized>(db: &mut D, p: &Proposal) -> StoreResult<()> {
+/// Stores a proposal (and the funding rank the board sorts by).
+pub(crate) fn save_proposal<D: Db + ?Sized>(db: &mut D, p: &Proposal) -> StoreResult<()> {
     db.exec(
         "UPDATE proposals SET step = ?1, status = ?2, supports = ?3, data = ?4 WHERE id = ?5",
         p![
@@ -179,7 +179,7 @@ pub(crate) fn funding<D: Db + ?Sized>(db: &mut D, p: &Proposal) -> StoreResult<F
 
 /// Pledges and ledger totals, and the ledger with its running balance, both
 /// computed by [`FundingSummary`] so the arithmetic lives in one place.
-fn funding_and_ledger<D: Db + ?Sized>(
+pub(crate) fn funding_and_ledger<D: Db + ?Sized>(
     db: &mut D,
     p: &Proposal,
 ) -> StoreResult<(FundingSummary, Vec<LedgerEntry>)> {
@@ -244,121 +244,146 @@ pub(crate) fn evaluations<D: Db + ?Sized>(
     .collect()
 }
 
-impl<D: Db + ?Sized> ProposalRows for D {
-    fn proposal_for_update(&mut self, id: Id) -> StoreResult<Option<Proposal>> {
-        let lock = self.lock_for_update();
-        read(self, id, lock)
-    }
-    fn new_proposal_id(
-        &mut self,
-        draft: &ProposalDraft,
-        voter: &str,
-        now: Millis,
-    ) -> StoreResult<Id> {
-        let contact = draft.contact.clone().filter(|c| !c.trim().is_empty());
-        self.insert(
-            "INSERT INTO proposals (scope_id, step, status, supports, created_at, proposer_voter, contact, data) \
-             VALUES (?1, 'propose', 'active', 0, ?2, ?3, ?4, '{}') RETURNING id",
-            p![draft.scope_id, now, voter, contact],
-        )
-    }
-    fn save_proposal(&mut self, p: &Proposal) -> StoreResult<()> {
-        save(self, p)
-    }
-    fn add_support(&mut self, id: Id, voter: &str, now: Millis) -> StoreResult<bool> {
-        let n = self.exec(
-            "INSERT INTO supports (proposal_id, voter, at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-            p![id, voter, now],
-        )?;
-        Ok(n == 1)
-    }
-    fn remove_support(&mut self, id: Id, voter: &str) -> StoreResult<bool> {
-        let n = self.exec(
-            "DELETE FROM supports WHERE proposal_id = ?1 AND voter = ?2",
-            p![id, voter],
-        )?;
-        Ok(n == 1)
-    }
-    fn count_supports(&mut self, id: Id) -> StoreResult<u32> {
-        self.one(
-            "SELECT COUNT(*) FROM supports WHERE proposal_id = ?1",
-            p![id],
-        )?
-        .get(0)
-    }
-    fn pledged_by(&mut self, id: Id, voter: &str) -> StoreResult<i64> {
-        self.one(
-            "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM pledges WHERE proposal_id = ?1 AND voter = ?2",
-            p![id, voter],
-        )?
-        .get(0)
-    }
-    fn funding_and_ledger(
-        &mut self,
-        p: &Proposal,
-    ) -> StoreResult<(FundingSummary, Vec<LedgerEntry>)> {
-        funding_and_ledger(self, p)
-    }
-    fn insert_pledge(
-        &mut self,
-        id: Id,
-        voter: &str,
-        input: &PledgeInput,
-        now: Millis,
-    ) -> StoreResult<Pledge> {
-        let name = input
-            .public_name
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty());
-        let row = self.one(
-            &format!(
-                "INSERT INTO pledges (proposal_id, voter, source, amount_fen, public_name, pledged_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING {PLEDGE_COLS}"
-            ),
-            p![
-                id,
-                voter,
-                columns::pledge_source(input.source),
-                input.amount_fen,
-                name,
-                now
-            ],
-        )?;
-        let goal = get(self, id)?.funding_goal_fen;
-        rank_funding(self, id, goal)?;
-        pledge_row(&row)
-    }
-    fn insert_ledger(&mut self, id: Id, input: &LedgerInput, now: Millis) -> StoreResult<Id> {
-        self.insert(
-            "INSERT INTO ledger (proposal_id, kind, amount_fen, memo, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
-            p![
-                id,
-                columns::ledger_kind(input.kind),
-                input.amount_fen,
-                input.memo.trim(),
-                now
-            ],
-        )
-    }
-    fn insert_transition(&mut self, id: Id, rec: &TransitionRecord) -> StoreResult<()> {
-        self.exec(
-            "INSERT INTO transitions (proposal_id, data) VALUES (?1, ?2)",
-            p![id, to_json(rec)?],
-        )?;
-        Ok(())
-    }
-    fn insert_evaluation(
-        &mut self,
-        id: Id,
-        voter: &str,
-        e: &PublicEvaluation,
-    ) -> StoreResult<bool> {
-        let n = self.exec(
-            "INSERT INTO evaluations (proposal_id, voter, score, comment, created_at) VALUES (?1, ?2, ?3, ?4, ?5) \
-             ON CONFLICT DO NOTHING",
-            p![id, voter, e.score, &e.comment, e.created_at],
-        )?;
-        Ok(n == 1)
-    }
+/// A proposal, locked until the transaction ends.
+pub(crate) fn proposal_for_update<D: Db + ?Sized>(
+    db: &mut D,
+    id: Id,
+) -> StoreResult<Option<Proposal>> {
+    let lock = db.lock_for_update();
+    read(db, id, lock)
+}
+
+/// Reserves a row for a new proposal by `voter` and returns its id.
+pub(crate) fn new_proposal_id<D: Db + ?Sized>(
+    db: &mut D,
+    draft: &ProposalDraft,
+    voter: &str,
+    now: Millis,
+) -> StoreResult<Id> {
+    let contact = draft.contact.clone().filter(|c| !c.trim().is_empty());
+    db.insert(
+        "INSERT INTO proposals (scope_id, step, status, supports, created_at, proposer_voter, contact, data) \
+         VALUES (?1, 'propose', 'active', 0, ?2, ?3, ?4, '{}') RETURNING id",
+        p![draft.scope_id, now, voter, contact],
+    )
+}
+
+/// Records a support; false when the voter already supports it.
+pub(crate) fn add_support<D: Db + ?Sized>(
+    db: &mut D,
+    id: Id,
+    voter: &str,
+    now: Millis,
+) -> StoreResult<bool> {
+    let n = db.exec(
+        "INSERT INTO supports (proposal_id, voter, at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+        p![id, voter, now],
+    )?;
+    Ok(n == 1)
+}
+
+/// Removes a support; false when there was none.
+pub(crate) fn remove_support<D: Db + ?Sized>(db: &mut D, id: Id, voter: &str) -> StoreResult<bool> {
+    let n = db.exec(
+        "DELETE FROM supports WHERE proposal_id = ?1 AND voter = ?2",
+        p![id, voter],
+    )?;
+    Ok(n == 1)
+}
+
+/// Supports counted.
+pub(crate) fn count_supports<D: Db + ?Sized>(db: &mut D, id: Id) -> StoreResult<u32> {
+    db.one(
+        "SELECT COUNT(*) FROM supports WHERE proposal_id = ?1",
+        p![id],
+    )?
+    .get(0)
+}
+
+/// What the voter has pledged so far, in fen.
+pub(crate) fn pledged_by<D: Db + ?Sized>(db: &mut D, id: Id, voter: &str) -> StoreResult<i64> {
+    db.one(
+        "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM pledges WHERE proposal_id = ?1 AND voter = ?2",
+        p![id, voter],
+    )?
+    .get(0)
+}
+
+/// Stores a pledge (and the funding rank) and returns it.
+pub(crate) fn insert_pledge<D: Db + ?Sized>(
+    db: &mut D,
+    id: Id,
+    voter: &str,
+    input: &PledgeInput,
+    now: Millis,
+) -> StoreResult<Pledge> {
+    let name = input
+        .public_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let row = db.one(
+        &format!(
+            "INSERT INTO pledges (proposal_id, voter, source, amount_fen, public_name, pledged_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING {PLEDGE_COLS}"
+        ),
+        p![
+            id,
+            voter,
+            columns::pledge_source(input.source),
+            input.amount_fen,
+            name,
+            now
+        ],
+    )?;
+    let goal = get(db, id)?.funding_goal_fen;
+    rank_funding(db, id, goal)?;
+    pledge_row(&row)
+}
+
+/// Stores a ledger entry and returns its id.
+pub(crate) fn insert_ledger<D: Db + ?Sized>(
+    db: &mut D,
+    id: Id,
+    input: &LedgerInput,
+    now: Millis,
+) -> StoreResult<Id> {
+    db.insert(
+        "INSERT INTO ledger (proposal_id, kind, amount_fen, memo, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+        p![
+            id,
+            columns::ledger_kind(input.kind),
+            input.amount_fen,
+            input.memo.trim(),
+            now
+        ],
+    )
+}
+
+/// Appends to the timeline.
+pub(crate) fn insert_transition<D: Db + ?Sized>(
+    db: &mut D,
+    id: Id,
+    rec: &TransitionRecord,
+) -> StoreResult<()> {
+    db.exec(
+        "INSERT INTO transitions (proposal_id, data) VALUES (?1, ?2)",
+        p![id, to_json(rec)?],
+    )?;
+    Ok(())
+}
+
+/// Stores an evaluation; false when the voter already rated it.
+pub(crate) fn insert_evaluation<D: Db + ?Sized>(
+    db: &mut D,
+    id: Id,
+    voter: &str,
+    e: &PublicEvaluation,
+) -> StoreResult<bool> {
+    let n = db.exec(
+        "INSERT INTO evaluations (proposal_id, voter, score, comment, created_at) VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT DO NOTHING",
+        p![id, voter, e.score, &e.comment, e.created_at],
+    )?;
+    Ok(n == 1)
 }

@@ -1,12 +1,11 @@
-//! [`StaffStore`] for every SQL store: the rows of `staff_users`,
+//! The rows of `staff_users`,
 //! `staff_grants`, `staff_tokens`, `staff_sessions` and `staff_sign_ins`.
 
-use async_trait::async_trait;
-use tongxin_core::staff::{ApiToken, Grant, Role, SignInFailures, StaffAccount, sign_in_wait};
+use tongxin_core::staff::{ApiToken, Grant, Role, SignInFailures, StaffAccount};
 use tongxin_core::{Id, Millis};
 
-use super::{Db, Engine, Row, SqlStore, p};
-use crate::storage::{NewStaff, StaffChange, StaffStore, StoreError, StoreResult, WriteMeta};
+use super::{Db, Row, p};
+use crate::storage::{NewStaff, StaffChange, StoreError, StoreResult, WriteMeta};
 
 const ACCOUNT: &str =
     "SELECT id, login, display_name, disabled, created_at, password_hash FROM staff_users";
@@ -43,7 +42,11 @@ fn account<D: Db + ?Sized>(db: &mut D, r: &Row) -> StoreResult<(StaffAccount, St
     ))
 }
 
-fn by_login<D: Db + ?Sized>(db: &mut D, login: &str) -> StoreResult<(StaffAccount, String)> {
+/// One account and its password hash, by login.
+pub(crate) fn by_login<D: Db + ?Sized>(
+    db: &mut D,
+    login: &str,
+) -> StoreResult<(StaffAccount, String)> {
     match db.opt(&format!("{ACCOUNT} WHERE login = ?1"), p![login])? {
         Some(r) => account(db, &r),
         None => Err(StoreError::NotFound("account")),
@@ -59,7 +62,8 @@ fn token_row(r: &Row) -> StoreResult<ApiToken> {
     })
 }
 
-fn create<D: Db + ?Sized>(
+/// Creates an account; a taken login is `Conflict { code: "login-taken" }`.
+pub(crate) fn create<D: Db + ?Sized>(
     db: &mut D,
     meta: &WriteMeta,
     new: &NewStaff,
@@ -83,7 +87,8 @@ fn create<D: Db + ?Sized>(
     Ok(by_login(db, &new.login)?.0)
 }
 
-fn change<D: Db + ?Sized>(
+/// Changes an account; a new password or a disabled account ends its sessions.
+pub(crate) fn change<D: Db + ?Sized>(
     db: &mut D,
     login: &str,
     change: &StaffChange,
@@ -115,217 +120,184 @@ fn change<D: Db + ?Sized>(
     Ok(by_login(db, login)?.0)
 }
 
-#[async_trait]
-impl<E: Engine> StaffStore for SqlStore<E> {
-    async fn create_staff(&self, meta: WriteMeta, new: NewStaff) -> StoreResult<StaffAccount> {
-        self.write_typed(meta, move |db, m| create(db, m, &new))
-            .await
-    }
+/// Every account, by login.
+pub(crate) fn list<D: Db + ?Sized>(db: &mut D) -> StoreResult<Vec<StaffAccount>> {
+    let rows = db.query(&format!("{ACCOUNT} ORDER BY login"), &[])?;
+    rows.iter().map(|r| Ok(account(db, r)?.0)).collect()
+}
 
-    async fn list_staff(&self) -> StoreResult<Vec<StaffAccount>> {
-        self.read(|db| {
-            let rows = db.query(&format!("{ACCOUNT} ORDER BY login"), &[])?;
-            rows.iter().map(|r| Ok(account(db, r)?.0)).collect()
-        })
-        .await
-    }
+/// Keeps the SHA-256 of a new personal token of `login`.
+pub(crate) fn add_token<D: Db + ?Sized>(
+    db: &mut D,
+    now: Millis,
+    login: &str,
+    label: &str,
+    token_hash: &[u8],
+) -> StoreResult<ApiToken> {
+    let user = by_login(db, login)?.0.id;
+    let id = db.insert(
+        "INSERT INTO staff_tokens (user_id, label, token_hash, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+        p![user, label, token_hash, now],
+    )?;
+    token_row(&db.one(&format!("{TOKEN} WHERE id = ?1"), p![id])?)
+}
 
-    async fn staff_with_hash(&self, login: &str) -> StoreResult<(StaffAccount, String)> {
-        let login = login.to_owned();
-        self.read(move |db| by_login(db, &login)).await
-    }
+/// The tokens of `login`, newest first.
+pub(crate) fn tokens<D: Db + ?Sized>(db: &mut D, login: &str) -> StoreResult<Vec<ApiToken>> {
+    let user = by_login(db, login)?.0.id;
+    db.query(
+        &format!("{TOKEN} WHERE user_id = ?1 ORDER BY id DESC"),
+        p![user],
+    )?
+    .iter()
+    .map(token_row)
+    .collect()
+}
 
-    async fn change_staff(
-        &self,
-        meta: WriteMeta,
-        login: String,
-        what: StaffChange,
-    ) -> StoreResult<StaffAccount> {
-        self.write_typed(meta, move |db, _| change(db, &login, &what))
-            .await
-    }
+/// Revokes a token; revoking it again changes nothing.
+pub(crate) fn revoke_token<D: Db + ?Sized>(
+    db: &mut D,
+    now: Millis,
+    id: Id,
+) -> StoreResult<ApiToken> {
+    db.exec(
+        "UPDATE staff_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+        p![id, now],
+    )?;
+    db.opt(&format!("{TOKEN} WHERE id = ?1"), p![id])?
+        .as_ref()
+        .map(token_row)
+        .transpose()?
+        .ok_or(StoreError::NotFound("token"))
+}
 
-    async fn add_api_token(
-        &self,
-        meta: WriteMeta,
-        login: String,
-        label: String,
-        token_hash: Vec<u8>,
-    ) -> StoreResult<ApiToken> {
-        self.write_typed(meta, move |db, m| {
-            let user = by_login(db, &login)?.0.id;
-            let id = db.insert(
-                "INSERT INTO staff_tokens (user_id, label, token_hash, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
-                p![user, label, token_hash, m.now],
-            )?;
-            token_row(&db.one(&format!("{TOKEN} WHERE id = ?1"), p![id])?)
-        })
-        .await
-    }
+/// The enabled account holding the unrevoked token with this hash.
+pub(crate) fn by_token<D: Db + ?Sized>(
+    db: &mut D,
+    token_hash: &[u8],
+) -> StoreResult<Option<StaffAccount>> {
+    let login: Option<String> = db
+        .opt(
+            "SELECT u.login FROM staff_tokens t JOIN staff_users u ON u.id = t.user_id \
+             WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND u.disabled = ?2",
+            p![token_hash, false],
+        )?
+        .map(|r| r.get(0))
+        .transpose()?;
+    login.map(|l| by_login(db, &l).map(|(a, _)| a)).transpose()
+}
 
-    async fn api_tokens(&self, login: &str) -> StoreResult<Vec<ApiToken>> {
-        let login = login.to_owned();
-        self.read(move |db| {
-            let user = by_login(db, &login)?.0.id;
-            db.query(
-                &format!("{TOKEN} WHERE user_id = ?1 ORDER BY id DESC"),
-                p![user],
-            )?
-            .iter()
-            .map(token_row)
-            .collect()
-        })
-        .await
-    }
+/// The failed sign-ins since `since` that bear on an attempt on `login`
+/// from `address`. Attempts on one login take turns (on PostgreSQL too)
+/// until the transaction ends.
+pub(crate) fn sign_in_failures<D: Db + ?Sized>(
+    db: &mut D,
+    login: &str,
+    address: Option<&str>,
+    since: Millis,
+) -> StoreResult<SignInFailures> {
+    db.hold_key(&format!("sign-in:{login}"))?;
+    let mut times = |sql: &str, params: &[super::Value]| -> StoreResult<Vec<Millis>> {
+        db.query(sql, params)?.iter().map(|r| r.get(0)).collect()
+    };
+    Ok(SignInFailures {
+        login_from_address: match address {
+            Some(a) => times(
+                "SELECT at FROM staff_sign_ins WHERE login = ?1 AND address = ?2 AND at >= ?3 AND ok = ?4",
+                p![login, a, since, false],
+            )?,
+            None => Vec::new(),
+        },
+        address: match address {
+            Some(a) => times(
+                "SELECT at FROM staff_sign_ins WHERE address = ?1 AND at >= ?2 AND ok = ?3",
+                p![a, since, false],
+            )?,
+            None => Vec::new(),
+        },
+        login: times(
+            "SELECT at FROM staff_sign_ins WHERE login = ?1 AND at >= ?2 AND ok = ?3",
+            p![login, since, false],
+        )?,
+    })
+}
 
-    async fn revoke_api_token(&self, meta: WriteMeta, id: Id) -> StoreResult<ApiToken> {
-        self.write_typed(meta, move |db, m| {
-            db.exec(
-                "UPDATE staff_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
-                p![id, m.now],
-            )?;
-            db.opt(&format!("{TOKEN} WHERE id = ?1"), p![id])?
-                .as_ref()
-                .map(token_row)
-                .transpose()?
-                .ok_or(StoreError::NotFound("token"))
-        })
-        .await
-    }
+/// Logs a sign-in attempt, as a failure until [`finish_sign_in`] says
+/// otherwise; its id.
+pub(crate) fn log_sign_in<D: Db + ?Sized>(
+    db: &mut D,
+    now: Millis,
+    login: &str,
+    address: Option<&str>,
+) -> StoreResult<Id> {
+    db.insert(
+        "INSERT INTO staff_sign_ins (at, login, address, ok) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+        p![now, login, address, false],
+    )
+}
 
-    async fn staff_by_token(&self, token_hash: &[u8]) -> StoreResult<Option<StaffAccount>> {
-        let token_hash = token_hash.to_vec();
-        self.read(move |db| {
-            let login: Option<String> = db
-                .opt(
-                    "SELECT u.login FROM staff_tokens t JOIN staff_users u ON u.id = t.user_id \
-                     WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND u.disabled = ?2",
-                    p![token_hash, false],
-                )?
-                .map(|r| r.get(0))
-                .transpose()?;
-            login.map(|l| by_login(db, &l).map(|(a, _)| a)).transpose()
-        })
-        .await
-    }
+/// Drops the records of sign-in attempts made before `before`; how many.
+pub(crate) fn purge_sign_ins<D: Db + ?Sized>(db: &mut D, before: Millis) -> StoreResult<u64> {
+    db.exec("DELETE FROM staff_sign_ins WHERE at < ?1", p![before])
+}
 
-    async fn begin_sign_in(
-        &self,
-        meta: WriteMeta,
-        login: String,
-        address: Option<String>,
-        since: Millis,
-    ) -> StoreResult<Result<Id, u64>> {
-        self.write_typed(meta, move |db, m| {
-            // Attempts on one login take turns on PostgreSQL too.
-            db.hold_key(&format!("sign-in:{login}"))?;
-            let mut times = |sql: &str, params: &[super::Value]| -> StoreResult<Vec<Millis>> {
-                db.query(sql, params)?.iter().map(|r| r.get(0)).collect()
-            };
-            let failures = SignInFailures {
-                login_from_address: match &address {
-                    Some(a) => times(
-                        "SELECT at FROM staff_sign_ins WHERE login = ?1 AND address = ?2 AND at >= ?3 AND ok = ?4",
-                        p![&login, a, since, false],
-                    )?,
-                    None => Vec::new(),
-                },
-                address: match &address {
-                    Some(a) => times(
-                        "SELECT at FROM staff_sign_ins WHERE address = ?1 AND at >= ?2 AND ok = ?3",
-                        p![a, since, false],
-                    )?,
-                    None => Vec::new(),
-                },
-                login: times(
-                    "SELECT at FROM staff_sign_ins WHERE login = ?1 AND at >= ?2 AND ok = ?3",
-                    p![&login, since, false],
-                )?,
-            };
-            if let Some(wait) = sign_in_wait(&failures, m.now) {
-                return Ok(Err(wait));
-            }
-            let id = db.insert(
-                "INSERT INTO staff_sign_ins (at, login, address, ok) VALUES (?1, ?2, ?3, ?4) RETURNING id",
-                p![m.now, login, address, false],
-            )?;
-            Ok(Ok(id))
-        })
-        .await
-    }
+/// Marks a logged sign-in attempt as successful.
+pub(crate) fn finish_sign_in<D: Db + ?Sized>(db: &mut D, attempt: Id) -> StoreResult<()> {
+    db.exec(
+        "UPDATE staff_sign_ins SET ok = ?2 WHERE id = ?1",
+        p![attempt, true],
+    )?;
+    Ok(())
+}
 
-    async fn purge_sign_ins(&self, meta: WriteMeta, before: Millis) -> StoreResult<u64> {
-        self.write_typed(meta, move |db, _| {
-            db.exec("DELETE FROM staff_sign_ins WHERE at < ?1", p![before])
-        })
-        .await
-    }
+/// Starts a session of `account` under the hash of its cookie value (and
+/// drops expired ones).
+pub(crate) fn start_session<D: Db + ?Sized>(
+    db: &mut D,
+    now: Millis,
+    account: Id,
+    token_hash: &[u8],
+    csrf: &str,
+    expires_at: Millis,
+) -> StoreResult<()> {
+    db.exec("DELETE FROM staff_sessions WHERE expires_at <= ?1", p![now])?;
+    db.exec(
+        "INSERT INTO staff_sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        p![token_hash, account, csrf, now, expires_at],
+    )?;
+    Ok(())
+}
 
-    async fn finish_sign_in(&self, meta: WriteMeta, attempt: Id) -> StoreResult<()> {
-        self.write_typed(meta, move |db, _| {
-            db.exec(
-                "UPDATE staff_sign_ins SET ok = ?2 WHERE id = ?1",
-                p![attempt, true],
-            )?;
-            Ok(())
-        })
-        .await
+/// The enabled account, CSRF token and expiry of a live session.
+pub(crate) fn session<D: Db + ?Sized>(
+    db: &mut D,
+    token_hash: &[u8],
+    now: Millis,
+) -> StoreResult<Option<(StaffAccount, String, Millis)>> {
+    let found = db.opt(
+        "SELECT u.login, s.csrf, s.expires_at FROM staff_sessions s \
+         JOIN staff_users u ON u.id = s.user_id \
+         WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = ?3",
+        p![token_hash, now, false],
+    )?;
+    match found {
+        Some(r) => {
+            let (account, _) = by_login(db, &r.get::<String>(0)?)?;
+            Ok(Some((account, r.get(1)?, r.get(2)?)))
+        }
+        None => Ok(None),
     }
+}
 
-    async fn start_session(
-        &self,
-        meta: WriteMeta,
-        account: Id,
-        token_hash: Vec<u8>,
-        csrf: String,
-        expires_at: Millis,
-    ) -> StoreResult<()> {
-        self.write_typed(meta, move |db, m| {
-            db.exec(
-                "DELETE FROM staff_sessions WHERE expires_at <= ?1",
-                p![m.now],
-            )?;
-            db.exec(
-                "INSERT INTO staff_sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                p![token_hash, account, csrf, m.now, expires_at],
-            )?;
-            Ok(())
-        })
-        .await
-    }
-
-    async fn session(
-        &self,
-        token_hash: &[u8],
-        now: Millis,
-    ) -> StoreResult<Option<(StaffAccount, String, Millis)>> {
-        let token_hash = token_hash.to_vec();
-        self.read(move |db| {
-            let found = db.opt(
-                "SELECT u.login, s.csrf, s.expires_at FROM staff_sessions s \
-                 JOIN staff_users u ON u.id = s.user_id \
-                 WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = ?3",
-                p![token_hash, now, false],
-            )?;
-            match found {
-                Some(r) => {
-                    let (account, _) = by_login(db, &r.get::<String>(0)?)?;
-                    Ok(Some((account, r.get(1)?, r.get(2)?)))
-                }
-                None => Ok(None),
-            }
-        })
-        .await
-    }
-
-    async fn end_session(&self, meta: WriteMeta, token_hash: Vec<u8>) -> StoreResult<()> {
-        self.write_typed(meta, move |db, m| {
-            db.exec(
-                "DELETE FROM staff_sessions WHERE token_hash = ?1 OR expires_at <= ?2",
-                p![token_hash, m.now],
-            )?;
-            Ok(())
-        })
-        .await
-    }
+/// Ends a session (and drops expired ones).
+pub(crate) fn end_session<D: Db + ?Sized>(
+    db: &mut D,
+    now: Millis,
+    token_hash: &[u8],
+) -> StoreResult<()> {
+    db.exec(
+        "DELETE FROM staff_sessions WHERE token_hash = ?1 OR expires_at <= ?2",
+        p![token_hash, now],
+    )?;
+    Ok(())
 }

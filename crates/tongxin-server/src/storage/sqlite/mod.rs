@@ -5,7 +5,7 @@
 //!   `synchronous=FULL`, so a write is durable when acknowledged.
 //! * **Reads** use a small pool of read-only connections; WAL lets them run
 //!   beside the writer. They are short indexed lookups and run on the
-//!   calling task (see [`SqliteStore::read`]).
+//!   calling task (see [`SqliteEngine::read`]).
 //! * **Secrecy**: `secure_delete` zeroes deleted content and the WAL is
 //!   truncated after every commit holding an anonymous ballot
 //!   (`docs/security.md`).
@@ -22,7 +22,7 @@ use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::oneshot;
 
-use super::sql::{AfterCommit, Engine, ReadFn, SqlStore, WriteFn};
+use super::sql::{AfterCommit, Engine, ReadFn, WriteFn};
 use super::{Reply, StoreError, StoreHealth, StoreResult};
 pub(crate) use db::value;
 pub(crate) use rows::SqliteRows;
@@ -45,10 +45,6 @@ const MIGRATIONS: &[&str] = &[
 
 /// Default lifetime of an idempotency record: 24 hours.
 pub const DEFAULT_IDEMPOTENCY_TTL_MS: i64 = 24 * 3600 * 1000;
-
-/// The SQLite implementation of [`super::Store`]: the shared SQL over
-/// one file.
-pub type SqliteStore = SqlStore<SqliteEngine>;
 
 /// One SQLite file: a writer thread and a pool of read-only connections.
 #[derive(Clone)]
@@ -89,28 +85,6 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "secure_delete", "ON")?;
     Ok(())
-}
-
-impl SqlStore<SqliteEngine> {
-    /// Opens (creating if needed) the database file with the default
-    /// idempotency lifetime.
-    pub fn open(path: impl AsRef<Path>) -> StoreResult<Self> {
-        Self::open_with(path, DEFAULT_IDEMPOTENCY_TTL_MS)
-    }
-
-    /// Opens (creating if needed) the database file, runs migrations and
-    /// starts the writer thread. Idempotency records live `idempotency_ttl_ms`.
-    pub fn open_with(path: impl AsRef<Path>, idempotency_ttl_ms: i64) -> StoreResult<Self> {
-        Ok(SqlStore::new(
-            SqliteEngine::open(path, idempotency_ttl_ms)?,
-            idempotency_ttl_ms,
-        ))
-    }
-
-    /// The writer's state and whether the file can be read.
-    pub fn writer_health(&self) -> StoreHealth {
-        self.engine.writer_health()
-    }
 }
 
 impl SqliteEngine {

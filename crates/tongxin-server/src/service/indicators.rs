@@ -15,6 +15,7 @@ use tongxin_core::indicators::{self, Ctx, Facts, IndicatorsView, Period};
 use tongxin_core::{Id, Millis};
 
 use crate::clock::now_ms;
+use crate::storage::sql::indicators as rows;
 use crate::storage::{Store, StoreError, StoreResult, WriteMeta};
 
 /// Snapshots nobody asked for in this long are dropped by the job.
@@ -22,7 +23,7 @@ pub const KEEP_UNASKED_MS: i64 = 30 * 86_400_000;
 
 /// Computes and stores the snapshot of `scope` over `period`; returns its JSON.
 async fn compute_and_save(
-    store: &Arc<dyn Store>,
+    store: &Arc<Store>,
     facts: &Arc<Facts>,
     scope: Id,
     period: Period,
@@ -38,16 +39,14 @@ async fn compute_and_save(
     })
     .await
     .map_err(|e| StoreError::Internal(e.to_string()))??;
-    store
-        .save_indicator_snapshot(WriteMeta::plain(now), scope, key, body.clone())
-        .await?;
+    save_snapshot(store, WriteMeta::plain(now), scope, key, body.clone()).await?;
     Ok(body)
 }
 
 /// The JSON of the indicators of `scope` over `period`: the stored
 /// snapshot as it is (no decoding on the busy path), or a new one.
 pub async fn get_json(
-    store: &Arc<dyn Store>,
+    store: &Arc<Store>,
     offset_minutes: i32,
     scope: Id,
     period: Period,
@@ -60,18 +59,18 @@ pub async fn get_json(
 /// is read from the store on the first miss only (a series of months
 /// reads the facts once, not once a month).
 async fn cached_or_computed(
-    store: &Arc<dyn Store>,
+    store: &Arc<Store>,
     offset_minutes: i32,
     scope: Id,
     period: Period,
     now: Millis,
     facts: &mut Option<Arc<Facts>>,
 ) -> StoreResult<String> {
-    if let Some((_, body)) = store.indicator_snapshot(scope, &period.label).await? {
+    if let Some((_, body)) = snapshot(store, scope, &period.label).await? {
         return Ok(body);
     }
     if facts.is_none() {
-        *facts = Some(Arc::new(store.indicator_facts(offset_minutes).await?));
+        *facts = Some(Arc::new(read_facts(store, offset_minutes).await?));
     }
     let facts = facts.as_ref().expect("read just above");
     compute_and_save(store, facts, scope, period, now).await
@@ -79,7 +78,7 @@ async fn cached_or_computed(
 
 /// The indicators of `scope` over `period`, decoded (for the CSV and the series).
 pub async fn get(
-    store: &Arc<dyn Store>,
+    store: &Arc<Store>,
     offset_minutes: i32,
     scope: Id,
     period: Period,
@@ -91,7 +90,7 @@ pub async fn get(
 
 /// One indicator over `period`, with each of its months on its own.
 pub async fn detail(
-    store: &Arc<dyn Store>,
+    store: &Arc<Store>,
     offset_minutes: i32,
     def: &Definition,
     scope: Id,
@@ -139,18 +138,12 @@ pub async fn detail(
 
 /// Recomputes every snapshot asked for in the last 30 days from one read of
 /// the facts; returns how many.
-pub async fn refresh(
-    store: &Arc<dyn Store>,
-    offset_minutes: i32,
-    now: Millis,
-) -> StoreResult<usize> {
-    let keys = store
-        .indicator_snapshot_keys(WriteMeta::plain(now), now - KEEP_UNASKED_MS)
-        .await?;
+pub async fn refresh(store: &Arc<Store>, offset_minutes: i32, now: Millis) -> StoreResult<usize> {
+    let keys = snapshot_keys(store, WriteMeta::plain(now), now - KEEP_UNASKED_MS).await?;
     if keys.is_empty() {
         return Ok(0);
     }
-    let facts = Arc::new(store.indicator_facts(offset_minutes).await?);
+    let facts = Arc::new(read_facts(store, offset_minutes).await?);
     let mut n = 0;
     for (scope, label) in keys {
         let Some(period) = period_of_label(&label, now, offset_minutes) else {
@@ -164,6 +157,48 @@ pub async fn refresh(
         }
     }
     Ok(n)
+}
+
+/// What indicators are computed from, counted by the store, with local
+/// days at `offset_minutes` from UTC.
+async fn read_facts(store: &Store, offset_minutes: i32) -> StoreResult<Facts> {
+    store.read(move |c| rows::facts(c, offset_minutes)).await
+}
+
+/// The snapshot of `(scope, period)`: when it was computed, and its JSON.
+pub async fn snapshot(
+    store: &Store,
+    scope: Id,
+    period: &str,
+) -> StoreResult<Option<(Millis, String)>> {
+    let period = period.to_owned();
+    store.read(move |c| rows::snapshot(c, scope, &period)).await
+}
+
+/// Stores a snapshot (the least recently asked-for go beyond a cap).
+async fn save_snapshot(
+    store: &Store,
+    meta: WriteMeta,
+    scope: Id,
+    period: String,
+    body: String,
+) -> StoreResult<()> {
+    store
+        .write_typed(meta, move |c, m| {
+            rows::save_snapshot(c, scope, &period, m.now, &body)
+        })
+        .await
+}
+
+/// Drops snapshots first asked for before `before` and lists the rest.
+async fn snapshot_keys(
+    store: &Store,
+    meta: WriteMeta,
+    before: Millis,
+) -> StoreResult<Vec<(Id, String)>> {
+    store
+        .write_typed(meta, move |c, _| rows::snapshot_keys(c, before))
+        .await
 }
 
 /// `2026-03-15..2026-03-31`: the custom period of these local days.
@@ -184,7 +219,7 @@ fn period_of_label(label: &str, now: Millis, offset_minutes: i32) -> Option<Peri
 /// and dropping sign-in records older than
 /// [`tongxin_core::staff::SIGN_IN_RECORDS_KEPT_MS`].
 pub fn start_refresh(
-    store: Arc<dyn Store>,
+    store: Arc<Store>,
     offset_minutes: i32,
     every_secs: u64,
 ) -> tokio::task::JoinHandle<()> {
@@ -200,7 +235,7 @@ pub fn start_refresh(
             }
             // Sign-in records are kept as long as they can tell anything.
             let before = now - tongxin_core::staff::SIGN_IN_RECORDS_KEPT_MS;
-            if let Err(e) = store.purge_sign_ins(WriteMeta::plain(now), before).await {
+            if let Err(e) = super::staff::purge_sign_ins(&store, now, before).await {
                 tracing::warn!("sign-in records: {e}");
             }
         }

@@ -1,0 +1,140 @@
+//! The one store the server has: a database (the embedded SQLite file or
+//! PostgreSQL), and what every use case needs from it: a read connection,
+//! a write transaction with idempotent replay, and the poll cache. It runs
+//! what the services hand it and decides nothing itself.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tongxin_core::Id;
+
+use super::cache::{Entry, PollCache};
+use super::idempotency::once;
+use super::postgres::PgEngine;
+use super::sql::{AfterCommit, Db, Engine, polls};
+use super::sqlite::SqliteEngine;
+use super::{Reply, StoreHealth, StoreResult, WriteMeta};
+
+/// The database underneath a [`Store`].
+pub enum Database {
+    /// One SQLite file (the default).
+    Sqlite(SqliteEngine),
+    /// A PostgreSQL database, possibly shared by several instances.
+    Postgres(PgEngine),
+}
+
+/// Runs `$call` on whichever engine `$db` holds.
+macro_rules! on_engine {
+    ($db:expr, $e:ident => $call:expr) => {
+        match $db {
+            Database::Sqlite($e) => $call,
+            Database::Postgres($e) => $call,
+        }
+    };
+}
+
+/// The store: a [`Database`], idempotent writes and the poll cache.
+pub struct Store {
+    engine: Database,
+    /// How long idempotency records are kept, in ms.
+    idempotency_ttl_ms: i64,
+    polls: PollCache,
+}
+
+impl Store {
+    /// A store over `engine` keeping idempotency records `idempotency_ttl_ms`.
+    pub fn new(engine: Database, idempotency_ttl_ms: i64) -> Self {
+        Store {
+            engine,
+            idempotency_ttl_ms,
+            polls: PollCache::default(),
+        }
+    }
+
+    /// The database underneath.
+    pub fn database(&self) -> &Database {
+        &self.engine
+    }
+
+    /// Whether writes are being accepted and committed (for `/healthz`).
+    pub async fn health(&self) -> StoreHealth {
+        on_engine!(&self.engine, e => e.health().await)
+    }
+
+    /// Runs `f` on a read connection that sees committed data.
+    pub async fn read<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut dyn Db) -> StoreResult<T> + Send + 'static,
+    {
+        on_engine!(&self.engine, e => e.read(Box::new(f)).await)
+    }
+
+    /// Runs `f` in a write transaction and answers with its JSON once it is
+    /// committed; `after_commit` runs right after the commit. With an
+    /// idempotency key, a repeated key replays the stored answer instead
+    /// of running `f` (checked and recorded in the same transaction).
+    pub async fn write_then<T, F>(
+        &self,
+        meta: WriteMeta,
+        f: F,
+        after_commit: Option<AfterCommit>,
+    ) -> StoreResult<Reply>
+    where
+        T: Serialize,
+        F: FnOnce(&mut dyn Db, &WriteMeta) -> StoreResult<T> + Send + 'static,
+    {
+        let ttl = self.idempotency_ttl_ms;
+        let secret = meta.secret;
+        let f = Box::new(move |db: &mut dyn Db| once(db, &meta, ttl, f));
+        on_engine!(&self.engine, e => e.transact(secret, f, after_commit).await)
+    }
+
+    /// Runs `f` in a write transaction (see [`Self::write_then`]).
+    pub async fn write<T, F>(&self, meta: WriteMeta, f: F) -> StoreResult<Reply>
+    where
+        T: Serialize,
+        F: FnOnce(&mut dyn Db, &WriteMeta) -> StoreResult<T> + Send + 'static,
+    {
+        self.write_then(meta, f, None).await
+    }
+
+    /// Like [`Self::write`] but returns the typed value.
+    pub async fn write_typed<T, F>(&self, meta: WriteMeta, f: F) -> StoreResult<T>
+    where
+        T: Serialize + DeserializeOwned,
+        F: FnOnce(&mut dyn Db, &WriteMeta) -> StoreResult<T> + Send + 'static,
+    {
+        let reply = self.write(meta, f).await?;
+        Ok(serde_json::from_str(&reply.body)?)
+    }
+
+    /// A poll and its tally, from the cache when the engine allows it.
+    pub async fn cached_poll(&self, id: Id) -> StoreResult<Entry> {
+        let read = || self.read(move |db| polls::with_tally(db, id));
+        if !on_engine!(&self.engine, e => e.caches_polls()) {
+            return Ok(Arc::new(read().await?));
+        }
+        match self.polls.get(id) {
+            Ok(e) => Ok(e),
+            Err(generation) => {
+                let entry = Arc::new(read().await?);
+                self.polls.insert(id, generation, entry.clone());
+                Ok(entry)
+            }
+        }
+    }
+
+    /// Runs a write that touches poll `id`; the cached copy is forgotten
+    /// right after the commit.
+    pub async fn write_poll<T, F>(&self, id: Id, meta: WriteMeta, f: F) -> StoreResult<Reply>
+    where
+        T: Serialize,
+        F: FnOnce(&mut dyn Db, &WriteMeta) -> StoreResult<T> + Send + 'static,
+    {
+        let cache = self.polls.clone();
+        self.write_then(meta, f, Some(Box::new(move || cache.invalidate(id))))
+            .await
+    }
+}
