@@ -11,9 +11,10 @@ use crate::i18n::I18n;
 use crate::offline::Offline;
 use crate::parts::{Notice, NoticeKind};
 
-/// The state of one kind of action.
+/// The state of one kind of action (named so that it does not shadow
+/// Leptos' own `Action`).
 #[derive(Clone, Copy)]
-pub struct Action {
+pub struct ActionState {
     /// A request is in flight.
     pub busy: RwSignal<bool>,
     /// The last failure: text and whether retrying may help.
@@ -21,16 +22,21 @@ pub struct Action {
     key: StoredValue<Option<IdemKey>>,
 }
 
-impl Default for Action {
+impl Default for ActionState {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl Action {
+/// A new action's state: idle, no error (the hook the widgets' parts use).
+pub fn use_action() -> ActionState {
+    ActionState::new()
+}
+
+impl ActionState {
     /// Idle, no error.
     pub fn new() -> Self {
-        Action {
+        ActionState {
             busy: RwSignal::new(false),
             error: RwSignal::new(None),
             key: StoredValue::new(None),
@@ -91,7 +97,7 @@ impl Action {
 #[component]
 pub fn ActionError(
     /// The action.
-    action: Action,
+    action: ActionState,
     /// Runs the action again.
     on_retry: Callback<()>,
     /// The retry button's label.

@@ -6,6 +6,7 @@
 //!   project proposals through the five steps, with co-funding;
 //! * [`indicators::IndicatorsWidget`] — governance indicators of a scope;
 //! * [`action`] — one resident action in flight (key, busy, error);
+//! * [`env`] — what every part of a widget needs (backend, strings, events, offline writes, household code);
 //! * [`offline`] — sends the writes kept offline when the network is back;
 //! * [`parts`] — parts every widget shares (result bars, progress bar, form fields, notices, skeleton);
 //! * [`i18n`] — the zh-CN / en message catalogue with host overrides;
@@ -15,6 +16,7 @@
 
 pub mod action;
 pub mod convention;
+pub mod env;
 pub mod errors;
 pub mod events;
 pub mod i18n;

@@ -11,6 +11,7 @@ mod polls;
 mod proposals;
 mod scopes;
 mod staff;
+mod toilet;
 
 pub use staff::{DEMO_ACCOUNTS, seed_demo_accounts};
 
@@ -82,7 +83,7 @@ pub async fn seed_demo(store: Arc<Store>) -> Result<(), StoreError> {
     let at = scopes::create(s).await?;
     polls::seed(s, &at).await?;
     convention::seed(s, &at).await?;
-    proposals::toilet(s, &at).await?;
+    toilet::toilet(s, &at).await?;
     proposals::waiting(s, &at).await?;
     history::seed(s, &at, now_ms()).await
 }

@@ -1,8 +1,10 @@
-//! Results of every poll kind, drawn with the shared [`ResultBars`].
+//! Results of every poll kind, drawn with the shared [`ResultBars`], and
+//! what the card says where there are none to show.
 
 use leptos::prelude::*;
 use tongxin_core::Id;
-use tongxin_core::poll::{Ballot, Poll, PollResults};
+use tongxin_core::contract::ResultsView;
+use tongxin_core::poll::{Ballot, Poll, PollResults, ResultVisibility};
 
 use crate::i18n::I18n;
 use crate::parts::{BarRow, ResultBars, ScoreSummaryView, Text, fmt1};
@@ -153,34 +155,38 @@ pub fn PollResultsView(
     }
 }
 
-/// A one-line summary of a ballot ("Your choice: …").
-pub fn ballot_summary(poll: &Poll, ballot: &Ballot, i18n: &I18n) -> String {
-    let label = |id: &Id| poll.option_label(*id).unwrap_or_default().to_string();
-    match ballot {
-        Ballot::Single { option } => label(option),
-        Ballot::Multiple { options } => options.iter().map(label).collect::<Vec<_>>().join("、"),
-        Ballot::Approval { stances } => stances
-            .iter()
-            .map(|(o, s)| {
-                let s = match s {
-                    tongxin_core::poll::Stance::Agree => i18n.t("agree"),
-                    tongxin_core::poll::Stance::Abstain => i18n.t("abstain"),
-                    tongxin_core::poll::Stance::Disagree => i18n.t("disagree"),
-                };
-                format!("{}: {s}", label(o))
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-        Ballot::Score { scores } => scores
-            .iter()
-            .map(|(o, s)| format!("{}: {}", label(o), i18n.n("score_n", s)))
-            .collect::<Vec<_>>()
-            .join("; "),
-        Ballot::Ranked { ranking } => ranking.iter().map(label).collect::<Vec<_>>().join(" > "),
-        Ballot::Dot { points } => points
-            .iter()
-            .map(|(o, p)| format!("{}: {}", label(o), i18n.n("points_n", p)))
-            .collect::<Vec<_>>()
-            .join("; "),
+/// The results part of the card: the bars, or why there are none to show
+/// (no votes yet, published in batches, hidden until the resident votes or
+/// the poll closes).
+#[component]
+pub fn ResultsBlock(
+    /// The poll.
+    poll: Poll,
+    /// Its results as the server showed them.
+    results: ResultsView,
+    /// Whether the poll is open now.
+    open: bool,
+    /// The resident's own ballot, marked in the bars.
+    mine: Option<Ballot>,
+    /// Strings.
+    i18n: I18n,
+) -> impl IntoView {
+    let i = i18n;
+    match results.results {
+        Some(res) if results.ballots > 0 => {
+            view! { <PollResultsView poll=poll results=res mine=mine i18n=i /> }.into_any()
+        }
+        // An open anonymous poll shows its figures in batches (server side).
+        Some(_) if poll.anonymous && open => {
+            view! { <p class="tx-hint">{i.t("results_in_batches")}</p> }.into_any()
+        }
+        Some(_) => view! { <p class="tx-hint">{i.t("no_votes")}</p> }.into_any(),
+        None => {
+            let why = match results.visibility {
+                ResultVisibility::AfterClose => i.t("results_after_close"),
+                _ => i.t("results_after_vote"),
+            };
+            view! { <p class="tx-hint tx-hidden-results">{why}</p> }.into_any()
+        }
     }
 }

@@ -13,8 +13,8 @@ use tongxin_core::proposal::Step;
 
 use super::card::ProposalCardView;
 use super::detail::ProposalDetailView;
-use super::env::Env;
 use super::submit::SubmitProposal;
+use crate::env::Env;
 use crate::errors::error_text;
 use crate::events::{Emit, WidgetEvent};
 use crate::i18n::I18n;
@@ -54,7 +54,7 @@ pub fn ProposalBoard(
     #[prop(optional)]
     emit: Option<Emit>,
 ) -> impl IntoView {
-    let env = Env::new(backend, i18n, emit);
+    let env = Env::new(backend, i18n, emit, "/proposals/".into());
     let step: RwSignal<Option<Step>> = RwSignal::new(None);
     let sort = RwSignal::new(ProposalSort::Newest);
     let cards: RwSignal<Vec<ProposalCard>> = RwSignal::new(Vec::new());

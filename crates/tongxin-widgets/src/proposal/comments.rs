@@ -12,8 +12,8 @@ use tongxin_core::contract::{CommentHidden, HiddenBy, PublicComment};
 use tongxin_core::proposal::CommentInput;
 use tongxin_core::text::FieldErrors;
 
-use super::env::Env;
-use crate::action::{Action, ActionError};
+use crate::action::{ActionError, ActionState};
+use crate::env::Env;
 use crate::parts::{
     Field, Notice, NoticeKind, described_by, field_error, focus_soon, focused_root, invalid,
 };
@@ -36,7 +36,7 @@ pub fn Comments(
     let reply_to: RwSignal<Option<(Id, String)>> = RwSignal::new(None);
     let reported: RwSignal<BTreeSet<Id>> = RwSignal::new(BTreeSet::new());
     let errors = RwSignal::new(FieldErrors::new());
-    let send = Action::new();
+    let send = ActionState::new();
     // Bumped on each comment sent: the "posted" notice appears and takes
     // the focus (the disabled button lost it).
     let sent = RwSignal::new(0u32);

@@ -15,10 +15,10 @@ use tongxin_core::proposal::{ProposalStatus, Step, TransitionAction, TransitionR
 
 use super::card::status_badge;
 use super::comments::Comments;
-use super::env::Env;
 use super::funding::FundingSection;
 use super::steps::{StepAction, primary_action};
-use crate::action::Action;
+use crate::action::ActionState;
+use crate::env::Env;
 use crate::errors::error_text;
 use crate::events::WidgetEvent;
 use crate::offline::OfflineNotices;
@@ -91,7 +91,7 @@ pub fn ProposalDetailView(
     // redrawing the page and the widgets nested in it.
     let backing: RwSignal<(u32, Option<bool>)> = RwSignal::new((0, None));
     let place: RwSignal<Option<String>> = RwSignal::new(None);
-    let support = Action::new();
+    let support = ActionState::new();
     let root = NodeRef::<leptos::html::Article>::new();
     // Opened from the board, the focus moves to the proposal's title (the
     // card that had it is gone); once, not on later redraws.

@@ -9,8 +9,8 @@ use tongxin_core::contract::EvaluationsView;
 use tongxin_core::proposal::EvaluationInput;
 use tongxin_core::text::FieldErrors;
 
-use super::env::Env;
-use crate::action::{Action, ActionError};
+use crate::action::{ActionError, ActionState};
+use crate::env::Env;
 use crate::events::WidgetEvent;
 use crate::parts::{
     Field, Notice, NoticeKind, RatingInput, ScoreSummaryView, described_by, field_error,
@@ -36,7 +36,7 @@ pub fn EvaluateSection(
     let comment = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::new());
     let done = RwSignal::new(false);
-    let send = Action::new();
+    let send = ActionState::new();
     let load = move || {
         spawn_local(async move {
             let Some(b) = env.backend() else { return };

@@ -15,8 +15,8 @@ use tongxin_core::proposal::funding::{
 use tongxin_core::text::FieldErrors;
 
 use super::card::FundingBar;
-use super::env::Env;
-use crate::action::{Action, ActionError};
+use crate::action::{ActionError, ActionState};
+use crate::env::Env;
 use crate::events::WidgetEvent;
 use crate::parts::{
     Field, Notice, NoticeKind, described_by, field_error, focus_soon, focused_root, invalid,
@@ -48,7 +48,7 @@ pub fn FundingSection(
     let public_name = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::new());
     let done = RwSignal::new(false);
-    let pledge = Action::new();
+    let pledge = ActionState::new();
     let load = move || {
         spawn_local(async move {
             let Some(b) = env.backend() else { return };

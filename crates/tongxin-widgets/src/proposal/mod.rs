@@ -7,7 +7,6 @@ pub mod board;
 pub mod card;
 pub mod comments;
 pub mod detail;
-pub mod env;
 pub mod evaluate;
 pub mod funding;
 pub mod steps;
@@ -22,9 +21,9 @@ use tongxin_core::Id;
 pub use board::ProposalBoard;
 pub use detail::ProposalDetailView;
 
+use crate::env::Env;
 use crate::events::Emit;
 use crate::i18n::I18n;
-use env::Env;
 
 /// One proposal embedded on its own (`data-tongxin="proposal"`).
 #[component]
@@ -39,6 +38,6 @@ pub fn ProposalWidget(
     #[prop(optional)]
     emit: Option<Emit>,
 ) -> impl IntoView {
-    let env = Env::new(backend, i18n, emit);
+    let env = Env::new(backend, i18n, emit, "/proposals/".into());
     view! { <ProposalDetailView proposal_id=proposal_id env=env /> }
 }

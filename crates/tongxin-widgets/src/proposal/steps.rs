@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use tongxin_core::contract::ProposalDetail;
 use tongxin_core::proposal::{ProposalStatus, Step, TransitionRecord};
 
-use super::env::Env;
 use super::evaluate::EvaluateSection;
-use crate::action::Action;
+use crate::action::ActionState;
+use crate::env::Env;
 use crate::parts::{Notice, NoticeKind, ProgressBar};
 use crate::poll::PollWidget;
 
@@ -76,7 +76,7 @@ pub fn StepSection(
     /// Backend, strings, events.
     env: Env,
     /// The support action's state.
-    support: Action,
+    support: ActionState,
     /// Supports or withdraws support.
     on_support: Callback<()>,
 ) -> impl IntoView {

@@ -11,8 +11,8 @@ use tongxin_core::proposal::ProposalDraft;
 use tongxin_core::proposal::funding::{format_yuan, parse_yuan};
 use tongxin_core::text::FieldErrors;
 
-use super::env::Env;
-use crate::action::{Action, ActionError};
+use crate::action::{ActionError, ActionState};
+use crate::env::Env;
 use crate::events::WidgetEvent;
 use crate::parts::{Field, Unit, UnitPicker, described_by, field_error, invalid, places_within};
 
@@ -76,7 +76,7 @@ pub fn SubmitProposal(
     let places: RwSignal<Vec<Unit>> = RwSignal::new(Vec::new());
     let errors = RwSignal::new(FieldErrors::new());
     let preview = RwSignal::new(false);
-    let send = Action::new();
+    let send = ActionState::new();
     spawn_local(async move {
         let Some(b) = env.backend() else { return };
         if let Ok(s) = b.scopes().await {
@@ -114,7 +114,7 @@ pub fn SubmitProposal(
                     on_done.run(p.id);
                 }
                 Err(e) => {
-                    if let Some(fe) = Action::field_errors(&e) {
+                    if let Some(fe) = ActionState::field_errors(&e) {
                         errors.set(fe);
                         preview.set(false);
                     }

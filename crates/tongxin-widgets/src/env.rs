@@ -1,5 +1,6 @@
-//! What every part of the proposal widget needs: the backend, the strings
-//! and the host's event sink, in one `Copy` value to hand down.
+//! What every part of a widget needs: the backend, the strings, the host's
+//! event sink, the writes kept offline and the household code typed, in one
+//! `Copy` value to hand down (the poll, convention and proposal widgets).
 
 use std::future::Future;
 use std::rc::Rc;
@@ -9,7 +10,7 @@ use leptos::task::spawn_local;
 use tongxin_client::{Backend, ClientResult, IdemKey, Op};
 use tongxin_core::text::FieldErrors;
 
-use crate::action::Action;
+use crate::action::ActionState;
 use crate::events::{Emit, WidgetEvent};
 use crate::i18n::I18n;
 use crate::offline::Offline;
@@ -20,23 +21,25 @@ pub struct Env {
     backend: StoredValue<Rc<dyn Backend>, LocalStorage>,
     emit: StoredValue<Option<Emit>, LocalStorage>,
     i18n: StoredValue<I18n>,
-    /// Supports, comments, pledges and ratings kept offline, sent when the
-    /// device is back online.
+    /// Writes kept offline (ballots, signatures, supports, comments,
+    /// pledges, ratings), sent when the device is back online.
     pub offline: Offline,
-    /// The household code typed for a proposal whose actions need one; in
-    /// memory only, never kept on the device.
+    /// The household code typed for an item whose actions need one; in
+    /// memory only, never kept on the device (on a shared phone the next
+    /// person must not act as this household).
     pub code: RwSignal<String>,
 }
 
 impl Env {
-    /// Bundles the three.
-    pub fn new(backend: Rc<dyn Backend>, i18n: I18n, emit: Option<Emit>) -> Self {
+    /// The surroundings of a widget whose writes go under `paths` (e.g.
+    /// `/polls/3/`: what the offline outbox sends for it).
+    pub fn new(backend: Rc<dyn Backend>, i18n: I18n, emit: Option<Emit>, paths: String) -> Self {
         let backend = StoredValue::new_local(backend);
         Env {
             backend,
             emit: StoredValue::new_local(emit),
             i18n: StoredValue::new(i18n),
-            offline: Offline::new(backend, "/proposals/".into()),
+            offline: Offline::new(backend, paths),
             code: RwSignal::new(String::new()),
         }
     }
@@ -59,13 +62,14 @@ impl Env {
         b.set_household_code((!code.is_empty()).then(|| code.to_string()));
     }
 
-    /// The strings (zh-CN if the view is gone).
+    /// The strings (the common zh-CN ones once the view is gone: nobody
+    /// reads them then).
     pub fn i18n(&self) -> I18n {
         self.i18n.try_get_value().unwrap_or_else(|| {
             I18n::with_tables(
                 crate::i18n::Lang::ZhCn,
                 Default::default(),
-                crate::i18n::PROPOSAL_TABLES,
+                crate::i18n::COMMON_TABLES,
             )
         })
     }
@@ -99,7 +103,7 @@ impl Env {
     /// gets it.
     pub fn submit<I, T, Fut>(
         self,
-        action: Action,
+        action: ActionState,
         errors: RwSignal<FieldErrors>,
         checked: Result<I, FieldErrors>,
         send: impl FnOnce(Rc<dyn Backend>, I, IdemKey) -> Fut + 'static,
@@ -124,7 +128,7 @@ impl Env {
             self.with_code(&b);
             let result = send(b, input, key).await;
             action.finish(&result, &self.i18n(), "action_failed", self.offline);
-            if let Some(fe) = result.as_ref().err().and_then(Action::field_errors) {
+            if let Some(fe) = result.as_ref().err().and_then(ActionState::field_errors) {
                 errors.set(fe);
             }
             done(result);

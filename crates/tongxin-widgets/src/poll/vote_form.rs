@@ -1,0 +1,56 @@
+//! The form a resident votes with: the household code where the poll
+//! needs one, the inputs of the poll's kind, and send / cancel.
+
+use leptos::prelude::*;
+use tongxin_core::poll::Poll;
+
+use super::draft::Draft;
+use super::form::BallotForm;
+use crate::i18n::I18n;
+use crate::parts::HouseholdCodeField;
+
+/// The voting form.
+#[component]
+pub fn VoteForm(
+    /// The poll.
+    poll: Poll,
+    /// The choice being filled in.
+    draft: RwSignal<Draft>,
+    /// The household code field's value, where the poll needs a code.
+    code: Option<RwSignal<String>>,
+    /// Changing an earlier ballot (offers "cancel").
+    editing: bool,
+    /// A request is in flight.
+    busy: Signal<bool>,
+    /// Send pressed.
+    on_submit: Callback<()>,
+    /// Cancel pressed (while editing).
+    on_cancel: Callback<()>,
+    /// Strings.
+    i18n: I18n,
+) -> impl IntoView {
+    let i = i18n;
+    let code_field = code.map(|code| view! { <HouseholdCodeField code=code i18n=i.clone() /> });
+    let label = if editing {
+        i.t("submit_change")
+    } else {
+        i.t("vote")
+    };
+    let busy_label = i.t("submitting");
+    let cancel = editing.then(|| {
+        let l = i.t("cancel");
+        view! { <button type="button" class="tx-button tx-secondary" on:click=move |_| on_cancel.run(())>{l}</button> }
+    });
+    view! {
+        <form class="tx-form" on:submit=move |ev| { ev.prevent_default(); on_submit.run(()); }>
+            {code_field}
+            <BallotForm poll=poll draft=draft i18n=i.clone() />
+            <div class="tx-actions">
+                <button type="submit" class="tx-button" prop:disabled=move || busy.get()>
+                    {move || if busy.get() { busy_label.clone() } else { label.clone() }}
+                </button>
+                {cancel}
+            </div>
+        </form>
+    }
+}
