@@ -5,6 +5,8 @@
 //! * [`scope`] — the five-level scope tree (区-街道-社区-居民小组-楼栋).
 //! * [`poll`] — six poll kinds, ballot validation, incremental tallies, IRV.
 //! * [`convention`] — conventions, signatures, withdrawal rules, name masking.
+//! * [`budget`] — budget rounds: knapsack and K-approval ballots, greedy and
+//!   equal-shares counting, Pabulib export.
 //! * [`proposal`] — "residents order the dish": the five-step state machine,
 //!   co-funding arithmetic in integer fen, evaluations.
 //! * [`eligibility`] — who may take part in an item.
@@ -14,6 +16,7 @@
 //! * [`export`] — open data as CSV (UTF-8 with BOM) for spreadsheets.
 //! * [`staff`] — staff roles bound to scopes, and what they allow.
 
+pub mod budget;
 pub mod contract;
 pub mod convention;
 pub mod eligibility;

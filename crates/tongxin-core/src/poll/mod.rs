@@ -447,7 +447,7 @@ impl PollEdit {
     }
 }
 
-fn check_window(e: &mut FieldErrors, opens: Option<Millis>, closes: Option<Millis>) {
+pub(crate) fn check_window(e: &mut FieldErrors, opens: Option<Millis>, closes: Option<Millis>) {
     if let (Some(o), Some(c)) = (opens, closes)
         && c <= o
     {
