@@ -6,6 +6,7 @@
 //! results that explain themselves ([`results`]).
 
 pub mod ballot;
+pub mod confirm;
 pub mod count;
 pub mod draft;
 pub mod pabulib;
@@ -20,6 +21,7 @@ use crate::poll::{PollStatus, ResultVisibility};
 use crate::{Id, Millis};
 
 pub use ballot::{BudgetBallot, BudgetBallotError};
+pub use confirm::{BudgetConfirm, ConfirmError};
 pub use draft::{BudgetDraft, BudgetEdit, ProjectDraft};
 pub use results::{BudgetResults, BudgetTally, ProjectResult};
 
