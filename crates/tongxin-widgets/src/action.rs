@@ -93,25 +93,19 @@ impl ActionState {
     }
 }
 
-/// The action's error, if any, with a retry button when retrying may help.
-#[component]
-pub fn ActionError(
-    /// The action.
-    action: ActionState,
-    /// Runs the action again.
-    on_retry: Callback<()>,
-    /// The retry button's label.
-    #[prop(into)]
-    retry_label: String,
-) -> impl IntoView {
-    move || {
-        action.error.get().map(|(text, transient)| {
-            if transient {
-                let retry = (retry_label.clone(), on_retry);
-                view! { <Notice kind=NoticeKind::Error text=text retry=retry /> }.into_any()
-            } else {
-                view! { <Notice kind=NoticeKind::Error text=text /> }.into_any()
-            }
-        })
+impl ActionState {
+    /// The action's error, if any, with a retry button (`retry_label`,
+    /// running `on_retry`) when retrying may help.
+    pub fn error_view(self, on_retry: Callback<()>, retry_label: String) -> impl IntoView {
+        move || {
+            self.error.get().map(|(text, transient)| {
+                if transient {
+                    let retry = (retry_label.clone(), on_retry);
+                    view! { <Notice kind=NoticeKind::Error text=text retry=retry /> }.into_any()
+                } else {
+                    view! { <Notice kind=NoticeKind::Error text=text /> }.into_any()
+                }
+            })
+        }
     }
 }

@@ -20,7 +20,7 @@ use tongxin_client::{Backend, Op, device};
 use tongxin_core::Id;
 use tongxin_core::eligibility::Eligibility;
 
-use crate::action::{ActionError, use_action};
+use crate::action::use_action;
 use crate::env::Env;
 use crate::errors::error_text;
 use crate::events::Emit;
@@ -146,7 +146,7 @@ pub fn ConventionWidget(
                         submitting=busy on_submit=on_sign i18n=i.clone() />
                 })}
                 <OfflineNotices offline=env.offline i18n=i.clone() />
-                <ActionError action=action on_retry=retry retry_label=i.t("retry") />
+                {action.error_view(retry, i.t("retry"))}
                 <UnitChart counts=s.counts units=units my_unit=my_unit i18n=i.clone() />
                 {can_list.then(|| view! {
                     <Signatories items=s.list has_more=Signal::derive(move || s.cursor.with(Option::is_some))

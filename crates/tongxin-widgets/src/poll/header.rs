@@ -8,19 +8,10 @@ use super::state::PollState;
 use crate::i18n::I18n;
 use crate::parts::Text;
 
-/// The poll's header.
-#[component]
-pub fn PollHeader(
-    /// The poll.
-    poll: Poll,
-    /// Its status now.
-    status: PollStatus,
-    /// Where the count comes from.
-    state: PollState,
-    /// Strings.
-    i18n: I18n,
-) -> impl IntoView {
-    let i = i18n;
+/// The header of `poll` in `status`, its count read from `state`.
+/// (Plain functions, not components, for the parts of the poll card: each
+/// component costs the bundle a props builder.)
+pub fn poll_header(poll: &Poll, status: PollStatus, state: PollState, i: &I18n) -> AnyView {
     let count = {
         let i = i.clone();
         move || i.n("participants", state.ballots())
@@ -49,4 +40,5 @@ pub fn PollHeader(
         </header>
         {description}
     }
+    .into_any()
 }

@@ -22,19 +22,19 @@ use tongxin_core::Id;
 use tongxin_core::eligibility::Eligibility;
 use tongxin_core::poll::PollStatus;
 
-use crate::action::{ActionError, use_action};
+use crate::action::use_action;
 use crate::env::Env;
 use crate::errors::error_text;
 use crate::events::Emit;
 use crate::i18n::I18n;
 use crate::offline::OfflineNotices;
 use crate::parts::{Notice, NoticeKind, Skeleton};
-use header::PollHeader;
-use results::ResultsBlock;
+use header::poll_header;
+use results::results_block;
 use state::{load, use_poll};
 use vote::send_ballot;
-use vote_form::VoteForm;
-use voted::VotedBlock;
+use vote_form::{VoteForm, vote_form};
+use voted::voted_block;
 
 /// The poll widget.
 #[component]
@@ -92,32 +92,37 @@ pub fn PollWidget(
 
         let form = (can_vote && !token_missing).then(|| {
             let code = (poll.eligibility == Eligibility::Code && !editing).then_some(env.code);
-            view! {
-                <VoteForm poll=poll.clone() draft=s.draft code=code editing=editing
-                    busy=vote.busy.into() on_submit=submit
-                    on_cancel=Callback::new(move |_| edit(false)) i18n=i.clone() />
-            }
+            let f = VoteForm {
+                draft: s.draft,
+                code,
+                editing,
+                busy: vote.busy,
+            };
+            vote_form(
+                poll.clone(),
+                f,
+                move || submit.run(()),
+                move || edit(false),
+                &i,
+            )
         });
         let voted = my.clone().filter(|_| !editing).map(|m| {
             let changeable = can_change && poll.allow_change && open;
-            view! {
-                <VotedBlock poll=poll.clone() mine=m can_change=changeable
-                    on_change=Callback::new(move |_| edit(true)) i18n=i.clone() />
-            }
+            voted_block(&poll, &m, changeable, move || edit(true), &i)
         });
         let results = s.results.get().map(|r| {
             let mine = my.and_then(|m| m.ballot);
-            view! { <ResultsBlock poll=poll.clone() results=r open=open mine=mine i18n=i.clone() /> }
+            results_block(poll.clone(), r, open, mine, i.clone())
         });
 
         view! {
             <article class="tx-card" lang=i.lang().tag()>
-                <PollHeader poll=poll.clone() status=status state=s i18n=i.clone() />
+                {poll_header(&poll, status, s, &i)}
                 {token_missing.then(|| view! { <Notice kind=NoticeKind::Info text=i.t("not_eligible_token") /> })}
                 <OfflineNotices offline=env.offline i18n=i.clone() />
                 {voted}
                 {form}
-                <ActionError action=vote on_retry=submit retry_label=i.t("retry") />
+                {vote.error_view(submit, i.t("retry"))}
                 {results}
             </article>
         }

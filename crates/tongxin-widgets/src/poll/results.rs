@@ -155,23 +155,16 @@ pub fn PollResultsView(
     }
 }
 
-/// The results part of the card: the bars, or why there are none to show
-/// (no votes yet, published in batches, hidden until the resident votes or
-/// the poll closes).
-#[component]
-pub fn ResultsBlock(
-    /// The poll.
+/// The results part of the card: the bars (the resident's own ballot
+/// `mine` marked), or why there are none to show (no votes yet, published
+/// in batches, hidden until the resident votes or the poll closes).
+pub fn results_block(
     poll: Poll,
-    /// Its results as the server showed them.
     results: ResultsView,
-    /// Whether the poll is open now.
     open: bool,
-    /// The resident's own ballot, marked in the bars.
     mine: Option<Ballot>,
-    /// Strings.
-    i18n: I18n,
-) -> impl IntoView {
-    let i = i18n;
+    i: I18n,
+) -> AnyView {
     match results.results {
         Some(res) if results.ballots > 0 => {
             view! { <PollResultsView poll=poll results=res mine=mine i18n=i /> }.into_any()

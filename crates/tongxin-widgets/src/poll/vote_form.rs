@@ -9,27 +9,32 @@ use super::form::BallotForm;
 use crate::i18n::I18n;
 use crate::parts::HouseholdCodeField;
 
-/// The voting form.
-#[component]
-pub fn VoteForm(
-    /// The poll.
-    poll: Poll,
+/// What the form is bound to.
+pub struct VoteForm {
     /// The choice being filled in.
-    draft: RwSignal<Draft>,
+    pub draft: RwSignal<Draft>,
     /// The household code field's value, where the poll needs a code.
-    code: Option<RwSignal<String>>,
+    pub code: Option<RwSignal<String>>,
     /// Changing an earlier ballot (offers "cancel").
-    editing: bool,
+    pub editing: bool,
     /// A request is in flight.
-    busy: Signal<bool>,
-    /// Send pressed.
-    on_submit: Callback<()>,
-    /// Cancel pressed (while editing).
-    on_cancel: Callback<()>,
-    /// Strings.
-    i18n: I18n,
-) -> impl IntoView {
-    let i = i18n;
+    pub busy: RwSignal<bool>,
+}
+
+/// The voting form for `poll`: `on_submit` on send, `on_cancel` on cancel.
+pub fn vote_form(
+    poll: Poll,
+    f: VoteForm,
+    on_submit: impl Fn() + 'static,
+    on_cancel: impl Fn() + 'static,
+    i: &I18n,
+) -> AnyView {
+    let VoteForm {
+        draft,
+        code,
+        editing,
+        busy,
+    } = f;
     let code_field = code.map(|code| view! { <HouseholdCodeField code=code i18n=i.clone() /> });
     let label = if editing {
         i.t("submit_change")
@@ -39,10 +44,10 @@ pub fn VoteForm(
     let busy_label = i.t("submitting");
     let cancel = editing.then(|| {
         let l = i.t("cancel");
-        view! { <button type="button" class="tx-button tx-secondary" on:click=move |_| on_cancel.run(())>{l}</button> }
+        view! { <button type="button" class="tx-button tx-secondary" on:click=move |_| on_cancel()>{l}</button> }
     });
     view! {
-        <form class="tx-form" on:submit=move |ev| { ev.prevent_default(); on_submit.run(()); }>
+        <form class="tx-form" on:submit=move |ev| { ev.prevent_default(); on_submit(); }>
             {code_field}
             <BallotForm poll=poll draft=draft i18n=i.clone() />
             <div class="tx-actions">
@@ -53,4 +58,5 @@ pub fn VoteForm(
             </div>
         </form>
     }
+    .into_any()
 }

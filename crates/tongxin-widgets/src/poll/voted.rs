@@ -10,29 +10,23 @@ use tongxin_core::poll::{Ballot, Poll};
 use crate::i18n::I18n;
 use crate::parts::{Notice, NoticeKind};
 
-/// The confirmation of the resident's ballot.
-#[component]
-pub fn VotedBlock(
-    /// The poll.
-    poll: Poll,
-    /// The resident's ballot.
-    mine: MyBallot,
-    /// Whether a "change my vote" button is offered.
+/// The confirmation of the resident's ballot `mine`, with a "change my
+/// vote" button calling `on_change` when `can_change`.
+pub fn voted_block(
+    poll: &Poll,
+    mine: &MyBallot,
     can_change: bool,
-    /// Pressed "change my vote".
-    on_change: Callback<()>,
-    /// Strings.
-    i18n: I18n,
-) -> impl IntoView {
-    let i = i18n;
+    on_change: impl Fn() + 'static,
+    i: &I18n,
+) -> AnyView {
     let summary = mine
         .ballot
         .as_ref()
-        .map(|b| i.x("your_ballot", ballot_summary(&poll, b, &i)));
+        .map(|b| i.x("your_ballot", ballot_summary(poll, b, i)));
     let note = poll.anonymous.then(|| i.t("anonymous_ballot"));
     let change = (can_change && mine.ballot.is_some()).then(|| {
         let l = i.t("change_vote");
-        view! { <button type="button" class="tx-button tx-secondary" on:click=move |_| on_change.run(())>{l}</button> }
+        view! { <button type="button" class="tx-button tx-secondary" on:click=move |_| on_change()>{l}</button> }
     });
     view! {
         <div class="tx-voted" id=format!("tx-voted-{}", poll.id) tabindex="-1">
@@ -42,6 +36,7 @@ pub fn VotedBlock(
             {change}
         </div>
     }
+    .into_any()
 }
 
 /// A one-line summary of a ballot ("Your choice: …").

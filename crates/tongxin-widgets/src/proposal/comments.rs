@@ -12,7 +12,7 @@ use tongxin_core::contract::{CommentHidden, HiddenBy, PublicComment};
 use tongxin_core::proposal::CommentInput;
 use tongxin_core::text::FieldErrors;
 
-use crate::action::{ActionError, ActionState};
+use crate::action::ActionState;
 use crate::env::Env;
 use crate::parts::{
     Field, Notice, NoticeKind, described_by, field_error, focus_soon, focused_root, invalid,
@@ -187,7 +187,7 @@ pub fn Comments(
                             <button type="submit" class="tx-button" prop:disabled=move || send.busy.get()>{i.t("send_comment")}</button>
                         </div>
                         {move || (sent.get() > 0).then(|| view! { <Notice kind=NoticeKind::Success text=env.t("comment_sent") id="tx-comment-sent" /> })}
-                        <ActionError action=send on_retry=Callback::new(move |_| submit()) retry_label=env.t("retry") />
+                        {send.error_view(Callback::new(move |_| submit()), env.t("retry"))}
                     </form>
                 }
                 .into_any()

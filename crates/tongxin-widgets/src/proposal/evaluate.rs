@@ -9,7 +9,7 @@ use tongxin_core::contract::EvaluationsView;
 use tongxin_core::proposal::EvaluationInput;
 use tongxin_core::text::FieldErrors;
 
-use crate::action::{ActionError, ActionState};
+use crate::action::ActionState;
 use crate::env::Env;
 use crate::events::WidgetEvent;
 use crate::parts::{
@@ -102,7 +102,7 @@ pub fn EvaluateSection(
                 <div class="tx-actions">
                     <button type="submit" class="tx-button" prop:disabled=move || send.busy.get()>{i.t("evaluate_send")}</button>
                 </div>
-                <ActionError action=send on_retry=Callback::new(move |_| submit()) retry_label=env.t("retry") />
+                {send.error_view(Callback::new(move |_| submit()), env.t("retry"))}
             </form>
         }
         .into_any()

@@ -15,7 +15,7 @@ use tongxin_core::proposal::funding::{
 use tongxin_core::text::FieldErrors;
 
 use super::card::FundingBar;
-use crate::action::{ActionError, ActionState};
+use crate::action::ActionState;
 use crate::env::Env;
 use crate::events::WidgetEvent;
 use crate::parts::{
@@ -147,7 +147,7 @@ pub fn FundingSection(
                         <button type="submit" class="tx-button" prop:disabled=move || pledge.busy.get()>{i.t("pledge")}</button>
                     </div>
                     {move || done.get().then(|| view! { <Notice kind=NoticeKind::Success text=env.t("pledged_ok") id="tx-pledged" /> })}
-                    <ActionError action=pledge on_retry=Callback::new(move |_| submit()) retry_label=env.t("retry") />
+                    {pledge.error_view(Callback::new(move |_| submit()), env.t("retry"))}
                 </form>
             })}
             {move || (!pledges.with(Vec::is_empty)).then(|| {

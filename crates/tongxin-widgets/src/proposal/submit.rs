@@ -11,7 +11,7 @@ use tongxin_core::proposal::ProposalDraft;
 use tongxin_core::proposal::funding::{format_yuan, parse_yuan};
 use tongxin_core::text::FieldErrors;
 
-use crate::action::{ActionError, ActionState};
+use crate::action::ActionState;
 use crate::env::Env;
 use crate::events::WidgetEvent;
 use crate::parts::{Field, Unit, UnitPicker, described_by, field_error, invalid, places_within};
@@ -207,7 +207,7 @@ pub fn SubmitProposal(
                         view! { <button type="submit" class="tx-button">{env.t("preview")}</button> }.into_any()
                     }}
                 </div>
-                <ActionError action=send on_retry=Callback::new(move |_| submit()) retry_label=env.t("retry") />
+                {send.error_view(Callback::new(move |_| submit()), env.t("retry"))}
             </form>
         </article>
     }
