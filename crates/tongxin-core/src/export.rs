@@ -10,6 +10,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
+use crate::budget::BudgetResults;
 use crate::contract::ProposalCard;
 use crate::contract::PublicEvaluation;
 use crate::convention::PublicSignature;
@@ -300,6 +301,42 @@ pub fn ledger(proposal_id: Id, entries: &[LedgerEntry]) -> String {
             cell(&format_yuan(e.amount_fen)),
             cell(&e.memo),
             e.balance_fen.to_string(),
+        ]);
+    }
+    csv.0
+}
+
+/// A budget round's results: one row per project, funded ones first in
+/// the order they were chosen (counts and amounts only).
+pub fn budget_results(r: &BudgetResults) -> String {
+    let mut csv = Csv::new(&[
+        "budget_id",
+        "project_id",
+        "title",
+        "cost_fen",
+        "approvals",
+        "funded",
+        "computed",
+        "round",
+        "max_share_fen",
+        "ballots",
+        "fund_fen",
+        "method",
+    ]);
+    for p in &r.projects {
+        csv.row(&[
+            r.round_id.to_string(),
+            p.project_id.to_string(),
+            cell(&p.title),
+            p.cost_fen.to_string(),
+            p.approvals.to_string(),
+            p.funded.to_string(),
+            p.computed.to_string(),
+            p.round.map_or(String::new(), |n| n.to_string()),
+            p.max_share_fen.map_or(String::new(), |n| n.to_string()),
+            r.ballots.to_string(),
+            r.fund_fen.to_string(),
+            r.method.as_str().to_string(),
         ]);
     }
     csv.0

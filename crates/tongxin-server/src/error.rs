@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use tongxin_core::budget::ConfirmError;
 pub use tongxin_core::contract::Problem;
 use tongxin_core::poll::BallotError;
 use tongxin_core::proposal::TransitionError;
@@ -142,6 +143,15 @@ impl From<StoreError> for ApiError {
                 other => ApiError::field(other.code(), "ballot", other.to_string()),
             },
             StoreError::Convention(c) => ApiError::new(S::CONFLICT, c.code(), detail),
+            StoreError::Budget(b) if b.is_conflict() => {
+                ApiError::new(S::CONFLICT, b.code(), detail)
+            }
+            StoreError::Budget(b) => ApiError::field(b.code(), "projects", detail),
+            StoreError::Confirm(ConfirmError::Invalid(errors)) => ApiError {
+                code: "invalid-override",
+                ..ApiError::invalid(errors)
+            },
+            StoreError::Confirm(c) => ApiError::new(S::CONFLICT, c.code(), detail),
             StoreError::Action(a) => ApiError::new(S::CONFLICT, a.code(), detail),
             StoreError::Transition(t @ TransitionError::BadNote(_)) => {
                 ApiError::field(t.code(), "note", detail)

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{BallotRule, BudgetRound};
 use crate::Id;
+use crate::contract::BudgetReceipt;
 use crate::poll::PollStatus;
 
 /// The projects a resident approves, in any order.
@@ -172,5 +173,24 @@ impl BudgetRound {
             .iter()
             .filter_map(|&i| self.projects.get(i).map(|p| p.id))
             .collect()
+    }
+}
+
+impl BudgetRound {
+    /// The receipt of a ballot of `projects` (`None`: withdrawn) at `at`:
+    /// in an anonymous round no projects and the time to the minute.
+    pub fn receipt(&self, projects: Option<&[usize]>, at: crate::Millis) -> BudgetReceipt {
+        if self.anonymous {
+            return BudgetReceipt {
+                budget_id: self.id,
+                projects: None,
+                at: at - at.rem_euclid(60_000),
+            };
+        }
+        BudgetReceipt {
+            budget_id: self.id,
+            projects: projects.map(|p| self.ids_at(p)),
+            at,
+        }
     }
 }

@@ -192,6 +192,18 @@ impl BudgetRound {
             .collect()
     }
 
+    /// The ballots to show of `counted`: while an anonymous round is open,
+    /// rounded down to a multiple of `batch` (a count that moves with each
+    /// ballot would date it; see `poll::secrecy`).
+    pub fn ballots_shown(&self, counted: u64, now: Millis, batch: u32) -> u64 {
+        if self.anonymous && self.status(now) != PollStatus::Closed {
+            let k = u64::from(batch.max(1));
+            counted / k * k
+        } else {
+            counted
+        }
+    }
+
     /// What all the projects would cost together.
     pub fn total_cost_fen(&self) -> i64 {
         self.projects.iter().map(|p| p.cost_fen).sum()

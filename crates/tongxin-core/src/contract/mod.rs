@@ -2,6 +2,7 @@
 //! (which writes them) and the client (which reads them), so the two cannot
 //! disagree. Field meanings are documented in `/openapi.json`.
 
+mod budget;
 mod convention;
 mod proposal;
 pub mod routes;
@@ -9,6 +10,7 @@ pub mod version;
 
 use serde::{Deserialize, Serialize};
 
+pub use budget::{BudgetReceipt, BudgetResultsView, BudgetView, MyBudgetBallot};
 pub use convention::{ConventionView, SignatureCounts, SignatureReceipt, UnitCount};
 pub use proposal::{
     CommentHidden, EvaluationsView, HiddenBy, LedgerView, ProposalCard, ProposalDetail,

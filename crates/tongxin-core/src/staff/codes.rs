@@ -22,14 +22,17 @@ pub enum CodeTarget {
     Convention,
     /// A proposal (supports, pledges, evaluations).
     Proposal,
+    /// A budget round.
+    Budget,
 }
 
 impl CodeTarget {
     /// Every target.
-    pub const ALL: [CodeTarget; 3] = [
+    pub const ALL: [CodeTarget; 4] = [
         CodeTarget::Poll,
         CodeTarget::Convention,
         CodeTarget::Proposal,
+        CodeTarget::Budget,
     ];
 
     /// snake_case name, as in the API and the database.
@@ -38,6 +41,7 @@ impl CodeTarget {
             CodeTarget::Poll => "poll",
             CodeTarget::Convention => "convention",
             CodeTarget::Proposal => "proposal",
+            CodeTarget::Budget => "budget",
         }
     }
 
@@ -52,6 +56,7 @@ impl CodeTarget {
             CodeTarget::Poll => "polls",
             CodeTarget::Convention => "conventions",
             CodeTarget::Proposal => "proposals",
+            CodeTarget::Budget => "budgets",
         }
     }
 }

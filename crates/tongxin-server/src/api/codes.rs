@@ -40,6 +40,7 @@ impl AppState {
             CodeTarget::Poll => service::polls::get(&self.store, id).await?.0.scope_id,
             CodeTarget::Convention => service::conventions::get(&self.store, id).await?.scope_id,
             CodeTarget::Proposal => service::proposals::get(&self.store, id).await?.scope_id,
+            CodeTarget::Budget => service::budgets::get(&self.store, id).await?.0.scope_id,
         })
     }
 
@@ -152,11 +153,16 @@ async fn code_summary(
         // Nothing of theirs in this item's scope: refused like any other.
         sees_all?;
     }
-    // Participation of an open anonymous poll moves in whole batches, like its results.
+    // Participation of an open anonymous poll or round moves in whole
+    // batches, like its results.
     let secret_open = match q.target {
         CodeTarget::Poll => {
             let (poll, _) = service::polls::get(&s.store, q.target_id).await?;
             poll.anonymous && poll.status(ctx.now) != PollStatus::Closed
+        }
+        CodeTarget::Budget => {
+            let (round, _) = service::budgets::get(&s.store, q.target_id).await?;
+            round.anonymous && round.status(ctx.now) != PollStatus::Closed
         }
         _ => false,
     };

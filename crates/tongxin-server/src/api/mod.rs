@@ -5,6 +5,7 @@
 mod admin;
 pub mod audit;
 pub mod auth;
+mod budgets;
 mod codes;
 mod conventions;
 mod exports;
@@ -155,6 +156,7 @@ pub fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
     tags(
         (name = "scopes", description = "The five-level scope tree"),
         (name = "polls", description = "Polls, ballots and results"),
+        (name = "budgets", description = "Budget rounds: residents divide a community fund among projects on one ballot"),
         (name = "conventions", description = "Conventions and signatures"),
         (name = "proposals", description = "Residents order the dish: proposals, supports, comments, funding, timeline, evaluations"),
         (name = "indicators", description = "Governance indicators of a scope over a period"),
@@ -173,6 +175,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(scopes::routes())
         .merge(scope_import::routes())
         .merge(polls::routes())
+        .merge(budgets::routes())
         .merge(conventions::routes())
         .merge(proposals::routes())
         .merge(indicators::routes())

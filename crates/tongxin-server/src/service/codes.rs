@@ -4,7 +4,7 @@
 
 use tongxin_core::{Id, Millis};
 
-use crate::storage::sql::{Db, codes, conventions, polls, proposals};
+use crate::storage::sql::{Db, budgets, codes, conventions, polls, proposals};
 use crate::storage::{CodeTarget, Store, StoreError, StoreResult, UnitCodes, Voter, WriteMeta};
 
 /// Marks the first use of the voter's code, or refuses it; a voter without
@@ -38,6 +38,7 @@ pub async fn issue(
                 CodeTarget::Poll => polls::with_tally(c, target_id).map(|_| ())?,
                 CodeTarget::Convention => conventions::get(c, target_id).map(|_| ())?,
                 CodeTarget::Proposal => proposals::get(c, target_id).map(|_| ())?,
+                CodeTarget::Budget => budgets::get(c, target_id).map(|_| ())?,
             }
             codes::insert(c, target, target_id, unit_id, &hashes, m.now)
         })

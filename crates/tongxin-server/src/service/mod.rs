@@ -10,6 +10,7 @@
 //! a key, inside the same transaction.
 
 pub mod audit;
+pub mod budgets;
 pub mod codes;
 pub mod comments;
 pub mod conventions;

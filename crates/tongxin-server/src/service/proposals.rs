@@ -115,7 +115,7 @@ fn pledge_tx(
 }
 
 /// A staff entry in the public ledger, with the balance after it.
-fn add_ledger_tx(
+pub(super) fn add_ledger_tx(
     rows: &mut dyn Db,
     meta: &WriteMeta,
     id: Id,

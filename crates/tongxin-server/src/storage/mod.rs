@@ -74,6 +74,12 @@ pub enum StoreError {
     /// A convention rule.
     #[error(transparent)]
     Convention(#[from] ConventionError),
+    /// A budget ballot rule.
+    #[error(transparent)]
+    Budget(#[from] tongxin_core::budget::BudgetBallotError),
+    /// Confirming a budget round's winners.
+    #[error(transparent)]
+    Confirm(#[from] tongxin_core::budget::ConfirmError),
     /// A proposal action rule.
     #[error(transparent)]
     Action(#[from] ActionError),

@@ -10,6 +10,7 @@ mod common;
 mod assets;
 mod backup;
 mod bad_input;
+mod budgets;
 mod conventions;
 mod crash;
 mod durability;

@@ -39,7 +39,10 @@ use tls::Tls;
 /// Connections one instance holds at most.
 pub const POOL_SIZE: usize = 16;
 /// Schema migrations in order; the database records how many it has run.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_schema.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_schema.sql"),
+    include_str!("migrations/0002_budgets.sql"),
+];
 /// Key of the advisory lock held while migrating.
 const MIGRATION_LOCK: i64 = 0x0074_6f6e_6778_696e; // "tongxin"
 

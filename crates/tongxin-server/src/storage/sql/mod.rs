@@ -11,6 +11,7 @@
 //! the store opened, so an engine gets them all by implementing two methods.
 
 pub mod audit;
+pub mod budgets;
 pub mod codes;
 pub mod comments;
 pub mod conventions;
