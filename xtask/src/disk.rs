@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// What one cold `cargo xtask test` leaves in its target directory (the
-/// clippy, test, wasm and bundle builds, the debug install, Directus and
+/// clippy, test, wasm and bundle builds, the single binary, Directus and
 /// the Schemathesis venv), in KiB: 5.7 GiB measured on 2026-12-03 with the
 /// profile of the workspace Cargo.toml (8.0 GiB while the PostgreSQL pass
 /// still built the dependencies a second time), rounded up.

@@ -95,6 +95,7 @@ fn test() -> Result<(), String> {
     disk::ensure_room(&tools::target_dir())?;
     tools::ensure_wasm_target()?;
     tools::ensure_apt("curl", "curl")?;
+    let directus = tools::directus_in_background()?;
     tools::step("formatting (cargo fmt --check)");
     tools::cargo(&["fmt", "--all", "--check"])?;
     tools::step("lints (cargo clippy --all-targets -- -D warnings)");
@@ -120,11 +121,16 @@ fn test() -> Result<(), String> {
     // tongxin-server` unified the features without the dev-dependencies
     // and rebuilt them (about 1 min 20 s cold, 20 s warm).
     let built = bundle::build()?;
-    tools::step("unit, property and HTTP tests (cargo test --workspace)");
-    tools::cargo(&["test", "--workspace"])?;
+    // --locked: a lock file that no longer matches Cargo.toml fails here,
+    // as it would fail `cargo install --locked` (the README's recipe).
+    tools::step("unit, property and HTTP tests (cargo test --workspace --locked)");
+    tools::cargo(&["test", "--workspace", "--locked"])?;
     postgres_suite()?;
     components()?;
-    e2e_with(&built)?;
+    let directus = directus
+        .join()
+        .map_err(|_| "the Directus installation panicked".to_string())??;
+    e2e_with(&built, &directus, &single_binary()?)?;
     fuzz::run(&server_bin()?)?;
     tools::step("bundle sizes against size-budgets.json (a page family over its limit fails)");
     size::report(true, Some(built))?;
@@ -197,13 +203,12 @@ fn install() -> Result<std::path::PathBuf, String> {
         .map(std::path::PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo")))
         .ok_or("neither CARGO_HOME nor HOME is set")?;
-    install_into(&home, false)
+    install_into(&home)
 }
 
-/// `cargo install` of the server into `root` (`--debug` for the tests,
-/// which reuses the debug build); returns the installed binary. The
-/// bundle must be built: `build.rs` embeds it.
-fn install_into(root: &std::path::Path, debug: bool) -> Result<std::path::PathBuf, String> {
+/// `cargo install` of the release server into `root`; returns the
+/// installed binary. The bundle must be built: `build.rs` embeds it.
+fn install_into(root: &std::path::Path) -> Result<std::path::PathBuf, String> {
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let root = cwd.join(root);
     let target = cwd.join(tools::target_dir());
@@ -212,7 +217,7 @@ fn install_into(root: &std::path::Path, debug: bool) -> Result<std::path::PathBu
         root.display()
     ));
     let (root_s, target_s) = (root.to_string_lossy(), target.to_string_lossy());
-    let mut args = vec![
+    let args = [
         "install",
         "--locked",
         "--force",
@@ -223,9 +228,6 @@ fn install_into(root: &std::path::Path, debug: bool) -> Result<std::path::PathBu
         "--target-dir",
         &target_s,
     ];
-    if debug {
-        args.push("--debug");
-    }
     tools::cargo(&args)?;
     Ok(root.join("bin/tongxin-server"))
 }
@@ -242,20 +244,43 @@ fn e2e() -> Result<(), String> {
     let bundle = bundle::build()?;
     tools::step("building the server for the browser tests");
     tools::cargo(&["build", "-p", "tongxin-server"])?;
-    e2e_with(&bundle)
+    let directus = tools::ensure_directus()?;
+    e2e_with(&bundle, &directus, &single_binary()?)
+}
+
+/// The debug server the tests built, copied alone into an empty
+/// `tongxin-install/bin/` (where `cargo install --root` would put it): the
+/// browser test starts it from an empty folder to show that the site, the
+/// recipes and the widgets are inside. (A second build by `cargo install
+/// --debug` took 3 min 26 s of a cold run for the same binary.)
+fn single_binary() -> Result<std::path::PathBuf, String> {
+    let root = tools::target_dir().join("tongxin-install");
+    tools::step(&format!(
+        "the single binary, copied alone into {}/bin (one file, site and widgets inside)",
+        root.display()
+    ));
+    let _ = std::fs::remove_dir_all(&root);
+    let bin = root.join("bin");
+    std::fs::create_dir_all(&bin).map_err(|e| format!("{}: {e}", bin.display()))?;
+    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    let to = cwd.join(bin.join("tongxin-server"));
+    std::fs::copy(server_bin()?, &to).map_err(|e| format!("{}: {e}", to.display()))?;
+    Ok(to)
 }
 
 /// Browser end-to-end tests: Playwright (playwright-core) driving Debian's
 /// Chromium against the debug server (built with `bundle` inside) with a
 /// fresh SQLite file.
-fn e2e_with(bundle: &std::path::Path) -> Result<(), String> {
+fn e2e_with(
+    bundle: &std::path::Path,
+    directus: &std::path::Path,
+    installed: &std::path::Path,
+) -> Result<(), String> {
     tools::ensure_chromium()?;
     tools::step("browser end-to-end tests (node --test tests/e2e, screenshots in test-output/e2e)");
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let server = server_bin()?;
     let tarball = package::build(bundle, &server)?;
-    let installed = install_into(&tools::target_dir().join("tongxin-install"), true)?;
-    let directus = tools::ensure_directus()?;
     let status = std::process::Command::new("node")
         .args(["--test", "--test-concurrency=1", "tests/e2e/"])
         .env("TONGXIN_SERVER_BIN", server)

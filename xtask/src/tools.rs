@@ -143,42 +143,101 @@ pub(crate) fn ensure_npm() -> Result<(), String> {
 /// persistent target directory keeps it between runs, and a changed lock
 /// file installs again). Returns the folder holding its `node_modules`.
 pub(crate) fn ensure_directus() -> Result<std::path::PathBuf, String> {
-    let src = std::path::Path::new("examples/directus");
-    let dir = std::env::current_dir()
+    match directus_missing()? {
+        Some(dir) => install_directus(&dir, None),
+        None => directus_dir(),
+    }
+}
+
+/// Starts installing Directus (when missing) on a thread of its own, its
+/// npm output in a log file: it waits on the network and the disk, so it
+/// runs beside the builds, which want the processors (it took 5 to 9
+/// minutes of a cold run in line). Join the handle before the browser
+/// tests.
+pub(crate) fn directus_in_background()
+-> Result<std::thread::JoinHandle<Result<std::path::PathBuf, String>>, String> {
+    let missing = directus_missing()?;
+    if missing.is_some() && !have("npm") {
+        // apt-get takes a lock the main thread may want: here, not there.
+        ensure_apt("npm", "npm")?;
+    }
+    Ok(std::thread::spawn(move || match missing {
+        Some(dir) => {
+            let log = dir.with_extension("log");
+            install_directus(&dir, Some(&log))
+        }
+        None => directus_dir(),
+    }))
+}
+
+fn directus_dir() -> Result<std::path::PathBuf, String> {
+    Ok(std::env::current_dir()
         .map_err(|e| e.to_string())?
         .join(target_dir())
-        .join("directus");
+        .join("directus"))
+}
+
+/// The folder to install Directus into, when it is not installed there
+/// with the example's lock file.
+fn directus_missing() -> Result<Option<std::path::PathBuf>, String> {
+    let src = std::path::Path::new("examples/directus");
+    let dir = directus_dir()?;
     let lock = std::fs::read(src.join("package-lock.json"))
         .map_err(|e| format!("examples/directus/package-lock.json: {e}"))?;
     let installed = dir.join("node_modules/directus/package.json").exists()
         && std::fs::read(dir.join("package-lock.json")).is_ok_and(|l| l == lock);
-    if installed {
-        return Ok(dir);
-    }
+    Ok((!installed).then_some(dir))
+}
+
+/// `npm ci` of the example's lock file into `dir`; its output goes to
+/// `log` when given (and is printed if it fails).
+fn install_directus(
+    dir: &std::path::Path,
+    log: Option<&std::path::Path>,
+) -> Result<std::path::PathBuf, String> {
     if !have("npm") {
         ensure_apt("npm", "npm")?;
     }
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let src = std::path::Path::new("examples/directus");
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for f in ["package.json", "package-lock.json"] {
         std::fs::copy(src.join(f), dir.join(f)).map_err(|e| format!("{f}: {e}"))?;
     }
+    let quiet = log.map_or(String::new(), |l| {
+        format!(" in the background, output in {}", l.display())
+    });
     step(&format!(
-        "installing Directus for the headless-CMS example into {} (npm ci, a few minutes, once)",
+        "installing Directus for the headless-CMS example into {} (npm ci, a few minutes, once{quiet})",
         dir.display()
     ));
     let prefix = dir.to_string_lossy().into_owned();
-    run(
-        "npm",
-        &[
-            "ci",
-            "--prefix",
-            &prefix,
-            "--no-audit",
-            "--no-fund",
-            "--loglevel=error",
-        ],
-    )?;
-    Ok(dir)
+    let args = [
+        "ci",
+        "--prefix",
+        &prefix,
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+    ];
+    match log {
+        None => run("npm", &args)?,
+        Some(log) => {
+            let out = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
+            let err = out.try_clone().map_err(|e| e.to_string())?;
+            let status = Command::new("npm")
+                .args(args)
+                .stdout(out)
+                .stderr(err)
+                .status()
+                .map_err(|e| format!("could not start npm: {e}"))?;
+            if !status.success() {
+                let text = std::fs::read_to_string(log).unwrap_or_default();
+                return Err(format!("installing Directus failed ({status}):\n{text}"));
+            }
+            step("Directus installed (background)");
+        }
+    }
+    Ok(dir.to_path_buf())
 }
 
 /// Installs the wasm toolchain pieces that are missing: the wasm32 target,

@@ -122,7 +122,7 @@ pub(crate) fn CodesPage(
     let back = match target {
         CodeTarget::Poll => Route::Poll(id),
         CodeTarget::Proposal => Route::Proposal(id),
-        CodeTarget::Convention => Route::Polls,
+        CodeTarget::Convention | CodeTarget::Budget => Route::Polls,
     };
     view! {
         <p class="cx-no-print"><a href=back.href()>"← 返回"</a></p>

@@ -131,7 +131,13 @@ impl BudgetDraft {
                 }
                 let mut costs: Vec<i64> = self.projects.iter().map(|p| p.cost_fen).collect();
                 costs.sort_unstable();
-                if n > 0 && min <= n && costs[..min].iter().sum::<i64>() > self.fund_fen {
+                // Saturating: the costs are not checked yet (an absurd one must not
+                // overflow here, only be refused above).
+                let cheapest = costs
+                    .iter()
+                    .take(min)
+                    .fold(0i64, |a, c| a.saturating_add(*c));
+                if n > 0 && min <= n && cheapest > self.fund_fen {
                     e.add(
                         "rule.min_projects",
                         "the cheapest projects together already cost more than the fund",

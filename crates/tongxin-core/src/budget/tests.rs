@@ -365,3 +365,17 @@ proptest! {
         prop_assert_eq!(out.funded.len(), k.min(supported));
     }
 }
+
+#[test]
+fn absurd_amounts_are_refused_without_overflow() {
+    let d = draft(
+        i64::MAX,
+        &[i64::MAX, i64::MAX],
+        BallotRule::Knapsack {
+            min_projects: Some(2),
+            max_projects: None,
+        },
+    );
+    let e = d.validate().unwrap_err();
+    assert!(e.0.contains_key("fund_fen") && e.0.contains_key("projects[0].cost_fen"));
+}
