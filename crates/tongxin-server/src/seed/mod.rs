@@ -2,9 +2,11 @@
 //! Square civility convention and its 80 % approval poll, a satisfaction
 //! rating, polls of every kind, and the Mingtong Lane No. 47 courtyard
 //! toilet proposal co-funded with 8,600 yuan from residents and 10,000 yuan
-//! from public units, walked through all five steps. Seeds only an empty
+//! from public units, walked through all five steps; this year's budget
+//! round of the community fund, open, and last year's, confirmed. Seeds only an empty
 //! database, so restarting `--demo` keeps what visitors did.
 
+mod budgets;
 mod convention;
 mod history;
 mod polls;
@@ -85,5 +87,6 @@ pub async fn seed_demo(store: Arc<Store>) -> Result<(), StoreError> {
     convention::seed(s, &at).await?;
     toilet::toilet(s, &at).await?;
     proposals::waiting(s, &at).await?;
+    budgets::seed(s, &at).await?;
     history::seed(s, &at, now_ms()).await
 }
