@@ -4,7 +4,10 @@
 //!    (`examples/raw_ceiling.rs`), 100 concurrent writers;
 //! 2. 100 connections casting ballots on 100 polls with distinct device
 //!    tokens (wrk + `xtask/bench/ballots.lua`);
-//! 3. 100 connections reading results (`xtask/bench/results.lua`);
+//! 3. 100 connections casting budget ballots on one round of 50 projects
+//!    (`xtask/bench/budget_ballots.lua`), and counting 10,000 ballots over
+//!    50 projects (`tongxin-core`'s `budget_count` example); 100
+//!    connections reading results (`xtask/bench/results.lua`);
 //! 4. 100 connections signing one convention (`xtask/bench/signs.lua`), then
 //!    polling its count over every signature made (`xtask/bench/counts.lua`),
 //!    as open progress bars do;
@@ -189,12 +192,21 @@ pub(crate) fn run() -> Result<(), String> {
         "tongxin-core",
         "--example",
         "mapping_cost",
+        "--example",
+        "budget_count",
     ])?;
     let mapping = Command::new(target.join("examples/mapping_cost"))
         .output()
         .map_err(|e| e.to_string())?;
     let map_out = String::from_utf8_lossy(&mapping.stdout).into_owned();
     print!("{map_out}");
+
+    tools::step("counting a budget round: 10,000 ballots over 50 projects");
+    let counting = Command::new(target.join("examples/budget_count"))
+        .output()
+        .map_err(|e| e.to_string())?;
+    let count_out = String::from_utf8_lossy(&counting.stdout).into_owned();
+    print!("{count_out}");
 
     tools::step(&format!("server on 127.0.0.1:{PORT}, {POLLS} polls"));
     let mut server = start_server(&target, &dir.join("bench.sqlite").to_string_lossy(), PORT)?;
@@ -212,6 +224,31 @@ pub(crate) fn run() -> Result<(), String> {
         ));
         let anon = wrk("xtask/bench/ballots.lua", &base, &["101", "anon"])?;
         print!("{anon}");
+        let projects: Vec<String> = (1..=50)
+            .map(|i| {
+                format!(
+                    r#"{{"title":"project {i}","cost_fen":{}}}"#,
+                    100_000 + i * 10_000
+                )
+            })
+            .collect();
+        curl(&[
+            "-H",
+            auth,
+            "-H",
+            "content-type: application/json",
+            "-d",
+            &format!(
+                r#"{{"scope_id":1,"title":"bench round","fund_fen":100000000,"rule":{{"type":"knapsack"}},"method":"equal_shares","projects":[{}]}}"#,
+                projects.join(",")
+            ),
+            &format!("{base}/api/v1/admin/budgets"),
+        ])?;
+        tools::step(&format!(
+            "casting budget ballots (one round, 50 projects): wrk -t2 -c100 -d{SECONDS}"
+        ));
+        let budget = wrk("xtask/bench/budget_ballots.lua", &base, &[])?;
+        print!("{budget}");
         tools::step(&format!("reading results: wrk -t2 -c100 -d{SECONDS}"));
         let r = wrk("xtask/bench/results.lua", &base, &[])?;
         print!("{r}");
@@ -275,6 +312,18 @@ pub(crate) fn run() -> Result<(), String> {
             figure(&anon, "p50_ms"),
             figure(&anon, "p99_ms"),
             figure(&anon, "errors")
+        );
+        println!(
+            "budget ballots/s     : {:.0}  (one round of 50 projects; p50 {:.2} ms, p99 {:.2} ms, non-201: {})",
+            figure(&budget, "ok_per_sec"),
+            figure(&budget, "p50_ms"),
+            figure(&budget, "p99_ms"),
+            figure(&budget, "errors")
+        );
+        println!(
+            "budget counting      : 10,000 ballots x 50 projects: equal shares {:.0} ms, greedy {:.2} ms",
+            figure(&count_out, "equal_shares_ms"),
+            figure(&count_out, "greedy_ms")
         );
         let answered = figure(&w, "ok_total") as u64;
         println!(
