@@ -156,6 +156,22 @@ pub(crate) fn create_polls(base: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// One line of the summary: a wrk run's rate, latencies and (with
+/// `errors`) the answers that were not the expected status.
+fn rate(label: &str, note: &str, out: &str, errors: bool) {
+    let refused = if errors {
+        format!(", non-201: {}", figure(out, "errors"))
+    } else {
+        String::new()
+    };
+    println!(
+        "{label:<21}: {:.0}  ({note}p50 {:.2} ms, p99 {:.2} ms{refused})",
+        figure(out, "ok_per_sec"),
+        figure(out, "p50_ms"),
+        figure(out, "p99_ms")
+    );
+}
+
 pub(crate) fn run() -> Result<(), String> {
     tools::ensure_apt("wrk", "wrk")?;
     tools::ensure_apt("curl", "curl")?;
@@ -300,25 +316,18 @@ pub(crate) fn run() -> Result<(), String> {
             "\n==== Tongxin bench ({} cores) ====",
             std::thread::available_parallelism().map_or(0, |n| n.get())
         );
-        println!(
-            "ballots/s (201 only) : {ballots:.0}  (p50 {:.2} ms, p99 {:.2} ms, non-201: {})",
-            figure(&w, "p50_ms"),
-            figure(&w, "p99_ms"),
-            figure(&w, "errors")
+        rate("ballots/s (201 only)", "", &w, true);
+        rate(
+            "secret ballots/s",
+            "anonymous polls, WAL truncated after each commit; ",
+            &anon,
+            true,
         );
-        println!(
-            "secret ballots/s     : {:.0}  (anonymous polls, WAL truncated after each commit; p50 {:.2} ms, p99 {:.2} ms, non-201: {})",
-            figure(&anon, "ok_per_sec"),
-            figure(&anon, "p50_ms"),
-            figure(&anon, "p99_ms"),
-            figure(&anon, "errors")
-        );
-        println!(
-            "budget ballots/s     : {:.0}  (one round of 50 projects; p50 {:.2} ms, p99 {:.2} ms, non-201: {})",
-            figure(&budget, "ok_per_sec"),
-            figure(&budget, "p50_ms"),
-            figure(&budget, "p99_ms"),
-            figure(&budget, "errors")
+        rate(
+            "budget ballots/s",
+            "one round of 50 projects; ",
+            &budget,
+            true,
         );
         println!(
             "budget counting      : 10,000 ballots x 50 projects: equal shares {:.0} ms, greedy {:.2} ms",
@@ -330,26 +339,10 @@ pub(crate) fn run() -> Result<(), String> {
             "ballots counted      : {counted} ({answered} answered 201; {} more were in flight when wrk stopped)",
             counted.saturating_sub(answered)
         );
-        println!(
-            "result reads/s       : {:.0}  (p50 {:.2} ms, p99 {:.2} ms)",
-            figure(&r, "ok_per_sec"),
-            figure(&r, "p50_ms"),
-            figure(&r, "p99_ms")
-        );
-        println!(
-            "signatures/s         : {:.0}  (p50 {:.2} ms, p99 {:.2} ms, non-201: {})",
-            figure(&sg, "ok_per_sec"),
-            figure(&sg, "p50_ms"),
-            figure(&sg, "p99_ms"),
-            figure(&sg, "errors")
-        );
-        println!(
-            "count reads/s        : {:.0}  over {:.0} signatures (p50 {:.2} ms, p99 {:.2} ms)",
-            figure(&ct, "ok_per_sec"),
-            figure(&sg, "ok_total"),
-            figure(&ct, "p50_ms"),
-            figure(&ct, "p99_ms")
-        );
+        rate("result reads/s", "", &r, false);
+        rate("signatures/s", "", &sg, true);
+        let over = format!("over {:.0} signatures; ", figure(&sg, "ok_total"));
+        rate("count reads/s", &over, &ct, false);
         println!(
             "indicators           : first answer {first_ms:.0} ms, refresh {refresh_ms:.0} ms (over the ballots and signatures above); reads/s {:.0} (p50 {:.2} ms, p99 {:.2} ms)",
             figure(&ind, "ok_per_sec"),
