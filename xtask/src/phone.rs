@@ -22,9 +22,13 @@ fn host_page(title: &str, body: &str) -> String {
 
 const TAG: &str = r#"<script type="module" src="/tongxin/tongxin.js"></script>"#;
 
-/// The floor: no kit at all, the same poll JSON drawn as radios.
-const FLOOR: &str = r#"<form id="f"></form><script>
-fetch('/api/v1/polls/3').then((r) => r.json()).then((p) => {
+/// The floor: no kit at all, the same poll JSON drawn as radios, by a
+/// script file of the page (the server's Content-Security-Policy refuses
+/// inline scripts, as a host page under that policy would have to).
+const FLOOR: &str = r#"<form id="f"></form><script src="/floor.js"></script>"#;
+
+/// The floor page's script.
+const FLOOR_JS: &str = r#"fetch('/api/v1/polls/3').then((r) => r.json()).then((p) => {
   const f = document.getElementById('f');
   const h = document.createElement('h2'); h.textContent = p.title; f.append(h);
   for (const o of p.options) {
@@ -32,13 +36,14 @@ fetch('/api/v1/polls/3').then((r) => r.json()).then((p) => {
     i.type = 'radio'; i.name = 'o'; i.value = o.id; l.append(i, ' ', o.label ?? o.text ?? o.id); f.append(l);
   }
 });
-</script>"#;
+"#;
 
 fn write_pages(dir: &Path) -> Result<(), String> {
     let mapping = std::fs::read_to_string("crates/tongxin-core/src/mapping/reference.json")
         .map_err(|e| e.to_string())?;
     let pages = [
         ("floor.html", host_page("floor", FLOOR)),
+        ("floor.js", FLOOR_JS.to_string()),
         (
             "poll.html",
             host_page(

@@ -17,13 +17,15 @@ pub struct Facts {
     pub scopes: Vec<Scope>,
     /// One entry per poll.
     pub polls: Vec<PollFact>,
+    /// One entry per budget round, reduced like a poll to its participation.
+    pub budgets: Vec<PollFact>,
     /// One entry per convention.
     pub conventions: Vec<ConventionFact>,
     /// One entry per proposal.
     pub proposals: Vec<ProposalFact>,
 }
 
-/// A poll, reduced to its participation.
+/// A poll (or a budget round), reduced to its participation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PollFact {
     /// Poll id.

@@ -1,8 +1,8 @@
 //! Participation: who took part, against who could.
 //!
-//! *Definition.* An item is a poll that opened in the period, or a
-//! convention with signatures made in it, inside the scope. Its
-//! **participations** are the poll's distinct voters, or the convention's
+//! *Definition.* An item is a poll or a budget round that opened in the
+//! period, or a convention with signatures made in it, inside the scope.
+//! Its **participations** are the poll's or round's distinct voters, or the convention's
 //! active signatures made in the period; the **households it invited** are
 //! the households of its scope. The scope's rate is the sum of
 //! participations over the sum of households invited — a household asked
@@ -115,7 +115,13 @@ pub fn participation(ctx: &Ctx, scope: Id) -> Participation {
     let mut units = Units::new(ctx, scope);
     let mut items = Vec::new();
     let (mut total, mut invited) = (0u64, 0u64);
-    for p in &ctx.facts.polls {
+    let votes = ctx
+        .facts
+        .polls
+        .iter()
+        .map(|p| ("poll", p))
+        .chain(ctx.facts.budgets.iter().map(|b| ("budget", b)));
+    for (kind, p) in votes {
         if !ctx.tree.is_within(p.scope_id, scope) || !ctx.period.contains(p.opened_at) {
             continue;
         }
@@ -124,7 +130,7 @@ pub fn participation(ctx: &Ctx, scope: Id) -> Participation {
         units.add(ctx, scope, p.scope_id, p.participants);
         total += p.participants;
         invited += households.unwrap_or(0);
-        items.push(item("poll", p.id, &p.title, p.participants, households));
+        items.push(item(kind, p.id, &p.title, p.participants, households));
     }
     for c in &ctx.facts.conventions {
         let n = signed_in_period(ctx, c);

@@ -109,6 +109,7 @@ fn participation_counts_ballots_and_signatures_against_households_invited() {
             poll(Id::from(2), B1, at(4, 1), 30),         // building 6: 40 households
             poll(Id::from(3), COMMUNITY, at(1, 1) - 365 * DAY_MS, 99), // last year: out
         ],
+        budgets: Vec::new(),
         conventions: vec![ConventionFact {
             id: Id::from(1),
             scope_id: COMMUNITY,
@@ -428,6 +429,7 @@ fn arb_facts() -> impl Strategy<Value = Facts> {
                         poll(Id::from(i as i64), places[s], (start + d) * DAY_MS, n)
                     })
                     .collect(),
+                budgets: Vec::new(),
                 conventions: conventions
                     .into_iter()
                     .enumerate()
@@ -466,4 +468,23 @@ proptest! {
             prop_assert!(rows <= c.signatures);
         }
     }
+}
+
+#[test]
+fn a_budget_round_counts_in_participation_like_a_poll() {
+    let facts = Facts {
+        scopes: tree(),
+        polls: vec![poll(Id::from(1), COMMUNITY, at(3, 1), 20)],
+        budgets: vec![poll(Id::from(1), COMMUNITY, at(4, 1), 50)],
+        ..Facts::default()
+    };
+    let v = compute_for(&facts, COMMUNITY, year());
+    assert_eq!(v.participation.participations, 70);
+    let kinds: Vec<&str> = v
+        .participation
+        .items
+        .iter()
+        .map(|i| i.kind.as_str())
+        .collect();
+    assert_eq!(kinds, vec!["poll", "budget"]);
 }

@@ -31,7 +31,8 @@ pub fn monthly(ctx: &Ctx, scope: Id) -> Vec<MonthPoint> {
             f(p);
         }
     };
-    for p in ctx.facts.polls.iter().filter(|p| within(p.scope_id)) {
+    let votes = ctx.facts.polls.iter().chain(&ctx.facts.budgets);
+    for p in votes.filter(|p| within(p.scope_id)) {
         slot(ctx.period.day(p.opened_at), &mut |m| {
             m.participations += p.participants;
         });

@@ -143,6 +143,7 @@ async fn staff_drafts_are_checked_and_proposals_must_be_of_the_scope() {
         .await;
         assert!(v["errors"][field].is_array(), "{field}: {v}");
     }
+    assert_eq!(t.snapshot(), before, "refused drafts wrote nothing");
     expect_problem(
         t.req(Method::POST, "/api/v1/admin/budgets")
             .json(&json!({})),

@@ -55,6 +55,25 @@ fn facts_from_rows(db: &std::path::Path) -> Facts {
             }
         })
         .collect();
+    let mut budget_voters: HashMap<Id, u64> = HashMap::new();
+    for r in rows(
+        "SELECT budget_id FROM budget_participations UNION ALL SELECT budget_id FROM budget_ballots",
+    ) {
+        *budget_voters.entry(Id::from(int(&r[0]))).or_default() += 1;
+    }
+    let budgets = rows("SELECT data FROM budgets ORDER BY id")
+        .iter()
+        .map(|r| {
+            let b: tongxin_core::budget::BudgetRound = serde_json::from_str(&text(&r[0])).unwrap();
+            PollFact {
+                id: b.id,
+                scope_id: b.scope_id,
+                title: b.title,
+                opened_at: b.opens_at.unwrap_or(b.created_at),
+                participants: budget_voters.get(&b.id).copied().unwrap_or(0),
+            }
+        })
+        .collect();
     let day = |t: i64| local_day(t, OFFSET);
     let conventions = rows("SELECT data FROM conventions ORDER BY id")
         .iter()
@@ -148,6 +167,7 @@ fn facts_from_rows(db: &std::path::Path) -> Facts {
     Facts {
         scopes,
         polls,
+        budgets,
         conventions,
         proposals,
     }

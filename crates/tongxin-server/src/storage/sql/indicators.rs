@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use tongxin_core::budget::BudgetRound;
 use tongxin_core::convention::Convention;
 use tongxin_core::indicators::facts::{
     ConventionFact, DayCount, Facts, MoneyDay, MoneyKind, PollFact, ProposalFact, RatingDay,
@@ -51,6 +52,27 @@ pub(crate) fn facts<D: Db + ?Sized>(db: &mut D, offset_minutes: i32) -> StoreRes
         })
         .collect::<StoreResult<Vec<_>>>()?;
 
+    let budgets = db
+        .query(
+            "SELECT b.data, \
+                    (SELECT COUNT(*) FROM budget_participations v WHERE v.budget_id = b.id) \
+                    + (SELECT COUNT(*) FROM budget_ballots x WHERE x.budget_id = b.id) \
+             FROM budgets b ORDER BY b.id",
+            &[],
+        )?
+        .iter()
+        .map(|r| {
+            let round: BudgetRound = from_json(&r.get::<String>(0)?)?;
+            Ok(PollFact {
+                id: round.id,
+                scope_id: round.scope_id,
+                title: round.title,
+                opened_at: round.opens_at.unwrap_or(round.created_at),
+                participants: r.get::<i64>(1)?.max(0) as u64,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+
     let mut signatures: HashMap<Id, Vec<DayCount>> = HashMap::new();
     let sql = format!(
         "SELECT convention_id, unit_id, {} AS d, COUNT(*) FROM signatures \
@@ -81,6 +103,7 @@ pub(crate) fn facts<D: Db + ?Sized>(db: &mut D, offset_minutes: i32) -> StoreRes
     Ok(Facts {
         scopes: scopes::all(db)?,
         polls,
+        budgets,
         conventions,
         proposals: proposals(db, offset)?,
     })
