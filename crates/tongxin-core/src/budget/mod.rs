@@ -158,13 +158,7 @@ pub struct BudgetRound {
 impl BudgetRound {
     /// Where the round stands at `now` (the same three states as a poll).
     pub fn status(&self, now: Millis) -> PollStatus {
-        if self.opens_at.is_some_and(|t| now < t) {
-            PollStatus::Scheduled
-        } else if self.closes_at.is_some_and(|t| now >= t) {
-            PollStatus::Closed
-        } else {
-            PollStatus::Open
-        }
+        PollStatus::at(self.opens_at, self.closes_at, now)
     }
 
     /// Whether residents may see the results now.

@@ -199,16 +199,24 @@ pub enum PollStatus {
     Closed,
 }
 
-impl Poll {
-    /// Status at `now`.
-    pub fn status(&self, now: Millis) -> PollStatus {
-        if self.opens_at.is_some_and(|t| now < t) {
+impl PollStatus {
+    /// Where an item with this voting window stands at `now` (polls and
+    /// budget rounds alike).
+    pub fn at(opens_at: Option<Millis>, closes_at: Option<Millis>, now: Millis) -> PollStatus {
+        if opens_at.is_some_and(|t| now < t) {
             PollStatus::Scheduled
-        } else if self.closes_at.is_some_and(|t| now >= t) {
+        } else if closes_at.is_some_and(|t| now >= t) {
             PollStatus::Closed
         } else {
             PollStatus::Open
         }
+    }
+}
+
+impl Poll {
+    /// Status at `now`.
+    pub fn status(&self, now: Millis) -> PollStatus {
+        PollStatus::at(self.opens_at, self.closes_at, now)
     }
 
     /// Whether a resident may see per-option results.

@@ -5,7 +5,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tongxin_core::budget::{BudgetBallot, BudgetConfirm, BudgetDraft, BudgetEdit, BudgetRound};
@@ -234,20 +234,6 @@ fn hidden() -> ApiError {
     )
 }
 
-fn attachment(content_type: &str, name: String, body: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 /// The results as CSV, one row per project (as public as the JSON).
 #[utoipa::path(get, path = "/api/v1/budgets/{id}/results.csv", tag = "budgets", params(("id" = i64, Path, description = "Round id")),
     responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = Problem),
@@ -262,8 +248,7 @@ async fn results_csv(
         return Err(hidden());
     }
     let body = export::budget_results(&round.results(&tally));
-    Ok(attachment(
-        "text/csv; charset=utf-8",
+    Ok(super::exports::csv(
         format!("tongxin-budget-{id}-results.csv"),
         body,
     ))
@@ -287,7 +272,7 @@ async fn pabulib(
         return Err(hidden());
     }
     let body = round.pabulib(&tally, &round.results(&tally));
-    Ok(attachment(
+    Ok(super::exports::attachment(
         "text/plain; charset=utf-8",
         format!("tongxin-budget-{id}.pb"),
         body,

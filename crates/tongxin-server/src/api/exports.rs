@@ -40,10 +40,11 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(evaluations_csv))
 }
 
-fn csv(name: String, body: String) -> Response {
+/// A download: `body` as `content_type`, saved as `name`.
+pub(super) fn attachment(content_type: &str, name: String, body: String) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_TYPE, content_type.to_string()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{name}\""),
@@ -52,6 +53,11 @@ fn csv(name: String, body: String) -> Response {
         body,
     )
         .into_response()
+}
+
+/// A CSV download.
+pub(super) fn csv(name: String, body: String) -> Response {
+    attachment("text/csv; charset=utf-8", name, body)
 }
 
 /// A poll's results, one row per figure.

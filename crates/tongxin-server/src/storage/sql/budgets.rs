@@ -14,19 +14,7 @@ pub(crate) fn list<D: Db + ?Sized>(
     db: &mut D,
     scope_id: Option<Id>,
 ) -> StoreResult<Vec<BudgetRound>> {
-    let rows = match scope_id {
-        Some(s) => db.query(
-            &format!(
-                "{} SELECT data FROM budgets WHERE scope_id IN (SELECT id FROM within) ORDER BY id",
-                scopes::WITHIN
-            ),
-            p![s],
-        )?,
-        None => db.query("SELECT data FROM budgets ORDER BY id", &[])?,
-    };
-    rows.iter()
-        .map(|r| from_json(&r.get::<String>(0)?))
-        .collect()
+    scopes::items_within(db, "budgets", scope_id)
 }
 
 fn read<D: Db + ?Sized>(

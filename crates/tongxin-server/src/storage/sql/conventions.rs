@@ -28,19 +28,7 @@ pub(crate) fn list<D: Db + ?Sized>(
     db: &mut D,
     scope_id: Option<Id>,
 ) -> StoreResult<Vec<Convention>> {
-    let rows = match scope_id {
-        Some(s) => db.query(
-            &format!(
-                "{} SELECT data FROM conventions WHERE scope_id IN (SELECT id FROM within) ORDER BY id",
-                scopes::WITHIN
-            ),
-            p![s],
-        )?,
-        None => db.query("SELECT data FROM conventions ORDER BY id", &[])?,
-    };
-    rows.iter()
-        .map(|r| from_json(&r.get::<String>(0)?))
-        .collect()
+    scopes::items_within(db, "conventions", scope_id)
 }
 
 const RECEIPT_COLS: &str =

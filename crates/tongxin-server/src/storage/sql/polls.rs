@@ -10,19 +10,7 @@ use crate::storage::{MyBallot, StoreError, StoreResult, Voter};
 /// Polls in id order, those inside `scope_id` when given (the scope and
 /// its descendants, found in SQL).
 pub(crate) fn list<D: Db + ?Sized>(db: &mut D, scope_id: Option<Id>) -> StoreResult<Vec<Poll>> {
-    let rows = match scope_id {
-        Some(s) => db.query(
-            &format!(
-                "{} SELECT data FROM polls WHERE scope_id IN (SELECT id FROM within) ORDER BY id",
-                scopes::WITHIN
-            ),
-            p![s],
-        )?,
-        None => db.query("SELECT data FROM polls ORDER BY id", &[])?,
-    };
-    rows.iter()
-        .map(|r| from_json(&r.get::<String>(0)?))
-        .collect()
+    scopes::items_within(db, "polls", scope_id)
 }
 
 pub(crate) fn with_tally<D: Db + ?Sized>(db: &mut D, id: Id) -> StoreResult<(Poll, Tally)> {

@@ -78,3 +78,25 @@ pub(crate) fn scope_tree<D: Db + ?Sized>(db: &mut D) -> StoreResult<ScopeTree> {
 pub(crate) fn scope_exists<D: Db + ?Sized>(db: &mut D, id: Id) -> StoreResult<bool> {
     db.exists("SELECT 1 FROM scopes WHERE id = ?1", p![id])
 }
+
+/// The `data` column of every row of `table` (`polls`, `conventions`,
+/// `budgets`), in id order; only those inside `scope` (the scope and its
+/// descendants, found in SQL) when given.
+pub(crate) fn items_within<T: serde::de::DeserializeOwned, D: Db + ?Sized>(
+    db: &mut D,
+    table: &str,
+    scope: Option<Id>,
+) -> StoreResult<Vec<T>> {
+    let rows = match scope {
+        Some(s) => db.query(
+            &format!(
+                "{WITHIN} SELECT data FROM {table} WHERE scope_id IN (SELECT id FROM within) ORDER BY id"
+            ),
+            p![s],
+        )?,
+        None => db.query(&format!("SELECT data FROM {table} ORDER BY id"), &[])?,
+    };
+    rows.iter()
+        .map(|r| super::from_json(&r.get::<String>(0)?))
+        .collect()
+}
