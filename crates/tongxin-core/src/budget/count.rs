@@ -122,13 +122,15 @@ fn fill(candidates: &[Candidate], approvals: &[u64], fund_fen: i64, outcome: &mu
 
 /// Greedy by approvals (see the module documentation).
 pub fn greedy(candidates: &[Candidate], profile: &Profile, fund_fen: i64) -> Outcome {
+    greedy_by_approvals(candidates, &approvals(candidates, profile), fund_fen)
+}
+
+/// Greedy from approval counts alone: what a widget can work out in the
+/// browser for a backend that only stores ballots and counts them (equal
+/// shares needs the ballots themselves).
+pub fn greedy_by_approvals(candidates: &[Candidate], approvals: &[u64], fund_fen: i64) -> Outcome {
     let mut outcome = Outcome::default();
-    fill(
-        candidates,
-        &approvals(candidates, profile),
-        fund_fen,
-        &mut outcome,
-    );
+    fill(candidates, approvals, fund_fen, &mut outcome);
     outcome
 }
 

@@ -347,7 +347,10 @@ proptest! {
         for b in ballots.iter().rev() { again.add(b); }
         prop_assert_eq!(&tally, &again);
         let a = count::greedy(&candidates, &tally.profile(), fund);
-        prop_assert_eq!(a, count::greedy(&candidates, &again.profile(), fund));
+        prop_assert_eq!(&a, &count::greedy(&candidates, &again.profile(), fund));
+        // Approval counts are all greedy needs.
+        let counts = count::approvals(&candidates, &profile);
+        prop_assert_eq!(a, count::greedy_by_approvals(&candidates, &counts, fund));
     }
 
     #[test]
