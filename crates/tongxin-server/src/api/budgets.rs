@@ -28,14 +28,14 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_budgets))
         .routes(routes!(get_budget))
-        .routes(routes!(cast))
-        .routes(routes!(my_ballot, change, retract))
-        .routes(routes!(results))
-        .routes(routes!(results_csv))
-        .routes(routes!(pabulib))
+        .routes(routes!(budget_cast))
+        .routes(routes!(budget_my_ballot, budget_change, budget_retract))
+        .routes(routes!(budget_results))
+        .routes(routes!(budget_results_csv))
+        .routes(routes!(budget_pabulib))
         .routes(routes!(create_budget))
         .routes(routes!(update_budget))
-        .routes(routes!(confirm))
+        .routes(routes!(budget_confirm))
 }
 
 impl AppState {
@@ -138,7 +138,7 @@ async fn get_budget(
     request_body = BudgetBallot,
     responses((status = 201, body = BudgetReceipt), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
-async fn cast(
+async fn budget_cast(
     State(s): State<AppState>,
     ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
@@ -156,7 +156,7 @@ async fn cast(
 /// codes (whoever holds a printed slip must not learn when it was used).
 #[utoipa::path(get, path = "/api/v1/budgets/{id}/ballots/mine", tag = "budgets", params(("id" = i64, Path, description = "Round id")),
     responses((status = 200, body = MyBudgetBallot), (status = 204, description = "Not voted yet"), (status = 401, body = Problem), (status = 404, body = Problem)))]
-async fn my_ballot(
+async fn budget_my_ballot(
     State(s): State<AppState>,
     ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
@@ -176,7 +176,7 @@ async fn my_ballot(
 #[utoipa::path(put, path = "/api/v1/budgets/{id}/ballots/mine", tag = "budgets", params(("id" = i64, Path, description = "Round id")),
     request_body = BudgetBallot,
     responses((status = 200, body = BudgetReceipt), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn change(
+async fn budget_change(
     State(s): State<AppState>,
     ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
@@ -192,7 +192,7 @@ async fn change(
 /// Withdraws the voter's ballot while voting is open, where the round allows.
 #[utoipa::path(delete, path = "/api/v1/budgets/{id}/ballots/mine", tag = "budgets", params(("id" = i64, Path, description = "Round id")),
     responses((status = 200, body = BudgetReceipt), (status = 404, body = Problem), (status = 409, body = Problem)))]
-async fn retract(
+async fn budget_retract(
     State(s): State<AppState>,
     ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
@@ -210,7 +210,7 @@ async fn retract(
 /// round shows them; staff of its scope always see them.
 #[utoipa::path(get, path = "/api/v1/budgets/{id}/results", tag = "budgets", params(("id" = i64, Path, description = "Round id")),
     responses((status = 200, body = BudgetResultsView), (status = 404, body = Problem)))]
-async fn results(
+async fn budget_results(
     State(s): State<AppState>,
     ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
@@ -238,7 +238,7 @@ fn hidden() -> ApiError {
 #[utoipa::path(get, path = "/api/v1/budgets/{id}/results.csv", tag = "budgets", params(("id" = i64, Path, description = "Round id")),
     responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = Problem),
         (status = 409, body = Problem, description = "The round does not show its results yet (`results-hidden`).")))]
-async fn results_csv(
+async fn budget_results_csv(
     State(s): State<AppState>,
     ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
@@ -260,7 +260,7 @@ async fn results_csv(
 #[utoipa::path(get, path = "/api/v1/budgets/{id}/pabulib.pb", tag = "budgets", params(("id" = i64, Path, description = "Round id")),
     responses((status = 200, content_type = "text/plain", body = String), (status = 404, body = Problem),
         (status = 409, body = Problem, description = "Voting is not closed, or the round does not show its results yet.")))]
-async fn pabulib(
+async fn budget_pabulib(
     State(s): State<AppState>,
     ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
@@ -314,7 +314,7 @@ async fn update_budget(
 /// fund in its ledger and is adopted at 决议.
 #[utoipa::path(post, path = "/api/v1/admin/budgets/{id}/confirm", tag = "admin", request_body = BudgetConfirm, params(("id" = i64, Path, description = "Round id")),
     responses((status = 200, body = BudgetRound), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn confirm(
+async fn budget_confirm(
     State(s): State<AppState>,
     Staff(ctx, who): Staff,
     ApiPath(id): ApiPath<Id>,

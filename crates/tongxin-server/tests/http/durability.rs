@@ -162,9 +162,28 @@ async fn openapi_document_lists_every_endpoint() {
         "/api/v1/admin/polls",
         "/api/v1/admin/proposals/{id}/transitions",
         "/api/v1/admin/codes",
+        "/api/v1/budgets/{id}",
+        "/api/v1/budgets/{id}/ballots",
+        "/api/v1/budgets/{id}/results",
+        "/api/v1/budgets/{id}/pabulib.pb",
+        "/api/v1/admin/budgets",
     ] {
         assert!(paths.contains_key(p), "{p} missing from /openapi.json");
     }
+    // Every operation has its own operationId: code generators (the npm
+    // package's `contract.d.ts`) name one type per id, and two handlers
+    // called `cast` made TypeScript refuse the file.
+    let mut ids = std::collections::BTreeMap::new();
+    for (path, ops) in paths {
+        for (method, op) in ops.as_object().unwrap() {
+            if let Some(id) = op["operationId"].as_str() {
+                if let Some(first) = ids.insert(id.to_owned(), format!("{method} {path}")) {
+                    panic!("operationId {id} used by {first} and {method} {path}");
+                }
+            }
+        }
+    }
+    assert!(ids.contains_key("budget_cast"), "{ids:?}");
     for schema in [
         "Ballot",
         "Poll",
