@@ -16,7 +16,7 @@
 // Screenshots in test-output/e2e/c*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, shot, noHorizontalScroll, api, admin, audit, widget } from './lib.mjs';
+import { startServer, launch, shot, noHorizontalScroll, api, admin, widget, consoleSignIn, pick, auditIn } from './lib.mjs';
 
 let server;
 let browser;
@@ -46,36 +46,8 @@ async function open(size, errors = []) {
   return { context, page };
 }
 
-async function signIn(page, login, password) {
-  await page.goto(`${server.base}/console/`);
-  await page.getByLabel('账号').fill(login);
-  await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByRole('button', { name: '退出' }).waitFor();
-}
-
-/** Picks the option of `label`'s select whose text contains `text`. */
-async function pick(page, label, text) {
-  const select = page.getByRole('combobox', { name: label, exact: true });
-  const value = await select.locator('option', { hasText: text }).first().getAttribute('value');
-  await select.selectOption(value);
-}
-
-/**
- * axe over the console page `page` shows, in a second context with the same
- * session that bypasses CSP (axe is injected as a script, which the
- * console's Trusted Types policy would refuse; the flows themselves run
- * under the real CSP).
- */
-async function auditConsole(context, page, size, label) {
-  const copy = await browser.newContext({ viewport: { width: size.width, height: size.height }, locale: 'zh-CN', bypassCSP: true, storageState: await context.storageState() });
-  const p = await copy.newPage();
-  await p.goto(page.url());
-  await p.getByRole('heading', { level: 1 }).first().waitFor();
-  await p.waitForLoadState('networkidle');
-  await audit(p, label);
-  await copy.close();
-}
+const signIn = (page, login, password) => consoleSignIn(page, server.base, login, password);
+const auditConsole = (context, page, size, label) => auditIn(browser, context, page, size, label);
 
 const scopeId = async (name) => (await api(server.base, '/scopes')).find((s) => s.name === name).id;
 

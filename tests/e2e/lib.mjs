@@ -143,3 +143,35 @@ export async function audit(page, label, { bare = false } = {}) {
   }, bare);
   assert.deepEqual(violations, [], `axe violations — ${label}`);
 }
+
+/** Signs in to the staff console at `base` (the page ends on the signed-in frame). */
+export async function consoleSignIn(page, base, login, password) {
+  await page.goto(`${base}/console/`);
+  await page.getByLabel('账号').fill(login);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('button', { name: '退出' }).waitFor();
+}
+
+/** Picks the option of `label`'s select whose text contains `text`. */
+export async function pick(page, label, text) {
+  const select = page.getByRole('combobox', { name: label, exact: true });
+  const value = await select.locator('option', { hasText: text }).first().getAttribute('value');
+  await select.selectOption(value);
+}
+
+/**
+ * axe over the console page `page` shows, in a second context of `browser`
+ * with the same session that bypasses CSP (axe is injected as a script,
+ * which the console's Trusted Types policy would refuse; the flows
+ * themselves run under the real CSP).
+ */
+export async function auditIn(browser, context, page, size, label) {
+  const copy = await browser.newContext({ viewport: { width: size.width, height: size.height }, locale: 'zh-CN', bypassCSP: true, storageState: await context.storageState() });
+  const p = await copy.newPage();
+  await p.goto(page.url());
+  await p.getByRole('heading', { level: 1 }).first().waitFor();
+  await p.waitForLoadState('networkidle');
+  await audit(p, label);
+  await copy.close();
+}

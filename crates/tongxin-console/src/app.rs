@@ -9,7 +9,7 @@ use tongxin_core::staff::SessionView;
 use crate::route::{Route, use_route};
 use crate::scopes::Scopes;
 use crate::session::{Session, SignIn};
-use crate::{accounts, audit, codes, conventions, moderation, polls, proposals, scopes};
+use crate::{accounts, audit, budgets, codes, conventions, moderation, polls, proposals, scopes};
 
 /// The whole console.
 #[component]
@@ -66,6 +66,10 @@ fn Shell() -> impl IntoView {
                 || matches!((here, r), (Route::Proposal(_), Route::Proposals))
                 || matches!(
                     (here, r),
+                    (Route::Budget(_) | Route::NewBudget, Route::Budgets)
+                )
+                || matches!(
+                    (here, r),
                     (
                         Route::Convention(_) | Route::NewConvention,
                         Route::Conventions
@@ -82,6 +86,7 @@ fn Shell() -> impl IntoView {
                 {link(Route::Polls, "投票")}
                 {link(Route::Conventions, "公约")}
                 {move || session.runs_items().then(|| link(Route::Proposals, "百姓点菜"))}
+                {link(Route::Budgets, "社区资金")}
                 {move || session.runs_items().then(|| link(Route::Moderation, "评论审核"))}
                 {link(Route::Scopes, "辖区")}
                 {move || session.is_administrator().then(|| link(Route::Accounts, "账号"))}
@@ -100,6 +105,9 @@ fn Shell() -> impl IntoView {
                 Route::Convention(id) => view! { <conventions::desk::ConventionDesk id=id /> }.into_any(),
                 Route::Proposals => view! { <proposals::Queue /> }.into_any(),
                 Route::Proposal(id) => view! { <proposals::ProposalDesk id=id /> }.into_any(),
+                Route::Budgets => view! { <budgets::BudgetList /> }.into_any(),
+                Route::NewBudget => view! { <budgets::form::NewBudget /> }.into_any(),
+                Route::Budget(id) => view! { <budgets::desk::BudgetDesk id=id /> }.into_any(),
                 Route::Codes(t, id) => view! { <codes::CodesPage target=t id=id /> }.into_any(),
                 Route::Moderation => view! { <moderation::ModerationQueue /> }.into_any(),
                 Route::Scopes => view! { <scopes::ScopeTreePage /> }.into_any(),

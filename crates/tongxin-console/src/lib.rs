@@ -16,6 +16,7 @@ mod accounts;
 pub mod api;
 mod app;
 mod audit;
+mod budgets;
 mod codes;
 mod conventions;
 mod moderation;

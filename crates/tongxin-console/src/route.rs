@@ -15,6 +15,12 @@ pub enum Route {
     NewPoll,
     /// One poll: results, participation by unit, snippet, close early.
     Poll(Id),
+    /// Budget rounds of the scopes the staff member runs or follows.
+    Budgets,
+    /// A new budget round.
+    NewBudget,
+    /// One budget round: turnout, results, close, confirm, exports.
+    Budget(Id),
     /// The proposal queue, by step.
     Proposals,
     /// One proposal: move it, its ledger.
@@ -49,6 +55,9 @@ impl Route {
             ["conventions"] => Route::Conventions,
             ["conventions", "new"] => Route::NewConvention,
             ["conventions", n] => id(n).map_or(Route::Conventions, Route::Convention),
+            ["budgets"] => Route::Budgets,
+            ["budgets", "new"] => Route::NewBudget,
+            ["budgets", n] => id(n).map_or(Route::Budgets, Route::Budget),
             ["proposals"] => Route::Proposals,
             ["proposals", n] => id(n).map_or(Route::Proposals, Route::Proposal),
             ["codes", t, n] => match (CodeTarget::parse(t), id(n)) {
@@ -72,6 +81,9 @@ impl Route {
             Route::Conventions => "#/conventions".into(),
             Route::NewConvention => "#/conventions/new".into(),
             Route::Convention(id) => format!("#/conventions/{id}"),
+            Route::Budgets => "#/budgets".into(),
+            Route::NewBudget => "#/budgets/new".into(),
+            Route::Budget(id) => format!("#/budgets/{id}"),
             Route::Proposals => "#/proposals".into(),
             Route::Proposal(id) => format!("#/proposals/{id}"),
             Route::Codes(t, id) => format!("#/codes/{}/{id}", t.as_str()),
@@ -118,7 +130,11 @@ mod tests {
             Route::Convention(id),
             Route::Proposals,
             Route::Proposal(id),
+            Route::Budgets,
+            Route::NewBudget,
+            Route::Budget(id),
             Route::Codes(CodeTarget::Convention, id),
+            Route::Codes(CodeTarget::Budget, id),
             Route::Moderation,
             Route::Scopes,
             Route::Accounts,
