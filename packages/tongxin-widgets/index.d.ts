@@ -12,7 +12,7 @@ export type * from './contract.js';
 export type { StringKey };
 
 /** The widgets of the kit. */
-export type WidgetKind = 'poll' | 'convention' | 'proposals' | 'proposal' | 'indicators';
+export type WidgetKind = 'poll' | 'convention' | 'proposals' | 'proposal' | 'indicators' | 'budget';
 
 /** An item id: the reference server's are numbers (also accepted as numeric strings). */
 export type ItemId = number | string;
@@ -172,6 +172,18 @@ export interface Adapter {
   evaluate?(id: ItemId, evaluation: C.EvaluationInput, ctx: AdapterContext): Answer<C.PublicEvaluation>;
   /** Governance indicators of `ctx.scope` over `ctx.period`. */
   getIndicators?(ctx: AdapterContext): Answer<C.IndicatorsView>;
+  /** One budget round with its projects and costs (required by the budget widget). */
+  getBudget?(id: ItemId, ctx: AdapterContext): Answer<C.BudgetView>;
+  /** A round's results; without it the kit counts `listBudgetBallots` itself. */
+  getBudgetResults?(id: ItemId, ctx: AdapterContext): Answer<C.BudgetResultsView>;
+  /** The device's budget ballot, or `null`. */
+  getMyBudgetBallot?(id: ItemId, ctx: AdapterContext): Answer<C.MyBudgetBallot | null>;
+  /** Every budget ballot of a round (projects only, never a voter), for counting in the browser. */
+  listBudgetBallots?(id: ItemId, ctx: AdapterContext): Answer<C.BudgetBallot[]>;
+  /** Casts a budget ballot (required by the budget widget). */
+  castBudgetBallot?(id: ItemId, ballot: C.BudgetBallot, ctx: AdapterContext): Answer<C.BudgetReceipt>;
+  /** Replaces the device's budget ballot. */
+  changeBudgetBallot?(id: ItemId, ballot: C.BudgetBallot, ctx: AdapterContext): Answer<C.BudgetReceipt>;
 }
 
 /** The name of an operation of the contract (of a mapping or an adapter). */
@@ -187,6 +199,10 @@ export interface ReadyDetail {
 export type VotedDetail =
   | { pollId: number; choices: number[]; ballot: C.Ballot; anonymous?: never }
   | { pollId: number; anonymous: true; choices?: never; ballot?: never };
+/** `tongxin:budget-voted` — a budget ballot was accepted. For anonymous rounds only `{ budgetId, anonymous: true }`. */
+export type BudgetVotedDetail =
+  | { budgetId: number; projects: number[]; anonymous?: never }
+  | { budgetId: number; anonymous: true; projects?: never };
 /** `tongxin:signed` — a signature was accepted. */
 export interface SignedDetail {
   conventionId: number;
@@ -234,6 +250,7 @@ export interface ErrorDetail {
 export interface TongxinEventMap {
   'tongxin:ready': CustomEvent<ReadyDetail>;
   'tongxin:voted': CustomEvent<VotedDetail>;
+  'tongxin:budget-voted': CustomEvent<BudgetVotedDetail>;
   'tongxin:signed': CustomEvent<SignedDetail>;
   'tongxin:withdrawn': CustomEvent<WithdrawnDetail>;
   'tongxin:supported': CustomEvent<SupportedDetail>;
@@ -256,6 +273,7 @@ declare global {
     'tongxin-proposals': TongxinElement;
     'tongxin-proposal': TongxinElement;
     'tongxin-indicators': TongxinElement;
+    'tongxin-budget': TongxinElement;
   }
   interface Window {
     /** Set by the loader: the same functions as the module's exports. */

@@ -23,6 +23,7 @@ const PAGES = [
   { name: 'one poll through a mapping', path: '/poll-mapped.html', host: '[data-tongxin]', control: 'input:not([disabled])' },
   // Read-only: the first headline tile with its figure, and the period picker.
   { name: 'indicators board', path: '/indicators.html', host: '[data-tongxin]', control: '.tx-tile-value' },
+  { name: 'budget round', path: '/budget.html', host: '[data-tongxin]', control: 'input[type=checkbox]' },
 ];
 
 const median = (xs) => {

@@ -59,6 +59,12 @@ pub(crate) const VARIANTS: &[Variant] = &[
         mapping: false,
     },
     Variant {
+        name: "budget",
+        features: "budget",
+        widgets: &["budget"],
+        mapping: false,
+    },
+    Variant {
         name: "poll-mapping",
         features: "poll,mapping",
         widgets: &["poll"],
@@ -66,8 +72,15 @@ pub(crate) const VARIANTS: &[Variant] = &[
     },
     Variant {
         name: "all-mapping",
-        features: "poll,convention,proposals,indicators,mapping",
-        widgets: &["poll", "convention", "proposals", "proposal", "indicators"],
+        features: "poll,convention,proposals,indicators,budget,mapping",
+        widgets: &[
+            "poll",
+            "convention",
+            "proposals",
+            "proposal",
+            "indicators",
+            "budget",
+        ],
         mapping: true,
     },
 ];

@@ -88,6 +88,13 @@ fn write_pages(dir: &Path) -> Result<(), String> {
                 &format!(r#"<div data-tongxin="indicators" data-scope="3"></div>{TAG}"#),
             ),
         ),
+        (
+            "budget.html",
+            host_page(
+                "budget round",
+                &format!(r#"<div data-tongxin="budget" data-id="2"></div>{TAG}"#),
+            ),
+        ),
         ("reference-mapping.json", mapping),
     ];
     for (name, text) in pages {

@@ -31,11 +31,15 @@ pub mod transport;
 
 use async_trait::async_trait;
 use tongxin_core::Id;
+#[cfg(feature = "budget")]
+use tongxin_core::budget::BudgetBallot;
 use tongxin_core::contract::{
     BallotReceipt, ConventionView, EvaluationsView, LedgerView, MyBallot, Page, PollView,
     ProposalCard, ProposalDetail, ProposalSort, PublicComment, PublicEvaluation, ReportReceipt,
     ResultsView, SignatureCounts, SignatureReceipt, SupportState,
 };
+#[cfg(feature = "budget")]
+use tongxin_core::contract::{BudgetReceipt, BudgetResultsView, BudgetView, MyBudgetBallot};
 use tongxin_core::convention::{PublicSignature, SignatureInput};
 use tongxin_core::indicators::IndicatorsView;
 use tongxin_core::poll::Ballot;
@@ -136,6 +140,31 @@ pub trait Backend {
     /// Governance indicators of `scope` over `period` (`12m`, `2026`,
     /// `2026-Q2`, `2026-05` or `YYYY-MM-DD..YYYY-MM-DD`).
     async fn indicators(&self, scope: Id, period: &str) -> ClientResult<IndicatorsView>;
+    #[cfg(feature = "budget")]
+    /// One budget round with its projects, costs and status.
+    async fn budget(&self, id: Id) -> ClientResult<BudgetView>;
+    #[cfg(feature = "budget")]
+    /// A round's results as this viewer may see them.
+    async fn budget_results(&self, id: Id) -> ClientResult<BudgetResultsView>;
+    #[cfg(feature = "budget")]
+    /// The viewer's budget ballot, `None` if they have not voted.
+    async fn my_budget_ballot(&self, id: Id) -> ClientResult<Option<MyBudgetBallot>>;
+    #[cfg(feature = "budget")]
+    /// Casts a first budget ballot (kept offline like [`Backend::cast`]).
+    async fn cast_budget(
+        &self,
+        id: Id,
+        ballot: &BudgetBallot,
+        key: &IdemKey,
+    ) -> ClientResult<BudgetReceipt>;
+    #[cfg(feature = "budget")]
+    /// Replaces the viewer's budget ballot (kept offline like [`Backend::cast`]).
+    async fn change_budget(
+        &self,
+        id: Id,
+        ballot: &BudgetBallot,
+        key: &IdemKey,
+    ) -> ClientResult<BudgetReceipt>;
     /// Sends the writes kept offline whose path starts with `prefix` (e.g.
     /// `/polls/3/`). Returns how many were delivered and the answers that
     /// refused one for good (e.g. the poll closed meanwhile); writes that

@@ -1,7 +1,7 @@
 // Tongxin loader: the one script a page includes (`tongxin.js`, a stable
 // URL). It looks at the widgets on the page and imports the smallest widget
 // bundle that covers them — poll, convention, proposals (with its nested
-// polls), indicators, and the mapping engine only where a widget names `data-backend`
+// polls), indicators, budget rounds, and the mapping engine only where a widget names `data-backend`
 // or `data-adapter`. Widgets added later (new elements, custom elements,
 // mount()) load what they need then. Bundles have content-hashed names and
 // are cached for good; `cargo xtask bundle` writes the manifest below.
@@ -218,7 +218,7 @@ watch();
 
 /**
  * Mounts a widget on `element`.
- * config: { widget: "poll" | "convention" | "proposals" | "proposal" | "indicators", id, scope?,
+ * config: { widget: "poll" | "convention" | "proposals" | "proposal" | "indicators" | "budget", id, scope?,
  *          period?, api?, lang?,
  *          theme?: "light" | "dark" | "high-contrast", size?: "large", strings?, voterToken?,
  *          backend?, vars?, adapter? }
@@ -321,7 +321,7 @@ class TongxinElement extends HTMLElement {
   }
 }
 
-for (const widget of ['poll', 'convention', 'proposals', 'proposal', 'indicators']) {
+for (const widget of ['poll', 'convention', 'proposals', 'proposal', 'indicators', 'budget']) {
   if (!customElements.get(`tongxin-${widget}`)) {
     customElements.define(`tongxin-${widget}`, class extends TongxinElement { static widget = widget; });
   }

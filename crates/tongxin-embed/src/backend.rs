@@ -45,6 +45,7 @@ pub(crate) fn required_ops(widget: &str) -> &'static [Op] {
         "convention" => &[Op::GetConvention, Op::Sign],
         "proposals" => &[Op::ListProposals],
         "indicators" => &[Op::GetIndicators],
+        "budget" => &[Op::GetBudget, Op::CastBudgetBallot],
         _ => &[Op::GetProposal],
     }
 }

@@ -58,12 +58,20 @@ pub(crate) const WIDGETS: &[&str] = &[
     "proposal",
     #[cfg(feature = "indicators")]
     "indicators",
+    #[cfg(feature = "budget")]
+    "budget",
 ];
 
 /// Every widget of the kit, whichever bundle this is.
 #[cfg(feature = "mapping")]
-pub(crate) const ALL_WIDGETS: &[&str] =
-    &["poll", "convention", "proposals", "proposal", "indicators"];
+pub(crate) const ALL_WIDGETS: &[&str] = &[
+    "poll",
+    "convention",
+    "proposals",
+    "proposal",
+    "indicators",
+    "budget",
+];
 
 impl MountConfig {
     /// Reads the `mount()` config object (as JSON): `widget` is required,

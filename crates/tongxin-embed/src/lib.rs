@@ -1,5 +1,5 @@
 //! A Tongxin widget bundle: one per widget family, chosen by cargo features
-//! (`poll`, `convention`, `proposals`, `indicators`, `mapping`; see
+//! (`poll`, `convention`, `proposals`, `indicators`, `budget`, `mapping`; see
 //! `Cargo.toml`). A page
 //! loads only the loader `tongxin.js` (`js/loader.js`), which looks at the
 //! widgets on the page and imports the smallest bundle that covers them.
@@ -29,6 +29,8 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use tongxin_client::Backend;
 use tongxin_core::Id;
+#[cfg(feature = "budget")]
+use tongxin_widgets::budget::BudgetWidget;
 #[cfg(feature = "convention")]
 use tongxin_widgets::convention::ConventionWidget;
 use tongxin_widgets::events::{Emit, WidgetEvent};
@@ -218,7 +220,7 @@ fn start(
     };
     // (The indicators board reads public figures only: no voter token.)
     #[cfg_attr(
-        not(any(feature = "poll", feature = "convention")),
+        not(any(feature = "poll", feature = "convention", feature = "budget")),
         allow(unused_variables)
     )]
     let has_voter_token = cfg.voter_token.as_deref().is_some_and(|t| !t.is_empty());
@@ -244,7 +246,7 @@ fn start(
     let widget_backend = backend.clone();
     // `validate` gives every widget but the proposals board an id.
     #[cfg_attr(
-        not(any(feature = "poll", feature = "convention")),
+        not(any(feature = "poll", feature = "convention", feature = "budget")),
         allow(unused_variables)
     )]
     let item = id.unwrap_or(Id::int(0));
@@ -268,6 +270,10 @@ fn start(
                 view! { <IndicatorsWidget scope_id=item period=period.unwrap_or_default() backend=widget_backend i18n=i18n emit=emit /> }
             }))
         }
+        #[cfg(feature = "budget")]
+        "budget" => Box::new(leptos::mount::mount_to(root, move || {
+            view! { <BudgetWidget budget_id=item backend=widget_backend i18n=i18n has_voter_token=has_voter_token emit=emit /> }
+        })),
         #[cfg(feature = "poll")]
         "poll" => Box::new(leptos::mount::mount_to(root, move || {
             view! { <PollWidget poll_id=item backend=widget_backend i18n=i18n has_voter_token=has_voter_token emit=emit /> }
@@ -295,6 +301,8 @@ fn tables(widget: &str) -> &'static [Table] {
         "proposals" | "proposal" => i18n::PROPOSAL_TABLES,
         #[cfg(feature = "indicators")]
         "indicators" => i18n::INDICATOR_TABLES,
+        #[cfg(feature = "budget")]
+        "budget" => i18n::BUDGET_TABLES,
         _ => i18n::COMMON_TABLES,
     }
 }

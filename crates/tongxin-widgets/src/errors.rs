@@ -11,6 +11,10 @@ const PROBLEMS: &[(&str, &str)] = &[
     ("already-voted", "already_voted"),
     ("poll-closed", "poll_closed"),
     ("poll-not-open", "poll_not_open"),
+    #[cfg(feature = "budget")]
+    ("round-closed", "poll_closed"),
+    #[cfg(feature = "budget")]
+    ("round-not-open", "poll_not_open"),
     ("already-signed", "already_signed"),
     ("convention-closed", "convention_closed"),
     ("stale-version", "stale_version"),

@@ -1,5 +1,5 @@
 //! Events a widget announces to its host page (`tongxin:ready`,
-//! `tongxin:voted`, `tongxin:signed`, `tongxin:withdrawn`, `tongxin:supported`, `tongxin:pledged`,
+//! `tongxin:voted`, `tongxin:budget-voted`, `tongxin:signed`, `tongxin:withdrawn`, `tongxin:supported`, `tongxin:pledged`,
 //! `tongxin:proposal-submitted`, `tongxin:evaluated`, `tongxin:error`). The embed layer turns them into DOM
 //! `CustomEvent`s on the host element.
 
@@ -41,6 +41,20 @@ impl WidgetEvent {
         };
         WidgetEvent {
             name: "voted",
+            detail: detail.to_string(),
+        }
+    }
+
+    /// A budget ballot was accepted: round id and the projects chosen
+    /// (`None` in an anonymous round, as for [`WidgetEvent::voted`]). Its
+    /// own event: a host's `tongxin:voted` listeners read a poll's ballot.
+    pub fn budget_voted(budget_id: Id, projects: Option<&[Id]>) -> Self {
+        let detail = match projects {
+            Some(p) => json!({ "budgetId": budget_id, "projects": p }),
+            None => json!({ "budgetId": budget_id, "anonymous": true }),
+        };
+        WidgetEvent {
+            name: "budget-voted",
             detail: detail.to_string(),
         }
     }

@@ -4,6 +4,8 @@
 //! * [`convention::ConventionWidget`] — read and sign a neighbourhood convention;
 //! * [`proposal::ProposalBoard`], [`proposal::ProposalWidget`] — residents'
 //!   project proposals through the five steps, with co-funding;
+//! * [`budget::BudgetWidget`] — residents divide the community's fund among
+//!   projects in a budget round;
 //! * [`indicators::IndicatorsWidget`] — governance indicators of a scope;
 //! * [`action`] — one resident action in flight (key, busy, error);
 //! * [`env`] — what every part of a widget needs (backend, strings, events, offline writes, household code);
@@ -15,6 +17,8 @@
 //! * [`STYLES`] — the theme CSS, shipped as `tongxin.css` in the bundle.
 
 pub mod action;
+#[cfg(feature = "budget")]
+pub mod budget;
 pub mod convention;
 pub mod env;
 pub mod errors;

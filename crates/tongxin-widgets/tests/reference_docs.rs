@@ -287,12 +287,13 @@ fn adapter_operations_in_types_and_docs() {
 
 /// The generated table of string keys: key, widget, zh-CN, en.
 fn strings_table() -> String {
-    let tables: [(&str, i18n::Table); 5] = [
+    let tables: [(&str, i18n::Table); 6] = [
         ("all", i18n::COMMON_TABLES[0]),
         ("poll", i18n::POLL_TABLES[1]),
         ("convention", i18n::CONVENTION_TABLES[1]),
         ("proposals", i18n::PROPOSAL_TABLES[2]),
         ("indicators", i18n::INDICATOR_TABLES[1]),
+        ("budget", i18n::BUDGET_TABLES[2]),
     ];
     let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
     let mut out = String::from("| key | widget | zh-CN | en |\n|---|---|---|---|\n");

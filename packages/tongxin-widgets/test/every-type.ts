@@ -11,6 +11,7 @@ import {
   version,
   type Adapter,
   type AdapterContext,
+  type BudgetVotedDetail,
   type AdapterRefusal,
   type Ballot,
   type BallotReceipt,
@@ -37,7 +38,7 @@ import {
   type WithdrawnDetail,
 } from 'tongxin-widgets';
 
-const kinds: WidgetKind[] = ['poll', 'convention', 'proposals', 'proposal'];
+const kinds: WidgetKind[] = ['poll', 'convention', 'proposals', 'proposal', 'indicators', 'budget'];
 const themes: Theme[] = ['light', 'dark', 'high-contrast'];
 const ids: ItemId[] = [3, '3'];
 
@@ -123,6 +124,10 @@ async function useEverything(el: HTMLElement): Promise<void> {
     // @ts-expect-error: pollId is a number
     const s: string = d.pollId;
     void s;
+  });
+  el.addEventListener('tongxin:budget-voted', (e) => {
+    const d: BudgetVotedDetail = e.detail;
+    if (!d.anonymous) console.log(d.projects.length, d.budgetId + 1);
   });
   el.addEventListener('tongxin:signed', (e) => { const d: SignedDetail = e.detail; console.log(d.receipt + d.version); });
   el.addEventListener('tongxin:withdrawn', (e) => { const d: WithdrawnDetail = e.detail; console.log(d.receipt); });

@@ -91,6 +91,14 @@ pub fn check_answer(op: Op, answer: &Value) -> Result<(), String> {
         Op::GetProposal => fits::<c::ProposalDetail>(op, &text),
         #[cfg(feature = "indicators")]
         Op::GetIndicators => fits::<tongxin_core::indicators::IndicatorsView>(op, &text),
+        #[cfg(feature = "budget")]
+        Op::GetBudget => fits::<c::BudgetView>(op, &text),
+        #[cfg(feature = "budget")]
+        Op::GetBudgetResults => fits::<c::BudgetResultsView>(op, &text),
+        #[cfg(feature = "budget")]
+        Op::GetMyBudgetBallot => fits::<Option<c::MyBudgetBallot>>(op, &text),
+        #[cfg(feature = "budget")]
+        Op::ListBudgetBallots => fits::<Vec<tongxin_core::budget::BudgetBallot>>(op, &text),
         _ => Err(format!(
             "{}: only read operations of this bundle's widgets can be tried",
             op.name()

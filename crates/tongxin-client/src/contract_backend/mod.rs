@@ -9,11 +9,15 @@ use async_trait::async_trait;
 use serde::Serialize;
 use serde_json::Value;
 use tongxin_core::Id;
+#[cfg(feature = "budget")]
+use tongxin_core::budget::BudgetBallot;
 use tongxin_core::contract::{
     BallotReceipt, ConventionView, EvaluationsView, LedgerView, MyBallot, Page, PollView,
     ProposalCard, ProposalDetail, PublicComment, PublicEvaluation, ReportReceipt, ResultsView,
     SignatureCounts, SignatureReceipt, SupportState,
 };
+#[cfg(feature = "budget")]
+use tongxin_core::contract::{BudgetReceipt, BudgetResultsView, BudgetView, MyBudgetBallot};
 use tongxin_core::convention::{PublicSignature, SignatureInput};
 use tongxin_core::indicators::IndicatorsView;
 use tongxin_core::mapping::{Op, Vars};
@@ -26,6 +30,8 @@ use tongxin_core::scope::Scope;
 
 use crate::transport::{Call, Transport};
 
+#[cfg(feature = "budget")]
+mod budget;
 mod decode;
 
 use crate::{Backend, ClientError, ClientResult, IdemKey, ProposalQuery};
@@ -61,7 +67,12 @@ impl ContractBackend {
 
     /// A write with its key (kept offline under `topic`, if any).
     #[cfg_attr(
-        not(any(feature = "poll", feature = "convention", feature = "proposals")),
+        not(any(
+            feature = "poll",
+            feature = "convention",
+            feature = "proposals",
+            feature = "budget"
+        )),
         allow(dead_code)
     )]
     async fn send(
@@ -109,7 +120,12 @@ impl ContractBackend {
 }
 
 #[cfg_attr(
-    not(any(feature = "poll", feature = "convention", feature = "proposals")),
+    not(any(
+        feature = "poll",
+        feature = "convention",
+        feature = "proposals",
+        feature = "budget"
+    )),
     allow(dead_code)
 )]
 fn json<S: Serialize>(v: &S) -> Option<Value> {
@@ -117,7 +133,12 @@ fn json<S: Serialize>(v: &S) -> Option<Value> {
 }
 
 #[cfg_attr(
-    not(any(feature = "poll", feature = "convention", feature = "proposals")),
+    not(any(
+        feature = "poll",
+        feature = "convention",
+        feature = "proposals",
+        feature = "budget"
+    )),
     allow(dead_code)
 )]
 fn id(id: Id) -> Vars {
@@ -178,6 +199,10 @@ impl Backend for ContractBackend {
             Op::GetResults => {
                 self.transport.has(Op::GetResults)
                     || (cfg!(feature = "mapping") && self.transport.has(Op::ListBallots))
+            }
+            Op::GetBudgetResults => {
+                self.transport.has(Op::GetBudgetResults)
+                    || (cfg!(feature = "mapping") && self.transport.has(Op::ListBudgetBallots))
             }
             op => self.transport.has(op),
         }
@@ -514,6 +539,43 @@ impl Backend for ContractBackend {
                 &self.read(Op::GetIndicators, vars).await?,
             )
         })
+    }
+
+    #[cfg(feature = "budget")]
+    async fn budget(&self, bid: Id) -> ClientResult<BudgetView> {
+        self.get_budget(bid).await
+    }
+
+    #[cfg(feature = "budget")]
+    async fn budget_results(&self, bid: Id) -> ClientResult<BudgetResultsView> {
+        self.get_budget_results(bid).await
+    }
+
+    #[cfg(feature = "budget")]
+    async fn my_budget_ballot(&self, bid: Id) -> ClientResult<Option<MyBudgetBallot>> {
+        self.get_my_budget_ballot(bid).await
+    }
+
+    #[cfg(feature = "budget")]
+    async fn cast_budget(
+        &self,
+        bid: Id,
+        ballot: &BudgetBallot,
+        key: &IdemKey,
+    ) -> ClientResult<BudgetReceipt> {
+        self.send_budget_ballot(Op::CastBudgetBallot, bid, ballot, key)
+            .await
+    }
+
+    #[cfg(feature = "budget")]
+    async fn change_budget(
+        &self,
+        bid: Id,
+        ballot: &BudgetBallot,
+        key: &IdemKey,
+    ) -> ClientResult<BudgetReceipt> {
+        self.send_budget_ballot(Op::ChangeBudgetBallot, bid, ballot, key)
+            .await
     }
 
     async fn flush_outbox(&self, prefix: &str) -> (usize, Vec<ClientError>) {

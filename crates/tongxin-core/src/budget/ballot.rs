@@ -167,6 +167,26 @@ impl BudgetRound {
         Ok(chosen)
     }
 
+    /// Whether project `add` may join the projects `chosen` so far: the
+    /// widget's meter refuses an addition that breaks the rule (over the
+    /// fund, one too many) and says which, before anything is sent.
+    pub fn check_addition(&self, chosen: &[Id], add: Id) -> Result<(), BudgetBallotError> {
+        let projects = chosen.iter().copied().chain([add]).collect();
+        match self.check_ballot(&BudgetBallot { projects }) {
+            Ok(_) | Err(BudgetBallotError::TooFew { .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// What the projects `chosen` cost together, in fen (unknown ids count 0).
+    pub fn cost_of(&self, chosen: &[Id]) -> i64 {
+        chosen
+            .iter()
+            .filter_map(|&id| self.position(id))
+            .map(|i| self.projects[i].cost_fen)
+            .sum()
+    }
+
     /// The ids of projects at `positions`.
     pub fn ids_at(&self, positions: &[usize]) -> Vec<Id> {
         positions

@@ -106,6 +106,42 @@ fn a_knapsack_ballot_must_fit_the_fund_and_the_counts() {
 }
 
 #[test]
+fn an_addition_is_refused_only_for_the_rule_it_breaks() {
+    let round = draft(
+        100_000,
+        &[60_000, 50_000, 30_000],
+        BallotRule::Knapsack {
+            min_projects: Some(2),
+            max_projects: Some(2),
+        },
+    )
+    .into_round(Id::from(7), 0);
+    // One project is fewer than the least, but the ballot is being composed.
+    assert_eq!(round.check_addition(&[], Id::from(1)), Ok(()));
+    assert_eq!(round.check_addition(&[Id::from(1)], Id::from(3)), Ok(()));
+    assert_eq!(
+        round.check_addition(&[Id::from(1)], Id::from(2)),
+        Err(BudgetBallotError::OverBudget {
+            chosen_fen: 110_000,
+            fund_fen: 100_000
+        })
+    );
+    assert_eq!(
+        round.check_addition(&[Id::from(2), Id::from(3)], Id::from(9)),
+        Err(BudgetBallotError::UnknownProject(Id::from(9)))
+    );
+    let k = draft(10, &[100, 200, 300], BallotRule::KApproval { k: 1 }).into_round(Id::from(1), 0);
+    assert_eq!(
+        k.check_addition(&[Id::from(1)], Id::from(2)),
+        Err(BudgetBallotError::TooMany { max: 1, got: 2 })
+    );
+    assert_eq!(
+        round.cost_of(&[Id::from(1), Id::from(3), Id::from(9)]),
+        90_000
+    );
+}
+
+#[test]
 fn a_k_approval_ballot_takes_at_most_k_whatever_they_cost() {
     let round =
         draft(10, &[100, 200, 300], BallotRule::KApproval { k: 2 }).into_round(Id::from(1), 0);

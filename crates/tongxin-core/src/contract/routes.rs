@@ -58,6 +58,12 @@ fn route(op: Op) -> Option<(&'static str, &'static str, &'static [&'static str])
         GetEvaluations => ("GET", "/v1/proposals/{id}/evaluations", &[]),
         Evaluate => ("POST", "/v1/proposals/{id}/evaluations", &[]),
         GetIndicators => ("GET", "/v1/indicators", &["period", "scope"]),
+        GetBudget => ("GET", "/v1/budgets/{id}", &[]),
+        GetBudgetResults => ("GET", "/v1/budgets/{id}/results", &[]),
+        GetMyBudgetBallot => ("GET", "/v1/budgets/{id}/ballots/mine", &[]),
+        ListBudgetBallots => return None,
+        CastBudgetBallot => ("POST", "/v1/budgets/{id}/ballots", &[]),
+        ChangeBudgetBallot => ("PUT", "/v1/budgets/{id}/ballots/mine", &[]),
     })
 }
 

@@ -61,11 +61,24 @@ pub enum Op {
     Evaluate,
     /// Governance indicators of a scope (`{scope}`, `{period}`) → `IndicatorsView`.
     GetIndicators,
+    /// One budget round → `BudgetView`.
+    GetBudget,
+    /// A round's results → `BudgetResultsView`.
+    GetBudgetResults,
+    /// The viewer's budget ballot → `MyBudgetBallot` or `null`.
+    GetMyBudgetBallot,
+    /// Every budget ballot of a round → `[BudgetBallot]`; lets the kit
+    /// count greedy results itself when the backend only stores ballots.
+    ListBudgetBallots,
+    /// Casts a budget ballot (body `BudgetBallot`) → `BudgetReceipt`.
+    CastBudgetBallot,
+    /// Replaces the viewer's budget ballot (body `BudgetBallot`) → `BudgetReceipt`.
+    ChangeBudgetBallot,
 }
 
 impl Op {
     /// Every operation, in contract order.
-    pub const ALL: [Op; 28] = [
+    pub const ALL: [Op; 34] = [
         Op::GetPoll,
         Op::GetResults,
         Op::GetMyBallot,
@@ -94,6 +107,12 @@ impl Op {
         Op::GetEvaluations,
         Op::Evaluate,
         Op::GetIndicators,
+        Op::GetBudget,
+        Op::GetBudgetResults,
+        Op::GetMyBudgetBallot,
+        Op::ListBudgetBallots,
+        Op::CastBudgetBallot,
+        Op::ChangeBudgetBallot,
     ];
 
     /// The name in mapping files and adapters (`getPoll`).
@@ -127,6 +146,12 @@ impl Op {
             Op::GetEvaluations => "getEvaluations",
             Op::Evaluate => "evaluate",
             Op::GetIndicators => "getIndicators",
+            Op::GetBudget => "getBudget",
+            Op::GetBudgetResults => "getBudgetResults",
+            Op::GetMyBudgetBallot => "getMyBudgetBallot",
+            Op::ListBudgetBallots => "listBudgetBallots",
+            Op::CastBudgetBallot => "castBudgetBallot",
+            Op::ChangeBudgetBallot => "changeBudgetBallot",
         }
     }
 
@@ -150,6 +175,8 @@ impl Op {
             self,
             Op::CastBallot
                 | Op::ChangeBallot
+                | Op::CastBudgetBallot
+                | Op::ChangeBudgetBallot
                 | Op::Sign
                 | Op::SubmitProposal
                 | Op::AddComment

@@ -43,7 +43,9 @@ fn surveys() -> Mapping {
 fn the_reference_mapping_loads_and_covers_the_contract() {
     let m = Mapping::reference();
     for op in Op::ALL {
-        assert_eq!(m.has(op), op != Op::ListBallots, "{}", op.name());
+        // The server counts ballots itself: it lists none.
+        let lists_ballots = matches!(op, Op::ListBallots | Op::ListBudgetBallots);
+        assert_eq!(m.has(op), !lists_ballots, "{}", op.name());
     }
     let vars = vars_of(&[
         ("id", json!(3)),

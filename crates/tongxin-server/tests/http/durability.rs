@@ -176,10 +176,10 @@ async fn openapi_document_lists_every_endpoint() {
     let mut ids = std::collections::BTreeMap::new();
     for (path, ops) in paths {
         for (method, op) in ops.as_object().unwrap() {
-            if let Some(id) = op["operationId"].as_str() {
-                if let Some(first) = ids.insert(id.to_owned(), format!("{method} {path}")) {
-                    panic!("operationId {id} used by {first} and {method} {path}");
-                }
+            if let Some(id) = op["operationId"].as_str()
+                && let Some(first) = ids.insert(id.to_owned(), format!("{method} {path}"))
+            {
+                panic!("operationId {id} used by {first} and {method} {path}");
             }
         }
     }

@@ -54,6 +54,7 @@ impl Lang {
     }
 }
 
+mod budget;
 mod common;
 mod convention;
 mod indicators;
@@ -70,6 +71,7 @@ pub const CATALOGUES: &[Table] = &[
     convention::CONVENTION,
     proposal::PROPOSAL,
     indicators::INDICATORS,
+    budget::BUDGET,
 ];
 
 /// What every widget says (errors, shared parts).
@@ -80,6 +82,8 @@ pub const POLL_TABLES: &[Table] = &[common::COMMON, poll::POLL];
 pub const CONVENTION_TABLES: &[Table] = &[common::COMMON, convention::CONVENTION];
 /// What the proposal board and detail say, with their nested polls.
 pub const PROPOSAL_TABLES: &[Table] = &[common::COMMON, poll::POLL, proposal::PROPOSAL];
+/// What the budget-round widget says (with the poll widget's status words).
+pub const BUDGET_TABLES: &[Table] = &[common::COMMON, poll::POLL, budget::BUDGET];
 /// What the governance indicators board says.
 pub const INDICATOR_TABLES: &[Table] = &[common::COMMON, indicators::INDICATORS];
 
@@ -211,11 +215,12 @@ mod tests {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         // (events.rs names events, some of which are spelt like keys.)
         let shared = ["parts", "errors.rs", "action.rs", "offline.rs"];
-        let sets: [(&str, &[&str], &[Table]); 4] = [
+        let sets: [(&str, &[&str], &[Table]); 5] = [
             ("indicators", &["indicators"], INDICATOR_TABLES),
             ("poll", &["poll"], POLL_TABLES),
             ("convention", &["convention"], CONVENTION_TABLES),
             ("proposals", &["proposal", "poll"], PROPOSAL_TABLES),
+            ("budget", &["budget"], BUDGET_TABLES),
         ];
         fn files(p: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
             if p.is_dir() {

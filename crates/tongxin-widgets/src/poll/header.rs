@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use tongxin_core::poll::{Poll, PollStatus};
 
 use super::state::PollState;
+use super::status::status_meta;
 use crate::i18n::I18n;
 use crate::parts::Text;
 
@@ -16,27 +17,13 @@ pub fn poll_header(poll: &Poll, status: PollStatus, state: PollState, i: &I18n) 
         let i = i.clone();
         move || i.n("participants", state.ballots())
     };
-    let badge = match status {
-        PollStatus::Open => ("tx-badge tx-open", i.t("status_open")),
-        PollStatus::Closed => ("tx-badge tx-closed", i.t("status_closed")),
-        PollStatus::Scheduled => ("tx-badge", i.t("status_scheduled")),
-    };
-    let times = match (status, poll.opens_at, poll.closes_at) {
-        (PollStatus::Scheduled, Some(o), _) => Some(i.x("opens_at", i.time(o))),
-        (PollStatus::Open, _, Some(c)) => Some(i.x("closes_at", i.time(c))),
-        _ => None,
-    };
     let description = (!poll.description.is_empty()).then(|| {
         view! { <p class="tx-description"><Text text=poll.description.clone() lang=i.lang() /></p> }
     });
     view! {
         <header class="tx-header">
             <h2 class="tx-title"><Text text=poll.title.clone() lang=i.lang() /></h2>
-            <div class="tx-meta">
-                <span class=badge.0>{badge.1}</span>
-                <span class="tx-count" aria-live="polite">{count}</span>
-            </div>
-            {times.map(|t| view! { <p class="tx-hint">{t}</p> })}
+            {status_meta(status, (poll.opens_at, poll.closes_at), count, i)}
         </header>
         {description}
     }

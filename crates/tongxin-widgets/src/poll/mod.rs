@@ -10,6 +10,7 @@ pub mod header;
 mod order;
 pub mod results;
 pub mod state;
+pub mod status;
 pub mod vote;
 pub mod vote_form;
 pub mod voted;
