@@ -29,6 +29,7 @@ mod scope_import;
 mod scopes;
 mod session;
 pub mod snippet;
+mod voting_rules;
 
 use wasm_bindgen::prelude::*;
 

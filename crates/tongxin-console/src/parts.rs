@@ -166,3 +166,31 @@ pub(crate) fn local_problem(field: &str, message: &str) -> Problem {
     errors.add(field, message);
     invalid(errors)
 }
+
+/// Creates an item: `draft`, checked by the core's rules first
+/// (`checked`), is posted to `path`; the console then goes to
+/// `route_of(answer)`, or shows the problem.
+pub(crate) fn create<D, T>(
+    path: &'static str,
+    draft: D,
+    checked: Result<(), tongxin_core::text::FieldErrors>,
+    busy: RwSignal<bool>,
+    problem: RwSignal<Option<Problem>>,
+    route_of: impl FnOnce(T) -> crate::route::Route + 'static,
+) where
+    D: serde::Serialize + 'static,
+    T: DeserializeOwned + 'static,
+{
+    if let Err(errors) = checked {
+        problem.set(Some(invalid(errors)));
+        return;
+    }
+    busy.set(true);
+    spawn_local(async move {
+        match api::post::<_, T>(path, &draft).await {
+            Ok(t) => crate::route::go(route_of(t)),
+            Err(p) => problem.set(Some(p)),
+        }
+        busy.set(false);
+    });
+}

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tongxin_client::{Backend, ClientResult, IdemKey, Op};
+use tongxin_core::eligibility::Eligibility;
 use tongxin_core::text::FieldErrors;
 
 use crate::action::ActionState;
@@ -60,6 +61,21 @@ impl Env {
         let code = self.code.try_get_untracked().unwrap_or_default();
         let code = code.trim();
         b.set_household_code((!code.is_empty()).then(|| code.to_string()));
+    }
+
+    /// Whether an item of `eligibility` needs the household code and none
+    /// is typed (checked before anything is sent).
+    pub fn code_missing(&self, eligibility: Eligibility) -> bool {
+        eligibility == Eligibility::Code && self.code.get_untracked().trim().is_empty()
+    }
+
+    /// Forgets the code once the household's action went through: on a
+    /// shared phone the next person must not act as this household.
+    pub fn forget_code(&self, b: &Rc<dyn Backend>, eligibility: Eligibility) {
+        if eligibility == Eligibility::Code {
+            self.code.set(String::new());
+            b.set_household_code(None);
+        }
     }
 
     /// The strings (the common zh-CN ones once the view is gone: nobody

@@ -162,12 +162,7 @@ fn ConfirmForm(
     /// Where a refusal goes.
     problem: RwSignal<Option<Problem>>,
 ) -> impl IntoView {
-    let computed: Vec<Id> = results
-        .projects
-        .iter()
-        .filter(|p| p.computed)
-        .map(|p| p.project_id)
-        .collect();
+    let computed = results.computed_winners();
     let ticks: Vec<(Id, String, RwSignal<bool>)> = results
         .projects
         .iter()

@@ -16,10 +16,10 @@ use tongxin_core::scope::ScopeLevel;
 use tongxin_core::staff::Power;
 
 use crate::api::{self, Problem};
-use crate::parts::{ProblemNote, SelectField, TextArea, TextField, invalid, local_problem};
-use crate::polls::form::{ELIGIBILITIES, VISIBILITIES, eligibility_of, local_ms, visibility_of};
-use crate::route::{Route, go};
+use crate::parts::{ProblemNote, SelectField, TextArea, TextField, create, local_problem};
+use crate::route::Route;
 use crate::scopes::ScopeSelect;
+use crate::voting_rules::VotingRules;
 
 /// The ballot rules, as the form offers them.
 const RULES: &[(&str, &str)] = &[
@@ -117,12 +117,7 @@ pub(crate) fn NewBudget() -> impl IntoView {
     let rule = RwSignal::new("knapsack".to_string());
     let k = RwSignal::new("3".to_string());
     let method = RwSignal::new("equal_shares".to_string());
-    let opens = RwSignal::new(String::new());
-    let closes = RwSignal::new(String::new());
-    let visibility = RwSignal::new("after_close".to_string());
-    let eligibility = RwSignal::new("code".to_string());
-    let anonymous = RwSignal::new(false);
-    let allow_change = RwSignal::new(true);
+    let rules = VotingRules::new("after_close", "code", true);
     let candidates = RwSignal::new(Vec::<Candidate>::new());
     let problem = RwSignal::new(None::<Problem>);
     let busy = RwSignal::new(false);
@@ -164,6 +159,8 @@ pub(crate) fn NewBudget() -> impl IntoView {
                 .map(Candidate::project)
                 .collect()
         });
+        let ((opens_at, closes_at), (anonymous, allow_change)) =
+            (rules.window(), rules.anonymous_and_change());
         let draft = BudgetDraft {
             scope_id,
             title: title.get().trim().to_string(),
@@ -176,25 +173,22 @@ pub(crate) fn NewBudget() -> impl IntoView {
             } else {
                 CountingMethod::EqualShares
             },
-            opens_at: local_ms(&opens.get()),
-            closes_at: local_ms(&closes.get()),
-            visibility: visibility_of(&visibility.get()),
-            anonymous: anonymous.get(),
-            allow_change: allow_change.get(),
-            eligibility: eligibility_of(&eligibility.get()),
+            opens_at,
+            closes_at,
+            visibility: rules.visibility(),
+            anonymous,
+            allow_change,
+            eligibility: rules.eligibility(),
         };
-        if let Err(errors) = draft.validate() {
-            problem.set(Some(invalid(errors)));
-            return;
-        }
-        busy.set(true);
-        spawn_local(async move {
-            match api::post::<_, BudgetRound>("/api/v1/admin/budgets", &draft).await {
-                Ok(r) => go(Route::Budget(r.id)),
-                Err(p) => problem.set(Some(p)),
-            }
-            busy.set(false);
-        });
+        let checked = draft.validate();
+        create(
+            "/api/v1/admin/budgets",
+            draft,
+            checked,
+            busy,
+            problem,
+            |r: BudgetRound| Route::Budget(r.id),
+        );
     };
 
     view! {
@@ -216,14 +210,7 @@ pub(crate) fn NewBudget() -> impl IntoView {
             <SelectField label="选票规则" value=rule options=RULES />
             {move || (rule.get() == "k_approval").then(|| view! { <TextField label="每人最多选几个项目（K）" value=k kind="number" /> })}
             <SelectField label="计票方法" value=method options=METHODS />
-            <div class="cx-pair">
-                <TextField label="开始时间（不填即现在）" value=opens kind="datetime-local" />
-                <TextField label="结束时间（不填则手动结束）" value=closes kind="datetime-local" />
-            </div>
-            <SelectField label="结果公开" value=visibility options=VISIBILITIES />
-            <SelectField label="谁可以投票" value=eligibility options=ELIGIBILITIES />
-            <label class="cx-check"><input type="checkbox" bind:checked=anonymous />"匿名投票（不记录谁投了什么）"</label>
-            <label class="cx-check"><input type="checkbox" bind:checked=allow_change />"允许在结束前修改选票"</label>
+            {rules.fields()}
             <ProblemNote problem=problem />
             <button type="submit" class="cx-primary" disabled=move || busy.get()>"创建预算投票"</button>
         </form>

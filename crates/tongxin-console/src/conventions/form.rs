@@ -3,16 +3,15 @@
 //! the server's own rules (`ConventionDraft::validate`) before it is sent.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use tongxin_core::convention::{Convention, ConventionDraft, WithdrawalPolicy};
 use tongxin_core::scope::ScopeLevel;
 use tongxin_core::staff::Power;
 
 use super::articles::{ArticleEditor, Row, texts};
-use crate::api::{self, Problem};
-use crate::parts::{ProblemNote, SelectField, TextArea, TextField, invalid, local_problem};
+use crate::api::Problem;
+use crate::parts::{ProblemNote, SelectField, TextArea, TextField, create, local_problem};
 use crate::polls::form::{ELIGIBILITIES, eligibility_of, local_ms};
-use crate::route::{Route, go};
+use crate::route::Route;
 use crate::scopes::ScopeSelect;
 
 /// Until when a signer may withdraw, as the form offers it.
@@ -59,18 +58,15 @@ pub(crate) fn NewConvention() -> impl IntoView {
             closes_at: local_ms(&closes.get()),
             eligibility: eligibility_of(&eligibility.get()),
         };
-        if let Err(errors) = draft.validate() {
-            problem.set(Some(invalid(errors)));
-            return;
-        }
-        busy.set(true);
-        spawn_local(async move {
-            match api::post::<_, Convention>("/api/v1/admin/conventions", &draft).await {
-                Ok(c) => go(Route::Convention(c.id)),
-                Err(p) => problem.set(Some(p)),
-            }
-            busy.set(false);
-        });
+        let checked = draft.validate();
+        create(
+            "/api/v1/admin/conventions",
+            draft,
+            checked,
+            busy,
+            problem,
+            |c: Convention| Route::Convention(c.id),
+        );
     };
 
     view! {

@@ -4,17 +4,17 @@
 //! server applies (`PollDraft::validate`) before it is sent.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use tongxin_core::Millis;
 use tongxin_core::eligibility::Eligibility;
 use tongxin_core::poll::{Poll, PollDraft, PollKind, ResultVisibility};
 use tongxin_core::scope::ScopeLevel;
 use tongxin_core::staff::Power;
 
-use crate::api::{self, Problem};
-use crate::parts::{ProblemNote, SelectField, TextArea, TextField, invalid, local_problem};
-use crate::route::{Route, go};
+use crate::api::Problem;
+use crate::parts::{ProblemNote, SelectField, TextArea, TextField, create, local_problem};
+use crate::route::Route;
 use crate::scopes::ScopeSelect;
+use crate::voting_rules::VotingRules;
 
 /// A `datetime-local` value as milliseconds (local time), if set.
 pub(crate) fn local_ms(value: &str) -> Option<Millis> {
@@ -100,12 +100,7 @@ pub(crate) fn NewPoll() -> impl IntoView {
     let kind = RwSignal::new("single".to_string());
     let param = RwSignal::new("2".to_string());
     let options = RwSignal::new(String::new());
-    let opens = RwSignal::new(String::new());
-    let closes = RwSignal::new(String::new());
-    let visibility = RwSignal::new("always".to_string());
-    let eligibility = RwSignal::new("open".to_string());
-    let anonymous = RwSignal::new(false);
-    let allow_change = RwSignal::new(false);
+    let rules = VotingRules::new("always", "open", false);
     let problem = RwSignal::new(None::<Problem>);
     let busy = RwSignal::new(false);
 
@@ -128,24 +123,19 @@ pub(crate) fn NewPoll() -> impl IntoView {
                 .collect::<Vec<_>>(),
         );
         draft.description = description.get().trim().to_string();
-        draft.opens_at = local_ms(&opens.get());
-        draft.closes_at = local_ms(&closes.get());
-        draft.visibility = visibility_of(&visibility.get());
-        draft.eligibility = eligibility_of(&eligibility.get());
-        draft.anonymous = anonymous.get();
-        draft.allow_change = allow_change.get();
-        if let Err(errors) = draft.validate() {
-            problem.set(Some(invalid(errors)));
-            return;
-        }
-        busy.set(true);
-        spawn_local(async move {
-            match api::post::<_, Poll>("/api/v1/admin/polls", &draft).await {
-                Ok(p) => go(Route::Poll(p.id)),
-                Err(p) => problem.set(Some(p)),
-            }
-            busy.set(false);
-        });
+        (draft.opens_at, draft.closes_at) = rules.window();
+        draft.visibility = rules.visibility();
+        draft.eligibility = rules.eligibility();
+        (draft.anonymous, draft.allow_change) = rules.anonymous_and_change();
+        let checked = draft.validate();
+        create(
+            "/api/v1/admin/polls",
+            draft,
+            checked,
+            busy,
+            problem,
+            |p: Poll| Route::Poll(p.id),
+        );
     };
 
     view! {
@@ -158,14 +148,7 @@ pub(crate) fn NewPoll() -> impl IntoView {
             <SelectField label="投票方式" value=kind options=KINDS />
             {move || param_label(&kind.get()).map(|l| view! { <TextField label=l value=param kind="number" /> })}
             <TextArea label="选项（每行一项）" value=options rows=5 />
-            <div class="cx-pair">
-                <TextField label="开始时间（不填即现在）" value=opens kind="datetime-local" />
-                <TextField label="结束时间（不填则手动结束）" value=closes kind="datetime-local" />
-            </div>
-            <SelectField label="结果公开" value=visibility options=VISIBILITIES />
-            <SelectField label="谁可以投票" value=eligibility options=ELIGIBILITIES />
-            <label class="cx-check"><input type="checkbox" bind:checked=anonymous />"匿名投票（不记录谁投了什么）"</label>
-            <label class="cx-check"><input type="checkbox" bind:checked=allow_change />"允许在结束前修改选票"</label>
+            {rules.fields()}
             <ProblemNote problem=problem />
             <button type="submit" class="cx-primary" disabled=move || busy.get()>"创建投票"</button>
         </form>

@@ -70,12 +70,7 @@ impl BudgetRound {
         if self.status(now) != PollStatus::Closed {
             return Err(ConfirmError::NotClosed);
         }
-        let computed: Vec<Id> = results
-            .projects
-            .iter()
-            .filter(|p| p.computed)
-            .map(|p| p.project_id)
-            .collect();
+        let computed = results.computed_winners();
         let funded = match &input.override_funded {
             None => {
                 if input.reason.is_some() {

@@ -11,7 +11,7 @@ use crate::Id;
 
 /// The ballots of a round, grouped: `(sorted project positions, ballots)`.
 /// This is everything counting needs, and all an anonymous round keeps.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct BudgetTally {
     /// Ballots counted.
     pub ballots: u64,
@@ -104,6 +104,18 @@ pub struct BudgetResults {
     /// Staff's override of the computed winners, with its public reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub override_winners: Option<Override>,
+}
+
+impl BudgetResults {
+    /// The projects the count itself funds (before any staff override), in
+    /// the order they were chosen.
+    pub fn computed_winners(&self) -> Vec<Id> {
+        self.projects
+            .iter()
+            .filter(|p| p.computed)
+            .map(|p| p.project_id)
+            .collect()
+    }
 }
 
 impl BudgetRound {

@@ -222,7 +222,7 @@ async fn budget_results(
         status: round.status(ctx.now),
         visible,
         confirmed: round.confirmed_at.is_some(),
-        results: visible.then(|| round.results(&tally)),
+        results: visible.then(|| (*service::budget_results::results(&round, &tally)).clone()),
     }))
 }
 
@@ -247,7 +247,7 @@ async fn budget_results_csv(
     if !s.budget_results_visible(&ctx, &round).await? {
         return Err(hidden());
     }
-    let body = export::budget_results(&round.results(&tally));
+    let body = export::budget_results(&service::budget_results::results(&round, &tally));
     Ok(super::exports::csv(
         format!("tongxin-budget-{id}-results.csv"),
         body,
@@ -271,7 +271,7 @@ async fn budget_pabulib(
     {
         return Err(hidden());
     }
-    let body = round.pabulib(&tally, &round.results(&tally));
+    let body = round.pabulib(&tally, &service::budget_results::results(&round, &tally));
     Ok(super::exports::attachment(
         "text/plain; charset=utf-8",
         format!("tongxin-budget-{id}.pb"),

@@ -1,15 +1,16 @@
-//! The use cases of the server, written once over the repository traits of
-//! [`crate::storage::rows`]: load what a write needs, apply the rules of
+//! The use cases of the server, written once over the storage layer's
+//! [`Db`] (both engines): load what a write needs, apply the rules of
 //! `tongxin-core` (eligibility of the household code, duplicates, open or
 //! closed, change allowed), write the rows, and say what the answer is.
 //!
-//! A store opens the transaction, hands its rows to one of these functions
-//! and commits; it never decides anything itself. So SQLite and PostgreSQL
+//! The store opens the transaction, hands it to one of these functions and
+//! commits; it never decides anything itself. So SQLite and PostgreSQL
 //! answer the same request the same way, and a rule is changed in one
 //! place. [`crate::storage::idempotency::once`] wraps every write that takes
 //! a key, inside the same transaction.
 
 pub mod audit;
+pub mod budget_results;
 pub mod budgets;
 pub mod codes;
 pub mod comments;

@@ -9,7 +9,7 @@ use tongxin_core::proposal::funding::format_yuan;
 
 use super::state::BudgetState;
 use crate::i18n::I18n;
-use crate::parts::{HouseholdCodeField, Notice, NoticeKind, ProgressBar, Text};
+use crate::parts::{HouseholdCodeField, Notice, NoticeKind, ProgressBar, Text, submit_row};
 
 /// What the form is bound to besides the state.
 pub struct BallotForm {
@@ -164,12 +164,7 @@ pub fn ballot_form(
     } else {
         i.t("send_budget")
     };
-    let busy_label = i.t("submitting");
-    let busy = f.busy;
-    let cancel = editing.then(|| {
-        let l = i.t("cancel");
-        view! { <button type="button" class="tx-button tx-secondary" on:click=move |_| on_cancel()>{l}</button> }
-    });
+    let actions = submit_row(label, f.busy, editing.then_some(on_cancel), i);
     let figure2 = figure.clone();
     view! {
         <form class="tx-form tx-budget-form" on:submit=move |ev| { ev.prevent_default(); on_submit(); }>
@@ -182,12 +177,7 @@ pub fn ballot_form(
                 <ProgressBar label=round.title value=value max=max text=Signal::derive(figure2) />
                 <span class="tx-sticky-figure tx-sr-only" role="status" aria-live="polite">{figure}</span>
                 {move || s.refusal.get().map(|t| view! { <Notice kind=NoticeKind::Error text=t /> })}
-                <div class="tx-actions">
-                    <button type="submit" class="tx-button" prop:disabled=move || busy.get()>
-                        {move || if busy.get() { busy_label.clone() } else { label.clone() }}
-                    </button>
-                    {cancel}
-                </div>
+                {actions}
             </div>
         </form>
     }

@@ -23,11 +23,10 @@ use tongxin_core::proposal::funding::format_yuan;
 
 use crate::action::use_action;
 use crate::env::Env;
-use crate::errors::error_text;
 use crate::events::Emit;
 use crate::i18n::I18n;
 use crate::offline::OfflineNotices;
-use crate::parts::{Notice, NoticeKind, Skeleton, Text};
+use crate::parts::{Notice, NoticeKind, Text, load_failed_card, loading_card};
 use crate::poll::status::status_meta;
 use ballot::{BallotForm, ballot_form};
 use receipt::receipt_block;
@@ -73,18 +72,11 @@ pub fn BudgetWidget(
     move || {
         let i = env.i18n();
         if let Some(e) = s.load_error.get() {
-            let retry = (i.t("retry"), Callback::new(move |_| load(env, s)));
-            let text = format!(
-                "{} {}",
-                i.t("budget_load_failed"),
-                error_text(&e, &i, "invalid_ballot")
-            );
-            return view! { <div class="tx-card"><Notice kind=NoticeKind::Error text=text retry=retry /></div> }
-                .into_any();
+            let retry = Callback::new(move |_| load(env, s));
+            return load_failed_card(i.t("budget_load_failed"), &e, "invalid_ballot", &i, retry);
         }
         let (Some(bv), Some(status)) = (s.view.get(), s.status()) else {
-            return view! { <div class="tx-card"><Skeleton label=i.t("loading") /></div> }
-                .into_any();
+            return loading_card(&i);
         };
         let round = bv.round;
         let open = status == PollStatus::Open;

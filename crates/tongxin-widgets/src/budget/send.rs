@@ -8,7 +8,6 @@ use leptos::task::spawn_local;
 use tongxin_client::ClientError;
 use tongxin_core::budget::BudgetBallot;
 use tongxin_core::contract::MyBudgetBallot;
-use tongxin_core::eligibility::Eligibility;
 
 use super::ballot::refusal_text;
 use super::state::BudgetState;
@@ -29,8 +28,7 @@ pub fn send_ballot(env: Env, s: BudgetState, action: ActionState) {
     if let Err(e) = round.check_ballot(&ballot) {
         return action.refuse(refusal_text(&e, &env.i18n()));
     }
-    let with_code = round.eligibility == Eligibility::Code;
-    if with_code && env.code.get_untracked().trim().is_empty() {
+    if env.code_missing(round.eligibility) {
         return action.refuse(env.t("code_required"));
     }
     let changing = s.editing.get_untracked();
@@ -56,10 +54,7 @@ pub fn send_ballot(env: Env, s: BudgetState, action: ActionState) {
                 if fresh.is_some() {
                     s.results.set(fresh);
                 }
-                if with_code {
-                    env.code.set(String::new());
-                    b.set_household_code(None);
-                }
+                env.forget_code(&b, round.eligibility);
                 let shown = (!round.anonymous).then(|| ballot.projects.clone());
                 if !changing && !round.anonymous {
                     s.view.update(|v| {

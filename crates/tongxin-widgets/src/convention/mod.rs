@@ -22,11 +22,10 @@ use tongxin_core::eligibility::Eligibility;
 
 use crate::action::use_action;
 use crate::env::Env;
-use crate::errors::error_text;
 use crate::events::Emit;
 use crate::i18n::I18n;
 use crate::offline::OfflineNotices;
-use crate::parts::{Notice, NoticeKind, Skeleton};
+use crate::parts::{Notice, NoticeKind, load_failed_card, loading_card};
 use crate::parts::{Unit, units_within};
 use form::SignForm;
 use receipt::SignedReceipt;
@@ -91,17 +90,11 @@ pub fn ConventionWidget(
     move || {
         let i = env.i18n();
         if let Some(e) = s.load_error.get() {
-            let retry = (i.t("retry"), Callback::new(move |_| load(env, s)));
-            let text = format!(
-                "{} {}",
-                i.t("conv_load_failed"),
-                error_text(&e, &i, "sign_failed")
-            );
-            return view! { <div class="tx-card"><Notice kind=NoticeKind::Error text=text retry=retry /></div> }.into_any();
+            let retry = Callback::new(move |_| load(env, s));
+            return load_failed_card(i.t("conv_load_failed"), &e, "sign_failed", &i, retry);
         }
         let Some(cv) = s.conv.get() else {
-            return view! { <div class="tx-card"><Skeleton label=i.t("loading") /></div> }
-                .into_any();
+            return loading_card(&i);
         };
         let c = cv.convention;
         let active = s.mine.get().filter(|r| r.withdrawn_at.is_none());

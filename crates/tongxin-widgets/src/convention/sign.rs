@@ -6,7 +6,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tongxin_client::ClientError;
-use tongxin_core::eligibility::Eligibility;
 use tongxin_core::text::FieldErrors;
 
 use super::draft::SignDraft;
@@ -50,7 +49,7 @@ pub fn sign(env: Env, s: ConventionState, f: SignFormState, action: ActionState)
     let (id, eligibility) = (s.id, c.convention.eligibility);
     let input = f.draft.with_untracked(|d| d.to_input(c.convention.version));
     let mut errors = input.as_ref().err().cloned().unwrap_or_default();
-    if eligibility == Eligibility::Code && env.code.get_untracked().trim().is_empty() {
+    if env.code_missing(eligibility) {
         errors.add("code", "required");
     }
     f.errors.set(errors.clone());
@@ -69,10 +68,7 @@ pub fn sign(env: Env, s: ConventionState, f: SignFormState, action: ActionState)
         action.finish(&result, &env.i18n(), "sign_failed", env.offline);
         match result {
             Ok(r) => {
-                if eligibility == Eligibility::Code {
-                    env.code.set(String::new());
-                    b.set_household_code(None);
-                }
+                env.forget_code(&b, eligibility);
                 keep_receipt(&r);
                 env.fire(WidgetEvent::signed(id, r.version, r.id));
                 s.mine.set(Some(r));

@@ -45,6 +45,27 @@ pub fn Notice(
     }
 }
 
+/// The card of a widget whose item could not be loaded: `what` ("投票加载失败。")
+/// with the reason (`fallback` for a problem without a text of its own, as
+/// in `error_text`) and a retry.
+pub fn load_failed_card(
+    what: String,
+    e: &tongxin_client::ClientError,
+    fallback: &str,
+    i: &crate::i18n::I18n,
+    retry: Callback<()>,
+) -> AnyView {
+    let text = format!("{what} {}", crate::errors::error_text(e, i, fallback));
+    let retry = (i.t("retry"), retry);
+    view! { <div class="tx-card"><Notice kind=NoticeKind::Error text=text retry=retry /></div> }
+        .into_any()
+}
+
+/// The card of a widget still loading its item.
+pub fn loading_card(i: &crate::i18n::I18n) -> AnyView {
+    view! { <div class="tx-card"><Skeleton label=i.t("loading") /></div> }.into_any()
+}
+
 /// Grey blocks in the shape of a poll while it loads.
 #[component]
 pub fn Skeleton(

@@ -25,11 +25,10 @@ use tongxin_core::poll::PollStatus;
 
 use crate::action::use_action;
 use crate::env::Env;
-use crate::errors::error_text;
 use crate::events::Emit;
 use crate::i18n::I18n;
 use crate::offline::OfflineNotices;
-use crate::parts::{Notice, NoticeKind, Skeleton};
+use crate::parts::{Notice, NoticeKind, load_failed_card, loading_card};
 use header::poll_header;
 use results::results_block;
 use state::{load, use_poll};
@@ -71,18 +70,11 @@ pub fn PollWidget(
     move || {
         let i = env.i18n();
         if let Some(e) = s.load_error.get() {
-            let retry = (i.t("retry"), Callback::new(move |_| load(env, s)));
-            let text = format!(
-                "{} {}",
-                i.t("load_failed"),
-                error_text(&e, &i, "invalid_ballot")
-            );
-            return view! { <div class="tx-card"><Notice kind=NoticeKind::Error text=text retry=retry /></div> }
-                .into_any();
+            let retry = Callback::new(move |_| load(env, s));
+            return load_failed_card(i.t("load_failed"), &e, "invalid_ballot", &i, retry);
         }
         let (Some(pv), Some(status)) = (s.view.get(), s.status()) else {
-            return view! { <div class="tx-card"><Skeleton label=i.t("loading") /></div> }
-                .into_any();
+            return loading_card(&i);
         };
         let poll = pv.poll;
         let open = status == PollStatus::Open;

@@ -7,7 +7,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tongxin_client::ClientError;
 use tongxin_core::contract::MyBallot;
-use tongxin_core::eligibility::Eligibility;
 use tongxin_core::poll::BallotError;
 
 use super::state::PollState;
@@ -40,8 +39,7 @@ pub fn send_ballot(env: Env, s: PollState, action: ActionState) {
         Ok(b) => b,
         Err(e) => return action.refuse(ballot_error_text(&e, &env.i18n())),
     };
-    let with_code = poll.eligibility == Eligibility::Code;
-    if with_code && env.code.get_untracked().trim().is_empty() {
+    if env.code_missing(poll.eligibility) {
         return action.refuse(env.t("code_required"));
     }
     let changing = s.editing.get_untracked();
@@ -72,10 +70,7 @@ pub fn send_ballot(env: Env, s: PollState, action: ActionState) {
                 if fresh.is_some() {
                     s.results.set(fresh);
                 }
-                if with_code {
-                    env.code.set(String::new());
-                    b.set_household_code(None);
-                }
+                env.forget_code(&b, poll.eligibility);
                 s.mine.set(Some(MyBallot {
                     poll_id: id,
                     ballot: (!poll.anonymous).then(|| ballot.clone()),

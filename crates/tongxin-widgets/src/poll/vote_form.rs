@@ -7,7 +7,7 @@ use tongxin_core::poll::Poll;
 use super::draft::Draft;
 use super::form::BallotForm;
 use crate::i18n::I18n;
-use crate::parts::HouseholdCodeField;
+use crate::parts::{HouseholdCodeField, submit_row};
 
 /// What the form is bound to.
 pub struct VoteForm {
@@ -41,21 +41,12 @@ pub fn vote_form(
     } else {
         i.t("vote")
     };
-    let busy_label = i.t("submitting");
-    let cancel = editing.then(|| {
-        let l = i.t("cancel");
-        view! { <button type="button" class="tx-button tx-secondary" on:click=move |_| on_cancel()>{l}</button> }
-    });
+    let actions = submit_row(label, busy, editing.then_some(on_cancel), i);
     view! {
         <form class="tx-form" on:submit=move |ev| { ev.prevent_default(); on_submit(); }>
             {code_field}
             <BallotForm poll=poll draft=draft i18n=i.clone() />
-            <div class="tx-actions">
-                <button type="submit" class="tx-button" prop:disabled=move || busy.get()>
-                    {move || if busy.get() { busy_label.clone() } else { label.clone() }}
-                </button>
-                {cancel}
-            </div>
+            {actions}
         </form>
     }
     .into_any()
