@@ -160,6 +160,8 @@ fn events() -> Vec<WidgetEvent> {
         WidgetEvent::ready(Id::from(1)),
         WidgetEvent::voted(Id::from(1), Some(&ballot)),
         WidgetEvent::voted(Id::from(1), None),
+        WidgetEvent::budget_voted(Id::from(1), Some(&[Id::from(2), Id::from(3)])),
+        WidgetEvent::budget_voted(Id::from(1), None),
         WidgetEvent::signed(Id::from(1), 2, Id::from(3)),
         WidgetEvent::withdrawn(Id::from(1), Id::from(3)),
         WidgetEvent::supported(Id::from(1), true, 4),
