@@ -136,10 +136,14 @@ pub(crate) fn ProposalDesk(
                         <li aria-current=(s == p.step).then_some("step")>{step_name(s)}</li>
                     }).collect_view()}
                 </ol>
-                <p class="cx-muted">{format!("{} · {} · 支持 {} / {} · 认筹 {} / {} 元 · 收 {} 元 · 支 {} 元",
-                    scopes.name(p.scope_id), p.status.as_str(), p.supports, p.support_threshold,
-                    format_yuan(d.funding.pledged_total_fen), format_yuan(d.funding.goal_fen),
-                    format_yuan(d.funding.received_fen), format_yuan(d.funding.spent_fen))}</p>
+                <p class="cx-muted">{
+                    // Its own closure: the scope list arriving must not redraw the desk.
+                    let (scope, rest) = (p.scope_id, format!("{} · 支持 {} / {} · 认筹 {} / {} 元 · 收 {} 元 · 支 {} 元",
+                        p.status.as_str(), p.supports, p.support_threshold,
+                        format_yuan(d.funding.pledged_total_fen), format_yuan(d.funding.goal_fen),
+                        format_yuan(d.funding.received_fen), format_yuan(d.funding.spent_fen)));
+                    move || format!("{} · {rest}", scopes.name(scope))
+                }</p>
                 <div class="cx-actions">
                     <a class="cx-button" href=Route::Codes(CodeTarget::Proposal, id).href()>"入户码"</a>
                     <a class="cx-button" href=format!("/api/v1/proposals/{id}/ledger.csv") download=format!("proposal-{id}-ledger.csv")>"导出账目 CSV"</a>

@@ -63,7 +63,8 @@ pub(crate) fn BudgetDesk(
             let open = v.status != PollStatus::Closed;
             view! {
                 <h1>{v.round.title.clone()}</h1>
-                <p class="cx-muted">{summary(&v, scopes)}</p>
+                // Its own closure: the scope list arriving must not redraw the desk.
+                <p class="cx-muted">{move || summary(&v, scopes)}</p>
                 <div class="cx-actions">
                     <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"刷新"</button>
                     <a class="cx-button" href=format!("/api/v1/budgets/{id}/results.csv") download=format!("budget-{id}-results.csv")>"导出结果 CSV"</a>

@@ -46,7 +46,11 @@ pub(crate) fn ConventionDesk(
             let c = v.convention.clone();
             view! {
                 <h1>{c.title.clone()}</h1>
-                <p class="cx-muted">{format!("{} · 第 {} 版 · {}", scopes.name(c.scope_id), c.version, open_name(v.open))}</p>
+                <p class="cx-muted">{
+                    // Its own closure: the scope list arriving must not redraw the desk.
+                    let (scope, rest) = (c.scope_id, format!("第 {} 版 · {}", c.version, open_name(v.open)));
+                    move || format!("{} · {rest}", scopes.name(scope))
+                }</p>
                 <div class="cx-actions">
                     <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"刷新"</button>
                     <a class="cx-button" href=format!("/api/v1/conventions/{id}/signatures.csv") download=format!("convention-{id}-signatures.csv")>"导出签署名单 CSV"</a>

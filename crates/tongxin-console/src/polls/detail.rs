@@ -60,8 +60,12 @@ pub(crate) fn PollDetail(
             let open = p.status != PollStatus::Closed;
             view! {
                 <h1>{p.poll.title.clone()}</h1>
+                // The scope's name in a closure of its own: the scope list
+                // arriving later must not redraw the desk (and close the
+                // edit form being filled in).
                 <p class="cx-muted">
-                    {format!("{} · {} · {} · {} 票", scopes.name(p.poll.scope_id), kind_name(&p.poll.kind), status_name(p.status), p.ballots)}
+                    {let (scope, rest) = (p.poll.scope_id, format!("{} · {} · {} 票", kind_name(&p.poll.kind), status_name(p.status), p.ballots));
+                     move || format!("{} · {rest}", scopes.name(scope))}
                 </p>
                 <div class="cx-actions">
                     <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"刷新"</button>
