@@ -218,3 +218,24 @@ test('results after close, and axe finds nothing in any theme', async () => {
   await shot(page, 'budget-05-closed');
   await context.close();
 });
+
+test('in English and dark at 360 px: the round and the explained results read in English', async () => {
+  const errors = [];
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'en', colorScheme: 'dark' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await embedPage(page, server.base, `<div data-tongxin="budget" data-id="${LAST_YEAR}" data-api="${server.base}/api"></div>
+    <div data-tongxin="budget" data-id="${OPEN}" data-lang="en" data-api="${server.base}/api"></div>`, { lang: 'en' });
+  const w = widget(page, OPEN, 'budget');
+  await w.locator('.tx-title').waitFor();
+  // (The earlier test closed the open round; its header is checked, last year's results in full.)
+  await w.getByText('Community fund ¥200,000.00, 9 projects').waitFor();
+  const last = widget(page, LAST_YEAR, 'budget');
+  await last.getByText('Results', { exact: true }).waitFor();
+  await last.getByText(/How it was counted: the Method of Equal Shares/).waitFor();
+  await last.getByText(/Bought in round 1; no supporter paid more than ¥/).first().waitFor();
+  assert.ok(await noHorizontalScroll(page), 'no horizontal scroll at 360 px');
+  await shot(page, 'budget-06-english-dark');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
