@@ -31,9 +31,21 @@ fn local(status: u16, detail: impl Into<String>) -> Problem {
 }
 
 async fn run(method: Method, path: &str, body: Option<String>) -> Result<String, Problem> {
+    run_keyed(method, path, body, None).await
+}
+
+async fn run_keyed(
+    method: Method,
+    path: &str,
+    body: Option<String>,
+    key: Option<&str>,
+) -> Result<String, Problem> {
     let mut req = RequestBuilder::new(path)
         .method(method.clone())
         .header("Accept", "application/json");
+    if let Some(k) = key {
+        req = req.header("Idempotency-Key", k);
+    }
     if method != Method::GET {
         req = req.header("X-Tongxin-CSRF", &CSRF.with(|c| c.borrow().clone()));
     }
@@ -75,6 +87,19 @@ pub async fn get_text(path: &str) -> Result<String, Problem> {
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, Problem> {
     let body = serde_json::to_string(body).map_err(|e| local(0, e.to_string()))?;
     parse(&run(Method::POST, path, Some(body)).await?)
+}
+
+/// `POST path` with a JSON body already written and an idempotency key,
+/// so a request resent after a lost answer is done once (the paper
+/// outbox); the answer as text.
+pub async fn post_once(path: &str, body: String, key: &str) -> Result<String, Problem> {
+    run_keyed(Method::POST, path, Some(body), Some(key)).await
+}
+
+/// Whether the problem is the network's, not the server's answer: the
+/// request may be sent again as it is.
+pub fn is_offline(p: &Problem) -> bool {
+    p.status == 0
 }
 
 /// `PATCH path` with a JSON body.

@@ -9,7 +9,9 @@ use tongxin_core::staff::SessionView;
 use crate::route::{Route, use_route};
 use crate::scopes::Scopes;
 use crate::session::{Session, SignIn};
-use crate::{accounts, audit, budgets, codes, conventions, moderation, polls, proposals, scopes};
+use crate::{
+    accounts, audit, budgets, codes, conventions, moderation, paper, polls, proposals, scopes,
+};
 
 /// The whole console.
 #[component]
@@ -59,7 +61,7 @@ fn Shell() -> impl IntoView {
                 || matches!(
                     (here, r),
                     (
-                        Route::Poll(_) | Route::NewPoll | Route::Codes(..),
+                        Route::Poll(_) | Route::NewPoll | Route::Codes(..) | Route::Paper(..),
                         Route::Polls
                     )
                 )
@@ -109,6 +111,7 @@ fn Shell() -> impl IntoView {
                 Route::NewBudget => view! { <budgets::form::NewBudget /> }.into_any(),
                 Route::Budget(id) => view! { <budgets::desk::BudgetDesk id=id /> }.into_any(),
                 Route::Codes(t, id) => view! { <codes::CodesPage target=t id=id /> }.into_any(),
+                Route::Paper(t, id) => view! { <paper::PaperPage target=t id=id /> }.into_any(),
                 Route::Moderation => view! { <moderation::ModerationQueue /> }.into_any(),
                 Route::Scopes => view! { <scopes::ScopeTreePage /> }.into_any(),
                 Route::Accounts => view! { <accounts::Accounts /> }.into_any(),

@@ -20,6 +20,7 @@ mod budgets;
 mod codes;
 mod conventions;
 mod moderation;
+mod paper;
 mod parts;
 mod polls;
 mod proposal_settings;

@@ -146,6 +146,7 @@ pub(crate) fn ProposalDesk(
                 }</p>
                 <div class="cx-actions">
                     <a class="cx-button" href=Route::Codes(CodeTarget::Proposal, id).href()>"入户码"</a>
+                    <a class="cx-button" href=Route::Paper(CodeTarget::Proposal, id).href()>"纸质录入"</a>
                     <a class="cx-button" href=format!("/api/v1/proposals/{id}/ledger.csv") download=format!("proposal-{id}-ledger.csv")>"导出账目 CSV"</a>
                 </div>
                 <PollLinks proposal=p.clone() reload=reload />

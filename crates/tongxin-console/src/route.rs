@@ -33,6 +33,8 @@ pub enum Route {
     Convention(Id),
     /// An item's household codes: issue, print, counts, revoke.
     Codes(CodeTarget, Id),
+    /// Keying an item's paper and door-to-door slips.
+    Paper(CodeTarget, Id),
     /// Reported comments to hide or restore.
     Moderation,
     /// The scope tree with households.
@@ -64,6 +66,10 @@ impl Route {
                 (Some(t), Some(n)) => Route::Codes(t, n),
                 _ => Route::Polls,
             },
+            ["paper", t, n] => match (CodeTarget::parse(t), id(n)) {
+                (Some(t), Some(n)) => Route::Paper(t, n),
+                _ => Route::Polls,
+            },
             ["moderation"] => Route::Moderation,
             ["scopes"] => Route::Scopes,
             ["accounts"] => Route::Accounts,
@@ -87,6 +93,7 @@ impl Route {
             Route::Proposals => "#/proposals".into(),
             Route::Proposal(id) => format!("#/proposals/{id}"),
             Route::Codes(t, id) => format!("#/codes/{}/{id}", t.as_str()),
+            Route::Paper(t, id) => format!("#/paper/{}/{id}", t.as_str()),
             Route::Moderation => "#/moderation".into(),
             Route::Scopes => "#/scopes".into(),
             Route::Accounts => "#/accounts".into(),
@@ -135,6 +142,8 @@ mod tests {
             Route::Budget(id),
             Route::Codes(CodeTarget::Convention, id),
             Route::Codes(CodeTarget::Budget, id),
+            Route::Paper(CodeTarget::Poll, id),
+            Route::Paper(CodeTarget::Proposal, id),
             Route::Moderation,
             Route::Scopes,
             Route::Accounts,

@@ -395,6 +395,14 @@ pub struct PublicSignature {
     pub version: u32,
     /// Time of signing.
     pub signed_at: Millis,
+    /// How it came: keyed from a paper sheet (`paper`, `door`), or online
+    /// when absent (written by the server; the widgets do not read it).
+    #[serde(
+        default,
+        skip_deserializing,
+        skip_serializing_if = "crate::paper::Channel::is_online"
+    )]
+    pub channel: crate::paper::Channel,
 }
 
 impl PublicSignature {
@@ -416,6 +424,7 @@ impl PublicSignature {
             role,
             version,
             signed_at,
+            channel: crate::paper::Channel::Online,
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::budget::BudgetResults;
 use crate::contract::ProposalCard;
 use crate::contract::PublicEvaluation;
 use crate::convention::PublicSignature;
+use crate::paper::{Channel, Channels, MeetingTallyDraft};
 use crate::poll::PollResults;
 use crate::proposal::funding::{LedgerEntry, format_yuan};
 use crate::{Id, Millis};
@@ -81,7 +82,14 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 }
 
 /// Header of [`poll_results`].
-pub const RESULTS_HEADER: [&str; 5] = ["poll_id", "option_id", "option", "measure", "value"];
+pub const RESULTS_HEADER: [&str; 6] = [
+    "poll_id",
+    "option_id",
+    "option",
+    "measure",
+    "value",
+    "channel",
+];
 
 /// One figure of a poll's results: the option it is about (none for
 /// poll-wide figures), what it measures and its value, as the CSV export
@@ -98,14 +106,73 @@ pub struct Figure {
 
 /// A poll's results, one row per figure (`measure`: `count`, `percent`,
 /// `agree`, `mean`, `points`, `round_2` …), plus the ballots counted.
-pub fn poll_results(poll_id: Id, ballots: u64, results: &PollResults) -> String {
+///
+/// `channel` says where a figure comes from: `all` for the results of the
+/// individual ballots, then the ballots `online`, on `paper` and `door` to
+/// door, and each residents' meeting's `attendees` and `hands` per option
+/// (`meeting`), kept apart from the ballots.
+pub fn poll_results(
+    poll_id: Id,
+    ballots: u64,
+    results: &PollResults,
+    channels: Option<&Channels>,
+    meetings: &[MeetingTallyDraft],
+) -> String {
     let mut csv = Csv::new(&RESULTS_HEADER);
+    let label_of = |id: Id| {
+        result_figures(ballots, results)
+            .into_iter()
+            .find_map(|f| f.option.filter(|(i, _)| *i == id).map(|(_, l)| l))
+            .unwrap_or_default()
+    };
     for f in result_figures(ballots, results) {
         let (id, label) = f
             .option
             .map(|(i, l)| (i.to_string(), cell(&l)))
             .unwrap_or_default();
-        csv.row(&[poll_id.to_string(), id, label, f.measure, f.value]);
+        csv.row(&[
+            poll_id.to_string(),
+            id,
+            label,
+            f.measure,
+            f.value,
+            "all".into(),
+        ]);
+    }
+    if let Some(c) = channels {
+        for ch in [Channel::Online, Channel::Paper, Channel::Door] {
+            let n = c.get(ch).to_string();
+            let row = [
+                poll_id.to_string(),
+                String::new(),
+                String::new(),
+                "ballots".into(),
+                n,
+            ];
+            csv.row(&[&row[..], &[ch.as_str().into()]].concat());
+        }
+    }
+    for m in meetings {
+        let place = cell(&format!("{} {} {}", m.held_on, m.place, m.chair));
+        let n = m.attendees.to_string();
+        csv.row(&[
+            poll_id.to_string(),
+            String::new(),
+            place,
+            "attendees".into(),
+            n,
+            "meeting".into(),
+        ]);
+        for oc in &m.counts {
+            let label = cell(&label_of(oc.option_id));
+            let row = [
+                poll_id.to_string(),
+                oc.option_id.to_string(),
+                label,
+                "hands".into(),
+            ];
+            csv.row(&[&row[..], &[oc.count.to_string(), "meeting".into()]].concat());
+        }
     }
     csv.0
 }
@@ -217,6 +284,7 @@ pub fn signatures(list: &[PublicSignature], units: &HashMap<Id, String>) -> Stri
         "role",
         "version",
         "signed_at",
+        "channel",
     ]);
     for s in list {
         csv.row(&[
@@ -228,6 +296,7 @@ pub fn signatures(list: &[PublicSignature], units: &HashMap<Id, String>) -> Stri
             wire(s.role),
             s.version.to_string(),
             s.signed_at.to_string(),
+            s.channel.as_str().to_string(),
         ]);
     }
     csv.0
@@ -308,7 +377,9 @@ pub fn ledger(proposal_id: Id, entries: &[LedgerEntry]) -> String {
 
 /// A budget round's results: one row per project, funded ones first in
 /// the order they were chosen (counts and amounts only).
-pub fn budget_results(r: &BudgetResults) -> String {
+/// `channels` adds the ballots by channel (online, paper, door) and the
+/// attendees of meetings, the same on every row.
+pub fn budget_results(r: &BudgetResults, channels: Option<&Channels>) -> String {
     let mut csv = Csv::new(&[
         "budget_id",
         "project_id",
@@ -322,7 +393,15 @@ pub fn budget_results(r: &BudgetResults) -> String {
         "ballots",
         "fund_fen",
         "method",
+        "ballots_online",
+        "ballots_paper",
+        "ballots_door",
+        "meeting_attendees",
     ]);
+    let by_channel: Vec<String> = Channel::ALL
+        .into_iter()
+        .map(|c| channels.map_or(String::new(), |cs| cs.get(c).to_string()))
+        .collect();
     for p in &r.projects {
         csv.row(&[
             r.round_id.to_string(),
@@ -337,6 +416,10 @@ pub fn budget_results(r: &BudgetResults) -> String {
             r.ballots.to_string(),
             r.fund_fen.to_string(),
             r.method.as_str().to_string(),
+            by_channel[0].clone(),
+            by_channel[1].clone(),
+            by_channel[2].clone(),
+            by_channel[3].clone(),
         ]);
     }
     csv.0
@@ -391,14 +474,34 @@ mod tests {
                 ChoiceResult::new(Id::int(2), "=晚上".into(), 1, 4),
             ],
         };
-        let csv = poll_results(Id::int(9), 4, &r);
+        let channels = Channels::split(4, 1, 0, 30);
+        let meeting = MeetingTallyDraft {
+            target: crate::staff::codes::CodeTarget::Poll,
+            target_id: Id::int(9),
+            unit_id: None,
+            place: "活动室".into(),
+            held_on: "2026-12-05".into(),
+            chair: "王丽".into(),
+            attendees: 30,
+            counts: vec![crate::paper::OptionCount {
+                option_id: Id::int(2),
+                count: 12,
+            }],
+            in_favour: None,
+        };
+        let csv = poll_results(Id::int(9), 4, &r, Some(&channels), &[meeting]);
         assert!(csv.starts_with('\u{feff}'));
         let lines: Vec<&str> = csv.trim_start_matches(BOM).lines().collect();
-        assert_eq!(lines[0], "poll_id,option_id,option,measure,value");
-        assert_eq!(lines[1], "9,,,ballots,4");
-        assert_eq!(lines[2], "9,1,\"早上, 7点\",count,3");
-        assert_eq!(lines[3], "9,1,\"早上, 7点\",percent,75");
-        assert_eq!(lines[4], "9,2,'=晚上,count,1");
-        assert_eq!(lines.len(), 6);
+        assert_eq!(lines[0], "poll_id,option_id,option,measure,value,channel");
+        assert_eq!(lines[1], "9,,,ballots,4,all");
+        assert_eq!(lines[2], "9,1,\"早上, 7点\",count,3,all");
+        assert_eq!(lines[3], "9,1,\"早上, 7点\",percent,75,all");
+        assert_eq!(lines[4], "9,2,'=晚上,count,1,all");
+        assert_eq!(lines[6], "9,,,ballots,3,online");
+        assert_eq!(lines[7], "9,,,ballots,1,paper");
+        assert_eq!(lines[8], "9,,,ballots,0,door");
+        assert_eq!(lines[9], "9,,2026-12-05 活动室 王丽,attendees,30,meeting");
+        assert_eq!(lines[10], "9,2,'=晚上,hands,12,meeting");
+        assert_eq!(lines.len(), 11);
     }
 }

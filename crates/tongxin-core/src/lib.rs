@@ -15,6 +15,7 @@
 //! * [`indicators`] — governance indicators for a scope and a period.
 //! * [`export`] — open data as CSV (UTF-8 with BOM) for spreadsheets.
 //! * [`staff`] — staff roles bound to scopes, and what they allow.
+//! * [`paper`] — paper, door-to-door and meeting participation by channel.
 
 pub mod budget;
 pub mod contract;
@@ -25,6 +26,7 @@ mod id;
 pub mod indicators;
 pub mod mapping;
 pub mod mask;
+pub mod paper;
 pub mod poll;
 pub mod proposal;
 pub mod scope;

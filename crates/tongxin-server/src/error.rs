@@ -29,6 +29,9 @@ pub struct ApiError {
     pub errors: Option<FieldErrors>,
     /// Seconds to wait (429).
     pub retry_after: Option<u64>,
+    /// Where a household's first answer came from (`already-voted` and its
+    /// kin), as the `channel` member of the problem.
+    pub channel: Option<&'static str>,
 }
 
 impl ApiError {
@@ -40,6 +43,7 @@ impl ApiError {
             detail: detail.into(),
             errors: None,
             retry_after: None,
+            channel: None,
         }
     }
 
@@ -106,6 +110,16 @@ impl ApiError {
     }
 }
 
+/// A problem naming where a household's first answer came from.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ChannelProblem {
+    /// The problem.
+    #[serde(flatten)]
+    pub body: Problem,
+    /// `online`, `paper`, `door` or `meeting`.
+    pub channel: &'static str,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = Problem {
@@ -115,7 +129,10 @@ impl IntoResponse for ApiError {
             detail: self.detail.clone(),
             errors: self.errors.clone(),
         };
-        let mut res = (self.status, Json(body)).into_response();
+        let mut res = match self.channel {
+            Some(channel) => (self.status, Json(ChannelProblem { body, channel })).into_response(),
+            None => (self.status, Json(body)).into_response(),
+        };
         res.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
@@ -162,6 +179,10 @@ impl From<StoreError> for ApiError {
             }
             StoreError::Funding(f) => ApiError::new(S::CONFLICT, f.code(), detail),
             StoreError::Scope(_) => ApiError::field("invalid-scope", "parent_id", detail),
+            StoreError::TookPart { code, channel, .. } => ApiError {
+                channel: Some(channel.as_str()),
+                ..ApiError::new(S::CONFLICT, code, detail)
+            },
             StoreError::Duplicate { code, .. } | StoreError::Conflict { code, .. } => {
                 ApiError::new(S::CONFLICT, code, detail)
             }

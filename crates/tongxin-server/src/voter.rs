@@ -40,13 +40,8 @@ fn keyed(pepper: &str, domain: &str, value: &str) -> String {
     crate::hex::encode(&mac.finalize().into_bytes()[..16])
 }
 
-/// Normalises a household code as typed: upper case, no spaces or dashes.
-pub fn normalise_code(raw: &str) -> String {
-    raw.chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .flat_map(char::to_uppercase)
-        .collect()
-}
+/// Normalises a household code as typed (or scanned).
+pub use tongxin_core::paper::normalise_code;
 
 /// The stored hash of a household code.
 pub fn code_hash(pepper: &str, raw: &str) -> String {
@@ -68,6 +63,32 @@ pub fn new_code() -> Result<String, ApiError> {
         .map(|b| CODE_ALPHABET[*b as usize % CODE_ALPHABET.len()] as char)
         .collect();
     Ok(format!("{}-{}-{}", &s[0..4], &s[4..8], &s[8..10]))
+}
+
+/// The voter a household code stands for, online or keyed from a slip.
+pub fn code_voter(pepper: &str, raw: &str) -> Voter {
+    let hash = code_hash(pepper, raw);
+    Voter {
+        key: format!("code:{hash}"),
+        code_hash: Some(hash),
+    }
+}
+
+/// A fresh voter for a slip keyed without a code (an item open to all):
+/// it never matches another answer, so it is counted per unit only.
+pub fn uncoded_voter() -> Result<Voter, ApiError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|_| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "no randomness available",
+        )
+    })?;
+    Ok(Voter {
+        key: format!("paper:{}", crate::hex::encode(&bytes)),
+        code_hash: None,
+    })
 }
 
 fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -253,13 +274,7 @@ pub fn voter_for(
 ) -> Result<Option<Voter>, ApiError> {
     match policy {
         Eligibility::Open => device_voter(pepper, h),
-        Eligibility::Code => Ok(header(h, CODE_HEADER).map(|raw| {
-            let hash = code_hash(pepper, raw);
-            Voter {
-                key: format!("code:{hash}"),
-                code_hash: Some(hash),
-            }
-        })),
+        Eligibility::Code => Ok(header(h, CODE_HEADER).map(|raw| code_voter(pepper, raw))),
         Eligibility::Token => {
             let Some(token) = header(h, VOTER_HEADER) else {
                 return Ok(None);

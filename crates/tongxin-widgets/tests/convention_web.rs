@@ -190,6 +190,7 @@ async fn the_public_list_renders_text_and_loads_more() {
         role: SignerRole::TeamLeader,
         version: 1,
         signed_at: 0,
+        channel: Default::default(),
     };
     let items = RwSignal::new(vec![
         sig(Id::from(2), Some("<b>Sunset</b>")),

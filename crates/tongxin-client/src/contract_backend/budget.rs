@@ -91,6 +91,8 @@ impl ContractBackend {
             visible,
             confirmed: round.confirmed_at.is_some(),
             results: visible.then(|| round.results(&tally)),
+            channels: None,
+            meetings: Vec::new(),
         })
     }
 }

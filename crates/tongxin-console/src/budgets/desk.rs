@@ -70,6 +70,7 @@ pub(crate) fn BudgetDesk(
                     <a class="cx-button" href=format!("/api/v1/budgets/{id}/results.csv") download=format!("budget-{id}-results.csv")>"导出结果 CSV"</a>
                     <a class="cx-button" href=format!("/api/v1/budgets/{id}/pabulib.pb") download=format!("budget-{id}.pb")>"导出 Pabulib"</a>
                     <a class="cx-button" href=Route::Codes(CodeTarget::Budget, id).href()>"入户码"</a>
+                    <a class="cx-button" href=Route::Paper(CodeTarget::Budget, id).href()>"纸质录入"</a>
                     {(open && session.runs_items()).then(|| view! {
                         <button type="button" class="cx-danger" on:click=close>"提前结束投票"</button>
                     })}

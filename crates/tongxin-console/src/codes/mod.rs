@@ -29,13 +29,13 @@ fn item_page(origin: &str, target: CodeTarget, id: Id) -> String {
 }
 
 /// The path of an item in the public API.
-fn item_path(target: CodeTarget, id: Id) -> String {
+pub(crate) fn item_path(target: CodeTarget, id: Id) -> String {
     format!("/api/v1/{}/{id}", target.plural())
 }
 
 /// Field `f` of an item as the public API sends it: at the top (polls), or
 /// inside its one object (`{"proposal": {…}, "funding": …}`).
-fn field<'a>(v: &'a serde_json::Value, f: &str) -> &'a serde_json::Value {
+pub(crate) fn field<'a>(v: &'a serde_json::Value, f: &str) -> &'a serde_json::Value {
     if !v[f].is_null() {
         return &v[f];
     }

@@ -55,6 +55,7 @@ pub(crate) fn ConventionDesk(
                     <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"刷新"</button>
                     <a class="cx-button" href=format!("/api/v1/conventions/{id}/signatures.csv") download=format!("convention-{id}-signatures.csv")>"导出签署名单 CSV"</a>
                     <a class="cx-button" href=Route::Codes(CodeTarget::Convention, id).href()>"入户码"</a>
+                    <a class="cx-button" href=Route::Paper(CodeTarget::Convention, id).href()>"纸质录入"</a>
                 </div>
                 {session.runs_items().then(|| view! { <EditForm convention=c saved=saved reload=saved_text /> })}
             }

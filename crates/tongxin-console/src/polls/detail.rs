@@ -71,6 +71,7 @@ pub(crate) fn PollDetail(
                     <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"刷新"</button>
                     <a class="cx-button" href=format!("/api/v1/polls/{id}/results.csv") download=format!("poll-{id}-results.csv")>"导出结果 CSV"</a>
                     <a class="cx-button" href=Route::Codes(CodeTarget::Poll, id).href()>"入户码"</a>
+                    <a class="cx-button" href=Route::Paper(CodeTarget::Poll, id).href()>"纸质录入"</a>
                     {(open && session.runs_items()).then(|| view! {
                         <button type="button" class="cx-danger" on:click=close>"提前结束投票"</button>
                     })}

@@ -63,4 +63,11 @@ pub struct BudgetResultsView {
     pub confirmed: bool,
     /// The results when visible.
     pub results: Option<BudgetResults>,
+    /// Split by channel, beside the attendees of meetings (written by the
+    /// server; the widgets do not read it).
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<crate::paper::Channels>,
+    /// Meetings' shows of hands, kept apart (written by the server only).
+    #[serde(default, skip_deserializing, skip_serializing_if = "Vec::is_empty")]
+    pub meetings: Vec<crate::paper::MeetingTallyDraft>,
 }

@@ -18,6 +18,7 @@ pub use proposal::{
 };
 
 use crate::eligibility::Eligibility;
+use crate::paper::{Channels, MeetingTallyDraft};
 use crate::poll::wire::RawResults;
 use crate::poll::{Ballot, Poll, PollKind, PollOption, PollResults, PollStatus, ResultVisibility};
 use crate::{Id, Millis};
@@ -102,6 +103,14 @@ pub struct ResultsView {
     pub visibility: ResultVisibility,
     /// Per-option results; `null` when hidden.
     pub results: Option<PollResults>,
+    /// The ballots split by channel (online, paper, door) beside the
+    /// attendees of meetings; absent where the backend does not tell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<Channels>,
+    /// Meetings' shows of hands, kept apart from the ballots (not read by
+    /// the widgets, which show the attendees in `channels`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub meetings: Vec<MeetingTallyDraft>,
 }
 
 /// [`ResultsView`] as it is read: `ballots` may be left out by a backend
@@ -115,6 +124,8 @@ struct ResultsViewFields {
     visible: bool,
     visibility: ResultVisibility,
     results: Option<RawResults>,
+    #[serde(default)]
+    channels: Option<Channels>,
 }
 
 impl TryFrom<ResultsViewFields> for ResultsView {
@@ -135,6 +146,8 @@ impl TryFrom<ResultsViewFields> for ResultsView {
             visible: f.visible,
             visibility: f.visibility,
             results,
+            channels: f.channels,
+            meetings: Vec::new(),
         })
     }
 }
@@ -157,6 +170,8 @@ impl ResultsView {
             visible,
             visibility: poll.visibility,
             results: visible.then(|| tally.results(poll)),
+            channels: None,
+            meetings: Vec::new(),
         }
     }
 }

@@ -53,6 +53,13 @@ pub struct ProposalDetail {
     pub funding: FundingSummary,
     /// Whether the viewer (by device token) supports it; `null` if unknown.
     pub supported_by_me: Option<bool>,
+    /// Supports split by channel, beside the attendees of meetings (written by the
+    /// server; the widgets do not read it).
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<crate::paper::Channels>,
+    /// Meetings' shows of hands, kept apart (written by the server only).
+    #[serde(default, skip_deserializing, skip_serializing_if = "Vec::is_empty")]
+    pub meetings: Vec<crate::paper::MeetingTallyDraft>,
 }
 
 /// A voter's support of a proposal, after a support or its withdrawal.

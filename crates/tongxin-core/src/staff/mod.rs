@@ -29,7 +29,8 @@ pub enum Role {
     /// Staff of a street or community: creates and runs items inside it.
     Staff,
     /// Building head or residents' group leader: sees the participation of
-    /// their units and hands out household codes; read-only otherwise.
+    /// their units, hands out household codes and keys their paper and
+    /// door-to-door answers; read-only otherwise.
     BuildingHead,
 }
 
@@ -118,6 +119,8 @@ pub enum Power {
     HandOutCodes,
     /// See participation and results by unit, and export them.
     SeeParticipation,
+    /// Key paper and door-to-door answers and meeting tallies.
+    EnterPaper,
     /// Create and change accounts and the scope tree.
     ManageAccounts,
 }
@@ -129,7 +132,10 @@ impl Role {
             Role::Administrator => true,
             Role::Staff => power != Power::ManageAccounts,
             Role::BuildingHead => {
-                matches!(power, Power::HandOutCodes | Power::SeeParticipation)
+                matches!(
+                    power,
+                    Power::HandOutCodes | Power::SeeParticipation | Power::EnterPaper
+                )
             }
         }
     }

@@ -92,9 +92,13 @@ fn kept(bytes: &[u8]) -> Option<Value> {
         // Only an object is kept as it came (what the schema promises);
         // anything else the API refuses anyway, and is kept as its size.
         Ok(mut v) if bytes.len() <= KEEP_BYTES && v.is_object() => {
-            // An account's password is never kept, only that one was sent.
-            if let Some(p) = v.get_mut("password").filter(|p| !p.is_null()) {
-                *p = json!("…");
+            // An account's password is never kept, only that one was sent;
+            // nor a paper slip's household code or choice (a secret ballot
+            // keyed by staff stays secret in the log too).
+            for secret in ["password", "code", "ballot"] {
+                if let Some(p) = v.get_mut(secret).filter(|p| !p.is_null()) {
+                    *p = json!("…");
+                }
             }
             Some(v)
         }

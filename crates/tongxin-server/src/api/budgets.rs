@@ -13,6 +13,7 @@ use tongxin_core::contract::{BudgetReceipt, BudgetResultsView, BudgetView, MyBud
 use tongxin_core::eligibility::Eligibility;
 use tongxin_core::poll::{PollStatus, ResultVisibility};
 use tongxin_core::staff::Power;
+use tongxin_core::staff::codes::CodeTarget;
 use tongxin_core::{Id, export};
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -217,12 +218,21 @@ async fn budget_results(
 ) -> Result<Json<BudgetResultsView>, ApiError> {
     let (round, tally) = service::budgets::get(&s.store, id).await?;
     let visible = s.budget_results_visible(&ctx, &round).await?;
+    let status = round.status(ctx.now);
+    let shown = round.ballots_shown(tally.ballots, ctx.now, s.config.secret_batch);
+    let (mut channels, meetings) =
+        service::paper::public(&s.store, CodeTarget::Budget, id, tally.ballots).await?;
+    if round.anonymous && status != PollStatus::Closed {
+        channels = channels.rounded(shown, s.config.secret_batch);
+    }
     Ok(Json(BudgetResultsView {
         budget_id: id,
-        status: round.status(ctx.now),
+        status,
         visible,
         confirmed: round.confirmed_at.is_some(),
         results: visible.then(|| (*service::budget_results::results(&round, &tally)).clone()),
+        channels: Some(channels),
+        meetings,
     }))
 }
 
@@ -247,7 +257,12 @@ async fn budget_results_csv(
     if !s.budget_results_visible(&ctx, &round).await? {
         return Err(hidden());
     }
-    let body = export::budget_results(&service::budget_results::results(&round, &tally));
+    let (channels, _) =
+        service::paper::public(&s.store, CodeTarget::Budget, id, tally.ballots).await?;
+    let body = export::budget_results(
+        &service::budget_results::results(&round, &tally),
+        Some(&channels),
+    );
     Ok(super::exports::csv(
         format!("tongxin-budget-{id}-results.csv"),
         body,

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use tongxin_core::Id;
 use tongxin_core::contract::ConventionView;
 use tongxin_core::convention::{PublicSignature, SignatureInput};
+use tongxin_core::staff::codes::CodeTarget;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -155,5 +156,10 @@ async fn counts(
     State(s): State<AppState>,
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Json<SignatureCounts>, ApiError> {
-    Ok(Json(service::conventions::counts(&s.store, id).await?))
+    let mut counts = service::conventions::counts(&s.store, id).await?;
+    let (channels, meetings) =
+        service::paper::public(&s.store, CodeTarget::Convention, id, counts.count).await?;
+    counts.channels = Some(channels);
+    counts.meetings = meetings;
+    Ok(Json(counts))
 }

@@ -17,6 +17,7 @@ use tongxin_core::contract::{ProposalCard, ProposalSort};
 use tongxin_core::export;
 use tongxin_core::proposal::Step;
 use tongxin_core::staff::Power;
+use tongxin_core::staff::codes::CodeTarget;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -80,7 +81,18 @@ async fn results_csv(
             "this poll shows its results only later; the export follows its rule",
         ));
     }
-    let body = export::poll_results(id, tally.ballots, &tally.results(&poll));
+    let (mut channels, meetings) =
+        service::paper::public(&s.store, CodeTarget::Poll, id, tally.ballots).await?;
+    if poll.anonymous && poll.status(ctx.now) != tongxin_core::poll::PollStatus::Closed {
+        channels = channels.rounded(tally.ballots, s.config.secret_batch);
+    }
+    let body = export::poll_results(
+        id,
+        tally.ballots,
+        &tally.results(&poll),
+        Some(&channels),
+        &meetings,
+    );
     Ok(csv(format!("tongxin-poll-{id}-results.csv"), body))
 }
 

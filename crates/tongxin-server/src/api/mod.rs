@@ -13,6 +13,8 @@ mod indicators;
 mod moderation;
 pub mod openapi;
 pub mod paging;
+mod paper;
+mod paper_batches;
 mod polls;
 mod proposals;
 mod scope_import;
@@ -161,6 +163,7 @@ pub fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
         (name = "proposals", description = "Residents order the dish: proposals, supports, comments, funding, timeline, evaluations"),
         (name = "indicators", description = "Governance indicators of a scope over a period"),
         (name = "admin", description = "Staff API"),
+        (name = "paper", description = "Staff API: paper, door-to-door and meeting answers keyed beside the online ones, once per household"),
         (name = "staff", description = "Console sign-in: a session cookie and its CSRF token")
     ),
     components(schemas(tongxin_core::contract::ProposalSort, proposals::CommentOrder))
@@ -181,6 +184,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(indicators::routes())
         .merge(admin::routes())
         .merge(codes::routes())
+        .merge(paper::routes())
+        .merge(paper_batches::routes())
         .merge(moderation::routes())
         .merge(staff_accounts::routes())
         .merge(audit::routes())

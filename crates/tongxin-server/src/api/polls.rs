@@ -7,8 +7,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tongxin_core::eligibility::Eligibility;
-use tongxin_core::poll::{Ballot, Poll, ResultVisibility, Tally};
+use tongxin_core::poll::{Ballot, Poll, PollStatus, ResultVisibility, Tally};
 use tongxin_core::staff::Power;
+use tongxin_core::staff::codes::CodeTarget;
 use tongxin_core::{Id, Millis};
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -127,13 +128,21 @@ async fn results(
             },
             _ => poll.results_visible(ctx.now, false),
         };
+    let status = poll.status(ctx.now);
+    let (mut channels, meetings) =
+        service::paper::public(&s.store, CodeTarget::Poll, id, tally.ballots).await?;
+    if poll.anonymous && status != PollStatus::Closed {
+        channels = channels.rounded(tally.ballots, s.config.secret_batch);
+    }
     Ok(Json(ResultsView {
         poll_id: id,
-        status: poll.status(ctx.now),
+        status,
         ballots: tally.ballots,
         visible,
         visibility: poll.visibility,
         results: visible.then(|| tally.results(&poll)),
+        channels: Some(channels),
+        meetings,
     }))
 }
 

@@ -19,6 +19,7 @@ use tongxin_core::proposal::{
     CommentInput, EvaluationInput, Proposal, ProposalDraft, Step, TransitionRecord,
 };
 use tongxin_core::score::ScoreDistribution;
+use tongxin_core::staff::codes::CodeTarget;
 use tongxin_core::text::{FieldErrors, TextLimits};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -171,10 +172,19 @@ async fn get_proposal(
         Some(v) => Some(service::proposals::supports_it(&s.store, id, &v).await?),
         None => None,
     };
+    let (channels, meetings) = service::paper::public(
+        &s.store,
+        CodeTarget::Proposal,
+        id,
+        u64::from(proposal.supports),
+    )
+    .await?;
     Ok(Json(ProposalDetail {
         proposal,
         funding,
         supported_by_me,
+        channels: Some(channels),
+        meetings,
     }))
 }
 

@@ -84,21 +84,32 @@ pub async fn cast(
     voter: Voter,
     ballot: BudgetBallot,
 ) -> StoreResult<Reply> {
-    store
-        .write(meta, move |db, m| {
-            let (round, mut tally) = budgets::for_update(db, id)?;
-            round.check_open(m.now)?;
-            let chosen = round.check_ballot(&ballot)?;
-            codes::require(db, &voter, CodeTarget::Budget, id, m.now)?;
-            if budgets::has_voted(db, &round, &voter.key)? {
-                return Err(BudgetBallotError::AlreadyVoted.into());
-            }
-            budgets::insert_ballot(db, &round, &voter.key, &chosen, m.now)?;
-            tally.add(&chosen);
-            budgets::save(db, &round, Some(&tally))?;
-            Ok(round.receipt(Some(&chosen), m.now))
-        })
-        .await
+    let key = voter.key.clone();
+    let result = store
+        .write(meta, move |db, m| cast_tx(db, m, id, &voter, &ballot))
+        .await;
+    super::paper::name_first(store, CodeTarget::Budget, id, &key, result).await
+}
+
+/// A first ballot (online, or keyed from paper by `service::paper`).
+pub(super) fn cast_tx(
+    db: &mut dyn Db,
+    m: &WriteMeta,
+    id: Id,
+    voter: &Voter,
+    ballot: &BudgetBallot,
+) -> StoreResult<tongxin_core::contract::BudgetReceipt> {
+    let (round, mut tally) = budgets::for_update(db, id)?;
+    round.check_open(m.now)?;
+    let chosen = round.check_ballot(ballot)?;
+    codes::require(db, voter, CodeTarget::Budget, id, m.now)?;
+    if budgets::has_voted(db, &round, &voter.key)? {
+        return Err(BudgetBallotError::AlreadyVoted.into());
+    }
+    budgets::insert_ballot(db, &round, &voter.key, &chosen, m.now)?;
+    tally.add(&chosen);
+    budgets::save(db, &round, Some(&tally))?;
+    Ok(round.receipt(Some(&chosen), m.now))
 }
 
 /// The voter's ballot, where the round lets it be changed.

@@ -14,8 +14,8 @@ fn load(rows: &mut dyn Db, id: Id) -> StoreResult<Convention> {
     conventions::convention_for_update(rows, id)?.ok_or(StoreError::NotFound("convention"))
 }
 
-/// Signs the current version.
-fn sign_tx(
+/// Signs the current version (online, or from a paper sheet).
+pub(super) fn sign_tx(
     rows: &mut dyn Db,
     meta: &WriteMeta,
     id: Id,
@@ -93,9 +93,11 @@ pub async fn sign(
     voter: Voter,
     input: SignatureInput,
 ) -> StoreResult<Reply> {
-    store
+    let key = voter.key.clone();
+    let result = store
         .write(meta, move |c, m| sign_tx(c, m, id, &voter, &input))
-        .await
+        .await;
+    super::paper::name_first(store, CodeTarget::Convention, id, &key, result).await
 }
 
 /// Withdraws the voter's current signature ([`SignatureReceipt`]).

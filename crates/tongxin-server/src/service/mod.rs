@@ -16,6 +16,7 @@ pub mod codes;
 pub mod comments;
 pub mod conventions;
 pub mod indicators;
+pub mod paper;
 pub mod polls;
 pub mod proposals;
 pub mod scopes;

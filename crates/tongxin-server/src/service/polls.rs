@@ -10,12 +10,12 @@ use crate::storage::sql::{Db, polls};
 use crate::storage::{BallotReceipt, CodeTarget, StoreError, StoreResult, Voter, WriteMeta};
 use crate::storage::{MyBallot, Reply, Store};
 
-fn load(rows: &mut dyn Db, id: Id) -> StoreResult<(Poll, Tally)> {
+pub(super) fn load(rows: &mut dyn Db, id: Id) -> StoreResult<(Poll, Tally)> {
     polls::poll_for_update(rows, id)?.ok_or(StoreError::NotFound("poll"))
 }
 
-/// A first ballot.
-fn cast_tx(
+/// A first ballot (online, or keyed from paper by `service::paper`).
+pub(super) fn cast_tx(
     rows: &mut dyn Db,
     meta: &WriteMeta,
     id: Id,
@@ -125,11 +125,13 @@ pub async fn cast(
     voter: Voter,
     ballot: Ballot,
 ) -> StoreResult<Reply> {
-    store
+    let key = voter.key.clone();
+    let result = store
         .write_poll(poll_id, meta, move |c, m| {
             cast_tx(c, m, poll_id, &voter, &ballot)
         })
-        .await
+        .await;
+    super::paper::name_first(store, CodeTarget::Poll, poll_id, &key, result).await
 }
 
 /// Replaces the voter's ballot where the poll allows it.

@@ -56,8 +56,8 @@ fn support_state(p: &Proposal, supported: bool) -> SupportState {
     }
 }
 
-/// Supports a proposal, once per voter.
-fn support_tx(
+/// Supports a proposal, once per voter (online, or on paper).
+pub(super) fn support_tx(
     rows: &mut dyn Db,
     meta: &WriteMeta,
     id: Id,
@@ -283,9 +283,11 @@ pub async fn submit(
 
 /// Supports ([`SupportState`]).
 pub async fn support(store: &Store, meta: WriteMeta, id: Id, voter: Voter) -> StoreResult<Reply> {
-    store
+    let key = voter.key.clone();
+    let result = store
         .write(meta, move |c, m| support_tx(c, m, id, &voter))
-        .await
+        .await;
+    super::paper::name_first(store, CodeTarget::Proposal, id, &key, result).await
 }
 
 /// Withdraws support ([`SupportState`]).

@@ -103,6 +103,17 @@ pub enum StoreError {
         /// Human explanation.
         detail: String,
     },
+    /// The household already took part through `channel` (online, on
+    /// paper, door to door): a second answer through any channel is refused.
+    #[error("{detail}")]
+    TookPart {
+        /// `already-voted`, `already-signed` or `already-supported`.
+        code: &'static str,
+        /// Where the first answer came from.
+        channel: tongxin_core::paper::Channel,
+        /// Human explanation naming the channel.
+        detail: String,
+    },
     /// Something else conflicts with the current state.
     #[error("{detail}")]
     Conflict {

@@ -80,7 +80,23 @@ async fn poll_results_export_the_counts_the_json_shows_and_nothing_of_voters() {
     let (st, ct, body) = csv(&t, &format!("/api/v1/polls/{poll}/results.csv"), false).await;
     assert_eq!((st, ct.as_str()), (200, "text/csv; charset=utf-8"));
     let r = rows(&body);
-    assert_eq!(r[0], ["poll_id", "option_id", "option", "measure", "value"]);
+    assert_eq!(
+        r[0],
+        [
+            "poll_id",
+            "option_id",
+            "option",
+            "measure",
+            "value",
+            "channel"
+        ]
+    );
+    // The ballots by channel: all three came online.
+    let online = r
+        .iter()
+        .find(|row| row[3] == "ballots" && row[5] == "online")
+        .unwrap();
+    assert_eq!(online[4], "3");
     let json = t.get(&format!("/api/v1/polls/{poll}/results")).await;
     let count = |opt: &str| {
         r.iter()
@@ -103,7 +119,7 @@ async fn poll_results_export_the_counts_the_json_shows_and_nothing_of_voters() {
     for n in 1..=3 {
         assert!(!body.contains(&device(n)) && !body.contains(&device_key(&device(n))));
     }
-    assert_eq!(r.len(), 1 + 1 + 2 * 2);
+    assert_eq!(r.len(), 1 + 1 + 2 * 2 + 3, "figures, then the ballots of three channels");
 
     // Hidden results stay hidden, except to staff of the scope.
     let hidden = t

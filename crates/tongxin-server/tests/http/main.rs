@@ -20,6 +20,8 @@ mod indicators;
 mod instances;
 mod migrate;
 mod moderation;
+mod paper;
+mod paper_batches;
 mod polls;
 mod postgres_tls;
 mod proposal_polls;

@@ -37,6 +37,18 @@ pub(super) const POLL: &[(&str, &str, &str)] = &[
         "Results are published when the poll closes.",
     ),
     ("no_votes", "还没有人投票。", "No votes yet."),
+    ("paper_share", "其中纸质 {n} 份", "{n} of them on paper"),
+    ("list_sep", "；", "; "),
+    (
+        "door_share",
+        "入户收集 {n} 份",
+        "{n} collected door to door",
+    ),
+    (
+        "meeting_share",
+        "另有居民会议 {n} 人到会举手表决，单独计票",
+        "residents' meetings ({n} present) voted by show of hands, counted apart",
+    ),
     (
         "results_in_batches",
         "匿名投票的结果每攒够几票公布一次，没人能从变化看出谁投了什么。",

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use tongxin_core::Id;
 use tongxin_core::contract::ResultsView;
+use tongxin_core::paper::Channels;
 use tongxin_core::poll::{Ballot, Poll, PollResults, ResultVisibility};
 
 use crate::i18n::I18n;
@@ -167,7 +168,12 @@ pub fn results_block(
 ) -> AnyView {
     match results.results {
         Some(res) if results.ballots > 0 => {
-            view! { <PollResultsView poll=poll results=res mine=mine i18n=i /> }.into_any()
+            let note = results.channels.and_then(|c| channel_note(&c, &i));
+            view! {
+                <PollResultsView poll=poll results=res mine=mine i18n=i.clone() />
+                {note.map(|n| view! { <p class="tx-hint tx-channels"><Text text=n lang=i.lang() /></p> })}
+            }
+            .into_any()
         }
         // An open anonymous poll shows its figures in batches (server side).
         Some(_) if poll.anonymous && open => {
@@ -182,4 +188,20 @@ pub fn results_block(
             view! { <p class="tx-hint tx-hidden-results">{why}</p> }.into_any()
         }
     }
+}
+
+/// What of the count did not come online: "其中纸质 N 份", door-to-door
+/// slips, and meetings' shows of hands counted apart; `None` when all of
+/// it came online.
+fn channel_note(c: &Channels, i: &I18n) -> Option<String> {
+    let parts: Vec<String> = [
+        ("paper_share", c.paper),
+        ("door_share", c.door),
+        ("meeting_share", c.meeting),
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .map(|(key, n)| i.n(key, n))
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(i.t("list_sep").as_str()))
 }

@@ -150,3 +150,17 @@ pub(crate) fn delete_ballot<D: Db + ?Sized>(db: &mut D, round: Id, voter: &str) 
     )?;
     Ok(())
 }
+
+/// Forgets that the voter took part in an anonymous round (a voided paper
+/// ballot; its choice was taken out of the tally by the caller).
+pub(crate) fn delete_participation<D: Db + ?Sized>(
+    db: &mut D,
+    round: Id,
+    voter: &str,
+) -> StoreResult<()> {
+    db.exec(
+        "DELETE FROM budget_participations WHERE budget_id = ?1 AND voter = ?2",
+        p![round, voter],
+    )?;
+    Ok(())
+}

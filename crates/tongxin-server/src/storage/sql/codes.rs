@@ -89,3 +89,19 @@ pub(crate) fn use_code<D: Db + ?Sized>(
     )?;
     Ok(n == 1)
 }
+
+/// The unit of the item's unrevoked code with this hash: `None` when no
+/// such code exists, `Some(None)` for a code issued without a unit.
+pub(crate) fn unit_of<D: Db + ?Sized>(
+    db: &mut D,
+    hash: &str,
+    target: CodeTarget,
+    id: Id,
+) -> StoreResult<Option<Option<Id>>> {
+    db.opt(
+        "SELECT unit_id FROM codes WHERE hash = ?1 AND target_kind = ?2 AND target_id = ?3 AND revoked_at IS NULL",
+        p![hash, target.as_str(), id],
+    )?
+    .map(|r| r.get(0))
+    .transpose()
+}

@@ -2,6 +2,7 @@
 //! edge of storage, so no public path can hand out a raw name.
 
 use tongxin_core::convention::{Convention, PublicSignature, SignatureInput};
+use tongxin_core::paper::Channel;
 use tongxin_core::{Id, Millis};
 
 use super::{Db, Row, decode_cursor, encode_cursor, from_json, key, p, page, scopes, to_json};
@@ -182,13 +183,16 @@ pub(crate) fn signatures<D: Db + ?Sized>(
     };
     let items = db
         .query(
-            "SELECT id, display_name, unit_id, team, role, version, signed_at FROM signatures \
-             WHERE convention_id = ?1 AND withdrawn_at IS NULL AND id < ?2 ORDER BY id DESC LIMIT ?3",
+            "SELECT s.id, s.display_name, s.unit_id, s.team, s.role, s.version, s.signed_at, \
+             (SELECT pe.channel FROM paper_entries pe WHERE pe.target_kind = 'convention' \
+              AND pe.target_id = s.convention_id AND pe.voter = s.voter AND pe.voided_at IS NULL) \
+             FROM signatures s \
+             WHERE s.convention_id = ?1 AND s.withdrawn_at IS NULL AND s.id < ?2 ORDER BY s.id DESC LIMIT ?3",
             p![id, before, i64::from(limit) + 1],
         )?
         .iter()
         .map(|r| {
-            Ok(PublicSignature::new(
+            let mut s = PublicSignature::new(
                 r.get(0)?,
                 &r.get::<String>(1)?,
                 r.get(2)?,
@@ -196,7 +200,10 @@ pub(crate) fn signatures<D: Db + ?Sized>(
                 columns::parse_signer_role(&r.get::<String>(4)?),
                 r.get(5)?,
                 r.get::<Millis>(6)?,
-            ))
+            );
+            let channel: Option<String> = r.get(7)?;
+            s.channel = channel.as_deref().and_then(Channel::parse).unwrap_or_default();
+            Ok(s)
         })
         .collect::<StoreResult<Vec<_>>>()?;
     Ok(page(items, limit, |s| encode_cursor(&[key(s.id)])))
@@ -233,6 +240,8 @@ pub(crate) fn counts<D: Db + ?Sized>(db: &mut D, id: Id) -> StoreResult<Signatur
         earlier_versions: totals.get::<i64>(1)?.max(0) as u64,
         goal: c.goal,
         by_unit,
+        channels: None,
+        meetings: Vec::new(),
     })
 }
 

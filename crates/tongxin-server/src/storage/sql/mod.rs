@@ -18,6 +18,7 @@ pub mod conventions;
 mod engine;
 pub mod idempotency;
 pub mod indicators;
+pub mod paper;
 pub mod polls;
 pub mod proposals;
 pub mod scopes;

@@ -179,3 +179,17 @@ pub(crate) fn save_poll<D: Db + ?Sized>(
     };
     Ok(())
 }
+
+/// Forgets that the voter took part in an anonymous poll (a voided paper
+/// ballot; its choice was taken out of the tally by the caller).
+pub(crate) fn delete_participation<D: Db + ?Sized>(
+    db: &mut D,
+    poll: Id,
+    voter: &str,
+) -> StoreResult<()> {
+    db.exec(
+        "DELETE FROM participations WHERE poll_id = ?1 AND voter = ?2",
+        p![poll, voter],
+    )?;
+    Ok(())
+}
