@@ -7,7 +7,7 @@
 // 其中纸质 N 份. Screenshots in test-output/e2e/cp*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, shot, noHorizontalScroll, api, admin, consoleSignIn, auditIn } from './lib.mjs';
+import { startServer, launch, shot, noHorizontalScroll, api, admin, consoleSignIn, auditIn, pick } from './lib.mjs';
 
 let server;
 let browser;
@@ -31,7 +31,7 @@ test('a building head keys 20 slips by keyboard, five of them offline, and the c
     scope_id: community, title: '楼道是否加装声控灯', kind: { type: 'single' },
     options: ['加装', '不加装'], eligibility: 'code',
   });
-  const { codes } = await admin(server.base, 'POST', '/codes', { target: 'poll', target_id: poll.id, unit_id: building, count: 21 });
+  const { codes } = await admin(server.base, 'POST', '/codes', { target: 'poll', target_id: poll.id, unit_id: building, count: 22 });
   // One household votes online first.
   const online = await fetch(`${server.base}/api/v1/polls/${poll.id}/ballots`, {
     method: 'POST', headers: { 'content-type': 'application/json', 'x-tongxin-code': codes[20] },
@@ -80,6 +80,45 @@ test('a building head keys 20 slips by keyboard, five of them offline, and the c
   await page.keyboard.press('Enter');
   await page.keyboard.press('1');
   await page.locator('.cx-sent li.cx-problem').filter({ hasText: '网上' }).waitFor();
+
+  // A slip keyed wrongly is voided with a reason: 19 on paper.
+  const wrong = page.locator('.cx-sent li.cx-ok').first();
+  await wrong.getByRole('button', { name: /^作废 / }).click();
+  await wrong.getByLabel('作废原因').fill('户号看错了');
+  await wrong.getByRole('button', { name: '确认作废' }).click();
+  await wrong.getByText('已作废').waitFor();
+  await page.getByTestId('channel-total').getByText('网上 1 · 纸质 19').waitFor();
+
+  // A double-entry batch: the building head keys a slip, it waits for a
+  // second person; the community's clerk keys the same and it counts.
+  await page.getByText('批次与双人核录').click();
+  await page.getByLabel('新批次名称，如“3栋 第一袋”').fill('1栋 第二袋');
+  await page.getByRole('button', { name: '新建双人录入批次' }).click();
+  await page.getByText('已计入 0 张').waitFor();
+  await page.getByLabel('入户码（输入或扫码）').focus();
+  await page.keyboard.type(codes[21]);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('1');
+  await page.locator('.cx-sent li').filter({ hasText: '待第二人核录' }).waitFor();
+  const batches = await admin(server.base, 'GET', `/paper-batches?target=poll&target_id=${poll.id}`);
+  const second = await admin(server.base, 'POST', '/paper-ballots', {
+    target: 'poll', target_id: poll.id, code: codes[21], batch_id: batches[0].id,
+    ballot: { kind: 'single', option: poll.options[0].id },
+  });
+  assert.equal(second.state, 'counted');
+
+  // A residents' meeting, counted apart.
+  await page.getByText('居民会议举手表决').click();
+  await pick(page, '开会的范围（社区、小组或楼栋）', '1栋');
+  await page.getByLabel('地点').fill('1栋架空层');
+  await page.getByLabel('日期').fill('2026-12-05');
+  await page.getByLabel('主持人').fill('王丽');
+  await page.getByLabel('到会人数').fill('30');
+  await page.getByLabel('举手赞成“加装”的人数').fill('22');
+  await page.getByLabel('举手赞成“不加装”的人数').fill('6');
+  await page.getByRole('button', { name: '记入会议结果（单独计票）' }).click();
+  await page.getByText('已记入会议').waitFor();
+  await page.getByTestId('channel-total').getByText('网上 1 · 纸质 20 · 入户 0 · 会议到会 30').waitFor();
   assert.ok(await noHorizontalScroll(page), 'the keying page fits 360 px');
   await shot(page, 'cp03-done');
   await auditIn(browser, context, page, SIZE, 'console paper keying');
@@ -87,7 +126,7 @@ test('a building head keys 20 slips by keyboard, five of them offline, and the c
   // The resident's page says how many came on paper.
   const resident = await browser.newPage({ viewport: SIZE, locale: 'zh-CN' });
   await resident.goto(`${server.base}/item.html?poll=${poll.id}`);
-  await resident.getByText('其中纸质 20 份').waitFor();
+  await resident.getByText('其中纸质 20 份；另有居民会议 30 人到会举手表决，单独计票').waitFor();
   await shot(resident, 'cp04-resident');
   await resident.close();
   assert.deepEqual(errors, []);

@@ -3,8 +3,11 @@
 //! keeps slips until the network takes them ([`outbox`]), and the running
 //! count per building against its households ([`counts`]).
 
+mod batch;
 mod counts;
+mod meeting;
 mod outbox;
+mod sent;
 mod slip;
 
 use leptos::prelude::*;
@@ -17,8 +20,11 @@ use tongxin_core::staff::codes::CodeTarget;
 use crate::codes::{field, item_path};
 use crate::parts::{Loaded, SelectField, load};
 use crate::route::Route;
+use batch::BatchPicker;
 use counts::RunningCounts;
+use meeting::MeetingForm;
 use outbox::Outbox;
+use sent::SentRow;
 use slip::{Ask, SlipForm, SlipItem};
 
 /// `(id, label)` of each entry of `list`, read from `key`.
@@ -73,6 +79,9 @@ pub(crate) fn PaperPage(
     let outbox = Outbox::new();
     let channel = RwSignal::new("paper".to_string());
     let unit = RwSignal::new(None::<Id>);
+    let batch = RwSignal::new(None::<tongxin_core::paper::PaperBatch>);
+    let changed = RwSignal::new(0u32);
+    let reload = Signal::derive(move || outbox.answered.get() + changed.get());
     let title = move || match item.get() {
         Loaded::Ready(v) => field(&v, "title").as_str().unwrap_or_default().to_string(),
         _ => String::new(),
@@ -85,8 +94,16 @@ pub(crate) fn PaperPage(
                 <crate::scopes::ScopeSelect label="楼栋（这张纸来自哪里）" value=unit power=Power::EnterPaper
                     levels=&[ScopeLevel::Group, ScopeLevel::Building] within=scope />
             });
-            view! { {unit_pick} <SlipForm item=it channel=channel unit=unit outbox=outbox /> }
-                .into_any()
+            let options = match &it.ask {
+                Ask::One(o) | Ask::Several(o) => o.clone(),
+                _ => Vec::new(),
+            };
+            view! {
+                {unit_pick}
+                <SlipForm item=it channel=channel unit=unit outbox=outbox batch=batch />
+                <MeetingForm target=target id=id options=options scope=scope saved=changed />
+            }
+            .into_any()
         }
         Loaded::Failed(p) => {
             view! { <p class="cx-problem" role="alert">{crate::api::describe(&p)}</p> }.into_any()
@@ -104,6 +121,7 @@ pub(crate) fn PaperPage(
         <p><a href=back.href()>"← 返回"</a></p>
         <h1>{move || format!("纸质录入 · {}", title())}</h1>
         <SelectField label="渠道" value=channel options=&[("paper", "纸质"), ("door", "入户")] />
+        <BatchPicker target=target id=id channel=channel chosen=batch reload=reload />
         {form}
         <p class="cx-outbox" role="status" data-testid="outbox">
             {move || match pending() {
@@ -111,17 +129,11 @@ pub(crate) fn PaperPage(
                 n => format!("待发送 {n} 张（网络恢复后自动发送）"),
             }}
         </p>
-        <RunningCounts target=target id=id reload=outbox.answered />
+        <RunningCounts target=target id=id reload=reload />
         <section aria-labelledby="sent-h">
             <h2 id="sent-h">"最近录入"</h2>
             <ul class="cx-sent">
-                {move || outbox.sent.get().into_iter().map(|s| {
-                    let (class, text) = match &s.outcome {
-                        Ok(_) => ("cx-ok", format!("{} ✓", s.label)),
-                        Err(why) => ("cx-problem", format!("{}：{why}", s.label)),
-                    };
-                    view! { <li class=class>{text}</li> }
-                }).collect_view()}
+                {move || outbox.sent.get().into_iter().map(|s| view! { <SentRow sent=s voided=changed /> }).collect_view()}
             </ul>
         </section>
     }

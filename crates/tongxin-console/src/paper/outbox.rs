@@ -31,6 +31,8 @@ pub(crate) struct Pending {
 pub(crate) struct Sent {
     /// The slip's label.
     pub label: String,
+    /// What was sent (voiding an anonymous ballot sends its choice again).
+    pub body: String,
     /// The server's answer (an entry) or its refusal, as a line.
     pub outcome: Result<String, String>,
 }
@@ -123,6 +125,7 @@ impl Outbox {
                         0,
                         Sent {
                             label: p.label.clone(),
+                            body: p.body.clone(),
                             outcome,
                         },
                     );

@@ -8,7 +8,7 @@ use leptos::html::Input;
 use leptos::prelude::*;
 use serde_json::{Value, json};
 use tongxin_core::Id;
-use tongxin_core::paper::{mask_code, normalise_code};
+use tongxin_core::paper::{PaperBatch, mask_code, normalise_code};
 use tongxin_core::staff::codes::CodeTarget;
 
 use super::outbox::{Outbox, Pending, new_key};
@@ -91,7 +91,10 @@ pub(crate) fn SlipForm(
     unit: RwSignal<Option<Id>>,
     /// Where slips are queued.
     outbox: Outbox,
+    /// The double-entry batch chosen, if any.
+    batch: RwSignal<Option<PaperBatch>>,
 ) -> impl IntoView {
+    let slip_no = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let chosen = RwSignal::new(Vec::<Id>::new());
@@ -123,6 +126,17 @@ pub(crate) fn SlipForm(
                 outbox.pending.with_untracked(Vec::len) + outbox.sent.with_untracked(Vec::len) + 1
             )
         };
+        if let Some(b) = batch.get_untracked() {
+            who["batch_id"] = json!(b.id);
+            if b.double_entry && !it.coded {
+                let n = slip_no.get_untracked();
+                if n.trim().is_empty() {
+                    note.set("双人核录按纸上的编号对应：请先填写编号".into());
+                    return;
+                }
+                who["slip"] = json!(n.trim());
+            }
+        }
         if matches!(it.ask, Ask::One(_) | Ask::Several(_)) && picked.is_empty() {
             note.set("请选择这张纸上的选项".into());
             return;
@@ -141,6 +155,7 @@ pub(crate) fn SlipForm(
         note.set(format!("已录入 {label}，下一张"));
         code.set(String::new());
         name.set(String::new());
+        slip_no.set(String::new());
         chosen.set(Vec::new());
         if let Some(e) = code_ref.get() {
             let _ = e.focus();
@@ -198,6 +213,12 @@ pub(crate) fn SlipForm(
                     <input node_ref=code_ref type="text" inputmode="text" autocomplete="off" autocapitalize="characters"
                         bind:value=code autofocus=true
                         on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); after_code(); } />
+                </label>
+            })}
+            {move || (!coded && batch.with(|b| b.as_ref().is_some_and(|b| b.double_entry))).then(|| view! {
+                <label class="cx-field">
+                    <span>"纸上编号（双人核录按它对应）"</span>
+                    <input type="text" autocomplete="off" bind:value=slip_no />
                 </label>
             })}
             {move || (item.get_value().ask == Ask::Name).then(|| view! {

@@ -139,7 +139,7 @@ impl MeetingTallyDraft {
             match self.in_favour {
                 None => e.add("in_favour", "how many raised their hand in favour"),
                 Some(n) if n > self.attendees => {
-                    e.add("in_favour", "more hands than people present")
+                    e.add("in_favour", "more hands than people present");
                 }
                 _ => {}
             }

@@ -119,7 +119,11 @@ async fn poll_results_export_the_counts_the_json_shows_and_nothing_of_voters() {
     for n in 1..=3 {
         assert!(!body.contains(&device(n)) && !body.contains(&device_key(&device(n))));
     }
-    assert_eq!(r.len(), 1 + 1 + 2 * 2 + 3, "figures, then the ballots of three channels");
+    assert_eq!(
+        r.len(),
+        1 + 1 + 2 * 2 + 3,
+        "figures, then the ballots of three channels"
+    );
 
     // Hidden results stay hidden, except to staff of the scope.
     let hidden = t

@@ -268,6 +268,15 @@ async fn an_entry_is_voided_with_a_reason_and_the_household_answers_again() {
         (r["ballots"].as_u64(), r["channels"]["paper"].as_u64()),
         (Some(0), Some(0))
     );
+    let (_, sum) = send(t.admin(
+        Method::GET,
+        &format!("/api/v1/admin/channels?target=poll&target_id={poll}"),
+    ))
+    .await;
+    assert_eq!(
+        sum["channels"]["online"], 0,
+        "the voided household's code is unused again: {sum}"
+    );
     let (st, v) = key(&t, ADMIN, &void, json!({"reason": "again"})).await;
     assert_eq!(
         (st, v["type"].as_str()),

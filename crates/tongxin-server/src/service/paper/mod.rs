@@ -52,6 +52,8 @@ pub async fn name_first<T>(
     let Some(code) = took_part_code(&e) else {
         return Err(e);
     };
+    let first = e.to_string();
+    let first = first.trim_end_matches('.');
     let key = voter_key.to_string();
     let channel = store
         .read(move |db| paper::live_channel(db, target, id, &key))
@@ -61,7 +63,7 @@ pub async fn name_first<T>(
         code,
         channel,
         detail: format!(
-            "{e}: this household already took part {} ({})",
+            "{first}: this household already took part {} ({})",
             match channel {
                 Channel::Online => "online",
                 Channel::Paper => "on paper",

@@ -11,7 +11,7 @@ use tongxin_core::staff::codes::CodeTarget;
 use tongxin_core::text::FieldErrors;
 
 use super::super::{broken_tally, polls as poll_service};
-use crate::storage::sql::{Db, budgets, conventions, paper, polls, proposals};
+use crate::storage::sql::{Db, budgets, codes, conventions, paper, polls, proposals};
 use crate::storage::{Reply, Store, StoreError, StoreResult, WriteMeta};
 
 fn rekey_needed() -> StoreError {
@@ -115,6 +115,9 @@ fn void_tx(db: &mut dyn Db, m: &WriteMeta, id: Id, v: &VoidEntry) -> StoreResult
         CodeTarget::Budget => void_budget(db, m, &e, v)?,
         CodeTarget::Convention => void_signature(db, m, &e)?,
         CodeTarget::Proposal => void_support(db, m, &e)?,
+    }
+    if let Some(hash) = e.voter.strip_prefix("code:") {
+        codes::unuse(db, hash, e.target, e.target_id)?;
     }
     paper::void_entry(db, id, m.now, v.reason.trim())?;
     Ok(PaperEntry {

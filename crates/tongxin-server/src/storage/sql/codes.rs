@@ -105,3 +105,18 @@ pub(crate) fn unit_of<D: Db + ?Sized>(
     .map(|r| r.get(0))
     .transpose()
 }
+
+/// Marks the item's code with this hash unused again (its answer was
+/// voided: the household has not taken part, and may).
+pub(crate) fn unuse<D: Db + ?Sized>(
+    db: &mut D,
+    hash: &str,
+    target: CodeTarget,
+    id: Id,
+) -> StoreResult<()> {
+    db.exec(
+        "UPDATE codes SET first_used_at = NULL WHERE hash = ?1 AND target_kind = ?2 AND target_id = ?3",
+        p![hash, target.as_str(), id],
+    )?;
+    Ok(())
+}
