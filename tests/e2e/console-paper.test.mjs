@@ -4,7 +4,8 @@
 // them while the phone is offline — they wait in the outbox and go when the
 // network returns — then the counts match, a slip of a household that
 // already voted online is refused naming 网上, and the resident's page says
-// 其中纸质 N 份. Screenshots in test-output/e2e/cp*.png.
+// 其中纸质 N 份. Before that, blank paper ballots are printed with each
+// household's code. Screenshots in test-output/e2e/cp*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, shot, noHorizontalScroll, api, admin, consoleSignIn, auditIn, pick } from './lib.mjs';
@@ -43,6 +44,21 @@ test('a building head keys 20 slips by keyboard, five of them offline, and the c
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(String(e)));
   await consoleSignIn(page, server.base, 'building1.head', 'demo-head-password');
+  // Paper ballots printed with the household's code: options to tick, four a page.
+  await page.goto(`${server.base}/console/#/codes/poll/${poll.id}`);
+  await pick(page, '楼栋', '1栋');
+  await page.getByLabel(/^数量/).fill('5');
+  await pick(page, '打印样式', '纸质选票');
+  await page.getByRole('button', { name: '生成入户码' }).click();
+  const slips = page.locator('.cx-slip');
+  await slips.first().waitFor();
+  assert.equal(await slips.count(), 5);
+  assert.deepEqual(await slips.first().locator('.cx-slip-ballot li').allTextContents(), ['☐ 加装', '☐ 不加装']);
+  await shot(page, 'cp00-printed-ballots');
+  const pdf = await page.pdf({ format: 'A4', printBackground: false });
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  assert.equal(pages, 2, `5 ballots at 4 a page print on 2 A4 pages (got ${pages})`);
+
   await page.goto(`${server.base}/console/#/paper/poll/${poll.id}`);
   await page.getByRole('heading', { level: 1, name: '纸质录入 · 楼道是否加装声控灯' }).waitFor();
   const codeField = page.getByLabel('入户码（输入或扫码）');

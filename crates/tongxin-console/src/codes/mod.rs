@@ -18,7 +18,7 @@ use tongxin_core::staff::codes::{
 };
 
 use crate::api::{self, Problem};
-use crate::parts::{ProblemNote, ScrollBox, TextField, load, local_problem, show};
+use crate::parts::{ProblemNote, ScrollBox, SelectField, TextField, load, local_problem, show};
 use crate::route::Route;
 use crate::scopes::Scopes;
 use sheet::{CodeSheet, SheetInfo};
@@ -71,6 +71,7 @@ pub(crate) fn CodesPage(
     let problem = RwSignal::new(None::<Problem>);
     let issued = RwSignal::new(None::<(SheetInfo, Vec<String>)>);
     let busy = RwSignal::new(false);
+    let style = RwSignal::new("code".to_string());
     // A building's households are the default number of codes.
     Effect::new(move |_| {
         if let Some(u) = unit.get() {
@@ -101,10 +102,17 @@ pub(crate) fn CodesPage(
             count: n,
             unit_id: Some(unit_id),
         };
+        let as_form = style.get() == "form";
+        let (ballot, sign_line) = match item.get() {
+            crate::parts::Loaded::Ready(v) if as_form => crate::paper::printed_form(target, &v),
+            _ => (Vec::new(), false),
+        };
         let info = SheetInfo {
             title: title(),
             unit: scopes.name(unit_id),
             page: page.get(),
+            ballot,
+            sign_line,
         };
         busy.set(true);
         spawn_local(async move {
@@ -131,6 +139,8 @@ pub(crate) fn CodesPage(
             <UnitSelect target=target id=id value=unit />
             <TextField label="数量（默认为该楼栋户数）" value=count kind="number" />
             <TextField label="居民页面地址（二维码打开它）" value=page kind="url" />
+            <SelectField label="打印样式" value=style
+                options=&[("code", "入户码条"), ("form", "纸质选票 / 签名表（附入户码）")] />
             <ProblemNote problem=problem />
             <button type="submit" class="cx-primary" disabled=move || busy.get()>"生成入户码"</button>
         </form>

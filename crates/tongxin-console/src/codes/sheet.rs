@@ -1,7 +1,9 @@
 //! The printable sheet of freshly issued household codes: one slip per
 //! household with the code, what it is for, the QR code of the item's page
 //! and cut lines; A4, eight slips a page (`@media print` in the console's
-//! stylesheet hides everything else).
+//! stylesheet hides everything else). Printed as paper ballots (each
+//! option with a box) or signature sheets, four a page: the household's
+//! code on the slip is what the building head keys it by.
 
 use leptos::prelude::*;
 
@@ -16,6 +18,16 @@ pub(super) struct SheetInfo {
     pub unit: String,
     /// The item's page (the QR code opens it).
     pub page: String,
+    /// Printed as a paper ballot: its options, each with a box to tick.
+    pub ballot: Vec<String>,
+    /// Printed as a signature sheet: a line to sign on.
+    pub sign_line: bool,
+}
+
+impl SheetInfo {
+    fn is_form(&self) -> bool {
+        !self.ballot.is_empty() || self.sign_line
+    }
 }
 
 /// The slips of `codes`, and a button that prints them.
@@ -30,12 +42,18 @@ pub(super) fn CodeSheet(
         let _ = window().print();
     };
     let count = codes.len();
+    let form = info.is_form();
+    let help = if form {
+        "在方框内打 ✓ 后交给楼栋长；也可扫码在网上作答。每户只算一次。"
+    } else {
+        "扫码打开页面，输入上面的入户码。每户限用一次。"
+    };
     view! {
         <section class="cx-sheet-panel" aria-labelledby="sheet-h">
             <h2 id="sheet-h">{format!("{} 的入户码（{count} 张）", info.unit)}</h2>
             <p class="cx-muted">"入户码只显示这一次：请现在打印，沿虚线剪开，每户一张。"</p>
             <button type="button" class="cx-primary" on:click=print>"打印入户码"</button>
-            <div class="cx-sheet">
+            <div class=if form { "cx-sheet cx-forms" } else { "cx-sheet" }>
                 {codes.into_iter().map(|code| {
                     let label = format!("二维码：{}", info.page);
                     view! {
@@ -44,7 +62,13 @@ pub(super) fn CodeSheet(
                                 <p class="cx-slip-unit">{info.unit.clone()}</p>
                                 <p class="cx-slip-title">{info.title.clone()}</p>
                                 <p class="cx-slip-code">{code}</p>
-                                <p class="cx-slip-help">"扫码打开页面，输入上面的入户码。每户限用一次。"</p>
+                                {(!info.ballot.is_empty()).then(|| view! {
+                                    <ol class="cx-slip-ballot">
+                                        {info.ballot.iter().map(|o| view! { <li>{format!("☐ {o}")}</li> }).collect_view()}
+                                    </ol>
+                                })}
+                                {info.sign_line.then(|| view! { <p class="cx-slip-sign">"签名：＿＿＿＿＿＿＿＿"</p> })}
+                                <p class="cx-slip-help">{help}</p>
                             </div>
                             <Qr text=info.page.clone() label=label />
                         </div>

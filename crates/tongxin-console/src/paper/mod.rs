@@ -67,6 +67,19 @@ fn slip_item(target: CodeTarget, id: Id, v: &Value) -> SlipItem {
     }
 }
 
+/// What a printed paper form of the item shows beside the household's
+/// code: the options to tick (polls of one or several choices, budget
+/// projects, or "支持" for a proposal), or a line to sign (conventions).
+pub(crate) fn printed_form(target: CodeTarget, v: &Value) -> (Vec<String>, bool) {
+    let labels = |o: Vec<(Id, String)>| o.into_iter().map(|(_, l)| l).collect();
+    match slip_item(target, Id::int(0), v).ask {
+        Ask::One(o) | Ask::Several(o) => (labels(o), false),
+        Ask::Name => (Vec::new(), true),
+        Ask::Nothing => (vec!["支持这项提议".into()], false),
+        Ask::Unsupported => (Vec::new(), false),
+    }
+}
+
 /// The keying page of an item.
 #[component]
 pub(crate) fn PaperPage(
