@@ -105,7 +105,8 @@ pub async fn list(store: &Store, scope_id: Option<Id>) -> StoreResult<Vec<Poll>>
 
 /// One poll with its tally.
 pub async fn get(store: &Store, id: Id) -> StoreResult<(Poll, Tally)> {
-    Ok(store.cached_poll(id).await?.as_ref().clone())
+    let entry = store.cached_poll(id).await?;
+    Ok((entry.0.clone(), entry.1.clone()))
 }
 
 /// The voter's ballot, if any.

@@ -1,5 +1,6 @@
-//! A read cache of parsed polls and tallies, so results and counts (read
-//! every few seconds by every open widget) skip SQLite and JSON parsing.
+//! A read cache of parsed polls and tallies (with their paper figures), so
+//! results and counts (read every few seconds by every open widget) skip
+//! SQLite and JSON parsing.
 //!
 //! Correctness against the writer: every poll has a generation number.
 //! A reader notes the generation before reading the database and inserts
@@ -14,8 +15,11 @@ use std::sync::{Arc, Mutex};
 use tongxin_core::Id;
 use tongxin_core::poll::{Poll, Tally};
 
-/// A parsed poll and its tally.
-pub type Entry = Arc<(Poll, Tally)>;
+use super::sql::paper::PaperFigures;
+
+/// A parsed poll, its tally, and what its results carry beside the tally
+/// (answers keyed from paper, meeting tallies).
+pub type Entry = Arc<(Poll, Tally, PaperFigures)>;
 
 #[derive(Default)]
 struct Inner {

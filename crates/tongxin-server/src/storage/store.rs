@@ -8,11 +8,12 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tongxin_core::Id;
+use tongxin_core::staff::codes::CodeTarget;
 
 use super::cache::{Entry, PollCache};
 use super::idempotency::once;
 use super::postgres::PgEngine;
-use super::sql::{AfterCommit, Db, Engine, polls};
+use super::sql::{AfterCommit, Db, Engine, paper, polls};
 use super::sqlite::SqliteEngine;
 use super::{Reply, StoreHealth, StoreResult, WriteMeta};
 
@@ -112,7 +113,12 @@ impl Store {
 
     /// A poll and its tally, from the cache when the engine allows it.
     pub async fn cached_poll(&self, id: Id) -> StoreResult<Entry> {
-        let read = || self.read(move |db| polls::with_tally(db, id));
+        let read = || {
+            self.read(move |db| {
+                let (poll, tally) = polls::with_tally(db, id)?;
+                Ok((poll, tally, paper::figures(db, CodeTarget::Poll, id)?))
+            })
+        };
         if !on_engine!(&self.engine, e => e.caches_polls()) {
             return Ok(Arc::new(read().await?));
         }

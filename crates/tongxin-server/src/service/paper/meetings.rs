@@ -46,14 +46,34 @@ pub async fn record_meeting(
     draft: MeetingTallyDraft,
     by: String,
 ) -> StoreResult<MeetingTally> {
-    store
-        .write_typed(meta, move |db, m| {
-            let (ids, single) = options(db, &draft, m.now)?;
-            draft.validate(&ids, single).map_err(StoreError::Invalid)?;
-            let id = paper::insert_meeting(db, &draft, &by, m.now)?;
-            paper::meeting(db, id)?.ok_or(StoreError::NotFound("meeting tally"))
-        })
-        .await
+    let (target, item) = (draft.target, draft.target_id);
+    write(store, meta, target, item, move |db, m| {
+        let (ids, single) = options(db, &draft, m.now)?;
+        draft.validate(&ids, single).map_err(StoreError::Invalid)?;
+        let id = paper::insert_meeting(db, &draft, &by, m.now)?;
+        paper::meeting(db, id)?.ok_or(StoreError::NotFound("meeting tally"))
+    })
+    .await
+}
+
+/// Runs a write of an item's meeting tallies (a poll's through the poll
+/// cache, whose copy is then forgotten).
+async fn write<F>(
+    store: &Store,
+    meta: WriteMeta,
+    target: CodeTarget,
+    item: Id,
+    f: F,
+) -> StoreResult<MeetingTally>
+where
+    F: FnOnce(&mut dyn Db, &WriteMeta) -> StoreResult<MeetingTally> + Send + 'static,
+{
+    let reply = if target == CodeTarget::Poll {
+        store.write_poll(item, meta, f).await?
+    } else {
+        store.write(meta, f).await?
+    };
+    Ok(serde_json::from_str(&reply.body)?)
 }
 
 /// An item's meeting tallies (voided ones marked).
@@ -76,8 +96,13 @@ pub async fn void_meeting(
     id: Id,
     reason: String,
 ) -> StoreResult<MeetingTally> {
-    store
-        .write_typed(meta, move |db, m| {
+    let t = meeting(store, id).await?;
+    write(
+        store,
+        meta,
+        t.draft.target,
+        t.draft.target_id,
+        move |db, m| {
             let mut e = FieldErrors::new();
             e.text("reason", &reason, REASON);
             e.into_result().map_err(StoreError::Invalid)?;
@@ -90,6 +115,7 @@ pub async fn void_meeting(
             }
             paper::void_meeting(db, id, m.now, reason.trim())?;
             paper::meeting(db, id)?.ok_or(StoreError::NotFound("meeting tally"))
-        })
-        .await
+        },
+    )
+    .await
 }

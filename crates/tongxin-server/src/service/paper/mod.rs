@@ -77,32 +77,23 @@ pub async fn name_first<T>(
 
 /// An item's count of individual answers split by channel, beside the
 /// attendees of its meetings, and its standing meeting tallies: what its
-/// public results carry, read in one go.
+/// public results carry (a poll's from the poll cache, read with it).
 pub async fn public(
     store: &Store,
     target: CodeTarget,
     id: Id,
     individual: u64,
 ) -> StoreResult<(Channels, Vec<MeetingTallyDraft>)> {
-    store
-        .read(move |db| {
-            let (mut p, mut d) = (0, 0);
-            for (_, channel, n) in paper::counts_by_unit(db, target, id)? {
-                match channel {
-                    Channel::Paper => p += n,
-                    Channel::Door => d += n,
-                    _ => {}
-                }
-            }
-            let meetings: Vec<MeetingTallyDraft> = paper::meetings(db, target, id)?
-                .into_iter()
-                .filter(|m| m.voided_at.is_none())
-                .map(|m| m.draft)
-                .collect();
-            let attendees = meetings.iter().map(|m| u64::from(m.attendees)).sum();
-            Ok((Channels::split(individual, p, d, attendees), meetings))
-        })
-        .await
+    let f = if target == CodeTarget::Poll {
+        store.cached_poll(id).await?.2.clone()
+    } else {
+        store.read(move |db| paper::figures(db, target, id)).await?
+    };
+    let attendees = f.meetings.iter().map(|m| u64::from(m.attendees)).sum();
+    Ok((
+        Channels::split(individual, f.paper, f.door, attendees),
+        f.meetings,
+    ))
 }
 
 /// Standing keyed entries of an item per unit and channel.

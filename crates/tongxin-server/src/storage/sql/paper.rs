@@ -221,6 +221,41 @@ pub(crate) fn counts_by_unit<D: Db + ?Sized>(
     .collect()
 }
 
+/// What an item's public results carry beside its own counts: its
+/// standing keyed answers on paper and door to door, and its standing
+/// meeting tallies.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaperFigures {
+    /// Answers keyed from paper.
+    pub paper: u64,
+    /// Answers collected door to door.
+    pub door: u64,
+    /// Meetings' shows of hands.
+    pub meetings: Vec<MeetingTallyDraft>,
+}
+
+/// An item's [`PaperFigures`].
+pub(crate) fn figures<D: Db + ?Sized>(
+    db: &mut D,
+    t: CodeTarget,
+    id: Id,
+) -> StoreResult<PaperFigures> {
+    let mut f = PaperFigures::default();
+    for (_, channel, n) in counts_by_unit(db, t, id)? {
+        match channel {
+            Channel::Paper => f.paper += n,
+            Channel::Door => f.door += n,
+            _ => {}
+        }
+    }
+    f.meetings = meetings(db, t, id)?
+        .into_iter()
+        .filter(|m| m.voided_at.is_none())
+        .map(|m| m.draft)
+        .collect();
+    Ok(f)
+}
+
 /// A slip's keyings in a double-entry batch, oldest first.
 pub(crate) fn keyings<D: Db + ?Sized>(
     db: &mut D,
