@@ -1,6 +1,7 @@
 //! The printable sheet of freshly issued household codes: one slip per
 //! household with the code, what it is for, the QR code of the item's page
-//! and cut lines; A4, eight slips a page (`@media print` in the console's
+//! (with the code in its fragment, for the keying form's scanner) and cut
+//! lines; A4, eight slips a page (`@media print` in the console's
 //! stylesheet hides everything else). Printed as paper ballots (each
 //! option with a box) or signature sheets, four a page: the household's
 //! code on the slip is what the building head keys it by.
@@ -56,6 +57,10 @@ pub(super) fn CodeSheet(
             <div class=if form { "cx-sheet cx-forms" } else { "cx-sheet" }>
                 {codes.into_iter().map(|code| {
                     let label = format!("二维码：{}", info.page);
+                    // The household's code rides in the fragment, which
+                    // browsers never send to a server (no code in any access
+                    // log); the console's keying form reads it from a scan.
+                    let qr = format!("{}#code={code}", info.page);
                     view! {
                         <div class="cx-slip">
                             <div class="cx-slip-text">
@@ -70,7 +75,7 @@ pub(super) fn CodeSheet(
                                 {info.sign_line.then(|| view! { <p class="cx-slip-sign">"签名：＿＿＿＿＿＿＿＿"</p> })}
                                 <p class="cx-slip-help">{help}</p>
                             </div>
-                            <Qr text=info.page.clone() label=label />
+                            <Qr text=qr label=label />
                         </div>
                     }
                 }).collect_view()}
