@@ -156,9 +156,10 @@ for (const size of SIZES) {
     }, pollId);
     assert.deepEqual(bom, [0xef, 0xbb, 0xbf], 'BOM for Excel');
     for (const o of tally.results.options) {
-      assert.ok(csv.includes(`${pollId},${o.option},${o.label},count,${o.count}\n`), `${o.label} ${o.count} in:\n${csv}`);
+      assert.ok(csv.includes(`${pollId},${o.option},${o.label},count,${o.count},all\n`), `${o.label} ${o.count} in:\n${csv}`);
     }
-    assert.ok(csv.includes(`${pollId},,,ballots,1\n`), csv);
+    assert.ok(csv.includes(`${pollId},,,ballots,1,all\n`), csv);
+    assert.ok(csv.includes(`${pollId},,,ballots,1,online\n`), csv);
     assert.ok(await noHorizontalScroll(page), 'poll desk fits after results');
     await shot(page, `c03-poll-desk-${size.name}`);
     await auditConsole(context, page, size, `console poll desk ${size.name}`);
