@@ -71,7 +71,7 @@ mod tests {
         let p = PollDraft::new(Id::from(1), "t", PollKind::Single, ["a", "b"])
             .into_poll(Id::from(1), 0);
         let t = Tally::new(&p);
-        Arc::new((p, t))
+        Arc::new((p, t, PaperFigures::default()))
     }
 
     #[test]
