@@ -131,6 +131,18 @@ pub(crate) fn wasm_pack_crate(
     features: Option<&str>,
     out: &Path,
 ) -> Result<(), String> {
+    wasm_pack_with(krate, name, features, out, &[])
+}
+
+/// [`wasm_pack_crate`] with more wasm-pack flags (`--no-opt` for a build
+/// that keeps its function names, read by `cargo xtask size --why`).
+pub(crate) fn wasm_pack_with(
+    krate: &str,
+    name: &str,
+    features: Option<&str>,
+    out: &Path,
+    extra: &[&str],
+) -> Result<(), String> {
     let mut cmd = Command::new("wasm-pack");
     cmd.args([
         "build",
@@ -143,6 +155,7 @@ pub(crate) fn wasm_pack_crate(
         "--no-typescript",
         "--no-pack",
     ])
+    .args(extra)
     .arg("--out-dir")
     .arg(out)
     .args(["--out-name", name]);

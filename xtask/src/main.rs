@@ -22,6 +22,7 @@ mod package;
 mod phone;
 mod postgres;
 mod size;
+mod size_why;
 mod tools;
 
 use std::process::ExitCode;
@@ -45,6 +46,7 @@ fn main() -> ExitCode {
         }
         Some("package") => npm_package().map(|_| ()),
         Some("install") => install().map(|_| ()),
+        Some("size") if args.get(1).is_some_and(|a| a == "--why") => size_why::why(&args[2..]),
         Some("size") => size::report(true, None).map(|_| ()),
         Some("e2e") => e2e(),
         Some("postgres") => postgres_suite(),
@@ -53,7 +55,7 @@ fn main() -> ExitCode {
             .and_then(|bin| fuzz::run(&bin)),
         _ => {
             eprintln!(
-                "usage: cargo xtask demo|test|bench|phone|bundle|console|package|install|size|fuzz|postgres\n\n  demo    start the demo site on http://127.0.0.1:8080\n  test    run everything CI runs\n  bench   measure the server on loopback, then the phone benchmark\n  phone   each page family on a phone profile in headless Chromium\n  bundle  build the widget bundles into target/tongxin-bundle\n  console rebuild only the staff console (target/tongxin-bundle/console)\n  package the npm package tongxin-widgets (target/tongxin-npm/*.tgz)\n  install the single tongxin-server binary, site and widgets inside, into ~/.cargo/bin\n  size    what each page family transfers, against size-budgets.json\n  fuzz    schemathesis against the server's /openapi.json\n  postgres the server's HTTP suite alone, on a throwaway PostgreSQL (part of test)"
+                "usage: cargo xtask demo|test|bench|phone|bundle|console|package|install|size|fuzz|postgres\n\n  demo    start the demo site on http://127.0.0.1:8080\n  test    run everything CI runs\n  bench   measure the server on loopback, then the phone benchmark\n  phone   each page family on a phone profile in headless Chromium\n  bundle  build the widget bundles into target/tongxin-bundle\n  console rebuild only the staff console (target/tongxin-bundle/console)\n  package the npm package tongxin-widgets (target/tongxin-npm/*.tgz)\n  install the single tongxin-server binary, site and widgets inside, into ~/.cargo/bin\n  size    what each page family transfers, against size-budgets.json\n          (--why [bundle …]: where each bundle's bytes go, by crate and function)\n  fuzz    schemathesis against the server's /openapi.json\n  postgres the server's HTTP suite alone, on a throwaway PostgreSQL (part of test)"
             );
             return ExitCode::from(2);
         }
