@@ -48,9 +48,9 @@ pub fn code_hash(pepper: &str, raw: &str) -> String {
     keyed(pepper, "code", &normalise_code(raw))
 }
 
-/// A fresh household code, `XXXX-XXXX-XX` (10 symbols, ~49 bits).
-pub fn new_code() -> Result<String, ApiError> {
-    let mut bytes = [0u8; 10];
+/// `N` random bytes from the operating system.
+fn random<const N: usize>() -> Result<[u8; N], ApiError> {
+    let mut bytes = [0u8; N];
     getrandom::fill(&mut bytes).map_err(|_| {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -58,6 +58,12 @@ pub fn new_code() -> Result<String, ApiError> {
             "no randomness available",
         )
     })?;
+    Ok(bytes)
+}
+
+/// A fresh household code, `XXXX-XXXX-XX` (10 symbols, ~49 bits).
+pub fn new_code() -> Result<String, ApiError> {
+    let bytes = random::<10>()?;
     let s: String = bytes
         .iter()
         .map(|b| CODE_ALPHABET[*b as usize % CODE_ALPHABET.len()] as char)
@@ -77,16 +83,8 @@ pub fn code_voter(pepper: &str, raw: &str) -> Voter {
 /// A fresh voter for a slip keyed without a code (an item open to all):
 /// it never matches another answer, so it is counted per unit only.
 pub fn uncoded_voter() -> Result<Voter, ApiError> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|_| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "no randomness available",
-        )
-    })?;
     Ok(Voter {
-        key: format!("paper:{}", crate::hex::encode(&bytes)),
+        key: format!("paper:{}", crate::hex::encode(&random::<16>()?)),
         code_hash: None,
     })
 }
