@@ -287,6 +287,10 @@ pub struct ConventionEdit {
     /// New closing time.
     #[serde(default)]
     pub closes_at: Option<Millis>,
+    /// Why a closed item is opened again; required for that edit (kept in
+    /// the audit log, see [`crate::paper::check_reopening`]).
+    #[serde(default)]
+    pub reopen_reason: Option<String>,
 }
 
 impl ConventionEdit {
@@ -305,6 +309,9 @@ impl ConventionEdit {
         if self.goal.is_some_and(|g| g == 0 || g > 10_000_000) {
             e.add("goal", "must be between 1 and 10,000,000");
         }
+        let closes = self.closes_at.or(c.closes_at);
+        let reason = self.reopen_reason.as_deref();
+        crate::paper::check_reopening(&mut e, !c.is_open(now), closes, now, reason);
         e.into_result()?;
         let mut text_changed = false;
         if let Some(t) = &self.title {

@@ -224,6 +224,10 @@ pub struct BudgetEdit {
     /// Close voting now.
     #[serde(default)]
     pub close_now: bool,
+    /// Why a closed item is opened again; required for that edit (kept in
+    /// the audit log, see [`crate::paper::check_reopening`]).
+    #[serde(default)]
+    pub reopen_reason: Option<String>,
 }
 
 impl BudgetEdit {
@@ -247,6 +251,9 @@ impl BudgetEdit {
             self.closes_at.or(round.closes_at)
         };
         check_window(&mut e, opens, closes);
+        let was_closed = round.status(now) == crate::poll::PollStatus::Closed;
+        let reason = self.reopen_reason.as_deref();
+        crate::paper::check_reopening(&mut e, was_closed, closes, now, reason);
         e.into_result()?;
         if let Some(t) = &self.title {
             round.title = t.trim().to_string();

@@ -382,6 +382,27 @@ pub fn normalise_code(raw: &str) -> String {
         .collect()
 }
 
+/// A closed item that an edit opens again (its new closing time is absent
+/// or later than `now`) takes paper and online answers again: staff must
+/// say why (`reopen_reason`, 2–200 characters, kept in the audit log).
+pub fn check_reopening(
+    e: &mut FieldErrors,
+    was_closed: bool,
+    closes: Option<crate::Millis>,
+    now: crate::Millis,
+    reason: Option<&str>,
+) {
+    let reopens = was_closed && closes.is_none_or(|c| now < c);
+    match reason {
+        Some(r) => e.text("reopen_reason", r, REASON),
+        None if reopens => e.add(
+            "reopen_reason",
+            "reopening a closed item needs a reason (kept in the audit log)",
+        ),
+        None => {}
+    }
+}
+
 /// The masked form of a household code a clerk can find a slip by:
 /// first four and last two symbols (`7KQ2-…-4T`).
 pub fn mask_code(normalised: &str) -> String {

@@ -155,3 +155,33 @@ fn codes_are_read_as_typed_or_scanned() {
         "7KQ2M9XD4T"
     );
 }
+
+#[test]
+fn reopening_a_closed_item_needs_a_reason() {
+    let check = |was_closed, closes, reason| {
+        let mut e = FieldErrors::new();
+        check_reopening(&mut e, was_closed, closes, 100, reason);
+        e.into_result()
+    };
+    assert!(
+        check(true, Some(200), None).is_err(),
+        "opened again, no reason"
+    );
+    assert!(
+        check(true, None, None).is_err(),
+        "no closing time: open again"
+    );
+    assert!(check(true, Some(200), Some("补录纸质票")).is_ok());
+    assert!(
+        check(true, Some(50), None).is_ok(),
+        "still closed: nothing to say"
+    );
+    assert!(
+        check(false, Some(200), None).is_ok(),
+        "an open item's new time"
+    );
+    assert!(
+        check(true, Some(200), Some("x")).is_err(),
+        "a reason of one letter"
+    );
+}

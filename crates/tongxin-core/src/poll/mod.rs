@@ -412,6 +412,10 @@ pub struct PollEdit {
     /// New result visibility.
     #[serde(default)]
     pub visibility: Option<ResultVisibility>,
+    /// Why a closed item is opened again; required for that edit (kept in
+    /// the audit log, see [`crate::paper::check_reopening`]).
+    #[serde(default)]
+    pub reopen_reason: Option<String>,
 }
 
 impl PollEdit {
@@ -439,6 +443,9 @@ impl PollEdit {
             self.closes_at.or(poll.closes_at)
         };
         check_window(&mut e, opens, closes);
+        let was_closed = poll.status(now) == PollStatus::Closed;
+        let reason = self.reopen_reason.as_deref();
+        crate::paper::check_reopening(&mut e, was_closed, closes, now, reason);
         e.into_result()?;
         if let Some(t) = &self.title {
             poll.title = t.trim().to_string();

@@ -323,6 +323,29 @@ async fn a_closed_item_takes_no_more_paper() {
         "{v}"
     );
     assert_eq!(t.snapshot(), before);
+    // Reopened for late slips: only with a reason, which the audit log keeps.
+    let reopen = |body: Value| {
+        t.admin(Method::PATCH, &format!("/api/v1/admin/polls/{poll}"))
+            .json(&body)
+    };
+    let (st, v) = send(reopen(json!({"clear_closes_at": true}))).await;
+    assert_eq!(st, 422, "{v}");
+    assert!(v["errors"]["reopen_reason"].is_array(), "{v}");
+    assert_eq!(t.snapshot(), before, "the refused reopening wrote nothing");
+    let why = "补录碧鸡社区3栋的纸质票";
+    let (st, v) = send(reopen(
+        json!({"clear_closes_at": true, "reopen_reason": why}),
+    ))
+    .await;
+    assert_eq!(st, 200, "{v}");
+    let slip = paper_ballot("poll", poll, &a[0], single(1));
+    assert_eq!(
+        key(&t, ADMIN, "/api/v1/admin/paper-ballots", slip).await.0,
+        201
+    );
+    let path = format!("/api/v1/admin/audit?path=/api/v1/admin/polls/{poll}");
+    let (_, log) = send(t.admin(Method::GET, &path)).await;
+    assert_eq!(log["items"][0]["request"]["reopen_reason"], why, "{log}");
 }
 
 #[tokio::test]
