@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{BallotTarget, Channel};
+use super::Channel;
 use crate::staff::codes::CodeTarget;
 use crate::text::{FieldErrors, TextLimits};
 use crate::{Id, Millis};
@@ -126,14 +126,5 @@ pub fn settle(keyings: &[(String, serde_json::Value)]) -> Settlement {
         Settlement::Awaiting
     } else {
         Settlement::Discrepancy
-    }
-}
-
-/// Which target a batch of ballots is for, if it is one.
-pub fn ballot_target(t: CodeTarget) -> Option<BallotTarget> {
-    match t {
-        CodeTarget::Poll => Some(BallotTarget::Poll),
-        CodeTarget::Budget => Some(BallotTarget::Budget),
-        _ => None,
     }
 }

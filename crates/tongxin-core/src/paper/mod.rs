@@ -18,9 +18,7 @@ use crate::text::{FieldErrors, TextLimits};
 mod keying;
 mod meeting;
 
-pub use keying::{
-    Discrepancy, Keying, LABEL, PaperBatch, PaperBatchDraft, Settlement, ballot_target, settle,
-};
+pub use keying::{Discrepancy, Keying, LABEL, PaperBatch, PaperBatchDraft, Settlement, settle};
 pub use meeting::{MAX_ATTENDEES, MeetingTally, MeetingTallyDraft, OptionCount, PLACE};
 
 /// Where a ballot, a signature or a support came from.

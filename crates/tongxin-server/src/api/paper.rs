@@ -111,6 +111,22 @@ impl AppState {
         Ok(())
     }
 
+    /// Checks the caller may key for the item (anywhere in it, or in a
+    /// unit of it: a building head keys for their building), the unit
+    /// lying inside the item's scope.
+    pub(super) async fn may_key(
+        &self,
+        who: &Caller,
+        scope: Id,
+        unit: Option<Id>,
+    ) -> Result<(), ApiError> {
+        if let Some(u) = unit {
+            self.unit_inside(u, scope).await?;
+        }
+        self.authorize(who, Power::EnterPaper, Some(unit.unwrap_or(scope)))
+            .await
+    }
+
     /// Resolves a slip's household: the code's voter and unit (items with
     /// codes), or a fresh voter in the unit given (items without); then
     /// checks that the caller may key for that unit.
@@ -160,11 +176,7 @@ impl AppState {
                 (voter::uncoded_voter()?, Some(unit), slip)
             }
         };
-        if let Some(u) = unit {
-            self.unit_inside(u, item.scope).await?;
-        }
-        self.authorize(who, Power::EnterPaper, Some(unit.unwrap_or(item.scope)))
-            .await?;
+        self.may_key(who, item.scope, unit).await?;
         Ok((voter, unit, slip))
     }
 
@@ -325,8 +337,7 @@ async fn void_entry(
 ) -> Result<Response, ApiError> {
     let (target, item_id, unit) = service::paper::entry_place(&s.store, id).await?;
     let item = s.paper_item(target, item_id, ctx.now).await?;
-    s.authorize(&who, Power::EnterPaper, Some(unit.unwrap_or(item.scope)))
-        .await?;
+    s.may_key(&who, item.scope, unit).await?;
     let meta = s.paper_meta(&ctx, &who.who, item.secret, &req)?;
     let r = service::paper::void(&s.store, meta, id, req).await?;
     Ok(reply(StatusCode::OK, r))

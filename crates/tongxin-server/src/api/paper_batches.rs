@@ -57,21 +57,6 @@ pub(super) struct VoidReason {
 }
 
 impl AppState {
-    /// Checks the caller may key for the item (anywhere in it, or in a
-    /// unit of it: a building head keys for their building).
-    async fn may_key(
-        &self,
-        who: &super::Caller,
-        scope: Id,
-        unit: Option<Id>,
-    ) -> Result<(), ApiError> {
-        if let Some(u) = unit {
-            self.unit_inside(u, scope).await?;
-        }
-        self.authorize(who, Power::EnterPaper, Some(unit.unwrap_or(scope)))
-            .await
-    }
-
     /// Checks the caller may key or see participation somewhere in the item.
     async fn may_see(&self, who: &super::Caller, scope: Id) -> Result<(), ApiError> {
         let tree = ScopeTree::new(service::scopes::list(&self.store).await?);

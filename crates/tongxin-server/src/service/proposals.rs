@@ -56,6 +56,11 @@ fn support_state(p: &Proposal, supported: bool) -> SupportState {
     }
 }
 
+/// The refusal of a second support by the same voter.
+pub(super) fn already_supported() -> StoreError {
+    StoreError::duplicate("already-supported", "you already support this proposal")
+}
+
 /// Supports a proposal, once per voter (online, or on paper).
 pub(super) fn support_tx(
     rows: &mut dyn Db,
@@ -67,10 +72,7 @@ pub(super) fn support_tx(
     p.check_support()?;
     codes::require(rows, voter, CodeTarget::Proposal, id, meta.now)?;
     if !proposals::add_support(rows, id, &voter.key, meta.now)? {
-        return Err(StoreError::duplicate(
-            "already-supported",
-            "you already support this proposal",
-        ));
+        return Err(already_supported());
     }
     recount(rows, &mut p, meta.now)?;
     Ok(support_state(&p, true))

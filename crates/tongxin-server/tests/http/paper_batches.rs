@@ -66,6 +66,17 @@ async fn a_double_entry_batch_counts_what_two_people_keyed_alike() {
     );
     let (st, e) = key(&t, &wang, path, slip(&codes[0], 1)).await;
     assert_eq!((st, e["state"].as_str()), (201, Some("counted")), "{e}");
+    // A first keying of a household that already took part is refused at
+    // once, naming the channel, and keeps nothing.
+    let before = t.snapshot();
+    let (st, e) = key(&t, &zhao, path, slip(&codes[0], 2)).await;
+    assert_eq!(
+        (st, e["type"].as_str()),
+        (409, Some("/problems/already-voted")),
+        "{e}"
+    );
+    assert_eq!(e["channel"], "paper", "{e}");
+    assert_eq!(t.snapshot(), before);
     // Slip 1: they disagree → listed until zhao keys it like one of them.
     assert_eq!(key(&t, &li, path, slip(&codes[1], 1)).await.0, 202);
     let (st, e) = key(&t, &wang, path, slip(&codes[1], 2)).await;

@@ -5,7 +5,7 @@
 //! voter key, so every rule (open, valid, one household one say) holds.
 
 use serde_json::Value;
-use tongxin_core::budget::BudgetBallot;
+use tongxin_core::budget::{BudgetBallot, BudgetBallotError};
 use tongxin_core::convention::SignatureInput;
 use tongxin_core::paper::{Channel, EntryState, PaperBatchDraft, PaperEntry, Settlement, settle};
 use tongxin_core::poll::Ballot;
@@ -123,23 +123,36 @@ fn batch_for(db: &mut dyn Db, now: Millis, e: &Entry) -> StoreResult<paper::Batc
     }
 }
 
-/// Whether the household already answered the item (any channel).
-fn took_part(db: &mut dyn Db, target: CodeTarget, id: Id, voter: &Voter) -> StoreResult<bool> {
-    Ok(match target {
+/// Refuses a household that already answered the item (any channel),
+/// with the refusal its online answer would get (so the channel is named).
+fn refuse_if_took_part(
+    db: &mut dyn Db,
+    target: CodeTarget,
+    id: Id,
+    voter: &Voter,
+) -> StoreResult<()> {
+    match target {
         CodeTarget::Poll => {
             let (poll, _) = polls::load(db, id)?;
-            poll_rows::has_voted(db, &poll, &voter.key)?
+            poll.check_first(poll_rows::has_voted(db, &poll, &voter.key)?)?;
         }
         CodeTarget::Budget => {
             let (round, _) = budget_rows::for_update(db, id)?;
-            budget_rows::has_voted(db, &round, &voter.key)?
+            if budget_rows::has_voted(db, &round, &voter.key)? {
+                return Err(BudgetBallotError::AlreadyVoted.into());
+            }
         }
         CodeTarget::Convention => {
             let c = convention_rows::get(db, id)?;
-            convention_rows::has_signed(db, id, &voter.key, c.version)?
+            c.check_first_signature(convention_rows::has_signed(db, id, &voter.key, c.version)?)?;
         }
-        CodeTarget::Proposal => proposal_rows::supports_it(db, id, voter)?,
-    })
+        CodeTarget::Proposal => {
+            if proposal_rows::supports_it(db, id, voter)? {
+                return Err(proposals::already_supported());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Counts the answer as the online path would.
@@ -165,15 +178,7 @@ fn enter_tx(db: &mut dyn Db, m: &WriteMeta, e: &Entry) -> StoreResult<PaperEntry
                 "a double-entry batch matches keyings by the slip's code or number",
             ));
         };
-        if took_part(db, target, e.target_id, &e.voter)? {
-            return Err(match target {
-                CodeTarget::Convention => StoreError::duplicate("already-signed", "already signed"),
-                CodeTarget::Proposal => {
-                    StoreError::duplicate("already-supported", "already supports")
-                }
-                _ => StoreError::duplicate("already-voted", "already voted"),
-            });
-        }
+        refuse_if_took_part(db, target, e.target_id, &e.voter)?;
         paper::add_keying(db, batch.id, slip, label, &e.by, &answer.to_value()?, m.now)?;
         match settle(&paper::keyings(db, batch.id, slip)?) {
             Settlement::Count(v) => {
