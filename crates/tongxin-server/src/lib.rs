@@ -19,6 +19,7 @@ pub mod file_cli;
 pub mod files;
 pub mod hex;
 pub mod hygiene;
+pub mod live;
 pub mod ratelimit;
 pub mod seed;
 pub mod serve;
@@ -95,15 +96,28 @@ pub const COMPRESS_ABOVE_BYTES: u16 = 512;
 
 /// The whole site for a store and settings.
 pub fn app(store: Arc<Store>, config: Config) -> Router {
+    site(store, config).0
+}
+
+/// The site and its live hub (closed on shutdown, which ends the streams).
+/// Starts the live publisher on the current runtime.
+fn site(store: Arc<Store>, config: Config) -> (Router, Arc<live::Hub>) {
     let config = Arc::new(config);
+    let hub = Arc::new(live::Hub::new(
+        config.max_streams,
+        config.max_streams_per_client,
+    ));
     let state = AppState {
-        store,
+        store: store.clone(),
         config: config.clone(),
         limiter: Arc::new(RateLimiter::default()),
         proxies: Arc::new(
             client_ip::TrustedProxies::parse(&config.trusted_proxies).unwrap_or_default(),
         ),
+        hub: hub.clone(),
     };
+    store.hear_others();
+    tokio::spawn(api::live::run_publisher(state.clone()));
     let compress = || {
         CompressionLayer::new().compress_when(
             SizeAbove::new(COMPRESS_ABOVE_BYTES)
@@ -125,7 +139,7 @@ pub fn app(store: Arc<Store>, config: Config) -> Router {
             hygiene::utf8_files(config.examples().router(false)),
         )
         .layer(compress());
-    hygiene::wrap(site, examples, &config)
+    (hygiene::wrap(site, examples, &config), hub)
 }
 
 /// Opens the store named in `config` (SQLite file or PostgreSQL address), seeding the demo data when asked.
@@ -184,12 +198,13 @@ pub async fn spawn(config: Config) -> Result<Running, String> {
         .await
         .map_err(|e| format!("{}: {e}", config.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let router = app(store.clone(), config.clone());
+    let (router, hub) = site(store.clone(), config.clone());
     let job = start_jobs(store, &config);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         serve::run(listener, router, &config, async {
             let _ = rx.await;
+            hub.close();
         })
         .await;
         job.abort();
@@ -207,9 +222,14 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("{}: {e}", config.listen))?;
-    let router = app(store.clone(), config.clone());
+    let (router, hub) = site(store.clone(), config.clone());
     let job = start_jobs(store, &config);
-    serve::run(listener, router, &config, serve::signal()).await;
+    let shutdown = async {
+        serve::signal().await;
+        // Live streams would hold the drain open: end them first.
+        hub.close();
+    };
+    serve::run(listener, router, &config, shutdown).await;
     job.abort();
     Ok(())
 }

@@ -4,6 +4,7 @@
 
 mod budget;
 mod convention;
+pub mod live;
 mod proposal;
 pub mod routes;
 pub mod version;

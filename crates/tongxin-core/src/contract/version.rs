@@ -6,7 +6,7 @@
 //! go unused). Versions are `major.minor.patch`; a newer patch is not news.
 
 /// The contract version of this build (`major.minor.patch`).
-pub const VERSION: &str = "1.4.0";
+pub const VERSION: &str = "1.5.0";
 
 /// The header in which the reference server names its contract version.
 pub const HEADER: &str = "tongxin-contract";

@@ -156,10 +156,15 @@ async fn counts(
     State(s): State<AppState>,
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Json<SignatureCounts>, ApiError> {
+    Ok(Json(count_view(&s, id).await?))
+}
+
+/// The count answer (also a live stream's event).
+pub(super) async fn count_view(s: &AppState, id: Id) -> Result<SignatureCounts, ApiError> {
     let mut counts = service::conventions::counts(&s.store, id).await?;
     let (channels, meetings) =
         service::paper::public(&s.store, CodeTarget::Convention, id, counts.count).await?;
     counts.channels = Some(channels);
     counts.meetings = meetings;
-    Ok(Json(counts))
+    Ok(counts)
 }

@@ -10,6 +10,7 @@ mod codes;
 mod conventions;
 mod exports;
 mod indicators;
+pub mod live;
 mod moderation;
 pub mod openapi;
 pub mod paging;
@@ -60,6 +61,8 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub proxies: Arc<crate::client_ip::TrustedProxies>,
+    /// Live streams of this instance.
+    pub hub: Arc<crate::live::Hub>,
 }
 
 impl AppState {
@@ -190,6 +193,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(staff_accounts::routes())
         .merge(audit::routes())
         .merge(exports::routes())
+        .merge(live::routes())
         .merge(sessions::routes())
         .split_for_parts()
 }

@@ -128,13 +128,26 @@ async fn results(
             },
             _ => poll.results_visible(ctx.now, false),
         };
-    let status = poll.status(ctx.now);
+    Ok(Json(results_view(&s, poll, tally, ctx.now, visible).await?))
+}
+
+/// The results answer of `poll` with its shown `tally`, the results
+/// themselves only when `visible`.
+async fn results_view(
+    s: &AppState,
+    poll: Poll,
+    tally: Tally,
+    now: Millis,
+    visible: bool,
+) -> Result<ResultsView, ApiError> {
+    let id = poll.id;
+    let status = poll.status(now);
     let (mut channels, meetings) =
         service::paper::public(&s.store, CodeTarget::Poll, id, tally.ballots).await?;
     if poll.anonymous && status != PollStatus::Closed {
         channels = channels.rounded(tally.ballots, s.config.secret_batch);
     }
-    Ok(Json(ResultsView {
+    Ok(ResultsView {
         poll_id: id,
         status,
         ballots: tally.ballots,
@@ -143,7 +156,19 @@ async fn results(
         results: visible.then(|| tally.results(&poll)),
         channels: Some(channels),
         meetings,
-    }))
+    })
+}
+
+/// The results as anyone may see them (a live stream's event): hidden
+/// until the poll says results are public.
+pub(super) async fn public_results(
+    s: &AppState,
+    id: Id,
+    now: Millis,
+) -> Result<ResultsView, ApiError> {
+    let (poll, tally) = poll_shown(s, id, now).await?;
+    let visible = poll.results_visible(now, false);
+    results_view(s, poll, tally, now, visible).await
 }
 
 /// Ballots counted, for progress displays polled every few seconds.

@@ -164,11 +164,25 @@ async fn get_proposal(
     ctx: Ctx,
     ApiPath(id): ApiPath<Id>,
 ) -> Result<Json<ProposalDetail>, ApiError> {
+    Ok(Json(detail(&s, Some(&ctx), id).await?))
+}
+
+/// The proposal answer; without `ctx` (a live stream's event) as for a
+/// viewer nobody knows.
+pub(super) async fn detail(
+    s: &AppState,
+    ctx: Option<&Ctx>,
+    id: Id,
+) -> Result<ProposalDetail, ApiError> {
     let stored = service::proposals::get(&s.store, id).await?;
     let support_policy = stored.eligibility.support;
     let proposal = public(stored);
     let funding = service::proposals::funding(&s.store, id).await?;
-    let supported_by_me = match s.viewer(&ctx, support_policy)? {
+    let viewer = match ctx {
+        Some(ctx) => s.viewer(ctx, support_policy)?,
+        None => None,
+    };
+    let supported_by_me = match viewer {
         Some(v) => Some(service::proposals::supports_it(&s.store, id, &v).await?),
         None => None,
     };
@@ -179,13 +193,13 @@ async fn get_proposal(
         u64::from(proposal.supports),
     )
     .await?;
-    Ok(Json(ProposalDetail {
+    Ok(ProposalDetail {
         proposal,
         funding,
         supported_by_me,
         channels: Some(channels),
         meetings,
-    }))
+    })
 }
 
 /// Supports a proposal in the propose step.

@@ -32,6 +32,9 @@ mod defaults {
     pub(super) const IP_WRITES_PER_MIN: u32 = 600;
     pub(super) const SUPPORT_THRESHOLD: u32 = 20;
     pub(super) const INDICATORS_REFRESH_SECS: u64 = 900;
+    pub(super) const MAX_STREAMS: usize = 10_000;
+    pub(super) const MAX_STREAMS_PER_CLIENT: usize = 64;
+    pub(super) const STREAM_MAX_SECS: u64 = 1_800;
     pub(super) const SECRET_BATCH: u32 = tongxin_core::poll::secrecy::DEFAULT_BATCH;
     pub(super) const UTC_OFFSET_MINUTES: i32 =
         tongxin_core::indicators::period::DEFAULT_OFFSET_MINUTES;
@@ -115,6 +118,23 @@ pub struct Config {
     /// `--trusted-proxies`, or every client shares the proxy's share.
     #[arg(long, env = "TONGXIN_MAX_CONCURRENCY_PER_CLIENT", value_name = "N", value_parser = positive)]
     pub max_concurrency_per_client: Option<usize>,
+    /// Live streams (Server-Sent Events) this instance keeps open at once;
+    /// more get 503 + `Retry-After` (the widgets then poll).
+    #[arg(long, env = "TONGXIN_MAX_STREAMS", value_name = "N", value_parser = positive,
+          default_value_t = defaults::MAX_STREAMS)]
+    pub max_streams: usize,
+    /// Live streams one client address (an IPv6 /64) may keep open; a
+    /// building behind one carrier address shares it, so keep it generous.
+    #[arg(long, env = "TONGXIN_MAX_STREAMS_PER_CLIENT", value_name = "N", value_parser = positive,
+          default_value_t = defaults::MAX_STREAMS_PER_CLIENT)]
+    pub max_streams_per_client: usize,
+    /// Seconds a live stream stays open before the server ends it (the
+    /// browser reconnects by itself, missing nothing); streams of gone
+    /// clients end at the next heartbeat.
+    #[arg(long, env = "TONGXIN_STREAM_MAX_SECS", value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..),
+          default_value_t = defaults::STREAM_MAX_SECS)]
+    pub stream_max_secs: u64,
     /// Seconds a client has to send its request headers.
     #[arg(long, env = "TONGXIN_HEADER_TIMEOUT_SECS", value_name = "SECS",
           value_parser = clap::value_parser!(u64).range(1..),
@@ -203,6 +223,9 @@ impl Default for Config {
             idempotency_ttl_secs: defaults::IDEMPOTENCY_TTL_SECS,
             max_concurrency: defaults::MAX_CONCURRENCY,
             max_concurrency_per_client: None,
+            max_streams: defaults::MAX_STREAMS,
+            max_streams_per_client: defaults::MAX_STREAMS_PER_CLIENT,
+            stream_max_secs: defaults::STREAM_MAX_SECS,
             header_timeout_secs: defaults::HEADER_TIMEOUT_SECS,
             request_timeout_secs: defaults::REQUEST_TIMEOUT_SECS,
             shutdown_grace_secs: defaults::SHUTDOWN_GRACE_SECS,

@@ -95,7 +95,9 @@ pub async fn sign(
 ) -> StoreResult<Reply> {
     let key = voter.key.clone();
     let result = store
-        .write(meta, move |c, m| sign_tx(c, m, id, &voter, &input))
+        .write_item(CodeTarget::Convention, id, meta, move |c, m| {
+            sign_tx(c, m, id, &voter, &input)
+        })
         .await;
     super::paper::name_first(store, CodeTarget::Convention, id, &key, result).await
 }
@@ -103,7 +105,9 @@ pub async fn sign(
 /// Withdraws the voter's current signature ([`SignatureReceipt`]).
 pub async fn withdraw(store: &Store, meta: WriteMeta, id: Id, voter: Voter) -> StoreResult<Reply> {
     store
-        .write(meta, move |c, m| withdraw_tx(c, m, id, &voter))
+        .write_item(CodeTarget::Convention, id, meta, move |c, m| {
+            withdraw_tx(c, m, id, &voter)
+        })
         .await
 }
 
@@ -148,7 +152,10 @@ pub async fn update(
     id: Id,
     edit: ConventionEdit,
 ) -> StoreResult<Convention> {
-    store
-        .write_typed(meta, move |c, m| update_tx(c, m, id, &edit))
-        .await
+    let reply = store
+        .write_item(CodeTarget::Convention, id, meta, move |c, m| {
+            update_tx(c, m, id, &edit)
+        })
+        .await?;
+    Ok(serde_json::from_str(&reply.body)?)
 }

@@ -3,6 +3,7 @@
 //! The rules are in `tongxin_core::proposal`; this module loads what they
 //! read, applies them and writes the rows, in one transaction.
 
+use tongxin_core::contract::live::Topic;
 use tongxin_core::poll::Poll;
 use tongxin_core::proposal::funding::{LedgerEntry, LedgerInput, Pledge, PledgeInput};
 use tongxin_core::proposal::machine::TransitionContext;
@@ -278,16 +279,20 @@ pub async fn submit(
     draft: ProposalDraft,
     threshold: u32,
 ) -> StoreResult<Reply> {
-    store
+    let reply = store
         .write(meta, move |c, m| submit_tx(c, m, &voter, draft, threshold))
-        .await
+        .await?;
+    store.changed(Topic::Board);
+    Ok(reply)
 }
 
 /// Supports ([`SupportState`]).
 pub async fn support(store: &Store, meta: WriteMeta, id: Id, voter: Voter) -> StoreResult<Reply> {
     let key = voter.key.clone();
     let result = store
-        .write(meta, move |c, m| support_tx(c, m, id, &voter))
+        .write_item(CodeTarget::Proposal, id, meta, move |c, m| {
+            support_tx(c, m, id, &voter)
+        })
         .await;
     super::paper::name_first(store, CodeTarget::Proposal, id, &key, result).await
 }
@@ -295,7 +300,9 @@ pub async fn support(store: &Store, meta: WriteMeta, id: Id, voter: Voter) -> St
 /// Withdraws support ([`SupportState`]).
 pub async fn unsupport(store: &Store, meta: WriteMeta, id: Id, voter: Voter) -> StoreResult<Reply> {
     store
-        .write(meta, move |c, m| unsupport_tx(c, m, id, &voter))
+        .write_item(CodeTarget::Proposal, id, meta, move |c, m| {
+            unsupport_tx(c, m, id, &voter)
+        })
         .await
 }
 
@@ -321,7 +328,9 @@ pub async fn pledge(
     input: PledgeInput,
 ) -> StoreResult<Reply> {
     store
-        .write(meta, move |c, m| pledge_tx(c, m, id, &voter, &input))
+        .write_item(CodeTarget::Proposal, id, meta, move |c, m| {
+            pledge_tx(c, m, id, &voter, &input)
+        })
         .await
 }
 
@@ -348,7 +357,9 @@ pub async fn add_ledger(
     input: LedgerInput,
 ) -> StoreResult<Reply> {
     store
-        .write(meta, move |c, m| add_ledger_tx(c, m, id, &input))
+        .write_item(CodeTarget::Proposal, id, meta, move |c, m| {
+            add_ledger_tx(c, m, id, &input)
+        })
         .await
 }
 
@@ -366,7 +377,9 @@ pub async fn transition(
     action: TransitionAction,
 ) -> StoreResult<Reply> {
     store
-        .write(meta, move |c, m| transition_tx(c, m, id, actor, &action))
+        .write_item(CodeTarget::Proposal, id, meta, move |c, m| {
+            transition_tx(c, m, id, actor, &action)
+        })
         .await
 }
 
@@ -384,7 +397,9 @@ pub async fn evaluate(
     input: EvaluationInput,
 ) -> StoreResult<Reply> {
     store
-        .write(meta, move |c, m| evaluate_tx(c, m, id, &voter, &input))
+        .write_item(CodeTarget::Proposal, id, meta, move |c, m| {
+            evaluate_tx(c, m, id, &voter, &input)
+        })
         .await
 }
 
@@ -397,7 +412,9 @@ pub async fn create_poll(
     role: PollRole,
 ) -> StoreResult<Reply> {
     store
-        .write(meta, move |c, m| create_poll_tx(c, m, id, role))
+        .write_item(CodeTarget::Proposal, id, meta, move |c, m| {
+            create_poll_tx(c, m, id, role)
+        })
         .await
 }
 
@@ -408,7 +425,10 @@ pub async fn update(
     id: Id,
     edit: ProposalEdit,
 ) -> StoreResult<Proposal> {
-    store
-        .write_typed(meta, move |c, m| update_tx(c, m, id, &edit))
-        .await
+    let reply = store
+        .write_item(CodeTarget::Proposal, id, meta, move |c, m| {
+            update_tx(c, m, id, &edit)
+        })
+        .await?;
+    Ok(serde_json::from_str(&reply.body)?)
 }

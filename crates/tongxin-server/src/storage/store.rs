@@ -8,9 +8,11 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tongxin_core::Id;
+use tongxin_core::contract::live::Topic;
 use tongxin_core::staff::codes::CodeTarget;
 
 use super::cache::{Entry, PollCache};
+use super::changes::ChangeFeed;
 use super::idempotency::once;
 use super::postgres::PgEngine;
 use super::sql::{AfterCommit, Db, Engine, paper, polls};
@@ -41,6 +43,9 @@ pub struct Store {
     /// How long idempotency records are kept, in ms.
     idempotency_ttl_ms: i64,
     polls: PollCache,
+    changes: Arc<ChangeFeed>,
+    /// This instance among those sharing a database (random per start).
+    instance: u64,
 }
 
 impl Store {
@@ -50,12 +55,47 @@ impl Store {
             engine,
             idempotency_ttl_ms,
             polls: PollCache::default(),
+            changes: Arc::default(),
+            instance: {
+                let mut b = [0u8; 8];
+                let _ = getrandom::fill(&mut b);
+                u64::from_le_bytes(b)
+            },
         }
     }
 
     /// The database underneath.
     pub fn database(&self) -> &Database {
         &self.engine
+    }
+
+    /// Notes that a committed write touched `topic`, for the live streams.
+    pub fn changed(&self, topic: Topic) {
+        self.changes.local(topic);
+    }
+
+    /// What changed since the live streams last looked.
+    pub fn changes(&self) -> &Arc<ChangeFeed> {
+        &self.changes
+    }
+
+    /// Tells the other instances on the same database that `topics`
+    /// changed here (PostgreSQL `NOTIFY`; nothing to do on SQLite, which
+    /// one process writes).
+    pub async fn tell_others(&self, topics: &[Topic]) -> StoreResult<()> {
+        match &self.engine {
+            Database::Postgres(pg) if !topics.is_empty() => pg.tell(self.instance, topics).await,
+            _ => Ok(()),
+        }
+    }
+
+    /// Starts hearing the other instances' changes into [`Self::changes`]
+    /// (what a lost connection missed is caught up by the live streams'
+    /// periodic refresh).
+    pub fn hear_others(&self) {
+        if let Database::Postgres(pg) = &self.engine {
+            pg.listen(self.instance, self.changes.clone());
+        }
     }
 
     /// Whether writes are being accepted and committed (for `/healthz`).
@@ -140,7 +180,39 @@ impl Store {
         F: FnOnce(&mut dyn Db, &WriteMeta) -> StoreResult<T> + Send + 'static,
     {
         let cache = self.polls.clone();
-        self.write_then(meta, f, Some(Box::new(move || cache.invalidate(id))))
-            .await
+        let changes = self.changes.clone();
+        let after = move || {
+            cache.invalidate(id);
+            changes.local(Topic::Poll(id));
+        };
+        self.write_then(meta, f, Some(Box::new(after))).await
+    }
+
+    /// Runs a write that touches item `id` of `target`: a poll's cached
+    /// copy is forgotten, and the live streams of the item hear of it.
+    pub async fn write_item<T, F>(
+        &self,
+        target: CodeTarget,
+        id: Id,
+        meta: WriteMeta,
+        f: F,
+    ) -> StoreResult<Reply>
+    where
+        T: Serialize,
+        F: FnOnce(&mut dyn Db, &WriteMeta) -> StoreResult<T> + Send + 'static,
+    {
+        let topic = match target {
+            CodeTarget::Poll => return self.write_poll(id, meta, f).await,
+            CodeTarget::Convention => Some(Topic::Convention(id)),
+            CodeTarget::Proposal => Some(Topic::Proposal(id)),
+            CodeTarget::Budget => None,
+        };
+        let changes = self.changes.clone();
+        let after = move || {
+            if let Some(t) = topic {
+                changes.local(t);
+            }
+        };
+        self.write_then(meta, f, Some(Box::new(after))).await
     }
 }

@@ -18,6 +18,7 @@ mod exports;
 mod hostile_internet;
 mod indicators;
 mod instances;
+mod live;
 mod migrate;
 mod moderation;
 mod paper;

@@ -220,12 +220,8 @@ fn enter_tx(db: &mut dyn Db, m: &WriteMeta, e: &Entry) -> StoreResult<PaperEntry
 /// refused naming the channel of its first answer.
 pub async fn enter(store: &Store, meta: WriteMeta, e: Entry) -> StoreResult<Reply> {
     let (target, id, key) = (e.answer.target(), e.target_id, e.voter.key.clone());
-    let result = if target == CodeTarget::Poll {
-        store
-            .write_poll(id, meta, move |db, m| enter_tx(db, m, &e))
-            .await
-    } else {
-        store.write(meta, move |db, m| enter_tx(db, m, &e)).await
-    };
+    let result = store
+        .write_item(target, id, meta, move |db, m| enter_tx(db, m, &e))
+        .await;
     super::name_first(store, target, id, &key, result).await
 }

@@ -68,11 +68,7 @@ async fn write<F>(
 where
     F: FnOnce(&mut dyn Db, &WriteMeta) -> StoreResult<MeetingTally> + Send + 'static,
 {
-    let reply = if target == CodeTarget::Poll {
-        store.write_poll(item, meta, f).await?
-    } else {
-        store.write(meta, f).await?
-    };
+    let reply = store.write_item(target, item, meta, f).await?;
     Ok(serde_json::from_str(&reply.body)?)
 }
 

@@ -145,13 +145,7 @@ pub async fn entry_place(store: &Store, id: Id) -> StoreResult<(CodeTarget, Id, 
 /// Voids a counted entry ([`PaperEntry`] as it was).
 pub async fn void(store: &Store, meta: WriteMeta, id: Id, input: VoidEntry) -> StoreResult<Reply> {
     let (target, item, _) = entry_place(store, id).await?;
-    if target == CodeTarget::Poll {
-        store
-            .write_poll(item, meta, move |db, m| void_tx(db, m, id, &input))
-            .await
-    } else {
-        store
-            .write(meta, move |db, m| void_tx(db, m, id, &input))
-            .await
-    }
+    store
+        .write_item(target, item, meta, move |db, m| void_tx(db, m, id, &input))
+        .await
 }

@@ -21,6 +21,7 @@
 //!   together migrate once.
 
 mod db;
+mod notify;
 pub mod sqlite_move;
 mod tls;
 

@@ -11,6 +11,7 @@ use tongxin_server::config::Config;
 use tongxin_server::{Running, spawn};
 
 pub(crate) mod process;
+pub(crate) mod sse;
 mod staff;
 pub(crate) mod store;
 #[allow(unused_imports)]

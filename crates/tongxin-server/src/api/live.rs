@@ -1,0 +1,285 @@
+//! Live figures over Server-Sent Events: the four stream endpoints, what
+//! each event carries ([`figures`]: the body the matching `GET` gives a
+//! viewer nobody knows, so never a ballot, and an anonymous poll's figures
+//! only as published in batches), and the publisher task that turns the
+//! store's change feed into events ([`run_publisher`]).
+//!
+//! A stream's first event is the state now (skipped when the client's
+//! `Last-Event-ID` names it); the board's stream replays the changes the
+//! client missed. Quiet streams get a heartbeat comment every
+//! [`HEARTBEAT_SECS`]; clients that are gone are noticed at the next one.
+
+use std::collections::{HashSet, VecDeque};
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::time::Instant;
+use tongxin_core::Id;
+use tongxin_core::contract::live::{HEARTBEAT_SECS, RETRY_MS, Topic};
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use crate::error::{ApiError, Problem};
+use crate::extract::{ApiPath, ApiQuery, Ctx};
+use crate::live::{Published, Refusal, Subscription};
+
+/// Changes arriving together are published together after this pause.
+const GATHER: Duration = Duration::from_millis(50);
+/// Followed items are recomputed this often even without news: polls
+/// open and close by the clock, and an instance that lost its listening
+/// connection for a moment catches up.
+const REFRESH: Duration = Duration::from_secs(10);
+
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(poll_events))
+        .routes(routes!(convention_events))
+        .routes(routes!(proposal_events))
+        .routes(routes!(board_events))
+}
+
+/// Where a stream picks up.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(super) struct EventsQuery {
+    /// The last event id seen, for clients that cannot send the
+    /// `Last-Event-ID` header (a new `EventSource` after the page was
+    /// hidden); the header wins when both are sent.
+    pub last_event_id: Option<String>,
+}
+
+/// A poll's results and participation as they change (event `results`, a
+/// `ResultsView` as `GET /polls/{id}/results` answers anyone). While an
+/// anonymous poll is open its figures change in publication batches only.
+#[utoipa::path(get, path = "/api/v1/polls/{id}/events", tag = "polls",
+    params(("id" = i64, Path, description = "Poll id"), EventsQuery),
+    responses((status = 200, description = "Server-Sent Events: `results`", content_type = "text/event-stream", body = String),
+        (status = 404, body = Problem), (status = 503, description = "Too many streams open; `Retry-After` says when to try again (or poll)", body = Problem)))]
+async fn poll_events(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+    ApiQuery(q): ApiQuery<EventsQuery>,
+) -> Result<Response, ApiError> {
+    open(s, ctx, Topic::Poll(id), q).await
+}
+
+/// A convention's count as it changes (event `count`, a `SignatureCounts`).
+#[utoipa::path(get, path = "/api/v1/conventions/{id}/events", tag = "conventions",
+    params(("id" = i64, Path, description = "Convention id"), EventsQuery),
+    responses((status = 200, description = "Server-Sent Events: `count`", content_type = "text/event-stream", body = String),
+        (status = 404, body = Problem), (status = 503, body = Problem)))]
+async fn convention_events(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+    ApiQuery(q): ApiQuery<EventsQuery>,
+) -> Result<Response, ApiError> {
+    open(s, ctx, Topic::Convention(id), q).await
+}
+
+/// A proposal's supports, funding and step as they change (event
+/// `proposal`, a `ProposalDetail` without `supported_by_me`).
+#[utoipa::path(get, path = "/api/v1/proposals/{id}/events", tag = "proposals",
+    params(("id" = i64, Path, description = "Proposal id"), EventsQuery),
+    responses((status = 200, description = "Server-Sent Events: `proposal`", content_type = "text/event-stream", body = String),
+        (status = 404, body = Problem), (status = 503, body = Problem)))]
+async fn proposal_events(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Id>,
+    ApiQuery(q): ApiQuery<EventsQuery>,
+) -> Result<Response, ApiError> {
+    open(s, ctx, Topic::Proposal(id), q).await
+}
+
+/// The board: one `proposal` event (a `ProposalDetail`) per proposal
+/// that changed or was submitted; a reconnecting client gets the ones it
+/// missed (the last 64).
+#[utoipa::path(get, path = "/api/v1/proposals/events", tag = "proposals",
+    params(EventsQuery),
+    responses((status = 200, description = "Server-Sent Events: `proposal`", content_type = "text/event-stream", body = String),
+        (status = 503, body = Problem)))]
+async fn board_events(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<EventsQuery>,
+) -> Result<Response, ApiError> {
+    open(s, ctx, Topic::Board, q).await
+}
+
+/// The event of `topic` now, as JSON.
+pub async fn figures(s: &AppState, topic: Topic, now: i64) -> Result<String, ApiError> {
+    let json = match topic {
+        Topic::Poll(id) => serde_json::to_string(&super::polls::public_results(s, id, now).await?),
+        Topic::Convention(id) => {
+            serde_json::to_string(&super::conventions::count_view(s, id).await?)
+        }
+        Topic::Proposal(id) => serde_json::to_string(&super::proposals::detail(s, None, id).await?),
+        Topic::Board => return Err(ApiError::not_found("state of the board")),
+    };
+    json.map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))
+}
+
+async fn open(s: AppState, ctx: Ctx, topic: Topic, q: EventsQuery) -> Result<Response, ApiError> {
+    // The item must exist, and the first follower finds its state ready.
+    if topic != Topic::Board && !s.hub.has_state(topic) {
+        let data = figures(&s, topic, ctx.now).await?;
+        s.hub.publish(topic, data);
+    }
+    let client = s
+        .client_ip(&ctx)
+        .map(crate::client_ip::bucket)
+        .unwrap_or_default();
+    let last = ctx
+        .headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or(q.last_event_id);
+    let sub = s
+        .hub
+        .subscribe(topic, client, last.as_deref())
+        .map_err(refused)?;
+    let stream = Stream {
+        pending: sub.first.iter().cloned().collect(),
+        sub,
+        topic,
+        hub: s.hub.clone(),
+        until: Instant::now() + Duration::from_secs(s.config.stream_max_secs),
+        retry_sent: false,
+    };
+    let events = futures::stream::unfold(stream, next_event);
+    let mut res = Sse::new(events)
+        .keep_alive(
+            KeepAlive::new()
+                .interval(Duration::from_secs(HEARTBEAT_SECS))
+                .text("ping"),
+        )
+        .into_response();
+    // Proxies (nginx) must pass events on as they come.
+    res.headers_mut()
+        .insert("x-accel-buffering", HeaderValue::from_static("no"));
+    Ok(res)
+}
+
+fn refused(r: Refusal) -> ApiError {
+    let (code, detail, wait) = match r {
+        Refusal::Instance => (
+            "too-many-streams",
+            "this server has as many live streams open as it takes; poll instead, or try again later",
+            30,
+        ),
+        Refusal::Client => (
+            "too-many-streams",
+            "this address has as many live streams open as it may; poll instead, or try again later",
+            30,
+        ),
+        Refusal::Closing => (
+            "shutting-down",
+            "the server is shutting down; try again in a moment",
+            5,
+        ),
+    };
+    let mut e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, code, detail);
+    e.retry_after = Some(wait);
+    e
+}
+
+/// One open stream.
+struct Stream {
+    sub: Subscription,
+    pending: VecDeque<Arc<Published>>,
+    topic: Topic,
+    hub: Arc<crate::live::Hub>,
+    until: Instant,
+    retry_sent: bool,
+}
+
+async fn next_event(mut st: Stream) -> Option<(Result<Event, Infallible>, Stream)> {
+    loop {
+        if let Some(p) = st.pending.pop_front() {
+            let mut e = Event::default()
+                .event(st.topic.event())
+                .id(p.id.clone())
+                .data(p.data.clone());
+            if !st.retry_sent {
+                e = e.retry(Duration::from_millis(RETRY_MS));
+                st.retry_sent = true;
+            }
+            return Some((Ok(e), st));
+        }
+        if *st.sub.closing.borrow() {
+            return None;
+        }
+        tokio::select! {
+            got = st.sub.rx.recv() => match got {
+                Ok(p) => st.pending.push_back(p),
+                // Fell behind: states skip to the latest; the board's
+                // client reconnects and replays what it missed.
+                Err(RecvError::Lagged(_)) if st.topic != Topic::Board => {
+                    let now = st.hub.latest(st.topic);
+                    st.pending.extend(now);
+                }
+                Err(_) => return None,
+            },
+            _ = st.sub.closing.changed() => return None,
+            _ = tokio::time::sleep_until(st.until) => return None,
+        }
+    }
+}
+
+/// Publishes what changed, until the hub closes: gathers the store's
+/// change feed, tells the other instances, and recomputes each followed
+/// item once however many ballots touched it.
+pub async fn run_publisher(s: AppState) {
+    let feed = s.store.changes().clone();
+    let mut closing = s.hub.closing();
+    let mut refresh = tokio::time::interval(REFRESH);
+    loop {
+        tokio::select! {
+            _ = feed.rung() => {}
+            _ = refresh.tick() => {
+                for t in s.hub.watched() {
+                    if t != Topic::Board {
+                        feed.remote(t);
+                    }
+                }
+            }
+            _ = closing.changed() => return,
+        }
+        tokio::time::sleep(GATHER).await;
+        let (here, all) = feed.take();
+        if let Err(e) = s.store.tell_others(&here).await {
+            tracing::warn!("live counts: could not tell the other instances: {e}");
+        }
+        let watched: HashSet<Topic> = s.hub.watched().into_iter().collect();
+        let board = watched.contains(&Topic::Board);
+        let now = crate::clock::now_ms();
+        for t in all {
+            let on_board = board && matches!(t, Topic::Proposal(_));
+            if !watched.contains(&t) && !on_board {
+                continue;
+            }
+            match figures(&s, t, now).await {
+                Ok(data) => {
+                    if on_board {
+                        s.hub.publish(Topic::Board, data.clone());
+                    }
+                    s.hub.publish(t, data);
+                }
+                Err(e) => tracing::debug!("live counts: {}: {}", t.key(), e.detail),
+            }
+        }
+    }
+}
