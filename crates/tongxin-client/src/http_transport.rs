@@ -10,6 +10,7 @@ use std::cell::RefCell;
 
 use async_trait::async_trait;
 use serde_json::Value;
+use tongxin_core::contract::live::Topic;
 use tongxin_core::contract::{Problem, routes, version};
 use tongxin_core::mapping::{Failure, HttpRequest, Op, Vars};
 
@@ -34,6 +35,10 @@ pub trait Routes {
         vars: &Vars,
         body: Option<&Value>,
     ) -> Result<HttpRequest, String>;
+    /// The URL of `topic`'s event stream and whether it is the reference
+    /// server's page stream (events named by topic key, carrying the
+    /// contract's JSON); else its events only say "read again".
+    fn events(&self, topic: Topic, base: &str, vars: &Vars) -> Option<(String, bool)>;
     /// The answer to `op` (sent with `vars`) as the contract's value.
     fn read(
         &self,
@@ -54,6 +59,12 @@ impl Routes for ReferenceRoutes {
     }
     fn base(&self) -> Option<&str> {
         None
+    }
+
+    /// The page's stream (`/v1/events`), which follows every item of the
+    /// page on one connection, the topic named by the widget.
+    fn events(&self, _topic: Topic, base: &str, _vars: &Vars) -> Option<(String, bool)> {
+        Some((format!("{base}/v1/events"), true))
     }
     fn request(
         &self,
@@ -254,6 +265,10 @@ fn answer(routes: &impl Routes, op: Op, vars: &Vars, reply: &Reply) -> ClientRes
 impl<R: Routes> Transport for HttpTransport<R> {
     fn has(&self, op: Op) -> bool {
         self.routes.has(op)
+    }
+
+    fn events(&self, topic: Topic) -> Option<(String, bool)> {
+        self.routes.events(topic, &self.opts.base, &self.opts.vars)
     }
 
     async fn call(&self, op: Op, call: Call) -> ClientResult<Value> {

@@ -62,6 +62,9 @@ pub type ClientResult<T> = Result<T, ClientError>;
 pub trait Backend {
     /// Whether the backend offers `op`; widgets hide what it lacks.
     fn supports(&self, op: Op) -> bool;
+    /// The URL of `topic`'s live event stream and whether it is the
+    /// reference server's page stream (`crate::transport::Transport::events`).
+    fn events(&self, topic: tongxin_core::contract::live::Topic) -> Option<(String, bool)>;
     /// One poll with its status and participation.
     async fn poll(&self, id: Id) -> ClientResult<PollView>;
     /// Results as this viewer may see them.

@@ -6,6 +6,7 @@
 use std::rc::Rc;
 
 use serde_json::Value;
+use tongxin_core::contract::live::Topic;
 use tongxin_core::mapping::{Failure, HttpRequest, Mapping, Op, Vars};
 
 use crate::http_transport::{HttpOptions, HttpTransport, Routes};
@@ -19,6 +20,10 @@ impl Routes for Rc<Mapping> {
     }
     fn base(&self) -> Option<&str> {
         self.as_ref().base.as_deref()
+    }
+
+    fn events(&self, topic: Topic, base: &str, vars: &Vars) -> Option<(String, bool)> {
+        Some((self.events_url(topic, base, vars)?, false))
     }
     fn request(
         &self,

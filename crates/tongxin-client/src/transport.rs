@@ -7,6 +7,7 @@
 
 use async_trait::async_trait;
 use serde_json::Value;
+use tongxin_core::contract::live::Topic;
 use tongxin_core::mapping::{Op, Vars};
 
 use crate::{ClientError, ClientResult, IdemKey};
@@ -33,6 +34,13 @@ pub trait Transport {
     fn has(&self, op: Op) -> bool;
     /// Performs `op`; the answer in the contract's JSON shape.
     async fn call(&self, op: Op, call: Call) -> ClientResult<Value>;
+    /// The URL of `topic`'s event stream and whether it is the reference
+    /// server's page stream (events named by topic key and carrying the
+    /// contract's JSON); `None` when the backend has none (the widgets
+    /// then poll).
+    fn events(&self, _topic: Topic) -> Option<(String, bool)> {
+        None
+    }
     /// Sends kept writes whose topic starts with `prefix`.
     async fn flush_outbox(&self, prefix: &str) -> (usize, Vec<ClientError>);
     /// Whether writes under `prefix` wait in the outbox.

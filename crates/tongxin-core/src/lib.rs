@@ -34,6 +34,7 @@ pub mod scope_import;
 pub mod score;
 pub mod staff;
 pub mod text;
+pub mod webhooks;
 
 pub use id::{Id, IdError, MAX_ID_BYTES};
 

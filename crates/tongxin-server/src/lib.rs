@@ -25,7 +25,9 @@ pub mod seed;
 pub mod serve;
 pub mod service;
 pub mod storage;
+pub mod tls;
 pub mod voter;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -159,13 +161,29 @@ pub async fn open_store(config: &Config) -> Result<Arc<Store>, String> {
     Ok(store)
 }
 
-/// Starts the periodic jobs (indicator snapshots) on the current runtime.
-fn start_jobs(store: Arc<Store>, config: &Config) -> tokio::task::JoinHandle<()> {
-    crate::service::indicators::start_refresh(
-        store,
-        config.utc_offset_minutes,
-        config.indicators_refresh_secs,
-    )
+/// The periodic jobs of a running server, stopped together.
+struct Jobs(Vec<tokio::task::JoinHandle<()>>);
+
+impl Jobs {
+    fn stop(self) {
+        for j in self.0 {
+            j.abort();
+        }
+    }
+}
+
+/// Starts the periodic jobs on the current runtime: indicator snapshots,
+/// the webhook events the clock causes, webhook deliveries.
+fn start_jobs(store: Arc<Store>, config: &Config) -> Jobs {
+    Jobs(vec![
+        crate::service::indicators::start_refresh(
+            store.clone(),
+            config.utc_offset_minutes,
+            config.indicators_refresh_secs,
+        ),
+        crate::service::webhooks::clock::start(store.clone()),
+        crate::webhooks::start(store, config.webhook_settings()),
+    ])
 }
 
 /// A server running on a background task.
@@ -207,7 +225,7 @@ pub async fn spawn(config: Config) -> Result<Running, String> {
             hub.close();
         })
         .await;
-        job.abort();
+        job.stop();
     });
     Ok(Running {
         addr,
@@ -230,6 +248,6 @@ pub async fn serve(config: Config) -> Result<(), String> {
         hub.close();
     };
     serve::run(listener, router, &config, shutdown).await;
-    job.abort();
+    job.stop();
     Ok(())
 }

@@ -25,6 +25,7 @@ pub mod errors;
 pub mod events;
 pub mod i18n;
 pub mod indicators;
+pub mod live;
 pub mod offline;
 pub mod parts;
 pub mod poll;

@@ -194,6 +194,10 @@ macro_rules! family {
 
 #[async_trait(?Send)]
 impl Backend for ContractBackend {
+    fn events(&self, topic: tongxin_core::contract::live::Topic) -> Option<(String, bool)> {
+        self.transport.events(topic)
+    }
+
     fn supports(&self, op: Op) -> bool {
         match op {
             Op::GetResults => {

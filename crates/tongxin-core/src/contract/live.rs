@@ -46,6 +46,25 @@ impl Topic {
         }
     }
 
+    /// The kind's name (`poll`, `convention`, `proposal`, `board`), as a
+    /// mapping's `events` names its stream URLs.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Topic::Poll(_) => "poll",
+            Topic::Convention(_) => "convention",
+            Topic::Proposal(_) => "proposal",
+            Topic::Board => "board",
+        }
+    }
+
+    /// The item's id (none for the board).
+    pub fn id(self) -> Option<Id> {
+        match self {
+            Topic::Poll(id) | Topic::Convention(id) | Topic::Proposal(id) => Some(id),
+            Topic::Board => None,
+        }
+    }
+
     /// The stream's path below the API base (`/v1/polls/7/events`).
     pub fn path(self) -> String {
         match self {

@@ -38,6 +38,31 @@ pub enum Failure {
 }
 
 impl Mapping {
+    /// The URL of `topic`'s event stream, if the mapping names one (its
+    /// template filled with `vars` and the item's `id`).
+    pub fn events_url(
+        &self,
+        topic: crate::contract::live::Topic,
+        base: &str,
+        vars_in: &Vars,
+    ) -> Option<String> {
+        let (_, t) = self.events.iter().find(|(k, _)| k == topic.kind())?;
+        let mut vars = self.vars.clone();
+        vars.extend(vars_in.iter().map(|(k, v)| (k.clone(), v.clone())));
+        if let Some(id) = topic.id() {
+            vars.insert("id".into(), Value::from(id));
+        }
+        let path = t.render(&vars, Escape::Url)?;
+        let base = self.base.as_deref().unwrap_or(base).trim_end_matches('/');
+        Some(
+            if path.starts_with("http://") || path.starts_with("https://") {
+                path
+            } else {
+                format!("{base}{path}")
+            },
+        )
+    }
+
     /// The request for `op`. `base` is used when the mapping has none;
     /// `body` is the widget's body in the contract's shape. Variables the
     /// mapping defines are filled in under the caller's.

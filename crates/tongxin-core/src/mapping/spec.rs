@@ -30,6 +30,10 @@ pub struct Mapping {
     pub errors: Option<ErrorSpec>,
     /// The operations this backend has.
     pub ops: BTreeMap<Op, OpSpec>,
+    /// Server-Sent Events stream URLs by kind (`poll`, `convention`,
+    /// `proposal`, `board`): an event on one makes the widget read the
+    /// item again through the operations. Without one it polls.
+    pub events: Vec<(String, Template)>,
 }
 
 /// A header or query value: a template string or an expression.
@@ -116,7 +120,17 @@ fn top(message: impl Into<String>) -> MappingError {
     }
 }
 
-const TOP_KEYS: &[&str] = &["tongxin", "base", "headers", "vars", "errors", "operations"];
+const TOP_KEYS: &[&str] = &[
+    "tongxin",
+    "base",
+    "headers",
+    "vars",
+    "errors",
+    "operations",
+    "events",
+];
+/// What a mapping's `events` may name (see [`crate::contract::live::Topic::kind`]).
+const EVENT_KINDS: &[&str] = &["poll", "convention", "proposal", "board"];
 const OP_KEYS: &[&str] = &[
     "method",
     "url",
@@ -207,12 +221,35 @@ impl Mapping {
             })?;
             ops.insert(op, parsed);
         }
+        let events = match m.get("events") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Object(o)) => {
+                let mut out = Vec::new();
+                for (kind, url) in o {
+                    if !EVENT_KINDS.contains(&kind.as_str()) {
+                        return Err(top(format!(
+                            "events: unknown stream \"{kind}\" (known: {})",
+                            EVENT_KINDS.join(", ")
+                        )));
+                    }
+                    let t = match url {
+                        Value::String(s) if !s.trim().is_empty() => Template::parse(s, &known)
+                            .map_err(|e| top(format!("events.{kind}: {e}")))?,
+                        _ => return Err(top(format!("events.{kind}: a URL template string"))),
+                    };
+                    out.push((kind.clone(), t));
+                }
+                out
+            }
+            Some(_) => return Err(top("\"events\" must be an object of stream URLs")),
+        };
         Ok(Mapping {
             base,
             headers,
             vars,
             errors,
             ops,
+            events,
         })
     }
 

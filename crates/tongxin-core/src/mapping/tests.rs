@@ -466,3 +466,39 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_mapping_may_name_event_streams() {
+    use crate::contract::live::Topic;
+    let m = load(json!({
+        "tongxin": 1,
+        "base": "https://cms.example.org/api/",
+        "vars": {"site": "bj"},
+        "events": {"poll": "/surveys/{id}/stream?site={site}", "board": "https://push.example.org/projects"},
+        "operations": {}
+    }))
+    .unwrap();
+    let vars = Vars::new();
+    assert_eq!(
+        m.events_url(Topic::Poll(crate::Id::int(7)), "https://ignored", &vars)
+            .as_deref(),
+        Some("https://cms.example.org/api/surveys/7/stream?site=bj")
+    );
+    assert_eq!(
+        m.events_url(Topic::Board, "", &vars).as_deref(),
+        Some("https://push.example.org/projects")
+    );
+    assert_eq!(
+        m.events_url(Topic::Convention(crate::Id::int(1)), "", &vars),
+        None
+    );
+    for (bad, says) in [
+        (json!({"votes": "/x"}), "unknown stream \"votes\""),
+        (json!({"poll": 3}), "events.poll: a URL template string"),
+        (json!({"poll": "/x/{nope}"}), "events.poll:"),
+        (json!([]), "must be an object of stream URLs"),
+    ] {
+        let e = load(json!({"tongxin": 1, "events": bad, "operations": {}})).unwrap_err();
+        assert!(e.message.contains(says), "{e}");
+    }
+}

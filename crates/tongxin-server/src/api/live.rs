@@ -4,10 +4,15 @@
 //! only as published in batches), and the publisher task that turns the
 //! store's change feed into events ([`run_publisher`]).
 //!
-//! A stream's first event is the state now (skipped when the client's
-//! `Last-Event-ID` names it); the board's stream replays the changes the
-//! client missed. Quiet streams get a heartbeat comment every
-//! [`HEARTBEAT_SECS`]; clients that are gone are noticed at the next one.
+//! A stream starts with each state the client has not seen (all of them
+//! for a new client; after a reconnection with `Last-Event-ID`, those
+//! that changed since) and the board's changes it missed. Quiet streams
+//! get a heartbeat comment every [`HEARTBEAT_SECS`]; clients that are
+//! gone are noticed at the next one.
+//!
+//! Widgets follow `GET /api/v1/events?topics=poll:1,convention:2`: one
+//! stream for every item of the page, each event named by its topic key,
+//! since browsers keep at most six connections per origin over HTTP/1.1.
 
 use std::collections::{HashSet, VecDeque};
 use std::convert::Infallible;
@@ -45,6 +50,22 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(convention_events))
         .routes(routes!(proposal_events))
         .routes(routes!(board_events))
+        .routes(routes!(page_events))
+}
+
+/// Most topics one stream follows.
+pub const MAX_TOPICS: usize = 50;
+
+/// The items a page follows.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TopicsQuery {
+    /// Comma-separated topic keys: `poll:{id}`, `convention:{id}`,
+    /// `proposal:{id}`, `board` (at most 50).
+    pub topics: String,
+    /// As on the other streams.
+    pub last_event_id: Option<String>,
 }
 
 /// Where a stream picks up.
@@ -118,6 +139,45 @@ async fn board_events(
     open(s, ctx, Topic::Board, q).await
 }
 
+/// Several items on one stream, for a page with several widgets: each
+/// event is named by its topic key (`poll:1`, `convention:2`,
+/// `proposal:3`, `board`) and carries what that topic's own stream does.
+#[utoipa::path(get, path = "/api/v1/events", tag = "polls",
+    params(TopicsQuery),
+    responses((status = 200, description = "Server-Sent Events named by topic key", content_type = "text/event-stream", body = String),
+        (status = 400, body = Problem), (status = 404, body = Problem), (status = 503, body = Problem)))]
+async fn page_events(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<TopicsQuery>,
+) -> Result<Response, ApiError> {
+    let mut topics = Vec::new();
+    for key in q.topics.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+        let t = Topic::parse(key).ok_or_else(|| {
+            let shown: String = key.chars().take(40).collect();
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid-query",
+                format!("topics: \"{shown}\" is not poll:ID, convention:ID, proposal:ID or board"),
+            )
+        })?;
+        if !topics.contains(&t) {
+            topics.push(t);
+        }
+    }
+    if topics.is_empty() || topics.len() > MAX_TOPICS {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid-query",
+            format!("topics: between 1 and {MAX_TOPICS} topic keys"),
+        ));
+    }
+    let last = EventsQuery {
+        last_event_id: q.last_event_id,
+    };
+    open_many(s, ctx, topics, true, last).await
+}
+
 /// The event of `topic` now, as JSON.
 pub async fn figures(s: &AppState, topic: Topic, now: i64) -> Result<String, ApiError> {
     let json = match topic {
@@ -132,10 +192,23 @@ pub async fn figures(s: &AppState, topic: Topic, now: i64) -> Result<String, Api
 }
 
 async fn open(s: AppState, ctx: Ctx, topic: Topic, q: EventsQuery) -> Result<Response, ApiError> {
-    // The item must exist, and the first follower finds its state ready.
-    if topic != Topic::Board && !s.hub.has_state(topic) {
-        let data = figures(&s, topic, ctx.now).await?;
-        s.hub.publish(topic, data);
+    open_many(s, ctx, vec![topic], false, q).await
+}
+
+/// A stream of `topics`, its events named by topic key when `by_key`.
+async fn open_many(
+    s: AppState,
+    ctx: Ctx,
+    topics: Vec<Topic>,
+    by_key: bool,
+    q: EventsQuery,
+) -> Result<Response, ApiError> {
+    // Each item must exist, and its first follower finds its state ready.
+    for &topic in &topics {
+        if topic != Topic::Board && !s.hub.has_state(topic) {
+            let data = figures(&s, topic, ctx.now).await?;
+            s.hub.publish(topic, data);
+        }
     }
     let client = s
         .client_ip(&ctx)
@@ -149,12 +222,12 @@ async fn open(s: AppState, ctx: Ctx, topic: Topic, q: EventsQuery) -> Result<Res
         .or(q.last_event_id);
     let sub = s
         .hub
-        .subscribe(topic, client, last.as_deref())
+        .subscribe(&topics, client, last.as_deref())
         .map_err(refused)?;
     let stream = Stream {
         pending: sub.first.iter().cloned().collect(),
         sub,
-        topic,
+        by_key,
         hub: s.hub.clone(),
         until: Instant::now() + Duration::from_secs(s.config.stream_max_secs),
         retry_sent: false,
@@ -199,8 +272,9 @@ fn refused(r: Refusal) -> ApiError {
 /// One open stream.
 struct Stream {
     sub: Subscription,
-    pending: VecDeque<Arc<Published>>,
-    topic: Topic,
+    pending: VecDeque<(Topic, Arc<Published>)>,
+    /// Events named by topic key (a page's stream) or by kind.
+    by_key: bool,
     hub: Arc<crate::live::Hub>,
     until: Instant,
     retry_sent: bool,
@@ -208,9 +282,14 @@ struct Stream {
 
 async fn next_event(mut st: Stream) -> Option<(Result<Event, Infallible>, Stream)> {
     loop {
-        if let Some(p) = st.pending.pop_front() {
+        if let Some((topic, p)) = st.pending.pop_front() {
+            let name = if st.by_key {
+                topic.key()
+            } else {
+                topic.event().to_string()
+            };
             let mut e = Event::default()
-                .event(st.topic.event())
+                .event(name)
                 .id(p.id.clone())
                 .data(p.data.clone());
             if !st.retry_sent {
@@ -222,14 +301,20 @@ async fn next_event(mut st: Stream) -> Option<(Result<Event, Infallible>, Stream
         if *st.sub.closing.borrow() {
             return None;
         }
+        let next = futures::future::select_all(
+            st.sub
+                .rx
+                .iter_mut()
+                .map(|(t, rx)| Box::pin(async move { (*t, rx.recv().await) })),
+        );
         tokio::select! {
-            got = st.sub.rx.recv() => match got {
-                Ok(p) => st.pending.push_back(p),
+            ((topic, got), _, _) = next => match got {
+                Ok(p) => st.pending.push_back((topic, p)),
                 // Fell behind: states skip to the latest; the board's
                 // client reconnects and replays what it missed.
-                Err(RecvError::Lagged(_)) if st.topic != Topic::Board => {
-                    let now = st.hub.latest(st.topic);
-                    st.pending.extend(now);
+                Err(RecvError::Lagged(_)) if topic != Topic::Board => {
+                    let now = st.hub.latest(topic);
+                    st.pending.extend(now.map(|p| (topic, p)));
                 }
                 Err(_) => return None,
             },
@@ -273,10 +358,13 @@ pub async fn run_publisher(s: AppState) {
             }
             match figures(&s, t, now).await {
                 Ok(data) => {
-                    if on_board {
-                        s.hub.publish(Topic::Board, data.clone());
-                    }
+                    let board_data = on_board.then(|| data.clone());
                     s.hub.publish(t, data);
+                    // After the item's own state: a client that saw this
+                    // board event has seen the state too.
+                    if let Some(d) = board_data {
+                        s.hub.publish(Topic::Board, d);
+                    }
                 }
                 Err(e) => tracing::debug!("live counts: {}: {}", t.key(), e.detail),
             }

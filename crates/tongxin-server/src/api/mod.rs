@@ -22,6 +22,7 @@ mod scope_import;
 mod scopes;
 pub mod sessions;
 mod staff_accounts;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -167,7 +168,8 @@ pub fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
         (name = "indicators", description = "Governance indicators of a scope over a period"),
         (name = "admin", description = "Staff API"),
         (name = "paper", description = "Staff API: paper, door-to-door and meeting answers keyed beside the online ones, once per household"),
-        (name = "staff", description = "Console sign-in: a session cookie and its CSRF token")
+        (name = "staff", description = "Console sign-in: a session cookie and its CSRF token"),
+        (name = "webhooks", description = "Staff API: endpoints of host sites that receive signed events (Standard Webhooks)")
     ),
     components(schemas(tongxin_core::contract::ProposalSort, proposals::CommentOrder))
 )]
@@ -194,6 +196,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(audit::routes())
         .merge(exports::routes())
         .merge(live::routes())
+        .merge(webhooks::routes())
         .merge(sessions::routes())
         .split_for_parts()
 }

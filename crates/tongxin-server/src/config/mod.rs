@@ -35,6 +35,7 @@ mod defaults {
     pub(super) const MAX_STREAMS: usize = 10_000;
     pub(super) const MAX_STREAMS_PER_CLIENT: usize = 64;
     pub(super) const STREAM_MAX_SECS: u64 = 1_800;
+    pub(super) const WEBHOOK_TIMEOUT_SECS: u64 = 10;
     pub(super) const SECRET_BATCH: u32 = tongxin_core::poll::secrecy::DEFAULT_BATCH;
     pub(super) const UTC_OFFSET_MINUTES: i32 =
         tongxin_core::indicators::period::DEFAULT_OFFSET_MINUTES;
@@ -135,6 +136,17 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(1..),
           default_value_t = defaults::STREAM_MAX_SECS)]
     pub stream_max_secs: u64,
+    /// Let webhook deliveries reach private and local addresses (a host
+    /// site on the same network). Off by default: an endpoint resolving to
+    /// one is refused (`--demo` on loopback allows loopback).
+    #[arg(long, env = "TONGXIN_WEBHOOK_ALLOW_PRIVATE",
+          value_parser = clap::builder::FalseyValueParser::new(), num_args = 0, default_missing_value = "true")]
+    pub webhook_allow_private: bool,
+    /// Seconds one webhook delivery attempt may take.
+    #[arg(long, env = "TONGXIN_WEBHOOK_TIMEOUT_SECS", value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=60),
+          default_value_t = defaults::WEBHOOK_TIMEOUT_SECS)]
+    pub webhook_timeout_secs: u64,
     /// Seconds a client has to send its request headers.
     #[arg(long, env = "TONGXIN_HEADER_TIMEOUT_SECS", value_name = "SECS",
           value_parser = clap::value_parser!(u64).range(1..),
@@ -226,6 +238,8 @@ impl Default for Config {
             max_streams: defaults::MAX_STREAMS,
             max_streams_per_client: defaults::MAX_STREAMS_PER_CLIENT,
             stream_max_secs: defaults::STREAM_MAX_SECS,
+            webhook_allow_private: false,
+            webhook_timeout_secs: defaults::WEBHOOK_TIMEOUT_SECS,
             header_timeout_secs: defaults::HEADER_TIMEOUT_SECS,
             request_timeout_secs: defaults::REQUEST_TIMEOUT_SECS,
             shutdown_grace_secs: defaults::SHUTDOWN_GRACE_SECS,
@@ -240,6 +254,17 @@ impl Default for Config {
 }
 
 impl Config {
+    /// How webhook deliveries are sent.
+    pub fn webhook_settings(&self) -> crate::webhooks::Settings {
+        crate::webhooks::Settings {
+            reach: crate::webhooks::address::Reach {
+                private: self.webhook_allow_private,
+                loopback: self.demo && self.listen.ip().is_loopback(),
+            },
+            timeout: std::time::Duration::from_secs(self.webhook_timeout_secs),
+        }
+    }
+
     /// Requests one client may have in flight: the setting, or a quarter
     /// of the server's (at least one).
     pub fn per_client_concurrency(&self) -> usize {

@@ -26,10 +26,11 @@ const BUFFER: usize = 16;
 /// Board events kept for streams that reconnect.
 const BOARD_REPLAY: usize = 64;
 
-/// One published state of a topic.
+/// One published state of a topic (or one change of the board).
 #[derive(Debug)]
 pub struct Published {
-    /// The SSE event id: this instance's start and a sequence number.
+    /// The SSE event id: this instance's start and its sequence number,
+    /// which orders every event of the instance.
     pub id: String,
     /// The event's JSON.
     pub data: String,
@@ -39,7 +40,6 @@ pub struct Published {
 struct Channel {
     tx: broadcast::Sender<Arc<Published>>,
     last: Option<Arc<Published>>,
-    seq: u64,
     /// The board's last events (its events are changes, not states).
     recent: VecDeque<Arc<Published>>,
 }
@@ -55,13 +55,13 @@ pub enum Refusal {
     Closing,
 }
 
-/// A new stream: its receiver, what to send first, its slot.
+/// A new stream: its receivers, what to send first, its slot.
 pub struct Subscription {
-    /// New states as they are published.
-    pub rx: broadcast::Receiver<Arc<Published>>,
-    /// Sent before anything new: the state now (or, on the board, the
-    /// events after the one the client last saw).
-    pub first: Vec<Arc<Published>>,
+    /// New states as they are published, per topic followed.
+    pub rx: Vec<(Topic, broadcast::Receiver<Arc<Published>>)>,
+    /// Sent before anything new: each state the client has not seen (all
+    /// of them for a new client) and the board's changes it missed.
+    pub first: Vec<(Topic, Arc<Published>)>,
     /// Holds the stream's place in the caps until dropped.
     pub slot: StreamSlot,
     /// Changes to `true` when the server shuts down.
@@ -72,9 +72,9 @@ pub struct Subscription {
 pub struct Hub {
     epoch: String,
     topics: Mutex<HashMap<Topic, Channel>>,
+    seq: AtomicU64,
     counts: Arc<slot::Counts>,
     closing: watch::Sender<bool>,
-    published: AtomicU64,
 }
 
 impl Hub {
@@ -83,17 +83,26 @@ impl Hub {
         Hub {
             epoch: format!("{:x}", crate::clock::now_ms()),
             topics: Mutex::default(),
+            seq: AtomicU64::new(0),
             counts: Arc::new(slot::Counts::new(max_streams, per_client)),
             closing: watch::channel(false).0,
-            published: AtomicU64::new(0),
         }
     }
 
-    /// Opens a stream on `topic` for `client` (an address bucket), which
+    /// The sequence number in an event id of this instance's, if it is one.
+    fn seen(&self, last_event_id: Option<&str>) -> Option<u64> {
+        last_event_id?
+            .strip_prefix(&self.epoch)?
+            .strip_prefix('-')?
+            .parse()
+            .ok()
+    }
+
+    /// Opens a stream on `topics` for `client` (an address bucket), which
     /// last saw event `last_event_id` (the `Last-Event-ID` header).
     pub fn subscribe(
         &self,
-        topic: Topic,
+        topics: &[Topic],
         client: String,
         last_event_id: Option<&str>,
     ) -> Result<Subscription, Refusal> {
@@ -101,33 +110,32 @@ impl Hub {
             return Err(Refusal::Closing);
         }
         let slot = StreamSlot::take(&self.counts, client)?;
-        let mut topics = self.topics.lock().expect("live topics");
-        let ch = topics.entry(topic).or_insert_with(Channel::new);
-        let first = match topic {
-            Topic::Board => {
-                let after = last_event_id
-                    .and_then(|id| {
-                        id.strip_prefix(&self.epoch)?
-                            .strip_prefix('-')?
-                            .parse()
-                            .ok()
-                    })
-                    .unwrap_or(u64::MAX);
-                ch.recent
-                    .iter()
-                    .filter(|p| p.seq > after)
-                    .cloned()
-                    .collect()
+        let seen = self.seen(last_event_id);
+        let mut map = self.topics.lock().expect("live topics");
+        let mut rx = Vec::new();
+        let mut first = Vec::new();
+        for &topic in topics {
+            let ch = map.entry(topic).or_insert_with(Channel::new);
+            let newer = |p: &Arc<Published>| seen.is_none_or(|n| p.seq > n);
+            if topic == Topic::Board {
+                // Without an id of ours the client has no place in the
+                // board's changes: it just loaded the list.
+                if seen.is_some() {
+                    first.extend(
+                        ch.recent
+                            .iter()
+                            .filter(|p| newer(p))
+                            .map(|p| (topic, p.clone())),
+                    );
+                }
+            } else if let Some(p) = ch.last.as_ref().filter(|p| newer(p)) {
+                first.push((topic, p.clone()));
             }
-            _ => ch
-                .last
-                .iter()
-                .filter(|p| Some(p.id.as_str()) != last_event_id)
-                .cloned()
-                .collect(),
-        };
+            rx.push((topic, ch.tx.subscribe()));
+        }
+        first.sort_by_key(|(_, p)| p.seq);
         Ok(Subscription {
-            rx: ch.tx.subscribe(),
+            rx,
             first,
             slot,
             closing: self.closing.subscribe(),
@@ -149,11 +157,11 @@ impl Hub {
         if topic != Topic::Board && ch.last.as_ref().is_some_and(|l| l.data == data) {
             return false;
         }
-        ch.seq += 1;
+        let seq = self.seq.fetch_add(1, Ordering::Relaxed) + 1;
         let p = Arc::new(Published {
-            id: format!("{}-{}", self.epoch, ch.seq),
+            id: format!("{}-{seq}", self.epoch),
             data,
-            seq: ch.seq,
+            seq,
         });
         if topic == Topic::Board {
             if ch.recent.len() == BOARD_REPLAY {
@@ -164,7 +172,6 @@ impl Hub {
             ch.last = Some(p.clone());
         }
         let _ = ch.tx.send(p);
-        self.published.fetch_add(1, Ordering::Relaxed);
         true
     }
 
@@ -177,6 +184,12 @@ impl Hub {
         topics.keys().copied().collect()
     }
 
+    /// The last state of `topic`, for a stream that fell behind.
+    pub fn latest(&self, topic: Topic) -> Option<Arc<Published>> {
+        let topics = self.topics.lock().expect("live topics");
+        topics.get(&topic).and_then(|c| c.last.clone())
+    }
+
     /// Streams open now.
     pub fn open_streams(&self) -> usize {
         self.counts.open()
@@ -184,13 +197,7 @@ impl Hub {
 
     /// Events published since start (for the benchmark).
     pub fn published(&self) -> u64 {
-        self.published.load(Ordering::Relaxed)
-    }
-
-    /// The last state of `topic`, for a stream that fell behind.
-    pub fn latest(&self, topic: Topic) -> Option<Arc<Published>> {
-        let topics = self.topics.lock().expect("live topics");
-        topics.get(&topic).and_then(|c| c.last.clone())
+        self.seq.load(Ordering::Relaxed)
     }
 
     /// Changes to `true` when the hub closes.
@@ -202,11 +209,6 @@ impl Hub {
     pub fn close(&self) {
         self.closing.send_replace(true);
     }
-
-    /// Whether [`Self::close`] was called.
-    pub fn is_closing(&self) -> bool {
-        *self.closing.borrow()
-    }
 }
 
 impl Channel {
@@ -214,7 +216,6 @@ impl Channel {
         Channel {
             tx: broadcast::channel(BUFFER).0,
             last: None,
-            seq: 0,
             recent: VecDeque::new(),
         }
     }
@@ -226,70 +227,80 @@ mod tests {
     use tongxin_core::Id;
 
     const POLL: Topic = Topic::Poll(Id::int(1));
+    const OTHER: Topic = Topic::Convention(Id::int(2));
+
+    fn data(s: &Subscription) -> Vec<&str> {
+        s.first.iter().map(|(_, p)| p.data.as_str()).collect()
+    }
 
     #[test]
     fn equal_states_are_sent_once() {
         let hub = Hub::new(10, 10);
-        let mut s = hub.subscribe(POLL, "a".into(), None).unwrap();
+        let mut s = hub.subscribe(&[POLL], "a".into(), None).unwrap();
         assert!(hub.publish(POLL, "{\"n\":1}".into()));
         assert!(!hub.publish(POLL, "{\"n\":1}".into()));
         assert!(hub.publish(POLL, "{\"n\":2}".into()));
-        assert_eq!(s.rx.try_recv().unwrap().data, "{\"n\":1}");
-        assert_eq!(s.rx.try_recv().unwrap().data, "{\"n\":2}");
-        assert!(s.rx.try_recv().is_err());
+        let rx = &mut s.rx[0].1;
+        assert_eq!(rx.try_recv().unwrap().data, "{\"n\":1}");
+        assert_eq!(rx.try_recv().unwrap().data, "{\"n\":2}");
+        assert!(rx.try_recv().is_err());
     }
 
     #[test]
-    fn a_reconnection_gets_the_state_now_unless_it_has_it() {
+    fn a_reconnection_gets_what_changed_since_its_last_event() {
         let hub = Hub::new(10, 10);
         hub.publish(POLL, "1".into());
+        hub.publish(OTHER, "a".into());
+        let s = hub.subscribe(&[POLL, OTHER], "x".into(), None).unwrap();
+        assert_eq!(data(&s), ["1", "a"], "a new client gets every state");
+        let seen = s.first[1].1.id.clone();
         hub.publish(POLL, "2".into());
-        let s = hub.subscribe(POLL, "a".into(), None).unwrap();
-        assert_eq!(s.first.len(), 1);
-        assert_eq!(s.first[0].data, "2");
-        let id = s.first[0].id.clone();
-        let again = hub.subscribe(POLL, "a".into(), Some(&id)).unwrap();
-        assert!(again.first.is_empty(), "it has the state now");
-        let old = hub.subscribe(POLL, "a".into(), Some("0-1")).unwrap();
-        assert_eq!(old.first.len(), 1);
+        let again = hub
+            .subscribe(&[POLL, OTHER], "x".into(), Some(&seen))
+            .unwrap();
+        assert_eq!(data(&again), ["2"], "only what changed since");
+        let other_instance = hub
+            .subscribe(&[POLL, OTHER], "x".into(), Some("0-99"))
+            .unwrap();
+        assert_eq!(data(&other_instance), ["a", "2"], "all, oldest first");
     }
 
     #[test]
     fn the_board_replays_what_a_reconnection_missed() {
         let hub = Hub::new(10, 10);
         hub.publish(Topic::Board, "a".into());
-        let s = hub.subscribe(Topic::Board, "x".into(), None).unwrap();
+        let s = hub.subscribe(&[Topic::Board], "x".into(), None).unwrap();
         assert!(s.first.is_empty(), "the board has no state to start with");
         let seen = format!("{}-1", hub.epoch);
         hub.publish(Topic::Board, "b".into());
+        hub.publish(POLL, "p".into());
         hub.publish(Topic::Board, "c".into());
         let again = hub
-            .subscribe(Topic::Board, "x".into(), Some(&seen))
+            .subscribe(&[Topic::Board], "x".into(), Some(&seen))
             .unwrap();
-        let missed: Vec<_> = again.first.iter().map(|p| p.data.as_str()).collect();
-        assert_eq!(missed, ["b", "c"]);
+        assert_eq!(data(&again), ["b", "c"]);
     }
 
     #[test]
     fn caps_refuse_and_give_back() {
         let hub = Hub::new(3, 2);
-        let a1 = hub.subscribe(POLL, "a".into(), None).unwrap();
-        let _a2 = hub.subscribe(POLL, "a".into(), None).unwrap();
+        let a1 = hub.subscribe(&[POLL], "a".into(), None).unwrap();
+        let _a2 = hub.subscribe(&[POLL], "a".into(), None).unwrap();
         assert_eq!(
-            hub.subscribe(POLL, "a".into(), None).err(),
+            hub.subscribe(&[POLL], "a".into(), None).err(),
             Some(Refusal::Client)
         );
-        let _b = hub.subscribe(POLL, "b".into(), None).unwrap();
+        let _b = hub.subscribe(&[POLL], "b".into(), None).unwrap();
         assert_eq!(
-            hub.subscribe(POLL, "c".into(), None).err(),
+            hub.subscribe(&[POLL], "c".into(), None).err(),
             Some(Refusal::Instance)
         );
         drop(a1);
         assert_eq!(hub.open_streams(), 2);
-        assert!(hub.subscribe(POLL, "a".into(), None).is_ok());
+        assert!(hub.subscribe(&[POLL], "a".into(), None).is_ok());
         hub.close();
         assert_eq!(
-            hub.subscribe(POLL, "d".into(), None).err(),
+            hub.subscribe(&[POLL], "d".into(), None).err(),
             Some(Refusal::Closing)
         );
     }
@@ -297,11 +308,11 @@ mod tests {
     #[test]
     fn channels_nobody_follows_are_dropped() {
         let hub = Hub::new(10, 10);
-        let s = hub.subscribe(POLL, "a".into(), None).unwrap();
+        let s = hub.subscribe(&[POLL], "a".into(), None).unwrap();
         assert_eq!(hub.watched(), vec![POLL]);
         drop(s);
         assert!(hub.watched().is_empty());
-        drop(hub.subscribe(Topic::Board, "a".into(), None).unwrap());
+        drop(hub.subscribe(&[Topic::Board], "a".into(), None).unwrap());
         assert_eq!(
             hub.watched(),
             vec![Topic::Board],

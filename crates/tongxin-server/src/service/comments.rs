@@ -2,10 +2,12 @@
 //! or restoring one. When reports hide a comment is decided in core
 //! ([`hidden_by_reports`]); this module applies it.
 
+use serde_json::json;
 use tongxin_core::Id;
 use tongxin_core::proposal::CommentInput;
 use tongxin_core::proposal::rules::hidden_by_reports;
 use tongxin_core::text::FieldErrors;
+use tongxin_core::webhooks::EventType;
 
 use super::codes;
 use crate::storage::sql::{Db, comments, proposals};
@@ -66,6 +68,18 @@ fn report_tx(
         return Err(StoreError::NotFound("comment"));
     }
     comments::add_report(rows, comment, &voter.key, reason, meta.now)?;
+    // Once per comment, whoever reports it next: moderators need to look,
+    // not to count.
+    let scope = proposals::get(rows, id)?.scope_id;
+    let reports = comments::report_count(rows, comment)?;
+    super::webhooks::emit_tx(
+        rows,
+        EventType::CommentReported,
+        &format!("comment:{comment}"),
+        scope,
+        json!({"proposal_id": id, "comment_id": comment, "reports": reports}),
+        meta.now,
+    )?;
     Ok(ReportReceipt {
         comment_id: comment,
         hidden: hidden_by_reports(comments::report_count(rows, comment)?),

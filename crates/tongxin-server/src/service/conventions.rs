@@ -1,8 +1,10 @@
 //! Signing a convention and withdrawing a signature. The per-unit counts
 //! behind the progress bar change in the signature's own transaction.
 
+use serde_json::json;
 use tongxin_core::Id;
 use tongxin_core::convention::{Convention, SignatureInput};
+use tongxin_core::webhooks::EventType;
 
 use super::codes;
 use crate::storage::sql::{Db, conventions, scopes};
@@ -32,6 +34,17 @@ pub(super) fn sign_tx(
     c.check_first_signature(conventions::has_signed(rows, id, &voter.key, c.version)?)?;
     let receipt = conventions::insert_signature(rows, id, &voter.key, c.version, input, meta.now)?;
     conventions::bump_signature_count(rows, id, c.version, input.unit_id, 1)?;
+    let count = conventions::counts(rows, id)?.count;
+    if c.goal > 0 && count == u64::from(c.goal) {
+        super::webhooks::emit_tx(
+            rows,
+            EventType::ConventionGoalReached,
+            &format!("convention:{id}"),
+            c.scope_id,
+            json!({"convention_id": id, "scope_id": c.scope_id, "title": c.title, "goal": c.goal, "count": count}),
+            meta.now,
+        )?;
+    }
     Ok(receipt)
 }
 

@@ -21,6 +21,7 @@ pub mod polls;
 pub mod proposals;
 pub mod scopes;
 pub mod staff;
+pub mod webhooks;
 
 use tongxin_core::Id;
 use tongxin_core::text::FieldErrors;

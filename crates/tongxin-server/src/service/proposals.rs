@@ -3,6 +3,7 @@
 //! The rules are in `tongxin_core::proposal`; this module loads what they
 //! read, applies them and writes the rows, in one transaction.
 
+use serde_json::json;
 use tongxin_core::contract::live::Topic;
 use tongxin_core::poll::Poll;
 use tongxin_core::proposal::funding::{LedgerEntry, LedgerInput, Pledge, PledgeInput};
@@ -12,9 +13,11 @@ use tongxin_core::proposal::rules::check_pledge_cap;
 use tongxin_core::proposal::{
     EvaluationInput, Proposal, ProposalDraft, ProposalEdit, TransitionAction, TransitionRecord,
 };
+use tongxin_core::webhooks::EventType;
 use tongxin_core::{Id, Millis};
 
 use super::codes;
+use super::webhooks;
 use crate::storage::sql::{Db, polls, proposals, scopes};
 use crate::storage::{
     CodeTarget, PublicEvaluation, StoreError, StoreResult, SupportState, Voter, WriteMeta,
@@ -75,7 +78,18 @@ pub(super) fn support_tx(
     if !proposals::add_support(rows, id, &voter.key, meta.now)? {
         return Err(already_supported());
     }
+    let before = p.supports;
     recount(rows, &mut p, meta.now)?;
+    if before < p.support_threshold && p.supports >= p.support_threshold {
+        webhooks::emit_tx(
+            rows,
+            EventType::ProposalThresholdReached,
+            &format!("proposal:{id}"),
+            p.scope_id,
+            json!({"proposal_id": id, "scope_id": p.scope_id, "title": p.title, "supports": p.supports, "threshold": p.support_threshold}),
+            meta.now,
+        )?;
+    }
     Ok(support_state(&p, true))
 }
 
@@ -184,6 +198,16 @@ fn transition_tx(
     let rec = p.transition(action, &ctx)?;
     proposals::save_proposal(rows, &p)?;
     proposals::insert_transition(rows, id, &rec)?;
+    if rec.from_step != rec.to_step {
+        webhooks::emit_tx(
+            rows,
+            EventType::ProposalStepChanged,
+            &format!("proposal:{id}:{}", rec.to_step.as_str()),
+            p.scope_id,
+            json!({"proposal_id": id, "scope_id": p.scope_id, "title": p.title, "from": rec.from_step, "to": rec.to_step, "status": rec.status}),
+            meta.now,
+        )?;
+    }
     Ok(rec)
 }
 

@@ -44,7 +44,7 @@ impl ChangeFeed {
 
     /// Waits until something changed (returns at once if it already did).
     pub async fn rung(&self) {
-        self.bell.notified().await
+        self.bell.notified().await;
     }
 }
 

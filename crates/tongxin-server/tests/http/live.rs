@@ -225,6 +225,95 @@ async fn conventions_proposals_and_the_board_stream_too() {
 }
 
 #[tokio::test]
+async fn one_stream_follows_every_item_of_a_page() {
+    let t = TestServer::start().await;
+    let s = t.scopes().await;
+    let poll = t
+        .poll(s[2], json!({"type": "single"}), &["a", "b"], json!({}))
+        .await;
+    let other = t
+        .poll(s[2], json!({"type": "single"}), &["x", "y"], json!({}))
+        .await;
+    let prop = t.proposal(s[2]).await;
+    let url = format!(
+        "{}/api/v1/events?topics=poll:{poll},poll:{other},proposal:{prop},board",
+        t.url
+    );
+    let mut page = Sse::open(&t.http, &url, None).await;
+    let first = page
+        .until(WAIT, |e| e.event == format!("proposal:{prop}"))
+        .await;
+    let names: Vec<&str> = first.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            format!("poll:{poll}"),
+            format!("poll:{other}"),
+            format!("proposal:{prop}")
+        ]
+    );
+    vote(&t, other, 1, 1).await;
+    let ev = page.next_within(WAIT).await.unwrap();
+    assert_eq!(ev.event, format!("poll:{other}"));
+    assert_eq!(ev.data["ballots"], 1);
+    send(
+        t.req(Method::POST, &format!("/api/v1/proposals/{prop}/supports"))
+            .header("x-tongxin-device", device(9)),
+    )
+    .await;
+    let got = page.until(WAIT, |e| e.event == "board").await;
+    assert!(
+        got.iter().any(|e| e.event == format!("proposal:{prop}")),
+        "{got:?}"
+    );
+    assert_eq!(got.last().unwrap().data["proposal"]["supports"], 1);
+
+    // Reconnecting with the last id: only what changed since.
+    let last = got.last().unwrap().id.clone();
+    vote(&t, poll, 2, 2).await;
+    let mut again = Sse::open(&t.http, &url, Some(&last)).await;
+    let ev = again.next_within(WAIT).await.unwrap();
+    assert_eq!(
+        (ev.event.as_str(), ev.data["ballots"].as_i64()),
+        (format!("poll:{poll}").as_str(), Some(1))
+    );
+
+    for (q, why) in [
+        ("topics=", "between 1 and 50"),
+        ("topics=vote:1", "is not poll:ID"),
+        ("topics=poll:<script>", "is not poll:ID"),
+        ("topics=poll:1&x=1", "unknown field"),
+    ] {
+        let p = expect_problem(
+            t.req(Method::GET, &format!("/api/v1/events?{q}")),
+            400,
+            "invalid-query",
+        )
+        .await;
+        assert!(p["detail"].as_str().unwrap().contains(why), "{q}: {p}");
+    }
+    let many: Vec<String> = (1..=51).map(|i| format!("poll:{i}")).collect();
+    expect_problem(
+        t.req(
+            Method::GET,
+            &format!("/api/v1/events?topics={}", many.join(",")),
+        ),
+        400,
+        "invalid-query",
+    )
+    .await;
+    expect_problem(
+        t.req(
+            Method::GET,
+            &format!("/api/v1/events?topics=poll:{poll},poll:999"),
+        ),
+        404,
+        "not-found",
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn unknown_items_and_bad_requests_are_refused() {
     let t = TestServer::start().await;
     expect_problem(

@@ -38,3 +38,4 @@ mod staff_cli;
 mod staff_codes;
 mod staff_sessions;
 mod trust;
+mod webhooks;

@@ -50,7 +50,8 @@ pub fn ConventionWidget(
     /// Receives `ready`, `signed`, `withdrawn` and `error` events for the host page.
     #[prop(optional)]
     emit: Option<Emit>,
-    /// Seconds between refreshes of the count while the page is visible. Default 15.
+    /// Seconds between reads of the count while the page is visible, where
+    /// the backend has no live stream. Default 15.
     #[prop(optional)]
     refresh_secs: Option<u32>,
 ) -> impl IntoView {

@@ -1,14 +1,13 @@
 //! The convention as the widget knows it — its text, the count toward the
 //! goal, the public list of signatories, the resident's own signature —
 //! and loading them ([`use_convention`], a hook that returns a `Copy`
-//! struct of signals). The count refreshes while the page is visible.
-
-use std::time::Duration;
+//! struct of signals). The count follows the item's live stream.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tongxin_client::{ClientError, device};
 use tongxin_core::Id;
+use tongxin_core::contract::live::Topic;
 use tongxin_core::contract::{ConventionView, SignatureCounts, SignatureReceipt};
 use tongxin_core::convention::PublicSignature;
 use tongxin_core::eligibility::Eligibility;
@@ -16,6 +15,7 @@ use tongxin_core::scope::Scope;
 
 use crate::env::Env;
 use crate::events::WidgetEvent;
+use crate::live::use_live;
 
 /// Signatures fetched per page of the public list.
 const PAGE: u32 = 20;
@@ -63,8 +63,9 @@ pub fn keep_receipt(r: &SignatureReceipt) {
 }
 
 /// Loads the convention `id` now, again when a signature kept offline went
-/// through or was refused, and its count every `refresh_secs` while the
-/// page is visible.
+/// through or was refused; its count then follows the live stream, or is
+/// read every `refresh_secs` while the page is visible where the backend
+/// has none ([`use_live`]).
 pub fn use_convention(env: Env, id: Id, refresh_secs: u32) -> ConventionState {
     let s = ConventionState {
         id,
@@ -80,18 +81,19 @@ pub fn use_convention(env: Env, id: Id, refresh_secs: u32) -> ConventionState {
     };
     load(env, s);
     env.offline.reload_with(move || load(env, s));
-    let every = Duration::from_secs(refresh_secs.max(2) as u64);
-    let tick = move || {
-        let visible = web_sys::window()
-            .and_then(|w| w.document())
-            .is_none_or(|d| !d.hidden());
-        if visible && s.conv.with_untracked(Option::is_some) {
-            refresh_counts(env, s);
-        }
-    };
-    if let Ok(h) = set_interval_with_handle(tick, every) {
-        on_cleanup(move || h.clear());
-    }
+    use_live(
+        env,
+        Topic::Convention(id),
+        refresh_secs,
+        move |news| match news.and_then(|n| serde_json::from_str::<SignatureCounts>(&n).ok()) {
+            Some(c) => {
+                s.counts.set(Some(c));
+                s.extra.set(0);
+            }
+            None if s.conv.with_untracked(Option::is_some) => refresh_counts(env, s),
+            None => {}
+        },
+    );
     s
 }
 

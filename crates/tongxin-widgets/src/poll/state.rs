@@ -7,12 +7,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tongxin_client::ClientError;
 use tongxin_core::Id;
+use tongxin_core::contract::live::Topic;
 use tongxin_core::contract::{MyBallot, PollView, ResultsView};
 use tongxin_core::poll::PollStatus;
 
 use super::draft::Draft;
 use crate::env::Env;
 use crate::events::WidgetEvent;
+use crate::live::use_live;
 
 /// What the poll widget shows, as signals.
 #[derive(Clone, Copy)]
@@ -67,7 +69,27 @@ pub fn use_poll(env: Env, id: Id) -> PollState {
     };
     load(env, state);
     env.offline.reload_with(move || load(env, state));
+    use_live(env, Topic::Poll(id), 15, move |news| {
+        live_results(env, state, news)
+    });
     state
+}
+
+/// New figures from the poll's stream. An event shows what anyone may see;
+/// a resident who sees more (results shown after voting) reads them again.
+fn live_results(env: Env, s: PollState, news: Option<String>) {
+    let sees_more = s
+        .results
+        .with_untracked(|r| r.as_ref().is_some_and(|r| r.visible));
+    match news.and_then(|n| serde_json::from_str::<ResultsView>(&n).ok()) {
+        Some(r) if r.visible || !sees_more => s.results.set(Some(r)),
+        _ => spawn_local(async move {
+            let Some(b) = env.backend() else { return };
+            if let Ok(r) = b.results(s.id).await {
+                s.results.set(Some(r));
+            }
+        }),
+    }
 }
 
 /// Loads (again) the poll, the resident's ballot and the results.

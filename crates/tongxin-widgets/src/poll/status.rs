@@ -1,7 +1,8 @@
 //! The status line of a voting item (a poll, and a budget round, which
 //! speaks the poll's status words): its badge
 //! (scheduled, open, closed), the count of participants, announced
-//! politely as it moves, and when it opens or closes.
+//! politely as it moves (live news reaches a widget at most every few
+//! seconds, so it is read out at most that often), and when it opens or closes.
 
 use leptos::prelude::*;
 use tongxin_core::Millis;

@@ -8,7 +8,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tongxin_client::{Backend, ClientError, Op, ProposalQuery};
 use tongxin_core::Id;
-use tongxin_core::contract::{ProposalCard, ProposalSort};
+use tongxin_core::contract::live::Topic;
+use tongxin_core::contract::{ProposalCard, ProposalDetail, ProposalSort};
 use tongxin_core::proposal::Step;
 
 use super::card::ProposalCardView;
@@ -18,6 +19,7 @@ use crate::env::Env;
 use crate::errors::error_text;
 use crate::events::{Emit, WidgetEvent};
 use crate::i18n::I18n;
+use crate::live::use_live;
 use crate::parts::{
     Notice, NoticeKind, Skeleton, focus_soon, focused_id, keep_focus_soon, step_key,
 };
@@ -147,6 +149,36 @@ pub fn ProposalBoard(
         step.track();
         sort.track();
         load(true);
+    });
+
+    // A proposal that moved (supports, funding, step) is redrawn in place,
+    // the focus kept where the resident is. Only the reference server's
+    // stream says what moved; elsewhere the board shows what it loaded.
+    use_live(env, Topic::Board, 60, move |news| {
+        let Some(d) = news.and_then(|n| serde_json::from_str::<ProposalDetail>(&n).ok()) else {
+            return;
+        };
+        // What a card shows that moves by itself.
+        let differs = |c: &ProposalCard| {
+            c.proposal.id == d.proposal.id
+                && (c.proposal.supports != d.proposal.supports
+                    || c.proposal.step != d.proposal.step
+                    || c.funding.pledged_total_fen != d.funding.pledged_total_fen)
+        };
+        if !cards.with_untracked(|cs| cs.iter().any(differs)) {
+            return;
+        }
+        let r = root.get_value();
+        let had = r.as_ref().and_then(focused_id);
+        cards.update(|cs| {
+            for c in cs.iter_mut().filter(|c| c.proposal.id == d.proposal.id) {
+                c.proposal = d.proposal.clone();
+                c.funding = d.funding.clone();
+            }
+        });
+        if let (Some(r), Some(h)) = (r, had) {
+            keep_focus_soon(r, h);
+        }
     });
 
     let back = Callback::new(move |_| {

@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 use tongxin_client::{ClientError, Op};
 use tongxin_core::Id;
 use tongxin_core::contract::ProposalDetail;
+use tongxin_core::contract::live::Topic;
 use tongxin_core::proposal::funding::format_yuan;
 use tongxin_core::proposal::{ProposalStatus, Step, TransitionAction, TransitionRecord};
 
@@ -21,6 +22,7 @@ use crate::action::ActionState;
 use crate::env::Env;
 use crate::errors::error_text;
 use crate::events::WidgetEvent;
+use crate::live::use_live;
 use crate::offline::OfflineNotices;
 use crate::parts::{
     HouseholdCodeField, Notice, NoticeKind, Skeleton, Stepper, Text, Timeline, TimelineEntry,
@@ -141,6 +143,38 @@ pub fn ProposalDetailView(
     load();
     // What was kept offline went through: show the server's view.
     env.offline.reload_with(load);
+    // Supports move on their own; the page is redrawn only when the step
+    // or the funding moved.
+    let apply = move |d: ProposalDetail| {
+        backing.update(|b| b.0 = d.proposal.supports);
+        let moved = detail.with_untracked(|old| {
+            old.as_ref().is_some_and(|o| {
+                o.proposal.step != d.proposal.step
+                    || o.funding.pledged_total_fen != d.funding.pledged_total_fen
+                    || o.funding.received_fen != d.funding.received_fen
+                    || o.funding.spent_fen != d.funding.spent_fen
+            })
+        });
+        if moved {
+            detail.update(|old| {
+                if let Some(o) = old {
+                    o.proposal = d.proposal;
+                    o.funding = d.funding;
+                }
+            });
+        }
+    };
+    use_live(env, Topic::Proposal(id), 30, move |news| {
+        match news.and_then(|n| serde_json::from_str::<ProposalDetail>(&n).ok()) {
+            Some(d) => apply(d),
+            None => spawn_local(async move {
+                let Some(b) = env.backend() else { return };
+                if let Ok(d) = b.proposal(id).await {
+                    apply(d);
+                }
+            }),
+        }
+    });
 
     // The support buttons are aria-disabled, not disabled, while a support
     // is in flight: a disabled button would drop the keyboard focus.

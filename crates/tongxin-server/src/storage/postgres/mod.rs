@@ -44,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_schema.sql"),
     include_str!("migrations/0002_budgets.sql"),
     include_str!("migrations/0003_paper.sql"),
+    include_str!("migrations/0004_webhooks.sql"),
 ];
 /// Key of the advisory lock held while migrating.
 const MIGRATION_LOCK: i64 = 0x0074_6f6e_6778_696e; // "tongxin"

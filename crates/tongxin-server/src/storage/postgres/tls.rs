@@ -12,17 +12,10 @@
 //! as it is over a Unix socket: keep such a database on the same host or a
 //! private network.
 
-use std::sync::Arc;
-
 use postgres::config::SslMode;
-use rustls::pki_types::CertificateDer;
-use rustls::pki_types::pem::PemObject;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::storage::{StoreError, StoreResult};
-
-/// Debian's bundle of the system's trusted certificate authorities.
-pub(super) const SYSTEM_ROOTS: &str = "/etc/ssl/certs/ca-certificates.crt";
 
 /// How connections are made.
 pub(super) enum Tls {
@@ -91,23 +84,7 @@ fn decode(value: &str) -> Result<String, String> {
 /// A TLS connector trusting the certificates of `root` (a PEM file; the
 /// system's roots when `None` or `system`).
 fn connector(root: Option<&str>) -> StoreResult<MakeRustlsConnect> {
-    let path = root.filter(|r| *r != "system").unwrap_or(SYSTEM_ROOTS);
-    let fail = |m: String| StoreError::Internal(format!("sslrootcert {path}: {m}"));
-    let pem = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
-    let mut roots = rustls::RootCertStore::empty();
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&pem)
-        .collect::<Result<_, _>>()
-        .map_err(|e| fail(format!("not PEM certificates ({e})")))?;
-    let (added, _) = roots.add_parsable_certificates(certs);
-    if added == 0 {
-        return Err(fail("no usable certificate in the file".into()));
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| fail(e.to_string()))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+    let config = crate::tls::client_config(root).map_err(StoreError::Internal)?;
     Ok(MakeRustlsConnect::new(config))
 }
 

@@ -24,6 +24,7 @@ pub mod proposals;
 pub mod scopes;
 pub mod staff;
 mod value;
+pub mod webhooks;
 
 pub use engine::{AfterCommit, Engine, ReadFn, WriteFn};
 pub use value::{FromValue, Row, Value};

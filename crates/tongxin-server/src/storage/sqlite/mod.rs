@@ -43,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_scope_indexes.sql"),
     include_str!("migrations/0010_budgets.sql"),
     include_str!("migrations/0011_paper.sql"),
+    include_str!("migrations/0012_webhooks.sql"),
 ];
 
 /// Default lifetime of an idempotency record: 24 hours.

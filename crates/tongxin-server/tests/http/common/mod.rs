@@ -11,6 +11,7 @@ use tongxin_server::config::Config;
 use tongxin_server::{Running, spawn};
 
 pub(crate) mod process;
+pub(crate) mod receiver;
 pub(crate) mod sse;
 mod staff;
 pub(crate) mod store;
@@ -289,4 +290,12 @@ pub(crate) async fn expect_problem_of(r: Response, status: u16, code: &str) -> V
     assert_eq!(v["status"], status);
     assert!(v["detail"].as_str().is_some_and(|d| !d.is_empty()));
     v
+}
+
+/// Seconds since the epoch now.
+pub(crate) fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
 }
