@@ -121,6 +121,8 @@ pub(crate) fn start_server(
         // The load generator is one address playing many residents.
         .env("TONGXIN_MAX_CONCURRENCY_PER_CLIENT", "512")
         .env("TONGXIN_DEVICE_WRITES_PER_MIN", "0")
+        // And many followers of live streams.
+        .env("TONGXIN_MAX_STREAMS_PER_CLIENT", "10000")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()
@@ -172,6 +174,36 @@ fn rate(label: &str, note: &str, out: &str, errors: bool) {
     );
 }
 
+/// Live-stream followers the benchmark opens (issue 35's figure).
+const STREAMS: usize = 5000;
+
+/// Opens [`STREAMS`] followers of poll 1 (`examples/streams`), casts a
+/// ballot a second for 10 s, and leaves the streams open: its report, and
+/// the process to kill once the ballots beside them are measured.
+fn open_streams(
+    target: &std::path::Path,
+    base: &str,
+    pid: u32,
+) -> Result<(String, std::process::Child), String> {
+    use std::io::BufRead;
+    let mut child = Command::new(target.join("examples/streams"))
+        .args([base, &pid.to_string(), &STREAMS.to_string(), "10", "hold"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("streams: {e}"))?;
+    let mut out = String::new();
+    let lines = std::io::BufReader::new(child.stdout.take().ok_or("streams: no output")?);
+    for line in lines.lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        if line == "holding" {
+            break;
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    Ok((out, child))
+}
+
 pub(crate) fn run() -> Result<(), String> {
     tools::ensure_apt("wrk", "wrk")?;
     tools::ensure_apt("curl", "curl")?;
@@ -185,6 +217,8 @@ pub(crate) fn run() -> Result<(), String> {
         "tongxin-server",
         "--example",
         "raw_ceiling",
+        "--example",
+        "streams",
     ])?;
     let target = tools::target_dir().join("release");
     let dir = std::env::temp_dir().join(format!("tongxin-bench-{}", std::process::id()));
@@ -298,6 +332,19 @@ pub(crate) fn run() -> Result<(), String> {
         let ind = wrk("xtask/bench/indicators.lua", &base, &[])?;
         print!("{ind}");
         let rss = peak_rss_mb(server.id());
+        tools::step(&format!(
+            "live streams: {STREAMS} followers of poll 1, a ballot a second for 10 s"
+        ));
+        let (streams_out, mut holding) = open_streams(&target, &base, server.id())?;
+        print!("{streams_out}");
+        tools::step(&format!(
+            "casting ballots with the {STREAMS} streams open: wrk -t2 -c100 -d{SECONDS}"
+        ));
+        let beside = wrk("xtask/bench/ballots.lua", &base, &["1", "live"]);
+        let _ = holding.kill();
+        let _ = holding.wait();
+        let beside = beside?;
+        print!("{beside}");
         let counted: u64 = (1..=POLLS)
             .map(|i| {
                 curl(&[&format!("{base}/api/v1/polls/{i}/count")])
@@ -350,6 +397,22 @@ pub(crate) fn run() -> Result<(), String> {
             figure(&ind, "p99_ms")
         );
         println!("server peak RSS      : {rss:.1} MB");
+        println!(
+            "live streams         : {:.0} open; a ballot reaches all of them in p50 {:.0} ms, p99 {:.0} ms; RSS {:.1} MB before, {:.1} MB with them ({:.1} KB each); server CPU {:.1} % at a ballot a second",
+            figure(&streams_out, "streams_open"),
+            figure(&streams_out, "fanout_p50_ms"),
+            figure(&streams_out, "fanout_p99_ms"),
+            figure(&streams_out, "rss_before_mb"),
+            figure(&streams_out, "rss_streams_mb"),
+            figure(&streams_out, "kb_per_stream"),
+            figure(&streams_out, "cpu_percent"),
+        );
+        let with = figure(&beside, "ok_per_sec");
+        println!(
+            "ballots/s, streams open: {with:.0} ({:.0} % of the {ballots:.0} without), p99 {:.1} ms",
+            100.0 * with / ballots,
+            figure(&beside, "p99_ms")
+        );
         println!(
             "mapped answers       : json-server poll {:.0} µs, 1,000-signature page {:.1} ms, reference pass-through {:.1} µs",
             figure(&map_out, "mapped_poll_answers_us"),

@@ -5,7 +5,8 @@
 //!   codegen unit, panic = "abort", Leptos' `--cfg erase_components`,
 //!   `wasm-opt -Oz`);
 //! * content-hashed names (`poll.3f9a1c2b.wasm`, `poll.…js` = wasm-bindgen's
-//!   module + `js/start.js`, `tongxin.….css`), cached for good by servers;
+//!   module + `js/start.js` (+ `js/live.js` for bundles whose widgets
+//!   follow live figures), `tongxin.….css`), cached for good by servers;
 //! * the loader `tongxin.js` (`js/loader.js` with the manifest of bundles
 //!   written in), the one stable URL a page names;
 //! * every file also precompressed as `.br` and `.gz`.
@@ -304,6 +305,8 @@ pub(crate) fn build() -> Result<PathBuf, String> {
     std::fs::create_dir_all(&bundle).map_err(|e| e.to_string())?;
     let start =
         std::fs::read_to_string("crates/tongxin-embed/js/start.js").map_err(|e| e.to_string())?;
+    let live =
+        std::fs::read_to_string("crates/tongxin-embed/js/live.js").map_err(|e| e.to_string())?;
     let mut entries = Vec::new();
     for v in VARIANTS {
         let out = absolute(tools::target_dir().join("wasm-pack-out").join(v.name));
@@ -319,7 +322,13 @@ pub(crate) fn build() -> Result<PathBuf, String> {
         let wasm = read(&out.join(format!("{}_bg.wasm", v.name)))?;
         let wasm_name = hashed(v.name, "wasm", &wasm);
         write(&bundle, &wasm_name, &wasm)?;
-        let js = minify_js(&format!("{}{start}", trusted_html(&glue)))?;
+        // The page's shared live streams, where a widget follows its item.
+        let follows = v
+            .widgets
+            .iter()
+            .any(|w| matches!(*w, "poll" | "convention" | "proposals" | "proposal"));
+        let live = if follows { live.as_str() } else { "" };
+        let js = minify_js(&format!("{}{start}{live}", trusted_html(&glue)))?;
         let js_name = hashed(v.name, "js", js.as_bytes());
         write(&bundle, &js_name, js.as_bytes())?;
         let bytes = brotli_len(&bundle.join(&wasm_name))? + brotli_len(&bundle.join(&js_name))?;

@@ -267,6 +267,7 @@ impl<R: Routes> Transport for HttpTransport<R> {
         self.routes.has(op)
     }
 
+    #[cfg(any(feature = "poll", feature = "convention", feature = "proposals"))]
     fn events(&self, topic: Topic) -> Option<(String, bool)> {
         self.routes.events(topic, &self.opts.base, &self.opts.vars)
     }

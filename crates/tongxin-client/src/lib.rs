@@ -64,7 +64,11 @@ pub trait Backend {
     fn supports(&self, op: Op) -> bool;
     /// The URL of `topic`'s live event stream and whether it is the
     /// reference server's page stream (`crate::transport::Transport::events`).
-    fn events(&self, topic: tongxin_core::contract::live::Topic) -> Option<(String, bool)>;
+    /// Bundles without a widget that follows its item (indicators, budget)
+    /// have none.
+    fn events(&self, _topic: tongxin_core::contract::live::Topic) -> Option<(String, bool)> {
+        None
+    }
     /// One poll with its status and participation.
     async fn poll(&self, id: Id) -> ClientResult<PollView>;
     /// Results as this viewer may see them.

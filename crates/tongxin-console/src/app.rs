@@ -11,6 +11,7 @@ use crate::scopes::Scopes;
 use crate::session::{Session, SignIn};
 use crate::{
     accounts, audit, budgets, codes, conventions, moderation, paper, polls, proposals, scopes,
+    webhooks,
 };
 
 /// The whole console.
@@ -92,6 +93,7 @@ fn Shell() -> impl IntoView {
                 {move || session.runs_items().then(|| link(Route::Moderation, "评论审核"))}
                 {link(Route::Scopes, "辖区")}
                 {move || session.is_administrator().then(|| link(Route::Accounts, "账号"))}
+                {move || session.runs_items().then(|| link(Route::Webhooks, "网站通知"))}
                 {move || session.is_administrator().then(|| link(Route::Audit, "操作记录"))}
             </nav>
             <span class="cx-who">{name}</span>
@@ -116,6 +118,7 @@ fn Shell() -> impl IntoView {
                 Route::Scopes => view! { <scopes::ScopeTreePage /> }.into_any(),
                 Route::Accounts => view! { <accounts::Accounts /> }.into_any(),
                 Route::Audit => view! { <audit::AuditLog /> }.into_any(),
+                Route::Webhooks => view! { <webhooks::WebhooksPage /> }.into_any(),
             }}
         </main>
     }

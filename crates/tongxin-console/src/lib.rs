@@ -31,6 +31,7 @@ mod scopes;
 mod session;
 pub mod snippet;
 mod voting_rules;
+mod webhooks;
 
 use wasm_bindgen::prelude::*;
 

@@ -43,6 +43,8 @@ pub enum Route {
     Accounts,
     /// The audit log.
     Audit,
+    /// Webhooks: the host site's endpoints and their delivery logs.
+    Webhooks,
 }
 
 impl Route {
@@ -74,6 +76,7 @@ impl Route {
             ["scopes"] => Route::Scopes,
             ["accounts"] => Route::Accounts,
             ["audit"] => Route::Audit,
+            ["webhooks"] => Route::Webhooks,
             _ => Route::Polls,
         }
     }
@@ -98,6 +101,7 @@ impl Route {
             Route::Scopes => "#/scopes".into(),
             Route::Accounts => "#/accounts".into(),
             Route::Audit => "#/audit".into(),
+            Route::Webhooks => "#/webhooks".into(),
         }
     }
 }
@@ -148,6 +152,7 @@ mod tests {
             Route::Scopes,
             Route::Accounts,
             Route::Audit,
+            Route::Webhooks,
         ] {
             assert_eq!(Route::parse(&r.href()), r, "{}", r.href());
         }

@@ -194,6 +194,7 @@ macro_rules! family {
 
 #[async_trait(?Send)]
 impl Backend for ContractBackend {
+    #[cfg(any(feature = "poll", feature = "convention", feature = "proposals"))]
     fn events(&self, topic: tongxin_core::contract::live::Topic) -> Option<(String, bool)> {
         self.transport.events(topic)
     }

@@ -85,14 +85,16 @@ pub fn use_convention(env: Env, id: Id, refresh_secs: u32) -> ConventionState {
         env,
         Topic::Convention(id),
         refresh_secs,
-        move |news| match news.and_then(|n| serde_json::from_str::<SignatureCounts>(&n).ok()) {
-            Some(c) => {
-                s.counts.set(Some(c));
-                s.extra.set(0);
+        Box::new(move |news: Option<String>| {
+            match news.and_then(|n| serde_json::from_str::<SignatureCounts>(&n).ok()) {
+                Some(c) => {
+                    s.counts.set(Some(c));
+                    s.extra.set(0);
+                }
+                None if s.conv.with_untracked(Option::is_some) => refresh_counts(env, s),
+                None => {}
             }
-            None if s.conv.with_untracked(Option::is_some) => refresh_counts(env, s),
-            None => {}
-        },
+        }),
     );
     s
 }

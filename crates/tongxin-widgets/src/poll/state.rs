@@ -69,9 +69,12 @@ pub fn use_poll(env: Env, id: Id) -> PollState {
     };
     load(env, state);
     env.offline.reload_with(move || load(env, state));
-    use_live(env, Topic::Poll(id), 15, move |news| {
-        live_results(env, state, news)
-    });
+    use_live(
+        env,
+        Topic::Poll(id),
+        15,
+        Box::new(move |news| live_results(env, state, news)),
+    );
     state
 }
 

@@ -154,32 +154,37 @@ pub fn ProposalBoard(
     // A proposal that moved (supports, funding, step) is redrawn in place,
     // the focus kept where the resident is. Only the reference server's
     // stream says what moved; elsewhere the board shows what it loaded.
-    use_live(env, Topic::Board, 60, move |news| {
-        let Some(d) = news.and_then(|n| serde_json::from_str::<ProposalDetail>(&n).ok()) else {
-            return;
-        };
-        // What a card shows that moves by itself.
-        let differs = |c: &ProposalCard| {
-            c.proposal.id == d.proposal.id
-                && (c.proposal.supports != d.proposal.supports
-                    || c.proposal.step != d.proposal.step
-                    || c.funding.pledged_total_fen != d.funding.pledged_total_fen)
-        };
-        if !cards.with_untracked(|cs| cs.iter().any(differs)) {
-            return;
-        }
-        let r = root.get_value();
-        let had = r.as_ref().and_then(focused_id);
-        cards.update(|cs| {
-            for c in cs.iter_mut().filter(|c| c.proposal.id == d.proposal.id) {
-                c.proposal = d.proposal.clone();
-                c.funding = d.funding.clone();
+    use_live(
+        env,
+        Topic::Board,
+        60,
+        Box::new(move |news: Option<String>| {
+            let Some(d) = news.and_then(|n| serde_json::from_str::<ProposalDetail>(&n).ok()) else {
+                return;
+            };
+            // What a card shows that moves by itself.
+            let differs = |c: &ProposalCard| {
+                c.proposal.id == d.proposal.id
+                    && (c.proposal.supports != d.proposal.supports
+                        || c.proposal.step != d.proposal.step
+                        || c.funding.pledged_total_fen != d.funding.pledged_total_fen)
+            };
+            if !cards.with_untracked(|cs| cs.iter().any(differs)) {
+                return;
             }
-        });
-        if let (Some(r), Some(h)) = (r, had) {
-            keep_focus_soon(r, h);
-        }
-    });
+            let r = root.get_value();
+            let had = r.as_ref().and_then(focused_id);
+            cards.update(|cs| {
+                for c in cs.iter_mut().filter(|c| c.proposal.id == d.proposal.id) {
+                    c.proposal = d.proposal.clone();
+                    c.funding = d.funding.clone();
+                }
+            });
+            if let (Some(r), Some(h)) = (r, had) {
+                keep_focus_soon(r, h);
+            }
+        }),
+    );
 
     let back = Callback::new(move |_| {
         screen.set(Screen::List);

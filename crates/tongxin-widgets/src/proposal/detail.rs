@@ -164,17 +164,22 @@ pub fn ProposalDetailView(
             });
         }
     };
-    use_live(env, Topic::Proposal(id), 30, move |news| {
-        match news.and_then(|n| serde_json::from_str::<ProposalDetail>(&n).ok()) {
-            Some(d) => apply(d),
-            None => spawn_local(async move {
-                let Some(b) = env.backend() else { return };
-                if let Ok(d) = b.proposal(id).await {
-                    apply(d);
-                }
-            }),
-        }
-    });
+    use_live(
+        env,
+        Topic::Proposal(id),
+        30,
+        Box::new(move |news: Option<String>| {
+            match news.and_then(|n| serde_json::from_str::<ProposalDetail>(&n).ok()) {
+                Some(d) => apply(d),
+                None => spawn_local(async move {
+                    let Some(b) = env.backend() else { return };
+                    if let Ok(d) = b.proposal(id).await {
+                        apply(d);
+                    }
+                }),
+            }
+        }),
+    );
 
     // The support buttons are aria-disabled, not disabled, while a support
     // is in flight: a disabled button would drop the keyboard focus.
