@@ -46,7 +46,7 @@ test('a vote on one phone shows on the other without a reload; the focus stays',
   await widget(b.page, 1).getByText(`${before} 人参与`).waitFor();
 
   // The second phone's resident is reading the options with the keyboard.
-  const option = widget(b.page, 1).getByRole('radio', { name: '反对', exact: true });
+  const option = widget(b.page, 1).getByRole('radio', { name: '不同意', exact: true });
   await option.focus();
   const focused = await focusedName(b.page);
   await b.page.evaluate(() => { window.__notReloaded = true; });
