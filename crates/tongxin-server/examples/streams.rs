@@ -37,7 +37,9 @@ fn cpu_ticks(pid: u32) -> u64 {
 /// One follower: reads its stream and notes when each ballot count first
 /// arrives.
 async fn follow(addr: String, arrivals: Arc<Mutex<Vec<(u64, Instant)>>>, open: Arc<AtomicUsize>) {
-    let Ok(mut s) = TcpStream::connect(&addr).await else { return };
+    let Ok(mut s) = TcpStream::connect(&addr).await else {
+        return;
+    };
     let req = format!(
         "GET /api/v1/events?topics=poll:1 HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
     );
@@ -80,7 +82,9 @@ async fn follow(addr: String, arrivals: Arc<Mutex<Vec<(u64, Instant)>>>, open: A
 }
 
 async fn cast(addr: &str, n: usize) -> bool {
-    let Ok(mut s) = TcpStream::connect(addr).await else { return false };
+    let Ok(mut s) = TcpStream::connect(addr).await else {
+        return false;
+    };
     let body = r#"{"kind":"single","option":1}"#;
     let req = format!(
         "POST /api/v1/polls/1/ballots HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nX-Tongxin-Device: streams-bench-{n:012}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -95,8 +99,11 @@ async fn cast(addr: &str, n: usize) -> bool {
 }
 
 async fn count(addr: &str) -> u64 {
-    let Ok(mut s) = TcpStream::connect(addr).await else { return 0 };
-    let req = format!("GET /api/v1/polls/1/count HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    let Ok(mut s) = TcpStream::connect(addr).await else {
+        return 0;
+    };
+    let req =
+        format!("GET /api/v1/polls/1/count HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
     let _ = s.write_all(req.as_bytes()).await;
     let mut out = Vec::new();
     let _ = s.read_to_end(&mut out).await;

@@ -14,15 +14,16 @@
 //! stream for every item of the page, each event named by its topic key,
 //! since browsers keep at most six connections per origin over HTTP/1.1.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode};
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::http::{HeaderName, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::Instant;
@@ -39,6 +40,9 @@ use crate::live::{Published, Refusal, Subscription};
 
 /// Changes arriving together are published together after this pause.
 const GATHER: Duration = Duration::from_millis(50);
+/// An item is published at most once in this time; changes meanwhile
+/// wait for it (and are then published together).
+const MIN_GAP: Duration = Duration::from_millis(500);
 /// Followed items are recomputed this often even without news: polls
 /// open and close by the clock, and an instance that lost its listening
 /// connection for a moment catches up.
@@ -230,20 +234,23 @@ async fn open_many(
         by_key,
         hub: s.hub.clone(),
         until: Instant::now() + Duration::from_secs(s.config.stream_max_secs),
-        retry_sent: false,
+        started: false,
+        heartbeat: tokio::time::interval_at(
+            Instant::now() + Duration::from_secs(HEARTBEAT_SECS),
+            Duration::from_secs(HEARTBEAT_SECS),
+        ),
     };
-    let events = futures::stream::unfold(stream, next_event);
-    let mut res = Sse::new(events)
-        .keep_alive(
-            KeepAlive::new()
-                .interval(Duration::from_secs(HEARTBEAT_SECS))
-                .text("ping"),
-        )
-        .into_response();
-    // Proxies (nginx) must pass events on as they come.
-    res.headers_mut()
-        .insert("x-accel-buffering", HeaderValue::from_static("no"));
-    Ok(res)
+    let body = Body::from_stream(futures::stream::unfold(stream, next_frame));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/event-stream"),
+            (header::CACHE_CONTROL, "no-cache"),
+            // Proxies (nginx) must pass events on as they come.
+            (HeaderName::from_static("x-accel-buffering"), "no"),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 fn refused(r: Refusal) -> ApiError {
@@ -277,60 +284,74 @@ struct Stream {
     by_key: bool,
     hub: Arc<crate::live::Hub>,
     until: Instant,
-    retry_sent: bool,
+    /// Whether the `retry:` line went out.
+    started: bool,
+    heartbeat: tokio::time::Interval,
 }
 
-async fn next_event(mut st: Stream) -> Option<(Result<Event, Infallible>, Stream)> {
+/// A comment line that keeps proxies from closing a quiet stream.
+const PING: &[u8] = b":ping\n\n";
+
+/// The next bytes of a stream: the frames published (written once for all
+/// streams, `crate::live::Published`), a heartbeat when quiet, nothing
+/// more once the server shuts down or the stream is old.
+async fn next_frame(mut st: Stream) -> Option<(Result<Bytes, Infallible>, Stream)> {
+    if !st.started {
+        st.started = true;
+        return Some((Ok(Bytes::from(format!("retry: {RETRY_MS}\n\n"))), st));
+    }
     loop {
-        if let Some((topic, p)) = st.pending.pop_front() {
-            let name = if st.by_key {
-                topic.key()
+        if let Some((_, p)) = st.pending.pop_front() {
+            let frame = if st.by_key {
+                p.by_key.clone()
             } else {
-                topic.event().to_string()
+                p.by_kind.clone()
             };
-            let mut e = Event::default()
-                .event(name)
-                .id(p.id.clone())
-                .data(p.data.clone());
-            if !st.retry_sent {
-                e = e.retry(Duration::from_millis(RETRY_MS));
-                st.retry_sent = true;
-            }
-            return Some((Ok(e), st));
+            st.heartbeat.reset();
+            return Some((Ok(frame), st));
         }
         if *st.sub.closing.borrow() {
             return None;
         }
-        let next = futures::future::select_all(
-            st.sub
-                .rx
-                .iter_mut()
-                .map(|(t, rx)| Box::pin(async move { (*t, rx.recv().await) })),
-        );
-        tokio::select! {
-            ((topic, got), _, _) = next => match got {
-                Ok(p) => st.pending.push_back((topic, p)),
-                // Fell behind: states skip to the latest; the board's
-                // client reconnects and replays what it missed.
-                Err(RecvError::Lagged(_)) if topic != Topic::Board => {
-                    let now = st.hub.latest(topic);
-                    st.pending.extend(now.map(|p| (topic, p)));
-                }
-                Err(_) => return None,
-            },
-            _ = st.sub.closing.changed() => return None,
-            _ = tokio::time::sleep_until(st.until) => return None,
+        let woke = {
+            let next = futures::future::select_all(
+                st.sub
+                    .rx
+                    .iter_mut()
+                    .map(|(t, rx)| Box::pin(async move { (*t, rx.recv().await) })),
+            );
+            tokio::select! {
+                ((topic, got), _, _) = next => Some((topic, got)),
+                _ = st.heartbeat.tick() => None,
+                _ = st.sub.closing.changed() => return None,
+                _ = tokio::time::sleep_until(st.until) => return None,
+            }
+        };
+        match woke {
+            None => return Some((Ok(Bytes::from_static(PING)), st)),
+            Some((topic, Ok(p))) => st.pending.push_back((topic, p)),
+            // Fell behind: states skip to the latest; the board's client
+            // reconnects and replays what it missed.
+            Some((topic, Err(RecvError::Lagged(_)))) if topic != Topic::Board => {
+                let now = st.hub.latest(topic);
+                st.pending.extend(now.map(|p| (topic, p)));
+            }
+            Some(_) => return None,
         }
     }
 }
 
 /// Publishes what changed, until the hub closes: gathers the store's
 /// change feed, tells the other instances, and recomputes each followed
-/// item once however many ballots touched it.
+/// item once however many ballots touched it — at most once per
+/// [`MIN_GAP`] per item, so a poll taking hundreds of ballots a second
+/// costs its followers two events a second, not hundreds.
 pub async fn run_publisher(s: AppState) {
     let feed = s.store.changes().clone();
     let mut closing = s.hub.closing();
     let mut refresh = tokio::time::interval(REFRESH);
+    let mut last: HashMap<Topic, Instant> = HashMap::new();
+    let mut deferred: HashSet<Topic> = HashSet::new();
     loop {
         tokio::select! {
             _ = feed.rung() => {}
@@ -341,19 +362,28 @@ pub async fn run_publisher(s: AppState) {
                     }
                 }
             }
+            _ = tokio::time::sleep(GATHER * 2), if !deferred.is_empty() => {}
             _ = closing.changed() => return,
         }
         tokio::time::sleep(GATHER).await;
-        let (here, all) = feed.take();
+        let (here, mut all) = feed.take();
         if let Err(e) = s.store.tell_others(&here).await {
             tracing::warn!("live counts: could not tell the other instances: {e}");
         }
+        all.extend(deferred.drain());
+        all.sort();
+        all.dedup();
         let watched: HashSet<Topic> = s.hub.watched().into_iter().collect();
         let board = watched.contains(&Topic::Board);
         let now = crate::clock::now_ms();
+        last.retain(|_, at| at.elapsed() < MIN_GAP);
         for t in all {
             let on_board = board && matches!(t, Topic::Proposal(_));
             if !watched.contains(&t) && !on_board {
+                continue;
+            }
+            if last.contains_key(&t) {
+                deferred.insert(t);
                 continue;
             }
             match figures(&s, t, now).await {
@@ -365,6 +395,7 @@ pub async fn run_publisher(s: AppState) {
                     if let Some(d) = board_data {
                         s.hub.publish(Topic::Board, d);
                     }
+                    last.insert(t, Instant::now());
                 }
                 Err(e) => tracing::debug!("live counts: {}: {}", t.key(), e.detail),
             }

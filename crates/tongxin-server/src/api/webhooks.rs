@@ -24,10 +24,10 @@ use crate::service;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(register, list))
-        .routes(routes!(disable))
-        .routes(routes!(deliveries))
-        .routes(routes!(retry))
+        .routes(routes!(register_webhook, list_webhooks))
+        .routes(routes!(disable_webhook))
+        .routes(routes!(webhook_deliveries))
+        .routes(routes!(retry_delivery))
 }
 
 /// How much of the log.
@@ -45,7 +45,7 @@ pub(super) struct LogQuery {
 #[utoipa::path(post, path = "/api/v1/admin/webhooks", tag = "webhooks", request_body = WebhookDraft,
     responses((status = 201, body = Webhook), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn register(
+async fn register_webhook(
     State(s): State<AppState>,
     Staff(ctx, who): Staff,
     ApiJson(draft): ApiJson<WebhookDraft>,
@@ -75,7 +75,7 @@ fn field(name: &str, message: String) -> ApiError {
 /// their secrets).
 #[utoipa::path(get, path = "/api/v1/admin/webhooks", tag = "webhooks",
     responses((status = 200, body = Vec<Webhook>), (status = 401, body = Problem), (status = 403, body = Problem)))]
-async fn list(
+async fn list_webhooks(
     State(s): State<AppState>,
     Staff(_, who): Staff,
 ) -> Result<Json<Vec<Webhook>>, ApiError> {
@@ -99,7 +99,7 @@ async fn hook_of(s: &AppState, who: &super::Caller, id: Id) -> Result<Webhook, A
 /// Switches an endpoint off: nothing more is queued or sent to it.
 #[utoipa::path(delete, path = "/api/v1/admin/webhooks/{id}", tag = "webhooks", params(("id" = i64, Path, description = "Webhook id")),
     responses((status = 200, body = Webhook), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn disable(
+async fn disable_webhook(
     State(s): State<AppState>,
     Staff(ctx, who): Staff,
     ApiPath(id): ApiPath<Id>,
@@ -115,7 +115,7 @@ async fn disable(
 #[utoipa::path(get, path = "/api/v1/admin/webhooks/{id}/deliveries", tag = "webhooks",
     params(("id" = i64, Path, description = "Webhook id"), LogQuery),
     responses((status = 200, body = Vec<Delivery>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn deliveries(
+async fn webhook_deliveries(
     State(s): State<AppState>,
     Staff(_, who): Staff,
     ApiPath(id): ApiPath<Id>,
@@ -143,7 +143,7 @@ async fn deliveries(
 #[utoipa::path(post, path = "/api/v1/admin/webhooks/{id}/deliveries/{event_id}/retry", tag = "webhooks",
     params(("id" = i64, Path, description = "Webhook id"), ("event_id" = String, Path, description = "Event id (msg_…)")),
     responses((status = 200, body = Delivery), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn retry(
+async fn retry_delivery(
     State(s): State<AppState>,
     Staff(ctx, who): Staff,
     ApiPath((id, event_id)): ApiPath<(Id, String)>,

@@ -16,6 +16,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use bytes::Bytes;
 use tokio::sync::{broadcast, watch};
 use tongxin_core::contract::live::Topic;
 
@@ -26,7 +27,8 @@ const BUFFER: usize = 16;
 /// Board events kept for streams that reconnect.
 const BOARD_REPLAY: usize = 64;
 
-/// One published state of a topic (or one change of the board).
+/// One published state of a topic (or one change of the board), with its
+/// SSE frames written once for every stream that sends it.
 #[derive(Debug)]
 pub struct Published {
     /// The SSE event id: this instance's start and its sequence number,
@@ -34,7 +36,19 @@ pub struct Published {
     pub id: String,
     /// The event's JSON.
     pub data: String,
+    /// The frame named by the topic's kind (`event: results`), for the
+    /// streams of one item.
+    pub by_kind: Bytes,
+    /// The frame named by the topic's key (`event: poll:7`), for a page's
+    /// stream.
+    pub by_key: Bytes,
     seq: u64,
+}
+
+/// An SSE frame: `event`, `id` and one `data` line (JSON has no line
+/// breaks).
+fn frame(event: &str, id: &str, data: &str) -> Bytes {
+    Bytes::from(format!("event: {event}\nid: {id}\ndata: {data}\n\n"))
 }
 
 struct Channel {
@@ -158,8 +172,11 @@ impl Hub {
             return false;
         }
         let seq = self.seq.fetch_add(1, Ordering::Relaxed) + 1;
+        let id = format!("{}-{seq}", self.epoch);
         let p = Arc::new(Published {
-            id: format!("{}-{seq}", self.epoch),
+            by_kind: frame(topic.event(), &id, &data),
+            by_key: frame(&topic.key(), &id, &data),
+            id,
             data,
             seq,
         });

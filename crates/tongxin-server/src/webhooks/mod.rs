@@ -16,8 +16,9 @@ use std::time::{Duration, Instant};
 
 use tongxin_core::webhooks::retry_delay_ms;
 
-use crate::storage::sql::webhooks::{self as rows, Due, Outcome};
-use crate::storage::{Store, StoreResult, WriteMeta};
+use crate::service::webhooks::{claim_due, record};
+use crate::storage::sql::webhooks::{Due, Outcome};
+use crate::storage::{Store, StoreResult};
 use address::{Guard, Reach};
 
 /// Deliveries claimed per look.
@@ -79,21 +80,11 @@ pub fn start(store: Arc<Store>, s: Settings) -> tokio::task::JoinHandle<()> {
 
 /// Claims and sends what is due now; how many were attempted.
 pub async fn deliver_due(store: &Store, http: &reqwest::Client, s: Settings) -> StoreResult<usize> {
-    let lease = s.lease_ms();
-    let due: Vec<Due> = store
-        .write_typed(WriteMeta::plain(crate::clock::now_ms()), move |db, m| {
-            rows::claim(db, m.now, lease, BATCH)
-        })
-        .await?;
+    let due = claim_due(store, crate::clock::now_ms(), s.lease_ms(), BATCH).await?;
     let n = due.len();
     let sends = due.into_iter().map(|d| async move {
         let outcome = attempt(http, s, &d).await;
-        let at = crate::clock::now_ms();
-        store
-            .write(WriteMeta::plain(at), move |db, m| {
-                rows::record(db, &d.event_id, d.endpoint.id, &outcome, m.now)
-            })
-            .await
+        record(store, &d, outcome).await
     });
     for r in futures::future::join_all(sends).await {
         r?;

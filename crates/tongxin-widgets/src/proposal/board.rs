@@ -177,7 +177,7 @@ pub fn ProposalBoard(
             cards.update(|cs| {
                 for c in cs.iter_mut().filter(|c| c.proposal.id == d.proposal.id) {
                     c.proposal = d.proposal.clone();
-                    c.funding = d.funding.clone();
+                    c.funding = d.funding;
                 }
             });
             if let (Some(r), Some(h)) = (r, had) {

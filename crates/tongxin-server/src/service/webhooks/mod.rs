@@ -14,6 +14,7 @@ use tongxin_core::webhooks::{Delivery, MAX_PER_SCOPE, Webhook, WebhookDraft};
 
 pub use emit::emit_tx;
 
+use crate::storage::sql::webhooks::{Due, Outcome};
 use crate::storage::sql::{scopes, webhooks};
 use crate::storage::{Store, StoreError, StoreResult, WriteMeta};
 
@@ -113,4 +114,30 @@ pub async fn retry(
                 .ok_or(StoreError::NotFound("delivery"))
         })
         .await
+}
+
+/// Claims up to `limit` deliveries due now for `lease_ms` (the worker's
+/// next batch; see `crate::webhooks`).
+pub async fn claim_due(
+    store: &Store,
+    now: tongxin_core::Millis,
+    lease_ms: i64,
+    limit: u32,
+) -> StoreResult<Vec<Due>> {
+    store
+        .write_typed(WriteMeta::plain(now), move |db, m| {
+            webhooks::claim(db, m.now, lease_ms, limit)
+        })
+        .await
+}
+
+/// Records how an attempt at `due` ended.
+pub async fn record(store: &Store, due: &Due, outcome: Outcome) -> StoreResult<()> {
+    let (event, hook) = (due.event_id.clone(), due.endpoint.id);
+    store
+        .write(WriteMeta::plain(crate::clock::now_ms()), move |db, m| {
+            webhooks::record(db, &event, hook, &outcome, m.now)
+        })
+        .await?;
+    Ok(())
 }
