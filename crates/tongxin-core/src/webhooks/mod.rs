@@ -220,6 +220,41 @@ pub struct Delivery {
     pub delivered_at: Option<Millis>,
 }
 
+/// What the clock makes of a voting item (a poll, a budget round) at
+/// `now`: which of its moments fell in the last day, so that a server that
+/// was down catches up and one started on an old database does not
+/// announce its history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Moments {
+    /// It opened (at `opens_at`, or at creation) within the last day.
+    pub opened: bool,
+    /// It is open and closes within the next day.
+    pub closing_soon: bool,
+    /// It closed within the last day.
+    pub closed: bool,
+}
+
+/// A day, in ms: how far back a moment still makes an event, and how far
+/// ahead "closing soon" looks.
+pub const DAY_MS: Millis = 24 * 3600 * 1000;
+
+/// The [`Moments`] of an item in `status` with `opens_at`, `closes_at`,
+/// created at `created_at`.
+pub fn moments(
+    status: crate::poll::PollStatus,
+    (opens_at, closes_at): (Option<Millis>, Option<Millis>),
+    created_at: Millis,
+    now: Millis,
+) -> Moments {
+    use crate::poll::PollStatus::{Closed, Open, Scheduled};
+    let recent = |t: Option<Millis>| t.is_some_and(|t| t <= now && now - t < DAY_MS);
+    Moments {
+        opened: status != Scheduled && recent(Some(opens_at.unwrap_or(created_at))),
+        closing_soon: status == Open && closes_at.is_some_and(|c| c > now && c - now <= DAY_MS),
+        closed: status == Closed && recent(closes_at),
+    }
+}
+
 /// `ms` as the payload's `timestamp`: ISO 8601 in UTC, to the second
 /// (`2026-12-07T09:30:00Z`).
 pub fn iso_utc(ms: Millis) -> String {
@@ -237,6 +272,33 @@ pub fn iso_utc(ms: Millis) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_clock_announces_only_the_last_day() {
+        use crate::poll::PollStatus::*;
+        let now = 10 * DAY_MS;
+        let m = |st, o, c, created| moments(st, (o, c), created, now);
+        assert_eq!(
+            m(Scheduled, Some(now + 5), None, now - 9),
+            Moments::default()
+        );
+        assert!(
+            m(Open, None, None, now - 1_000).opened,
+            "open since creation an instant ago"
+        );
+        assert!(
+            !m(Open, None, None, now - 2 * DAY_MS).opened,
+            "history is not news"
+        );
+        assert!(m(Open, Some(now - 5), Some(now + DAY_MS), 0).closing_soon);
+        assert!(
+            !m(Open, None, Some(now + DAY_MS + 1), 0).closing_soon,
+            "not yet"
+        );
+        let closed = m(Closed, None, Some(now - 1), 0);
+        assert!(closed.closed && !closed.closing_soon);
+        assert!(!m(Closed, None, Some(now - DAY_MS - 1), 0).closed);
+    }
 
     #[test]
     fn timestamps_are_iso_utc() {

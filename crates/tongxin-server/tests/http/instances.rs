@@ -6,19 +6,10 @@
 
 use std::collections::BTreeSet;
 
-use crate::common::process::{free_port, start_server, wait_up};
+use crate::common::process::{Killed, free_port, start_server, wait_up};
 use crate::common::{admin_post, device, scope_tree};
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
-
-struct Killed(std::process::Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 async fn results(http: &Client, base: &str, poll: i64) -> Value {
     http.get(format!("{base}/api/v1/polls/{poll}/results"))

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use crate::common::process::{free_port, start_server, wait_up};
+use crate::common::process::{Killed, free_port, start_server, wait_up};
 use crate::common::sse::Sse;
 use crate::common::*;
 use reqwest::{Client, Method};
@@ -421,15 +421,6 @@ async fn shutting_down_ends_every_stream() {
         .await
         .expect("the server stops with streams open");
     assert!(sse.next_within(WAIT).await.is_none(), "the stream ended");
-}
-
-struct Killed(std::process::Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

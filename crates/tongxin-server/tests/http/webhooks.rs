@@ -14,7 +14,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use sha2::Sha256;
 
-use crate::common::process::{free_port, start_server, wait_up};
+use crate::common::process::{Killed, free_port, start_server, wait_up};
 use crate::common::receiver::{Got, Receiver};
 use crate::common::*;
 
@@ -398,15 +398,6 @@ async fn a_switched_off_endpoint_gets_nothing_and_a_delivery_can_be_sent_again()
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(rx.got().len(), 2, "nothing more after it was switched off");
-}
-
-struct Killed(std::process::Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 fn sender(db: &std::path::Path, port: u16) -> Killed {

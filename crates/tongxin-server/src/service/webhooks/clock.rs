@@ -11,8 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tongxin_core::poll::PollStatus;
-use tongxin_core::webhooks::EventType;
+use tongxin_core::webhooks::{DAY_MS, EventType, moments};
 use tongxin_core::{Id, Millis};
 
 use super::emit_tx;
@@ -22,9 +21,6 @@ use crate::storage::{Store, StoreResult, WriteMeta};
 
 /// Seconds between looks.
 pub const EVERY_SECS: u64 = 5;
-/// How far back a moment still makes an event, and how far ahead
-/// "closing soon" looks: a day.
-const DAY: Millis = 24 * 3600 * 1000;
 
 /// One event the clock found.
 struct Found {
@@ -48,10 +44,6 @@ pub fn start(store: Arc<Store>) -> tokio::task::JoinHandle<()> {
     })
 }
 
-fn recent(t: Option<Millis>, now: Millis) -> bool {
-    t.is_some_and(|t| t <= now && now - t < DAY)
-}
-
 /// Records the events due at `now` not in `done` (those recorded by this
 /// process already).
 pub async fn look(
@@ -65,7 +57,7 @@ pub async fn look(
     let mut found = Vec::new();
     for p in service::polls::list(store, None).await? {
         let subject = format!("poll:{}", p.id);
-        let status = p.status(now);
+        let at = moments(p.status(now), (p.opens_at, p.closes_at), p.created_at, now);
         let base = || json!({"poll_id": p.id, "scope_id": p.scope_id, "title": p.title, "opens_at": p.opens_at, "closes_at": p.closes_at});
         let mut add = |kind, data| {
             found.push(Found {
@@ -75,14 +67,13 @@ pub async fn look(
                 data,
             });
         };
-        if status != PollStatus::Scheduled && recent(Some(p.opens_at.unwrap_or(p.created_at)), now)
-        {
+        if at.opened {
             add(EventType::PollOpened, base());
         }
-        if status == PollStatus::Open && p.closes_at.is_some_and(|c| c > now && c - now <= DAY) {
+        if at.closing_soon {
             add(EventType::PollClosingSoon, base());
         }
-        if status == PollStatus::Closed && recent(p.closes_at, now) {
+        if at.closed {
             let (poll, tally) = service::polls::get(store, p.id).await?;
             let mut data = base();
             data["ballots"] = json!(tally.ballots);
@@ -94,7 +85,7 @@ pub async fn look(
     }
     for b in service::budgets::list(store, None).await? {
         let subject = format!("budget:{}", b.id);
-        let status = b.status(now);
+        let at = moments(b.status(now), (b.opens_at, b.closes_at), b.created_at, now);
         let base = || json!({"budget_id": b.id, "scope_id": b.scope_id, "title": b.title, "fund_fen": b.fund_fen, "opens_at": b.opens_at, "closes_at": b.closes_at});
         let mut add = |kind, data| {
             found.push(Found {
@@ -104,14 +95,13 @@ pub async fn look(
                 data,
             });
         };
-        if status != PollStatus::Scheduled && recent(Some(b.opens_at.unwrap_or(b.created_at)), now)
-        {
+        if at.opened {
             add(EventType::BudgetOpened, base());
         }
-        if status == PollStatus::Open && b.closes_at.is_some_and(|c| c > now && c - now <= DAY) {
+        if at.closing_soon {
             add(EventType::BudgetClosingSoon, base());
         }
-        if status == PollStatus::Closed && recent(b.closes_at, now) {
+        if at.closed {
             let (round, tally) = service::budgets::get(store, b.id).await?;
             let mut data = base();
             data["ballots"] = json!(tally.ballots);
@@ -124,7 +114,7 @@ pub async fn look(
         }
     }
     for c in service::conventions::list(store, None).await? {
-        if recent(Some(c.created_at), now) {
+        if now >= c.created_at && now - c.created_at < DAY_MS {
             found.push(Found {
                 kind: EventType::ConventionOpened,
                 subject: format!("convention:{}", c.id),

@@ -9,6 +9,16 @@ use reqwest::Client;
 
 use super::{ADMIN, PEPPER};
 
+/// A server process, killed (and reaped) when dropped.
+pub(crate) struct Killed(pub std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A free loopback port.
 pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
