@@ -149,6 +149,16 @@ pub(crate) fn queue<D: Db + ?Sized>(
     Ok(())
 }
 
+/// Whether any delivery is due at `now` (a read, so an idle worker writes
+/// nothing).
+pub(crate) fn any_due<D: Db + ?Sized>(db: &mut D, now: Millis) -> StoreResult<bool> {
+    db.exists(
+        "SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND next_at <= ?1 \
+         AND (lease_until IS NULL OR lease_until <= ?1) LIMIT 1",
+        p![now],
+    )
+}
+
 /// Claims up to `limit` deliveries due at `now` for `lease_ms`: another
 /// instance (or this one after a crash) takes them again only once the
 /// lease is over. On PostgreSQL the rows are locked and skipped by the
