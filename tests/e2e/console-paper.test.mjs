@@ -68,7 +68,12 @@ test('a building head keys 20 slips by keyboard, five of them offline, and the c
 
   const choices = [];
   for (let n = 0; n < 20; n++) {
-    if (n === 10) await context.setOffline(true);
+    if (n === 10) {
+      // Slips keyed so far are sent first: one still in flight when the
+      // network drops would wait in the outbox too (seen under load).
+      await page.getByTestId('outbox').getByText('全部已发送').waitFor();
+      await context.setOffline(true);
+    }
     // Typed as a resident reads it: lower case, spaces instead of dashes;
     // the last one scanned (a scanner types the QR code's address).
     const typed = n === 19
