@@ -138,8 +138,9 @@ pub fn check_url(url: &str) -> Result<(), String> {
     if url.len() > MAX_URL_BYTES {
         return Err(format!("at most {MAX_URL_BYTES} bytes"));
     }
-    if url.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err("no spaces or control characters".into());
+    crate::text::check_text(url, crate::text::TextLimits::line(1, MAX_URL_BYTES))?;
+    if url.chars().any(char::is_whitespace) {
+        return Err("no spaces".into());
     }
     let rest = url
         .strip_prefix("https://")
@@ -336,6 +337,8 @@ mod tests {
             "https://example.org/ a",
             "javascript:alert(1)",
             "https://example.org/\n",
+            "https://exa\u{200b}mple.org/",
+            "https://example.org/\u{202e}gpj",
         ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }

@@ -224,12 +224,12 @@ async fn open_many(
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
         .or(q.last_event_id);
-    let sub = s
+    let mut sub = s
         .hub
         .subscribe(&topics, client, last.as_deref())
         .map_err(refused)?;
     let stream = Stream {
-        pending: sub.first.iter().cloned().collect(),
+        pending: std::mem::take(&mut sub.first).into(),
         sub,
         by_key,
         hub: s.hub.clone(),

@@ -212,11 +212,6 @@ impl Hub {
         self.counts.open()
     }
 
-    /// Events published since start (for the benchmark).
-    pub fn published(&self) -> u64 {
-        self.seq.load(Ordering::Relaxed)
-    }
-
     /// Changes to `true` when the hub closes.
     pub fn closing(&self) -> watch::Receiver<bool> {
         self.closing.subscribe()

@@ -16,9 +16,10 @@ use crate::storage::{
 };
 use crate::storage::{ModerationItem, QueueFilter, Reply, Store};
 
-fn require_proposal(rows: &mut dyn Db, id: Id) -> StoreResult<()> {
+/// The proposal's scope, once it is locked; `NotFound` if there is none.
+fn require_proposal(rows: &mut dyn Db, id: Id) -> StoreResult<Id> {
     proposals::proposal_for_update(rows, id)?
-        .map(|_| ())
+        .map(|p| p.scope_id)
         .ok_or(StoreError::NotFound("proposal"))
 }
 
@@ -62,7 +63,7 @@ fn report_tx(
     voter: &Voter,
     reason: Option<&str>,
 ) -> StoreResult<ReportReceipt> {
-    require_proposal(rows, id)?;
+    let scope = require_proposal(rows, id)?;
     codes::require(rows, voter, CodeTarget::Proposal, id, meta.now)?;
     if comments::comment_parent(rows, id, comment)?.is_none() {
         return Err(StoreError::NotFound("comment"));
@@ -70,19 +71,22 @@ fn report_tx(
     comments::add_report(rows, comment, &voter.key, reason, meta.now)?;
     // Once per comment, whoever reports it next: moderators need to look,
     // not to count.
-    let scope = proposals::get(rows, id)?.scope_id;
     let reports = comments::report_count(rows, comment)?;
     super::webhooks::emit_tx(
         rows,
         EventType::CommentReported,
         &format!("comment:{comment}"),
         scope,
-        json!({"proposal_id": id, "comment_id": comment, "reports": reports}),
+        |_| {
+            Ok(Some(
+                json!({"proposal_id": id, "comment_id": comment, "reports": reports}),
+            ))
+        },
         meta.now,
     )?;
     Ok(ReportReceipt {
         comment_id: comment,
-        hidden: hidden_by_reports(comments::report_count(rows, comment)?),
+        hidden: hidden_by_reports(reports),
     })
 }
 

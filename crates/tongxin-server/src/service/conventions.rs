@@ -34,17 +34,20 @@ pub(super) fn sign_tx(
     c.check_first_signature(conventions::has_signed(rows, id, &voter.key, c.version)?)?;
     let receipt = conventions::insert_signature(rows, id, &voter.key, c.version, input, meta.now)?;
     conventions::bump_signature_count(rows, id, c.version, input.unit_id, 1)?;
-    let count = conventions::counts(rows, id)?.count;
-    if c.goal > 0 && count == u64::from(c.goal) {
-        super::webhooks::emit_tx(
-            rows,
-            EventType::ConventionGoalReached,
-            &format!("convention:{id}"),
-            c.scope_id,
-            json!({"convention_id": id, "scope_id": c.scope_id, "title": c.title, "goal": c.goal, "count": count}),
-            meta.now,
-        )?;
-    }
+    // The count is read only where an endpoint wants to hear of the goal.
+    super::webhooks::emit_tx(
+        rows,
+        EventType::ConventionGoalReached,
+        &format!("convention:{id}"),
+        c.scope_id,
+        |db| {
+            let count = conventions::counts(db, id)?.count;
+            Ok((c.goal > 0 && count == u64::from(c.goal)).then(|| {
+                json!({"convention_id": id, "scope_id": c.scope_id, "title": c.title, "goal": c.goal, "count": count})
+            }))
+        },
+        meta.now,
+    )?;
     Ok(receipt)
 }
 

@@ -86,7 +86,11 @@ pub(super) fn support_tx(
             EventType::ProposalThresholdReached,
             &format!("proposal:{id}"),
             p.scope_id,
-            json!({"proposal_id": id, "scope_id": p.scope_id, "title": p.title, "supports": p.supports, "threshold": p.support_threshold}),
+            |_| {
+                Ok(Some(
+                    json!({"proposal_id": id, "scope_id": p.scope_id, "title": p.title, "supports": p.supports, "threshold": p.support_threshold}),
+                ))
+            },
             meta.now,
         )?;
     }
@@ -204,7 +208,11 @@ fn transition_tx(
             EventType::ProposalStepChanged,
             &format!("proposal:{id}:{}", rec.to_step.as_str()),
             p.scope_id,
-            json!({"proposal_id": id, "scope_id": p.scope_id, "title": p.title, "from": rec.from_step, "to": rec.to_step, "status": rec.status}),
+            |_| {
+                Ok(Some(
+                    json!({"proposal_id": id, "scope_id": p.scope_id, "title": p.title, "from": rec.from_step, "to": rec.to_step, "status": rec.status}),
+                ))
+            },
             meta.now,
         )?;
     }

@@ -130,7 +130,7 @@ pub async fn look(
         }
         store
             .write(WriteMeta::plain(now), move |db, m| {
-                emit_tx(db, f.kind, &f.subject, f.scope, f.data, m.now)
+                emit_tx(db, f.kind, &f.subject, f.scope, |_| Ok(Some(f.data)), m.now)
             })
             .await?;
         done.insert(seen);

@@ -19,15 +19,16 @@ fn event_id() -> StoreResult<String> {
     Ok(format!("msg_{}", crate::hex::encode(&b)))
 }
 
-/// Records `kind` about `subject` (e.g. `poll:7`) of an item in `scope`,
-/// with `data`, and queues it for the endpoints that want it. Nothing is
-/// written when no endpoint wants it.
+/// Records `kind` about `subject` (e.g. `poll:7`) of an item in `scope`
+/// and queues it for the endpoints that want it. `data` is asked only
+/// then (one query of the endpoints on every other write), and may say the
+/// event did not happen after all (`None`: a count short of its goal).
 pub fn emit_tx(
     db: &mut dyn Db,
     kind: EventType,
     subject: &str,
     scope: Id,
-    data: Value,
+    data: impl FnOnce(&mut dyn Db) -> StoreResult<Option<Value>>,
     now: Millis,
 ) -> StoreResult<()> {
     let wanted: Vec<_> = webhooks::active(db)?
@@ -46,6 +47,9 @@ pub fn emit_tx(
     if wanted.is_empty() {
         return Ok(());
     }
+    let Some(data) = data(db)? else {
+        return Ok(());
+    };
     let id = event_id()?;
     let payload = json!({"type": kind, "timestamp": iso_utc(now), "data": data}).to_string();
     if webhooks::insert_event(db, &id, kind, subject, scope, &payload, now)? {

@@ -108,10 +108,7 @@ pub async fn retry(
             if !webhooks::retry(db, id, &event_id, m.now)? {
                 return Err(StoreError::NotFound("pending or failed delivery"));
             }
-            webhooks::deliveries(db, id, u32::MAX)?
-                .into_iter()
-                .find(|d| d.event_id == event_id)
-                .ok_or(StoreError::NotFound("delivery"))
+            webhooks::delivery(db, id, &event_id)?.ok_or(StoreError::NotFound("delivery"))
         })
         .await
 }

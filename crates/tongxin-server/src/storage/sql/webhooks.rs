@@ -261,12 +261,31 @@ pub(crate) fn deliveries<D: Db + ?Sized>(
     webhook: Id,
     limit: u32,
 ) -> StoreResult<Vec<Delivery>> {
+    deliveries_of(db, webhook, None, limit)
+}
+
+/// One event's delivery to an endpoint.
+pub(crate) fn delivery<D: Db + ?Sized>(
+    db: &mut D,
+    webhook: Id,
+    event_id: &str,
+) -> StoreResult<Option<Delivery>> {
+    Ok(deliveries_of(db, webhook, Some(event_id), 1)?.pop())
+}
+
+fn deliveries_of<D: Db + ?Sized>(
+    db: &mut D,
+    webhook: Id,
+    event_id: Option<&str>,
+    limit: u32,
+) -> StoreResult<Vec<Delivery>> {
     db.query(
         "SELECT d.event_id, e.kind, e.created_at, d.state, d.attempts, d.next_at, d.last_status, \
          d.last_error, d.delivered_at FROM webhook_deliveries d \
          JOIN webhook_events e ON e.event_id = d.event_id \
-         WHERE d.webhook_id = ?1 ORDER BY e.created_at DESC, d.event_id DESC LIMIT ?2",
-        p![key(webhook), limit],
+         WHERE d.webhook_id = ?1 AND (CAST(?3 AS TEXT) IS NULL OR d.event_id = ?3) \
+         ORDER BY e.created_at DESC, d.event_id DESC LIMIT ?2",
+        p![key(webhook), limit, event_id],
     )?
     .into_iter()
     .map(|r| {
