@@ -22,12 +22,9 @@ use crate::env::Env;
 /// timer fired).
 ///
 /// `every_secs`: seconds between reads without a stream (at least 2).
-pub fn use_live(
-    env: Env,
-    topic: Topic,
-    every_secs: u32,
-    update: impl Fn(Option<String>) + 'static,
-) {
+/// `update` is boxed so that this function exists once in a bundle,
+/// however many widgets follow their items.
+pub fn use_live(env: Env, topic: Topic, every_secs: u32, update: Box<dyn Fn(Option<String>)>) {
     let Ok(follow) = js_sys::Reflect::get(&js_sys::global(), &"__tongxinLive".into())
         .and_then(|f| f.dyn_into::<js_sys::Function>())
     else {
