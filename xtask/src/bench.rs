@@ -204,10 +204,9 @@ fn open_streams(
     Ok((out, child))
 }
 
-pub(crate) fn run() -> Result<(), String> {
-    tools::ensure_apt("wrk", "wrk")?;
-    tools::ensure_apt("curl", "curl")?;
-    tools::step("building the release server and the raw-ceiling driver");
+/// The release server and the bench's drivers.
+pub(crate) fn build_release() -> Result<(), String> {
+    tools::step("building the release server and the bench drivers");
     tools::cargo(&[
         "build",
         "--release",
@@ -219,7 +218,15 @@ pub(crate) fn run() -> Result<(), String> {
         "raw_ceiling",
         "--example",
         "streams",
-    ])?;
+        "--example",
+        "closing_rush",
+    ])
+}
+
+pub(crate) fn run() -> Result<(), String> {
+    tools::ensure_apt("wrk", "wrk")?;
+    tools::ensure_apt("curl", "curl")?;
+    build_release()?;
     let target = tools::target_dir().join("release");
     let dir = std::env::temp_dir().join(format!("tongxin-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

@@ -38,6 +38,7 @@ fn main() -> ExitCode {
                 .unwrap_or(&args[1..]),
         ),
         Some("test") => test(),
+        Some("bench") if args.get(1).is_some_and(|a| a == "pg") => bench_pg::run_alone(),
         Some("bench") => bench::run().and_then(|()| phone::run()),
         Some("phone") => phone::run(),
         Some("bundle") => bundle::build().map(|_| ()),
@@ -55,7 +56,7 @@ fn main() -> ExitCode {
             .and_then(|bin| fuzz::run(&bin)),
         _ => {
             eprintln!(
-                "usage: cargo xtask demo|test|bench|phone|bundle|console|package|install|size|fuzz|postgres\n\n  demo    start the demo site on http://127.0.0.1:8080\n  test    run everything CI runs\n  bench   measure the server on loopback, then the phone benchmark\n  phone   each page family on a phone profile in headless Chromium\n  bundle  build the widget bundles into target/tongxin-bundle\n  console rebuild only the staff console (target/tongxin-bundle/console)\n  package the npm package tongxin-widgets (target/tongxin-npm/*.tgz)\n  install the single tongxin-server binary, site and widgets inside, into ~/.cargo/bin\n  size    what each page family transfers, against size-budgets.json\n          (--why [bundle …]: where each bundle's bytes go, by crate and function)\n  fuzz    schemathesis against the server's /openapi.json\n  postgres the server's HTTP suite alone, on a throwaway PostgreSQL (part of test)"
+                "usage: cargo xtask demo|test|bench|phone|bundle|console|package|install|size|fuzz|postgres\n\n  demo    start the demo site on http://127.0.0.1:8080\n  test    run everything CI runs\n  bench   measure the server on loopback, then the phone benchmark\n          (pg: only the PostgreSQL part)\n  phone   each page family on a phone profile in headless Chromium\n  bundle  build the widget bundles into target/tongxin-bundle\n  console rebuild only the staff console (target/tongxin-bundle/console)\n  package the npm package tongxin-widgets (target/tongxin-npm/*.tgz)\n  install the single tongxin-server binary, site and widgets inside, into ~/.cargo/bin\n  size    what each page family transfers, against size-budgets.json\n          (--why [bundle …]: where each bundle's bytes go, by crate and function)\n  fuzz    schemathesis against the server's /openapi.json\n  postgres the server's HTTP suite alone, on a throwaway PostgreSQL (part of test)"
             );
             return ExitCode::from(2);
         }

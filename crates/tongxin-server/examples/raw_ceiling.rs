@@ -26,9 +26,12 @@ async fn main() {
     let path = std::env::args()
         .nth(1)
         .expect("usage: raw_ceiling <db-file | postgres://…>");
-    let store: Arc<Store> = tongxin_server::storage::open(path.as_ref(), 3_600_000)
-        .await
-        .expect("open");
+    let store: Arc<Store> = tongxin_server::storage::open(
+        path.as_ref(),
+        &tongxin_server::storage::Options::new(3_600_000),
+    )
+    .await
+    .expect("open");
     let scope = NewScope {
         parent_id: None,
         level: ScopeLevel::District,

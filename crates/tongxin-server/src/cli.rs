@@ -155,7 +155,11 @@ fn explain(e: StoreError) -> String {
 }
 
 async fn run(cli: UserCli) -> Result<String, String> {
-    let store = crate::storage::open(&cli.db, DEFAULT_IDEMPOTENCY_TTL_MS).await?;
+    let store = crate::storage::open(
+        &cli.db,
+        &crate::storage::Options::new(DEFAULT_IDEMPOTENCY_TTL_MS),
+    )
+    .await?;
     let store: &Store = store.as_ref();
     let now = now_ms();
     let out = match cli.command {

@@ -193,6 +193,17 @@ impl From<StoreError> for ApiError {
             StoreError::IdempotencyMismatch => {
                 ApiError::new(S::UNPROCESSABLE_ENTITY, "idempotency-key-reused", detail)
             }
+            StoreError::Busy(msg) => {
+                tracing::warn!("database busy: {msg}");
+                ApiError {
+                    retry_after: Some(1),
+                    ..ApiError::new(
+                        S::SERVICE_UNAVAILABLE,
+                        "busy",
+                        "the database is busy; send the same request again (with the same Idempotency-Key)",
+                    )
+                }
+            }
             StoreError::Internal(msg) => {
                 tracing::error!("internal error: {msg}");
                 ApiError::new(

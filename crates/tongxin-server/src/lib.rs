@@ -146,8 +146,7 @@ fn site(store: Arc<Store>, config: Config) -> (Router, Arc<live::Hub>) {
 
 /// Opens the store named in `config` (SQLite file or PostgreSQL address), seeding the demo data when asked.
 pub async fn open_store(config: &Config) -> Result<Arc<Store>, String> {
-    let ttl_ms = (config.idempotency_ttl_secs as i64).saturating_mul(1000);
-    let store = storage::open(&config.db, ttl_ms).await?;
+    let store = storage::open(&config.db, &config.store_options()).await?;
     if config.demo {
         seed::seed_demo(store.clone())
             .await

@@ -4,6 +4,7 @@
 
 pub mod ballot;
 pub mod irv;
+pub mod merge;
 pub mod rules;
 pub mod secrecy;
 pub mod tally;

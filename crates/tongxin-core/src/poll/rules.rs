@@ -4,7 +4,7 @@
 //! PostgreSQL) and the server's service layer call these, so a rule is
 //! written once.
 
-use super::{Ballot, BallotError, Poll, Tally};
+use super::{Ballot, BallotError, Poll};
 use crate::Millis;
 use crate::contract::BallotReceipt;
 
@@ -29,13 +29,13 @@ impl Poll {
     }
 
     /// The answer to a cast, change (`ballot` is what now counts) or
-    /// retraction (`None`), with `tally` after the write.
+    /// retraction (`None`), with the poll's `ballots` after the write.
     ///
     /// For anonymous polls it carries neither the ballot nor the running
     /// count (which would be a sequence number), and its time is rounded
     /// down to the minute: a stored receipt (an idempotency record) must
     /// not help anyone pair a voter with a tally change.
-    pub fn receipt(&self, ballot: Option<Ballot>, tally: &Tally, at: Millis) -> BallotReceipt {
+    pub fn receipt(&self, ballot: Option<Ballot>, ballots: u64, at: Millis) -> BallotReceipt {
         if self.anonymous {
             return BallotReceipt {
                 poll_id: self.id,
@@ -47,7 +47,7 @@ impl Poll {
         BallotReceipt {
             poll_id: self.id,
             ballot,
-            ballots: tally.ballots,
+            ballots,
             at,
         }
     }
@@ -57,7 +57,7 @@ impl Poll {
 mod tests {
     use super::*;
     use crate::Id;
-    use crate::poll::{PollDraft, PollKind};
+    use crate::poll::{PollDraft, PollKind, Tally};
 
     fn poll(anonymous: bool, allow_change: bool) -> Poll {
         let mut d = PollDraft::new(Id::from(1), "t", PollKind::Single, ["a", "b"]);
@@ -97,10 +97,10 @@ mod tests {
         };
         let mut t = Tally::new(&p);
         t.add(&b).unwrap();
-        let r = p.receipt(Some(b.clone()), &t, 125_999);
+        let r = p.receipt(Some(b.clone()), t.ballots, 125_999);
         assert_eq!((r.ballot, r.ballots, r.at), (None, 0, 120_000));
         let open = poll(false, false);
-        let r = open.receipt(Some(b.clone()), &t, 125_999);
+        let r = open.receipt(Some(b.clone()), t.ballots, 125_999);
         assert_eq!((r.ballot, r.ballots, r.at), (Some(b), 1, 125_999));
     }
 }

@@ -150,6 +150,35 @@ mod tests {
     }
 
     #[test]
+    fn parts_kept_by_several_writers_still_move_only_in_whole_batches() {
+        let p = poll(true);
+        let mut parts = [Tally::new(&p), Tally::new(&p)];
+        let shown = |parts: &[Tally; 2]| {
+            Tally::sum(parts[0].clone(), &parts[1..])
+                .unwrap()
+                .shown(&p, 10)
+        };
+        let mut seen = vec![shown(&parts)];
+        for n in 0..23 {
+            let part = &mut parts[n % 2];
+            part.add(&single(1 + n as i64 % 3)).unwrap();
+            part.count_secret(&p, 5);
+            let now = shown(&parts);
+            if now != *seen.last().unwrap() {
+                seen.push(now);
+            }
+        }
+        let counts: Vec<u64> = seen.iter().map(|t| t.ballots).collect();
+        assert_eq!(
+            counts,
+            [0, 5, 10, 15, 20],
+            "each change is one part's batch"
+        );
+        let total = Tally::sum(parts[0].clone(), &parts[1..]).unwrap();
+        assert_eq!(total.shown(&p, 1_000).ballots, 23);
+    }
+
+    #[test]
     fn other_polls_show_live_figures_and_a_batch_of_one_is_not_allowed() {
         let open = poll(false);
         let mut t = Tally::new(&open);

@@ -827,6 +827,20 @@ mod tests {
             prop_assert_eq!(inc, batch);
         }
 
+        /// A tally kept in parts (one per writer) sums to the tally of all
+        /// its ballots, whichever part each ballot went to.
+        #[test]
+        fn parts_sum_to_the_whole((kind, raws) in scenario(), split in prop::collection::vec(0u8..4, 0..80)) {
+            let p = poll(kind, N as usize);
+            let ballots: Vec<Ballot> = raws.iter().map(|r| ballot_for(kind, r).validate(&p).unwrap()).collect();
+            let mut parts = vec![Tally::new(&p); 4];
+            for (i, b) in ballots.iter().enumerate() {
+                parts[usize::from(split.get(i).copied().unwrap_or(0))].add(b).unwrap();
+            }
+            let summed = Tally::sum(parts[0].clone(), &parts[1..]).unwrap();
+            prop_assert_eq!(summed, Tally::from_ballots(&p, &ballots).unwrap());
+        }
+
         #[test]
         fn irv_winner_is_stable_under_ballot_order(raws in prop::collection::vec(prop::collection::vec(any::<u32>(), 1..6), 1..80), seed in any::<u64>()) {
             let p = poll(PollKind::Ranked, N as usize);

@@ -39,7 +39,7 @@ async fn poll_writer(
     id: Id,
     body: &impl serde::Serialize,
 ) -> Result<(Voter, WriteMeta), ApiError> {
-    let (poll, _) = service::polls::get(&s.store, id).await?;
+    let poll = service::polls::settings(&s.store, id).await?;
     let voter = s.voter(ctx, poll.eligibility)?;
     let meta = if poll.anonymous {
         ctx.secret_write_meta(&voter.key, s.config.secret_batch)?

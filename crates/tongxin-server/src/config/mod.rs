@@ -22,6 +22,9 @@ mod defaults {
     pub(super) const LISTEN: SocketAddr =
         SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 8080));
     pub(super) const DB: &str = "data/tongxin.sqlite";
+    pub(super) const DB_POOL: usize = 16;
+    pub(super) const DB_WRITERS: u64 = 2;
+    pub(super) const DB_CACHE_MS: u64 = 1_000;
     pub(super) const CORS_ORIGINS: [&str; 2] = ["http://127.0.0.1:8080", "http://localhost:8080"];
     pub(super) const IDEMPOTENCY_TTL_SECS: u64 = 86_400;
     pub(super) const MAX_CONCURRENCY: usize = 512;
@@ -59,6 +62,30 @@ pub struct Config {
     /// several instances on one PostgreSQL database.
     #[arg(long, env = "TONGXIN_DB", value_name = "FILE|postgres://…", default_value = defaults::DB)]
     pub db: PathBuf,
+    /// PostgreSQL: read connections this instance holds at most. With N
+    /// instances, keep N × (pool + writers + 2) under the database's
+    /// `max_connections` (or PgBouncer's pool); see `docs/deploy.md`.
+    #[arg(long, env = "TONGXIN_DB_POOL", value_name = "N", value_parser = positive,
+          default_value_t = defaults::DB_POOL)]
+    pub db_pool: usize,
+    /// PostgreSQL: writer connections; each commits whatever writes arrive
+    /// together in one transaction and keeps its own part of every tally.
+    #[arg(long, env = "TONGXIN_DB_WRITERS", value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=32),
+          default_value_t = defaults::DB_WRITERS)]
+    pub db_writers: u64,
+    /// PostgreSQL: how long a poll's results may be served from this
+    /// instance's memory, in ms (another instance's ballots show after at
+    /// most this, usually at once through `NOTIFY`); 0 reads every time.
+    #[arg(long, env = "TONGXIN_DB_CACHE_MS", value_name = "MS",
+          value_parser = clap::value_parser!(u64).range(0..=60_000),
+          default_value_t = defaults::DB_CACHE_MS)]
+    pub db_cache_ms: u64,
+    /// PostgreSQL: where the live counts' listener (`LISTEN`) connects, if
+    /// not `--db` (behind PgBouncer in transaction pooling, PostgreSQL
+    /// itself).
+    #[arg(long, env = "TONGXIN_DB_LISTEN", value_name = "postgres://…")]
+    pub db_listen: Option<String>,
     /// Serve this directory as the site instead of the demo site built in
     /// (or, in a build without it, `www`).
     #[arg(long = "www", env = "TONGXIN_WWW", value_name = "DIR")]
@@ -233,6 +260,10 @@ impl Default for Config {
             ip_writes_per_min: defaults::IP_WRITES_PER_MIN,
             support_threshold: defaults::SUPPORT_THRESHOLD,
             idempotency_ttl_secs: defaults::IDEMPOTENCY_TTL_SECS,
+            db_pool: defaults::DB_POOL,
+            db_writers: defaults::DB_WRITERS,
+            db_cache_ms: defaults::DB_CACHE_MS,
+            db_listen: None,
             max_concurrency: defaults::MAX_CONCURRENCY,
             max_concurrency_per_client: None,
             max_streams: defaults::MAX_STREAMS,
@@ -254,6 +285,17 @@ impl Default for Config {
 }
 
 impl Config {
+    /// How the store is opened.
+    pub fn store_options(&self) -> crate::storage::Options {
+        crate::storage::Options {
+            idempotency_ttl_ms: (self.idempotency_ttl_secs as i64).saturating_mul(1000),
+            pool: self.db_pool,
+            writers: self.db_writers as usize,
+            cache_ms: self.db_cache_ms,
+            listen_url: self.db_listen.clone(),
+        }
+    }
+
     /// How webhook deliveries are sent.
     pub fn webhook_settings(&self) -> crate::webhooks::Settings {
         crate::webhooks::Settings {

@@ -86,7 +86,9 @@ pub async fn cast(
 ) -> StoreResult<Reply> {
     let key = voter.key.clone();
     let result = store
-        .write(meta, move |db, m| cast_tx(db, m, id, &voter, &ballot))
+        .write_item(CodeTarget::Budget, id, meta, move |db, m| {
+            cast_tx(db, m, id, &voter, &ballot)
+        })
         .await;
     super::paper::name_first(store, CodeTarget::Budget, id, &key, result).await
 }
@@ -134,7 +136,7 @@ pub async fn change(
     ballot: BudgetBallot,
 ) -> StoreResult<Reply> {
     store
-        .write(meta, move |db, m| {
+        .write_item(CodeTarget::Budget, id, meta, move |db, m| {
             let (round, mut tally) = budgets::for_update(db, id)?;
             let old = changeable(db, &round, &voter, m.now)?;
             let chosen = round.check_ballot(&ballot)?;
@@ -152,7 +154,7 @@ pub async fn change(
 /// Withdraws the voter's ballot while voting is open, where allowed.
 pub async fn retract(store: &Store, meta: WriteMeta, id: Id, voter: Voter) -> StoreResult<Reply> {
     store
-        .write(meta, move |db, m| {
+        .write_item(CodeTarget::Budget, id, meta, move |db, m| {
             let (round, mut tally) = budgets::for_update(db, id)?;
             let old = changeable(db, &round, &voter, m.now)?;
             if !tally.remove(&old) {

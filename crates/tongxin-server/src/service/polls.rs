@@ -22,7 +22,8 @@ pub(super) fn cast_tx(
     voter: &Voter,
     ballot: &Ballot,
 ) -> StoreResult<BallotReceipt> {
-    let (poll, mut tally) = load(rows, id)?;
+    let (poll, mut tally, into) =
+        polls::poll_for_cast(rows, id)?.ok_or(StoreError::NotFound("poll"))?;
     poll.check_open(meta.now)?;
     let ballot = ballot.validate(&poll)?;
     codes::require(rows, voter, CodeTarget::Poll, id, meta.now)?;
@@ -32,8 +33,8 @@ pub(super) fn cast_tx(
     if poll.anonymous {
         tally.count_secret(&poll, meta.secret_batch);
     }
-    polls::save_tally(rows, id, &tally)?;
-    Ok(poll.receipt(Some(ballot), &tally, meta.now))
+    polls::save_cast_tally(rows, id, &tally, &into)?;
+    Ok(poll.receipt(Some(ballot), tally.ballots + into.elsewhere, meta.now))
 }
 
 /// The voter's ballot, where the poll lets it be changed or retracted.
@@ -57,7 +58,7 @@ fn change_tx(
     tally.add(&ballot).map_err(broken_tally)?;
     polls::replace_ballot(rows, id, &voter.key, &ballot, meta.now)?;
     polls::save_tally(rows, id, &tally)?;
-    Ok(poll.receipt(Some(ballot), &tally, meta.now))
+    Ok(poll.receipt(Some(ballot), tally.ballots, meta.now))
 }
 
 /// Retracts the voter's ballot.
@@ -72,7 +73,7 @@ fn retract_tx(
     tally.remove(&old).map_err(broken_tally)?;
     polls::delete_ballot(rows, id, &voter.key)?;
     polls::save_tally(rows, id, &tally)?;
-    Ok(poll.receipt(None, &tally, meta.now))
+    Ok(poll.receipt(None, tally.ballots, meta.now))
 }
 
 /// A new poll with an empty tally.
@@ -107,6 +108,12 @@ pub async fn list(store: &Store, scope_id: Option<Id>) -> StoreResult<Vec<Poll>>
 pub async fn get(store: &Store, id: Id) -> StoreResult<(Poll, Tally)> {
     let entry = store.cached_poll(id).await?;
     Ok((entry.0.clone(), entry.1.clone()))
+}
+
+/// A poll's settings, for the checks before a write (its tally may be
+/// older than the database's; the write reads the poll again).
+pub async fn settings(store: &Store, id: Id) -> StoreResult<Poll> {
+    Ok(store.poll_settings(id).await?.0.clone())
 }
 
 /// The voter's ballot, if any.
@@ -172,7 +179,7 @@ pub async fn create(store: &Store, meta: WriteMeta, draft: PollDraft) -> StoreRe
 /// Edits a poll.
 pub async fn update(store: &Store, meta: WriteMeta, id: Id, edit: PollEdit) -> StoreResult<Poll> {
     let reply = store
-        .write_poll(id, meta, move |c, m| update_tx(c, m, id, &edit))
+        .edit_poll(id, meta, move |c, m| update_tx(c, m, id, &edit))
         .await?;
     Ok(serde_json::from_str(&reply.body)?)
 }

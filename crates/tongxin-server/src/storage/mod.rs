@@ -40,20 +40,53 @@ pub use tongxin_core::contract::{BallotReceipt, MyBallot};
 pub use tongxin_core::convention::ConventionError;
 pub use tongxin_core::proposal::funding::FundingError;
 
+/// How the store is opened. The `pool`, `writers` and `cache_ms` settings
+/// are PostgreSQL's (`--db-pool`, `--db-writers`, `--db-cache-ms`); SQLite
+/// has one writer and an exact cache.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// How long idempotency records are kept, in ms.
+    pub idempotency_ttl_ms: i64,
+    /// Read connections this instance holds at most.
+    pub pool: usize,
+    /// Writer connections (group commit, a tally part each).
+    pub writers: usize,
+    /// How long a poll's results may be served from this instance's
+    /// memory, in ms (0: always read the database).
+    pub cache_ms: u64,
+    /// Where the live counts' listener connects, when not the same
+    /// address (`LISTEN` needs a session: not through PgBouncer's
+    /// transaction pooling).
+    pub listen_url: Option<String>,
+}
+
+impl Options {
+    /// The defaults, with records kept `idempotency_ttl_ms`.
+    pub fn new(idempotency_ttl_ms: i64) -> Self {
+        Options {
+            idempotency_ttl_ms,
+            pool: 16,
+            writers: 2,
+            cache_ms: 1_000,
+            listen_url: None,
+        }
+    }
+}
+
 /// Opens the store `db` names: a `postgres://…` address or a SQLite file.
-pub async fn open(db: &std::path::Path, idempotency_ttl_ms: i64) -> Result<Arc<Store>, String> {
+pub async fn open(db: &std::path::Path, options: &Options) -> Result<Arc<Store>, String> {
+    let ttl = options.idempotency_ttl_ms;
     let engine = match db.to_str().filter(|d| postgres::is_url(d)) {
         Some(url) => Database::Postgres(
-            postgres::PgEngine::connect(url, idempotency_ttl_ms)
+            postgres::PgEngine::connect(url, options)
                 .await
                 .map_err(|e| format!("PostgreSQL: {e}"))?,
         ),
         None => Database::Sqlite(
-            sqlite::SqliteEngine::open(db, idempotency_ttl_ms)
-                .map_err(|e| format!("{}: {e}", db.display()))?,
+            sqlite::SqliteEngine::open(db, ttl).map_err(|e| format!("{}: {e}", db.display()))?,
         ),
     };
-    Ok(Arc::new(Store::new(engine, idempotency_ttl_ms)))
+    Ok(Arc::new(Store::new(engine, ttl)))
 }
 
 /// Result of a store call.
@@ -129,6 +162,11 @@ pub enum StoreError {
     /// The idempotency key was used for a different request.
     #[error("this Idempotency-Key was already used for a different request")]
     IdempotencyMismatch,
+    /// The database could not take the write now (a lock conflict between
+    /// instances, a failover, a lost connection): nothing was stored, or
+    /// it was and a retry with the same idempotency key replays it.
+    #[error("the database is busy: {0}")]
+    Busy(String),
     /// Storage failure.
     #[error("storage error: {0}")]
     Internal(String),

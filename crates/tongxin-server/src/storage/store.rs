@@ -51,10 +51,16 @@ pub struct Store {
 impl Store {
     /// A store over `engine` keeping idempotency records `idempotency_ttl_ms`.
     pub fn new(engine: Database, idempotency_ttl_ms: i64) -> Self {
+        let polls = match &engine {
+            Database::Postgres(pg) => {
+                PollCache::expiring(std::time::Duration::from_millis(pg.cache_ms()))
+            }
+            Database::Sqlite(_) => PollCache::default(),
+        };
         Store {
             engine,
             idempotency_ttl_ms,
-            polls: PollCache::default(),
+            polls,
             changes: Arc::default(),
             instance: {
                 let mut b = [0u8; 8];
@@ -90,11 +96,11 @@ impl Store {
     }
 
     /// Starts hearing the other instances' changes into [`Self::changes`]
-    /// (what a lost connection missed is caught up by the live streams'
-    /// periodic refresh).
+    /// and the poll cache (what a lost connection missed is caught up by
+    /// the live streams' periodic refresh; the cache is emptied).
     pub fn hear_others(&self) {
         if let Database::Postgres(pg) = &self.engine {
-            pg.listen(self.instance, self.changes.clone());
+            pg.listen(self.instance, self.changes.clone(), self.polls.clone());
         }
     }
 
@@ -126,10 +132,26 @@ impl Store {
         T: Serialize,
         F: FnOnce(&mut dyn Db, &WriteMeta) -> StoreResult<T> + Send + 'static,
     {
+        self.write_in(None, meta, f, after_commit).await
+    }
+
+    /// [`Self::write_then`] in `lane`: writes locking the same item share a
+    /// lane (see [`Engine::transact`]).
+    async fn write_in<T, F>(
+        &self,
+        lane: Option<u64>,
+        meta: WriteMeta,
+        f: F,
+        after_commit: Option<AfterCommit>,
+    ) -> StoreResult<Reply>
+    where
+        T: Serialize,
+        F: FnOnce(&mut dyn Db, &WriteMeta) -> StoreResult<T> + Send + 'static,
+    {
         let ttl = self.idempotency_ttl_ms;
         let secret = meta.secret;
         let f = Box::new(move |db: &mut dyn Db| once(db, &meta, ttl, f));
-        on_engine!(&self.engine, e => e.transact(secret, f, after_commit).await)
+        on_engine!(&self.engine, e => e.transact(secret, lane, f, after_commit).await)
     }
 
     /// Runs `f` in a write transaction (see [`Self::write_then`]).
@@ -172,8 +194,34 @@ impl Store {
         }
     }
 
-    /// Runs a write that touches poll `id`; the cached copy is forgotten
-    /// right after the commit.
+    /// A poll's settings (its tally may be older than the database's): for
+    /// the checks before a write, which reads the poll again itself.
+    pub async fn poll_settings(&self, id: Id) -> StoreResult<Entry> {
+        match self.polls.settings(id) {
+            Some(e) => Ok(e),
+            None => self.cached_poll(id).await,
+        }
+    }
+
+    /// Runs a write that changes poll `id`'s settings: the cached copy and
+    /// its settings are forgotten right after the commit.
+    pub async fn edit_poll<T, F>(&self, id: Id, meta: WriteMeta, f: F) -> StoreResult<Reply>
+    where
+        T: Serialize,
+        F: FnOnce(&mut dyn Db, &WriteMeta) -> StoreResult<T> + Send + 'static,
+    {
+        let cache = self.polls.clone();
+        let changes = self.changes.clone();
+        let after = move || {
+            cache.forget(id);
+            changes.local(Topic::Poll(id));
+        };
+        let lane = lane(CodeTarget::Poll, id);
+        self.write_in(lane, meta, f, Some(Box::new(after))).await
+    }
+
+    /// Runs a write that touches poll `id`'s ballots; the cached tally is
+    /// forgotten right after the commit.
     pub async fn write_poll<T, F>(&self, id: Id, meta: WriteMeta, f: F) -> StoreResult<Reply>
     where
         T: Serialize,
@@ -185,7 +233,8 @@ impl Store {
             cache.invalidate(id);
             changes.local(Topic::Poll(id));
         };
-        self.write_then(meta, f, Some(Box::new(after))).await
+        let lane = lane(CodeTarget::Poll, id);
+        self.write_in(lane, meta, f, Some(Box::new(after))).await
     }
 
     /// Runs a write that touches item `id` of `target`: a poll's cached
@@ -213,6 +262,16 @@ impl Store {
                 changes.local(t);
             }
         };
-        self.write_then(meta, f, Some(Box::new(after))).await
+        self.write_in(lane(target, id), meta, f, Some(Box::new(after)))
+            .await
     }
+}
+
+/// The lane of writes that lock item `id` of `target`.
+fn lane(target: CodeTarget, id: Id) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (target as u8).hash(&mut h);
+    id.hash(&mut h);
+    Some(h.finish())
 }

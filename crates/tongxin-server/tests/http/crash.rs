@@ -213,27 +213,18 @@ async fn acknowledged_writes_survive_twenty_kill_9s() {
     }
     // Nothing half written: stored figures equal recounts.
     for (poll, table) in [(ids.poll, "ballots"), (ids.secret_poll, "participations")] {
-        let tally =
-            crate::common::store::one(&db, "SELECT tally FROM polls WHERE id = ?1", &[poll.into()])
-                .text();
-        let tally: Value = serde_json::from_str(&tally).unwrap();
+        let (ballots, votes) = crate::common::store::stored_choice_tally(&db, poll);
         let rows = count(
             &db,
             &format!("SELECT COUNT(*) FROM {table} WHERE poll_id = ?1"),
             poll,
         );
+        assert_eq!(ballots, rows, "{table}: tally vs rows");
         assert_eq!(
-            tally["ballots"].as_i64(),
-            Some(rows),
-            "{table}: tally vs rows"
+            votes.values().sum::<i64>(),
+            rows,
+            "{table}: options vs rows"
         );
-        let votes: i64 = tally["counts"]["choices"]["votes"]
-            .as_object()
-            .unwrap()
-            .values()
-            .map(|v| v.as_i64().unwrap())
-            .sum();
-        assert_eq!(votes, rows, "{table}: options vs rows");
     }
     let mut recount = [0i64; 4];
     for b in crate::common::store::rows(
@@ -244,16 +235,10 @@ async fn acknowledged_writes_survive_twenty_kill_9s() {
         let b: Value = serde_json::from_str(&b[0].text()).unwrap();
         recount[b["option"].as_u64().unwrap() as usize] += 1;
     }
-    let tally = crate::common::store::one(
-        &db,
-        "SELECT tally FROM polls WHERE id = ?1",
-        &[ids.poll.into()],
-    )
-    .text();
-    let tally: Value = serde_json::from_str(&tally).unwrap();
+    let (_, votes) = crate::common::store::stored_choice_tally(&db, ids.poll);
     for option in 1..=3 {
         assert_eq!(
-            tally["counts"]["choices"]["votes"][option.to_string()].as_i64(),
+            votes.get(&option.to_string()).copied(),
             Some(recount[option]),
             "option {option}: tally vs recount"
         );

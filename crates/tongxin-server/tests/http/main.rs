@@ -15,6 +15,7 @@ mod conventions;
 mod crash;
 mod durability;
 mod exports;
+mod failover;
 mod hostile_internet;
 mod indicators;
 mod instances;

@@ -33,7 +33,7 @@ fn fresh_tls_database(dir: &Path) -> Option<(String, PathBuf)> {
 }
 
 async fn open_error(db: &Path) -> String {
-    match tongxin_server::storage::open(db, 60_000).await {
+    match tongxin_server::storage::open(db, &tongxin_server::storage::Options::new(60_000)).await {
         Ok(_) => panic!("{} opened", db.display()),
         Err(e) => e,
     }
@@ -122,8 +122,11 @@ async fn unchecked_or_plain_connections_are_refused_with_a_reason() {
 
     // And the right root still works (the address itself is fine).
     assert!(
-        tongxin_server::storage::open(Path::new(&tls), 60_000)
-            .await
-            .is_ok()
+        tongxin_server::storage::open(
+            Path::new(&tls),
+            &tongxin_server::storage::Options::new(60_000)
+        )
+        .await
+        .is_ok()
     );
 }

@@ -9,18 +9,48 @@ use std::error::Error;
 use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 use postgres::{GenericClient, Statement};
 
-use crate::storage::sql::{Db, Row, Value};
+use crate::storage::sql::{Db, Row, TallyParts, Value};
 use crate::storage::{StoreError, StoreResult};
 
 type BoxError = Box<dyn Error + Sync + Send>;
 
 impl From<postgres::Error> for StoreError {
+    /// Lock conflicts between instances, a read-only database (a failover
+    /// under way) and lost connections are *busy*: the same request sent
+    /// again can succeed. Everything else is an internal error.
     fn from(e: postgres::Error) -> Self {
         match e.as_db_error() {
-            Some(db) => StoreError::Internal(format!("{}: {}", db.code().code(), db.message())),
+            Some(db) => {
+                let code = db.code().code();
+                let message = format!("{code}: {}", db.message());
+                let retry = matches!(
+                    code,
+                    "40001" | "40P01" | "55P03" | "25006" | "57P01" | "57P02" | "57P03"
+                ) || code.starts_with("08");
+                if retry {
+                    StoreError::Busy(message)
+                } else {
+                    StoreError::Internal(message)
+                }
+            }
+            None if e.is_closed() || lost_link(&e) => StoreError::Busy(describe(&e)),
             None => StoreError::Internal(describe(&e)),
         }
     }
+}
+
+/// Whether the error is the link to the server failing (a socket reset,
+/// a refused or timed-out connection) rather than a statement's.
+fn lost_link(e: &postgres::Error) -> bool {
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        if c.is::<std::io::Error>() {
+            return true;
+        }
+        cause = c.source();
+    }
+    let text = e.to_string();
+    text.starts_with("error connecting") || text.starts_with("error communicating")
 }
 
 /// The crate's message with its causes: on its own it says only "error
@@ -140,6 +170,8 @@ pub(crate) type Prepared = HashMap<String, Statement>;
 pub(crate) struct PgRows<'a, C: GenericClient> {
     pub client: &'a mut C,
     pub prepared: &'a mut Prepared,
+    /// A writer's part of the tallies (`None` on read connections).
+    pub part: Option<i64>,
 }
 
 impl<C: GenericClient> PgRows<'_, C> {
@@ -179,6 +211,13 @@ impl<C: GenericClient> Db for PgRows<'_, C> {
 
     fn lock_for_update(&self) -> &'static str {
         " FOR UPDATE"
+    }
+
+    fn tally_parts(&self) -> TallyParts {
+        match self.part {
+            Some(p) => TallyParts::Writer(p),
+            None => TallyParts::Kept,
+        }
     }
 
     fn hold_key(&mut self, key: &str) -> StoreResult<()> {

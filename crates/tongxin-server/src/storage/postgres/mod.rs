@@ -7,44 +7,52 @@
 //! connection inside one transaction ([`Db`]); every job runs on Tokio's
 //! blocking pool, holding a pooled connection for its length.
 //!
-//! * **Writes**: one `READ COMMITTED` transaction per write, committed
-//!   before anyone is answered. Counters and tallies are read with
-//!   `SELECT … FOR UPDATE` (the poll, convention or proposal row), so two
-//!   instances changing one item take turns; duplicates are refused by the
-//!   same checks inside that lock and by unique indexes beneath them. An
+//! * **Writes** go through a few writer threads that commit whatever
+//!   arrives together in one transaction, a savepoint per write, and answer
+//!   only after the commit ([`writer`]). Duplicates are refused by the
+//!   checks inside the transaction and by unique indexes beneath them; an
 //!   idempotency key is held with a transaction-level advisory lock, so
 //!   the same retried write through two instances at once runs once.
-//! * **No per-process copies**: polls are read from the database on every
-//!   request (no cache to go stale across instances), so a poll closed
-//!   through one instance is closed on all at once.
+//! * **Tallies in parts**: a ballot adds to its writer's part of the
+//!   poll's tally (`poll_tally_parts`), so ballots never queue on one row;
+//!   readers add the parts up, and a change or retraction folds them back
+//!   into the poll's own row first (`crate::storage::sql::polls`).
+//! * **Reads** use a pool of `--db-pool` connections, apart from the
+//!   writers, so reading never waits for a write. Results are cached here
+//!   for at most `--db-cache-ms` and forgotten when another instance says
+//!   (`NOTIFY`) it changed them ([`notify`]).
 //! * **Migrations** run at start under an advisory lock: instances starting
 //!   together migrate once.
+//! * **Through PgBouncer** (transaction pooling) every statement works: no
+//!   session state is kept between transactions (prepared statements need
+//!   PgBouncer 1.21+ with `max_prepared_statements`); only the `LISTEN`
+//!   connection needs a session, see `docs/deploy.md`.
 
 mod db;
 mod notify;
 pub mod sqlite_move;
 mod tls;
+mod writer;
 
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 
 use async_trait::async_trait;
 use postgres::Client;
 use tokio::sync::Semaphore;
 
 use super::sql::{AfterCommit, Engine, ReadFn, WriteFn};
-use super::{Reply, StoreError, StoreHealth, StoreResult};
+use super::{Options, Reply, StoreError, StoreHealth, StoreResult};
 use db::{PgRows, Prepared};
 use tls::Tls;
 
-/// Connections one instance holds at most.
-pub const POOL_SIZE: usize = 16;
 /// Schema migrations in order; the database records how many it has run.
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_schema.sql"),
     include_str!("migrations/0002_budgets.sql"),
     include_str!("migrations/0003_paper.sql"),
     include_str!("migrations/0004_webhooks.sql"),
+    include_str!("migrations/0005_tally_parts.sql"),
 ];
 /// Key of the advisory lock held while migrating.
 const MIGRATION_LOCK: i64 = 0x0074_6f6e_6778_696e; // "tongxin"
@@ -64,8 +72,12 @@ struct Inner {
     tls: Tls,
     idle: Mutex<Vec<Conn>>,
     permits: Arc<Semaphore>,
-    idempotency_ttl_ms: i64,
-    last_purge_ms: AtomicI64,
+    writers: Vec<mpsc::Sender<writer::Job>>,
+    /// Where the listener connects (`--db-listen`, else `config`).
+    listen: (postgres::Config, Tls),
+    /// Round-robin for writes without a lane.
+    next: AtomicUsize,
+    cache_ms: u64,
 }
 
 /// A pool of connections to one PostgreSQL database.
@@ -75,24 +87,48 @@ pub struct PgEngine {
 }
 
 impl PgEngine {
-    /// Connects, migrates and returns the pool.
-    pub async fn connect(url: &str, idempotency_ttl_ms: i64) -> StoreResult<Self> {
+    /// Connects, migrates, starts the writers and returns the pool.
+    pub async fn connect(url: &str, options: &Options) -> StoreResult<Self> {
         let (mut config, tls) = tls::parse(url)?;
         // Notices ("already exists, skipping") are not news for an operator.
         config.options("-c client_min_messages=warning");
         config.application_name("tongxin-server");
+        let listen = match &options.listen_url {
+            Some(u) => {
+                let (mut c, t) = tls::parse(u)?;
+                c.application_name("tongxin-server");
+                (c, t)
+            }
+            None => (config.clone(), tls.clone()),
+        };
+        let writers = writer::start(
+            options.writers.max(1),
+            writer::Setup {
+                config: config.clone(),
+                tls: tls.clone(),
+                idempotency_ttl_ms: options.idempotency_ttl_ms,
+                last_purge_ms: Arc::default(),
+            },
+        );
         let engine = PgEngine {
             inner: Arc::new(Inner {
                 config,
                 tls,
                 idle: Mutex::new(Vec::new()),
-                permits: Arc::new(Semaphore::new(POOL_SIZE)),
-                idempotency_ttl_ms,
-                last_purge_ms: AtomicI64::new(0),
+                permits: Arc::new(Semaphore::new(options.pool.max(1))),
+                writers,
+                listen,
+                next: AtomicUsize::new(0),
+                cache_ms: options.cache_ms,
             }),
         };
         engine.run(|_, conn| migrate(&mut conn.client)).await?;
         Ok(engine)
+    }
+
+    /// How long results may be served from this instance's cache.
+    pub fn cache_ms(&self) -> u64 {
+        self.inner.cache_ms
     }
 
     /// Runs `f` with a pooled connection on the blocking pool.
@@ -134,29 +170,6 @@ impl Inner {
             prepared: Prepared::new(),
         })
     }
-
-    /// Deletes expired idempotency records, at most once a minute per
-    /// instance (any instance's purge serves all).
-    fn purge(&self, conn: &mut Conn) {
-        let now = crate::clock::now_ms();
-        let every = self.idempotency_ttl_ms.clamp(1, 60_000);
-        let last = self.last_purge_ms.load(Ordering::Relaxed);
-        if now - last < every
-            || self
-                .last_purge_ms
-                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
-                .is_err()
-        {
-            return;
-        }
-        let cutoff = now - self.idempotency_ttl_ms;
-        if let Err(e) = conn
-            .client
-            .execute("DELETE FROM idempotency WHERE created_at < $1", &[&cutoff])
-        {
-            tracing::warn!("idempotency purge failed: {e}");
-        }
-    }
 }
 
 impl Drop for Inner {
@@ -177,7 +190,11 @@ impl Engine for PgEngine {
     async fn read<T: Send + 'static>(&self, f: ReadFn<T>) -> StoreResult<T> {
         self.run(move |_, conn| {
             let Conn { client, prepared } = conn;
-            f(&mut PgRows { client, prepared })
+            f(&mut PgRows {
+                client,
+                prepared,
+                part: None,
+            })
         })
         .await
     }
@@ -185,54 +202,68 @@ impl Engine for PgEngine {
     async fn transact(
         &self,
         _secret: bool,
+        lane: Option<u64>,
         f: WriteFn,
         after_commit: Option<AfterCommit>,
     ) -> StoreResult<Reply> {
-        let reply = self
-            .run(move |inner, conn| {
-                let Conn { client, prepared } = conn;
-                let mut tx = client.transaction()?;
-                let reply = f(&mut PgRows {
-                    client: &mut tx,
-                    prepared,
-                });
-                match reply {
-                    Ok(r) => {
-                        tx.commit()?;
-                        inner.purge(conn);
-                        Ok(r)
-                    }
-                    Err(e) => {
-                        tx.rollback()?;
-                        Err(e)
-                    }
-                }
-            })
-            .await?;
-        if let Some(after) = after_commit {
-            after();
-        }
-        Ok(reply)
+        let (answer, reply) = tokio::sync::oneshot::channel();
+        let job = writer::Job {
+            f,
+            after: after_commit,
+            answer,
+        };
+        // Writes to one item go to one writer: two writers' batches never
+        // wait for each other's lock on it (which could deadlock).
+        let writers = &self.inner.writers;
+        let at = match lane {
+            Some(l) => l as usize % writers.len(),
+            None => self.inner.next.fetch_add(1, Ordering::Relaxed) % writers.len(),
+        };
+        writers[at]
+            .send(job)
+            .map_err(|_| StoreError::Internal("the writers have stopped".into()))?;
+        reply
+            .await
+            .map_err(|_| StoreError::Internal("a writer dropped the request".into()))?
     }
 
+    /// Reachable, and taking writes: a standby (or a database set
+    /// read-only) after a failover is reported, so a load balancer can
+    /// take this instance out until it points at the new primary. A new
+    /// connection each time: it sees what a reconnecting writer would
+    /// (pooled ones keep the settings they started with).
     async fn health(&self) -> StoreHealth {
-        let checked = self
-            .run(|_, conn| {
-                conn.client.simple_query("SELECT 1")?;
-                Ok(())
-            })
-            .await;
+        let inner = self.inner.clone();
+        let checked = tokio::task::spawn_blocking(move || -> StoreResult<bool> {
+            let mut client = inner.tls.connect(&inner.config)?;
+            let row = client.query_one(
+                "SELECT pg_is_in_recovery(), current_setting('transaction_read_only')",
+                &[],
+            )?;
+            let (standby, read_only): (bool, String) = (row.get(0), row.get(1));
+            Ok(standby || read_only == "on")
+        })
+        .await
+        .map_err(|e| StoreError::Internal(e.to_string()))
+        .and_then(|r| r);
+        let problem = match checked {
+            Ok(false) => None,
+            Ok(true) => Some(
+                "the database is read-only (a standby, or set read-only): writes are refused"
+                    .to_owned(),
+            ),
+            Err(e) => Some(format!("the database cannot be reached: {e}")),
+        };
         StoreHealth {
-            ok: checked.is_ok(),
-            problem: checked
-                .err()
-                .map(|e| format!("the database cannot be reached: {e}")),
+            ok: problem.is_none(),
+            problem,
         }
     }
 
-    /// Other instances write the same database, so no poll is kept here.
+    /// Other instances write the same database: polls are kept briefly,
+    /// and only when `--db-cache-ms` allows it.
     fn caches_polls(&self) -> bool {
-        false
+        self.inner.cache_ms > 0
     }
 }
 

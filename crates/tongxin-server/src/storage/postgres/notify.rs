@@ -17,6 +17,7 @@ use tongxin_core::contract::live::Topic;
 
 use super::{Inner, PgEngine};
 use crate::storage::StoreResult;
+use crate::storage::cache::PollCache;
 use crate::storage::changes::ChangeFeed;
 
 /// The channel instances talk on.
@@ -72,26 +73,30 @@ impl PgEngine {
 
     /// Listens for the other instances' changes on a connection of its own,
     /// in a thread that ends when the engine is dropped.
-    pub fn listen(&self, me: u64, feed: Arc<ChangeFeed>) {
+    pub fn listen(&self, me: u64, feed: Arc<ChangeFeed>, polls: PollCache) {
         let inner = Arc::downgrade(&self.inner);
         let spawned = std::thread::Builder::new()
             .name("tongxin-pg-listen".into())
-            .spawn(move || listen_loop(inner, me, &feed));
+            .spawn(move || listen_loop(inner, me, &feed, &polls));
         if let Err(e) = spawned {
             tracing::error!("live counts across instances are off: {e}");
         }
     }
 }
 
-fn listen_loop(inner: Weak<Inner>, me: u64, feed: &ChangeFeed) {
+fn listen_loop(inner: Weak<Inner>, me: u64, feed: &ChangeFeed, polls: &PollCache) {
     loop {
         let client = match inner.upgrade() {
-            Some(i) => i.tls.connect(&i.config),
+            Some(i) => i.listen.1.connect(&i.listen.0),
             None => return,
         };
         let mut client =
             match client.and_then(|mut c| c.batch_execute("LISTEN tongxin_live").map(|_| c)) {
-                Ok(c) => c,
+                Ok(c) => {
+                    // News may have been missed while not listening.
+                    polls.clear();
+                    c
+                }
                 Err(e) => {
                     tracing::warn!("live counts: cannot listen to other instances: {e}");
                     std::thread::sleep(Duration::from_secs(1));
@@ -109,6 +114,9 @@ fn listen_loop(inner: Weak<Inner>, me: u64, feed: &ChangeFeed) {
                 match it.next() {
                     Ok(Some(note)) => {
                         for t in heard(me, note.payload()) {
+                            if let Topic::Poll(id) = t {
+                                polls.forget(id);
+                            }
                             feed.remote(t);
                         }
                     }

@@ -18,6 +18,7 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 use crate::storage::{StoreError, StoreResult};
 
 /// How connections are made.
+#[derive(Clone)]
 pub(super) enum Tls {
     /// Plain TCP or a Unix socket.
     Plain,

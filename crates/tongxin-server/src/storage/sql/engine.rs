@@ -23,9 +23,12 @@ pub trait Engine: Send + Sync + 'static {
     /// Runs `f` in a transaction and commits it when `f` succeeds (rolls
     /// back otherwise); `after_commit` runs once it is committed. A
     /// `secret` write leaves no history behind (see `docs/security.md`).
+    /// Writes with the same `lane` (the item they lock) take turns on one
+    /// writer where an engine has several.
     async fn transact(
         &self,
         secret: bool,
+        lane: Option<u64>,
         f: WriteFn,
         after_commit: Option<AfterCommit>,
     ) -> StoreResult<Reply>;

@@ -49,6 +49,11 @@ pub trait Db {
         ""
     }
 
+    /// Where this connection keeps poll tallies (see [`TallyParts`]).
+    fn tally_parts(&self) -> TallyParts {
+        TallyParts::None
+    }
+
     /// Holds `key` (an idempotency key) until the transaction ends, so
     /// the same write arriving twice at once runs once: an advisory lock on
     /// PostgreSQL; nothing on SQLite, whose writes already take turns.
@@ -74,6 +79,17 @@ pub trait Db {
     fn insert(&mut self, sql: &str, params: &[Value]) -> StoreResult<Id> {
         self.one(sql, params)?.get(0)
     }
+}
+
+/// Where a poll's tally lives beside the `polls` row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TallyParts {
+    /// Only in the poll's row (SQLite: one writer).
+    None,
+    /// Also in parts, one per writer, to be added up (a PostgreSQL reader).
+    Kept,
+    /// In parts, and this connection's writer adds ballots to part `n`.
+    Writer(i64),
 }
 
 /// The values of a statement's `?1, ?2, …`, in order.

@@ -1,10 +1,16 @@
 //! Poll rows, ballots and the stored tally, as SQL: the reads of the public
 //! pages and the rows the poll use cases read and write.
+//!
+//! Where the engine keeps tallies in parts ([`TallyParts`], PostgreSQL), a
+//! poll's tally is its row's plus every part's: a new ballot goes to the
+//! writer's own part ([`poll_for_cast`]), and anything that takes a ballot
+//! out or needs the whole tally under lock ([`poll_for_update`]) first
+//! folds the parts back into the row.
 
 use tongxin_core::poll::{Ballot, Poll, PollDraft, Tally};
 use tongxin_core::{Id, Millis};
 
-use super::{Db, from_json, p, scopes, to_json};
+use super::{Db, TallyParts, from_json, p, scopes, to_json};
 use crate::storage::{MyBallot, StoreError, StoreResult, Voter};
 
 /// Polls in id order, those inside `scope_id` when given (the scope and
@@ -13,8 +19,25 @@ pub(crate) fn list<D: Db + ?Sized>(db: &mut D, scope_id: Option<Id>) -> StoreRes
     scopes::items_within(db, "polls", scope_id)
 }
 
+/// A poll and its whole tally (its parts added up).
 pub(crate) fn with_tally<D: Db + ?Sized>(db: &mut D, id: Id) -> StoreResult<(Poll, Tally)> {
-    read(db, id, "")?.ok_or(StoreError::NotFound("poll"))
+    let (poll, base) = read(db, id, "")?.ok_or(StoreError::NotFound("poll"))?;
+    if db.tally_parts() == TallyParts::None {
+        return Ok((poll, base));
+    }
+    let parts = db
+        .query(
+            "SELECT tally FROM poll_tally_parts WHERE poll_id = ?1",
+            p![id],
+        )?
+        .iter()
+        .map(|r| from_json::<Tally>(&r.get::<String>(0)?))
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok((poll, sum(base, &parts)?))
+}
+
+fn sum(base: Tally, parts: &[Tally]) -> StoreResult<Tally> {
+    Tally::sum(base, parts).map_err(|e| StoreError::Internal(format!("tally parts: {e}")))
 }
 
 fn read<D: Db + ?Sized>(db: &mut D, id: Id, lock: &str) -> StoreResult<Option<(Poll, Tally)>> {
@@ -63,13 +86,124 @@ pub(crate) fn my_ballot<D: Db + ?Sized>(
     .transpose()
 }
 
-/// A poll and its tally, locked until the transaction ends.
+/// A poll and its whole tally, locked until the transaction ends; where
+/// tallies are kept in parts, the parts are folded into the poll's row
+/// first (so a ballot counted in any part can be taken out).
 pub(crate) fn poll_for_update<D: Db + ?Sized>(
     db: &mut D,
     id: Id,
 ) -> StoreResult<Option<(Poll, Tally)>> {
     let lock = db.lock_for_update();
-    read(db, id, lock)
+    let Some((poll, base)) = read(db, id, lock)? else {
+        return Ok(None);
+    };
+    if db.tally_parts() == TallyParts::None {
+        return Ok(Some((poll, base)));
+    }
+    // Only the parts read (and locked) here are deleted: one committed
+    // meanwhile by another writer stays, and is still added up.
+    let parts = db.query(
+        "SELECT part, tally FROM poll_tally_parts WHERE poll_id = ?1 ORDER BY part FOR UPDATE",
+        p![id],
+    )?;
+    if parts.is_empty() {
+        return Ok(Some((poll, base)));
+    }
+    let mut tallies = Vec::with_capacity(parts.len());
+    for r in &parts {
+        tallies.push(from_json::<Tally>(&r.get::<String>(1)?)?);
+        db.exec(
+            "DELETE FROM poll_tally_parts WHERE poll_id = ?1 AND part = ?2",
+            p![id, r.get::<i64>(0)?],
+        )?;
+    }
+    let whole = sum(base, &tallies)?;
+    save_tally(db, id, &whole)?;
+    Ok(Some((poll, whole)))
+}
+
+/// A poll about to take a new ballot, the tally the ballot is added to,
+/// and the ballots counted elsewhere (for the receipt's total). A writer
+/// with its own part gets that part, locked, and leaves the poll's row
+/// unlocked (ballots through other writers do not wait); otherwise, and
+/// for anonymous polls, it is [`poll_for_update`].
+pub(crate) fn poll_for_cast<D: Db + ?Sized>(
+    db: &mut D,
+    id: Id,
+) -> StoreResult<Option<(Poll, Tally, CastInto)>> {
+    let whole = |db: &mut D| {
+        let into = CastInto {
+            part: None,
+            elsewhere: 0,
+        };
+        Ok(poll_for_update(db, id)?.map(|(poll, tally)| (poll, tally, into)))
+    };
+    let TallyParts::Writer(part) = db.tally_parts() else {
+        return whole(db);
+    };
+    let Some(r) = db.opt(
+        "SELECT p.data, p.tally, \
+                (SELECT CAST(COALESCE(SUM(t.ballots), 0) AS BIGINT) FROM poll_tally_parts t \
+                 WHERE t.poll_id = p.id AND t.part <> ?2) \
+         FROM polls p WHERE p.id = ?1",
+        p![id, part],
+    )?
+    else {
+        return Ok(None);
+    };
+    let poll: Poll = from_json(&r.get::<String>(0)?)?;
+    if poll.anonymous {
+        // One tally, never parts: parts would split secret ballots by the
+        // writer (so the instance) that took them, and an operator who
+        // knows which instance a voter reached could read a small part.
+        return whole(db);
+    }
+    let base: Tally = from_json(&r.get::<String>(1)?)?;
+    let others = base.ballots + r.get::<i64>(2)?.max(0) as u64;
+    let lock = "SELECT tally FROM poll_tally_parts WHERE poll_id = ?1 AND part = ?2 FOR UPDATE";
+    let mine = match db.opt(lock, p![id, part])? {
+        Some(r) => r,
+        None => {
+            db.exec(
+                "INSERT INTO poll_tally_parts (poll_id, part, tally, ballots) VALUES (?1, ?2, ?3, 0) \
+                 ON CONFLICT DO NOTHING",
+                p![id, part, to_json(&Tally::new(&poll))?],
+            )?;
+            db.one(lock, p![id, part])?
+        }
+    };
+    let into = CastInto {
+        part: Some(part),
+        elsewhere: others,
+    };
+    Ok(Some((poll, from_json(&mine.get::<String>(0)?)?, into)))
+}
+
+/// Where [`poll_for_cast`] found the tally a ballot is added to.
+pub(crate) struct CastInto {
+    /// The writer's part, or `None` for the poll's own row.
+    pub part: Option<i64>,
+    /// Ballots counted in the rest of the poll's tally.
+    pub elsewhere: u64,
+}
+
+/// Stores the tally [`poll_for_cast`] gave, where it came from.
+pub(crate) fn save_cast_tally<D: Db + ?Sized>(
+    db: &mut D,
+    poll: Id,
+    tally: &Tally,
+    into: &CastInto,
+) -> StoreResult<()> {
+    match into.part {
+        Some(part) => {
+            db.exec(
+                "UPDATE poll_tally_parts SET tally = ?1, ballots = ?2 WHERE poll_id = ?3 AND part = ?4",
+                p![to_json(tally)?, tally.ballots as i64, poll, part],
+            )?;
+            Ok(())
+        }
+        None => save_tally(db, poll, tally),
+    }
 }
 
 /// Whether the voter has a ballot (or, in an anonymous poll, a

@@ -188,6 +188,7 @@ impl Engine for SqliteEngine {
     async fn transact(
         &self,
         secret: bool,
+        _lane: Option<u64>,
         f: WriteFn,
         after_commit: Option<AfterCommit>,
     ) -> StoreResult<Reply> {

@@ -239,3 +239,31 @@ pub(crate) fn sqlite_only(why: &str) -> bool {
     }
     skip
 }
+
+/// A single- or multiple-choice poll's stored tally as `(ballots, votes
+/// per option)`: the poll's row plus, on PostgreSQL, every writer's part.
+pub(crate) fn stored_choice_tally(
+    db: &Path,
+    poll: i64,
+) -> (i64, std::collections::BTreeMap<String, i64>) {
+    let mut tallies = vec![one(db, "SELECT tally FROM polls WHERE id = ?1", &[poll.into()]).text()];
+    if is_postgres(db) {
+        for r in rows(
+            db,
+            "SELECT tally FROM poll_tally_parts WHERE poll_id = ?1",
+            &[poll.into()],
+        ) {
+            tallies.push(r[0].text());
+        }
+    }
+    let mut ballots = 0;
+    let mut votes = std::collections::BTreeMap::new();
+    for t in tallies {
+        let t: serde_json::Value = serde_json::from_str(&t).unwrap();
+        ballots += t["ballots"].as_i64().unwrap();
+        for (option, n) in t["counts"]["choices"]["votes"].as_object().unwrap() {
+            *votes.entry(option.clone()).or_insert(0) += n.as_i64().unwrap();
+        }
+    }
+    (ballots, votes)
+}

@@ -1,0 +1,208 @@
+//! Group commit on PostgreSQL: writes arriving together commit together.
+//!
+//! A few writer threads (`--db-writers`) each own one connection and a
+//! queue, and take every job waiting in it (up to [`MAX_BATCH`]); each job
+//! runs in its own savepoint inside one transaction, and the callers are
+//! answered only after the `COMMIT` returned (acknowledged means durable,
+//! as with the SQLite writer). One flush serves the whole batch instead of
+//! one per ballot, and while one writer waits for its flush the next takes
+//! the following jobs.
+//!
+//! Each writer keeps its own part of every poll's tally (its *part*, see
+//! [`tongxin_core::poll::merge`]), so ballots through different writers —
+//! of this instance or another — never wait for each other on one row.
+//!
+//! The rules, as the SQLite writer's:
+//! * a job that fails (a rule, a lock conflict) is rolled back to its
+//!   savepoint and fails alone; the rest of the batch goes on;
+//! * a job that panics fails alone;
+//! * a failed savepoint, a lost connection or a failed `COMMIT` fails every
+//!   job of the batch as *busy* (503): nothing of it is acknowledged, and a
+//!   retry with the same idempotency key is safe whether or not it landed;
+//! * a lost connection is opened again for the next batch.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, mpsc};
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+
+use super::db::{PgRows, Prepared};
+use super::tls::Tls;
+use crate::storage::sql::{AfterCommit, WriteFn};
+use crate::storage::{Reply, StoreError, StoreResult};
+
+/// Most writes one writer commits together.
+pub(super) const MAX_BATCH: usize = 128;
+/// Tally parts per poll at most, whatever the number of instances.
+pub(super) const PARTS: i64 = 64;
+
+/// A write waiting for a writer.
+pub(super) struct Job {
+    pub f: WriteFn,
+    pub after: Option<AfterCommit>,
+    pub answer: oneshot::Sender<StoreResult<Reply>>,
+}
+
+/// What each writer thread needs.
+#[derive(Clone)]
+pub(super) struct Setup {
+    pub config: postgres::Config,
+    pub tls: Tls,
+    pub idempotency_ttl_ms: i64,
+    /// When expired idempotency records were last purged (by any writer).
+    pub last_purge_ms: Arc<AtomicI64>,
+}
+
+/// Starts `writers` threads, each with its queue; returns their sending
+/// ends. A thread ends when its sender is dropped.
+pub(super) fn start(writers: usize, setup: Setup) -> Vec<mpsc::Sender<Job>> {
+    // Parts are numbered 1..=PARTS; instances start at random places so
+    // two of them rarely share one (sharing only means waiting).
+    let first = {
+        let mut b = [0u8; 8];
+        let _ = getrandom::fill(&mut b);
+        (u64::from_le_bytes(b) % PARTS as u64) as i64
+    };
+    (0..writers)
+        .map(|i| {
+            let (tx, rx) = mpsc::channel::<Job>();
+            let setup = setup.clone();
+            let part = 1 + (first + i as i64) % PARTS;
+            let _ = std::thread::Builder::new()
+                .name(format!("tongxin-pg-writer-{i}"))
+                .spawn(move || run(&rx, &setup, part));
+            tx
+        })
+        .collect()
+}
+
+struct Conn {
+    client: postgres::Client,
+    prepared: Prepared,
+}
+
+fn run(rx: &mpsc::Receiver<Job>, setup: &Setup, part: i64) {
+    let mut conn: Option<Conn> = None;
+    loop {
+        let batch = {
+            let Ok(first) = rx.recv() else { return };
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
+            }
+            batch
+        };
+        if conn.as_ref().is_none_or(|c| c.client.is_closed()) {
+            conn = match setup.tls.connect(&setup.config) {
+                Ok(client) => Some(Conn {
+                    client,
+                    prepared: Prepared::new(),
+                }),
+                Err(e) => {
+                    fail(batch, &format!("cannot reach the database: {e}"));
+                    std::thread::sleep(Duration::from_millis(200));
+                    continue;
+                }
+            };
+        }
+        let Some(c) = conn.as_mut() else { continue };
+        run_batch(c, batch, part);
+        purge(c, setup);
+    }
+}
+
+/// Answers every job with the same busy error.
+fn fail(jobs: impl IntoIterator<Item = Job>, why: &str) {
+    for job in jobs {
+        let _ = job.answer.send(Err(StoreError::Busy(why.to_owned())));
+    }
+}
+
+/// One transaction for the batch, a savepoint per job.
+fn run_batch(conn: &mut Conn, batch: Vec<Job>, part: i64) {
+    let Conn { client, prepared } = conn;
+    let mut tx = match client.transaction() {
+        Ok(tx) => tx,
+        Err(e) => return fail(batch, &format!("could not begin: {e}")),
+    };
+    let mut done: Vec<(Job, StoreResult<Reply>)> = Vec::with_capacity(batch.len());
+    let mut broken: Option<String> = None;
+    let mut jobs = batch.into_iter();
+    for mut job in jobs.by_ref() {
+        if let Err(e) = tx.batch_execute("SAVEPOINT job") {
+            broken = Some(format!("could not open a savepoint: {e}"));
+            done.push((job, Err(StoreError::Busy(String::new()))));
+            break;
+        }
+        let f = std::mem::replace(&mut job.f, Box::new(|_| unreachable!("run once")));
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            f(&mut PgRows {
+                client: &mut tx,
+                prepared,
+                part: Some(part),
+            })
+        }))
+        .unwrap_or_else(|_| Err(StoreError::Internal("the write panicked".into())));
+        let close = if result.is_ok() {
+            tx.batch_execute("RELEASE SAVEPOINT job")
+        } else {
+            tx.batch_execute("ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job")
+        };
+        done.push((job, result));
+        if let Err(e) = close {
+            broken = Some(format!("savepoint failed: {e}"));
+            break;
+        }
+    }
+    let committed = match broken {
+        Some(why) => {
+            let _ = tx.rollback();
+            fail(jobs, &why);
+            Err(why)
+        }
+        None => tx.commit().map_err(|e| format!("commit failed: {e}")),
+    };
+    for (job, result) in done {
+        let answer = match &committed {
+            Ok(()) => {
+                if result.is_ok()
+                    && let Some(after) = job.after
+                {
+                    after();
+                }
+                result
+            }
+            Err(why) => Err(StoreError::Busy(why.clone())),
+        };
+        let _ = job.answer.send(answer);
+    }
+}
+
+/// Deletes expired idempotency records, at most once a minute (or once
+/// a lifetime, when records live shorter) per instance, whichever writer
+/// comes first; any instance's purge serves all.
+fn purge(conn: &mut Conn, setup: &Setup) {
+    let now = crate::clock::now_ms();
+    let ttl_ms = setup.idempotency_ttl_ms;
+    let last = setup.last_purge_ms.load(Ordering::Relaxed);
+    if now - last < ttl_ms.clamp(1, 60_000)
+        || setup
+            .last_purge_ms
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_err()
+    {
+        return;
+    }
+    let cutoff = now - ttl_ms;
+    if let Err(e) = conn
+        .client
+        .execute("DELETE FROM idempotency WHERE created_at < $1", &[&cutoff])
+    {
+        tracing::warn!("idempotency purge failed: {e}");
+    }
+}
