@@ -135,7 +135,7 @@ fn closing_rush(target: &Path, pg: &Throwaway) -> Result<String, String> {
         .map_err(|e| format!("closing_rush: {e}"))?;
     drop(servers);
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    if figure(&text, "errors") > 0.0 {
+    if figure(&text, "errors") > 0.0 || figure(&text, "tallies_exact") != 1.0 {
         // The first refusals, to say what went wrong.
         for line in String::from_utf8_lossy(&out.stderr).lines().take(5) {
             eprintln!("closing rush: {line}");

@@ -16,6 +16,7 @@ mod bench_pg;
 mod bundle;
 mod console;
 mod disk;
+mod failover;
 mod fingerprint;
 mod fuzz;
 mod package;
@@ -157,11 +158,10 @@ fn postgres_suite() -> Result<(), String> {
         .status()
         .map_err(|e| format!("cargo: {e}"))?;
     drop(pg);
-    if status.success() {
-        Ok(())
-    } else {
-        Err("the HTTP suite failed on PostgreSQL".into())
+    if !status.success() {
+        return Err("the HTTP suite failed on PostgreSQL".into());
     }
+    failover::run(&server_bin()?)
 }
 
 /// Component tests of the widgets in headless Chromium (wasm-bindgen-test).

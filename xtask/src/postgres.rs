@@ -224,6 +224,137 @@ impl Throwaway {
         quietly(cmd.args(args).current_dir(&self.dir), program)
     }
 
+    /// Runs `sql` with `psql` on database `db`; what it printed.
+    pub(crate) fn psql(&self, db: &str, sql: &str) -> Result<String, String> {
+        let exe = self.bin.join("psql");
+        let mut cmd = match &self.user {
+            Some(u) => {
+                let mut c = Command::new("runuser");
+                c.args(["-u", u, "--"]).arg(&exe);
+                c
+            }
+            None => Command::new(&exe),
+        };
+        let port = self.port.to_string();
+        let out = cmd
+            .args([
+                "-h",
+                &self.dir.to_string_lossy(),
+                "-p",
+                &port,
+                "-U",
+                "postgres",
+            ])
+            .args(["-d", db, "-XAtqc", sql])
+            .current_dir(&self.dir)
+            .output()
+            .map_err(|e| format!("psql: {e}"))?;
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        } else {
+            Err(format!(
+                "psql {sql}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    }
+
+    /// A streaming replica of this server (`pg_basebackup`), started on
+    /// its own socket and port, known to the primary as `name`.
+    pub(crate) fn replica(&self, name: &str) -> Result<Throwaway, String> {
+        let dir = std::env::temp_dir().join(format!(
+            "tongxin-pg-{}-{}",
+            std::process::id(),
+            free_port()?
+        ));
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        if let Some(u) = &self.user {
+            tools::run("chown", &[u, &dir.to_string_lossy()])?;
+        }
+        let port = free_port()?;
+        let r = Throwaway {
+            url: format!(
+                "postgresql:///postgres?host={}&port={port}&user=postgres",
+                dir.display()
+            ),
+            tls_url: String::new(),
+            dir,
+            bin: self.bin.clone(),
+            user: self.user.clone(),
+            port,
+        };
+        let data = r.dir.join("data");
+        r.pg(
+            "pg_basebackup",
+            &[
+                "-h",
+                &self.dir.to_string_lossy(),
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "postgres",
+                "-D",
+                &data.to_string_lossy(),
+                "-R",
+                "-X",
+                "stream",
+            ],
+        )?;
+        let auto = data.join("postgresql.auto.conf");
+        let mut conf = std::fs::read_to_string(&auto).map_err(|e| e.to_string())?;
+        conf.push_str(&format!(
+            "primary_conninfo = 'host={} port={} user=postgres application_name={name}'\n",
+            self.dir.display(),
+            self.port
+        ));
+        std::fs::write(&auto, conf).map_err(|e| e.to_string())?;
+        let options = format!(
+            "-p {port} -k {} -c listen_addresses='' -c ssl=off",
+            r.dir.display()
+        );
+        r.pg(
+            "pg_ctl",
+            &[
+                "-D",
+                &data.to_string_lossy(),
+                "-o",
+                &options,
+                "-l",
+                &r.dir.join("server.log").to_string_lossy(),
+                "-w",
+                "start",
+            ],
+        )?;
+        Ok(r)
+    }
+
+    /// Stops the server at once, as a lost machine would (no checkpoint).
+    pub(crate) fn kill(&self) -> Result<(), String> {
+        let data = self.dir.join("data");
+        self.pg(
+            "pg_ctl",
+            &[
+                "-D",
+                &data.to_string_lossy(),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
+        )
+    }
+
+    /// Promotes a replica to primary.
+    pub(crate) fn promote(&self) -> Result<(), String> {
+        let data = self.dir.join("data");
+        self.pg("pg_ctl", &["-D", &data.to_string_lossy(), "-w", "promote"])
+    }
+
+    /// Its socket directory and port, for a multi-host address.
+    pub(crate) fn socket(&self) -> (String, u16) {
+        (self.dir.to_string_lossy().into_owned(), self.port)
+    }
+
     /// Creates database `name`; its address.
     pub(crate) fn create_database(&self, name: &str) -> Result<String, String> {
         let port = self.port.to_string();

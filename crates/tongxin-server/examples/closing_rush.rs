@@ -315,7 +315,7 @@ async fn main() {
         assert!(closed.status().is_success(), "closing poll {poll}");
         let r: Value = http
             .get(format!("{}/api/v1/polls/{poll}/results", s.bases[0]))
-            .header("x-tongxin-device", "rush-reader")
+            .header("x-tongxin-device", "closing-rush-reader-0001")
             .send()
             .await
             .unwrap()

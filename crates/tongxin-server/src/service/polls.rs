@@ -27,8 +27,8 @@ pub(super) fn cast_tx(
     poll.check_open(meta.now)?;
     let ballot = ballot.validate(&poll)?;
     codes::require(rows, voter, CodeTarget::Poll, id, meta.now)?;
-    poll.check_first(polls::has_voted(rows, &poll, &voter.key)?)?;
-    polls::insert_ballot(rows, &poll, &voter.key, &ballot, meta.now)?;
+    let first = polls::insert_first_ballot(rows, &poll, &voter.key, &ballot, meta.now)?;
+    poll.check_first(!first)?;
     tally.add(&ballot).map_err(broken_tally)?;
     if poll.anonymous {
         tally.count_secret(&poll, meta.secret_batch);

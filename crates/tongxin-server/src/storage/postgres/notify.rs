@@ -114,8 +114,12 @@ fn listen_loop(inner: Weak<Inner>, me: u64, feed: &ChangeFeed, polls: &PollCache
                 match it.next() {
                     Ok(Some(note)) => {
                         for t in heard(me, note.payload()) {
+                            // A tally changed there: read it again here. (A
+                            // poll's settings may be up to `--db-cache-ms`
+                            // old for the checks before a write; the write
+                            // itself reads the poll in its transaction.)
                             if let Topic::Poll(id) = t {
-                                polls.forget(id);
+                                polls.invalidate(id);
                             }
                             feed.remote(t);
                         }

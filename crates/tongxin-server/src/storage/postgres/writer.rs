@@ -130,12 +130,18 @@ fn run_batch(conn: &mut Conn, batch: Vec<Job>, part: i64) {
         Ok(tx) => tx,
         Err(e) => return fail(batch, &format!("could not begin: {e}")),
     };
-    let mut done: Vec<(Job, StoreResult<Reply>)> = Vec::with_capacity(batch.len());
+    let count = batch.len();
+    let mut done: Vec<(Job, StoreResult<Reply>)> = Vec::with_capacity(count);
     let mut broken: Option<String> = None;
-    let mut jobs = batch.into_iter();
-    for mut job in jobs.by_ref() {
-        if let Err(e) = tx.batch_execute("SAVEPOINT job") {
-            broken = Some(format!("could not open a savepoint: {e}"));
+    // One savepoint, moved past each write that succeeded and rolled back
+    // to after one that failed: one round trip per write, none after the
+    // last (the COMMIT takes the savepoint with it).
+    if let Err(e) = tx.batch_execute("SAVEPOINT job") {
+        broken = Some(format!("could not open a savepoint: {e}"));
+    }
+    let mut jobs = batch.into_iter().enumerate();
+    for (i, mut job) in jobs.by_ref() {
+        if broken.is_some() {
             done.push((job, Err(StoreError::Busy(String::new()))));
             break;
         }
@@ -148,10 +154,11 @@ fn run_batch(conn: &mut Conn, batch: Vec<Job>, part: i64) {
             })
         }))
         .unwrap_or_else(|_| Err(StoreError::Internal("the write panicked".into())));
-        let close = if result.is_ok() {
-            tx.batch_execute("RELEASE SAVEPOINT job")
-        } else {
-            tx.batch_execute("ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job")
+        let last = i + 1 == count;
+        let close = match (&result, last) {
+            (Ok(_), true) => Ok(()),
+            (Ok(_), false) => tx.batch_execute("RELEASE SAVEPOINT job; SAVEPOINT job"),
+            (Err(_), _) => tx.batch_execute("ROLLBACK TO SAVEPOINT job"),
         };
         done.push((job, result));
         if let Err(e) = close {
@@ -159,6 +166,7 @@ fn run_batch(conn: &mut Conn, batch: Vec<Job>, part: i64) {
             break;
         }
     }
+    let jobs = jobs.map(|(_, job)| job);
     let committed = match broken {
         Some(why) => {
             let _ = tx.rollback();

@@ -231,27 +231,29 @@ pub(crate) fn stored_ballot<D: Db + ?Sized>(
     .transpose()
 }
 
-/// Records a first ballot: in an anonymous poll only that the voter took
-/// part, never the choice.
-pub(crate) fn insert_ballot<D: Db + ?Sized>(
+/// Records a first ballot (in an anonymous poll only that the voter took
+/// part, never the choice); false, writing nothing, when the voter already
+/// has one. One statement: the unique index is the check.
+pub(crate) fn insert_first_ballot<D: Db + ?Sized>(
     db: &mut D,
     poll: &Poll,
     voter: &str,
     ballot: &Ballot,
     now: Millis,
-) -> StoreResult<()> {
-    if poll.anonymous {
+) -> StoreResult<bool> {
+    let written = if poll.anonymous {
         db.exec(
-            "INSERT INTO participations (poll_id, voter) VALUES (?1, ?2)",
+            "INSERT INTO participations (poll_id, voter) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
             p![poll.id, voter],
-        )?;
+        )?
     } else {
         db.exec(
-            "INSERT INTO ballots (poll_id, voter, ballot, cast_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+            "INSERT INTO ballots (poll_id, voter, ballot, cast_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4) \
+             ON CONFLICT DO NOTHING",
             p![poll.id, voter, to_json(ballot)?, now],
-        )?;
-    }
-    Ok(())
+        )?
+    };
+    Ok(written == 1)
 }
 
 /// Replaces the voter's ballot.
