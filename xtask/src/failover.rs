@@ -7,7 +7,9 @@
 //! immediate`, as a lost machine) and the replica promoted while they vote.
 //! Every acknowledged ballot must be on the promoted replica exactly once,
 //! the results must count them, and `/healthz` must be back to `ok` — with
-//! no restart of the server.
+//! no restart of the server. (Both servers take TLS on TCP: an address
+//! lists several hosts as `host:port,host:port`; Unix sockets cannot be
+//! listed in the URL form.)
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -85,9 +87,11 @@ pub(crate) fn run(server: &Path) -> Result<(), String> {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    let ((pdir, pport), (rdir, rport)) = (primary.socket(), replica.socket());
     let db = format!(
-        "postgresql:///tongxin?host={pdir},{rdir}&port={pport},{rport}&user=postgres&target_session_attrs=read-write"
+        "postgresql://postgres@localhost:{},localhost:{}/tongxin?sslmode=require&sslrootcert={}&target_session_attrs=read-write",
+        primary.port(),
+        replica.port(),
+        primary.ca_file().display()
     );
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -202,6 +206,7 @@ pub(crate) fn run(server: &Path) -> Result<(), String> {
         serde_json::from_slice(&results.stdout).map_err(|e| format!("results: {e}"))?;
     let healthy = Command::new("curl")
         .args(["-sf", &format!("{base}/healthz")])
+        .stdout(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
     println!(

@@ -52,12 +52,14 @@ fn main() -> ExitCode {
         Some("size") => size::report(true, None).map(|_| ()),
         Some("e2e") => e2e(),
         Some("postgres") => postgres_suite(),
+        Some("failover") => tools::cargo(&["build", "-p", "tongxin-server"])
+            .and_then(|()| failover::run(&server_bin()?)),
         Some("fuzz") => tools::cargo(&["build", "-p", "tongxin-server"])
             .and_then(|()| server_bin())
             .and_then(|bin| fuzz::run(&bin)),
         _ => {
             eprintln!(
-                "usage: cargo xtask demo|test|bench|phone|bundle|console|package|install|size|fuzz|postgres\n\n  demo    start the demo site on http://127.0.0.1:8080\n  test    run everything CI runs\n  bench   measure the server on loopback, then the phone benchmark\n          (pg: only the PostgreSQL part)\n  phone   each page family on a phone profile in headless Chromium\n  bundle  build the widget bundles into target/tongxin-bundle\n  console rebuild only the staff console (target/tongxin-bundle/console)\n  package the npm package tongxin-widgets (target/tongxin-npm/*.tgz)\n  install the single tongxin-server binary, site and widgets inside, into ~/.cargo/bin\n  size    what each page family transfers, against size-budgets.json\n          (--why [bundle …]: where each bundle's bytes go, by crate and function)\n  fuzz    schemathesis against the server's /openapi.json\n  postgres the server's HTTP suite alone, on a throwaway PostgreSQL (part of test)"
+                "usage: cargo xtask demo|test|bench|phone|bundle|console|package|install|size|fuzz|postgres\n\n  demo    start the demo site on http://127.0.0.1:8080\n  test    run everything CI runs\n  bench   measure the server on loopback, then the phone benchmark\n          (pg: only the PostgreSQL part)\n  phone   each page family on a phone profile in headless Chromium\n  bundle  build the widget bundles into target/tongxin-bundle\n  console rebuild only the staff console (target/tongxin-bundle/console)\n  package the npm package tongxin-widgets (target/tongxin-npm/*.tgz)\n  install the single tongxin-server binary, site and widgets inside, into ~/.cargo/bin\n  size    what each page family transfers, against size-budgets.json\n          (--why [bundle …]: where each bundle's bytes go, by crate and function)\n  fuzz    schemathesis against the server's /openapi.json\n  postgres the server's HTTP suite alone, on a throwaway PostgreSQL, then failover (part of test)\n  failover a primary and a synchronous replica; the primary lost while residents vote"
             );
             return ExitCode::from(2);
         }

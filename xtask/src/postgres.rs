@@ -308,9 +308,13 @@ impl Throwaway {
             self.port
         ));
         std::fs::write(&auto, conf).map_err(|e| e.to_string())?;
+        // A hot standby needs at least the primary's max_connections; TLS
+        // on TCP with the primary's certificate (same CA, same names).
         let options = format!(
-            "-p {port} -k {} -c listen_addresses='' -c ssl=off",
-            r.dir.display()
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=400 \
+             -c ssl=on -c ssl_cert_file={p}/server.crt -c ssl_key_file={p}/server.key",
+            r.dir.display(),
+            p = self.dir.display()
         );
         r.pg(
             "pg_ctl",
@@ -350,9 +354,14 @@ impl Throwaway {
         self.pg("pg_ctl", &["-D", &data.to_string_lossy(), "-w", "promote"])
     }
 
-    /// Its socket directory and port, for a multi-host address.
-    pub(crate) fn socket(&self) -> (String, u16) {
-        (self.dir.to_string_lossy().into_owned(), self.port)
+    /// Its TCP port (TLS only; `ca_file` signed its certificate).
+    pub(crate) fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The CA certificate clients trust for this server (and its replicas).
+    pub(crate) fn ca_file(&self) -> PathBuf {
+        self.dir.join("ca.crt")
     }
 
     /// Creates database `name`; its address.

@@ -175,7 +175,7 @@ async fn vote(http: Client, s: Arc<Setup>, t: Arc<Tallies>, v: usize) {
     if send(&http, url, &device, format!("p-{v}"), ballot, &t).await {
         t.polls[which].fetch_add(1, Ordering::Relaxed);
     }
-    if v % 10 == 0 {
+    if v.is_multiple_of(10) {
         let picks: BTreeSet<i64> = [s.projects[v % 10], s.projects[(v / 10 + 3) % 10]].into();
         let chosen = json!({ "projects": picks });
         let url = format!("{base}/api/v1/budgets/{}/ballots", s.budget);
