@@ -26,7 +26,7 @@ const CLIENTS: usize = 4;
 const EACH: usize = 60;
 
 /// Kills the server however the run ends.
-struct Server(Child);
+pub(crate) struct Server(pub(crate) Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -36,7 +36,7 @@ impl Drop for Server {
 }
 
 /// `curl` with a body; the status and the body of the answer.
-fn post(url: &str, headers: &[String], body: &str) -> (u16, String) {
+pub(crate) fn post(url: &str, headers: &[String], body: &str) -> (u16, String) {
     let mut cmd = Command::new("curl");
     cmd.args([
         "-s",
@@ -58,7 +58,8 @@ fn post(url: &str, headers: &[String], body: &str) -> (u16, String) {
     (code.trim().parse().unwrap_or(0), body.to_owned())
 }
 
-fn id_of(body: &str) -> Result<i64, String> {
+/// The `id` of a created item's JSON.
+pub(crate) fn id_of(body: &str) -> Result<i64, String> {
     serde_json::from_str::<serde_json::Value>(body)
         .ok()
         .and_then(|v| v["id"].as_i64())

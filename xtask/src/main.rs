@@ -20,6 +20,7 @@ mod failover;
 mod fingerprint;
 mod fuzz;
 mod package;
+mod pgbouncer;
 mod phone;
 mod postgres;
 mod size;
@@ -53,13 +54,14 @@ fn main() -> ExitCode {
         Some("e2e") => e2e(),
         Some("postgres") => postgres_suite(),
         Some("failover") => tools::cargo(&["build", "-p", "tongxin-server"])
-            .and_then(|()| failover::run(&server_bin()?)),
+            .and_then(|()| failover::run(&server_bin()?))
+            .and_then(|()| pgbouncer::run(&server_bin()?)),
         Some("fuzz") => tools::cargo(&["build", "-p", "tongxin-server"])
             .and_then(|()| server_bin())
             .and_then(|bin| fuzz::run(&bin)),
         _ => {
             eprintln!(
-                "usage: cargo xtask demo|test|bench|phone|bundle|console|package|install|size|fuzz|postgres\n\n  demo    start the demo site on http://127.0.0.1:8080\n  test    run everything CI runs\n  bench   measure the server on loopback, then the phone benchmark\n          (pg: only the PostgreSQL part)\n  phone   each page family on a phone profile in headless Chromium\n  bundle  build the widget bundles into target/tongxin-bundle\n  console rebuild only the staff console (target/tongxin-bundle/console)\n  package the npm package tongxin-widgets (target/tongxin-npm/*.tgz)\n  install the single tongxin-server binary, site and widgets inside, into ~/.cargo/bin\n  size    what each page family transfers, against size-budgets.json\n          (--why [bundle …]: where each bundle's bytes go, by crate and function)\n  fuzz    schemathesis against the server's /openapi.json\n  postgres the server's HTTP suite alone, on a throwaway PostgreSQL, then failover (part of test)\n  failover a primary and a synchronous replica; the primary lost while residents vote"
+                "usage: cargo xtask demo|test|bench|phone|bundle|console|package|install|size|fuzz|postgres\n\n  demo    start the demo site on http://127.0.0.1:8080\n  test    run everything CI runs\n  bench   measure the server on loopback, then the phone benchmark\n          (pg: only the PostgreSQL part)\n  phone   each page family on a phone profile in headless Chromium\n  bundle  build the widget bundles into target/tongxin-bundle\n  console rebuild only the staff console (target/tongxin-bundle/console)\n  package the npm package tongxin-widgets (target/tongxin-npm/*.tgz)\n  install the single tongxin-server binary, site and widgets inside, into ~/.cargo/bin\n  size    what each page family transfers, against size-budgets.json\n          (--why [bundle …]: where each bundle's bytes go, by crate and function)\n  fuzz    schemathesis against the server's /openapi.json\n  postgres the server's HTTP suite alone, on a throwaway PostgreSQL, then failover (part of test)\n  failover a primary and a synchronous replica, the primary lost while residents vote;\n          then two instances through PgBouncer (transaction pooling)"
             );
             return ExitCode::from(2);
         }
@@ -163,7 +165,8 @@ fn postgres_suite() -> Result<(), String> {
     if !status.success() {
         return Err("the HTTP suite failed on PostgreSQL".into());
     }
-    failover::run(&server_bin()?)
+    failover::run(&server_bin()?)?;
+    pgbouncer::run(&server_bin()?)
 }
 
 /// Component tests of the widgets in headless Chromium (wasm-bindgen-test).

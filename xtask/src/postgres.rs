@@ -298,6 +298,9 @@ impl Throwaway {
                 "-R",
                 "-X",
                 "stream",
+                // Now, not after a spread checkpoint (minutes).
+                "-c",
+                "fast",
             ],
         )?;
         let auto = data.join("postgresql.auto.conf");
@@ -354,6 +357,46 @@ impl Throwaway {
         self.pg("pg_ctl", &["-D", &data.to_string_lossy(), "-w", "promote"])
     }
 
+    /// PgBouncer (Debian's, installed when missing) in front of database
+    /// `db`, in transaction pooling, on a port of 127.0.0.1.
+    pub(crate) fn pgbouncer(&self, db: &str) -> Result<Bouncer, String> {
+        tools::ensure_apt("pgbouncer", "pgbouncer")?;
+        let dir = self.dir.join("pgbouncer");
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let port = free_port()?;
+        let ini = dir.join("pgbouncer.ini");
+        let conf = format!(
+            "[databases]\n{db} = host={host} port={pg} dbname={db} user=postgres\n\n\
+             [pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n\
+             auth_type = trust\nauth_file = {d}/userlist.txt\npool_mode = transaction\n\
+             default_pool_size = 8\nmax_client_conn = 300\n\
+             logfile = {d}/pgbouncer.log\npidfile = {d}/pgbouncer.pid\n",
+            host = self.dir.display(),
+            pg = self.port,
+            d = dir.display()
+        );
+        std::fs::write(&ini, conf).map_err(|e| e.to_string())?;
+        std::fs::write(dir.join("userlist.txt"), "\"postgres\" \"\"\n")
+            .map_err(|e| e.to_string())?;
+        if let Some(u) = &self.user {
+            tools::run("chown", &["-R", u, &dir.to_string_lossy()])?;
+        }
+        // PgBouncer refuses to run as root: as the server's user, as a daemon.
+        let mut cmd = match &self.user {
+            Some(u) => {
+                let mut c = Command::new("runuser");
+                c.args(["-u", u, "--", "pgbouncer"]);
+                c
+            }
+            None => Command::new("pgbouncer"),
+        };
+        quietly(cmd.arg("-d").arg(&ini), "pgbouncer")?;
+        Ok(Bouncer {
+            pidfile: dir.join("pgbouncer.pid"),
+            url: format!("postgresql://postgres@127.0.0.1:{port}/{db}"),
+        })
+    }
+
     /// Its TCP port (TLS only; `ca_file` signed its certificate).
     pub(crate) fn port(&self) -> u16 {
         self.port
@@ -373,6 +416,21 @@ impl Throwaway {
             &["-h", &host, "-p", &port, "-U", "postgres", name],
         )?;
         Ok(self.url.replacen("/postgres?", &format!("/{name}?"), 1))
+    }
+}
+
+/// A running PgBouncer, stopped when dropped.
+pub(crate) struct Bouncer {
+    pidfile: PathBuf,
+    /// The database through it.
+    pub url: String,
+}
+
+impl Drop for Bouncer {
+    fn drop(&mut self) {
+        if let Ok(pid) = std::fs::read_to_string(&self.pidfile) {
+            let _ = Command::new("kill").arg(pid.trim()).status();
+        }
     }
 }
 

@@ -86,6 +86,11 @@ pub struct Config {
     /// itself).
     #[arg(long, env = "TONGXIN_DB_LISTEN", value_name = "postgres://…")]
     pub db_listen: Option<String>,
+    /// PostgreSQL: `--db` is PgBouncer (or another pooler) in transaction
+    /// pooling: statements are prepared per transaction and every read runs
+    /// in one. Give `--db-listen` too (`LISTEN` needs PostgreSQL itself).
+    #[arg(long, env = "TONGXIN_DB_PGBOUNCER")]
+    pub db_pgbouncer: bool,
     /// Serve this directory as the site instead of the demo site built in
     /// (or, in a build without it, `www`).
     #[arg(long = "www", env = "TONGXIN_WWW", value_name = "DIR")]
@@ -264,6 +269,7 @@ impl Default for Config {
             db_writers: defaults::DB_WRITERS,
             db_cache_ms: defaults::DB_CACHE_MS,
             db_listen: None,
+            db_pgbouncer: false,
             max_concurrency: defaults::MAX_CONCURRENCY,
             max_concurrency_per_client: None,
             max_streams: defaults::MAX_STREAMS,
@@ -293,6 +299,7 @@ impl Config {
             writers: self.db_writers as usize,
             cache_ms: self.db_cache_ms,
             listen_url: self.db_listen.clone(),
+            transaction_pooler: self.db_pgbouncer,
         }
     }
 

@@ -58,6 +58,10 @@ pub struct Options {
     /// address (`LISTEN` needs a session: not through PgBouncer's
     /// transaction pooling).
     pub listen_url: Option<String>,
+    /// The address is a pooler in transaction mode (PgBouncer): no
+    /// prepared statement outlives its transaction, and every statement
+    /// runs inside one.
+    pub transaction_pooler: bool,
 }
 
 impl Options {
@@ -69,6 +73,7 @@ impl Options {
             writers: 2,
             cache_ms: 1_000,
             listen_url: None,
+            transaction_pooler: false,
         }
     }
 }

@@ -23,10 +23,11 @@
 //!   (`NOTIFY`) it changed them ([`notify`]).
 //! * **Migrations** run at start under an advisory lock: instances starting
 //!   together migrate once.
-//! * **Through PgBouncer** (transaction pooling) every statement works: no
-//!   session state is kept between transactions (prepared statements need
-//!   PgBouncer 1.21+ with `max_prepared_statements`); only the `LISTEN`
-//!   connection needs a session, see `docs/deploy.md`.
+//! * **Through PgBouncer** in transaction pooling (`--db-pgbouncer`):
+//!   every statement runs in a transaction, which starts by dropping the
+//!   prepared statements the lent server connection holds
+//!   ([`pooled_transaction`]); only the `LISTEN` connection needs a session
+//!   (`--db-listen`), see `docs/deploy.md`.
 
 mod db;
 mod notify;
@@ -75,6 +76,10 @@ struct Inner {
     writers: Vec<mpsc::Sender<writer::Job>>,
     /// Where the listener connects (`--db-listen`, else `config`).
     listen: (postgres::Config, Tls),
+    /// `--db` is a pooler in transaction mode.
+    pooler: bool,
+    /// Whether to listen at all (not through a transaction pooler).
+    listens: bool,
     /// Round-robin for writes without a lane.
     next: AtomicUsize,
     cache_ms: u64,
@@ -90,8 +95,11 @@ impl PgEngine {
     /// Connects, migrates, starts the writers and returns the pool.
     pub async fn connect(url: &str, options: &Options) -> StoreResult<Self> {
         let (mut config, tls) = tls::parse(url)?;
-        // Notices ("already exists, skipping") are not news for an operator.
-        config.options("-c client_min_messages=warning");
+        // Notices ("already exists, skipping") are not news for an operator
+        // (a pooler refuses startup options: there they stay).
+        if !options.transaction_pooler {
+            config.options("-c client_min_messages=warning");
+        }
         config.application_name("tongxin-server");
         let listen = match &options.listen_url {
             Some(u) => {
@@ -106,6 +114,7 @@ impl PgEngine {
             writer::Setup {
                 config: config.clone(),
                 tls: tls.clone(),
+                pooler: options.transaction_pooler,
                 idempotency_ttl_ms: options.idempotency_ttl_ms,
                 last_purge_ms: Arc::default(),
             },
@@ -118,11 +127,15 @@ impl PgEngine {
                 permits: Arc::new(Semaphore::new(options.pool.max(1))),
                 writers,
                 listen,
+                pooler: options.transaction_pooler,
+                listens: options.listen_url.is_some() || !options.transaction_pooler,
                 next: AtomicUsize::new(0),
                 cache_ms: options.cache_ms,
             }),
         };
-        engine.run(|_, conn| migrate(&mut conn.client)).await?;
+        engine
+            .run(|inner, conn| migrate(inner.begin(conn)?))
+            .await?;
         Ok(engine)
     }
 
@@ -160,6 +173,16 @@ impl PgEngine {
 }
 
 impl Inner {
+    /// A transaction on `conn`, made safe for a transaction pooler when
+    /// `--db-pgbouncer` says there is one.
+    fn begin<'a>(&self, conn: &'a mut Conn) -> StoreResult<postgres::Transaction<'a>> {
+        if self.pooler {
+            pooled_transaction(&mut conn.client, &mut conn.prepared)
+        } else {
+            Ok(conn.client.transaction()?)
+        }
+    }
+
     fn take(&self) -> StoreResult<Conn> {
         if let Some(c) = self.idle.lock().expect("pool").pop() {
             return Ok(c);
@@ -188,13 +211,23 @@ impl Drop for Inner {
 #[async_trait]
 impl Engine for PgEngine {
     async fn read<T: Send + 'static>(&self, f: ReadFn<T>) -> StoreResult<T> {
-        self.run(move |_, conn| {
+        self.run(move |inner, conn| {
             let Conn { client, prepared } = conn;
-            f(&mut PgRows {
-                client,
+            if !inner.pooler {
+                return f(&mut PgRows {
+                    client,
+                    prepared,
+                    part: None,
+                });
+            }
+            let mut tx = pooled_transaction(client, prepared)?;
+            let out = f(&mut PgRows {
+                client: &mut tx,
                 prepared,
                 part: None,
-            })
+            })?;
+            tx.commit()?;
+            Ok(out)
         })
         .await
     }
@@ -236,12 +269,18 @@ impl Engine for PgEngine {
         let inner = self.inner.clone();
         let checked = tokio::task::spawn_blocking(move || -> StoreResult<bool> {
             let mut client = inner.tls.connect(&inner.config)?;
-            let row = client.query_one(
-                "SELECT pg_is_in_recovery(), current_setting('transaction_read_only')",
-                &[],
+            // The simple protocol: one message, fine through any pooler.
+            let rows = client.simple_query(
+                "SELECT pg_is_in_recovery()::text, current_setting('transaction_read_only')",
             )?;
-            let (standby, read_only): (bool, String) = (row.get(0), row.get(1));
-            Ok(standby || read_only == "on")
+            let row = rows
+                .iter()
+                .find_map(|m| match m {
+                    postgres::SimpleQueryMessage::Row(r) => Some(r),
+                    _ => None,
+                })
+                .ok_or_else(|| StoreError::Internal("no answer to the health query".into()))?;
+            Ok(row.get(0) == Some("true") || row.get(1) == Some("on"))
         })
         .await
         .map_err(|e| StoreError::Internal(e.to_string()))
@@ -267,8 +306,21 @@ impl Engine for PgEngine {
     }
 }
 
-fn migrate(client: &mut Client) -> StoreResult<()> {
+/// A transaction through a pooler in transaction mode: statements
+/// prepared by earlier transactions (ours or another client's, on whichever
+/// server connection the pooler lends now) are dropped first, so names
+/// never collide and none is used on a connection that lacks it.
+pub(super) fn pooled_transaction<'a>(
+    client: &'a mut Client,
+    prepared: &mut Prepared,
+) -> StoreResult<postgres::Transaction<'a>> {
+    prepared.clear();
     let mut tx = client.transaction()?;
+    tx.batch_execute("DEALLOCATE ALL")?;
+    Ok(tx)
+}
+
+fn migrate(mut tx: postgres::Transaction<'_>) -> StoreResult<()> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
     tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")?;
     let current: i64 = tx

@@ -61,11 +61,14 @@ impl PgEngine {
     /// Tells the other instances that `topics` changed here.
     pub async fn tell(&self, me: u64, topics: &[Topic]) -> StoreResult<()> {
         let payloads = payloads(me, topics);
-        self.run(move |_, conn| {
+        self.run(move |inner, conn| {
+            // One transaction: NOTIFY is sent at its commit, and through a
+            // pooler the statements stay on one server connection.
+            let mut tx = inner.begin(conn)?;
             for p in &payloads {
-                conn.client
-                    .execute("SELECT pg_notify($1, $2)", &[&CHANNEL, p])?;
+                tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, p])?;
             }
+            tx.commit()?;
             Ok(())
         })
         .await
@@ -74,6 +77,12 @@ impl PgEngine {
     /// Listens for the other instances' changes on a connection of its own,
     /// in a thread that ends when the engine is dropped.
     pub fn listen(&self, me: u64, feed: Arc<ChangeFeed>, polls: PollCache) {
+        if !self.inner.listens {
+            tracing::warn!(
+                "live counts across instances are off: through a transaction pooler, give --db-listen postgres://… (PostgreSQL itself)"
+            );
+            return;
+        }
         let inner = Arc::downgrade(&self.inner);
         let spawned = std::thread::Builder::new()
             .name("tongxin-pg-listen".into())

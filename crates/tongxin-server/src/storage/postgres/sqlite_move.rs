@@ -99,7 +99,8 @@ pub fn move_from_sqlite(from: &Path, to: &str) -> Result<Moved, String> {
     let mut pg: Client = tls
         .connect(&config)
         .map_err(|e| format!("PostgreSQL: {e}"))?;
-    super::migrate(&mut pg).map_err(|e| e.to_string())?;
+    let tx = pg.transaction().map_err(|e| e.to_string())?;
+    super::migrate(tx).map_err(|e| e.to_string())?;
     let tables = sqlite_tables(&src)?;
     let mut tx = pg.transaction().map_err(|e| e.to_string())?;
     for t in &tables {

@@ -50,6 +50,8 @@ pub(super) struct Job {
 pub(super) struct Setup {
     pub config: postgres::Config,
     pub tls: Tls,
+    /// `--db` is a pooler in transaction mode.
+    pub pooler: bool,
     pub idempotency_ttl_ms: i64,
     /// When expired idempotency records were last purged (by any writer).
     pub last_purge_ms: Arc<AtomicI64>,
@@ -111,7 +113,7 @@ fn run(rx: &mpsc::Receiver<Job>, setup: &Setup, part: i64) {
             };
         }
         let Some(c) = conn.as_mut() else { continue };
-        run_batch(c, batch, part);
+        run_batch(c, batch, part, setup.pooler);
         purge(c, setup);
     }
 }
@@ -124,9 +126,14 @@ fn fail(jobs: impl IntoIterator<Item = Job>, why: &str) {
 }
 
 /// One transaction for the batch, a savepoint per job.
-fn run_batch(conn: &mut Conn, batch: Vec<Job>, part: i64) {
+fn run_batch(conn: &mut Conn, batch: Vec<Job>, part: i64, pooler: bool) {
     let Conn { client, prepared } = conn;
-    let mut tx = match client.transaction() {
+    let begun = if pooler {
+        super::pooled_transaction(client, prepared).map_err(|e| e.to_string())
+    } else {
+        client.transaction().map_err(|e| e.to_string())
+    };
+    let mut tx = match begun {
         Ok(tx) => tx,
         Err(e) => return fail(batch, &format!("could not begin: {e}")),
     };
@@ -207,10 +214,13 @@ fn purge(conn: &mut Conn, setup: &Setup) {
         return;
     }
     let cutoff = now - ttl_ms;
-    if let Err(e) = conn
-        .client
-        .execute("DELETE FROM idempotency WHERE created_at < $1", &[&cutoff])
-    {
+    // In a transaction, so that through a pooler the statement's preparing
+    // and running happen on one server connection.
+    let purged = conn.client.transaction().and_then(|mut tx| {
+        tx.execute("DELETE FROM idempotency WHERE created_at < $1", &[&cutoff])?;
+        tx.commit()
+    });
+    if let Err(e) = purged {
         tracing::warn!("idempotency purge failed: {e}");
     }
 }
