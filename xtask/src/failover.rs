@@ -21,7 +21,8 @@ use std::time::{Duration, Instant};
 use crate::postgres::{Durability, Throwaway};
 use crate::tools;
 
-const ADMIN: &str = "failover-admin-token-0123456789abcdef0123456789abcdef";
+/// The staff token of the servers these scenarios start.
+const ADMIN: &str = "scenario-admin-token-0123456789abcdef0123456789abcdef";
 const CLIENTS: usize = 4;
 const EACH: usize = 60;
 
@@ -56,6 +57,89 @@ pub(crate) fn post(url: &str, headers: &[String], body: &str) -> (u16, String) {
         .unwrap_or_default();
     let (body, code) = text.rsplit_once('\n').unwrap_or(("", "0"));
     (code.trim().parse().unwrap_or(0), body.to_owned())
+}
+
+/// Starts the debug server with `args` (its database) on a free port and
+/// waits until it answers; the process and its base URL.
+pub(crate) fn start_server(server: &Path, args: &[&str]) -> Result<(Server, String), String> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let child = Command::new(server)
+        .args(args)
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .env("TONGXIN_ADMIN_TOKEN", ADMIN)
+        .env(
+            "TONGXIN_PEPPER",
+            "scenario-pepper-0123456789abcdef0123456789abcdef",
+        )
+        .env("TONGXIN_IP_WRITES_PER_MIN", "0")
+        .env("TONGXIN_DEVICE_WRITES_PER_MIN", "0")
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("server: {e}"))?;
+    let server = Server(child);
+    tools::wait_until_up(&base);
+    Ok((server, base))
+}
+
+/// A district and a single-choice poll in it, through `base`; the poll.
+pub(crate) fn new_poll(base: &str) -> Result<i64, String> {
+    let auth = [format!("Authorization: Bearer {ADMIN}")];
+    let (_, scope) = post(
+        &format!("{base}/api/v1/admin/scopes"),
+        &auth,
+        r#"{"level":"district","name":"五华区"}"#,
+    );
+    let scope = id_of(&scope)?;
+    let (_, poll) = post(
+        &format!("{base}/api/v1/admin/polls"),
+        &auth,
+        &format!(
+            r#"{{"scope_id":{scope},"title":"广场开放时间","kind":{{"type":"single"}},"options":["早","中","晚"]}}"#
+        ),
+    );
+    id_of(&poll)
+}
+
+/// Resident `n`'s headers (a device, an idempotency key, both tagged) and
+/// ballot.
+pub(crate) fn ballot(n: usize, tag: &str) -> ([String; 2], String) {
+    (
+        [
+            format!("x-tongxin-device: {tag}-device-{n:08}"),
+            format!("idempotency-key: {tag}-{n}"),
+        ],
+        format!(r#"{{"kind":"single","option":{}}}"#, n % 3 + 1),
+    )
+}
+
+/// The staff header of the servers these scenarios start.
+pub(crate) fn staff() -> String {
+    format!("Authorization: Bearer {ADMIN}")
+}
+
+/// The ballot rows of `poll` in database `tongxin` of `pg`.
+pub(crate) fn ballot_rows(pg: &Throwaway, poll: i64) -> Result<u64, String> {
+    pg.psql(
+        "tongxin",
+        &format!("SELECT COUNT(*) FROM ballots WHERE poll_id = {poll}"),
+    )?
+    .parse()
+    .map_err(|e| format!("count: {e}"))
+}
+
+/// `poll`'s public results through `base` (null when unreadable).
+pub(crate) fn results(base: &str, poll: i64) -> serde_json::Value {
+    let out = Command::new("curl")
+        .args(["-s", &format!("{base}/api/v1/polls/{poll}/results")])
+        .output()
+        .map(|o| o.stdout)
+        .unwrap_or_default();
+    serde_json::from_slice(&out).unwrap_or_default()
 }
 
 /// The `id` of a created item's JSON.
@@ -94,42 +178,8 @@ pub(crate) fn run(server: &Path) -> Result<(), String> {
         replica.port(),
         primary.ca_file().display()
     );
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map_err(|e| e.to_string())?
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
-    let _server = Server(
-        Command::new(server)
-            .args(["--db", &db, "--listen", &format!("127.0.0.1:{port}")])
-            .env("TONGXIN_ADMIN_TOKEN", ADMIN)
-            .env(
-                "TONGXIN_PEPPER",
-                "failover-pepper-0123456789abcdef0123456789abcdef",
-            )
-            .env("TONGXIN_IP_WRITES_PER_MIN", "0")
-            .env("TONGXIN_DEVICE_WRITES_PER_MIN", "0")
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("server: {e}"))?,
-    );
-    tools::wait_until_up(&base);
-    let auth = [format!("Authorization: Bearer {ADMIN}")];
-    let (_, scope) = post(
-        &format!("{base}/api/v1/admin/scopes"),
-        &auth,
-        r#"{"level":"district","name":"五华区"}"#,
-    );
-    let scope = id_of(&scope)?;
-    let (_, poll) = post(
-        &format!("{base}/api/v1/admin/polls"),
-        &auth,
-        &format!(
-            r#"{{"scope_id":{scope},"title":"广场开放时间","kind":{{"type":"single"}},"options":["早","中","晚"]}}"#
-        ),
-    );
-    let poll = id_of(&poll)?;
+    let (_server, base) = start_server(server, &["--db", &db])?;
+    let poll = new_poll(&base)?;
 
     let acked = Arc::new(Mutex::new(BTreeSet::new()));
     let busy = Arc::new(AtomicUsize::new(0));
@@ -140,11 +190,7 @@ pub(crate) fn run(server: &Path) -> Result<(), String> {
                 (acked.clone(), busy.clone(), failed.clone(), base.clone());
             std::thread::spawn(move || {
                 for n in c * EACH..(c + 1) * EACH {
-                    let headers = [
-                        format!("x-tongxin-device: failover-device-{n:08}"),
-                        format!("idempotency-key: failover-{n}"),
-                    ];
-                    let body = format!(r#"{{"kind":"single","option":{}}}"#, n % 3 + 1);
+                    let (headers, body) = ballot(n, "failover");
                     let start = Instant::now();
                     loop {
                         let (status, answer) = post(
@@ -192,19 +238,8 @@ pub(crate) fn run(server: &Path) -> Result<(), String> {
         return Err("failover: a ballot was refused (see above)".into());
     }
     let acked = acked.lock().expect("acked").len();
-    let rows: usize = replica
-        .psql(
-            "tongxin",
-            &format!("SELECT COUNT(*) FROM ballots WHERE poll_id = {poll}"),
-        )?
-        .parse()
-        .map_err(|e| format!("count: {e}"))?;
-    let results = Command::new("curl")
-        .args(["-s", &format!("{base}/api/v1/polls/{poll}/results")])
-        .output()
-        .map_err(|e| e.to_string())?;
-    let results: serde_json::Value =
-        serde_json::from_slice(&results.stdout).map_err(|e| format!("results: {e}"))?;
+    let rows = ballot_rows(&replica, poll)? as usize;
+    let results = results(&base, poll);
     let healthy = Command::new("curl")
         .args(["-sf", &format!("{base}/healthz")])
         .stdout(Stdio::null())

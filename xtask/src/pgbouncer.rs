@@ -9,33 +9,16 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::failover::{Server, id_of, post};
+use crate::failover::{ballot, ballot_rows, new_poll, post, results, staff, start_server};
 use crate::postgres::{Durability, Throwaway};
 use crate::tools;
 
-const ADMIN: &str = "pgbouncer-admin-token-0123456789abcdef0123456789abcdef";
 const CLIENTS: usize = 4;
 const EACH: usize = 50;
-
-fn free_port() -> Result<u16, String> {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .map_err(|e| e.to_string())
-}
-
-fn results(base: &str, poll: i64) -> serde_json::Value {
-    let out = Command::new("curl")
-        .args(["-s", &format!("{base}/api/v1/polls/{poll}/results")])
-        .output()
-        .map(|o| o.stdout)
-        .unwrap_or_default();
-    serde_json::from_slice(&out).unwrap_or_default()
-}
 
 /// Runs the scenario with the debug server binary `server`.
 pub(crate) fn run(server: &Path) -> Result<(), String> {
@@ -46,50 +29,21 @@ pub(crate) fn run(server: &Path) -> Result<(), String> {
     let direct = pg.url.replacen("/postgres?", "/tongxin?", 1);
     let mut servers = Vec::new();
     let mut bases = Vec::new();
+    // One at a time: the second migrates after the first (both would wait
+    // on the same advisory lock anyway).
     for _ in 0..2 {
-        let port = free_port()?;
-        servers.push(Server(
-            Command::new(server)
-                .args([
-                    "--db",
-                    &bouncer.url,
-                    "--db-pgbouncer",
-                    "--db-listen",
-                    &direct,
-                ])
-                .args(["--listen", &format!("127.0.0.1:{port}")])
-                .env("TONGXIN_ADMIN_TOKEN", ADMIN)
-                .env(
-                    "TONGXIN_PEPPER",
-                    "pgbouncer-pepper-0123456789abcdef0123456789abcdef",
-                )
-                .env("TONGXIN_IP_WRITES_PER_MIN", "0")
-                .env("TONGXIN_DEVICE_WRITES_PER_MIN", "0")
-                .env("RUST_LOG", "error")
-                .stdout(Stdio::null())
-                .spawn()
-                .map_err(|e| format!("server: {e}"))?,
-        ));
-        bases.push(format!("http://127.0.0.1:{port}"));
-        // One at a time: the second migrates after the first (both would
-        // wait on the same advisory lock anyway).
-        tools::wait_until_up(bases.last().expect("base"));
+        let args = [
+            "--db",
+            &bouncer.url,
+            "--db-pgbouncer",
+            "--db-listen",
+            &direct,
+        ];
+        let (server, base) = start_server(server, &args)?;
+        servers.push(server);
+        bases.push(base);
     }
-    let auth = [format!("Authorization: Bearer {ADMIN}")];
-    let (_, scope) = post(
-        &format!("{}/api/v1/admin/scopes", bases[0]),
-        &auth,
-        r#"{"level":"district","name":"五华区"}"#,
-    );
-    let scope = id_of(&scope)?;
-    let (_, poll) = post(
-        &format!("{}/api/v1/admin/polls", bases[0]),
-        &auth,
-        &format!(
-            r#"{{"scope_id":{scope},"title":"广场开放时间","kind":{{"type":"single"}},"options":["早","中","晚"]}}"#
-        ),
-    );
-    let poll = id_of(&poll)?;
+    let poll = new_poll(&bases[0])?;
 
     let problems = Arc::new(Mutex::new(Vec::new()));
     let start = Instant::now();
@@ -98,11 +52,7 @@ pub(crate) fn run(server: &Path) -> Result<(), String> {
             let (bases, problems) = (bases.clone(), problems.clone());
             std::thread::spawn(move || {
                 for n in c * EACH..(c + 1) * EACH {
-                    let headers = [
-                        format!("x-tongxin-device: pgbouncer-device-{n:08}"),
-                        format!("idempotency-key: pgbouncer-{n}"),
-                    ];
-                    let body = format!(r#"{{"kind":"single","option":{}}}"#, n % 3 + 1);
+                    let (headers, body) = ballot(n, "pgbouncer");
                     let url = |i: usize| format!("{}/api/v1/polls/{poll}/ballots", bases[i % 2]);
                     let (status, first) = post(&url(n), &headers, &body);
                     if status != 201 {
@@ -147,13 +97,7 @@ pub(crate) fn run(server: &Path) -> Result<(), String> {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    let rows: u64 = pg
-        .psql(
-            "tongxin",
-            &format!("SELECT COUNT(*) FROM ballots WHERE poll_id = {poll}"),
-        )?
-        .parse()
-        .map_err(|e| format!("count: {e}"))?;
+    let rows = ballot_rows(&pg, poll)?;
     // Closed through one, refused through the other.
     let closed = Command::new("curl")
         .args([
@@ -165,7 +109,7 @@ pub(crate) fn run(server: &Path) -> Result<(), String> {
             "-X",
             "PATCH",
             "-H",
-            &auth[0],
+            &staff(),
         ])
         .args([
             "-H",

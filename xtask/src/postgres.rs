@@ -79,16 +79,8 @@ impl Throwaway {
     /// Creates and starts a server.
     pub(crate) fn start(durability: Durability) -> Result<Self, String> {
         let bin = ensure_installed()?;
-        let dir = std::env::temp_dir().join(format!(
-            "tongxin-pg-{}-{}",
-            std::process::id(),
-            free_port()?
-        ));
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let user = is_root().then(|| "postgres".to_string());
-        if let Some(u) = &user {
-            tools::run("chown", &[u, &dir.to_string_lossy()])?;
-        }
+        let dir = fresh_dir(user.as_deref())?;
         let port = free_port()?;
         let t = Throwaway {
             url: format!(
@@ -262,15 +254,7 @@ impl Throwaway {
     /// A streaming replica of this server (`pg_basebackup`), started on
     /// its own socket and port, known to the primary as `name`.
     pub(crate) fn replica(&self, name: &str) -> Result<Throwaway, String> {
-        let dir = std::env::temp_dir().join(format!(
-            "tongxin-pg-{}-{}",
-            std::process::id(),
-            free_port()?
-        ));
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        if let Some(u) = &self.user {
-            tools::run("chown", &[u, &dir.to_string_lossy()])?;
-        }
+        let dir = fresh_dir(self.user.as_deref())?;
         let port = free_port()?;
         let r = Throwaway {
             url: format!(
@@ -436,20 +420,23 @@ impl Drop for Bouncer {
 
 impl Drop for Throwaway {
     fn drop(&mut self) {
-        let data = self.dir.join("data");
-        let _ = self.pg(
-            "pg_ctl",
-            &[
-                "-D",
-                &data.to_string_lossy(),
-                "-m",
-                "immediate",
-                "-w",
-                "stop",
-            ],
-        );
+        let _ = self.kill();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// A new directory for a server, owned by the user it runs as.
+fn fresh_dir(user: Option<&str>) -> Result<PathBuf, String> {
+    let dir = std::env::temp_dir().join(format!(
+        "tongxin-pg-{}-{}",
+        std::process::id(),
+        free_port()?
+    ));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    if let Some(u) = user {
+        tools::run("chown", &[u, &dir.to_string_lossy()])?;
+    }
+    Ok(dir)
 }
 
 /// Runs `openssl` (Debian's `openssl` package, which `postgresql` needs).

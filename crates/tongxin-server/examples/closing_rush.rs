@@ -54,6 +54,18 @@ async fn admin(http: &Client, base: &str, path: &str, body: Value) -> Value {
     r.json().await.expect("json")
 }
 
+/// A public read, as a resident who did not vote.
+async fn get(http: &Client, url: &str) -> Value {
+    http.get(url)
+        .header("x-tongxin-device", "closing-rush-reader-0001")
+        .send()
+        .await
+        .expect("read")
+        .json()
+        .await
+        .expect("json")
+}
+
 async fn setup(http: &Client, bases: Vec<String>) -> Setup {
     let base = &bases[0];
     let scope = admin(
@@ -91,14 +103,7 @@ async fn setup(http: &Client, bases: Vec<String>) -> Setup {
     )
     .await;
     let budget = round["id"].as_i64().unwrap();
-    let detail: Value = http
-        .get(format!("{base}/api/v1/budgets/{budget}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let detail = get(http, &format!("{base}/api/v1/budgets/{budget}")).await;
     let projects = detail["round"]["projects"]
         .as_array()
         .expect("projects")
@@ -313,15 +318,11 @@ async fn main() {
             .await
             .unwrap();
         assert!(closed.status().is_success(), "closing poll {poll}");
-        let r: Value = http
-            .get(format!("{}/api/v1/polls/{poll}/results", s.bases[0]))
-            .header("x-tongxin-device", "closing-rush-reader-0001")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let r = get(
+            &http,
+            &format!("{}/api/v1/polls/{poll}/results", s.bases[0]),
+        )
+        .await;
         let acked = t.polls[i].load(Ordering::Relaxed) as i64;
         let shown = r["ballots"].as_i64();
         if rows[i] != acked {

@@ -210,14 +210,7 @@ impl Store {
         T: Serialize,
         F: FnOnce(&mut dyn Db, &WriteMeta) -> StoreResult<T> + Send + 'static,
     {
-        let cache = self.polls.clone();
-        let changes = self.changes.clone();
-        let after = move || {
-            cache.forget(id);
-            changes.local(Topic::Poll(id));
-        };
-        let lane = lane(CodeTarget::Poll, id);
-        self.write_in(lane, meta, f, Some(Box::new(after))).await
+        self.poll_write(id, true, meta, f).await
     }
 
     /// Runs a write that touches poll `id`'s ballots; the cached tally is
@@ -227,10 +220,31 @@ impl Store {
         T: Serialize,
         F: FnOnce(&mut dyn Db, &WriteMeta) -> StoreResult<T> + Send + 'static,
     {
+        self.poll_write(id, false, meta, f).await
+    }
+
+    /// A write to poll `id` in its lane; after the commit the live streams
+    /// hear of it and the cache forgets the tally (and, for an edit, the
+    /// settings).
+    async fn poll_write<T, F>(
+        &self,
+        id: Id,
+        edit: bool,
+        meta: WriteMeta,
+        f: F,
+    ) -> StoreResult<Reply>
+    where
+        T: Serialize,
+        F: FnOnce(&mut dyn Db, &WriteMeta) -> StoreResult<T> + Send + 'static,
+    {
         let cache = self.polls.clone();
         let changes = self.changes.clone();
         let after = move || {
-            cache.invalidate(id);
+            if edit {
+                cache.forget(id);
+            } else {
+                cache.invalidate(id);
+            }
             changes.local(Topic::Poll(id));
         };
         let lane = lane(CodeTarget::Poll, id);
