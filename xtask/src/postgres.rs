@@ -120,19 +120,7 @@ impl Throwaway {
         if durability == Durability::Tests {
             options.push_str(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
         }
-        t.pg(
-            "pg_ctl",
-            &[
-                "-D",
-                &data.to_string_lossy(),
-                "-o",
-                &options,
-                "-l",
-                &t.dir.join("server.log").to_string_lossy(),
-                "-w",
-                "start",
-            ],
-        )?;
+        t.start_with(&options)?;
         Ok(t)
     }
 
@@ -303,20 +291,26 @@ impl Throwaway {
             r.dir.display(),
             p = self.dir.display()
         );
-        r.pg(
+        r.start_with(&options)?;
+        Ok(r)
+    }
+
+    /// Starts the server of `data/` with the command-line `options`.
+    fn start_with(&self, options: &str) -> Result<(), String> {
+        let data = self.dir.join("data");
+        self.pg(
             "pg_ctl",
             &[
                 "-D",
                 &data.to_string_lossy(),
                 "-o",
-                &options,
+                options,
                 "-l",
-                &r.dir.join("server.log").to_string_lossy(),
+                &self.dir.join("server.log").to_string_lossy(),
                 "-w",
                 "start",
             ],
-        )?;
-        Ok(r)
+        )
     }
 
     /// Stops the server at once, as a lost machine would (no checkpoint).
