@@ -3,7 +3,7 @@
 //! streaming replica; the server given both addresses with
 //! `target_session_attrs=read-write`; four residents voting (each ballot
 //! resent with its idempotency key after a 503 or a lost connection, as
-//! the widgets' outbox does); the primary killed (`pg_ctl stop -m
+//! a widget does when tapped again); the primary killed (`pg_ctl stop -m
 //! immediate`, as a lost machine) and the replica promoted while they vote.
 //! Every acknowledged ballot must be on the promoted replica exactly once,
 //! the results must count them, and `/healthz` must be back to `ok` — with

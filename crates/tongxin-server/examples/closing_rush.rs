@@ -4,7 +4,8 @@
 //! or more server instances. The first 90 % vote as fast as 100 clients
 //! can send; the last 10 % arrive at an even pace within 60 s, as when a
 //! round closes at midnight. A 503 (busy, or the server's own back-pressure)
-//! is sent again with the same idempotency key, as the widgets' outbox does.
+//! is sent again with the same idempotency key, as a widget does when the
+//! resident taps again (it keeps the key after a 5xx).
 //! At the end every poll's tally and the budget round's ballot count are
 //! checked against what was acknowledged and against a recount of the
 //! ballot rows in the database.

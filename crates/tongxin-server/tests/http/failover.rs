@@ -1,7 +1,7 @@
 //! PostgreSQL going away under a running server, as in a failover: every
 //! connection the server holds is cut (`pg_terminate_backend`) five times
 //! while residents vote; writes caught in it answer 503 and are sent again
-//! with the same idempotency key, as the widgets' outbox does. No
+//! with the same idempotency key, as a widget does when tapped again. No
 //! acknowledged ballot may be lost or counted twice. Then the database is
 //! made read-only, as a promoted standby's old primary or a fenced one is:
 //! `/healthz` says so (503), so a load balancer takes the instance out, and
