@@ -248,7 +248,8 @@ impl Store {
             changes.local(Topic::Poll(id));
         };
         let lane = lane(CodeTarget::Poll, id);
-        self.write_in(lane, meta, f, Some(Box::new(after))).await
+        self.write_in(Some(lane), meta, f, Some(Box::new(after)))
+            .await
     }
 
     /// Runs a write that touches item `id` of `target`: a poll's cached
@@ -276,16 +277,16 @@ impl Store {
                 changes.local(t);
             }
         };
-        self.write_in(lane(target, id), meta, f, Some(Box::new(after)))
+        self.write_in(Some(lane(target, id)), meta, f, Some(Box::new(after)))
             .await
     }
 }
 
 /// The lane of writes that lock item `id` of `target`.
-fn lane(target: CodeTarget, id: Id) -> Option<u64> {
+fn lane(target: CodeTarget, id: Id) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     (target as u8).hash(&mut h);
     id.hash(&mut h);
-    Some(h.finish())
+    h.finish()
 }

@@ -38,11 +38,14 @@ pub(super) const MAX_BATCH: usize = 128;
 /// Tally parts per poll at most, whatever the number of instances.
 pub(super) const PARTS: i64 = 64;
 
+/// Where a write's outcome goes.
+type Answer = oneshot::Sender<StoreResult<Reply>>;
+
 /// A write waiting for a writer.
 pub(super) struct Job {
     pub f: WriteFn,
     pub after: Option<AfterCommit>,
-    pub answer: oneshot::Sender<StoreResult<Reply>>,
+    pub answer: Answer,
 }
 
 /// What each writer thread needs.
@@ -138,7 +141,10 @@ fn run_batch(conn: &mut Conn, batch: Vec<Job>, part: i64, pooler: bool) {
         Err(e) => return fail(batch, &format!("could not begin: {e}")),
     };
     let count = batch.len();
-    let mut done: Vec<(Job, StoreResult<Reply>)> = Vec::with_capacity(count);
+    // Each write run: what to do after the commit, whom to answer, and
+    // its own outcome.
+    type Ran = (Option<AfterCommit>, Answer, StoreResult<Reply>);
+    let mut done: Vec<Ran> = Vec::with_capacity(count);
     let mut broken: Option<String> = None;
     // One savepoint, moved past each write that succeeded and rolled back
     // to after one that failed: one round trip per write, none after the
@@ -147,12 +153,10 @@ fn run_batch(conn: &mut Conn, batch: Vec<Job>, part: i64, pooler: bool) {
         broken = Some(format!("could not open a savepoint: {e}"));
     }
     let mut jobs = batch.into_iter().enumerate();
-    for (i, mut job) in jobs.by_ref() {
-        if broken.is_some() {
-            done.push((job, Err(StoreError::Busy(String::new()))));
+    while broken.is_none() {
+        let Some((i, Job { f, after, answer })) = jobs.next() else {
             break;
-        }
-        let f = std::mem::replace(&mut job.f, Box::new(|_| unreachable!("run once")));
+        };
         let result = catch_unwind(AssertUnwindSafe(|| {
             f(&mut PgRows {
                 client: &mut tx,
@@ -161,32 +165,29 @@ fn run_batch(conn: &mut Conn, batch: Vec<Job>, part: i64, pooler: bool) {
             })
         }))
         .unwrap_or_else(|_| Err(StoreError::Internal("the write panicked".into())));
-        let last = i + 1 == count;
-        let close = match (&result, last) {
+        let close = match (&result, i + 1 == count) {
             (Ok(_), true) => Ok(()),
             (Ok(_), false) => tx.batch_execute("RELEASE SAVEPOINT job; SAVEPOINT job"),
             (Err(_), _) => tx.batch_execute("ROLLBACK TO SAVEPOINT job"),
         };
-        done.push((job, result));
+        done.push((after, answer, result));
         if let Err(e) = close {
             broken = Some(format!("savepoint failed: {e}"));
-            break;
         }
     }
-    let jobs = jobs.map(|(_, job)| job);
     let committed = match broken {
         Some(why) => {
             let _ = tx.rollback();
-            fail(jobs, &why);
+            fail(jobs.map(|(_, job)| job), &why);
             Err(why)
         }
         None => tx.commit().map_err(|e| format!("commit failed: {e}")),
     };
-    for (job, result) in done {
-        let answer = match &committed {
+    for (after, answer, result) in done {
+        let answer_with = match &committed {
             Ok(()) => {
                 if result.is_ok()
-                    && let Some(after) = job.after
+                    && let Some(after) = after
                 {
                     after();
                 }
@@ -194,7 +195,7 @@ fn run_batch(conn: &mut Conn, batch: Vec<Job>, part: i64, pooler: bool) {
             }
             Err(why) => Err(StoreError::Busy(why.clone())),
         };
-        let _ = job.answer.send(answer);
+        let _ = answer.send(answer_with);
     }
 }
 

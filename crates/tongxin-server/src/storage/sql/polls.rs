@@ -25,18 +25,23 @@ pub(crate) fn with_tally<D: Db + ?Sized>(db: &mut D, id: Id) -> StoreResult<(Pol
     if db.tally_parts() == TallyParts::None {
         return Ok((poll, base));
     }
-    let parts = db
-        .query(
-            "SELECT tally FROM poll_tally_parts WHERE poll_id = ?1",
-            p![id],
-        )?
-        .iter()
-        .map(|r| from_json::<Tally>(&r.get::<String>(0)?))
-        .collect::<StoreResult<Vec<_>>>()?;
-    Ok((poll, sum(base, &parts)?))
+    let parts = parts(db, id, "")?;
+    Ok((poll, sum(base, parts.iter().map(|(_, t)| t))?))
 }
 
-fn sum(base: Tally, parts: &[Tally]) -> StoreResult<Tally> {
+/// The writers' parts of poll `id`'s tally, by part number; `lock` as in
+/// [`Db::lock_for_update`].
+fn parts<D: Db + ?Sized>(db: &mut D, id: Id, lock: &str) -> StoreResult<Vec<(i64, Tally)>> {
+    db.query(
+        &format!("SELECT part, tally FROM poll_tally_parts WHERE poll_id = ?1 ORDER BY part{lock}"),
+        p![id],
+    )?
+    .iter()
+    .map(|r| Ok((r.get(0)?, from_json(&r.get::<String>(1)?)?)))
+    .collect()
+}
+
+fn sum<'a>(base: Tally, parts: impl IntoIterator<Item = &'a Tally>) -> StoreResult<Tally> {
     Tally::sum(base, parts).map_err(|e| StoreError::Internal(format!("tally parts: {e}")))
 }
 
@@ -102,22 +107,17 @@ pub(crate) fn poll_for_update<D: Db + ?Sized>(
     }
     // Only the parts read (and locked) here are deleted: one committed
     // meanwhile by another writer stays, and is still added up.
-    let parts = db.query(
-        "SELECT part, tally FROM poll_tally_parts WHERE poll_id = ?1 ORDER BY part FOR UPDATE",
-        p![id],
-    )?;
+    let parts = parts(db, id, lock)?;
     if parts.is_empty() {
         return Ok(Some((poll, base)));
     }
-    let mut tallies = Vec::with_capacity(parts.len());
-    for r in &parts {
-        tallies.push(from_json::<Tally>(&r.get::<String>(1)?)?);
+    for (part, _) in &parts {
         db.exec(
             "DELETE FROM poll_tally_parts WHERE poll_id = ?1 AND part = ?2",
-            p![id, r.get::<i64>(0)?],
+            p![id, *part],
         )?;
     }
-    let whole = sum(base, &tallies)?;
+    let whole = sum(base, parts.iter().map(|(_, t)| t))?;
     save_tally(db, id, &whole)?;
     Ok(Some((poll, whole)))
 }
