@@ -1,6 +1,6 @@
 // The loader `tongxin.js` in Debian's Chromium against the real server: a
-// page loads only the bundle its widgets need, a widget added later loads
-// its own, a widget naming another backend gets the mapping bundle, and a
+// page loads only the bundle its widgets need (one for a poll beside a
+// convention), a widget added later loads its own, a widget naming another backend gets the mapping bundle, and a
 // second visit takes the bundle files from the browser's cache.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,7 +39,7 @@ test('a page with one poll loads the poll bundle only; a convention added later 
   await poll.getByRole('radio').first().waitFor();
   assert.deepEqual(bundlesOf(urls), ['poll'], `requested: ${urls.join(' ')}`);
   assert.ok(!urls.some((u) => /convention|proposals|mapping/.test(new URL(u).pathname)), 'no other family, no mapping engine');
-  assert.ok(urls.some((u) => /\/tongxin\/tongxin\.[0-9a-f]{10}\.css$/.test(u)), 'the stylesheet');
+  assert.ok(urls.some((u) => /\/tongxin\/poll\.[0-9a-f]{10}\.css$/.test(u)), 'the poll bundle’s stylesheet');
 
   // A convention widget appears later (as a host page's script might add it).
   await page.evaluate(() => {
@@ -87,6 +87,26 @@ test('a board with a poll beside it shares the proposals bundle; mount() of a co
   });
   await page.locator('#later').getByRole('progressbar').waitFor();
   assert.deepEqual(bundlesOf(urls), ['convention', 'proposals']);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a poll beside a convention loads one bundle for both, lighter than two', async () => {
+  const errors = [];
+  const { context, page } = await phone(browser, errors);
+  const urls = [];
+  page.on('request', (r) => urls.push(r.url()));
+  await embedPage(page, server.base, '<div data-tongxin="poll" data-id="3"></div><div data-tongxin="convention" data-id="1"></div>');
+  const poll = widget(page, 3);
+  await poll.getByRole('radio').first().waitFor();
+  await widget(page, 1, 'convention').getByRole('progressbar').waitFor();
+  assert.deepEqual(bundlesOf(urls), ['poll-convention'], 'one runtime for both families');
+  const manifest = await (await fetch(`${server.base}/tongxin/manifest.json`)).json();
+  const bytes = (name) => manifest.bundles.find((b) => b.name === name).bytes;
+  assert.ok(bytes('poll-convention') < bytes('poll') + bytes('convention'), JSON.stringify(manifest.bundles));
+  await poll.getByRole('radio').first().check();
+  await poll.getByRole('button', { name: '投票', exact: true }).click();
+  await poll.getByText('您已投票，谢谢参与！').waitFor();
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -6,7 +6,8 @@
 //!   `wasm-opt -Oz`);
 //! * content-hashed names (`poll.3f9a1c2b.wasm`, `poll.…js` = wasm-bindgen's
 //!   module + `js/start.js` (+ `js/live.js` for bundles whose widgets
-//!   follow live figures), `tongxin.….css`), cached for good by servers;
+//!   follow live figures), `poll.….css` = the rules of `tongxin.css` its
+//!   widgets can use, see [`css_split`]), cached for good by servers;
 //! * the loader `tongxin.js` (`js/loader.js` with the manifest of bundles
 //!   written in), the one stable URL a page names;
 //! * every file also precompressed as `.br` and `.gz`.
@@ -16,7 +17,7 @@ use std::process::Command;
 
 use sha2::{Digest, Sha256};
 
-use crate::{fingerprint, tools};
+use crate::{css_split, fingerprint, tools};
 
 /// One bundle: its name, the cargo features it is built with, the widgets
 /// it draws and whether it reaches other backends (mapping, adapter).
@@ -32,8 +33,9 @@ pub(crate) struct Variant {
 }
 
 /// The bundles built. A page with widgets of several families loads one
-/// bundle per family; one whose widgets name another backend loads a
-/// `mapping` bundle.
+/// bundle per family, or one bundle that covers them all when that is
+/// lighter; one whose widgets name another backend loads a `mapping`
+/// bundle.
 pub(crate) const VARIANTS: &[Variant] = &[
     Variant {
         name: "poll",
@@ -63,6 +65,14 @@ pub(crate) const VARIANTS: &[Variant] = &[
         name: "budget",
         features: "budget",
         widgets: &["budget"],
+        mapping: false,
+    },
+    // A community's home page often shows a poll beside a convention: one
+    // runtime for both is lighter than two (the loader compares the bytes).
+    Variant {
+        name: "poll-convention",
+        features: "poll,convention",
+        widgets: &["poll", "convention"],
         mapping: false,
     },
     Variant {
@@ -286,6 +296,23 @@ pub(crate) fn trusted_html(glue: &str) -> String {
         + "\n"
 }
 
+/// Routes the widgets' requests (`fetch(request)` in wasm-bindgen's import
+/// for `fetch_with_request`) through `tongxinFetch` (`js/start.js`), which
+/// answers a GET the loader already sent with the same URL and headers
+/// with that answer. The wasm-bindgen module's own `fetch` of the wasm is
+/// left alone. `None` when the glue no longer has exactly one such import.
+pub(crate) fn early_fetch(glue: &str) -> Option<String> {
+    const CALL: &str = "const ret = fetch(arg0);";
+    let imports: Vec<usize> = glue.match_indices("__wbg_fetch_").map(|(i, _)| i).collect();
+    let [at] = imports[..] else { return None };
+    let call = at + glue[at..].find(CALL).filter(|k| *k < 120)?;
+    Some(format!(
+        "{}const ret = tongxinFetch(arg0);{}",
+        &glue[..call],
+        &glue[call + CALL.len()..]
+    ))
+}
+
 /// Builds every bundle and the loader, installing the toolchain pieces
 /// that are missing.
 pub(crate) fn build() -> Result<PathBuf, String> {
@@ -307,6 +334,8 @@ pub(crate) fn build() -> Result<PathBuf, String> {
         std::fs::read_to_string("crates/tongxin-embed/js/start.js").map_err(|e| e.to_string())?;
     let live =
         std::fs::read_to_string("crates/tongxin-embed/js/live.js").map_err(|e| e.to_string())?;
+    let css = std::fs::read_to_string(css_split::STYLES).map_err(|e| e.to_string())?;
+    let css = minify_css(&css);
     let mut entries = Vec::new();
     for v in VARIANTS {
         let out = absolute(tools::target_dir().join("wasm-pack-out").join(v.name));
@@ -328,23 +357,28 @@ pub(crate) fn build() -> Result<PathBuf, String> {
             .iter()
             .any(|w| matches!(*w, "poll" | "convention" | "proposals" | "proposal"));
         let live = if follows { live.as_str() } else { "" };
+        let glue = early_fetch(&glue).ok_or(
+            "the wasm-bindgen module no longer calls fetch(arg0) in one import; update bundle::early_fetch",
+        )?;
         let js = minify_js(&format!("{}{start}{live}", trusted_html(&glue)))?;
         let js_name = hashed(v.name, "js", js.as_bytes());
         write(&bundle, &js_name, js.as_bytes())?;
-        let bytes = brotli_len(&bundle.join(&wasm_name))? + brotli_len(&bundle.join(&js_name))?;
+        // Its stylesheet: the rules its widgets can use.
+        let css = css_split::keep(&css, &css_split::classes_for(Path::new("."), v.widgets)?);
+        let css_name = hashed(v.name, "css", css.as_bytes());
+        write(&bundle, &css_name, css.as_bytes())?;
+        let bytes = brotli_len(&bundle.join(&wasm_name))?
+            + brotli_len(&bundle.join(&js_name))?
+            + brotli_len(&bundle.join(&css_name))?;
         entries.push(serde_json::json!({
-            "name": v.name, "js": js_name, "wasm": wasm_name,
+            "name": v.name, "js": js_name, "wasm": wasm_name, "css": css_name,
             "widgets": v.widgets, "mapping": v.mapping, "bytes": bytes,
         }));
     }
     // Smallest first: the loader takes the first bundle that fits.
     entries.sort_by_key(|e| e["bytes"].as_u64());
-    let css = read(Path::new("crates/tongxin-widgets/styles/tongxin.css"))?;
-    let css = minify_css(&String::from_utf8_lossy(&css)).into_bytes();
-    let css_name = hashed("tongxin", "css", &css);
-    write(&bundle, &css_name, &css)?;
     let manifest = serde_json::json!({
-        "css": css_name, "bundles": entries,
+        "bundles": entries, "first": first_reads(),
         "version": env!("CARGO_PKG_VERSION"),
         "contract": tongxin_core::contract::version::VERSION,
     });
@@ -365,6 +399,25 @@ pub(crate) fn build() -> Result<PathBuf, String> {
     fingerprint::stamp(&bundle, &inputs)?;
     eprintln!("bundle: {}", bundle.display());
     Ok(bundle)
+}
+
+/// The reads the loader starts for each widget before its bundle is
+/// ready (`tongxin_core::contract::routes::FIRST_READS`): their paths and
+/// the headers that carry the device token and the voter token.
+fn first_reads() -> serde_json::Value {
+    use tongxin_core::contract::routes::{FIRST_READS, header_of, read_path};
+    let paths: serde_json::Map<String, serde_json::Value> = FIRST_READS
+        .iter()
+        .map(|(widget, ops)| {
+            let paths: Vec<_> = ops.iter().filter_map(|op| read_path(*op)).collect();
+            (widget.to_string(), serde_json::json!(paths))
+        })
+        .collect();
+    serde_json::json!({
+        "paths": paths,
+        "device": header_of("device"),
+        "voter": header_of("voterToken"),
+    })
 }
 
 /// The loader `js/loader.js` with `manifest` written in, and, for the npm
@@ -471,6 +524,16 @@ mod tests {
             super::strip_comments(js),
             "const a = 1; // kept: not a whole line\nconst re = /a\\/b/;\nexport { a };\n"
         );
+    }
+
+    #[test]
+    fn the_widgets_fetch_goes_through_the_early_answers() {
+        let glue = "module_or_path = fetch(module_or_path);\n        __wbg_fetch_8d9b732df7467c44: function(arg0) {\n            const ret = fetch(arg0);\n            return ret;\n        },";
+        let out = super::early_fetch(glue).unwrap();
+        assert!(out.contains("const ret = tongxinFetch(arg0);"));
+        assert!(out.contains("module_or_path = fetch(module_or_path);"));
+        assert_eq!(super::early_fetch("no import here"), None);
+        assert_eq!(super::early_fetch(&format!("{glue}{glue}")), None);
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod bench;
 mod bench_pg;
 mod bundle;
 mod console;
+mod css_split;
 mod disk;
 mod failover;
 mod fingerprint;

@@ -33,9 +33,9 @@ pub(crate) fn build(bundle_dir: &Path, server: &Path) -> Result<PathBuf, String>
         &std::fs::read(bundle_dir.join("manifest.json")).map_err(|e| format!("manifest: {e}"))?,
     )
     .map_err(|e| format!("manifest: {e}"))?;
-    let mut files = vec![manifest["css"].as_str().unwrap_or_default().to_string()];
+    let mut files = Vec::new();
     for b in manifest["bundles"].as_array().into_iter().flatten() {
-        for k in ["js", "wasm"] {
+        for k in ["js", "wasm", "css"] {
             files.push(b[k].as_str().unwrap_or_default().to_string());
         }
     }

@@ -38,7 +38,36 @@ const FLOOR_JS: &str = r#"fetch('/api/v1/polls/3').then((r) => r.json()).then((p
 });
 "#;
 
-fn write_pages(dir: &Path) -> Result<(), String> {
+/// The `<head>` hints the staff console's snippet gives for a poll: the
+/// loader, the smallest bundle with the poll, its wasm and the stylesheet.
+fn poll_hints(bundle: &Path) -> Result<String, String> {
+    let text = std::fs::read_to_string(bundle.join("manifest.json")).map_err(|e| e.to_string())?;
+    let m: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    let b = m["bundles"]
+        .as_array()
+        .and_then(|all| {
+            all.iter()
+                .filter(|b| {
+                    b["widgets"]
+                        .as_array()
+                        .is_some_and(|w| w.iter().any(|w| w == "poll"))
+                })
+                .min_by_key(|b| b["bytes"].as_u64())
+        })
+        .ok_or("manifest.json: no bundle with the poll")?;
+    let name = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    Ok(format!(
+        "<link rel=\"modulepreload\" href=\"/tongxin/tongxin.js\">\
+         <link rel=\"modulepreload\" href=\"/tongxin/{}\">\
+         <link rel=\"preload\" href=\"/tongxin/{}\" as=\"fetch\" crossorigin>\
+         <link rel=\"preload\" href=\"/tongxin/{}\" as=\"style\">",
+        name(&b["js"]),
+        name(&b["wasm"]),
+        name(&b["css"]),
+    ))
+}
+
+fn write_pages(dir: &Path, bundle: &Path) -> Result<(), String> {
     let mapping = std::fs::read_to_string("crates/tongxin-core/src/mapping/reference.json")
         .map_err(|e| e.to_string())?;
     let pages = [
@@ -49,6 +78,25 @@ fn write_pages(dir: &Path) -> Result<(), String> {
             host_page(
                 "poll",
                 &format!(r#"<div data-tongxin="poll" data-id="3"></div>{TAG}"#),
+            ),
+        ),
+        (
+            "poll-hints.html",
+            host_page(
+                "poll",
+                &format!(
+                    r#"{}<div data-tongxin="poll" data-id="3"></div>{TAG}"#,
+                    poll_hints(bundle)?
+                ),
+            ),
+        ),
+        (
+            "poll-convention.html",
+            host_page(
+                "poll and convention",
+                &format!(
+                    r#"<div data-tongxin="poll" data-id="3"></div><div data-tongxin="convention" data-id="1"></div>{TAG}"#
+                ),
             ),
         ),
         (
@@ -119,7 +167,7 @@ pub(crate) fn run() -> Result<(), String> {
     let dir = std::env::temp_dir().join(format!("tongxin-phone-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    write_pages(&dir)?;
+    write_pages(&dir, &built)?;
     let base = format!("http://127.0.0.1:{PORT}");
     let mut server = Command::new(tools::target_dir().join("release/tongxin-server"))
         .args(["--demo", "--listen", &format!("127.0.0.1:{PORT}")])

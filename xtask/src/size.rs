@@ -102,9 +102,9 @@ pub(crate) fn report(enforce: bool, built: Option<PathBuf>) -> Result<Vec<PageSi
         "\n{:<34} {:>10} {:>10} {:>10}",
         "file", "raw", "gzip", "brotli"
     );
-    let mut files: Vec<String> = vec!["tongxin.js".into(), m["css"].as_str().unwrap_or("").into()];
+    let mut files: Vec<String> = vec!["tongxin.js".into()];
     for b in m["bundles"].as_array().into_iter().flatten() {
-        for k in ["js", "wasm"] {
+        for k in ["js", "wasm", "css"] {
             files.push(b[k].as_str().unwrap_or("").into());
         }
     }
@@ -140,10 +140,7 @@ pub(crate) fn report(enforce: bool, built: Option<PathBuf>) -> Result<Vec<PageSi
                 .copied()
                 .unwrap_or(0)
         };
-        let loaded = brotli["tongxin.js"]
-            + brotli[m["css"].as_str().unwrap_or("")]
-            + file("js")
-            + file("wasm");
+        let loaded = brotli["tongxin.js"] + file("css") + file("js") + file("wasm");
         let page = PageSize {
             bundle: name,
             brotli: loaded,

@@ -7,9 +7,7 @@
 //! a fresh random token of its own, never the one the resident's real
 //! backend knows them by. Household codes are never kept here.
 
-use wasm_bindgen::JsValue;
-
-const DEVICE_KEY: &str = "tongxin:device";
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Random URL-safe text of `bytes` random bytes (hex).
 pub fn random_token(bytes: usize) -> String {
@@ -44,44 +42,42 @@ pub fn origin_of(base: &str) -> String {
         .unwrap_or_else(|_| base.to_string())
 }
 
-fn page_origin() -> Option<String> {
-    web_sys::window()?.location().origin().ok()
-}
-
 /// The device token for one backend (`scope`: its origin, or `adapter:`
-/// for a page's JS adapter), created on first use and kept in
-/// `localStorage`. The token of the page's own origin carries over from
-/// versions that had one token for every backend. When storage is
-/// unavailable (private mode), a token for this page view is used.
+/// for a page's JS adapter). The loader (`tongxin.js`) holds its one
+/// definition — random, kept in `localStorage` per origin — and hands it
+/// over as the read-only global `__tongxinDevice`, so its first reads,
+/// sent before the bundle is ready, carry the same token. A bundle started
+/// without the loader (the component tests) gets a token for this page
+/// view.
 pub fn device_token_for(scope: &str) -> String {
     thread_local! {
-        static FALLBACK: std::cell::RefCell<Vec<(String, String)>> = Default::default();
+        static VIEW: std::cell::RefCell<Vec<(String, String)>> = Default::default();
     }
-    let key = format!("{DEVICE_KEY}:{scope}");
-    if let Some(s) = storage() {
-        if let Ok(Some(t)) = s.get_item(&key)
-            && t.len() >= 16
-        {
-            return t;
-        }
-        let inherited = (page_origin().as_deref() == Some(scope))
-            .then(|| s.get_item(DEVICE_KEY).ok().flatten())
-            .flatten()
-            .filter(|t| t.len() >= 16);
-        let t = inherited.unwrap_or_else(|| format!("tx-{}", random_token(16)));
-        if s.set_item(&key, &t).is_ok() {
-            return t;
-        }
+    let from_loader = loader_function("__tongxinDevice")
+        .and_then(|f| f.call1(&JsValue::NULL, &JsValue::from_str(scope)).ok())
+        .and_then(|t| t.as_string())
+        .filter(|t| t.len() >= 16);
+    if let Some(t) = from_loader {
+        return t;
     }
-    FALLBACK.with(|f| {
-        let mut f = f.borrow_mut();
-        if let Some((_, t)) = f.iter().find(|(k, _)| *k == key) {
+    VIEW.with(|v| {
+        let mut v = v.borrow_mut();
+        if let Some((_, t)) = v.iter().find(|(k, _)| k == scope) {
             return t.clone();
         }
         let t = format!("tx-{}", random_token(16));
-        f.push((key, t.clone()));
+        v.push((scope.to_string(), t.clone()));
         t
     })
+}
+
+/// A function the loader hands over as a read-only global (`name`), if
+/// this bundle was started by it.
+pub(crate) fn loader_function(name: &str) -> Option<js_sys::Function> {
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str(name))
+        .ok()
+        .filter(JsValue::is_function)
+        .map(JsCast::unchecked_into)
 }
 
 /// Reads a small JSON value kept for a widget on this device.

@@ -12,7 +12,6 @@ const MANIFEST = __TONGXIN_MANIFEST__;
 // so bundlers (Vite, webpack 5) see the files and emit them with the site,
 // and marks the import below for them to leave alone.
 const here = (name) => new URL(name, import.meta.url).href;
-const cssUrl = here(MANIFEST.css);
 /** Bundle name → Promise of its started module. */
 const started = new Map();
 
@@ -60,25 +59,26 @@ function load(bundle) {
   if (!m) {
     const wasm = fetch(here(bundle.wasm), { credentials: 'same-origin' });
     wasm.catch(() => {}); // a failure is reported once, by start() below
+    const css = here(bundle.css);
     m = import(here(bundle.js)).then(async (mod) => {
-      await mod.start(wasm, cssUrl, trustedHTML);
+      await mod.start(wasm, css, trustedHTML);
       return mod;
     }).catch((e) => {
       started.delete(bundle.name); // a later widget tries again
       throw e;
     });
     started.set(bundle.name, m);
-    if (started.size === 1) preloadCss();
+    preloadCss(css);
   }
   return m;
 }
 
-/** The stylesheet every shadow root links to, fetched while the wasm starts. */
-function preloadCss() {
+/** The stylesheet the bundle's shadow roots link to, fetched while the wasm starts. */
+function preloadCss(href) {
   const link = document.createElement('link');
   link.rel = 'preload';
   link.as = 'style';
-  link.href = cssUrl;
+  link.href = href;
   document.head.append(link);
 }
 
@@ -108,6 +108,82 @@ const pinned = [...document.querySelectorAll('script[data-backends]')]
 // pinning): a read-only global, defined once, before any bundle loads.
 if (!Object.getOwnPropertyDescriptor(globalThis, '__tongxinPinned')) {
   Object.defineProperty(globalThis, '__tongxinPinned', { value: pinned && Object.freeze(pinned) });
+}
+
+// ---- this device's token, per backend origin ----
+// The one definition of the device token (the bundles ask for it through
+// this read-only global): random, kept in localStorage per backend origin,
+// so a widget pointed at another server never learns the token the
+// resident's own backend knows them by. The page's own origin inherits the
+// token of versions that kept one for every backend. Without storage
+// (private mode, blocked) a token for this page view.
+const DEVICE = 'tongxin:device';
+const viewTokens = new Map();
+const freshToken = () => `tx-${[...crypto.getRandomValues(new Uint8Array(16))]
+  .map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+function deviceToken(scope) {
+  const key = `${DEVICE}:${scope}`;
+  try {
+    const kept = localStorage.getItem(key);
+    if (kept?.length >= 16) return kept;
+    const old = scope === location.origin ? localStorage.getItem(DEVICE) : null;
+    const t = old?.length >= 16 ? old : freshToken();
+    localStorage.setItem(key, t);
+    return t;
+  } catch {
+    if (!viewTokens.has(key)) viewTokens.set(key, freshToken());
+    return viewTokens.get(key);
+  }
+}
+
+// ---- first reads, started before the bundle is ready ----
+// A widget's first answers (the poll, its results, the viewer's ballot)
+// are fetched here, in parallel with the bundle, with exactly the headers
+// the widget would send; the widget's own request for the same URL with
+// the same headers takes the answer instead of asking again (once, within
+// FRESH ms). Anything else — another header, a household code, a later
+// read — goes to the network as usual.
+const FRESH = 20000;
+/** Absolute URL → { lines: its headers as the bundle writes them, answer: Promise<Response>, at }. */
+const early = new Map();
+
+function prefetch(widget, id, api, voter) {
+  const paths = MANIFEST.first.paths[widget];
+  id = id == null ? '' : String(id);
+  if (!Array.isArray(paths) || !/^[A-Za-z0-9_-]{1,64}$/.test(id)) return;
+  let base;
+  try {
+    base = new URL(String(api || '/api').trim(), location.href).href.replace(/\/+$/, '');
+  } catch {
+    return; // the widget says what is wrong with its api
+  }
+  const origin = resolve(base);
+  if (!origin || (pinned && !pinned.includes(origin))) return;
+  // Sorted by name, as the bundle reads a request's headers (device, then voter token).
+  const headers = [[MANIFEST.first.device, deviceToken(origin)]];
+  if (voter) headers.push([MANIFEST.first.voter, String(voter)]);
+  const lines = headers.map(([k, v]) => `${k}:${v}\n`).join('');
+  for (const path of paths) {
+    const url = base + path.replace('{id}', id);
+    if (Date.now() - (early.get(url)?.at ?? 0) < FRESH) continue;
+    try {
+      const answer = fetch(url, { headers, redirect: 'error', signal: AbortSignal.timeout?.(15000) });
+      answer.catch(() => {}); // the widget asks again itself
+      early.set(url, { lines, answer, at: Date.now() });
+    } catch { /* an older browser: the widget reads as usual */ }
+  }
+}
+
+/** The early answer to a GET of `url` with these header `lines` ("name:value\n" each), once; else undefined. */
+function takeEarly(url, lines) {
+  const abs = new URL(url, location.href).href;
+  const e = early.get(abs);
+  early.delete(abs);
+  return e && e.lines === lines && Date.now() - e.at < FRESH ? e.answer : undefined;
+}
+
+for (const [name, value] of [['__tongxinDevice', deviceToken], ['__tongxinEarly', takeEarly]]) {
+  if (!Object.getOwnPropertyDescriptor(globalThis, name)) Object.defineProperty(globalThis, name, { value });
 }
 
 /** `#` and an id: never a selector list, a class or any other selector. */
@@ -182,6 +258,17 @@ function scan(root) {
   // Widgets that need the largest bundle choose first, so smaller ones
   // on the same page can share it instead of loading one of their own.
   els.sort((a, b) => b.f[0].bytes - a.f[0].bytes);
+  // Widgets of several families: one bundle that covers them all, when it
+  // is lighter than the ones they would load apart (a poll beside a
+  // convention: one runtime, not two).
+  const apart = new Set(els.map(({ f }) => f.find((b) => started.has(b.name)) || f[0]));
+  const one = MANIFEST.bundles.find((b) => els.every(({ f }) => f.includes(b)));
+  const cost = (set) => [...set].reduce((n, b) => n + (started.has(b.name) ? 0 : b.bytes), 0);
+  if (apart.size > 1 && one && cost([one]) < cost(apart)) load(one);
+  for (const { el } of els) {
+    const d = el.dataset;
+    if (!isMapped(d.backend, d.adapter)) prefetch(d.tongxin, d.id, d.api, d.voterToken);
+  }
   return Promise.all(els.map(({ el }) => {
     pending.add(el);
     const d = el.dataset;
@@ -231,6 +318,7 @@ watch();
 export async function mount(element, config) {
   // Large text is pure CSS (data-size on the host element).
   if (config?.size === 'large') element.dataset.size = 'large';
+  if (!isMapped(config?.backend, config?.adapter)) prefetch(config?.widget, config?.id, config?.api, config?.voterToken);
   const mod = await load(pick(config?.widget, isMapped(config?.backend, config?.adapter)));
   unmount(element);
   const handle = mod.mountRaw(element, config);
@@ -288,13 +376,17 @@ class TongxinElement extends HTMLElement {
     const kind = this.constructor.widget;
     if (!allowed(this, this.getAttribute('api'), this.getAttribute('backend'))) return;
     this.__loading = true;
+    const id = this.getAttribute(`${kind}-id`) ?? this.getAttribute('item-id');
+    if (!isMapped(this.getAttribute('backend'), this.getAttribute('adapter'))) {
+      prefetch(kind, id, this.getAttribute('api'), this.getAttribute('voter-token'));
+    }
     load(pick(kind, isMapped(this.getAttribute('backend'), this.getAttribute('adapter')))).then((mod) => {
       this.__loading = false;
       if (!this.isConnected || this.__tongxin) return;
       try {
         this.__tongxin = mod.mountRaw(this, {
           widget: kind,
-          id: this.getAttribute(`${kind}-id`) ?? this.getAttribute('item-id'),
+          id,
           scope: this.getAttribute('scope'),
           period: this.getAttribute('period'),
           api: this.getAttribute('api'),

@@ -11,6 +11,22 @@
 let tongxinHTML = (s) => s;
 
 /**
+ * The widgets' fetch (`cargo xtask bundle` routes wasm-bindgen's import of
+ * it here): a GET the loader already sent for a widget's first reads, with
+ * the same URL and the same headers, takes that answer, once; everything
+ * else goes to the network.
+ */
+function tongxinFetch(request) {
+  const take = globalThis.__tongxinEarly;
+  if (request.method === 'GET' && typeof take === 'function') {
+    // Headers iterate by lower-case name, sorted: as the loader wrote them.
+    const early = take(request.url, [...request.headers].map(([k, v]) => `${k}:${v}\n`).join(''));
+    if (early) return early;
+  }
+  return fetch(request);
+}
+
+/**
  * Called once by the loader: instantiates the wasm from `wasm` (a Response
  * or its promise, fetched while this module loaded), tells the widgets
  * where their stylesheet is, and takes the loader's Trusted Types policy.

@@ -76,6 +76,46 @@ const HEADERS: [(&str, &str); 4] = [
     ("x-tongxin-voter", "voterToken"),
 ];
 
+/// The reads each widget (`data-tongxin` name) makes as soon as it is
+/// drawn on the reference server, by item id. The loader starts them while
+/// the bundle downloads (`cargo xtask bundle` writes their paths into its
+/// manifest) and hands each answer to the request the widget then sends:
+/// a phone's round trips overlap the download instead of following it.
+/// Only reads that need nothing but the item id and the device; the board
+/// (paged, sorted) and the indicators (scope, period) are not here.
+pub const FIRST_READS: [(&str, &[Op]); 4] = [
+    ("poll", &[Op::GetPoll, Op::GetResults, Op::GetMyBallot]),
+    (
+        "convention",
+        &[
+            Op::GetConvention,
+            Op::GetSignatureCounts,
+            Op::ListMySignatures,
+            Op::ListScopes,
+        ],
+    ),
+    (
+        "proposal",
+        &[Op::GetProposal, Op::GetTimeline, Op::ListScopes],
+    ),
+    (
+        "budget",
+        &[Op::GetBudget, Op::GetBudgetResults, Op::GetMyBudgetBallot],
+    ),
+];
+
+/// The path of a read without query variables (`/v1/polls/{id}`), for the
+/// loader's first reads; `None` for writes and paged or filtered reads.
+pub fn read_path(op: Op) -> Option<&'static str> {
+    route(op)
+        .and_then(|(method, path, query)| (method == "GET" && query.is_empty()).then_some(path))
+}
+
+/// The header that carries the variable `var` (`device`, `voterToken`, …).
+pub fn header_of(var: &str) -> Option<&'static str> {
+    HEADERS.iter().find(|(_, v)| *v == var).map(|(h, _)| *h)
+}
+
 /// Whether the reference server has `op`.
 pub fn has(op: Op) -> bool {
     route(op).is_some()
@@ -170,6 +210,36 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.clone()))
             .collect()
+    }
+
+    /// Every first read is a plain read of the item (or of the scopes),
+    /// and the request built for it is the path the loader fills in.
+    #[test]
+    fn first_reads_are_plain_reads_the_loader_can_build() {
+        let v = vars(&[
+            ("id", json!("p-7")),
+            ("device", json!("tx-0123456789abcdef")),
+        ]);
+        for (widget, ops) in FIRST_READS {
+            for op in ops.iter().copied() {
+                let path = read_path(op).unwrap_or_else(|| panic!("{widget}: {}", op.name()));
+                let r = request(op, "/api", &v, None).unwrap();
+                assert_eq!(r.url, format!("/api{}", path.replace("{id}", "p-7")));
+                assert_eq!(r.method, "GET");
+                assert_eq!(
+                    r.headers,
+                    vec![(
+                        "x-tongxin-device".to_string(),
+                        "tx-0123456789abcdef".to_string()
+                    )]
+                );
+            }
+        }
+        assert_eq!(read_path(Op::CastBallot), None);
+        assert_eq!(read_path(Op::ListProposals), None);
+        assert_eq!(header_of("device"), Some("x-tongxin-device"));
+        assert_eq!(header_of("voterToken"), Some("x-tongxin-voter"));
+        assert_eq!(header_of("nothing"), None);
     }
 
     /// The written-out routes build exactly what the reference mapping
