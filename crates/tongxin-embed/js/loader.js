@@ -174,8 +174,13 @@ function prefetch(widget, id, api, voter) {
   }
 }
 
-/** The early answer to a GET of `url` with these header `lines` ("name:value\n" each), once; else undefined. */
+/**
+ * The early answer to a GET of `url` with these header `lines`
+ * ("name:value\n" each), once; else undefined. Without arguments (a write
+ * went out) forgets every early answer.
+ */
 function takeEarly(url, lines) {
+  if (url === undefined) return early.clear();
   const abs = new URL(url, location.href).href;
   const e = early.get(abs);
   early.delete(abs);

@@ -14,13 +14,16 @@ let tongxinHTML = (s) => s;
  * The widgets' fetch (`cargo xtask bundle` routes wasm-bindgen's import of
  * it here): a GET the loader already sent for a widget's first reads, with
  * the same URL and the same headers, takes that answer, once; everything
- * else goes to the network.
+ * else goes to the network. A write (a ballot kept offline going out
+ * before the widget reads) makes every early answer stale: they are
+ * dropped.
  */
 function tongxinFetch(request) {
   const take = globalThis.__tongxinEarly;
-  if (request.method === 'GET' && typeof take === 'function') {
+  if (typeof take === 'function') {
+    if (request.method !== 'GET') take();
     // Headers iterate by lower-case name, sorted: as the loader wrote them.
-    const early = take(request.url, [...request.headers].map(([k, v]) => `${k}:${v}\n`).join(''));
+    const early = request.method === 'GET' && take(request.url, [...request.headers].map(([k, v]) => `${k}:${v}\n`).join(''));
     if (early) return early;
   }
   return fetch(request);
