@@ -87,6 +87,34 @@ test('a token kept by an older version is inherited; a voter token travels with 
   await context.close();
 });
 
+test('a board of every scope: its first page is sent once, by the loader; a board of one scope reads for itself', async () => {
+  const errors = [];
+  const { context, page } = await phone(browser, errors);
+  const sent = record(page);
+  await embedPage(page, server.base, '<div data-tongxin="proposals"></div>');
+  await page.locator('[data-tongxin="proposals"] .tx-card').first().waitFor();
+  const lists = sent.filter((r) => r.path === '/api/v1/proposals');
+  assert.equal(lists.length, 1, lists.map((r) => r.url).join(' '));
+  assert.equal(new URL(lists[0].url).search, '?limit=10&sort=newest');
+  assert.ok(sent.indexOf(lists[0]) < sent.findIndex((r) => r.path.endsWith('.wasm')), 'sent before the wasm');
+
+  // A board of one scope asks for that scope's page itself, once.
+  const scope = (await (await fetch(`${server.base}/api/v1/scopes`)).json())[0].id;
+  const before = sent.length;
+  await page.evaluate(async (s) => {
+    const el = document.createElement('div');
+    el.dataset.tongxin = 'proposals';
+    el.dataset.scope = String(s);
+    document.body.append(el);
+  }, scope);
+  for (let i = 0; i < 100 && !sent.slice(before).some((r) => r.path === '/api/v1/proposals'); i++) await page.waitForTimeout(100);
+  const scoped = sent.slice(before).filter((r) => r.path === '/api/v1/proposals');
+  assert.equal(scoped.length, 1, scoped.map((r) => r.url).join(' '));
+  assert.match(scoped[0].url, new RegExp(`scope_id=${scope}`));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a convention and a proposal: their first reads are sent once each', async () => {
   const errors = [];
   const { context, page } = await phone(browser, errors);

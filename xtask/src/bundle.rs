@@ -402,16 +402,13 @@ pub(crate) fn build() -> Result<PathBuf, String> {
 }
 
 /// The reads the loader starts for each widget before its bundle is
-/// ready (`tongxin_core::contract::routes::FIRST_READS`): their paths and
+/// ready (`tongxin_core::contract::routes::first_reads`): their paths and
 /// the headers that carry the device token and the voter token.
 fn first_reads() -> serde_json::Value {
-    use tongxin_core::contract::routes::{FIRST_READS, header_of, read_path};
-    let paths: serde_json::Map<String, serde_json::Value> = FIRST_READS
-        .iter()
-        .map(|(widget, ops)| {
-            let paths: Vec<_> = ops.iter().filter_map(|op| read_path(*op)).collect();
-            (widget.to_string(), serde_json::json!(paths))
-        })
+    use tongxin_core::contract::routes::{first_reads, header_of};
+    let paths: serde_json::Map<String, serde_json::Value> = first_reads()
+        .into_iter()
+        .map(|(widget, paths)| (widget.to_string(), serde_json::json!(paths)))
         .collect();
     serde_json::json!({
         "paths": paths,

@@ -147,10 +147,12 @@ const FRESH = 20000;
 /** Absolute URL → { lines: its headers as the bundle writes them, answer: Promise<Response>, at }. */
 const early = new Map();
 
-function prefetch(widget, id, api, voter) {
+function prefetch(widget, id, api, voter, scope) {
   const paths = MANIFEST.first.paths[widget];
   id = id == null ? '' : String(id);
-  if (!Array.isArray(paths) || !/^[A-Za-z0-9_-]{1,64}$/.test(id)) return;
+  // An item's reads need its id; the board's (every scope) none.
+  const forItem = Array.isArray(paths) && paths.some((p) => p.includes('{id}'));
+  if (!Array.isArray(paths) || scope || (forItem ? !/^[A-Za-z0-9_-]{1,64}$/.test(id) : id)) return;
   let base;
   try {
     base = new URL(String(api || '/api').trim(), location.href).href.replace(/\/+$/, '');
@@ -181,7 +183,8 @@ function prefetch(widget, id, api, voter) {
  */
 function takeEarly(url, lines) {
   if (url === undefined) return early.clear();
-  const abs = new URL(url, location.href).href;
+  // The bundle's HTTP client ends a URL that has a query with `&`.
+  const abs = new URL(url, location.href).href.replace(/[?&]$/, '');
   const e = early.get(abs);
   early.delete(abs);
   return e && e.lines === lines && Date.now() - e.at < FRESH ? e.answer : undefined;
@@ -272,7 +275,7 @@ function scan(root) {
   if (apart.size > 1 && one && cost([one]) < cost(apart)) load(one);
   for (const { el } of els) {
     const d = el.dataset;
-    if (!isMapped(d.backend, d.adapter)) prefetch(d.tongxin, d.id, d.api, d.voterToken);
+    if (!isMapped(d.backend, d.adapter)) prefetch(d.tongxin, d.id, d.api, d.voterToken, d.scope);
   }
   return Promise.all(els.map(({ el }) => {
     pending.add(el);
@@ -323,7 +326,7 @@ watch();
 export async function mount(element, config) {
   // Large text is pure CSS (data-size on the host element).
   if (config?.size === 'large') element.dataset.size = 'large';
-  if (!isMapped(config?.backend, config?.adapter)) prefetch(config?.widget, config?.id, config?.api, config?.voterToken);
+  if (!isMapped(config?.backend, config?.adapter)) prefetch(config?.widget, config?.id, config?.api, config?.voterToken, config?.scope);
   const mod = await load(pick(config?.widget, isMapped(config?.backend, config?.adapter)));
   unmount(element);
   const handle = mod.mountRaw(element, config);
@@ -383,7 +386,7 @@ class TongxinElement extends HTMLElement {
     this.__loading = true;
     const id = this.getAttribute(`${kind}-id`) ?? this.getAttribute('item-id');
     if (!isMapped(this.getAttribute('backend'), this.getAttribute('adapter'))) {
-      prefetch(kind, id, this.getAttribute('api'), this.getAttribute('voter-token'));
+      prefetch(kind, id, this.getAttribute('api'), this.getAttribute('voter-token'), this.getAttribute('scope'));
     }
     load(pick(kind, isMapped(this.getAttribute('backend'), this.getAttribute('adapter')))).then((mod) => {
       this.__loading = false;

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub use budget::{BudgetReceipt, BudgetResultsView, BudgetView, MyBudgetBallot};
 pub use convention::{ConventionView, SignatureCounts, SignatureReceipt, UnitCount};
 pub use proposal::{
-    CommentHidden, EvaluationsView, HiddenBy, LedgerView, ProposalCard, ProposalDetail,
+    BOARD_PAGE, CommentHidden, EvaluationsView, HiddenBy, LedgerView, ProposalCard, ProposalDetail,
     ProposalSort, PublicComment, PublicEvaluation, ReportReceipt, SupportState,
 };
 

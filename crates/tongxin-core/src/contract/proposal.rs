@@ -8,6 +8,10 @@ use crate::proposal::funding::{FundingSummary, LedgerEntry};
 use crate::score::ScoreSummary;
 use crate::{Id, Millis};
 
+/// Cards the proposal board asks for per page (the widget, and the first
+/// read the loader sends for it).
+pub const BOARD_PAGE: u32 = 10;
+
 /// Sort order of the proposal list.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

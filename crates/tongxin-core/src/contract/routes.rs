@@ -77,32 +77,52 @@ const HEADERS: [(&str, &str); 4] = [
 ];
 
 /// The reads each widget (`data-tongxin` name) makes as soon as it is
-/// drawn on the reference server, by item id. The loader starts them while
-/// the bundle downloads (`cargo xtask bundle` writes their paths into its
-/// manifest) and hands each answer to the request the widget then sends:
-/// a phone's round trips overlap the download instead of following it.
-/// Only reads that need nothing but the item id and the device; the board
-/// (paged, sorted) and the indicators (scope, period) are not here.
-pub const FIRST_READS: [(&str, &[Op]); 4] = [
-    ("poll", &[Op::GetPoll, Op::GetResults, Op::GetMyBallot]),
-    (
-        "convention",
-        &[
-            Op::GetConvention,
-            Op::GetSignatureCounts,
-            Op::ListMySignatures,
-            Op::ListScopes,
-        ],
-    ),
-    (
-        "proposal",
-        &[Op::GetProposal, Op::GetTimeline, Op::ListScopes],
-    ),
-    (
-        "budget",
-        &[Op::GetBudget, Op::GetBudgetResults, Op::GetMyBudgetBallot],
-    ),
-];
+/// drawn on the reference server, as paths (`{id}`: the item's id). The
+/// loader starts them while the bundle downloads (`cargo xtask bundle`
+/// writes them into its manifest) and hands each answer to the request the
+/// widget then sends with the same URL and headers: a phone's round trips
+/// overlap the download instead of following it. The board's is its first
+/// page of every scope, newest first (a board of one scope, or one the
+/// resident sorted, reads for itself); the indicators (scope, period) have
+/// none.
+pub fn first_reads() -> Vec<(&'static str, Vec<String>)> {
+    use Op::*;
+    let plain = |ops: &[Op]| -> Vec<String> {
+        ops.iter()
+            .filter_map(|op| read_path(*op).map(str::to_string))
+            .collect()
+    };
+    let board = Vars::from([
+        ("limit".to_string(), Value::from(super::BOARD_PAGE)),
+        (
+            "sort".to_string(),
+            Value::from(super::ProposalSort::default().as_str()),
+        ),
+    ]);
+    vec![
+        ("poll", plain(&[GetPoll, GetResults, GetMyBallot])),
+        (
+            "convention",
+            plain(&[
+                GetConvention,
+                GetSignatureCounts,
+                ListMySignatures,
+                ListScopes,
+            ]),
+        ),
+        ("proposal", plain(&[GetProposal, GetTimeline, ListScopes])),
+        (
+            "proposals",
+            request(ListProposals, "", &board, None)
+                .map(|r| vec![r.url])
+                .unwrap_or_default(),
+        ),
+        (
+            "budget",
+            plain(&[GetBudget, GetBudgetResults, GetMyBudgetBallot]),
+        ),
+    ]
+}
 
 /// The path of a read without query variables (`/v1/polls/{id}`), for the
 /// loader's first reads; `None` for writes and paged or filtered reads.
@@ -212,29 +232,39 @@ mod tests {
             .collect()
     }
 
-    /// Every first read is a plain read of the item (or of the scopes),
-    /// and the request built for it is the path the loader fills in.
+    /// Every first read is a read the widget sends as it is drawn: the
+    /// request built for it is the path the loader fills in.
     #[test]
-    fn first_reads_are_plain_reads_the_loader_can_build() {
+    fn first_reads_are_the_requests_the_widgets_send() {
         let v = vars(&[
             ("id", json!("p-7")),
             ("device", json!("tx-0123456789abcdef")),
         ]);
-        for (widget, ops) in FIRST_READS {
-            for op in ops.iter().copied() {
-                let path = read_path(op).unwrap_or_else(|| panic!("{widget}: {}", op.name()));
-                let r = request(op, "/api", &v, None).unwrap();
-                assert_eq!(r.url, format!("/api{}", path.replace("{id}", "p-7")));
-                assert_eq!(r.method, "GET");
-                assert_eq!(
-                    r.headers,
-                    vec![(
-                        "x-tongxin-device".to_string(),
-                        "tx-0123456789abcdef".to_string()
-                    )]
-                );
-            }
+        let reads = first_reads();
+        for (widget, paths) in &reads {
+            assert!(!paths.is_empty(), "{widget}");
         }
+        let poll = &reads.iter().find(|(w, _)| *w == "poll").unwrap().1;
+        for (op, path) in [Op::GetPoll, Op::GetResults, Op::GetMyBallot]
+            .into_iter()
+            .zip(poll)
+        {
+            let r = request(op, "/api", &v, None).unwrap();
+            assert_eq!(r.url, format!("/api{}", path.replace("{id}", "p-7")));
+            assert_eq!(r.method, "GET");
+            assert_eq!(
+                r.headers,
+                vec![(
+                    "x-tongxin-device".to_string(),
+                    "tx-0123456789abcdef".to_string()
+                )]
+            );
+        }
+        let board = &reads.iter().find(|(w, _)| *w == "proposals").unwrap().1;
+        assert_eq!(
+            board,
+            &vec!["/v1/proposals?limit=10&sort=newest".to_string()]
+        );
         assert_eq!(read_path(Op::CastBallot), None);
         assert_eq!(read_path(Op::ListProposals), None);
         assert_eq!(header_of("device"), Some("x-tongxin-device"));

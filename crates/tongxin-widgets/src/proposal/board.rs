@@ -25,7 +25,7 @@ use crate::parts::{
 };
 
 /// Cards fetched per page.
-const PAGE: u32 = 10;
+const PAGE: u32 = tongxin_core::contract::BOARD_PAGE;
 
 const SORTS: [(ProposalSort, &str); 3] = [
     (ProposalSort::Newest, "sort_newest"),
@@ -58,7 +58,7 @@ pub fn ProposalBoard(
 ) -> impl IntoView {
     let env = Env::new(backend, i18n, emit, "/proposals/".into());
     let step: RwSignal<Option<Step>> = RwSignal::new(None);
-    let sort = RwSignal::new(ProposalSort::Newest);
+    let sort = RwSignal::new(ProposalSort::default());
     let cards: RwSignal<Vec<ProposalCard>> = RwSignal::new(Vec::new());
     let cursor: RwSignal<Option<String>> = RwSignal::new(None);
     let loaded = RwSignal::new(false);
