@@ -4,20 +4,11 @@
 // timeline) before the bundle is ready, with the device token it keeps, and
 // the widget uses those answers instead of asking again — one request per
 // URL, not two.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, phone, widget, embedPage } from './lib.mjs';
+import { serverAndBrowser, phone, widget, embedPage } from './lib.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const up = serverAndBrowser();
 
 /** Every request of `page`, in the order the browser sent them. */
 function record(page) {
@@ -31,9 +22,9 @@ const firstIndex = (sent, test) => sent.findIndex((r) => test(r.path));
 
 test('a poll: its three first reads are sent once, before the wasm, and the widget uses them', async () => {
   const errors = [];
-  const { context, page } = await phone(browser, errors);
+  const { context, page } = await phone(up.browser, errors);
   const sent = record(page);
-  await embedPage(page, server.base, '<div data-tongxin="poll" data-id="3"></div>');
+  await embedPage(page, up.server.base, '<div data-tongxin="poll" data-id="3"></div>');
   const poll = widget(page, 3);
   await poll.getByRole('radio').first().waitFor();
   for (const path of ['/api/v1/polls/3', '/api/v1/polls/3/results', '/api/v1/polls/3/ballots/mine']) {
@@ -68,12 +59,12 @@ test('a poll: its three first reads are sent once, before the wasm, and the widg
 
 test('a token kept by an older version is inherited; a voter token travels with the first reads', async () => {
   const errors = [];
-  const { context, page } = await phone(browser, errors);
+  const { context, page } = await phone(up.browser, errors);
   const sent = record(page);
   await context.addInitScript(() => {
     if (!localStorage.getItem('tongxin:device')) localStorage.setItem('tongxin:device', 'legacy-device-0123456789');
   });
-  await embedPage(page, server.base, '<div data-tongxin="poll" data-id="3" data-voter-token="not-a-real-token"></div>');
+  await embedPage(page, up.server.base, '<div data-tongxin="poll" data-id="3" data-voter-token="not-a-real-token"></div>');
   // The server refuses a voter token it cannot verify: the widget shows the
   // poll's answer it was given, from the early read.
   await widget(page, 3).locator('.tx-title, [role="alert"]').first().waitFor();
@@ -89,9 +80,9 @@ test('a token kept by an older version is inherited; a voter token travels with 
 
 test('a board of every scope: its first page is sent once, by the loader; a board of one scope reads for itself', async () => {
   const errors = [];
-  const { context, page } = await phone(browser, errors);
+  const { context, page } = await phone(up.browser, errors);
   const sent = record(page);
-  await embedPage(page, server.base, '<div data-tongxin="proposals"></div>');
+  await embedPage(page, up.server.base, '<div data-tongxin="proposals"></div>');
   await page.locator('[data-tongxin="proposals"] .tx-card').first().waitFor();
   const lists = sent.filter((r) => r.path === '/api/v1/proposals');
   assert.equal(lists.length, 1, lists.map((r) => r.url).join(' '));
@@ -99,7 +90,7 @@ test('a board of every scope: its first page is sent once, by the loader; a boar
   assert.ok(sent.indexOf(lists[0]) < sent.findIndex((r) => r.path.endsWith('.wasm')), 'sent before the wasm');
 
   // A board of one scope asks for that scope's page itself, once.
-  const scope = (await (await fetch(`${server.base}/api/v1/scopes`)).json())[0].id;
+  const scope = (await (await fetch(`${up.server.base}/api/v1/scopes`)).json())[0].id;
   const before = sent.length;
   await page.evaluate(async (s) => {
     const el = document.createElement('div');
@@ -117,9 +108,9 @@ test('a board of every scope: its first page is sent once, by the loader; a boar
 
 test('a convention and a proposal: their first reads are sent once each', async () => {
   const errors = [];
-  const { context, page } = await phone(browser, errors);
+  const { context, page } = await phone(up.browser, errors);
   const sent = record(page);
-  await embedPage(page, server.base, '<div data-tongxin="convention" data-id="1"></div><div data-tongxin="proposal" data-id="1"></div>');
+  await embedPage(page, up.server.base, '<div data-tongxin="convention" data-id="1"></div><div data-tongxin="proposal" data-id="1"></div>');
   await widget(page, 1, 'convention').getByRole('progressbar').waitFor();
   await widget(page, 1, 'proposal').locator('h2').first().waitFor();
   // The proposal's timeline and place come after its detail: wait until they are in.

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import net from 'node:net';
 import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -61,6 +62,24 @@ export async function startServer(env = {}, options = {}) {
   }
   if (!up) throw new Error(`the server did not start on ${base}`);
   return { base, stop: () => proc.kill('SIGTERM') };
+}
+
+/**
+ * A server (`startServer(env, options)`) and a browser for the test file:
+ * started before its tests, stopped after them. The returned object's
+ * `server` and `browser` are set once they are up.
+ */
+export function serverAndBrowser(env, options) {
+  const up = {};
+  before(async () => {
+    up.server = await startServer(env, options);
+    up.browser = await launch();
+  });
+  after(async () => {
+    await up.browser?.close();
+    up.server?.stop();
+  });
+  return up;
 }
 
 /** Debian's chromium, headless, no downloads. */

@@ -205,14 +205,7 @@ mod tests {
     fn the_real_stylesheet_splits_by_family() {
         let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
         let css = crate::bundle::minify_css(&read(&root.join(STYLES)).unwrap());
-        let all = [
-            "poll",
-            "convention",
-            "proposals",
-            "proposal",
-            "indicators",
-            "budget",
-        ];
+        let all: Vec<&str> = FAMILY_DIRS.iter().map(|(widget, _)| *widget).collect();
         assert_eq!(keep(&css, &classes_for(root, &all).unwrap()), css);
         let poll = keep(&css, &classes_for(root, &["poll"]).unwrap());
         assert!(poll.contains(".tx-rank-row") && poll.contains(".tx-option"));
