@@ -27,6 +27,7 @@ const INPUTS: &[&str] = &[
     "package-lock.json",
     ".cargo/config.toml",
     "xtask/src/bundle.rs",
+    "xtask/src/css_split.rs",
     "xtask/src/console.rs",
     "xtask/src/tools.rs",
     "xtask/src/fingerprint.rs",
